@@ -1,0 +1,75 @@
+"""The ``mlrig`` command line: one short function per command, one error funnel.
+
+Each command turns its options into typed arguments, calls one library
+function and returns its exit code. Imports happen inside the commands so that
+``mlrig check`` starts with click and PyYAML alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, MlrigError
+
+REPORT_URL = "https://github.com/mlrig/mlrig/issues"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mlrig")
+def cli() -> None:
+    """Generate pinned machine-learning repositories and prove they stay pinned."""
+
+
+@cli.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(), show_default=True, help="Parent folder of the new repository.")
+@click.option("--no-input", is_flag=True, help="Do not prompt; take the defaults and the given answers.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of answers (a mapping, or a previous .mlrig-answers.yml).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable; wins over --answers.")
+@click.option("-f", "--force", is_flag=True, help="Generate into an existing folder, refusing to overwrite files that differ.")
+def new(output_dir: Path, no_input: bool, answers_file: Path | None, overrides: tuple[str, ...], force: bool) -> int:
+    """Generate an ML repository from the ml-repo template."""
+    from toolkit.generate import NewOptions, run_new
+    from toolkit.generate.answers import parse_set
+
+    options = NewOptions(output_dir=output_dir, no_input=no_input, answers_file=answers_file, overrides=parse_set(overrides), force=force)
+    result = run_new(options)
+    click.echo(f"Generated {result.path} ({len(result.record.files)} files) from template {result.record.template} {result.record.template_version}.")
+    return 0
+
+
+def _run(command: Callable[[], object]) -> int:
+    """Run the click command line and turn every outcome into an exit code."""
+    try:
+        result = command()
+    except MlrigError as err:
+        click.echo(f"mlrig: error: {err}", err=True)
+        return err.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as err:
+        err.show()
+        return EXIT_USAGE if err.exit_code == 2 else err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # the funnel: anything else is our bug
+        click.echo(f"mlrig: internal error: {type(err).__name__}: {err}", err=True)
+        click.echo(f"This is a bug in mlrig {__version__}; please report it at {REPORT_URL}", err=True)
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    sys.exit(_run(lambda: cli.main(args=args, prog_name="mlrig", standalone_mode=False)))

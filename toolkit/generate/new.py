@@ -1,0 +1,143 @@
+"""``mlrig new``: render the cookiecutter template into a new repository."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import AnswerError, TargetExistsError
+from toolkit.generate.answers import (
+    Answers,
+    check_overrides,
+    load_answers_file,
+    template_options,
+    validate_answers,
+)
+from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
+from toolkit.resources import template_commit, template_dir
+
+
+@dataclass(frozen=True)
+class NewOptions:
+    """What ``mlrig new`` was asked for."""
+
+    output_dir: Path = Path()
+    no_input: bool = False
+    answers_file: Path | None = None
+    overrides: Answers = field(default_factory=dict)
+    force: bool = False
+    template: str = "ml-repo"
+
+
+@dataclass(frozen=True)
+class NewResult:
+    """Where the repository went and what it was generated from."""
+
+    path: Path
+    record: AnswersRecord
+
+
+@contextmanager
+def _template_importable(template: Path) -> Iterator[None]:
+    """Let cookiecutter import the template's ``local_extensions``, as its CLI does."""
+    saved = list(sys.path)
+    sys.path.append(str(template))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def collect_answers(template: Path, options: NewOptions) -> Answers:
+    """Defaults, then the answers file, then ``--set``, then prompts; validated."""
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    overrides: Answers = {}
+    if options.answers_file is not None:
+        overrides.update(load_answers_file(options.answers_file))
+    overrides.update(options.overrides)
+    raw = template_options(template)
+    check_overrides(raw, overrides)
+    context = generate_context(
+        context_file=str(template / "cookiecutter.json"),
+        default_context={},
+        extra_context=overrides,
+    )
+    with _template_importable(template):
+        answers: Answers = dict(prompt_for_config(context, options.no_input))
+    validate_answers(template, answers)
+    return answers
+
+
+def _render(template: Path, answers: Answers, into: Path) -> Path:
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException
+    from cookiecutter.generate import generate_files
+
+    context: dict[str, Any] = {
+        "cookiecutter": {**answers, "_template": str(template), "_output_dir": str(into)},
+        "_cookiecutter": {k: v for k, v in template_options(template).items() if not k.startswith("_")},
+    }
+    try:
+        with _template_importable(template):
+            return Path(generate_files(repo_dir=str(template), context=context, output_dir=str(into)))
+    except FailedHookException as err:
+        raise AnswerError(f"the template refused the answers: {err}") from None
+    except CookiecutterException as err:  # pragma: no cover - a template defect
+        raise AnswerError(f"rendering failed: {err}") from None
+
+
+def _refuse_conflicts(rendered: Path, target: Path, force: bool) -> None:
+    if not target.exists():
+        return
+    if not force:
+        raise TargetExistsError(f"{target}: already exists; use --force to generate into it")
+    conflicts = [
+        rel
+        for rel in file_hashes(rendered)
+        if (target / rel).exists() and (target / rel).read_bytes() != (rendered / rel).read_bytes()
+    ]
+    if conflicts:
+        shown = ", ".join(conflicts[:5]) + (" ..." if len(conflicts) > 5 else "")
+        raise TargetExistsError(
+            f"{target}: {len(conflicts)} existing file(s) differ from the template and would be "
+            f"overwritten: {shown}; use `mlrig update` for a generated repository"
+        )
+
+
+def _install(rendered: Path, target: Path) -> None:
+    for source in sorted(rendered.rglob("*")):
+        destination = target / source.relative_to(rendered)
+        if source.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+
+
+def run_new(options: NewOptions) -> NewResult:
+    """Generate a repository; nothing is written unless every step succeeds."""
+    template = template_dir(options.template)
+    answers = collect_answers(template, options)
+    raw = template_options(template)
+    public = {key: answers[key] for key in raw if not key.startswith("_")}
+    target = options.output_dir / str(answers["project_slug"])
+    with tempfile.TemporaryDirectory(prefix="mlrig-new-") as scratch:
+        rendered = _render(template, answers, Path(scratch))
+        _refuse_conflicts(rendered, target, options.force)
+        record = AnswersRecord(
+            template=str(raw.get("_template_name", options.template)),
+            template_version=str(raw.get("_template_version", "")),
+            template_commit=template_commit(),
+            answers=public,
+            files=file_hashes(rendered),
+        )
+        (rendered / ANSWERS_FILE).write_text(record.dump(), encoding="utf-8")
+        _install(rendered, target)
+    return NewResult(path=target, record=record)
