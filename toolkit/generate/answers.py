@@ -75,6 +75,29 @@ def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) ->
             raise AnswerError(f"{key} {value!r} is not one of: {', '.join(allowed)}")
 
 
+def _jinja_literal(value: str) -> str:
+    """A Jinja expression that renders to exactly ``value``.
+
+    Cookiecutter renders every answer as a template, so an answer holding
+    ``{{`` would otherwise be evaluated. Escaping each unusual character as
+    a unicode escape keeps the answer data.
+    """
+    plain = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,/")
+    escaped = "".join(
+        char if char in plain else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+        for char in value
+    )
+    return "{{ '" + escaped + "' }}"
+
+
+def protect_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> Answers:
+    """``overrides`` with every free-text value shielded from template rendering."""
+    return {
+        key: value if isinstance(options.get(key), list) else _jinja_literal(str(value))
+        for key, value in overrides.items()
+    }
+
+
 def _load_hook(template: Path) -> ModuleType:
     path = template / "hooks" / "pre_gen_project.py"
     spec = importlib.util.spec_from_file_location("_mlrig_template_validation", path)

@@ -16,6 +16,7 @@ from toolkit.generate.answers import (
     Answers,
     check_overrides,
     load_answers_file,
+    protect_overrides,
     template_options,
     validate_answers,
 )
@@ -68,7 +69,7 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
     context = generate_context(
         context_file=str(template / "cookiecutter.json"),
         default_context={},
-        extra_context=overrides,
+        extra_context=protect_overrides(raw, overrides),
     )
     with _template_importable(template):
         answers: Answers = dict(prompt_for_config(context, options.no_input))

@@ -1,0 +1,40 @@
+"""Fixtures shared by the whole suite: run the command line as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one ``mlrig`` invocation printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+RunMlrig = Callable[..., Result]
+
+
+@pytest.fixture
+def run_mlrig(capsys: pytest.CaptureFixture[str]) -> RunMlrig:
+    """Call ``mlrig ARGS...`` in-process through the real entry point."""
+
+    def run(*args: str | Path) -> Result:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_info:
+            main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        code = exit_info.value.code
+        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,48 @@
+"""A user who installs only the wheel can run every command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.venvs import bin_path, make_venv
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(REPO_ROOT)],
+        check=True,
+    )
+    (built,) = out.glob("mlrig-*.whl")
+    return built
+
+
+def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "toolkit/_resources/templates/ml-repo/cookiecutter.json" in names
+    assert "toolkit/_resources/templates/ml-repo/hooks/pre_gen_project.py" in names
+    assert any(name.startswith("toolkit/_resources/terraform/") for name in names)
+    assert "toolkit/_resources/template_commit" in names
+    assert not any(name.startswith("tests/") for name in names)
+
+
+def test_wheel_alone_runs_mlrig_new(wheel: Path, tmp_path: Path) -> None:
+    env = tmp_path / "venv"
+    make_venv(env, str(wheel))
+    mlrig = bin_path(env, "mlrig")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run([str(mlrig), "new", "--no-input", "-o", "out"], cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    answers = (work / "out" / "my-ml-project" / ".mlrig-answers.yml").read_text(encoding="utf-8")
+    assert "template: ml-repo" in answers
+    assert "template_commit: unknown" not in answers

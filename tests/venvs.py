@@ -1,0 +1,31 @@
+"""Fresh virtual environments for tests that must not see this one's packages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+
+def bin_path(env: Path, name: str) -> Path:
+    """The path of executable ``name`` inside ``env``."""
+    folder = "Scripts" if sys.platform == "win32" else "bin"
+    return env / folder / name
+
+
+def make_venv(env: Path, *requirements: str) -> Path:
+    """Create ``env`` with pip and install ``requirements`` (pip arguments) into it."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(env)
+    python = bin_path(env, "python")
+    if requirements:
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
+            check=True,
+        )
+    return python
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by forward-slash relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
