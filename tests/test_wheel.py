@@ -19,7 +19,17 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(REPO_ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(out),
+            str(REPO_ROOT),
+        ],
         check=True,
     )
     (built,) = out.glob("mlrig-*.whl")
@@ -41,7 +51,9 @@ def test_wheel_alone_runs_mlrig_new(wheel: Path, tmp_path: Path) -> None:
     mlrig = bin_path(env, "mlrig")
     work = tmp_path / "work"
     work.mkdir()
-    result = subprocess.run([str(mlrig), "new", "--no-input", "-o", "out"], cwd=work, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(mlrig), "new", "--no-input", "-o", "out"], cwd=work, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     answers = (work / "out" / "my-ml-project" / ".mlrig-answers.yml").read_text(encoding="utf-8")
     assert "template: ml-repo" in answers

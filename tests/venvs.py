@@ -20,7 +20,15 @@ def make_venv(env: Path, *requirements: str) -> Path:
     python = bin_path(env, "python")
     if requirements:
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *requirements,
+            ],
             check=True,
         )
     return python
@@ -28,4 +36,8 @@ def make_venv(env: Path, *requirements: str) -> Path:
 
 def files_of(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by forward-slash relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -26,23 +26,64 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(), show_default=True, help="Parent folder of the new repository.")
-@click.option("--no-input", is_flag=True, help="Do not prompt; take the defaults and the given answers.")
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of answers (a mapping, or a previous .mlrig-answers.yml).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable; wins over --answers.")
-@click.option("-f", "--force", is_flag=True, help="Generate into an existing folder, refusing to overwrite files that differ.")
-def new(output_dir: Path, no_input: bool, answers_file: Path | None, overrides: tuple[str, ...], force: bool) -> int:
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Parent folder of the new repository.",
+)
+@click.option(
+    "--no-input", is_flag=True, help="Do not prompt; take the defaults and the given answers."
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file of answers (a mapping, or a previous .mlrig-answers.yml).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="One answer; repeatable; wins over --answers.",
+)
+@click.option(
+    "-f",
+    "--force",
+    is_flag=True,
+    help="Generate into an existing folder, refusing to overwrite files that differ.",
+)
+def new(
+    output_dir: Path,
+    no_input: bool,
+    answers_file: Path | None,
+    overrides: tuple[str, ...],
+    force: bool,
+) -> int:
     """Generate an ML repository from the ml-repo template."""
     from toolkit.generate import NewOptions, run_new
     from toolkit.generate.answers import parse_set
 
-    options = NewOptions(output_dir=output_dir, no_input=no_input, answers_file=answers_file, overrides=parse_set(overrides), force=force)
+    options = NewOptions(
+        output_dir=output_dir,
+        no_input=no_input,
+        answers_file=answers_file,
+        overrides=parse_set(overrides),
+        force=force,
+    )
     result = run_new(options)
-    click.echo(f"Generated {result.path} ({len(result.record.files)} files) from template {result.record.template} {result.record.template_version}.")
+    record = result.record
+    click.echo(
+        f"Generated {result.path} ({len(record.files)} files) "
+        f"from template {record.template} {record.template_version}."
+    )
     return 0
 
 
-def _run(command: Callable[[], object]) -> int:
+def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per outcome)
     """Run the click command line and turn every outcome into an exit code."""
     try:
         result = command()
@@ -64,7 +105,9 @@ def _run(command: Callable[[], object]) -> int:
         return 0
     except Exception as err:  # the funnel: anything else is our bug
         click.echo(f"mlrig: internal error: {type(err).__name__}: {err}", err=True)
-        click.echo(f"This is a bug in mlrig {__version__}; please report it at {REPORT_URL}", err=True)
+        click.echo(
+            f"This is a bug in mlrig {__version__}; please report it at {REPORT_URL}", err=True
+        )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else 0
 

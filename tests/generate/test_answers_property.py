@@ -20,8 +20,37 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-HOSTILE = st.sampled_from(['"', "'", ":", "#", "{{", "}}", "{%", "%}", "\\", "é", "漢字", "😀", " - ", "&", "*", "|", ">", "`", "$", "@"])
-TEXT = st.lists(st.one_of(HOSTILE, st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=6)), min_size=1, max_size=12).map("".join)
+HOSTILE = st.sampled_from(
+    [
+        '"',
+        "'",
+        ":",
+        "#",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "\\",
+        "é",
+        "漢字",
+        "😀",
+        " - ",
+        "&",
+        "*",
+        "|",
+        ">",
+        "`",
+        "$",
+        "@",
+    ]
+)
+TEXT = st.lists(
+    st.one_of(
+        HOSTILE, st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=6)
+    ),
+    min_size=1,
+    max_size=12,
+).map("".join)
 
 
 def parse_all(repo: Path) -> int:
@@ -45,11 +74,17 @@ def parse_all(repo: Path) -> int:
     return count
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=TEXT, description=TEXT)
-def test_hostile_names_and_descriptions_give_files_that_parse(tmp_path_factory: pytest.TempPathFactory, name: str, description: str) -> None:
+def test_hostile_names_and_descriptions_give_files_that_parse(
+    tmp_path_factory: pytest.TempPathFactory, name: str, description: str
+) -> None:
     out = tmp_path_factory.mktemp("gen")
-    options = NewOptions(output_dir=out, no_input=True, overrides={"project_name": name, "description": description})
+    options = NewOptions(
+        output_dir=out, no_input=True, overrides={"project_name": name, "description": description}
+    )
     try:
         result = run_new(options)
     except AnswerError as err:
@@ -64,7 +99,13 @@ def test_hostile_names_and_descriptions_give_files_that_parse(tmp_path_factory: 
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("project_slug", "has spaces"), ("cloud", "oracle"), ("python_version", "2.7"), ("github_owner", "-bad-"), ("description", "two\nlines")],
+    [
+        ("project_slug", "has spaces"),
+        ("cloud", "oracle"),
+        ("python_version", "2.7"),
+        ("github_owner", "-bad-"),
+        ("description", "two\nlines"),
+    ],
 )
 def test_invalid_answers_write_nothing(tmp_path: Path, key: str, value: str) -> None:
     with pytest.raises(AnswerError) as info:

@@ -26,12 +26,22 @@ def test_cookiecutter_alone_gives_the_same_tree(
     cookiecutter_only: Path, tmp_path: Path, run_mlrig: RunMlrig, cloud: str
 ) -> None:
     subprocess.run(
-        [str(cookiecutter_only), "--no-input", "-o", str(tmp_path / "cc"), str(REPO_ROOT / "templates" / "ml-repo"), f"cloud={cloud}"],
+        [
+            str(cookiecutter_only),
+            "--no-input",
+            "-o",
+            str(tmp_path / "cc"),
+            str(REPO_ROOT / "templates" / "ml-repo"),
+            f"cloud={cloud}",
+        ],
         check=True,
         capture_output=True,
         cwd=tmp_path,
     )
-    assert run_mlrig("new", "--no-input", "-o", tmp_path / "mlrig", "--set", f"cloud={cloud}").code == 0
+    assert (
+        run_mlrig("new", "--no-input", "-o", tmp_path / "mlrig", "--set", f"cloud={cloud}").code
+        == 0
+    )
     ours = files_of(tmp_path / "mlrig")
     del ours["my-ml-project/.mlrig-answers.yml"]
     theirs = files_of(tmp_path / "cc")
@@ -39,9 +49,18 @@ def test_cookiecutter_alone_gives_the_same_tree(
     assert theirs == ours
 
 
-def test_cookiecutter_refuses_invalid_answers_with_the_same_validation(cookiecutter_only: Path, tmp_path: Path) -> None:
+def test_cookiecutter_refuses_invalid_answers_with_the_same_validation(
+    cookiecutter_only: Path, tmp_path: Path
+) -> None:
     result = subprocess.run(
-        [str(cookiecutter_only), "--no-input", "-o", str(tmp_path / "cc"), str(REPO_ROOT / "templates" / "ml-repo"), "github_owner=-bad-"],
+        [
+            str(cookiecutter_only),
+            "--no-input",
+            "-o",
+            str(tmp_path / "cc"),
+            str(REPO_ROOT / "templates" / "ml-repo"),
+            "github_owner=-bad-",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -14,10 +14,16 @@ ANSWERS = ".mlrig-answers.yml"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_defaults_generate_a_repository_with_an_answers_file(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+def test_defaults_generate_a_repository_with_an_answers_file(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
     result = run_mlrig("new", "--no-input", "-o", tmp_path)
     assert result.code == 0, result.err
     repo = tmp_path / "my-ml-project"
@@ -43,15 +49,22 @@ def test_generation_is_deterministic(tmp_path: Path, run_mlrig: RunMlrig) -> Non
 def test_answers_file_and_set_combine_and_set_wins(tmp_path: Path, run_mlrig: RunMlrig) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text("project_name: Fraud Model\ncloud: azure\n", encoding="utf-8")
-    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--answers", answers, "--set", "cloud=none")
+    result = run_mlrig(
+        "new", "--no-input", "-o", tmp_path, "--answers", answers, "--set", "cloud=none"
+    )
     assert result.code == 0, result.err
     record = yaml.safe_load((tmp_path / "fraud-model" / ANSWERS).read_text(encoding="utf-8"))
     assert record["answers"]["cloud"] == "none"
     assert record["answers"]["dvc_remote_url"] == "../fraud-model-dvc-remote"
 
 
-def test_a_previous_answers_file_regenerates_the_same_tree(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    assert run_mlrig("new", "--no-input", "-o", tmp_path / "a", "--set", "project_name=Churn").code == 0
+def test_a_previous_answers_file_regenerates_the_same_tree(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    assert (
+        run_mlrig("new", "--no-input", "-o", tmp_path / "a", "--set", "project_name=Churn").code
+        == 0
+    )
     previous = tmp_path / "a" / "churn" / ANSWERS
     assert run_mlrig("new", "--no-input", "-o", tmp_path / "b", "--answers", previous).code == 0
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
@@ -61,7 +74,10 @@ def test_existing_target_is_refused_without_force(tmp_path: Path, run_mlrig: Run
     (tmp_path / "my-ml-project").mkdir()
     result = run_mlrig("new", "--no-input", "-o", tmp_path)
     assert result.code == 1
-    assert result.err.strip() == f"mlrig: error: {tmp_path / 'my-ml-project'}: already exists; use --force to generate into it"
+    assert (
+        result.err.strip()
+        == f"mlrig: error: {tmp_path / 'my-ml-project'}: already exists; use --force to generate into it"
+    )
     assert list((tmp_path / "my-ml-project").iterdir()) == []
 
 
@@ -83,7 +99,9 @@ def test_force_into_an_identical_tree_succeeds(tmp_path: Path, run_mlrig: RunMlr
     assert tree(tmp_path) == before
 
 
-def test_invalid_answers_are_refused_on_one_line_and_nothing_is_written(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+def test_invalid_answers_are_refused_on_one_line_and_nothing_is_written(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
     cases = {
         "project_slug=my project": "project_slug 'my project' is not lower case letters",
         "cloud=oracle": "cloud 'oracle' is not one of: aws, gcp, azure, none",

@@ -29,7 +29,11 @@ def public_keys(options: Mapping[str, Any]) -> list[str]:
 
 def choices(options: Mapping[str, Any]) -> dict[str, list[str]]:
     """The answers that must be one of a list, with that list."""
-    return {key: list(value) for key, value in options.items() if isinstance(value, list) and not key.startswith("_")}
+    return {
+        key: list(value)
+        for key, value in options.items()
+        if isinstance(value, list) and not key.startswith("_")
+    }
 
 
 def parse_set(pairs: tuple[str, ...]) -> Answers:
@@ -84,7 +88,9 @@ def _jinja_literal(value: str) -> str:
     """
     plain = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,/")
     escaped = "".join(
-        char if char in plain else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+        char
+        if char in plain
+        else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
         for char in value
     )
     return "{{ '" + escaped + "' }}"

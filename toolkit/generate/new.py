@@ -83,11 +83,15 @@ def _render(template: Path, answers: Answers, into: Path) -> Path:
 
     context: dict[str, Any] = {
         "cookiecutter": {**answers, "_template": str(template), "_output_dir": str(into)},
-        "_cookiecutter": {k: v for k, v in template_options(template).items() if not k.startswith("_")},
+        "_cookiecutter": {
+            k: v for k, v in template_options(template).items() if not k.startswith("_")
+        },
     }
     try:
         with _template_importable(template):
-            return Path(generate_files(repo_dir=str(template), context=context, output_dir=str(into)))
+            return Path(
+                generate_files(repo_dir=str(template), context=context, output_dir=str(into))
+            )
     except FailedHookException as err:
         raise AnswerError(f"the template refused the answers: {err}") from None
     except CookiecutterException as err:  # pragma: no cover - a template defect
