@@ -1,0 +1,77 @@
+"""Which files ``mlrig check`` looks at: git's view of the work tree, or a walk.
+
+In a git work tree the list is ``git ls-files -co --exclude-standard`` (tracked
+plus untracked, minus ignored). Elsewhere a walk honours every ``.gitignore`` on
+the way down. Either way ``.git``, ``.dvc/cache``, ``.venv`` and the like are
+skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from toolkit.check.globs import IgnoreRule, is_ignored, parse_gitignore
+
+SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
+SKIPPED_PREFIXES = (".dvc/cache/", ".dvc/tmp/")
+
+
+def find_git_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git``."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def discover(root: Path, use_git: bool | None = None) -> list[str]:
+    """Repository-relative, forward-slash paths of the files under ``root``, sorted."""
+    if use_git is None:
+        use_git = find_git_root(root) is not None
+    files = _git_files(root) if use_git else None
+    if files is None:
+        files = _walk(root)
+    return sorted(path for path in files if not _skipped(path))
+
+
+def _skipped(path: str) -> bool:
+    parts = path.split("/")
+    return any(part in SKIPPED_DIRS for part in parts[:-1]) or path.startswith(SKIPPED_PREFIXES)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    command = ["git", "ls-files", "-z", "-co", "--exclude-standard"]
+    try:
+        result = subprocess.run(command, cwd=root, capture_output=True, check=False)
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    return [name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+
+
+def _walk(root: Path) -> list[str]:
+    found: list[str] = []
+    inherited: dict[str, list[IgnoreRule]] = {"": []}
+    for folder, dirs, names in os.walk(root):
+        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        base = "" if base == "." else base
+        rules = inherited.pop(base)
+        if ".gitignore" in names:
+            rules = [*rules, *_read_gitignore(Path(folder) / ".gitignore", base)]
+        prefix = f"{base}/" if base else ""
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIPPED_DIRS and not is_ignored(prefix + d, True, rules)
+        )
+        inherited.update((prefix + d, rules) for d in dirs)
+        found.extend(prefix + n for n in names if not is_ignored(prefix + n, False, rules))
+    return found
+
+
+def _read_gitignore(path: Path, base: str) -> list[IgnoreRule]:
+    try:
+        return parse_gitignore(path.read_text(encoding="utf-8", errors="replace"), base)
+    except OSError:
+        return []

@@ -1,0 +1,73 @@
+"""Run the selected rules over a project and keep the findings that count.
+
+Order: every rule's ``check`` (rules read views; parse errors collect on the
+project), then the engine's own findings (``MLR001`` parse errors, ``MLR002``/
+``MLR003`` bad suppressions), then the filters: selection, ``per-file-ignores``
+and inline suppressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from toolkit.check.config import Config
+from toolkit.check.findings import Finding
+from toolkit.check.globs import glob_match
+from toolkit.check.project import Project
+from toolkit.check.rules import Rule, all_rules, select
+from toolkit.check.suppress import index, is_suppressed, problems, scan
+
+
+@dataclass
+class Result:
+    """What one run found: the findings to report, the rules that ran, what was fixed."""
+
+    findings: list[Finding]
+    rules: list[Rule]
+    files: int
+    fixed: list[Finding] = field(default_factory=list)
+
+
+def selected_rules(
+    config: Config, extra_select: Sequence[str] = (), extra_ignore: Sequence[str] = ()
+) -> list[Rule]:
+    """Command-line ``--select`` replaces the configured selection; ``--ignore`` adds to it."""
+    chosen = list(extra_select) if extra_select else config.select
+    return select(chosen, [*config.ignore, *extra_ignore])
+
+
+def check_project(project: Project, config: Config, rules: Sequence[Rule]) -> Result:
+    """Every finding of ``rules`` on ``project`` that is not ignored or suppressed."""
+    found: list[Finding] = []
+    for rule in rules:
+        found.extend(_run(rule, project, config))
+    found.extend(project.parse_findings)
+    suppressions = [s for path, text in project.texts().items() for s in scan(path, text)]
+    found.extend(problems(suppressions, {rule.code for rule in all_rules()}))
+    codes = {rule.code for rule in rules}
+    table = index(suppressions)
+    kept = {
+        finding
+        for finding in found
+        if finding.code in codes
+        and not _ignored_for_file(finding, config)
+        and not is_suppressed(finding, table)
+    }
+    return Result(sorted(kept), list(rules), len(project.files))
+
+
+def _run(rule: Rule, project: Project, config: Config) -> list[Finding]:
+    try:
+        return list(rule.check(project, config.options_for(rule)))
+    except Exception as err:
+        raise RuntimeError(f"rule {rule.code} ({rule.name}) failed: {err!r}") from err
+
+
+def _ignored_for_file(finding: Finding, config: Config) -> bool:
+    for pattern, codes in config.per_file_ignores.items():
+        if glob_match(pattern, finding.path) and any(
+            finding.code.startswith(code) or code == "ALL" for code in codes
+        ):
+            return True
+    return False

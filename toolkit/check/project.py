@@ -1,0 +1,112 @@
+"""The repository as rules see it: its files, their text, and typed views parsed once.
+
+``Project.views(kind)`` parses every file of that kind on first use and caches
+the result; a file that cannot be read or parsed becomes an ``MLR001`` finding
+(collected in :attr:`Project.parse_findings`) instead of a view, never an
+exception. Rules read views and ``text``; they never touch the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from toolkit.check.findings import Finding, ParseError
+from toolkit.check.views import view_module
+
+PARSE_ERROR = "MLR001"
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class Project:
+    """The checked files of one repository, with lazily parsed, cached views."""
+
+    def __init__(self, root: Path, files: Iterable[str]) -> None:
+        self.root = root
+        self.files: list[str] = sorted(files)
+        self._texts: dict[str, str | None] = {}
+        self._views: dict[str, list[Any]] = {}
+        self._errors: dict[tuple[str, int, int, str], Finding] = {}
+
+    @classmethod
+    def discover(cls, root: Path, use_git: bool | None = None) -> Project:
+        """The project of every file under ``root`` that git would not ignore."""
+        from toolkit.check.discovery import discover
+
+        return cls(root, discover(root, use_git))
+
+    @property
+    def parse_findings(self) -> list[Finding]:
+        """One ``MLR001`` finding per file that could not be read or parsed so far."""
+        return sorted(self._errors.values())
+
+    def text(self, path: str) -> str | None:
+        """The file's text (UTF-8, newlines as written), or ``None`` if unreadable."""
+        if path not in self._texts:
+            self._texts[path] = self._read(path)
+        return self._texts[path]
+
+    def texts(self) -> dict[str, str]:
+        """Every text read so far, by path."""
+        return {path: text for path, text in self._texts.items() if text is not None}
+
+    def files_of(self, kind: str) -> list[str]:
+        """The checked files that views of ``kind`` are made of."""
+        match = view_module(kind).match
+        return [path for path in self.files if match(path)]
+
+    def views(self, kind: str) -> list[Any]:
+        """Parsed views of every file of ``kind`` (files that fail to parse are left out)."""
+        if kind not in self._views:
+            self._views[kind] = list(self._parse_all(kind))
+        return self._views[kind]
+
+    def view(self, kind: str, path: str) -> Any | None:
+        """The view of ``kind`` for one path, if that file parsed."""
+        return next((v for v in self.views(kind) if getattr(v, "path", None) == path), None)
+
+    def report(self, path: str, error: ParseError) -> None:
+        """Record that ``path`` could not be parsed (once per distinct problem)."""
+        key = (path, error.line, error.column, error.message)
+        self._errors[key] = Finding(path, error.line, error.column, PARSE_ERROR, error.message)
+
+    def _parse_all(self, kind: str) -> Iterable[Any]:
+        module = view_module(kind)
+        for path in self.files:
+            if not module.match(path):
+                continue
+            text = self.text(path)
+            if text is None:
+                continue
+            try:
+                yield module.parse(path, text)
+            except ParseError as err:
+                self.report(path, err)
+            except (ValueError, TypeError, RecursionError, UnicodeError) as err:
+                self.report(path, ParseError(f"cannot parse: {err}".splitlines()[0]))
+
+    def _read(self, path: str) -> str | None:
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return None
+        try:
+            return decode(data)
+        except ParseError as err:
+            self.report(path, err)
+            return None
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text without a byte-order mark; :class:`ParseError` naming the line otherwise."""
+    if len(data) > MAX_BYTES:
+        size = len(data) / (1024 * 1024)
+        raise ParseError(f"file is {size:.0f} MB; mlrig parses files of up to 10 MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ParseError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", line, column) from None
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,80 @@
+"""Recognising pins: commit SHAs, version-looking tags, ``uses:`` references, image references.
+
+Shared by every rule that asks "is this pinned?", so that all of them agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SHA = re.compile(r"[0-9a-f]{40}")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def is_sha(ref: str) -> bool:
+    """A full 40-hex commit SHA (lower case, as git prints it)."""
+    return _SHA.fullmatch(ref) is not None
+
+
+def is_version(ref: str) -> bool:
+    """A tag that looks like a version: ``v4``, ``v4.1.0``, ``1.2.3``, ``v2.0.0-rc.1``."""
+    return _VERSION.fullmatch(ref) is not None
+
+
+def is_expression(value: str) -> bool:
+    """Holds a GitHub expression or a shell variable, so its value is only known at run time."""
+    return "${{" in value or "$" in value
+
+
+@dataclass(frozen=True)
+class UsesRef:
+    """``owner/repo[/path]@ref`` from a ``uses:`` value; ``ref`` is ``""`` when missing."""
+
+    owner: str
+    repo: str
+    path: str
+    ref: str
+
+    @property
+    def action(self) -> str:
+        return "/".join(part for part in (self.owner, self.repo, self.path) if part)
+
+
+def parse_uses(value: str) -> UsesRef | None:
+    """The reference of a remote ``uses:``; ``None`` for ``./local`` and ``docker://`` ones."""
+    value = value.strip()
+    if not value or value.startswith(("./", "../", "docker://")) or is_expression(value):
+        return None
+    target, _, ref = value.partition("@")
+    owner, _, rest = target.partition("/")
+    repo, _, path = rest.partition("/")
+    return UsesRef(owner, repo, path, ref)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """``[registry/]name[:tag][@digest]`` of a container image."""
+
+    name: str
+    tag: str
+    digest: str
+
+    @property
+    def pinned(self) -> bool:
+        """Referenced by a full ``sha256`` digest."""
+        return _DIGEST.fullmatch(self.digest) is not None
+
+
+def parse_image(value: str) -> ImageRef:
+    """Split an image reference; ``docker://`` prefixes are dropped."""
+    value = value.strip().removeprefix("docker://")
+    name, _, digest = value.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1 :]
+    else:
+        tag = ""
+    return ImageRef(name, tag, digest)
