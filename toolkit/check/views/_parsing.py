@@ -1,0 +1,57 @@
+"""Readers shared by the DVC and dependency views, over the engine's loaders.
+
+YAML goes through :mod:`toolkit.check.yamlsource` (the one YAML door) and TOML
+through :mod:`toolkit.check.views.toml_file`; both raise the engine's
+:class:`~toolkit.check.findings.ParseError`. The result is :class:`Located`
+data: the positioned values plus a key-path table of marks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.check.findings import ParseError
+from toolkit.check.views._located import KeyPath, Located, Mark
+from toolkit.check.yamlsource import YList, YMap, load
+
+__all__ = ["ParseError", "load_toml", "load_yaml"]
+
+
+def load_yaml(path: str, text: str) -> Located:
+    """The first YAML document of ``text`` with its marks."""
+    root = load(path, text).root
+    marks: dict[KeyPath, Mark] = {(): _pos(root)}
+    _collect(root, (), marks, set())
+    return Located(root, marks)
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """A TOML document (no marks: TOML parsers drop positions)."""
+    from toolkit.check.views.toml_file import loads
+
+    return loads(text)
+
+
+def _pos(value: Any) -> Mark:
+    return (getattr(value, "line", 1), getattr(value, "col", 1))
+
+
+def _collect(value: Any, path: KeyPath, marks: dict[KeyPath, Mark], seen: set[int]) -> None:
+    if id(value) in seen:
+        return
+    if isinstance(value, YMap):
+        seen.add(id(value))
+        for key, item in value.items():
+            where = (*path, _key(key))
+            marks[where] = (value.key_pos(key).line, value.key_pos(key).col)
+            _collect(item, where, marks, seen)
+    elif isinstance(value, YList):
+        seen.add(id(value))
+        for index, item in enumerate(value):
+            where = (*path, index)
+            marks[where] = (value.item_pos(index).line, value.item_pos(index).col)
+            _collect(item, where, marks, seen)
+
+
+def _key(key: Any) -> str | int:
+    return key if isinstance(key, str) else str(key)

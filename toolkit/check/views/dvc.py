@@ -1,0 +1,305 @@
+"""The DVC view: ``dvc.yaml``, ``dvc.lock``, params files, ``*.dvc`` files,
+``.dvc/config`` and ``.gitignore`` files, parsed once each without importing dvc.
+
+``parse`` returns one of the dataclasses below, chosen by the file's name. A
+``dvc.yaml`` keeps its raw stage definitions: expanding ``foreach``/``matrix``
+and ``${}`` needs the params files too, which :mod:`toolkit.check.views.dvc_stages`
+does from several views.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.check.views._located import KeyPath, Located, Mark
+from toolkit.check.views._parsing import ParseError, load_toml, load_yaml
+
+PARAMS_NAME = re.compile(r"params[\w.-]*\.(?:ya?ml|json|toml)\Z")
+HASH_KEYS = ("md5", "etag", "checksum", "sha256", "version_id")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A dependency or an output of a stage or ``.dvc`` file."""
+
+    path: str
+    line: int
+    column: int
+    hash: str | None = None
+    hash_name: str | None = None
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class DvcYaml:
+    """``dvc.yaml``: the raw document; see ``dvc_stages.expand``."""
+
+    path: str
+    doc: Located
+
+
+@dataclass(frozen=True)
+class LockedStage:
+    """One stage as ``dvc.lock`` recorded it."""
+
+    name: str
+    line: int
+    column: int
+    cmd: Any
+    deps: tuple[Entry, ...]
+    outs: tuple[Entry, ...]
+    params: Located
+
+
+@dataclass(frozen=True)
+class DvcLock:
+    """``dvc.lock``; ``problem`` says why it is unusable (empty, wrong shape)."""
+
+    path: str
+    schema: str | None
+    stages: tuple[LockedStage, ...]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class ParamsFile:
+    """A params file (``params.yaml`` and its JSON/TOML siblings)."""
+
+    path: str
+    doc: Located
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """The ``repo:`` block of an imported dependency."""
+
+    url: str
+    rev_lock: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class DvcFile:
+    """A ``*.dvc`` file: outputs tracked by ``dvc add`` or ``dvc import``."""
+
+    path: str
+    outs: tuple[Entry, ...]
+    deps: tuple[Entry, ...]
+    imports: tuple[ImportSource, ...]
+    frozen: bool
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A ``['remote "name"']`` section of ``.dvc/config``."""
+
+    name: str
+    url: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DvcConfig:
+    """``.dvc/config``: the default remote and the remotes."""
+
+    path: str
+    default_remote: str | None
+    default_line: int
+    remotes: tuple[Remote, ...]
+
+
+@dataclass(frozen=True)
+class GitIgnore:
+    """A ``.gitignore``: its patterns with their lines."""
+
+    path: str
+    patterns: tuple[tuple[str, int], ...]
+
+
+DvcView = DvcYaml | DvcLock | ParamsFile | DvcFile | DvcConfig | GitIgnore
+
+
+def match(path: str) -> bool:
+    """Whether ``path`` is a file this view reads."""
+    name = posixpath.basename(path)
+    return (
+        name in {"dvc.yaml", "dvc.lock", ".gitignore"}
+        or name.endswith(".dvc")
+        or path == ".dvc/config"
+        or path.endswith("/.dvc/config")
+        or PARAMS_NAME.match(name) is not None
+    )
+
+
+def parse(path: str, text: str) -> DvcView:
+    """Parse one file; raise :class:`ParseError` when it cannot be read."""
+    name = posixpath.basename(path)
+    if name == ".gitignore":
+        return _gitignore(path, text)
+    if name == "config":
+        return _config(path, text)
+    if name == "dvc.lock":
+        return _lock(path, text)
+    if name == "dvc.yaml":
+        doc = load_yaml(path, text)
+        if doc.data is not None and not isinstance(doc.data, dict):
+            raise ParseError("dvc.yaml must be a mapping", *doc.mark())
+        return DvcYaml(path, doc)
+    if name.endswith(".dvc"):
+        return _dvc_file(path, text)
+    return ParamsFile(path, _params_doc(path, text))
+
+
+def _params_doc(path: str, text: str) -> Located:
+    name = posixpath.basename(path)
+    if name.endswith(".json"):
+        try:
+            return Located(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise ParseError(error.msg, error.lineno, error.colno) from None
+    if name.endswith(".toml"):
+        return Located(load_toml(text))
+    return load_yaml(path, text)
+
+
+def entries(doc: Located, *path: str | int) -> tuple[Entry, ...]:
+    """The ``deps``/``outs`` list at ``path``: strings or one-key mappings."""
+    items = doc.get(*path)
+    if not isinstance(items, list):
+        return ()
+    found = []
+    for index, item in enumerate(items):
+        line, column = doc.mark(*path, index)
+        if isinstance(item, str):
+            found.append(Entry(item, line, column))
+        elif isinstance(item, dict) and "path" in item:
+            found.append(_locked_entry(item, line, column))
+        elif isinstance(item, dict) and len(item) == 1:
+            ((name, options),) = item.items()
+            cache = not (isinstance(options, dict) and options.get("cache") is False)
+            found.append(Entry(str(name), line, column, cache=cache))
+    return tuple(found)
+
+
+def _locked_entry(item: dict[str, Any], line: int, column: int) -> Entry:
+    hash_value = next((str(item[key]) for key in HASH_KEYS if item.get(key)), None)
+    hash_name = item.get("hash")
+    return Entry(
+        str(item["path"]),
+        line,
+        column,
+        hash=hash_value,
+        hash_name=str(hash_name) if hash_name else None,
+        cache=item.get("cache") is not False,
+    )
+
+
+def _lock(path: str, text: str) -> DvcLock:
+    doc = load_yaml(path, text)
+    if doc.data is None:
+        return DvcLock(path, None, (), "dvc.lock is empty")
+    if not isinstance(doc.data, dict):
+        return DvcLock(path, None, (), "dvc.lock is not a mapping")
+    schema = doc.data.get("schema")
+    raw = doc.data.get("stages")
+    if schema is None or not isinstance(raw, dict):
+        problem = "dvc.lock has no `stages:` (a DVC 1 lock file?)"
+        return DvcLock(path, None if schema is None else str(schema), (), problem)
+    stages = []
+    for name, value in raw.items():
+        line, column = doc.mark("stages", name)
+        body = value if isinstance(value, dict) else {}
+        params_doc = Located(body.get("params") or {}, _sub_marks(doc, ("stages", name, "params")))
+        stages.append(
+            LockedStage(
+                name,
+                line,
+                column,
+                body.get("cmd"),
+                entries(doc, "stages", name, "deps"),
+                entries(doc, "stages", name, "outs"),
+                params_doc,
+            )
+        )
+    return DvcLock(path, str(schema), tuple(stages))
+
+
+def _sub_marks(doc: Located, prefix: KeyPath) -> dict[KeyPath, Mark]:
+    size = len(prefix)
+    marks = {key[size:]: mark for key, mark in doc.marks.items() if key[:size] == prefix}
+    marks.setdefault((), doc.mark(*prefix))
+    return marks
+
+
+def _dvc_file(path: str, text: str) -> DvcFile:
+    doc = load_yaml(path, text)
+    if not isinstance(doc.data, dict):
+        raise ParseError("a .dvc file must be a mapping", *doc.mark())
+    imports = []
+    for index, dep in enumerate(doc.data.get("deps") or []):
+        repo = dep.get("repo") if isinstance(dep, dict) else None
+        if isinstance(repo, dict):
+            line, column = doc.mark("deps", index, "repo")
+            rev_lock = repo.get("rev_lock")
+            locked = str(rev_lock) if rev_lock else None
+            imports.append(ImportSource(str(repo.get("url", "")), locked, line, column))
+    return DvcFile(
+        path,
+        entries(doc, "outs"),
+        entries(doc, "deps"),
+        tuple(imports),
+        doc.data.get("frozen") is True,
+    )
+
+
+def _config(path: str, text: str) -> DvcConfig:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as error:
+        raise ParseError(str(error).splitlines()[0], getattr(error, "lineno", 1) or 1, 1) from None
+    lines = _section_lines(text)
+    remotes = []
+    for section in parser.sections():
+        found = re.fullmatch(r"""\s*'?remote\s+"([^"]+)"'?\s*""", section)
+        if found:
+            url = parser.get(section, "url", fallback="")
+            remotes.append(Remote(found.group(1), url, lines.get(section, 1)))
+    default = parser.get("core", "remote", fallback=None) if parser.has_section("core") else None
+    default_line = _option_line(text, "remote") if default else lines.get("core", 1)
+    return DvcConfig(path, default, default_line, tuple(remotes))
+
+
+def _section_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        found = re.match(r"\s*\[(.+)\]\s*$", line)
+        if found:
+            lines.setdefault(found.group(1).strip(), number)
+    return lines
+
+
+def _option_line(text: str, option: str) -> int:
+    in_core = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_core = stripped.strip("[]").strip() == "core"
+        elif in_core and re.match(rf"{option}\s*=", stripped):
+            return number
+    return 1
+
+
+def _gitignore(path: str, text: str) -> GitIgnore:
+    patterns = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.rstrip("\r")
+        if stripped.rstrip() and not stripped.startswith("#"):
+            patterns.append((stripped.rstrip(" "), number))
+    return GitIgnore(path, tuple(patterns))

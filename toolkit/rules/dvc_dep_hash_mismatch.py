@@ -1,0 +1,77 @@
+"""## What it does
+For every dependency and output that `dvc.lock` records and that git tracks
+(code, small data files, metrics kept with `cache: false`), computes the md5
+dvc would record and compares it with the lock. dvc 3 hashes the raw bytes
+(entries with `hash: md5`); for older entries dvc 2's text normalisation
+(CRLF to LF) is accepted too. Folders (`.dir` hashes) are not compared.
+
+## Why is this bad
+A file that changed after the last `dvc repro` means the pinned model was not
+produced by the code and data in this commit, although the lock says so.
+
+## Example
+```yaml
+# dvc.lock
+    deps:
+    - path: src/train.py
+      hash: md5
+      md5: 0b1c...   # but src/train.py was edited since
+```
+
+## Fix
+Run `dvc repro` (or `dvc commit` if the change cannot affect the outputs) and
+commit `dvc.lock` with the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views.dvc import Entry
+from toolkit.check.views.dvc_project import file_md5, pipelines, repo_path
+
+CODE = "DVC003"
+NAME = "dvc-dep-hash-mismatch"
+FAMILY = "dvc"
+SUMMARY = "A git-tracked dependency or output no longer has the md5 that dvc.lock records"
+VIEWS: tuple[str, ...] = ("dvc",)
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Hash each git-tracked file that a locked stage names."""
+    del options
+    tracked = set(project.files)
+    for pipeline in pipelines(project):
+        lock = pipeline.lock
+        if lock is None or lock.problem:
+            continue
+        for locked in lock.stages:
+            stage = pipeline.stage(locked.name)
+            wdir = stage.wdir if stage else pipeline.folder
+            for entry in (*locked.deps, *locked.outs):
+                path = repo_path(wdir, entry.path)
+                if path in tracked and _comparable(entry):
+                    yield from _compare(project, lock.path, path, entry)
+
+
+def _comparable(entry: Entry) -> bool:
+    return (
+        entry.hash is not None
+        and entry.hash_name in (None, "md5")
+        and not entry.hash.endswith(".dir")
+        and len(entry.hash) == 32
+    )
+
+
+def _compare(project: Project, lock_path: str, path: str, entry: Entry) -> Iterator[Finding]:
+    actual = file_md5(project, path, legacy=entry.hash_name is None)
+    if actual and entry.hash not in actual:
+        now = sorted(actual)[0]
+        message = (
+            f"md5 of {path} is {now}, but this lock records {entry.hash}; "
+            "run `dvc repro` and commit dvc.lock"
+        )
+        yield Finding(lock_path, entry.line, entry.column, CODE, message)

@@ -1,0 +1,128 @@
+"""## What it does
+Compares every stage of `dvc.yaml` with what `dvc.lock` recorded for it: the
+stage must be there, with the same `cmd`, the same dependencies and the same
+outputs. `foreach`/`matrix` stages are compared by their generated names
+(`train@small`), after `${}` interpolation from `params.yaml` and `vars`.
+An empty or malformed `dvc.lock` is reported too. A repository with a
+`dvc.yaml` and no `dvc.lock` at all has never been reproduced, which is not a
+finding.
+
+## Why is this bad
+`dvc.lock` is the record of what produced the data and models in this commit.
+When a stage changed after the last `dvc repro`, the lock describes a pipeline
+that no longer exists, and the pinned artifacts cannot be traced to this code.
+
+## Example
+```yaml
+# dvc.yaml
+stages:
+  train:
+    cmd: python train.py --epochs 20   # dvc.lock still records --epochs 10
+```
+
+## Fix
+Run `dvc repro` (or `dvc commit` when the outputs are already right) and commit
+the updated `dvc.lock`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views.dvc import Entry, LockedStage
+from toolkit.check.views.dvc_project import Pipeline, pipelines
+from toolkit.check.views.dvc_stages import Stage
+
+CODE = "DVC001"
+NAME = "stale-dvc-lock"
+FAMILY = "dvc"
+SUMMARY = "dvc.lock is missing a stage of dvc.yaml or records a different cmd, deps or outs"
+VIEWS: tuple[str, ...] = ("dvc",)
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every pipeline whose ``dvc.lock`` exists is compared stage by stage."""
+    del options
+    for pipeline in pipelines(project):
+        yield from _pipeline(pipeline)
+
+
+def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
+    lock = pipeline.lock
+    if lock is None or pipeline.yaml is None:
+        return
+    if lock.problem is not None:
+        yield Finding(lock.path, 1, 1, CODE, f"{lock.problem}; run `dvc repro` and commit it")
+        return
+    where = pipeline.yaml.path
+    for stage in pipeline.expanded.stages:
+        locked = pipeline.locked(stage.name)
+        if locked is None:
+            message = f"stage '{stage.name}' is not in {lock.path}; run `dvc repro {stage.name}`"
+            yield Finding(where, stage.line, stage.column, CODE, message)
+            continue
+        yield from _stage(where, stage, locked, lock.path)
+    known = {stage.name for stage in pipeline.expanded.stages}
+    known.update(pipeline.expanded.unresolved)
+    for locked in lock.stages:
+        if locked.name not in known and locked.name.split("@")[0] not in known:
+            message = f"stage '{locked.name}' is no longer in {where}; run `dvc repro`"
+            yield Finding(lock.path, locked.line, locked.column, CODE, message)
+
+
+def _stage(where: str, stage: Stage, locked: LockedStage, lock_path: str) -> Iterator[Finding]:
+    if _cmd(stage.cmd) != _cmd(locked.cmd):
+        message = (
+            f"cmd of stage '{stage.name}' is {_short(stage.cmd)} here, "
+            f"but {_short(locked.cmd)} in {lock_path}:{locked.line}"
+        )
+        yield Finding(where, stage.cmd_line, stage.cmd_column, CODE, message)
+    lock = (lock_path, locked)
+    yield from _entries(where, stage, "dep", (stage.deps, locked.deps), lock)
+    yield from _entries(where, stage, "out", (stage.outs, locked.outs), lock)
+
+
+def _entries(
+    where: str,
+    stage: Stage,
+    what: str,
+    both: tuple[tuple[Entry, ...], tuple[Entry, ...]],
+    lock: tuple[str, LockedStage],
+) -> Iterator[Finding]:
+    declared, recorded = both
+    lock_path, locked = lock
+    recorded_paths = {_norm(entry.path) for entry in recorded}
+    for entry in declared:
+        if _norm(entry.path) not in recorded_paths:
+            message = (
+                f"{what} '{entry.path}' of stage '{stage.name}' is not recorded in "
+                f"{lock_path}:{locked.line}; run `dvc repro {stage.name}`"
+            )
+            yield Finding(where, entry.line, entry.column, CODE, message)
+    declared_paths = {_norm(entry.path) for entry in declared}
+    for entry in recorded:
+        if _norm(entry.path) not in declared_paths:
+            message = (
+                f"{what} '{entry.path}' of stage '{stage.name}' is recorded here, "
+                f"but {where}:{stage.line} no longer declares it"
+            )
+            yield Finding(lock_path, entry.line, entry.column, CODE, message)
+
+
+def _norm(path: str) -> str:
+    return path.rstrip("/").removeprefix("./")
+
+
+def _cmd(cmd: Any) -> Any:
+    if isinstance(cmd, list):
+        return [str(part).strip() for part in cmd]
+    return None if cmd is None else str(cmd).strip()
+
+
+def _short(cmd: Any) -> str:
+    text = " && ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd)
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 60 else text[:57] + "...")

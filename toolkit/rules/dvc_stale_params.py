@@ -1,0 +1,129 @@
+"""## What it does
+Compares the parameter values that `dvc.lock` recorded for each stage with the
+current values in `params.yaml` (and the other params files a stage names), and
+checks that every parameter a stage declares in `dvc.yaml` is recorded.
+
+## Why is this bad
+A parameter changed after the last `dvc repro` means the committed model was
+trained with other settings than the ones in this commit: the repository no
+longer reproduces the artifacts it pins.
+
+## Example
+```yaml
+# params.yaml
+train:
+  lr: 0.01   # dvc.lock records train.lr: 0.1
+```
+
+## Fix
+Run `dvc repro` and commit `dvc.lock` together with the parameter change (or
+revert the parameter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views.dvc import LockedStage
+from toolkit.check.views.dvc_project import Pipeline, pipelines, repo_path
+from toolkit.check.views.dvc_stages import Stage, lookup
+
+CODE = "DVC002"
+NAME = "stale-dvc-params"
+FAMILY = "dvc"
+SUMMARY = "A parameter differs from the value dvc.lock recorded, or is not recorded"
+VIEWS: tuple[str, ...] = ("dvc",)
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Each locked stage's parameters against the params files."""
+    del options
+    marks = {view.path: view.doc for view in project.views("dvc") if hasattr(view, "doc")}
+    for pipeline in pipelines(project):
+        if pipeline.lock is None or pipeline.lock.problem or pipeline.yaml is None:
+            continue
+        for stage in pipeline.expanded.stages:
+            locked = pipeline.locked(stage.name)
+            if locked is not None:
+                yield from _declared(pipeline, stage, locked)
+                yield from _values(pipeline, stage, locked, marks)
+
+
+def _declared(pipeline: Pipeline, stage: Stage, locked: LockedStage) -> Iterator[Finding]:
+    assert pipeline.lock is not None
+    recorded = locked.params.data if isinstance(locked.params.data, dict) else {}
+    for use in stage.params:
+        keys = recorded.get(use.file)
+        if not isinstance(keys, dict) or (use.key is not None and not _has(keys, use.key)):
+            name = use.file if use.key is None else f"{use.file}:{use.key}"
+            message = (
+                f"stage '{stage.name}' declares param '{name}', but "
+                f"{pipeline.lock.path}:{locked.line} does not record it; run `dvc repro`"
+            )
+            assert pipeline.yaml is not None
+            yield Finding(pipeline.yaml.path, use.line, use.column, CODE, message)
+
+
+def _has(keys: dict[str, Any], dotted: str) -> bool:
+    return dotted in keys or lookup(keys, dotted)[0]
+
+
+def _values(
+    pipeline: Pipeline, stage: Stage, locked: LockedStage, docs: Mapping[str, Any]
+) -> Iterator[Finding]:
+    assert pipeline.lock is not None
+    recorded = locked.params.data if isinstance(locked.params.data, dict) else {}
+    for file, keys in recorded.items():
+        path = repo_path(stage.wdir, str(file))
+        if path not in pipeline.params or not isinstance(keys, dict):
+            continue
+        current = pipeline.params[path]
+        for key, value in keys.items():
+            found, now = _current(current, str(key))
+            lock_line = locked.params.mark(file, key)[0]
+            lock_at = f"{pipeline.lock.path}:{lock_line}"
+            if not found:
+                message = f"param '{key}' recorded in {lock_at} is no longer in {path}"
+                yield Finding(pipeline.lock.path, lock_line, 1, CODE, message)
+            elif not _same(now, value):
+                line, column = docs[path].mark(*str(key).split(".")) if path in docs else (1, 1)
+                message = (
+                    f"param '{key}' is {_short(now)} here, but {lock_at} records "
+                    f"{_short(value)} (stage '{stage.name}'); run `dvc repro`"
+                )
+                yield Finding(path, line, column, CODE, message)
+
+
+def _current(data: Any, key: str) -> tuple[bool, Any]:
+    if isinstance(data, dict) and key in data:
+        return True, data[key]
+    return lookup(data, key)
+
+
+def _same(left: Any, right: Any) -> bool:
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    return bool(left == right)
+
+
+def _short(value: Any) -> str:
+    text = repr(_plain(value))
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    for kind in (bool, str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
