@@ -15,4 +15,12 @@ RULES: tuple[str, ...] = (
     "gha_unpinned_uses",
     # container images
     # pre-commit
+    # DVC
+    "dvc_stale_lock",
+    "dvc_stale_params",
+    "dvc_dep_hash_mismatch",
+    "dvc_unhashed_out",
+    "dvc_unlocked_import",
+    "dvc_out_not_ignored",
+    "dvc_missing_default_remote",
 )
