@@ -82,6 +82,73 @@ def new(
     )
     return 0
 
+_FORMATS = click.Choice(["text", "json", "sarif", "github"])
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=_FORMATS, default="text", show_default=True)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Only these rules (codes, prefixes or names; comma-separated).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Skip these rules, besides the configured ones.",
+)
+@click.option("--fix", is_flag=True, help="Apply the fixes that findings offer, in place.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a Markdown summary to FILE.",
+)
+def check(  # noqa: PLR0917 (one parameter per option)
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fix: bool,
+    exit_zero: bool,
+    output: Path | None,
+    summary: Path | None,
+) -> int:
+    """Check that code, data, models and infrastructure are pinned, consistently."""
+    from toolkit.check.command import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=paths,
+        output_format=output_format,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        fix=fix,
+        exit_zero=exit_zero,
+        output=output,
+        summary=summary,
+    )
+    return run_check(options)
+
+
+@cli.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> int:
+    """List the rules, or show one rule's documentation."""
+    from toolkit.check.listing import rule_page, rules_table
+
+    click.echo(rule_page(code) if code else rules_table(), nl=False)
+    return 0
+
 
 def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per outcome)
     """Run the click command line and turn every outcome into an exit code."""

@@ -1,0 +1,144 @@
+"""``mlrig check``: options in, exit code out.
+
+Finds the repository (the one holding the first PATH, or the current folder),
+loads its configuration, checks the files under the given paths, applies fixes
+when asked, and writes the report and the job summary.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from toolkit.check.config import Config, load_config
+from toolkit.check.discovery import discover, find_git_root
+from toolkit.check.engine import Result, check_project, selected_rules
+from toolkit.check.globs import glob_match
+from toolkit.check.project import Project
+from toolkit.check.rules import check_selectors
+from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+
+
+@dataclass
+class CheckOptions:
+    """Everything ``mlrig check`` was asked to do."""
+
+    paths: Sequence[Path] = ()
+    output_format: str = "text"
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fix: bool = False
+    exit_zero: bool = False
+    output: Path | None = None
+    summary: Path | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+def run_check(options: CheckOptions) -> int:
+    """Check, report, and return the exit code (0 clean, 1 findings)."""
+    root = find_root(options.cwd, options.paths)
+    config = load_config(root)
+    check_selectors(options.select, "--select")
+    check_selectors(options.ignore, "--ignore")
+    rules = selected_rules(config, options.select, options.ignore)
+    result = check_project(_project(root, options, config), config, rules)
+    if options.fix:
+        result = _fix(root, options, config, result)
+    _report(result, options)
+    return EXIT_OK if options.exit_zero or not result.findings else EXIT_FINDINGS
+
+
+def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
+    """The git work tree holding the first path (or ``cwd``); else that folder."""
+    anchor = (cwd / paths[0]).resolve() if paths else cwd.resolve()
+    if paths and not anchor.exists():
+        raise UsageError(f"{paths[0]}: no such file or folder")
+    folder = anchor if anchor.is_dir() else anchor.parent
+    git_root = find_git_root(folder)
+    if git_root is not None:
+        return git_root
+    cwd = cwd.resolve()
+    return cwd if folder == cwd or cwd in folder.parents else folder
+
+
+def _project(root: Path, options: CheckOptions, config: Config) -> Project:
+    files = discover(root)
+    if options.paths:
+        files = _under(root, files, options)
+    files = [f for f in files if not any(glob_match(g, f) for g in config.exclude)]
+    return Project(root, files)
+
+
+def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
+    chosen: set[str] = set()
+    for given in options.paths:
+        target = (options.cwd / given).resolve()
+        if not target.exists():
+            raise UsageError(f"{given}: no such file or folder")
+        try:
+            relative = target.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{given}: outside the repository at {root}") from None
+        if target.is_file():
+            chosen.add(relative)
+        elif relative == ".":
+            chosen.update(files)
+        else:
+            chosen.update(f for f in files if f.startswith(relative + "/"))
+    return sorted(chosen)
+
+
+def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
+    from toolkit.check.fix import apply_fixes
+
+    fixed = apply_fixes(root, result.findings)
+    if not fixed:
+        return result
+    again = check_project(_project(root, options, config), config, result.rules)
+    again.fixed = fixed
+    return again
+
+
+def _report(result: Result, options: CheckOptions) -> None:
+    from toolkit.check.report import renderer
+
+    text = renderer(options.output_format)(result)
+    if options.output is not None:
+        _write(options.output, text)
+        if options.output_format in ("text", "github"):
+            sys.stdout.write(text)
+    else:
+        sys.stdout.write(text)
+    _write_summary(result, options)
+
+
+def _write_summary(result: Result, options: CheckOptions) -> None:
+    targets = [options.summary] if options.summary is not None else []
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if options.output_format == "github" and step_summary:
+        targets.append(Path(step_summary))
+    if not targets:
+        return
+    from toolkit.check.report.github import summary
+
+    markdown = summary(result)
+    for target in targets:
+        mode = "a" if target != options.summary else "w"
+        with _open(target, mode) as handle:
+            handle.write(markdown)
+
+
+def _write(path: Path, text: str) -> None:
+    with _open(path, "w") as handle:
+        handle.write(text)
+
+
+def _open(path: Path, mode: str) -> IO[str]:
+    try:
+        return path.open(mode, encoding="utf-8", newline="\n")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write: {err.strerror}") from None

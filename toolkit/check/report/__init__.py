@@ -1,0 +1,22 @@
+"""Output formats of ``mlrig check``: ``text``, ``json``, ``sarif``, ``github``, and the summary."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import cast
+
+from toolkit.check.engine import Result
+
+FORMATS = {
+    "text": "toolkit.check.report.text",
+    "json": "toolkit.check.report.json_report",
+    "sarif": "toolkit.check.report.sarif",
+    "github": "toolkit.check.report.github",
+}
+
+
+def renderer(name: str) -> Callable[[Result], str]:
+    """The ``render(result) -> str`` function of format ``name``."""
+    module = importlib.import_module(FORMATS[name])
+    return cast(Callable[[Result], str], module.render)
