@@ -56,12 +56,20 @@ def cli() -> None:
     is_flag=True,
     help="Generate into an existing folder, refusing to overwrite files that differ.",
 )
+@click.option(
+    "--template",
+    default="ml-repo",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="mlrig's template, or a template folder of your own.",
+)
 def new(
     output_dir: Path,
     no_input: bool,
     answers_file: Path | None,
     overrides: tuple[str, ...],
     force: bool,
+    template: str,
 ) -> int:
     """Generate an ML repository from the ml-repo template."""
     from toolkit.generate import NewOptions, run_new
@@ -73,6 +81,7 @@ def new(
         answers_file=answers_file,
         overrides=parse_set(overrides),
         force=force,
+        template=template,
     )
     result = run_new(options)
     record = result.record
@@ -81,6 +90,7 @@ def new(
         f"from template {record.template} {record.template_version}."
     )
     return 0
+
 
 _FORMATS = click.Choice(["text", "json", "sarif", "github"])
 
@@ -147,6 +157,71 @@ def rules(code: str | None) -> int:
     from toolkit.check.listing import rule_page, rules_table
 
     click.echo(rule_page(code) if code else rules_table(), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument("components", nargs=-1, required=True)
+@click.option(
+    "-C",
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(),
+    help="The repository to add to.",
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable."
+)
+@click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
+def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry_run: bool) -> int:
+    """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
+    from toolkit.generate.add import AddOptions, run_add
+    from toolkit.generate.answers import parse_set
+
+    result = run_add(
+        AddOptions(
+            components=components, repo=repo, overrides=parse_set(overrides), dry_run=dry_run
+        )
+    )
+    verb = "would write" if dry_run else "wrote"
+    for path in result.written:
+        click.echo(f"{verb} {path}")
+    click.echo(f"{len(result.written)} file(s) to write, {len(result.present)} already in place.")
+    return 0
+
+
+@cli.command()
+@click.option(
+    "-C",
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(),
+    help="The generated repository.",
+)
+@click.option(
+    "--to",
+    "to",
+    metavar="REF",
+    help="A tag or commit of mlrig's template (default: the installed one).",
+)
+@click.option(
+    "--template", metavar="PATH", help="A template folder to update to instead of mlrig's own."
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+def update(repo: Path, to: str | None, template: str | None, dry_run: bool) -> int:
+    """Bring a generated repository up to a newer template, keeping local edits."""
+    from toolkit.generate.merge import Outcome
+    from toolkit.generate.update import UpdateOptions, run_update
+
+    result = run_update(UpdateOptions(repo=repo, to=to, template=template, dry_run=dry_run))
+    for change in result.changes:
+        if change.outcome is not Outcome.UNCHANGED:
+            click.echo(f"{change.outcome.value:9} {change.path}")
+    if result.conflicts:
+        click.echo(
+            f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.", err=True
+        )
+        return 1
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from functools import cache
 from pathlib import Path
 
 from toolkit.errors import MlrigError
@@ -22,32 +21,45 @@ def resource_dir(name: str) -> Path:
     raise MlrigError(f"mlrig is installed without its {name}/ folder; reinstall it")
 
 
+def is_bundled(template: Path) -> bool:
+    """Whether ``template`` is one of mlrig's own templates (so its commit is known)."""
+    return template.resolve().parent == resource_dir("templates").resolve()
+
+
 def template_dir(name: str = "ml-repo") -> Path:
-    """The cookiecutter template called ``name``."""
-    path = resource_dir("templates") / name
+    """The cookiecutter template called ``name``, or at the folder ``name``."""
+    given = Path(name)
+    path = given if given.is_dir() else resource_dir("templates") / name
     if not (path / "cookiecutter.json").is_file():
         raise MlrigError(f"unknown template {name!r}")
     return path
 
 
-@cache
-def template_commit() -> str:
-    """The mlrig commit the template comes from, or ``unknown``.
-
-    A wheel records it at build time; a checkout asks git.
-    """
-    recorded = _BUNDLED / "template_commit"
-    if recorded.is_file():
-        return recorded.read_text(encoding="ascii").strip() or "unknown"
+def _git(folder: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=_CHECKOUT,
-            capture_output=True,
-            text=True,
-            check=False,
+            ["git", *args], cwd=folder, capture_output=True, text=True, check=False
         )
     except OSError:
-        return "unknown"
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and len(commit) == 40 else "unknown"
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def template_commit(template: Path) -> str:
+    """The commit ``template`` comes from, or ``unknown``.
+
+    mlrig's wheel records it at build time; a template in a git work tree asks git.
+    """
+    recorded = _BUNDLED / "template_commit"
+    if is_bundled(template) and recorded.is_file():
+        return recorded.read_text(encoding="ascii").strip() or "unknown"
+    commit = _git(template, "rev-parse", "HEAD") or ""
+    return commit if len(commit) == 40 else "unknown"
+
+
+def template_repository(template: Path) -> tuple[Path, str] | None:
+    """The git work tree holding ``template`` and the template's path inside it."""
+    top = _git(template, "rev-parse", "--show-toplevel")
+    if top is None:
+        return None
+    return Path(top), template.resolve().relative_to(Path(top).resolve()).as_posix()

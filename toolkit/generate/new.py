@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from toolkit.errors import AnswerError, TargetExistsError
+from toolkit.errors import TargetExistsError
 from toolkit.generate.answers import (
     Answers,
     check_overrides,
     load_answers_file,
-    protect_overrides,
     template_options,
     validate_answers,
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
-from toolkit.resources import template_commit, template_dir
+from toolkit.generate.render import render, resolve_answers
+from toolkit.resources import is_bundled, template_commit, template_dir
 
 
 @dataclass(frozen=True)
@@ -44,58 +40,16 @@ class NewResult:
     record: AnswersRecord
 
 
-@contextmanager
-def _template_importable(template: Path) -> Iterator[None]:
-    """Let cookiecutter import the template's ``local_extensions``, as its CLI does."""
-    saved = list(sys.path)
-    sys.path.append(str(template))
-    try:
-        yield
-    finally:
-        sys.path[:] = saved
-
-
 def collect_answers(template: Path, options: NewOptions) -> Answers:
     """Defaults, then the answers file, then ``--set``, then prompts; validated."""
-    from cookiecutter.generate import generate_context
-    from cookiecutter.prompt import prompt_for_config
-
     overrides: Answers = {}
     if options.answers_file is not None:
         overrides.update(load_answers_file(options.answers_file))
     overrides.update(options.overrides)
-    raw = template_options(template)
-    check_overrides(raw, overrides)
-    context = generate_context(
-        context_file=str(template / "cookiecutter.json"),
-        default_context={},
-        extra_context=protect_overrides(raw, overrides),
-    )
-    with _template_importable(template):
-        answers: Answers = dict(prompt_for_config(context, options.no_input))
+    check_overrides(template_options(template), overrides)
+    answers = resolve_answers(template, overrides, options.no_input)
     validate_answers(template, answers)
     return answers
-
-
-def _render(template: Path, answers: Answers, into: Path) -> Path:
-    from cookiecutter.exceptions import CookiecutterException, FailedHookException
-    from cookiecutter.generate import generate_files
-
-    context: dict[str, Any] = {
-        "cookiecutter": {**answers, "_template": str(template), "_output_dir": str(into)},
-        "_cookiecutter": {
-            k: v for k, v in template_options(template).items() if not k.startswith("_")
-        },
-    }
-    try:
-        with _template_importable(template):
-            return Path(
-                generate_files(repo_dir=str(template), context=context, output_dir=str(into))
-            )
-    except FailedHookException as err:
-        raise AnswerError(f"the template refused the answers: {err}") from None
-    except CookiecutterException as err:  # pragma: no cover - a template defect
-        raise AnswerError(f"rendering failed: {err}") from None
 
 
 def _refuse_conflicts(rendered: Path, target: Path, force: bool) -> None:
@@ -134,12 +88,14 @@ def run_new(options: NewOptions) -> NewResult:
     public = {key: answers[key] for key in raw if not key.startswith("_")}
     target = options.output_dir / str(answers["project_slug"])
     with tempfile.TemporaryDirectory(prefix="mlrig-new-") as scratch:
-        rendered = _render(template, answers, Path(scratch))
+        rendered = render(template, answers, Path(scratch))
         _refuse_conflicts(rendered, target, options.force)
         record = AnswersRecord(
-            template=str(raw.get("_template_name", options.template)),
+            template=str(raw.get("_template_name"))
+            if is_bundled(template)
+            else str(template.resolve()),
             template_version=str(raw.get("_template_version", "")),
-            template_commit=template_commit(),
+            template_commit=template_commit(template),
             answers=public,
             files=file_hashes(rendered),
         )

@@ -1,0 +1,36 @@
+"""Remove the parts of the generated repository that its answers do not need.
+
+Runs in the generated repository (cookiecutter's working directory) with only
+the standard library, so plain ``cookiecutter`` and ``mlrig new`` agree.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+CLOUD = "{{ cookiecutter.cloud }}"
+
+# With no cloud there is no infrastructure to manage.
+CLOUD_ONLY = ("terraform", ".github/workflows/infra.yml")
+
+
+def remove(relative: str) -> None:
+    """Delete a file or folder of the generated tree; absent is fine."""
+    path = Path(relative)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def main() -> int:
+    if CLOUD == "none":
+        for relative in CLOUD_ONLY:
+            remove(relative)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

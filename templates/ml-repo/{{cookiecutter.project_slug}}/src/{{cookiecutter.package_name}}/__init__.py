@@ -1,0 +1,1 @@
+"""The pipeline of this repository: ``prepare``, ``train`` and ``evaluate`` (see dvc.yaml)."""
