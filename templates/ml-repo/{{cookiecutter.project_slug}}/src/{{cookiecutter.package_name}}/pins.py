@@ -1,0 +1,314 @@
+"""Model pins: ``deploy/<env>.yaml`` names the model that ``dvc.lock`` records, by content hash.
+
+Usage (from the repository root)::
+
+    python -m {{ cookiecutter.package_name }}.pins update staging      # pin what dvc.lock records now
+    python -m {{ cookiecutter.package_name }}.pins check               # exit 1 if a pin or overlay is stale
+    python -m {{ cookiecutter.package_name }}.pins promote staging production
+    python -m {{ cookiecutter.package_name }}.pins get staging model.storage_uri
+    python -m {{ cookiecutter.package_name }}.pins metrics-diff staging  # Markdown for a pull request
+    python -m {{ cookiecutter.package_name }}.pins storage-uri <md5>
+
+The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
+the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE
+
+LOCK_FILE = Path("dvc.lock")
+DVC_CONFIG = Path(".dvc/config")
+DEPLOY_DIR = Path("deploy")
+PLACEHOLDER_URI = "pending://no-model-pinned"
+HEADER = "# Model pin for {env}. Promotion is a pull request that changes this file.\n"
+MD5 = re.compile(r"[0-9a-f]{32}(?:\.dir)?\Z")
+SECTION = re.compile(r"""\[\s*'?\s*(?P<name>[^\]']+?)\s*'?\s*\]\s*\Z""")
+
+
+def pin_path(env: str, root: Path = Path()) -> Path:
+    return root / DEPLOY_DIR / f"{env}.yaml"
+
+
+def overlay_patch_path(env: str, root: Path = Path()) -> Path:
+    return root / DEPLOY_DIR / "overlays" / env / "inference-service-patch.yaml"
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def remote_url(config: Path = DVC_CONFIG) -> str:
+    """The URL of the default remote in ``.dvc/config`` (an INI file)."""
+    sections: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for raw in config.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        header = SECTION.match(line)
+        if header:
+            current = sections.setdefault(header["name"].replace('"', "").strip(), {})
+        elif "=" in line:
+            key, value = line.split("=", 1)
+            current[key.strip()] = value.strip()
+    name = sections.get("core", {}).get("remote")
+    url = sections.get(f"remote {name}", {}).get("url") if name else None
+    if not url:
+        raise ValueError(f"{config}: no default remote with a url")
+    return url
+
+
+def storage_uri(md5: str, remote: str) -> str:
+    """The content-addressed path of ``md5`` in a DVC 3 remote."""
+    if not MD5.match(md5):
+        raise ValueError(f"{md5!r} is not an md5 hash")
+    return f"{remote.rstrip('/')}/files/md5/{md5[:2]}/{md5[2:]}"
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as one mapping with dotted keys."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    flat: dict[str, Any] = {}
+    for key, item in value.items():
+        flat.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def stage_params(stage: dict[str, Any]) -> dict[str, Any]:
+    """A stage's parameters as dvc.lock records them, keyed ``section.name``."""
+    flat: dict[str, Any] = {}
+    for file, values in sorted((stage.get("params") or {}).items()):
+        prefix = "" if file == "params.yaml" else f"{file}:"
+        flat.update({f"{prefix}{key}": item for key, item in flatten(values).items()})
+    return dict(sorted(flat.items()))
+
+
+def is_data(path: str) -> bool:
+    """Data deps are everything but code: not a Python file and not under src/."""
+    return not (path.endswith(".py") or path.startswith("src/"))
+
+
+def producer(stages: dict[str, Any], path: str) -> tuple[str, dict[str, Any]] | None:
+    for name, stage in stages.items():
+        if any(out.get("path") == path for out in stage.get("outs") or []):
+            return name, stage
+    return None
+
+
+def data_lineage(stages: dict[str, Any], name: str) -> dict[str, str]:
+    """The data deps of stage ``name`` and of every stage upstream of it."""
+    data: dict[str, str] = {}
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for dep in stages[current].get("deps") or []:
+            if is_data(str(dep.get("path"))):
+                data[str(dep["path"])] = str(dep.get("md5"))
+                upstream = producer(stages, str(dep["path"]))
+                if upstream:
+                    todo.append(upstream[0])
+    return dict(sorted(data.items()))
+
+
+def numbers(path: Path) -> dict[str, float | int]:
+    if not path.exists():
+        return {}
+    flat = flatten(json.loads(path.read_text(encoding="utf-8")))
+    return {k: v for k, v in sorted(flat.items()) if isinstance(v, (int, float))}
+
+
+def head_commit(root: Path = Path()) -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix()) -> dict[str, Any]:
+    """The pin for ``env`` from dvc.lock, git HEAD and metrics.json (model null before training)."""
+    lock_file = root / LOCK_FILE
+    stages = (read_yaml(lock_file) or {}).get("stages", {}) if lock_file.exists() else {}
+    found = producer(stages, model)
+    if found is None:
+        return {"environment": env, "model": None}
+    name, stage = found
+    md5 = next(str(out["md5"]) for out in stage["outs"] if out.get("path") == model)
+    return {
+        "environment": env,
+        "model": {
+            "path": model,
+            "md5": md5,
+            "storage_uri": storage_uri(md5, remote_url(root / DVC_CONFIG)),
+        },
+        "source": {
+            "commit": head_commit(root),
+            "stage": name,
+            "data": data_lineage(stages, name),
+            "params": stage_params(stage),
+        },
+        "metrics": numbers(root / METRICS_FILE),
+    }
+
+
+def render(pin: dict[str, Any], header: str) -> str:
+    body = yaml.safe_dump(pin, sort_keys=False, default_flow_style=False, width=1000)
+    return header + body
+
+
+def header_of(path: Path, env: str) -> str:
+    """The comment lines at the top of an existing pin, or the standard header."""
+    if not path.exists():
+        return HEADER.format(env=env)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in _leading_comments(lines))
+    return kept or HEADER.format(env=env)
+
+
+def _leading_comments(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        out.append(line if line.endswith("\n") else line + "\n")
+    return out
+
+
+def overlay_text(text: str, uri: str) -> str:
+    """The overlay patch with its storageUri set to ``uri``; every other byte stays."""
+    return re.sub(r"(?m)^(\s*storageUri:[ \t]*)\S.*$", lambda m: m[1] + uri, text)
+
+
+def expected_uri(pin: dict[str, Any]) -> str:
+    model = pin.get("model")
+    return str(model["storage_uri"]) if model else PLACEHOLDER_URI
+
+
+def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
+    """Write ``deploy/<env>.yaml`` and its overlay patch (if the repo has one); the changed files."""
+    changed = []
+    path = pin_path(env, root)
+    text = render(pin, header_of(path, env))
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+        changed.append(path)
+    patch = overlay_patch_path(env, root)
+    if patch.exists():
+        old = patch.read_text(encoding="utf-8")
+        new = overlay_text(old, expected_uri(pin))
+        if new != old:
+            patch.write_text(new, encoding="utf-8")
+            changed.append(patch)
+    return changed
+
+
+def problems(root: Path = Path()) -> list[str]:
+    """Why the staging pin or an overlay disagrees with dvc.lock and the pins (empty: all good)."""
+    found = []
+    want = build_pin("staging", root)
+    have = read_yaml(pin_path("staging", root)) or {}
+    for key in ("model", "source"):
+        mine, theirs = _comparable(have.get(key), key), _comparable(want.get(key), key)
+        if mine != theirs:
+            found.append(f"deploy/staging.yaml: {key} differs from dvc.lock (run `pins update staging`)")
+    for env_pin in sorted((root / DEPLOY_DIR).glob("*.yaml")):
+        patch = overlay_patch_path(env_pin.stem, root)
+        if patch.exists():
+            uri = expected_uri(read_yaml(env_pin) or {})
+            if overlay_text(patch.read_text(encoding="utf-8"), uri) != patch.read_text(encoding="utf-8"):
+                found.append(f"{patch.relative_to(root).as_posix()}: storageUri is not {uri}")
+    return found
+
+
+def _comparable(value: Any, key: str) -> Any:
+    """The part of a pin section that dvc.lock determines (not the commit, which HEAD moves)."""
+    if key == "source" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "commit"}
+    return value
+
+
+def metrics_diff(env: str, root: Path = Path()) -> str:
+    """Markdown: the pinned model's metrics against metrics.json, with a Mermaid bar chart."""
+    old = (read_yaml(pin_path(env, root)) or {}).get("metrics") or {}
+    new = numbers(root / METRICS_FILE)
+    rows = ["| metric | " + env + " | new | change |", "| --- | ---: | ---: | ---: |"]
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        change = f"{after - before:+.6g}" if before is not None and after is not None else ""
+        rows.append(f"| {name} | {_fmt(before)} | {_fmt(after)} | {change} |")
+    names = sorted(set(old) & set(new))
+    chart = [
+        "```mermaid",
+        "xychart-beta",
+        f'  title "Metrics: {env} (first bar) and the new model (second bar)"',
+        "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
+        "  bar [" + ", ".join(_fmt(old[n]) for n in names) + "]",
+        "  bar [" + ", ".join(_fmt(new[n]) for n in names) + "]",
+        "```",
+    ]
+    return "\n".join(rows + ([""] + chart if names else [])) + "\n"
+
+
+def _fmt(value: float | int | None) -> str:
+    return "" if value is None else f"{value:.6g}"
+
+
+def get(env: str, dotted: str, root: Path = Path()) -> str:
+    value: Any = read_yaml(pin_path(env, root))
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return "" if value is None else str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pins", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("update").add_argument("env", choices=["staging"])
+    sub.add_parser("check")
+    promote = sub.add_parser("promote")
+    promote.add_argument("source")
+    promote.add_argument("target")
+    getter = sub.add_parser("get")
+    getter.add_argument("env")
+    getter.add_argument("field")
+    sub.add_parser("metrics-diff").add_argument("env")
+    sub.add_parser("storage-uri").add_argument("md5")
+    args = parser.parse_args(argv)
+    if args.command == "update":
+        for path in write_pin(args.env, build_pin(args.env)):
+            print(f"updated {path.as_posix()}")
+    elif args.command == "promote":
+        pin = dict(read_yaml(pin_path(args.source)) or {}, environment=args.target)
+        for path in write_pin(args.target, pin):
+            print(f"updated {path.as_posix()}")
+    elif args.command == "check":
+        found = problems()
+        for line in found:
+            print(line, file=sys.stderr)
+        return 1 if found else 0
+    elif args.command == "get":
+        print(get(args.env, args.field))
+    elif args.command == "metrics-diff":
+        sys.stdout.write(metrics_diff(args.env))
+    else:
+        print(storage_uri(args.md5, remote_url()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
