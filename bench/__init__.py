@@ -1,0 +1,1 @@
+"""The speed harness: ``mlrig check`` against ``zizmor --offline``. See ``bench.run``."""

@@ -1,0 +1,121 @@
+"""The three benchmark cases: one small workflow, the corpus, the synthetic sizes.
+
+Each case returns a plain dict (saved as JSON, rendered by ``bench.report``).
+Times are medians of whole-process wall time; ratios are mlrig / zizmor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import corpus as corpus_mod
+from bench import synthetic
+from bench.stats import linear_fit, marginal_costs, ratio
+from bench.timing import Sample, Tool, compare
+
+Log = Callable[[str], None]
+
+SMALL_WORKFLOW = """\
+name: CI
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions: {}
+
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - uses: actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b # v5.3.0
+        with:
+          python-version: "3.12"
+      - run: pip install --require-hashes -r requirements.txt
+      - run: python -m pytest -q
+"""
+SMALL_PATH = ".github/workflows/ci.yml"
+
+
+def _pair(samples: dict[str, Sample]) -> dict[str, object]:
+    mine, theirs = samples["mlrig"], samples["zizmor"]
+    return {
+        "mlrig": mine.as_dict(),
+        "zizmor": theirs.as_dict(),
+        "ratio": ratio(mine.median, theirs.median),
+    }
+
+
+def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
+    """One small workflow, passed by file name from the repository root, as pre-commit does."""
+    tree = work / "single"
+    if not (tree / ".git").is_dir():
+        (tree / SMALL_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (tree / SMALL_PATH).write_text(SMALL_WORKFLOW, encoding="utf-8")
+        synthetic.commit_tree(tree)
+    result = _pair(compare(tools, [SMALL_PATH], rounds, warmup, cwd=tree))
+    return {"path": SMALL_PATH, "lines": SMALL_WORKFLOW.count("\n"), **result}
+
+
+def real_corpus(
+    tools: tuple[Tool, ...], corpus: Path, rounds: int, warmup: int, log: Log
+) -> dict[str, object]:
+    """One invocation per repository per tool; per-repo medians and the total ratio."""
+    repos = []
+    for record in corpus_mod.load(corpus):
+        tree = corpus / str(record["repo"])
+        files = sum(1 for p in (tree / ".github").rglob("*") if p.is_file())
+        result = _pair(compare(tools, ["."], rounds, warmup, cwd=tree))
+        repos.append({**record, "files": files, **result})
+        log(f"  {record['repo']:34} {files:4} files  ratio {result['ratio']:.2f}")
+    total_mine = sum(r["mlrig"]["median_s"] for r in repos)  # type: ignore[index]
+    total_theirs = sum(r["zizmor"]["median_s"] for r in repos)  # type: ignore[index]
+    return {
+        "corpus": str(corpus),
+        "repos": repos,
+        "files": sum(int(r["files"]) for r in repos),
+        "total": {
+            "mlrig_s": total_mine,
+            "zizmor_s": total_theirs,
+            "ratio": ratio(total_mine, total_theirs),
+        },
+    }
+
+
+def synthetic_sizes(
+    tools: tuple[Tool, ...],
+    work: Path,
+    sizes: list[int],
+    seed: int,
+    *,
+    rounds: int,
+    warmup: int,
+    log: Log,
+) -> dict[str, object]:
+    """The synthetic tree at each size; a line fitted per tool; cost per file."""
+    points = []
+    for size in sizes:
+        tree = synthetic.ensure(work / "synthetic" / f"n{size}", size, seed)
+        result = _pair(compare(tools, ["."], rounds, warmup, cwd=tree))
+        points.append({"files": size, **result})
+        log(
+            f"  {size:5} files  mlrig {result['mlrig']['median_s']:.3f}s  "  # type: ignore[index]
+            f"zizmor {result['zizmor']['median_s']:.3f}s  ratio {result['ratio']:.2f}"
+        )
+    xs = [float(p["files"]) for p in points]  # type: ignore[arg-type]
+    growth = {}
+    for name in ("mlrig", "zizmor"):
+        ys = [p[name]["median_s"] for p in points]  # type: ignore[index]
+        growth[name] = {
+            **linear_fit(xs, ys),
+            "marginal_s_per_file": marginal_costs(xs, ys),
+            "s_per_file": [y / x for x, y in zip(xs, ys, strict=True)],
+        }
+    return {"seed": seed, "points": points, "growth": growth}

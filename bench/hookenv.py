@@ -1,0 +1,56 @@
+"""A clean interpreter for mlrig, shaped like the virtualenv pre-commit builds.
+
+pre-commit runs a Python hook from its own virtualenv, which loads none of the
+base interpreter's ``.pth`` start-up hooks. This machine's base interpreter has
+one that imports certifi at every start (about 20 ms, a quarter of a small
+run), which no user's hook environment has. So by default the harness runs
+mlrig from ``bench/.work/hookenv``: a venv without pip whose only ``.pth`` puts
+this checkout and the base interpreter's site-packages on ``sys.path`` (a
+plain path line: the ``.pth`` files in that folder are not executed), and whose
+``mlrig`` script is the one pip writes. It always runs the checkout's code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+SCRIPT = """\
+#!{python}
+import sys
+from toolkit.cli import main
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+def _site_dirs() -> list[str]:
+    paths = sysconfig.get_paths()
+    return sorted({paths["purelib"], paths["platlib"]})
+
+
+def ensure(dest: Path, source: Path) -> Path:
+    """Create (or refresh) the environment; return the path of its ``mlrig`` script."""
+    python = dest / "bin" / "python"
+    if not python.exists():
+        venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(dest)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(site) / "bench-mlrig.pth").write_text(
+        "\n".join([str(source), *_site_dirs()]) + "\n", encoding="utf-8"
+    )
+    script = dest / "bin" / "mlrig"
+    script.write_text(SCRIPT.format(python=python), encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+if __name__ == "__main__":
+    print(ensure(Path(sys.argv[1]), Path(sys.argv[2])))

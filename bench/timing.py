@@ -1,0 +1,98 @@
+"""Wall time of whole processes, two tools side by side, alternating order.
+
+Each round runs every tool once on the same input; the order flips every
+round so that neither tool always profits from a warm cache or suffers from
+the other's leftovers. A round's times go into per-tool lists; the figures
+reported are medians, because this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sysconfig
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A command line whose arguments end with the paths to check."""
+
+    name: str
+    argv: tuple[str, ...]
+
+    def command(self, paths: list[str]) -> list[str]:
+        return [*self.argv, *paths]
+
+
+@dataclass
+class Sample:
+    """Every timed run of one tool on one input."""
+
+    seconds: list[float] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+    stderr_tail: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "median_s": self.median,
+            "min_s": min(self.seconds),
+            "max_s": max(self.seconds),
+            "seconds": self.seconds,
+            "exit_codes": sorted(set(self.exit_codes)),
+            "stderr_tail": self.stderr_tail,
+        }
+
+
+def find_executable(name: str) -> str | None:
+    """The console script beside this interpreter first (no pyenv shim), then PATH."""
+    beside = Path(sysconfig.get_path("scripts")) / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+def default_tools(mlrig_script: Path | None = None) -> tuple[Tool, Tool]:
+    """``mlrig check`` and ``zizmor --offline`` as pre-commit would start them."""
+    mlrig = str(mlrig_script) if mlrig_script else find_executable("mlrig")
+    zizmor = find_executable("zizmor")
+    if mlrig is None or zizmor is None:
+        missing = " and ".join(n for n, p in (("mlrig", mlrig), ("zizmor", zizmor)) if p is None)
+        raise SystemExit(f"bench: {missing} not found; install them (pip install -e '.[bench]')")
+    return Tool("mlrig", (mlrig, "check")), Tool("zizmor", (zizmor, "--offline"))
+
+
+def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, int, str]:
+    """Run the tool once; return (seconds, exit code, last lines of stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.run(tool.command(paths), cwd=cwd, capture_output=True, check=False)
+    seconds = time.perf_counter() - start
+    tail = "\n".join(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:])
+    return seconds, proc.returncode, tail
+
+
+def compare(
+    tools: tuple[Tool, ...], paths: list[str], rounds: int, warmup: int = 1, cwd: Path | None = None
+) -> dict[str, Sample]:
+    """Time each tool ``rounds`` times on ``paths``, flipping the order each round."""
+    samples = {tool.name: Sample() for tool in tools}
+    for _ in range(warmup):
+        for tool in tools:
+            run_once(tool, paths, cwd)
+    for round_no in range(rounds):
+        order = tools if round_no % 2 == 0 else tuple(reversed(tools))
+        for tool in order:
+            seconds, code, tail = run_once(tool, paths, cwd)
+            sample = samples[tool.name]
+            sample.seconds.append(seconds)
+            sample.exit_codes.append(code)
+            sample.stderr_tail = tail
+    return samples
