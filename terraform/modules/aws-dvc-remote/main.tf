@@ -1,0 +1,214 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  create_log_bucket = var.access_log_bucket == null
+  log_bucket        = local.create_log_bucket ? aws_s3_bucket.logs[0].id : var.access_log_bucket
+}
+
+data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_111:a key policy's "*" resource means this key only, and the account root must administer it
+  #checkov:skip=CKV_AWS_356:a key policy's "*" resource means this key only
+  #checkov:skip=CKV_AWS_109:a key policy's "*" resource means this key only, and the account root must administer it
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "S3AccessLogs"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key" "remote" {
+  description             = "DVC remote ${var.bucket_name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.key.json
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "remote" {
+  name          = "alias/${var.bucket_name}"
+  target_key_id = aws_kms_key.remote.key_id
+}
+
+resource "aws_s3_bucket" "remote" {
+  #checkov:skip=CKV_AWS_144:DVC objects are content-addressed and versioned; cross-region replication is a cost decision left to the caller
+  #checkov:skip=CKV2_AWS_62:nothing consumes object events; dvc push and pull are the only clients
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "remote" {
+  bucket = aws_s3_bucket.remote.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "remote" {
+  bucket                  = aws_s3_bucket.remote.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "remote" {
+  bucket = aws_s3_bucket.remote.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "remote" {
+  bucket = aws_s3_bucket.remote.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.remote.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "remote" {
+  bucket     = aws_s3_bucket.remote.id
+  depends_on = [aws_s3_bucket_versioning.remote]
+
+  rule {
+    id     = "dvc-remote"
+    status = "Enabled"
+
+    filter {}
+
+    transition {
+      days          = var.infrequent_access_after_days
+      storage_class = "STANDARD_IA"
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
+resource "aws_s3_bucket_logging" "remote" {
+  bucket        = aws_s3_bucket.remote.id
+  target_bucket = local.log_bucket
+  target_prefix = "s3/${var.bucket_name}/"
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.remote.arn, "${aws_s3_bucket.remote.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "remote" {
+  bucket     = aws_s3_bucket.remote.id
+  policy     = data.aws_iam_policy_document.bucket.json
+  depends_on = [aws_s3_bucket_public_access_block.remote]
+}
+
+data "aws_iam_policy_document" "read" {
+  statement {
+    sid       = "ListRemote"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.remote.arn]
+  }
+
+  statement {
+    sid       = "ReadObjects"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.remote.arn}/*"]
+  }
+
+  statement {
+    sid       = "DecryptObjects"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.remote.arn]
+  }
+}
+
+data "aws_iam_policy_document" "write" {
+  source_policy_documents = [data.aws_iam_policy_document.read.json]
+
+  statement {
+    sid       = "WriteObjects"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = ["${aws_s3_bucket.remote.arn}/*"]
+  }
+
+  statement {
+    sid       = "EncryptObjects"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [aws_kms_key.remote.arn]
+  }
+}
+
+resource "aws_iam_policy" "read" {
+  name        = "${var.bucket_name}-read"
+  description = "Pull from the DVC remote ${var.bucket_name}"
+  policy      = data.aws_iam_policy_document.read.json
+  tags        = var.tags
+}
+
+resource "aws_iam_policy" "write" {
+  name        = "${var.bucket_name}-write"
+  description = "Push to and pull from the DVC remote ${var.bucket_name}; no deletes"
+  policy      = data.aws_iam_policy_document.write.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "write" {
+  for_each = toset(var.writer_role_names)
+
+  role       = each.value
+  policy_arn = aws_iam_policy.write.arn
+}
+
+resource "aws_iam_role_policy_attachment" "read" {
+  for_each = toset(var.reader_role_names)
+
+  role       = each.value
+  policy_arn = aws_iam_policy.read.arn
+}

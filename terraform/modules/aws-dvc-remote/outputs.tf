@@ -1,0 +1,34 @@
+output "bucket_name" {
+  description = "Name of the bucket: the DVC remote is s3://<bucket_name>."
+  value       = aws_s3_bucket.remote.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the bucket."
+  value       = aws_s3_bucket.remote.arn
+}
+
+output "url" {
+  description = "The DVC remote URL."
+  value       = "s3://${aws_s3_bucket.remote.id}"
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the objects."
+  value       = aws_kms_key.remote.arn
+}
+
+output "read_policy_arn" {
+  description = "IAM policy that allows pulling (list, get, decrypt)."
+  value       = aws_iam_policy.read.arn
+}
+
+output "write_policy_arn" {
+  description = "IAM policy that allows pushing and pulling, without deletes."
+  value       = aws_iam_policy.write.arn
+}
+
+output "access_log_bucket" {
+  description = "Bucket that receives the access logs."
+  value       = local.log_bucket
+}

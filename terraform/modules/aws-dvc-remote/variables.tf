@@ -1,0 +1,57 @@
+variable "bucket_name" {
+  description = "Name of the S3 bucket that holds the DVC remote."
+  type        = string
+}
+
+variable "writer_role_names" {
+  description = "IAM roles that may push to and pull from the remote (for example the continuous-training role)."
+  type        = list(string)
+  default     = []
+}
+
+variable "reader_role_names" {
+  description = "IAM roles that may only pull from the remote (for example the deployment role)."
+  type        = list(string)
+  default     = []
+}
+
+variable "noncurrent_version_retention_days" {
+  description = "Days a replaced or deleted object version is kept before it expires."
+  type        = number
+  default     = 90
+}
+
+variable "infrequent_access_after_days" {
+  description = "Days after which current objects move to STANDARD_IA (at least 30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.infrequent_access_after_days >= 30
+    error_message = "S3 moves objects to STANDARD_IA after 30 days at the earliest."
+  }
+}
+
+variable "access_log_bucket" {
+  description = "Existing bucket that receives S3 server access logs, or null to create one beside the remote."
+  type        = string
+  default     = null
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the remote's KMS key is deleted."
+  type        = number
+  default     = 30
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy a bucket that still holds objects. Keep false outside experiments."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

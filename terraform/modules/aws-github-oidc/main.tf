@@ -1,0 +1,82 @@
+locals {
+  issuer            = "token.actions.githubusercontent.com"
+  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
+  managed_policy_attachments = merge([
+    for name, identity in var.identities : {
+      for arn in identity.managed_policy_arns : "${name}|${arn}" => { role = name, arn = arn }
+    }
+  ]...)
+  inline_policies = merge([
+    for name, identity in var.identities : {
+      for policy, document in identity.inline_policies : "${name}|${policy}" => { role = name, name = policy, document = document }
+    }
+  ]...)
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url            = "https://${local.issuer}"
+  client_id_list = ["sts.amazonaws.com"]
+  tags           = var.tags
+}
+
+data "aws_iam_policy_document" "trust" {
+  for_each = var.identities
+
+  statement {
+    sid     = "GitHubEnvironment"
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = ["repo:${var.repository}:environment:${each.value.environment}"]
+    }
+  }
+}
+
+resource "aws_iam_role" "github" {
+  for_each = var.identities
+
+  name                 = "${var.name_prefix}-${each.key}"
+  description          = "GitHub Actions in ${var.repository}, environment ${each.value.environment}"
+  assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.create_oidc_provider || var.oidc_provider_arn != null
+      error_message = "Pass oidc_provider_arn when create_oidc_provider is false."
+    }
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = local.managed_policy_attachments
+
+  role       = aws_iam_role.github[each.value.role].name
+  policy_arn = each.value.arn
+}
+
+resource "aws_iam_role_policy" "inline" {
+  for_each = local.inline_policies
+
+  name   = each.value.name
+  role   = aws_iam_role.github[each.value.role].id
+  policy = each.value.document
+}

@@ -1,0 +1,91 @@
+resource "azurerm_storage_account" "remote" {
+  #checkov:skip=CKV2_AZURE_1:blobs are encrypted at rest with Microsoft-managed keys plus infrastructure encryption; a customer-managed Key Vault key is left to the caller
+  #checkov:skip=CKV_AZURE_59:GitHub-hosted and ephemeral runners reach the remote over the internet; access needs Entra ID (shared keys are off)
+  #checkov:skip=CKV_AZURE_35:see CKV_AZURE_59: the network default must allow the runners, and every request needs an Entra ID token
+  #checkov:skip=CKV2_AZURE_33:no private endpoint, for the same reason as CKV_AZURE_59
+  #checkov:skip=CKV_AZURE_33:the account serves blobs only; it has no queues to log
+  #checkov:skip=CKV2_AZURE_41:shared keys are disabled, so no SAS can be signed with them
+  name                              = var.storage_account_name
+  resource_group_name               = var.resource_group_name
+  location                          = var.location
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = var.replication_type
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  allow_nested_items_to_be_public   = false
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  infrastructure_encryption_enabled = true
+  cross_tenant_replication_enabled  = false
+  local_user_enabled                = false
+  sftp_enabled                      = false
+  tags                              = var.tags
+
+  blob_properties {
+    versioning_enabled  = true
+    change_feed_enabled = true
+
+    delete_retention_policy {
+      days = var.soft_delete_retention_days
+    }
+
+    container_delete_retention_policy {
+      days = var.soft_delete_retention_days
+    }
+  }
+
+  sas_policy {
+    expiration_period = "00.01:00:00"
+    expiration_action = "Log"
+  }
+}
+
+resource "azurerm_storage_container" "remote" {
+  #checkov:skip=CKV2_AZURE_21:storage insights would need the account key, which is disabled; the diagnostic setting in logs.tf records blob reads, writes and deletes instead
+  name                  = var.container_name
+  storage_account_id    = azurerm_storage_account.remote.id
+  container_access_type = "private"
+}
+
+resource "azurerm_storage_management_policy" "remote" {
+  storage_account_id = azurerm_storage_account.remote.id
+
+  rule {
+    name    = "dvc-remote"
+    enabled = true
+
+    filters {
+      blob_types   = ["blockBlob"]
+      prefix_match = ["${var.container_name}/"]
+    }
+
+    actions {
+      base_blob {
+        tier_to_cool_after_days_since_modification_greater_than = var.cool_after_days
+      }
+
+      version {
+        delete_after_days_since_creation = var.noncurrent_version_retention_days
+      }
+    }
+  }
+}
+
+resource "azurerm_role_assignment" "writer" {
+  for_each = toset(var.writer_principal_ids)
+
+  scope                = azurerm_storage_container.remote.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = each.value
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "reader" {
+  for_each = toset(var.reader_principal_ids)
+
+  scope                = azurerm_storage_container.remote.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = each.value
+  principal_type       = "ServicePrincipal"
+}

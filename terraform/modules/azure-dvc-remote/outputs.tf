@@ -1,0 +1,19 @@
+output "storage_account_name" {
+  description = "Name of the storage account (DVC's account_name)."
+  value       = azurerm_storage_account.remote.name
+}
+
+output "container_name" {
+  description = "Name of the container."
+  value       = azurerm_storage_container.remote.name
+}
+
+output "url" {
+  description = "The DVC remote URL."
+  value       = "azure://${azurerm_storage_container.remote.name}"
+}
+
+output "storage_account_id" {
+  description = "Resource id of the storage account."
+  value       = azurerm_storage_account.remote.id
+}

@@ -1,0 +1,84 @@
+variable "storage_account_name" {
+  description = "Name of the storage account (3 to 24 lower-case letters and digits)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]{3,24}$", var.storage_account_name))
+    error_message = "storage_account_name is 3 to 24 lower-case letters and digits."
+  }
+}
+
+variable "container_name" {
+  description = "Blob container of the DVC remote: the remote is azure://<container_name>."
+  type        = string
+  default     = "dvc"
+}
+
+variable "resource_group_name" {
+  description = "Resource group of the storage account."
+  type        = string
+}
+
+variable "location" {
+  description = "Azure region of the storage account."
+  type        = string
+}
+
+variable "writer_principal_ids" {
+  description = "Principal ids that may push to and pull from the remote (Storage Blob Data Contributor on the container)."
+  type        = list(string)
+  default     = []
+}
+
+variable "reader_principal_ids" {
+  description = "Principal ids that may only pull (Storage Blob Data Reader on the container)."
+  type        = list(string)
+  default     = []
+}
+
+variable "noncurrent_version_retention_days" {
+  description = "Days a replaced or deleted blob version is kept."
+  type        = number
+  default     = 90
+}
+
+variable "cool_after_days" {
+  description = "Days without modification after which blobs move to the cool tier."
+  type        = number
+  default     = 30
+}
+
+variable "soft_delete_retention_days" {
+  description = "Days deleted blobs and containers stay recoverable."
+  type        = number
+  default     = 30
+}
+
+variable "replication_type" {
+  description = "Storage replication: GRS, RAGRS, GZRS or RAGZRS (the remote survives a region)."
+  type        = string
+  default     = "GZRS"
+
+  validation {
+    condition     = contains(["GRS", "RAGRS", "GZRS", "RAGZRS"], var.replication_type)
+    error_message = "replication_type is GRS, RAGRS, GZRS or RAGZRS."
+  }
+}
+
+variable "log_analytics_workspace_id" {
+  description = "Log Analytics workspace that receives the blob read, write and delete logs, or null to create one beside the remote."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the workspace created when log_analytics_workspace_id is null."
+  type        = number
+  default     = 90
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

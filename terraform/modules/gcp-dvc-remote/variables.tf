@@ -1,0 +1,62 @@
+variable "project_id" {
+  description = "Project of the bucket and its key."
+  type        = string
+}
+
+variable "bucket_name" {
+  description = "Name of the GCS bucket that holds the DVC remote."
+  type        = string
+}
+
+variable "location" {
+  description = "Bucket and key location (a region such as us-central1)."
+  type        = string
+}
+
+variable "writer_members" {
+  description = "IAM members (for example serviceAccount:ct@...) that may push to and pull from the remote; no deletes."
+  type        = list(string)
+  default     = []
+}
+
+variable "reader_members" {
+  description = "IAM members that may only pull from the remote."
+  type        = list(string)
+  default     = []
+}
+
+variable "noncurrent_version_retention_days" {
+  description = "Days a replaced or deleted object version is kept."
+  type        = number
+  default     = 90
+}
+
+variable "nearline_after_days" {
+  description = "Days after which objects move to NEARLINE storage."
+  type        = number
+  default     = 30
+}
+
+variable "log_bucket" {
+  description = "Existing bucket that receives the usage logs, or null to create one beside the remote."
+  type        = string
+  default     = null
+}
+
+variable "key_rotation_period" {
+  description = "Rotation period of the customer-managed encryption key."
+  type        = string
+  default     = "7776000s"
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy a bucket that still holds objects. Keep false outside experiments."
+  type        = bool
+  default     = false
+}
+
+variable "labels" {
+  description = "Labels for the buckets."
+  type        = map(string)
+  default     = {}
+}
