@@ -34,6 +34,7 @@ def _site_dirs() -> list[str]:
 
 def ensure(dest: Path, source: Path) -> Path:
     """Create (or refresh) the environment; return the path of its ``mlrig`` script."""
+    dest = dest.resolve()
     python = dest / "bin" / "python"
     if not python.exists():
         venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(dest)

@@ -15,6 +15,9 @@ Files come in bundles of ten, one bundle per project ``pNNNN``::
 About one ``uses:`` in ten is a tag pin and one image in eight is a tag, so
 both tools have something to report, as in a real repository.
 
+Besides the counted files, every tree has a root ``.gitignore`` (the DVC
+outs) and a ``.dvc/config`` with a default remote, as a kept repository has.
+
 Run as ``python -m bench.synthetic OUT --files N [--seed S]``.
 """
 
@@ -32,6 +35,7 @@ from pathlib import Path
 DEFAULT_SEED = 20261129
 BUNDLE = 10
 MANIFEST = ".bench-synthetic.json"
+VERSION = 2  # bump when the generated text changes, so that cached trees are rebuilt
 
 ACTIONS = [
     ("actions/checkout", "11bd71901bbe5b1630ceea73d27597364c9af683", "v4.2.2"),
@@ -217,6 +221,13 @@ SLOTS: list[Slot] = [
 ]
 
 
+# Written at every size besides the counted files: what a kept repository has.
+ROOT_FILES = {
+    ".gitignore": "/projects/*/data/raw\n/projects/*/data/prepared\n/projects/*/models/model.pkl\n",
+    ".dvc/config": "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bench-dvc\n",
+}
+
+
 def synthetic_file(seed: int, index: int) -> tuple[str, str]:
     """Return (relative path, text) of file ``index``; depends on nothing else."""
     rng = random.Random(f"{seed}:{index}")
@@ -235,6 +246,9 @@ def generate(dest: Path, files: int, seed: int = DEFAULT_SEED, git: bool = True)
     """
     _clear(dest)
     digest = hashlib.sha256()
+    for rel, text in ROOT_FILES.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(text, encoding="utf-8")
     for index in range(files):
         rel, text = synthetic_file(seed, index)
         path = dest / rel
@@ -243,7 +257,7 @@ def generate(dest: Path, files: int, seed: int = DEFAULT_SEED, git: bool = True)
         digest.update(f"{rel}\0{text}\0".encode())
     if git:
         commit_tree(dest)
-    manifest = {"files": files, "seed": seed, "sha256": digest.hexdigest()}
+    manifest = {"version": VERSION, "files": files, "seed": seed, "sha256": digest.hexdigest()}
     _manifest_path(dest).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return dest
 
@@ -283,7 +297,8 @@ def ensure(dest: Path, files: int, seed: int = DEFAULT_SEED) -> Path:
         manifest = json.loads(_manifest_path(dest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
-    if manifest.get("files") == files and manifest.get("seed") == seed and (dest / ".git").is_dir():
+    wanted = {"version": VERSION, "files": files, "seed": seed}
+    if all(manifest.get(k) == v for k, v in wanted.items()) and (dest / ".git").is_dir():
         return dest
     return generate(dest, files, seed)
 
