@@ -23,7 +23,7 @@ def test_synthetic_tree_is_deterministic_and_grows_by_prefix(tmp_path: Path) -> 
         for p in (tmp_path / "t").rglob("*")
         if p.is_file() and p.name != synthetic.MANIFEST
     )
-    assert written == sorted(rel for rel, _ in small)
+    assert written == sorted([*synthetic.ROOT_FILES, *(rel for rel, _ in small)])
 
 
 def test_harness_writes_results_and_report(tmp_path: Path) -> None:
