@@ -13,8 +13,18 @@ RULES: tuple[str, ...] = (
     "mlr_unknown_suppression_code",
     # GitHub Actions
     "gha_unpinned_uses",
+    "gha_unversioned_sha_pin",
+    "gha_branch_ref",
+    "gha_unpinned_image",
+    "gha_unpinned_pip_install",
+    "gha_latest_tool_version",
     # container images
+    "img_unpinned_base_image",
+    "img_latest_base_image",
     # pre-commit
+    "pc_branch_rev",
+    "pc_unfrozen_sha_rev",
+    "pc_invalid_config",
     # DVC
     "dvc_stale_lock",
     "dvc_stale_params",
@@ -23,4 +33,15 @@ RULES: tuple[str, ...] = (
     "dvc_unlocked_import",
     "dvc_out_not_ignored",
     "dvc_missing_default_remote",
+    # models and deployment pins
+    "mod_mutable_model_reference",
+    "mod_stale_staging_pin",
+    "mod_pin_lineage_mismatch",
+    "mod_unproduced_production_model",
+    "mod_overlay_storage_uri_mismatch",
+    # Python dependencies
+    "py_missing_lock_file",
+    "py_stale_lock_file",
+    "py_unpinned_requirement",
+    "py_lock_without_hashes",
 )

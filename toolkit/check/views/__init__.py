@@ -21,6 +21,8 @@ KINDS: dict[str, str] = {
     "dvc_file": "toolkit.check.views.dvc_file",
     "params": "toolkit.check.views.params",
     "dvc": "toolkit.check.views.dvc",
+    "pydeps": "toolkit.check.views.pydeps",
+    "pins": "toolkit.check.views.pins",
 }
 
 

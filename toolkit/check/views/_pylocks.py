@@ -1,0 +1,115 @@
+"""``uv.lock`` and ``poetry.lock``: the locked packages, their lines and hashes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.check.views._requirements import Requirement, canonical, parse_requirement
+
+_PACKAGE = re.compile(r"\s*\[\[package\]\]\s*\Z")
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    """One ``[[package]]`` entry: exact version, source kind and whether it has hashes."""
+
+    name: str
+    version: str
+    line: int
+    source: str
+    hashed: bool
+
+
+@dataclass(frozen=True)
+class UvLock:
+    """``uv.lock``; ``roots`` holds each workspace member's ``requires-dist``."""
+
+    path: str
+    packages: tuple[LockedPackage, ...]
+    roots: dict[str, tuple[Requirement, ...]]
+    requires_python: str | None
+
+
+@dataclass(frozen=True)
+class PoetryLock:
+    """``poetry.lock`` and its ``content-hash``."""
+
+    path: str
+    packages: tuple[LockedPackage, ...]
+    content_hash: str | None
+
+
+def _package_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if _PACKAGE.match(line)]
+
+
+def _entries(data: dict[str, Any], text: str) -> list[tuple[dict[str, Any], int]]:
+    raw = data.get("package")
+    items = [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+    lines = _package_lines(text)
+    lines += [1] * (len(items) - len(lines))
+    return list(zip(items, lines, strict=False))
+
+
+def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
+    """The packages of a ``uv.lock``."""
+    packages = []
+    roots: dict[str, tuple[Requirement, ...]] = {}
+    for item, line in _entries(data, text):
+        source = item.get("source") if isinstance(item.get("source"), dict) else {}
+        assert isinstance(source, dict)
+        kind = next(iter(source), "registry")
+        hashed = _uv_hashed(item)
+        name = canonical(str(item.get("name", "")))
+        packages.append(LockedPackage(name, str(item.get("version", "")), line, kind, hashed))
+        if kind in ("editable", "virtual") or (kind == "directory" and source.get(kind) == "."):
+            metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+            assert isinstance(metadata, dict)
+            roots[name] = tuple(_uv_requirements(metadata.get("requires-dist"), line))
+    requires = data.get("requires-python")
+    return UvLock(path, tuple(packages), roots, str(requires) if requires else None)
+
+
+def _uv_hashed(item: dict[str, Any]) -> bool:
+    sdist = item.get("sdist")
+    if isinstance(sdist, dict) and sdist.get("hash"):
+        return True
+    wheels = item.get("wheels")
+    return isinstance(wheels, list) and any(isinstance(w, dict) and w.get("hash") for w in wheels)
+
+
+def _uv_requirements(values: Any, line: int) -> list[Requirement]:
+    found = []
+    for value in values if isinstance(values, list) else []:
+        if not isinstance(value, dict) or "name" not in value:
+            continue
+        extras = value.get("extra") or []
+        extra = f"[{','.join(map(str, extras))}]" if extras else ""
+        text = f"{value['name']}{extra}{value.get('specifier', '')}"
+        requirement = parse_requirement(text, line)
+        if requirement is not None:
+            found.append(requirement)
+    return found
+
+
+def poetry_lock(path: str, text: str, data: dict[str, Any]) -> PoetryLock:
+    """The packages and content hash of a ``poetry.lock``."""
+    packages = []
+    for item, line in _entries(data, text):
+        files = item.get("files")
+        hashed = (
+            isinstance(files, list)
+            and all(isinstance(f, dict) and f.get("hash") for f in files)
+            and bool(files)
+        )
+        source = item.get("source") if isinstance(item.get("source"), dict) else {}
+        assert isinstance(source, dict)
+        kind = str(source.get("type", "registry"))
+        name = canonical(str(item.get("name", "")))
+        packages.append(LockedPackage(name, str(item.get("version", "")), line, kind, hashed))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    assert isinstance(metadata, dict)
+    content_hash = metadata.get("content-hash")
+    return PoetryLock(path, tuple(packages), str(content_hash) if content_hash else None)

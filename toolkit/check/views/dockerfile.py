@@ -1,0 +1,134 @@
+"""Dockerfiles and Containerfiles: instructions with lines, and each ``FROM`` resolved.
+
+``ARG`` values declared before the first ``FROM`` are substituted into ``FROM``
+(``$VAR``, ``${VAR}``, ``${VAR:-default}``); ``--platform`` and other flags are
+set aside; a ``FROM`` naming an earlier stage's alias is marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toolkit.check.views import basename
+
+_VAR = re.compile(r"\$(?:\{(\w+)(?::?[-+]([^}]*))?\}|(\w+))")
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One instruction; ``arguments`` joins continuation lines."""
+
+    line: int
+    col: int
+    keyword: str
+    arguments: str
+    first_line: str = ""
+
+
+@dataclass(frozen=True)
+class From:
+    """A ``FROM``: the image as written, with ARGs substituted, and its stage alias."""
+
+    line: int
+    col: int
+    image: str
+    resolved: str
+    alias: str | None
+    platform: str | None
+    stage_ref: bool
+    unresolved: bool
+
+
+@dataclass
+class Dockerfile:
+    """A parsed Dockerfile."""
+
+    path: str
+    instructions: list[Instruction] = field(default_factory=list)
+    froms: list[From] = field(default_factory=list)
+
+
+def match(path: str) -> bool:
+    name = basename(path)
+    lower = name.lower()
+    return (
+        name in ("Dockerfile", "Containerfile")
+        or name.startswith(("Dockerfile.", "Containerfile."))
+        or lower.endswith((".dockerfile", ".containerfile"))
+    )
+
+
+def parse(path: str, text: str) -> Dockerfile:
+    dockerfile = Dockerfile(path, list(_instructions(text)))
+    dockerfile.froms = _froms(dockerfile.instructions)
+    return dockerfile
+
+
+def _instructions(text: str) -> list[Instruction]:
+    found: list[Instruction] = []
+    pending: list[str] = []
+    start = (0, 0, "")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not pending and (not stripped or stripped.startswith("#")):
+            continue
+        if pending and stripped.startswith("#"):
+            continue
+        if not pending:
+            start = (number, len(raw) - len(raw.lstrip()) + 1, raw)
+        continued = stripped.endswith("\\")
+        pending.append(stripped[:-1] if continued else stripped)
+        if not continued:
+            found.append(_instruction(start, " ".join(pending)))
+            pending = []
+    if pending:
+        found.append(_instruction(start, " ".join(pending)))
+    return found
+
+
+def _instruction(start: tuple[int, int, str], joined: str) -> Instruction:
+    keyword, _, arguments = joined.strip().partition(" ")
+    return Instruction(start[0], start[1], keyword.upper(), arguments.strip(), start[2])
+
+
+def _froms(instructions: list[Instruction]) -> list[From]:
+    args: dict[str, str | None] = {}
+    aliases: set[str] = set()
+    froms: list[From] = []
+    for instruction in instructions:
+        if instruction.keyword == "ARG" and not froms:
+            name, _, default = instruction.arguments.partition("=")
+            args[name.strip()] = default.strip().strip("\"'") if default else None
+        elif instruction.keyword == "FROM":
+            item = _from(instruction, args, aliases)
+            froms.append(item)
+            if item.alias:
+                aliases.add(item.alias.lower())
+    return froms
+
+
+def _from(instruction: Instruction, args: dict[str, str | None], aliases: set[str]) -> From:
+    words = instruction.arguments.split()
+    platform = next((w.split("=", 1)[1] for w in words if w.startswith("--platform=")), None)
+    words = [w for w in words if not w.startswith("--")]
+    image = words[0] if words else ""
+    alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+    unresolved = False
+
+    def substitute(found: re.Match[str]) -> str:
+        nonlocal unresolved
+        name = found[1] or found[3]
+        value = args.get(name)
+        if value is None:
+            value = found[2]
+        if value is None:
+            unresolved = True
+            return found[0]
+        return value
+
+    resolved = _VAR.sub(substitute, image)
+    stage_ref = resolved.lower() in aliases
+    found_at = instruction.first_line.find(image, instruction.col + 3) if image else -1
+    column = found_at + 1 if found_at >= 0 else instruction.col
+    return From(instruction.line, column, image, resolved, alias, platform, stage_ref, unresolved)

@@ -1,0 +1,130 @@
+"""Pair each Python dependency manifest with the lock that pins it.
+
+A ``requirements*.in`` is locked by the ``.txt``/``.lock`` of the same stem
+beside it, or by a compiled requirements file whose header names it. A
+``pyproject.toml`` is locked by ``uv.lock`` or ``poetry.lock`` beside it, or by
+a compiled requirements file or ``*.lock`` beside it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from toolkit.check.views._requirements import Requirement
+from toolkit.check.views.pydeps import (
+    PoetryLock,
+    PyDepsView,
+    Pyproject,
+    RequirementsFile,
+    UvLock,
+)
+
+if TYPE_CHECKING:
+    from toolkit.check.project import Project
+
+KIND = "pydeps"
+Lock = RequirementsFile | UvLock | PoetryLock
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One locked version of a package, with where it is written."""
+
+    version: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest's direct requirements and the lock that pins them (if any)."""
+
+    path: str
+    requirements: tuple[Requirement, ...]
+    line: int
+    lock: Lock | None
+
+
+def views(project: Project) -> list[PyDepsView]:
+    """The ``pydeps`` views of the project."""
+    return list(project.views(KIND))
+
+
+def pins(lock: Lock) -> dict[str, list[Pin]]:
+    """Every exact version in ``lock``, by canonical package name."""
+    found: dict[str, list[Pin]] = {}
+    if isinstance(lock, RequirementsFile):
+        for requirement in lock.requirements:
+            if requirement.exact:
+                pin = Pin(requirement.exact, lock.path, requirement.line)
+                found.setdefault(requirement.name, []).append(pin)
+    else:
+        for package in lock.packages:
+            pin = Pin(package.version, lock.path, package.line)
+            found.setdefault(package.name, []).append(pin)
+    return found
+
+
+def _lock_for_input(source: RequirementsFile, all_views: list[PyDepsView]) -> Lock | None:
+    folder, name = posixpath.split(source.path)
+    stem = name[: -len(".in")]
+    candidates = [v for v in all_views if isinstance(v, RequirementsFile) and not v.is_input]
+    for suffix in (".lock", ".txt"):
+        wanted = posixpath.join(folder, stem + suffix)
+        found = next((v for v in candidates if v.path == wanted), None)
+        if found is not None:
+            return found
+    return next(
+        (
+            v
+            for v in candidates
+            if v.compiled and posixpath.dirname(v.path) == folder and name in v.header
+        ),
+        None,
+    )
+
+
+def _lock_for_pyproject(pyproject: Pyproject, all_views: list[PyDepsView]) -> Lock | None:
+    folder = posixpath.dirname(pyproject.path)
+    beside = [v for v in all_views if posixpath.dirname(v.path) == folder]
+    for kind in (UvLock, PoetryLock):
+        found = next((v for v in beside if isinstance(v, kind)), None)
+        if found is not None:
+            return found
+    locks = [v for v in beside if isinstance(v, RequirementsFile) and v.is_lock]
+    named = [v for v in locks if "pyproject.toml" in v.header]
+    chosen = named or locks
+    return chosen[0] if chosen else None
+
+
+def manifests(project: Project) -> list[Manifest]:
+    """Every manifest that declares dependencies, with its lock."""
+    all_views = views(project)
+    found = []
+    for view in all_views:
+        if isinstance(view, RequirementsFile) and view.is_input and view.requirements:
+            lock = _lock_for_input(view, all_views)
+            found.append(Manifest(view.path, view.requirements, 1, lock))
+        elif isinstance(view, Pyproject):
+            requirements = view.dependencies + view.poetry
+            if requirements:
+                line = min(r.line for r in requirements)
+                lock = _lock_for_pyproject(view, all_views)
+                found.append(Manifest(view.path, requirements, line, lock))
+    return found
+
+
+def is_lock_like(view: RequirementsFile, all_views: list[PyDepsView]) -> bool:
+    """A compiled lock, a ``*.lock``, or a plain ``.txt`` that no ``.in`` compiles into."""
+    if view.is_input:
+        return False
+    if view.is_lock:
+        return True
+    folder, name = posixpath.split(view.path)
+    source = posixpath.join(folder, name.rsplit(".", 1)[0] + ".in")
+    compiled_from_it = any(
+        isinstance(v, RequirementsFile) and v.compiled and name in v.header for v in all_views
+    )
+    return not compiled_from_it and not any(v.path == source for v in all_views)

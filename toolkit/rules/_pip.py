@@ -1,0 +1,174 @@
+"""Find ``pip install`` and ``uv pip install`` commands in shell text, and what they install."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from toolkit.check.refs import is_sha
+
+_SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
+_WITH_VALUE = frozenset(
+    [
+        "-c",
+        "--constraint",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--python",
+        "-p",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "--upgrade-strategy",
+        "--progress-bar",
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--trusted-host",
+        "--cert",
+        "--client-cert",
+        "--report",
+        "--index",
+        "--default-index",
+        "--extra",
+        "--group",
+        "--only-binary",
+        "--no-binary",
+        "-C",
+        "--config-settings",
+        "--global-option",
+        "--exists-action",
+        "--python-platform",
+        "--index-strategy",
+        "--keyring-provider",
+        "--resolution",
+        "--prerelease",
+    ]
+)
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+_PINNED = re.compile(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
+_ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2")
+
+
+@dataclass
+class PipInstall:
+    """One install command: its 0-based logical line in the script and what it names."""
+
+    line: int
+    unpinned: list[str] = field(default_factory=list)
+    requirement_files: list[str] = field(default_factory=list)
+    require_hashes: bool = False
+
+
+def logical_lines(script: str) -> Iterator[tuple[int, str]]:
+    """``(first physical line index, text)`` with backslash continuations joined."""
+    pending: list[str] = []
+    start = 0
+    for index, raw in enumerate(script.splitlines()):
+        if not pending:
+            start = index
+        line = _COMMENT.sub("", raw)
+        if line.rstrip().endswith("\\"):
+            pending.append(line.rstrip()[:-1])
+            continue
+        pending.append(line)
+        yield start, " ".join(pending)
+        pending = []
+    if pending:
+        yield start, " ".join(pending)
+
+
+def pip_installs(script: str) -> Iterator[PipInstall]:
+    """Every pip install in ``script``."""
+    for index, line in logical_lines(script):
+        if "install" not in line:
+            continue
+        for command in _commands(line):
+            found = _install(command)
+            if found is not None:
+                found.line = index
+                yield found
+
+
+def _commands(line: str) -> list[list[str]]:
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
+    lexer.commenters = ""
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return []
+    commands: list[list[str]] = [[]]
+    for token in tokens:
+        if token in _SEPARATORS:
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    return [c for c in commands if c]
+
+
+def _install(tokens: list[str]) -> PipInstall | None:
+    words = [t.rsplit("/", 1)[-1] for t in tokens]
+    for index in range(len(words) - 1):
+        if words[index + 1] != "install":
+            continue
+        if re.fullmatch(r"pip[0-9.]*", words[index]):
+            return _arguments(tokens[index + 2 :])
+    return None
+
+
+def _arguments(args: list[str]) -> PipInstall:
+    found = PipInstall(0)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        name, _, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in ("-r", "--requirement", "-e", "--editable") and not inline:
+            value = args[index + 1] if index + 1 < len(args) else ""
+            _record(found, name, value)
+            index += 2
+            continue
+        if name in ("--requirement", "--editable"):
+            _record(found, name, inline)
+        elif arg == "--require-hashes":
+            found.require_hashes = True
+        elif name in _WITH_VALUE and not inline:
+            index += 1
+        elif arg.startswith("-r") and len(arg) > 2:
+            found.requirement_files.append(arg[2:])
+        elif not arg.startswith("-") and not _is_pinned(arg):
+            found.unpinned.append(arg)
+        index += 1
+    return found
+
+
+def _record(found: PipInstall, option: str, value: str) -> None:
+    if option in ("-r", "--requirement"):
+        found.requirement_files.append(value)
+    elif not _is_pinned(value):
+        found.unpinned.append(value)
+
+
+def _is_pinned(requirement: str) -> bool:
+    """Exact (``==``), local, an archive, a URL at a commit, or only known at run time."""
+    if "$" in requirement or requirement.startswith((".", "/", "~")):
+        return True
+    if requirement.endswith(_ARCHIVE) or "#sha256=" in requirement:
+        return True
+    if "://" in requirement:
+        ref = requirement.rsplit("@", 1)[-1].split("#", 1)[0]
+        return is_sha(ref)
+    return _PINNED.fullmatch(requirement.split(";", 1)[0].strip()) is not None
