@@ -43,10 +43,5 @@ RULES: tuple[str, ...] = (
     "py_missing_lock_file",
     "py_stale_lock_file",
     "py_unpinned_requirement",
-    "py_lock_without_hashes",    # Python dependencies
-    "py_missing_lock_file",
-    "py_stale_lock_file",
-    "py_unpinned_requirement",
     "py_lock_without_hashes",
-
 )
