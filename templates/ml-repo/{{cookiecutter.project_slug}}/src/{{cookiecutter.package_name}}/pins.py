@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -67,6 +68,9 @@ def remote_url(config: Path = DVC_CONFIG) -> str:
     url = sections.get(f"remote {name}", {}).get("url") if name else None
     if not url:
         raise ValueError(f"{config}: no default remote with a url")
+    if "://" not in url and not url.startswith(("/", "~")):
+        # A local remote's path is relative to .dvc/; give it relative to the repository root.
+        url = posixpath.normpath(posixpath.join(".dvc", url))
     return url
 
 
