@@ -56,8 +56,9 @@ def problems(suppressions: Iterable[Suppression], known: set[str]) -> list[Findi
             out.append(
                 Finding(s.path, s.line, s.column, UNEXPLAINED, "suppression gives no reason")
             )
-        unknown = [code for code in s.codes if code not in known] or ([] if s.codes else ["(none)"])
-        for code in unknown:
+        if not s.codes:
+            out.append(Finding(s.path, s.line, s.column, UNKNOWN_CODE, "suppression names no code"))
+        for code in (code for code in s.codes if code not in known):
             message = f"suppression names unknown rule code {code}"
             out.append(Finding(s.path, s.line, s.column, UNKNOWN_CODE, message))
     return out

@@ -58,6 +58,7 @@ _WITH_VALUE = frozenset(
         "--prerelease",
     ]
 )
+_PREFIXES = frozenset({"sudo", "env", "time", "exec", "command", "nice"})
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 _PINNED = re.compile(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2")
@@ -122,11 +123,14 @@ def _commands(line: str) -> list[list[str]]:
 
 def _install(tokens: list[str]) -> PipInstall | None:
     words = [t.rsplit("/", 1)[-1] for t in tokens]
-    for index in range(len(words) - 1):
-        if words[index + 1] != "install":
-            continue
-        if re.fullmatch(r"pip[0-9.]*", words[index]):
-            return _arguments(tokens[index + 2 :])
+    while words and (words[0] in _PREFIXES or "=" in words[0]):
+        words, tokens = words[1:], tokens[1:]
+    if re.fullmatch(r"python[0-9.]*", words[0] if words else "") and words[1:3] == ["-m", "pip"]:
+        words, tokens = words[2:], tokens[2:]
+    elif words[:1] == ["uv"]:
+        words, tokens = words[1:], tokens[1:]
+    if len(words) >= 2 and re.fullmatch(r"pip[0-9.]*", words[0]) and words[1] == "install":
+        return _arguments(tokens[2:])
     return None
 
 

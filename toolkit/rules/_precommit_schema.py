@@ -51,6 +51,8 @@ HOOK = {
     "pass_filenames": _BOOL, "require_serial": _BOOL, "description": _STR,
     "minimum_pre_commit_version": _STR, "fail_fast": _BOOL,
 }  # fmt: skip
+_NOUNS = {_STR: "string", _BOOL: "boolean", _LIST: "list", _MAP: "mapping", _REGEX: "string"}
+_NOUNS[_STAGES] = "list"
 LOCAL_REQUIRED = ("id", "name", "entry", "language")
 
 Problem = tuple[Pos, str]
@@ -116,7 +118,7 @@ def _type_problem(kind: str, value: Any) -> str | None:
         _STR: str, _BOOL: bool, _LIST: list, _MAP: dict, _REGEX: str, _STAGES: list
     }  # fmt: skip
     if not isinstance(value, expected[kind]):
-        return f"must be a {'string' if kind == _REGEX else kind.replace('map', 'mapping')}"
+        return f"must be a {_NOUNS[kind]}"
     return _value_problem(kind, value)
 
 

@@ -1,7 +1,7 @@
 """## What it does
 Reports a step input that asks a setup action for the newest tool version:
 an input whose name contains `version` set to `latest`, `*`, `x`, `stable`,
-`nightly` or `lts/*`, and `check-latest: true`.
+`nightly`, `lts/*` or a wildcard such as `3.x`, and `check-latest: true`.
 
 ## Why is this bad
 "Latest" is decided when the job runs, so the same commit builds with one
@@ -41,13 +41,19 @@ VIEWS = GHA_VIEWS
 FLOATING = frozenset({"latest", "*", "x", "stable", "nightly", "lts/*", "node"})
 
 
+def floating(version: str) -> bool:
+    """``latest`` and friends, or a wildcard such as ``3.x`` or ``20.*``."""
+    value = version.strip().lower()
+    return value in FLOATING or value.endswith((".x", ".*"))
+
+
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     for path, _, step in steps(project):
         for key, value in step.with_.items():
             name = str(key)
             line, col = step.with_.pos(key)
-            if "version" in name.lower() and str(value).strip().lower() in FLOATING:
+            if "version" in name.lower() and floating(str(value)):
                 message = f"{name}: {value} picks whatever is newest when the job runs"
                 yield Finding(path, line, col, CODE, message)
             elif name == "check-latest" and value is True:
