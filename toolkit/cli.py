@@ -161,6 +161,25 @@ def rules(code: str | None) -> int:
 
 
 @cli.command()
+@click.option(
+    "-C",
+    "--repo",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(),
+    help="The repository whose deploy/<env>.yaml pins to read.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
+)
+def lineage(repo: Path, output_format: str) -> int:
+    """Show which commit, data hashes and parameters produced each pinned model."""
+    from toolkit.lineage import run_lineage
+
+    click.echo(run_lineage(repo, output_format), nl=False)
+    return 0
+
+
+@cli.command()
 @click.argument("components", nargs=-1, required=True)
 @click.option(
     "-C",
