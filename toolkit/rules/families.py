@@ -1,0 +1,53 @@
+"""The rule families: a title, a code prefix, and which files wake their pre-commit hook.
+
+``files`` is the hook's regular expression (``None``: the family reads files
+across the repository, so its hook runs on every commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    """One family of rules."""
+
+    name: str
+    title: str
+    prefix: str
+    files: str | None
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "github-actions",
+        "GitHub Actions",
+        "GHA",
+        r"(^|/)(\.github/workflows/[^/]+|action)\.ya?ml$",
+    ),
+    Family(
+        "python-dependencies",
+        "Python dependencies",
+        "PY",
+        r"(^|/)(pyproject\.toml|setup\.(py|cfg)|[^/]*requirements[^/]*\.(txt|in|lock)|[^/]*\.lock)$",
+    ),
+    Family(
+        "container-images",
+        "Container images",
+        "IMG",
+        r"(^|/)[^/]*(Dockerfile|Containerfile|\.dockerfile|\.containerfile)[^/]*$",
+    ),
+    Family("pre-commit", "pre-commit", "PC", r"(^|/)\.pre-commit-config\.ya?ml$"),
+    Family("terraform", "Terraform", "TF", r"(\.tf|\.tfvars|\.terraform\.lock\.hcl|-version)$"),
+    Family("dvc", "DVC", "DVC", None),
+    Family("models", "Models and deployment pins", "MOD", None),
+    Family("consistency", "Cross-file consistency", "X", None),
+    Family("engine", "Engine", "MLR", None),
+)
+
+
+def family(name: str) -> Family:
+    """The family called ``name`` (an unknown one gets a plain title and no file filter)."""
+    found = next((f for f in FAMILIES if f.name == name), None)
+    return found or Family(name, name.replace("-", " ").capitalize(), "", None)
