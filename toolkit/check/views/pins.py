@@ -177,9 +177,15 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def has_history(root: Path) -> bool:
+    """Whether ``root`` is the top of a git work tree (a fixture inside another repo is not)."""
+    top = (_git(root, "rev-parse", "--show-toplevel") or "").strip()
+    return bool(top) and Path(top).resolve() == root.resolve()
+
+
 def commit_that_locked(root: Path, md5: str, lock_path: str = "dvc.lock") -> str | None:
     """The oldest commit in HEAD's history whose ``dvc.lock`` gained ``md5`` (None: never)."""
-    if not MD5.match(md5):
+    if not MD5.match(md5) or not has_history(root):
         return None
     out = _git(root, "log", "--format=%H", "--reverse", f"-S{md5}", "HEAD", "--", lock_path)
     commits = (out or "").split()
@@ -194,4 +200,5 @@ def lock_text_at(root: Path, commit: str, lock_path: str = "dvc.lock") -> str | 
 
 
 def is_shallow(root: Path) -> bool:
-    return (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    shallow = (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    return shallow and has_history(root)
