@@ -1,6 +1,13 @@
 {%- set src = cookiecutter.terraform_module_source ~ '//terraform/modules/' -%}
 {%- set ref = '?ref=' ~ cookiecutter.terraform_module_ref -%}
 {%- set remote = cookiecutter.dvc_remote_url.split('://')[1].split('/')[0] -%}
+{%- set module_ref = cookiecutter.terraform_module_ref -%}
+{%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
+{%- macro tag_pin() -%}
+{%- if not by_sha %}
+  #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- endif %}
+{%- endmacro -%}
 # The project's cloud: GitHub OIDC identities, the DVC remote and (where the
 # cloud has them) ephemeral GPU runners, from mlrig's modules at a pinned ref.
 # Every GitHub environment below gets its own identity, usable only by jobs of
@@ -17,8 +24,6 @@ locals {
   dvc_readers = ["monitoring", "ci", "staging", "production"]
 {%- if cookiecutter.cloud == 'gcp' %}
   prefix      = trimsuffix(substr(var.project_slug, 0, 16), "-")
-{%- elif cookiecutter.cloud == 'azure' %}
-  state_account = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.project_slug }}-tfstate/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate"
 {%- endif %}
 }
 {%- if cookiecutter.cloud == 'aws' %}
@@ -40,6 +45,7 @@ locals {
 }
 
 module "github_oidc" {
+{{- tag_pin() }}
   source = "{{ src }}aws-github-oidc{{ ref }}"
 
   repository  = var.repository
@@ -56,6 +62,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
+{{- tag_pin() }}
   source = "{{ src }}aws-dvc-remote{{ ref }}"
 
   bucket_name       = "{{ remote }}"
@@ -65,6 +72,7 @@ module "dvc_remote" {
 }
 
 module "gpu_runners" {
+{{- tag_pin() }}
   source = "{{ src }}aws-gpu-runners{{ ref }}"
 
   prefix                    = var.project_slug
@@ -82,6 +90,7 @@ module "gpu_runners" {
 {%- elif cookiecutter.cloud == 'gcp' %}
 
 module "github_oidc" {
+{{- tag_pin() }}
   source = "{{ src }}gcp-github-oidc{{ ref }}"
 
   project_id  = var.project_id
@@ -98,6 +107,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
+{{- tag_pin() }}
   source = "{{ src }}gcp-dvc-remote{{ ref }}"
 
   project_id     = var.project_id
@@ -109,6 +119,7 @@ module "dvc_remote" {
 }
 
 module "gpu_runners" {
+{{- tag_pin() }}
   source = "{{ src }}gcp-gpu-runners{{ ref }}"
 
   project_id           = var.project_id
@@ -126,6 +137,11 @@ module "gpu_runners" {
 }
 {%- elif cookiecutter.cloud == 'azure' %}
 
+locals {
+  # The state's storage account (made by hand, README.md): the plan identity reads it.
+  state_account = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.project_slug }}-tfstate/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate"
+}
+
 resource "azurerm_resource_group" "main" {
   name     = var.project_slug
   location = var.region
@@ -133,6 +149,7 @@ resource "azurerm_resource_group" "main" {
 }
 
 module "github_oidc" {
+{{- tag_pin() }}
   source = "{{ src }}azure-github-oidc{{ ref }}"
 
   repository          = var.repository
@@ -160,6 +177,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
+{{- tag_pin() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
   storage_account_name = "{{ (cookiecutter.project_slug | replace('-', ''))[:21] }}dvc"

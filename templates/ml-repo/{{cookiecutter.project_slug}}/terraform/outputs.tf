@@ -30,9 +30,9 @@ output "github_environment_variables" {
     for name, email in module.github_oidc.service_account_emails : name => merge(
       { GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider, GCP_SERVICE_ACCOUNT = email },
       name == "training" ? {
-        CT_RUNNER_LABELS          = jsonencode(module.gpu_runners.labels)
-        GPU_INSTANCE_TEMPLATES    = jsonencode(module.gpu_runners.instance_templates)
-        GPU_ZONES                 = jsonencode(module.gpu_runners.zones)
+        CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
+        GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
+        GPU_ZONES              = jsonencode(module.gpu_runners.zones)
       } : {},
     )
   }

@@ -86,9 +86,11 @@ variable "subscription_scope" {
   type        = string
 }
 {%- endif %}
+{%- if cookiecutter.cloud in ['aws', 'gcp'] %}
 
 variable "runner_max_lifetime_minutes" {
-  description = "Hard limit on the life of a GPU runner."
+  description = "Hard limit on the life of a GPU runner, in minutes."
   type        = number
   default     = 360
 }
+{%- endif %}
