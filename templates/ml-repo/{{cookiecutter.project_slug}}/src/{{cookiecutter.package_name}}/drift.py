@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python -m {{ cookiecutter.package_name }}.drift --current data/current.csv [--report drift.json]
+    python -m {{ cookiecutter.package_name }}.drift --current recent.csv
 
 For each feature column it computes the population stability index (PSI, over
 the reference's deciles) and a two-sample Kolmogorov-Smirnov test. A feature
@@ -54,7 +54,9 @@ def psi(reference: np.ndarray, current: np.ndarray, bins: int = BINS) -> float:
     """Population stability index of ``current`` against the reference's quantile bins."""
     edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)))
     inner = edges[1:-1]
-    expected = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=len(edges) - 1)
+    expected = np.bincount(
+        np.searchsorted(inner, reference, side="right"), minlength=len(edges) - 1
+    )
     actual = np.bincount(np.searchsorted(inner, current, side="right"), minlength=len(edges) - 1)
     e = np.maximum(expected / max(len(reference), 1), EPSILON)
     a = np.maximum(actual / max(len(current), 1), EPSILON)
@@ -81,7 +83,10 @@ def kolmogorov_sf(value: float) -> float:
 
 
 def compare(
-    reference: dict[str, np.ndarray], current: dict[str, np.ndarray], psi_threshold: float, ks_pvalue: float
+    reference: dict[str, np.ndarray],
+    current: dict[str, np.ndarray],
+    psi_threshold: float,
+    ks_pvalue: float,
 ) -> list[FeatureDrift]:
     """One result per feature present in both samples."""
     names = [name for name in reference if name in current]
@@ -98,10 +103,15 @@ def compare(
 
 
 def summary(results: list[FeatureDrift]) -> str:
-    rows = ["| feature | PSI | KS statistic | KS p-value | drift |", "| --- | ---: | ---: | ---: | --- |"]
+    rows = [
+        "| feature | PSI | KS statistic | KS p-value | drift |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     for r in results:
         mark = "yes" if r.drifted else "no"
-        rows.append(f"| {r.feature} | {r.psi:.4f} | {r.ks_statistic:.4f} | {r.ks_pvalue:.3g} | {mark} |")
+        rows.append(
+            f"| {r.feature} | {r.psi:.4f} | {r.ks_statistic:.4f} | {r.ks_pvalue:.3g} | {mark} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -115,7 +125,9 @@ def _append(variable: str, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="drift", description=__doc__.split("\n")[0])
     parser.add_argument("--current", type=Path, required=True, help="CSV of recent inference data")
-    parser.add_argument("--reference", type=Path, help="CSV of training data (default: drift.reference)")
+    parser.add_argument(
+        "--reference", type=Path, help="CSV of training data (default: drift.reference)"
+    )
     parser.add_argument("--params", type=Path, default=PARAMS_FILE)
     parser.add_argument("--report", type=Path, help="write the results as JSON here")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when drift is found")
@@ -123,12 +135,17 @@ def main(argv: list[str] | None = None) -> int:
     params = load_params("drift", args.params)
     reference = read_features(args.reference or Path(params["reference"]))
     results = compare(
-        reference, read_features(args.current), float(params["psi_threshold"]), float(params["ks_pvalue"])
+        reference,
+        read_features(args.current),
+        float(params["psi_threshold"]),
+        float(params["ks_pvalue"]),
     )
     drifted = any(r.drifted for r in results)
     if args.report:
         report = {"drift": drifted, "features": [asdict(r) for r in results]}
-        args.report.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        args.report.write_text(
+            json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
     text = summary(results)
     sys.stdout.write(text)
     print("drift detected" if drifted else "no drift")

@@ -1,13 +1,14 @@
 """Model pins: ``deploy/<env>.yaml`` names the model that ``dvc.lock`` records, by content hash.
 
-Usage (from the repository root)::
+Usage (from the repository root), with ``pins`` standing for
+``python -m {{ cookiecutter.package_name }}.pins``::
 
-    python -m {{ cookiecutter.package_name }}.pins update staging      # pin what dvc.lock records now
-    python -m {{ cookiecutter.package_name }}.pins check               # exit 1 if a pin or overlay is stale
-    python -m {{ cookiecutter.package_name }}.pins promote staging production
-    python -m {{ cookiecutter.package_name }}.pins get staging model.storage_uri
-    python -m {{ cookiecutter.package_name }}.pins metrics-diff staging  # Markdown for a pull request
-    python -m {{ cookiecutter.package_name }}.pins storage-uri <md5>
+    pins update staging                 # pin what dvc.lock records now
+    pins check                          # exit 1 if a pin or an overlay is stale
+    pins promote staging production     # copy the staging pin to production
+    pins get staging model.storage_uri  # one field, for scripts
+    pins metrics-diff staging           # Markdown for a pull request
+    pins storage-uri <md5>              # where the default remote keeps <md5>
 
 The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
 the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
@@ -229,12 +230,16 @@ def problems(root: Path = Path()) -> list[str]:
     for key in ("model", "source"):
         mine, theirs = _comparable(have.get(key), key), _comparable(want.get(key), key)
         if mine != theirs:
-            found.append(f"deploy/staging.yaml: {key} differs from dvc.lock (run `pins update staging`)")
+            found.append(
+                f"deploy/staging.yaml: {key} differs from dvc.lock (run `pins update staging`)"
+            )
     for env_pin in sorted((root / DEPLOY_DIR).glob("*.yaml")):
         patch = overlay_patch_path(env_pin.stem, root)
         if patch.exists():
             uri = expected_uri(read_yaml(env_pin) or {})
-            if overlay_text(patch.read_text(encoding="utf-8"), uri) != patch.read_text(encoding="utf-8"):
+            if overlay_text(patch.read_text(encoding="utf-8"), uri) != patch.read_text(
+                encoding="utf-8"
+            ):
                 found.append(f"{patch.relative_to(root).as_posix()}: storageUri is not {uri}")
     return found
 
@@ -265,7 +270,7 @@ def metrics_diff(env: str, root: Path = Path()) -> str:
         "  bar [" + ", ".join(_fmt(new[n]) for n in names) + "]",
         "```",
     ]
-    return "\n".join(rows + ([""] + chart if names else [])) + "\n"
+    return "\n".join(rows + (["", *chart] if names else [])) + "\n"
 
 
 def _fmt(value: float | int | None) -> str:

@@ -1,0 +1,138 @@
+"""Model pins: written from dvc.lock deterministically, checked, promoted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from {{ cookiecutter.package_name }} import pins
+
+MODEL = pins.MODEL_FILE.as_posix()
+MD5 = "50e15d6997ce472513fd07c08e97264f"
+LOCK = f"""schema: '2.0'
+stages:
+  prepare:
+    cmd: python -m {{ cookiecutter.package_name }}.prepare
+    deps:
+    - path: data/raw
+      hash: md5
+      md5: c267ec91b52dc8295ff41b5959d5d6be.dir
+    outs:
+    - path: data/prepared
+      hash: md5
+      md5: 8f9b03b91d705a1cd976073f04486cc8.dir
+  train:
+    cmd: python -m {{ cookiecutter.package_name }}.train
+    deps:
+    - path: data/prepared
+      hash: md5
+      md5: 8f9b03b91d705a1cd976073f04486cc8.dir
+    - path: src/{{ cookiecutter.package_name }}/train.py
+      hash: md5
+      md5: 1a2b3c4d5e6f708192a3b4c5d6e7f809
+    params:
+      params.yaml:
+        train:
+          seed: 42
+    outs:
+    - path: {MODEL}
+      hash: md5
+      md5: {MD5}
+"""
+PATCH = """spec:
+  predictor:
+    model:
+      storageUri: pending://no-model-pinned
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".dvc").mkdir()
+    (tmp_path / ".dvc/config").write_text(
+        "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bucket/dvc/\n"
+    )
+    for env in ("staging", "production"):
+        overlay = tmp_path / "deploy/overlays" / env
+        overlay.mkdir(parents=True)
+        (overlay / "inference-service-patch.yaml").write_text(PATCH)
+        header = f"# Model pin for {env}. Kept header.\n"
+        (tmp_path / f"deploy/{env}.yaml").write_text(header + f"environment: {env}\nmodel: null\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "init"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_storage_uri_is_the_dvc3_content_address() -> None:
+    assert pins.storage_uri(MD5, "s3://b/x/") == f"s3://b/x/files/md5/50/{MD5[2:]}"
+    with pytest.raises(ValueError, match="not an md5"):
+        pins.storage_uri("latest", "s3://b")
+
+
+def test_local_remote_is_relative_to_the_repository(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text('[core]\nremote = local\n[remote "local"]\nurl = ../../store\n')
+    assert pins.remote_url(config) == "../store"
+
+
+def test_null_pin_before_training(repo: Path) -> None:
+    assert pins.build_pin("staging", repo) == {"environment": "staging", "model": None}
+    assert pins.problems(repo) == []
+
+
+def test_update_writes_the_lock_and_keeps_the_header(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.9}))
+    assert pins.problems(repo) != []
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    text = (repo / "deploy/staging.yaml").read_text()
+    pin = yaml.safe_load(text)
+    assert text.startswith("# Model pin for staging. Kept header.\n")
+    assert pin["model"] == {
+        "path": MODEL,
+        "md5": MD5,
+        "storage_uri": f"s3://bucket/dvc/files/md5/50/{MD5[2:]}",
+    }
+    assert pin["source"]["data"] == {
+        "data/prepared": "8f9b03b91d705a1cd976073f04486cc8.dir",
+        "data/raw": "c267ec91b52dc8295ff41b5959d5d6be.dir",
+    }
+    assert pin["source"]["params"] == {"train.seed": 42}
+    assert pin["metrics"] == {"accuracy": 0.9}
+    patch = (repo / "deploy/overlays/staging/inference-service-patch.yaml").read_text()
+    assert pin["model"]["storage_uri"] in patch
+    assert pins.problems(repo) == []
+    assert pins.write_pin("staging", pins.build_pin("staging", repo), repo) == []
+
+
+def test_check_flags_a_hand_edited_pin(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    assert pins.problems(repo) == []
+    path = repo / "deploy/staging.yaml"
+    path.write_text(path.read_text().replace(MD5, "0" * 32))
+    assert any("staging.yaml: model" in problem for problem in pins.problems(repo))
+
+
+def test_promote_copies_staging_and_its_overlay(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    staging = yaml.safe_load((repo / "deploy/staging.yaml").read_text())
+    pins.write_pin("production", dict(staging, environment="production"), repo)
+    production = yaml.safe_load((repo / "deploy/production.yaml").read_text())
+    assert production["model"] == staging["model"]
+    assert pins.problems(repo) == []
+
+
+def test_metrics_diff_is_markdown_with_a_chart(repo: Path) -> None:
+    path = repo / "deploy/staging.yaml"
+    path.write_text(path.read_text() + "metrics:\n  accuracy: 0.8\n")
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.9}))
+    text = pins.metrics_diff("staging", repo)
+    assert "| accuracy | 0.8 | 0.9 | +0.1 |" in text
+    assert "xychart-beta" in text
