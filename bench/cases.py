@@ -53,13 +53,19 @@ def _pair(samples: dict[str, Sample]) -> dict[str, object]:
     }
 
 
-def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
-    """One small workflow, passed by file name from the repository root, as pre-commit does."""
+def single_tree(work: Path) -> Path:
+    """A repository holding only the small workflow."""
     tree = work / "single"
     if not (tree / ".git").is_dir():
         (tree / SMALL_PATH).parent.mkdir(parents=True, exist_ok=True)
         (tree / SMALL_PATH).write_text(SMALL_WORKFLOW, encoding="utf-8")
         synthetic.commit_tree(tree)
+    return tree
+
+
+def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
+    """One small workflow, passed by file name from the repository root, as pre-commit does."""
+    tree = single_tree(work)
     result = _pair(compare(tools, [SMALL_PATH], rounds, warmup, cwd=tree))
     return {"path": SMALL_PATH, "lines": SMALL_WORKFLOW.count("\n"), **result}
 

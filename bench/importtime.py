@@ -6,6 +6,7 @@ ruamel.yaml, jsonschema or cookiecutter (DESIGN.md, Dependencies and Speed).
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -32,16 +33,42 @@ def parse(stderr: str) -> list[dict[str, object]]:
     return rows
 
 
-def measure(target: Path, python: str | None = None, top: int = 12) -> dict[str, object]:
-    """Run ``python -X importtime -m toolkit check TARGET`` and summarise it."""
-    proc = subprocess.run(
-        [python or sys.executable, "-X", "importtime", "-m", "toolkit", "check", str(target)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    rows = parse(proc.stderr)
+def _median_rows(runs: list[list[dict[str, object]]]) -> list[dict[str, object]]:
+    """One row per module (order and depth of the first run), median times over runs."""
+    by_name: dict[str, list[dict[str, object]]] = {}
+    for rows in runs:
+        for row in rows:
+            by_name.setdefault(str(row["module"]), []).append(row)
+    out = []
+    for row in runs[0]:
+        seen = by_name[str(row["module"])]
+        out.append(
+            {
+                **row,
+                "self_us": int(statistics.median(int(r["self_us"]) for r in seen)),
+                "cumulative_us": int(statistics.median(int(r["cumulative_us"]) for r in seen)),
+            }
+        )
+    return out
+
+
+def measure(
+    target: Path,
+    python: str | None = None,
+    env: dict[str, str] | None = None,
+    top: int = 12,
+    runs: int = 5,
+) -> dict[str, object]:
+    """Run ``python -X importtime -m toolkit check TARGET`` ``runs`` times; summarise medians."""
+    command = [python or sys.executable, "-X", "importtime", "-m", "toolkit", "check", str(target)]
+    procs = [
+        subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+        for _ in range(runs)
+    ]
+    rows = _median_rows([parse(p.stderr) for p in procs])
+    proc = procs[0]
     roots = sorted((r for r in rows if r["depth"] == 0), key=lambda r: -int(r["cumulative_us"]))
+    own = [r for r in rows if str(r["module"]).startswith("toolkit.")]
     modules = [str(r["module"]) for r in rows]
     forbidden = {
         name: sorted(m for m in modules if m == name or m.startswith(name + "."))
@@ -49,12 +76,14 @@ def measure(target: Path, python: str | None = None, top: int = 12) -> dict[str,
     }
     return {
         "command": f"python -X importtime -m toolkit check {target.name}",
+        "runs": runs,
         "python": python or sys.executable,
         "exit_code": proc.returncode,
         "modules": len(rows),
         "total_self_us": sum(int(r["self_us"]) for r in rows),
         "top_cumulative": roots[:top],
         "top_self": sorted(rows, key=lambda r: -int(r["self_us"]))[:top],
+        "top_toolkit": sorted(own, key=lambda r: -int(r["cumulative_us"]))[:top],
         "forbidden": forbidden,
     }
 

@@ -24,7 +24,7 @@ from typing import Any
 if __package__ in {None, ""}:  # ``python bench/run.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cases, hookenv, importtime, report
+from bench import cases, hookenv, importtime, report, synthetic
 from bench.timing import Tool, default_tools
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +64,11 @@ def environment(tools: tuple[Tool, Tool]) -> dict[str, str]:
 
 
 def _tools(args: argparse.Namespace) -> tuple[Tool, Tool]:
-    script = None if args.base_python else hookenv.ensure(args.work / "hookenv", ROOT)
-    mlrig, zizmor = default_tools(script) if not (args.mlrig and args.zizmor) else (None, None)
+    script, env = None, ()
+    if not args.base_python:
+        script = hookenv.ensure(args.work / "hookenv", ROOT)
+        env = hookenv.environ(args.work / "hookenv")
+    mlrig, zizmor = default_tools(script, env) if not (args.mlrig and args.zizmor) else (None, None)
     if args.mlrig:
         mlrig = Tool("mlrig", tuple(shlex.split(args.mlrig)))
     if args.zizmor:
@@ -98,9 +101,11 @@ def measure(args: argparse.Namespace, tools: tuple[Tool, Tool]) -> dict[str, Any
         )
     if "imports" in args.cases:
         python = Path(tools[0].argv[0]).parent / "python"
-        results["imports"] = importtime.measure(
-            work / "single", str(python) if python.exists() else None
-        )
+        interpreter = str(python) if python.exists() else None
+        single = cases.single_tree(work)
+        results["imports"] = importtime.measure(single, interpreter, tools[0].environ())
+        mixed = synthetic.ensure(work / "imports-tree", 20, args.seed)
+        results["imports_mixed"] = importtime.measure(mixed, interpreter, tools[0].environ())
     return results
 
 

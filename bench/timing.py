@@ -24,9 +24,21 @@ class Tool:
 
     name: str
     argv: tuple[str, ...]
+    env: tuple[tuple[str, str | None], ...] = ()  # overrides; None removes the variable
 
     def command(self, paths: list[str]) -> list[str]:
         return [*self.argv, *paths]
+
+    def environ(self) -> dict[str, str] | None:
+        if not self.env:
+            return None
+        environ = dict(os.environ)
+        for key, value in self.env:
+            if value is None:
+                environ.pop(key, None)
+            else:
+                environ[key] = value
+        return environ
 
 
 @dataclass
@@ -60,20 +72,23 @@ def find_executable(name: str) -> str | None:
     return shutil.which(name)
 
 
-def default_tools(mlrig_script: Path | None = None) -> tuple[Tool, Tool]:
+def default_tools(
+    mlrig_script: Path | None = None, mlrig_env: tuple[tuple[str, str | None], ...] = ()
+) -> tuple[Tool, Tool]:
     """``mlrig check`` and ``zizmor --offline`` as pre-commit would start them."""
     mlrig = str(mlrig_script) if mlrig_script else find_executable("mlrig")
     zizmor = find_executable("zizmor")
     if mlrig is None or zizmor is None:
         missing = " and ".join(n for n, p in (("mlrig", mlrig), ("zizmor", zizmor)) if p is None)
         raise SystemExit(f"bench: {missing} not found; install them (pip install -e '.[bench]')")
-    return Tool("mlrig", (mlrig, "check")), Tool("zizmor", (zizmor, "--offline"))
+    return Tool("mlrig", (mlrig, "check"), mlrig_env), Tool("zizmor", (zizmor, "--offline"))
 
 
 def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, int, str]:
     """Run the tool once; return (seconds, exit code, last lines of stderr)."""
     start = time.perf_counter()
-    proc = subprocess.run(tool.command(paths), cwd=cwd, capture_output=True, check=False)
+    command, environ = tool.command(paths), tool.environ()
+    proc = subprocess.run(command, cwd=cwd, env=environ, capture_output=True, check=False)
     seconds = time.perf_counter() - start
     tail = "\n".join(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:])
     return seconds, proc.returncode, tail
