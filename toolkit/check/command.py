@@ -66,7 +66,8 @@ def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
 
 
 def _project(root: Path, options: CheckOptions, config: Config) -> Project:
-    files = discover(root)
+    only_files = bool(options.paths) and all((options.cwd / p).is_file() for p in options.paths)
+    files = [] if only_files else discover(root)
     if options.paths:
         files = _under(root, files, options)
     files = [f for f in files if not any(glob_match(g, f) for g in config.exclude)]

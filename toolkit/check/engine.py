@@ -15,7 +15,7 @@ from toolkit.check.config import Config
 from toolkit.check.findings import Finding
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
-from toolkit.check.rules import Rule, all_rules, select
+from toolkit.check.rules import Rule, RuleRef, rule_refs, select
 from toolkit.check.suppress import index, is_suppressed, problems, scan
 
 
@@ -24,27 +24,31 @@ class Result:
     """What one run found: the findings to report, the rules that ran, what was fixed."""
 
     findings: list[Finding]
-    rules: list[Rule]
+    rules: list[RuleRef]
     files: int
     fixed: list[Finding] = field(default_factory=list)
 
 
 def selected_rules(
     config: Config, extra_select: Sequence[str] = (), extra_ignore: Sequence[str] = ()
-) -> list[Rule]:
+) -> list[RuleRef]:
     """Command-line ``--select`` replaces the configured selection; ``--ignore`` adds to it."""
     chosen = list(extra_select) if extra_select else config.select
     return select(chosen, [*config.ignore, *extra_ignore])
 
 
-def check_project(project: Project, config: Config, rules: Sequence[Rule]) -> Result:
-    """Every finding of ``rules`` on ``project`` that is not ignored or suppressed."""
+def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) -> Result:
+    """Every finding of ``rules`` on ``project`` that is not ignored or suppressed.
+
+    A rule whose views match no file is not even imported.
+    """
     found: list[Finding] = []
-    for rule in rules:
-        found.extend(_run(rule, project, config))
+    for ref in rules:
+        if not ref.views or any(project.has(kind) for kind in ref.views):
+            found.extend(_run(ref.load(), project, config))
     found.extend(project.parse_findings)
     suppressions = [s for path, text in project.texts().items() for s in scan(path, text)]
-    found.extend(problems(suppressions, {rule.code for rule in all_rules()}))
+    found.extend(problems(suppressions, {rule.code for rule in rule_refs()}))
     codes = {rule.code for rule in rules}
     table = index(suppressions)
     kept = {

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.check.findings import Finding, ParseError
-from toolkit.check.views import view_module
+from toolkit.check.views import hint, view_module
 
 PARSE_ERROR = "MLR001"
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,6 +27,7 @@ class Project:
         self.files: list[str] = sorted(files)
         self._texts: dict[str, str | None] = {}
         self._views: dict[str, list[Any]] = {}
+        self._kind_files: dict[str, list[str]] = {}
         self._errors: dict[tuple[str, int, int, str], Finding] = {}
 
     @classmethod
@@ -53,8 +54,16 @@ class Project:
 
     def files_of(self, kind: str) -> list[str]:
         """The checked files that views of ``kind`` are made of."""
-        match = view_module(kind).match
-        return [path for path in self.files if match(path)]
+        if kind not in self._kind_files:
+            pattern = hint(kind)
+            paths = [p for p in self.files if pattern.search(p)] if pattern else self.files
+            match = view_module(kind).match if paths else None
+            self._kind_files[kind] = [p for p in paths if match is not None and match(p)]
+        return self._kind_files[kind]
+
+    def has(self, kind: str) -> bool:
+        """Whether any checked file is of ``kind`` (cheap when none could be)."""
+        return bool(self.files_of(kind))
 
     def views(self, kind: str) -> list[Any]:
         """Parsed views of every file of ``kind`` (files that fail to parse are left out)."""
@@ -72,10 +81,11 @@ class Project:
         self._errors[key] = Finding(path, error.line, error.column, PARSE_ERROR, error.message)
 
     def _parse_all(self, kind: str) -> Iterable[Any]:
+        paths = self.files_of(kind)
+        if not paths:
+            return
         module = view_module(kind)
-        for path in self.files:
-            if not module.match(path):
-                continue
+        for path in paths:
             text = self.text(path)
             if text is None:
                 continue

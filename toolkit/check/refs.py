@@ -18,6 +18,11 @@ def is_sha(ref: str) -> bool:
     return _SHA.fullmatch(ref) is not None
 
 
+def is_short_sha(ref: str) -> bool:
+    """An abbreviated commit SHA: 7 to 39 hex digits, at least one of them a letter."""
+    return 7 <= len(ref) < 40 and not ref.isdigit() and all(c in "0123456789abcdef" for c in ref)
+
+
 def is_version(ref: str) -> bool:
     """A tag that looks like a version: ``v4``, ``v4.1.0``, ``1.2.3``, ``v2.0.0-rc.1``."""
     return _VERSION.fullmatch(ref) is not None

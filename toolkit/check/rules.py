@@ -34,6 +34,43 @@ class Rule:
         return DOCS_URL.format(code=self.code)
 
 
+@dataclass(frozen=True)
+class RuleRef:
+    """A registered rule as the index knows it, before its module is imported."""
+
+    code: str
+    name: str
+    module: str
+    views: tuple[str, ...]
+    family: str
+    summary: str
+
+    @property
+    def help_uri(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def load(self) -> Rule:
+        """Import the rule's module."""
+        return _rule(importlib.import_module(f"toolkit.rules.{self.module}"))
+
+
+@cache
+def rule_refs() -> tuple[RuleRef, ...]:
+    """Every rule, from the generated index when it matches the registry (no imports)."""
+    from toolkit.rules._index import INDEX
+    from toolkit.rules.registry import RULES
+
+    if sorted(RULES) == sorted(entry[2] for entry in INDEX):
+        return tuple(sorted((RuleRef(*entry) for entry in INDEX), key=lambda ref: ref.code))
+    return tuple(ref_of(rule) for rule in all_rules())
+
+
+def ref_of(rule: Rule) -> RuleRef:
+    """The index entry of a loaded rule."""
+    short = rule.module.rpartition(".")[2]
+    return RuleRef(rule.code, rule.name, short, rule.views, rule.family, rule.summary)
+
+
 def _rule(module: ModuleType) -> Rule:
     return Rule(
         code=module.CODE,
@@ -68,10 +105,11 @@ def all_rules() -> tuple[Rule, ...]:
 def find_rule(selector: str) -> Rule | None:
     """The rule whose code or name is exactly ``selector``."""
     wanted = selector.strip()
-    return next((r for r in all_rules() if wanted in (r.code, r.name)), None)
+    ref = next((r for r in rule_refs() if wanted in (r.code, r.name)), None)
+    return ref.load() if ref is not None else None
 
 
-def matches(selector: str, rule: Rule) -> bool:
+def matches(selector: str, rule: Rule | RuleRef) -> bool:
     """``ALL``, a code prefix (``GHA``, ``GHA00``), an exact code or a rule name."""
     return selector == "ALL" or rule.code.startswith(selector) or selector == rule.name
 
@@ -79,15 +117,15 @@ def matches(selector: str, rule: Rule) -> bool:
 def check_selectors(selectors: Iterable[str], where: str) -> None:
     """Refuse a selector that matches no rule."""
     for selector in selectors:
-        if not any(matches(selector, rule) for rule in all_rules()):
+        if not any(matches(selector, rule) for rule in rule_refs()):
             raise ConfigError(f"{where}: unknown rule code or name {selector!r}")
 
 
-def select(selected: Sequence[str] | None, ignored: Sequence[str]) -> list[Rule]:
+def select(selected: Sequence[str] | None, ignored: Sequence[str]) -> list[RuleRef]:
     """The rules that ``selected`` (default: all) picks and ``ignored`` does not drop."""
     chosen = selected if selected else ["ALL"]
     return [
         rule
-        for rule in all_rules()
+        for rule in rule_refs()
         if any(matches(s, rule) for s in chosen) and not any(matches(i, rule) for i in ignored)
     ]

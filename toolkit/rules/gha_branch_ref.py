@@ -22,13 +22,12 @@ Pin the full commit SHA of a release, with its version as a comment:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.refs import is_sha, is_version, parse_uses
+from toolkit.check.refs import is_sha, is_short_sha, is_version, parse_uses
 from toolkit.rules._gha import GHA_VIEWS, finding_at, uses_values
 
 CODE = "GHA003"
@@ -37,8 +36,6 @@ FAMILY = "github-actions"
 SUMMARY = "A uses: names a branch (or an abbreviated SHA) instead of a commit SHA"
 VIEWS = GHA_VIEWS
 
-_SHORT_SHA = re.compile(r"(?=.*[a-f])[0-9a-f]{7,39}")
-
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
@@ -46,7 +43,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         ref = parse_uses(found.value)
         if ref is None or not ref.ref or is_sha(ref.ref):
             continue
-        if _SHORT_SHA.fullmatch(ref.ref):
+        if is_short_sha(ref.ref):
             message = f"{ref.action} is pinned to an abbreviated SHA; use all 40 characters"
         elif not is_version(ref.ref):
             message = f"{ref.action} follows branch {ref.ref}; pin a commit SHA"

@@ -24,21 +24,18 @@ Use a tag, or a commit SHA with `# frozen:` (`pre-commit autoupdate --freeze`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.refs import is_sha, is_version
+from toolkit.check.refs import is_sha, is_short_sha, is_version
 
 CODE = "PC001"
 NAME = "branch-rev"
 FAMILY = "pre-commit"
 SUMMARY = "A pre-commit rev names a branch instead of a tag or commit SHA"
 VIEWS = ("precommit",)
-
-_SHORT_SHA = re.compile(r"(?=.*[a-f])[0-9a-f]{7,39}")
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -48,7 +45,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             rev = repo.rev
             if not repo.remote or rev is None or is_sha(rev) or not rev.strip():
                 continue
-            if _SHORT_SHA.fullmatch(rev):
+            if is_short_sha(rev):
                 message = f"rev {rev} of {repo.repo} is an abbreviated SHA; use all 40 characters"
             elif not is_version(rev):
                 message = f"rev {rev} of {repo.repo} is a branch; use a tag or a commit SHA"

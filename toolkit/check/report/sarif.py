@@ -13,7 +13,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
-from toolkit.check.rules import Rule
+from toolkit.check.rules import RuleRef
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/mlrig/mlrig"
@@ -36,14 +36,14 @@ def render(result: Result) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
+def _rule(rule: RuleRef) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.summary},
         "helpUri": rule.help_uri,
-        "help": {"text": f"See {rule.help_uri}", "markdown": rule.doc},
+        "help": {"text": f"See {rule.help_uri}", "markdown": rule.load().doc},
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": [rule.family]},
     }

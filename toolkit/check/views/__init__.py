@@ -7,6 +7,7 @@ read. To add a kind, add a module here and one line to :data:`KINDS`.
 from __future__ import annotations
 
 import importlib
+import re
 from types import ModuleType
 
 KINDS: dict[str, str] = {
@@ -24,6 +25,32 @@ KINDS: dict[str, str] = {
     "pydeps": "toolkit.check.views.pydeps",
     "pins": "toolkit.check.views.pins",
 }
+
+
+# A necessary condition for each kind, so that a repository without such files
+# never imports the view (or the rules that read it). Each must match every path
+# the kind's ``match`` accepts; tests/check/test_views.py holds them to it.
+HINTS: dict[str, str] = {
+    "yaml": r"\.ya?ml$",
+    "toml": r"\.toml$",
+    "workflow": r"\.github/workflows/[^/]+\.ya?ml$",
+    "action": r"(^|/)action\.ya?ml$",
+    "dockerfile": r"(?i)(docker|container)file[^/]*$",
+    "precommit": r"(^|/)\.pre-commit-config\.ya?ml$",
+    "dvc_yaml": r"(^|/)dvc\.yaml$",
+    "dvc_lock": r"(^|/)dvc\.lock$",
+    "dvc_file": r"\.dvc$",
+    "params": r"(^|/)params\.yaml$",
+    "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.gitignore|\.dvc/config|params[^/]*)$|\.dvc$",
+    "pydeps": r"\.(toml|py|cfg|lock|txt|in)$|(^|/)\.python-version$",
+    "pins": r"(^|/)deploy/",
+}
+
+
+def hint(kind: str) -> re.Pattern[str] | None:
+    """The compiled hint of ``kind`` (``None``: none given, ask the module)."""
+    pattern = HINTS.get(kind)
+    return re.compile(pattern) if pattern is not None else None
 
 
 def view_module(kind: str) -> ModuleType:
