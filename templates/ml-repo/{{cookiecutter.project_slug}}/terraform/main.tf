@@ -1,6 +1,6 @@
 {%- set src = cookiecutter.terraform_module_source ~ '//terraform/modules/' -%}
 {%- set ref = '?ref=' ~ cookiecutter.terraform_module_ref -%}
-{%- set remote = cookiecutter.dvc_remote_url.split('://')[1].split('/')[0] -%}
+{%- set remote = cookiecutter.dvc_remote_url.split('://')[-1].split('/')[0] -%}
 {%- set module_ref = cookiecutter.terraform_module_ref -%}
 {%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
 {%- macro tag_pin() -%}
