@@ -44,4 +44,12 @@ RULES: tuple[str, ...] = (
     "py_stale_lock_file",
     "py_unpinned_requirement",
     "py_lock_without_hashes",
+    # cross-file consistency
+    "x_inconsistent_python_version",
+    "x_inconsistent_cuda_version",
+    "x_mismatched_torch_versions",
+    "x_dvc_cannot_read_lock",
+    "x_dvc_extras_mismatch_remote",
+    "x_inconsistent_terraform_version",
+    "x_inconsistent_package_version",
 )

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "params": "toolkit.check.views.params",
     "dvc": "toolkit.check.views.dvc",
     "pydeps": "toolkit.check.views.pydeps",
+    "tfversions": "toolkit.check.views.tfversions",
     "pins": "toolkit.check.views.pins",
 }
 

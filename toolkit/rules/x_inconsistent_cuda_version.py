@@ -1,0 +1,138 @@
+"""## What it does
+Collects every CUDA version the repository names and checks that they agree:
+GPU base images (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`),
+torch wheel local tags (`torch==2.5.1+cu124`), PyTorch index URLs
+(`.../whl/cu124`), Terraform variables, locals and arguments named like
+`cuda_version` and GPU image names such as `common-cu124`. A torch pinned from
+PyPI without a tag counts with the CUDA its Linux wheel is built for.
+
+## Why is this bad
+A torch wheel built for one CUDA on a driver or image made for another fails
+at the first GPU call, or silently falls back to the CPU, in the training job
+rather than in CI.
+
+## Example
+```dockerfile
+FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04@sha256:...
+# while requirements.lock pins torch==2.5.1+cu124
+```
+
+## Fix
+Choose one CUDA version and use it for the image, the torch wheel (tag or
+index URL) and the Terraform GPU image.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views._pep440 import parse_version
+from toolkit.check.views.mentions import (
+    Mention,
+    docker_images,
+    hook_dependencies,
+    lock_requirements,
+    reference,
+    requirement_options,
+    shell_installs,
+)
+
+CODE = "X002"
+NAME = "inconsistent-cuda-version"
+FAMILY = "cross-file"
+SUMMARY = "GPU images, torch wheels and Terraform name different CUDA versions"
+VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions")
+
+_IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
+_TAG = re.compile(r"\+cu(\d{2,3})\b")
+_INDEX = re.compile(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
+TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
+# The CUDA of the default Linux x86-64 torch wheel on PyPI, by torch release.
+PYPI_TORCH_CUDA = {
+    "2.1": "12.1",
+    "2.2": "12.1",
+    "2.3": "12.1",
+    "2.4": "12.1",
+    "2.5": "12.4",
+    "2.6": "12.4",
+    "2.7": "12.6",
+    "2.8": "12.8",
+    "2.9": "12.8",
+    "2.10": "12.8",
+}
+
+
+def cu_version(digits: str) -> str:
+    """``124`` as ``12.4``, ``118`` as ``11.8``."""
+    return f"{digits[:-1]}.{digits[-1]}"
+
+
+def collect(project: Project) -> list[Mention]:
+    """Every CUDA mention, with its version as ``X.Y``."""
+    found = []
+    for image in docker_images(project):
+        match = _IMAGE.search(image.value.split("@")[0])
+        if match:
+            version = match.group(1) or match.group(2)
+            found.append(Mention(image.path, image.line, image.column, version, image.what, 2))
+    found.extend(_torch(project))
+    installs, urls = shell_installs(project)
+    for url in [*urls, *requirement_options(project)]:
+        match = _INDEX.search(url.value)
+        if match:
+            value = cu_version(match.group(1))
+            found.append(Mention(url.path, url.line, url.column, value, "PyTorch index URL", 1))
+    found.extend(_terraform(project))
+    del installs
+    return found
+
+
+def _torch(project: Project) -> list[Mention]:
+    installs, _ = shell_installs(project)
+    found = []
+    implicit = []
+    for item in [*lock_requirements(project), *installs, *hook_dependencies(project)]:
+        if item.requirement.name not in TORCH_PACKAGES or not item.requirement.exact:
+            continue
+        tag = _TAG.search(item.requirement.exact)
+        what = f"{item.requirement.name}=={item.requirement.exact}"
+        if tag:
+            value = cu_version(tag.group(1))
+            found.append(Mention(item.path, item.line, item.column, value, what, 1))
+        elif item.requirement.name == "torch" and "+" not in item.requirement.exact:
+            version = parse_version(item.requirement.exact)
+            release = version.release if version else ()
+            default = PYPI_TORCH_CUDA.get(".".join(map(str, release[:2])))
+            if default:
+                label = f"{what} from PyPI (CUDA {default})"
+                implicit.append(Mention(item.path, item.line, item.column, default, label, 6))
+    return found + implicit
+
+
+def _terraform(project: Project) -> list[Mention]:
+    return [
+        Mention(view.path, found.line, found.column, found.value, found.label, 3)
+        for view in project.views("tfversions")
+        for found in view.cuda
+    ]
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every CUDA mention equals the reference (the most common, explicit first)."""
+    del options
+    mentions = collect(project)
+    explicit = [m for m in mentions if m.rank < 6]
+    ref = reference(explicit or mentions)
+    if ref is None:
+        return
+    for mention in mentions:
+        if mention.value != ref.value:
+            message = (
+                f"CUDA {mention.value} here ({mention.what}), "
+                f"but {ref.value} in {ref.where} ({ref.what})"
+            )
+            yield Finding(mention.path, mention.line, mention.column, CODE, message)

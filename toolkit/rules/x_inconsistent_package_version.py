@@ -1,0 +1,155 @@
+"""## What it does
+Checks that each Python package has one version across the repository: the
+lock files, `pip install` lines in workflow `run:` steps and Dockerfiles,
+pre-commit `additional_dependencies`, pre-commit mirrors of Python tools
+(`ruff-pre-commit`'s `rev` is the ruff version) and tool-installing actions
+(`astral-sh/setup-uv` `version:`). A lock pin is the reference; a range
+elsewhere must contain it.
+
+## Why is this bad
+The linter in pre-commit, the one in CI and the one in the lock disagree about
+what is an error; a workflow that installs its own `scikit-learn` trains with a
+different version than the one tested against the lock.
+
+## Example
+```yaml
+# .pre-commit-config.yaml, while requirements.lock pins ruff==0.6.9
+  - repo: https://github.com/astral-sh/ruff-pre-commit
+    rev: v0.7.0
+```
+
+## Fix
+Use the lock's version everywhere, or install from the lock
+(`pip install -r requirements.lock`) instead of naming versions again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views._pep440 import parse_version, satisfies
+from toolkit.check.views.mentions import (
+    Install,
+    Mention,
+    action_inputs,
+    hook_dependencies,
+    lock_requirements,
+    reference,
+    scalar_text,
+    shell_installs,
+)
+
+CODE = "X007"
+NAME = "inconsistent-package-version"
+FAMILY = "cross-file"
+SUMMARY = "A package is pinned at different versions in different files"
+VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit")
+
+# pre-commit repositories whose `rev` is the version of a Python package.
+MIRRORS = {
+    "astral-sh/ruff-pre-commit": "ruff",
+    "pre-commit/mirrors-mypy": "mypy",
+    "psf/black-pre-commit-mirror": "black",
+    "psf/black": "black",
+    "pycqa/isort": "isort",
+    "pycqa/flake8": "flake8",
+    "iterative/dvc": "dvc",
+}
+# Actions whose `version` input is the version of a Python package.
+SETUP_ACTIONS = {"astral-sh/setup-uv": "uv", "iterative/setup-dvc": "dvc"}
+
+
+def _base(version: str) -> Any:
+    parsed = parse_version(version.split("+", 1)[0])
+    return parsed.key if parsed else version
+
+
+def _elsewhere(project: Project) -> list[Install]:
+    installs, _ = shell_installs(project)
+    found = [*installs, *hook_dependencies(project)]
+    found.extend(_mirror_revs(project))
+    found.extend(_setup_actions(project))
+    return found
+
+
+def _mirror_revs(project: Project) -> Iterator[Install]:
+    from toolkit.check.views._requirements import parse_requirement
+
+    for view in project.views("precommit"):
+        for repo in view.repos:
+            slug = "/".join(repo.repo.rstrip("/").removesuffix(".git").split("/")[-2:]).lower()
+            package = MIRRORS.get(slug)
+            if package and repo.rev and parse_version(str(repo.rev)):
+                requirement = parse_requirement(f"{package}=={str(repo.rev).lstrip('v')}")
+                if requirement is not None:
+                    line, column = repo.rev.line, repo.rev.col
+                    yield Install(view.path, line, column, requirement, f"{slug} rev")
+
+
+def _setup_actions(project: Project) -> Iterator[Install]:
+    from toolkit.check.views._requirements import parse_requirement
+
+    for path, value, _, uses in action_inputs(project, "version"):
+        package = SETUP_ACTIONS.get(uses.split("@")[0])
+        text = scalar_text(value)
+        if package and text and parse_version(text):
+            requirement = parse_requirement(f"{package}=={text.lstrip('v')}")
+            if requirement is not None:
+                line, column = getattr(value, "line", 1), getattr(value, "col", 1)
+                yield Install(path, line, column, requirement, uses.split("@")[0])
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every pinned mention against the lock, or against the other mentions."""
+    del options
+    locked: dict[str, list[Install]] = {}
+    for pin in lock_requirements(project):
+        locked.setdefault(pin.requirement.name, []).append(pin)
+    by_name: dict[str, list[Install]] = {}
+    for item in _elsewhere(project):
+        if item.requirement.specifier and item.requirement.url is None:
+            by_name.setdefault(item.requirement.name, []).append(item)
+    for name, items in sorted(by_name.items()):
+        if name in locked:
+            yield from _against_lock(name, items, locked[name])
+        else:
+            yield from _among(name, items)
+
+
+def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Iterator[Finding]:
+    versions = [str(pin.requirement.exact) for pin in pins]
+    first = pins[0]
+    for item in items:
+        exact = item.requirement.exact
+        if exact is not None:
+            ok = any(_base(exact) == _base(version) for version in versions)
+        else:
+            ok = any(satisfies(v, item.requirement.specifier) is not False for v in versions)
+        if not ok:
+            asked = exact if exact is not None else item.requirement.specifier
+            message = (
+                f"{name} {asked} here ({item.what}), but {first.path}:{first.line} "
+                f"pins {name}=={versions[0]}"
+            )
+            yield Finding(item.path, item.line, item.column, CODE, message)
+
+
+def _among(name: str, items: list[Install]) -> Iterator[Finding]:
+    mentions = [
+        Mention(i.path, i.line, i.column, str(i.requirement.exact), i.what)
+        for i in items
+        if i.requirement.exact
+    ]
+    ref = reference(mentions, key=lambda m: _base(m.value))
+    if ref is None:
+        return
+    for mention in mentions:
+        if _base(mention.value) != _base(ref.value):
+            message = (
+                f"{name} {mention.value} here ({mention.what}), "
+                f"but {ref.value} in {ref.where} ({ref.what})"
+            )
+            yield Finding(mention.path, mention.line, mention.column, CODE, message)

@@ -1,0 +1,95 @@
+"""## What it does
+Compares the Terraform versions a repository names: `.terraform-version`
+(tfenv), the `terraform_version` input of `hashicorp/setup-terraform` in
+workflows, and every `required_version` constraint in `terraform { }` blocks.
+Exact versions must be equal, and each must satisfy every `required_version`.
+
+## Why is this bad
+A plan made locally with one Terraform and applied in CI with another can
+upgrade the state format, after which the older binary refuses the state: the
+team is forced onto the new version in the middle of an incident.
+
+## Example
+```hcl
+terraform {
+  required_version = "~> 1.9.0"   # while .terraform-version says 1.12.2
+}
+```
+
+## Fix
+Write one exact version into `.terraform-version` and the CI input, and keep
+`required_version` a constraint that contains it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views._pep440 import parse_version, satisfies
+from toolkit.check.views.mentions import Mention, input_versions, reference
+
+CODE = "X006"
+NAME = "inconsistent-terraform-version"
+FAMILY = "cross-file"
+SUMMARY = "Files name different Terraform versions"
+VIEWS: tuple[str, ...] = ("tfversions", "workflow", "action")
+
+_EXACT = re.compile(r"v?(\d+\.\d+\.\d+)\Z")
+_HCL_CLAUSE = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)\s*")
+
+
+def to_pep440(constraint: str) -> str | None:
+    """A Terraform version constraint as a PEP 440 specifier (``~> 1.9`` is ``~=1.9``)."""
+    clauses = []
+    for part in constraint.split(","):
+        found = _HCL_CLAUSE.fullmatch(part)
+        if not found:
+            return None
+        op, version = found.group(1) or "=", found.group(2)
+        clauses.append({"~>": "~=", "=": "=="}.get(op, op) + version)
+    return ",".join(clauses)
+
+
+def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
+    """Exact versions, and ``required_version`` constraints."""
+    exact: list[Mention] = []
+    constraints: list[Mention] = []
+    for view in project.views("tfversions"):
+        found = view.terraform_version
+        if found is not None and _EXACT.match(found.value):
+            exact.append(Mention(view.path, found.line, 1, found.value.lstrip("v"), found.label, 0))
+        constraints.extend(
+            Mention(view.path, r.line, r.column, r.value, r.label, 2)
+            for r in view.required_versions
+        )
+    for name in ("terraform_version", "terraform-version"):
+        for mention in input_versions(project, name, "setup-terraform", 1):
+            if _EXACT.match(mention.value.strip()):
+                exact.append(mention)
+    return exact, constraints
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Exact versions agree and satisfy every constraint."""
+    del options
+    exact, constraints = collect(project)
+    ref = reference(exact, key=lambda m: parse_version(m.value.lstrip("v")))
+    for mention in exact:
+        value = mention.value.strip().lstrip("v")
+        if ref is not None and parse_version(value) != parse_version(ref.value.lstrip("v")):
+            message = f"terraform {value} here, but {ref.value} in {ref.where} ({ref.what})"
+            yield Finding(mention.path, mention.line, mention.column, CODE, message)
+            continue
+        for constraint in constraints:
+            spec = to_pep440(constraint.value)
+            if spec is not None and satisfies(value, spec) is False:
+                message = (
+                    f"terraform {value} here does not satisfy required_version "
+                    f"'{constraint.value}' in {constraint.where}"
+                )
+                yield Finding(mention.path, mention.line, mention.column, CODE, message)
+                break
