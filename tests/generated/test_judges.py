@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.generated.conftest import CLOUDS, run, tool
+from tests.generated.conftest import CLOUDS, Generate, run, tool
 
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
 PINNED = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?P<path>/[^@]*)?@(?P<sha>[0-9a-f]{40})\Z")
@@ -107,3 +108,19 @@ def test_each_sha_is_the_commit_of_its_tag(repo_per_cloud: dict[str, Path]) -> N
         checked += 1
     if not checked:
         pytest.skip(f"no mirror for any pinned action: {', '.join(missing)}")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_mlrig_check_finds_nothing(repo_per_cloud: dict[str, Path], cloud: str) -> None:
+    done = run([sys.executable, "-m", "toolkit", "check", "."], cwd=repo_per_cloud[cloud])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_generated_python_passes_ruff(generate: Generate, framework: str) -> None:
+    """The CI lint job, for both frameworks (the slow venv test uses the locked ruff)."""
+    repo = generate(ml_framework=framework)
+    ruff = tool("ruff")
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        done = run([ruff, *command], cwd=repo)
+        assert done.returncode == 0, done.stdout + done.stderr
