@@ -58,6 +58,9 @@ def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
         yield Finding(lock.path, 1, 1, CODE, f"{lock.problem}; run `dvc repro` and commit it")
         return
     where = pipeline.yaml.path
+    for name, line, column in pipeline.expanded.malformed:
+        message = f"stage '{name}' is malformed (see `dvc stage list`), so it cannot be compared"
+        yield Finding(where, line, column, CODE, message)
     for stage in pipeline.expanded.stages:
         locked = pipeline.locked(stage.name)
         if locked is None:
@@ -67,6 +70,7 @@ def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
         yield from _stage(where, stage, locked, lock.path)
     known = {stage.name for stage in pipeline.expanded.stages}
     known.update(pipeline.expanded.unresolved)
+    known.update(name for name, _, _ in pipeline.expanded.malformed)
     for locked in lock.stages:
         if locked.name not in known and locked.name.split("@")[0] not in known:
             message = f"stage '{locked.name}' is no longer in {where}; run `dvc repro`"

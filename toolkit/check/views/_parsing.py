@@ -19,7 +19,10 @@ __all__ = ["ParseError", "load_toml", "load_yaml"]
 
 def load_yaml(path: str, text: str) -> Located:
     """The first YAML document of ``text`` with its marks."""
-    root = load(path, text).root
+    try:
+        root = load(path, text).root
+    except IndexError:  # a syntax error reported past the last line
+        raise ParseError("invalid YAML: unexpected end of file", text.count("\n") + 1) from None
     marks: dict[KeyPath, Mark] = {(): _pos(root)}
     _collect(root, (), marks, set())
     return Located(root, marks)

@@ -58,6 +58,8 @@ def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
     packages = []
     roots: dict[str, tuple[Requirement, ...]] = {}
     for item, line in _entries(data, text):
+        if not isinstance(item.get("name"), str):
+            continue
         source = item.get("source") if isinstance(item.get("source"), dict) else {}
         assert isinstance(source, dict)
         kind = next(iter(source), "registry")
@@ -98,6 +100,8 @@ def poetry_lock(path: str, text: str, data: dict[str, Any]) -> PoetryLock:
     """The packages and content hash of a ``poetry.lock``."""
     packages = []
     for item, line in _entries(data, text):
+        if not isinstance(item.get("name"), str) or not isinstance(item.get("version"), str):
+            continue
         files = item.get("files")
         hashed = (
             isinstance(files, list)

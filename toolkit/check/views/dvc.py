@@ -209,7 +209,11 @@ def _lock(path: str, text: str) -> DvcLock:
     schema = doc.data.get("schema")
     raw = doc.data.get("stages")
     if schema is None or not isinstance(raw, dict):
-        problem = "dvc.lock has no `stages:` (a DVC 1 lock file?)"
+        problem = (
+            "dvc.lock has no `schema:` (a DVC 1 lock file?)"
+            if schema is None
+            else "dvc.lock has no `stages:` mapping"
+        )
         return DvcLock(path, None if schema is None else str(schema), (), problem)
     stages = []
     for name, value in raw.items():
@@ -267,7 +271,7 @@ def _config(path: str, text: str) -> DvcConfig:
     lines = _section_lines(text)
     remotes = []
     for section in parser.sections():
-        found = re.fullmatch(r"""\s*'?remote\s+"([^"]+)"'?\s*""", section)
+        found = re.fullmatch(r"""\s*['"]?remote\s+\\?"([^"\\]+)\\?"['"]?\s*""", section)
         if found:
             url = parser.get(section, "url", fallback="")
             remotes.append(Remote(found.group(1), url, lines.get(section, 1)))

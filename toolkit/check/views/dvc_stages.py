@@ -62,6 +62,7 @@ class Expanded:
 
     stages: tuple[Stage, ...]
     unresolved: tuple[str, ...]
+    malformed: tuple[tuple[str, int, int], ...] = ()
 
 
 Params = Mapping[str, Any]
@@ -85,12 +86,15 @@ def expand(dvc_yaml: DvcYaml, params: Params) -> Expanded:
         return Expanded((), tuple(raw))
     stages: list[Stage] = []
     unresolved: list[str] = []
+    malformed: list[tuple[str, int, int]] = []
     for name, body in raw.items():
         try:
             stages.extend(_render(doc, str(name), body, context, base=base, params=params))
         except Unresolved:
             unresolved.append(str(name))
-    return Expanded(tuple(stages), tuple(unresolved))
+        except (TypeError, AttributeError, ValueError, KeyError):
+            malformed.append((str(name), *doc.mark("stages", name)))
+    return Expanded(tuple(stages), tuple(unresolved), tuple(malformed))
 
 
 def _context(var_list: Any, base: str, params: Params) -> dict[str, Any]:
@@ -118,7 +122,7 @@ def _render(
     doc: Located, name: str, body: Any, context: dict[str, Any], *, base: str, params: Params
 ) -> list[Stage]:
     if not isinstance(body, dict):
-        raise Unresolved(name)
+        raise TypeError(name)
     local = dict(context)
     if body.get("vars"):
         local.update(_context(body["vars"], base, params))
@@ -218,8 +222,10 @@ def _params(items: Any, doc: Located, path: KeyPath) -> tuple[ParamUse, ...]:
             for file, keys in item.items():
                 if not keys:
                     found.append(ParamUse(str(file), None, line, column))
-                else:
+                elif isinstance(keys, list):
                     found.extend(ParamUse(str(file), str(key), line, column) for key in keys)
+                else:
+                    raise TypeError(f"params of {file} must be a list")
     return tuple(found)
 
 

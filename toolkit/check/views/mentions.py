@@ -183,7 +183,8 @@ def hook_dependencies(project: Project) -> list[Install]:
     found = []
     for view in project.views("precommit"):
         for repo in view.repos:
-            for hook in repo.node.get("hooks") or []:
+            hooks = repo.node.get("hooks")
+            for hook in hooks if isinstance(hooks, YList) else []:
                 deps = hook.get("additional_dependencies") if isinstance(hook, YMap) else None
                 for dep in deps if isinstance(deps, YList) else []:
                     requirement = parse_requirement(str(dep)) if isinstance(dep, str) else None
