@@ -49,5 +49,13 @@ def loads(text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         found = _AT.search(message)
-        line, column = (int(found[1]), int(found[2])) if found else (1, 1)
-        raise ParseError(f"invalid TOML: {_AT.sub('', message).strip()}", line, column) from None
+        line, column = (int(found[1]), int(found[2])) if found else _end(text, message)
+        message = _AT.sub("", message).replace("(at end of document)", "").strip()
+        raise ParseError(f"invalid TOML: {message}", line, column) from None
+
+
+def _end(text: str, message: str) -> tuple[int, int]:
+    if "end of document" not in message:
+        return 1, 1
+    lines = text.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1
