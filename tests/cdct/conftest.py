@@ -1,0 +1,89 @@
+"""Generated repositories for the CD/CT tests, rendered once per answer set per session.
+
+``MLRIG_TEMPLATE`` may name another template folder (a checkout of an older or
+newer template); by default the bundled ``ml-repo`` is used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from toolkit.generate import NewOptions, run_new
+
+Render = Callable[..., Path]
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+}
+
+
+def _key(answers: Mapping[str, str]) -> str:
+    return "-".join(f"{k}={v}" for k, v in sorted(answers.items())) or "defaults"
+
+
+@pytest.fixture(scope="session")
+def render(tmp_path_factory: pytest.TempPathFactory) -> Render:
+    """``render(**answers)``: a pristine generated repository (do not modify it; copy it)."""
+    cache: dict[str, Path] = {}
+    template = os.environ.get("MLRIG_TEMPLATE", "ml-repo")
+
+    def _render(**answers: str) -> Path:
+        key = _key(answers)
+        if key not in cache:
+            parent = tmp_path_factory.mktemp("cdct")
+            options = NewOptions(
+                output_dir=parent, no_input=True, overrides=dict(answers), template=template
+            )
+            cache[key] = run_new(options).path
+        return cache[key]
+
+    return _render
+
+
+def copy_repo(source: Path, target: Path) -> Path:
+    """A writable copy of a rendered repository, made a git repository with one commit."""
+    shutil.copytree(source, target)
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "generated")
+    return target
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_IDENTITY}
+    command = ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args]
+    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def run(
+    command: list[str | Path], cwd: Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` (never raises on failure) and capture its output as text."""
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def script(name: str) -> str:
+    """An executable installed beside this interpreter (or on PATH), or skip."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    return found

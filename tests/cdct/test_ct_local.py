@@ -1,0 +1,241 @@
+"""The CT workflow's own commands, run locally in a generated repository (no GitHub).
+
+dvc pushes to and pulls from an S3 endpoint that moto serves on 127.0.0.1, so
+the pinned ``storage_uri`` is checked against where dvc really put the model.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render, copy_repo, git, run
+
+pytestmark = pytest.mark.slow
+PACKAGE = "my_ml_project"
+BUCKET = "my-ml-project-dvc"
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "DVC_NO_ANALYTICS": "1",
+}
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    """A moto S3 server on a free loopback port, with the remote's bucket."""
+    pytest.importorskip("moto.server")
+    boto3 = pytest.importorskip("boto3")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        client = boto3.client("s3", endpoint_url=url, **_credentials())
+        for _ in range(100):
+            try:
+                client.create_bucket(Bucket=BUCKET)
+                break
+            except Exception:  # the server is still starting
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _credentials() -> dict[str, str]:
+    return {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "region_name": "us-east-1",
+    }
+
+
+class Repo:
+    """A generated repository and the commands CT runs in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        bindir = str(Path(sys.executable).parent)
+        self.env = {
+            **S3_ENV,
+            "PYTHONPATH": str(path / "src"),
+            "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        }
+
+    def ok(self, *command: str | Path) -> str:
+        done = run(list(command), self.path, self.env)
+        assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
+        return done.stdout
+
+    def dvc(self, *args: str) -> str:
+        return self.ok(sys.executable, "-m", "dvc", *args)
+
+    def pins(self, *args: str) -> str:
+        return self.ok(sys.executable, "-m", f"{PACKAGE}.pins", *args)
+
+    def check(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run([sys.executable, "-m", "toolkit", "check", *args], self.path, self.env)
+
+    def yaml(self, name: str) -> dict[str, object]:
+        data = yaml.safe_load((self.path / name).read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        return data
+
+    def model_md5(self) -> str:
+        stages = self.yaml("dvc.lock")["stages"]
+        (out,) = stages["train"]["outs"]  # type: ignore[index]
+        return str(out["md5"])
+
+    def retrain(self) -> None:
+        """What ct.yml's train job runs after `dvc pull`, including `dvc push`."""
+        self.dvc("repro")
+        self.dvc("push")
+        self.pins("metrics-diff", "staging")
+        self.pins("update", "staging")
+        self.pins("check")
+
+
+@pytest.fixture(scope="module")
+def trained(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("dvc")
+    path = copy_repo(render(cloud="aws"), tmp_path_factory.mktemp("ct") / "repo")
+    repo = Repo(path)
+    repo.dvc("remote", "modify", "--local", "storage", "endpointurl", s3)
+    fresh = repo.check()
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    repo.retrain()
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "CT: first model")
+    return repo
+
+
+def _copy(repo: Repo, target: Path) -> Repo:
+    shutil.copytree(repo.path, target, symlinks=True)
+    return Repo(target)
+
+
+def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
+    boto3 = pytest.importorskip("boto3")
+    pin = trained.yaml("deploy/staging.yaml")
+    md5 = trained.model_md5()
+    model = pin["model"]
+    assert isinstance(model, dict)
+    assert model["md5"] == md5
+    key = f"files/md5/{md5[:2]}/{md5[2:]}"
+    assert model["storage_uri"] == f"s3://{BUCKET}/{key}"
+    client = boto3.client("s3", endpoint_url=s3, **_credentials())
+    assert client.head_object(Bucket=BUCKET, Key=key)["ContentLength"] > 0
+    patch = trained.path / "deploy/overlays/staging/inference-service-patch.yaml"
+    assert f"storageUri: s3://{BUCKET}/{key}" in patch.read_text(encoding="utf-8")
+    done = trained.check()
+    assert done.returncode == 0, done.stdout
+
+
+def test_retraining_moves_the_lock_and_the_pin_together(trained: Repo, tmp_path: Path) -> None:
+    repo = _copy(trained, tmp_path / "repo")
+    before = repo.model_md5()
+    params = repo.path / "params.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("c: 1.0", "c: 0.05"), "utf-8")
+    repo.retrain()
+    after = repo.model_md5()
+    assert after != before
+    pin = repo.yaml("deploy/staging.yaml")
+    assert pin["model"]["md5"] == after  # type: ignore[index]
+    assert pin["source"]["params"]["train.c"] == 0.05  # type: ignore[index]
+    changed = git(repo.path, "status", "--porcelain").split("\n")
+    assert {line[3:] for line in changed if line} >= {
+        "dvc.lock",
+        "params.yaml",
+        "deploy/staging.yaml",
+        "deploy/overlays/staging/inference-service-patch.yaml",
+    }
+    done = repo.check()
+    assert done.returncode == 0, done.stdout
+    lineage = repo.ok(sys.executable, "-m", "toolkit", "lineage", "--format", "md")
+    assert after in lineage and "```mermaid" in lineage
+
+
+def test_changing_only_params_fails_the_check(trained: Repo, tmp_path: Path) -> None:
+    repo = _copy(trained, tmp_path / "repo")
+    params = repo.path / "params.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("c: 1.0", "c: 0.05"), "utf-8")
+    done = repo.check()
+    assert done.returncode == 1
+    assert "params.yaml" in done.stdout
+
+
+def test_a_production_hash_no_lock_produced_fails(trained: Repo, tmp_path: Path) -> None:
+    repo = _copy(trained, tmp_path / "repo")
+    repo.pins("promote", "staging", "production")
+    assert repo.check("--select", "MOD").returncode == 0
+    forged = "0123456789abcdef0123456789abcdef"
+    pin = repo.path / "deploy/production.yaml"
+    text = pin.read_text(encoding="utf-8").replace(repo.model_md5(), forged)
+    pin.write_text(text.replace(f"/{repo.model_md5()[:2]}/", f"/{forged[:2]}/"), "utf-8")
+    done = repo.check("--select", "MOD004")
+    assert done.returncode == 1
+    assert f"MOD004 model.md5 {forged} was never recorded by dvc.lock" in done.stdout
+
+
+def test_an_overlay_edited_by_hand_fails(trained: Repo, tmp_path: Path) -> None:
+    repo = _copy(trained, tmp_path / "repo")
+    patch = repo.path / "deploy/overlays/staging/inference-service-patch.yaml"
+    lines = patch.read_text(encoding="utf-8").splitlines(keepends=True)
+    edited = [
+        "      storageUri: s3://elsewhere/latest\n" if "storageUri:" in line[:20] else line
+        for line in lines
+    ]
+    patch.write_text("".join(edited), encoding="utf-8")
+    done = repo.check("--select", "MOD005")
+    assert done.returncode == 1
+    assert "MOD005 storageUri s3://elsewhere/latest" in done.stdout
+
+
+def test_drift_monitor_flags_a_shifted_sample_only(trained: Repo, tmp_path: Path) -> None:
+    prepared = trained.path / "data/prepared"
+    header = (prepared / "test.csv").read_text(encoding="utf-8").splitlines()[0]
+    table = np.loadtxt(prepared / "test.csv", delimiter=",", skiprows=1)
+    table[:, 0] += 1.0
+    shifted = tmp_path / "shifted.csv"
+    np.savetxt(shifted, table, delimiter=",", header=header, comments="", fmt="%.6f")
+    command = [sys.executable, "-m", f"{PACKAGE}.drift", "--current"]
+    same = run([*command, prepared / "test.csv"], trained.path, trained.env)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "no drift" in same.stdout
+    moved = run([*command, shifted], trained.path, trained.env)
+    assert moved.returncode == 1, moved.stdout + moved.stderr
+    assert "drift detected" in moved.stdout
+
+
+def test_generated_repository_own_pin_and_drift_tests_pass(trained: Repo) -> None:
+    done = run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_pins.py",
+            "tests/test_drift.py",
+        ],
+        trained.path,
+        trained.env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,68 @@
+"""The CD, CT and drift workflows satisfy zizmor, actionlint and check-jsonschema, for
+every cloud and deployment target, with zero findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cdct.conftest import Render, run, script
+
+CLOUDS = ("aws", "gcp", "azure", "none")
+TARGETS = ("kserve", "managed")
+WORKFLOWS = ("cd.yml", "ct.yml", "drift.yml")
+
+pytestmark = pytest.mark.slow
+
+
+def _workflows(repo: Path) -> list[Path]:
+    return [repo / ".github/workflows" / name for name in WORKFLOWS]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_judges_find_nothing(render: Render, cloud: str, target: str) -> None:
+    if (cloud, target) == ("none", "managed"):
+        pytest.skip("a managed endpoint needs a cloud")
+    repo = render(cloud=cloud, deploy_target=target)
+    files = _workflows(repo)
+    zizmor = run([script("zizmor"), "--offline", "--no-progress", *files], repo)
+    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+    assert "No findings to report" in zizmor.stdout
+    actionlint = run([script("actionlint"), "-no-color", *files], repo)
+    assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
+    schema = ["--builtin-schema", "vendor.github-workflows"]
+    jsonschema = run([script("check-jsonschema"), *schema, *files], repo)
+    assert jsonschema.returncode == 0, jsonschema.stdout + jsonschema.stderr
+
+
+def test_workflows_hold_no_secret_and_no_floating_ref(render: Render) -> None:
+    repo = render(cloud="aws", deploy_target="managed")
+    for path in _workflows(repo):
+        text = path.read_text(encoding="utf-8")
+        assert "permissions: {}" in text, path.name
+        for line in text.splitlines():
+            if "uses:" in line and "./" not in line:
+                assert "@" in line and "#" in line, line
+                ref = line.split("@", 1)[1].split()[0]
+                assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), line
+
+
+def test_ct_runs_on_the_gpu_labels_with_a_hosted_fallback(render: Render) -> None:
+    text = (render(cloud="aws") / ".github/workflows/ct.yml").read_text(encoding="utf-8")
+    fallback = "vars.CT_RUNNER_LABELS && fromJSON(vars.CT_RUNNER_LABELS) || 'ubuntu-24.04'"
+    assert fallback in text
+    for trigger in ("schedule:", "repository_dispatch:", "drift-detected", "workflow_dispatch:"):
+        assert trigger in text
+    for command in ("dvc pull", "dvc repro", "dvc push", "mlrig lineage --format md"):
+        assert command in text
+
+
+def test_production_deploys_only_from_main_through_its_environment(render: Render) -> None:
+    text = (render(cloud="gcp", deploy_target="managed") / ".github/workflows/cd.yml").read_text(
+        encoding="utf-8"
+    )
+    assert "pull_request" not in text
+    assert "environment: ${{ matrix.environment }}" in text
+    assert "@sha256:[0-9a-f]{64}" in text
