@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from toolkit.check.views._pep440 import split_specifier
 
 _NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)\Z")
+_COMMENT = re.compile(r"(^|\s)#.*")
 _HASH = re.compile(r"--hash[=\s]+(\S+)")
 _OPTION_ARG = re.compile(
     r"(?:-[rcef]|--(?:requirement|constraint|editable|index-url|extra-index-url"
@@ -84,7 +85,7 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     for number, raw in enumerate(text.splitlines(), 1):
         if not parts:
             start = number
-        stripped = re.sub(r"(^|\s)#.*", "", raw).rstrip()
+        stripped = (_COMMENT.sub("", raw) if "#" in raw else raw).rstrip()
         if stripped.endswith("\\"):
             parts.append(stripped[:-1])
             continue
@@ -103,6 +104,7 @@ def parse_requirements(text: str) -> tuple[list[Requirement], list[BadLine], lis
     requirements: list[Requirement] = []
     bad: list[BadLine] = []
     options: list[str] = []
+    raw_lines = text.splitlines()
     for number, line in logical_lines(text):
         if line.startswith("-"):
             options.append(line)
@@ -112,9 +114,8 @@ def parse_requirements(text: str) -> tuple[list[Requirement], list[BadLine], lis
         if line.startswith((".", "/")) or "://" in line.split(" ")[0]:
             options.append(line)
             continue
-        column = (
-            1 + len(text.splitlines()[number - 1]) - len(text.splitlines()[number - 1].lstrip())
-        )
+        raw = raw_lines[number - 1]
+        column = 1 + len(raw) - len(raw.lstrip())
         found = parse_requirement(line, number, column)
         if found is None:
             bad.append(BadLine(number, line))
