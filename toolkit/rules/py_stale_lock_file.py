@@ -91,6 +91,15 @@ def _uv_metadata(manifest: Manifest) -> Iterator[Finding]:
                 "requirement for it; run `uv lock`"
             )
             yield Finding(manifest.path, requirement.line, requirement.column, CODE, message)
+    listed = {r.name for r in manifest.requirements} | manifest.optional
+    for root in lock.roots.values():
+        for requirement in root:
+            if requirement.name not in listed:
+                message = (
+                    f"this lock still requires {requirement.name}, which {manifest.path} "
+                    "no longer lists; run `uv lock`"
+                )
+                yield Finding(lock.path, requirement.line, 1, CODE, message)
 
 
 def _removed(manifest: Manifest) -> Iterator[Finding]:

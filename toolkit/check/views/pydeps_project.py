@@ -45,6 +45,7 @@ class Manifest:
     requirements: tuple[Requirement, ...]
     line: int
     lock: Lock | None
+    optional: frozenset[str] = frozenset()
 
 
 def views(project: Project) -> list[PyDepsView]:
@@ -112,7 +113,8 @@ def manifests(project: Project) -> list[Manifest]:
             if requirements:
                 line = min(r.line for r in requirements)
                 lock = _lock_for_pyproject(view, all_views)
-                found.append(Manifest(view.path, requirements, line, lock))
+                extras = frozenset(r.name for group in view.optional.values() for r in group)
+                found.append(Manifest(view.path, requirements, line, lock, extras))
     return found
 
 
