@@ -75,6 +75,7 @@ def _values(
     pipeline: Pipeline, stage: Stage, locked: LockedStage, docs: Mapping[str, Any]
 ) -> Iterator[Finding]:
     assert pipeline.lock is not None
+    lock_path = pipeline.lock.path
     recorded = locked.params.data if isinstance(locked.params.data, dict) else {}
     for file, keys in recorded.items():
         path = repo_path(stage.wdir, str(file))
@@ -83,18 +84,50 @@ def _values(
         current = pipeline.params[path]
         for key, value in keys.items():
             found, now = _current(current, str(key))
-            lock_line = locked.params.mark(file, key)[0]
-            lock_at = f"{pipeline.lock.path}:{lock_line}"
             if not found:
-                message = f"param '{key}' recorded in {lock_at} is no longer in {path}"
-                yield Finding(pipeline.lock.path, lock_line, 1, CODE, message)
-            elif not _same(now, value):
-                line, column = docs[path].mark(*str(key).split(".")) if path in docs else (1, 1)
-                message = (
-                    f"param '{key}' is {_short(now)} here, but {lock_at} records "
-                    f"{_short(value)} (stage '{stage.name}'); run `dvc repro`"
-                )
-                yield Finding(path, line, column, CODE, message)
+                lock_line = locked.params.mark(file, key)[0]
+                message = f"param '{key}' recorded here is no longer in {path}; run `dvc repro`"
+                yield Finding(lock_path, lock_line, 1, CODE, message)
+                continue
+            for sub, now_leaf, locked_leaf in _leaves(now, value, ()):
+                name = ".".join((str(key), *sub))
+                lock_line = locked.params.mark(file, key, *sub)[0]
+                where = docs[path].mark(*str(key).split("."), *sub) if path in docs else (1, 1)
+                if locked_leaf is _ABSENT:
+                    message = (
+                        f"param '{name}' is not recorded in {lock_path}:{lock_line} "
+                        f"(stage '{stage.name}'); run `dvc repro`"
+                    )
+                elif now_leaf is _ABSENT:
+                    message = f"param '{name}' recorded here is no longer in {path}"
+                    yield Finding(lock_path, lock_line, 1, CODE, message)
+                    continue
+                else:
+                    message = (
+                        f"param '{name}' is {_short(now_leaf)} here, but {lock_path}:{lock_line} "
+                        f"records {_short(locked_leaf)} (stage '{stage.name}'); run `dvc repro`"
+                    )
+                yield Finding(path, where[0], where[1], CODE, message)
+
+
+_ABSENT = object()
+
+
+def _leaves(
+    now: Any, locked: Any, sub: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
+    """``(sub-key, current, recorded)`` for each leaf that differs (``_ABSENT`` when missing)."""
+    if isinstance(now, dict) and isinstance(locked, dict):
+        for key, value in locked.items():
+            if key in now:
+                yield from _leaves(now[key], value, (*sub, str(key)))
+            else:
+                yield (*sub, str(key)), _ABSENT, value
+        for key, value in now.items():
+            if key not in locked:
+                yield (*sub, str(key)), value, _ABSENT
+    elif not _same(now, locked):
+        yield sub, now, locked
 
 
 def _current(data: Any, key: str) -> tuple[bool, Any]:
