@@ -12,8 +12,11 @@ Files come in bundles of ten, one bundle per project ``pNNNN``::
     projects/pNNNN/requirements.txt or pyproject.toml
     projects/pNNNN/Dockerfile
 
-About one ``uses:`` in ten is a tag pin and one image in eight is a tag, so
-both tools have something to report, as in a real repository.
+The tree is kept the way mlrig asks (one Python version, SHA pins, image
+digests, hashed requirements) except on purpose: about one ``uses:`` in ten is
+a tag pin, one image in eight is a tag and half the projects declare
+dependencies in ``pyproject.toml`` without a lock, so both tools have something
+to report, as in a real repository.
 
 Besides the counted files, every tree has a root ``.gitignore`` (the DVC
 outs) and a ``.dvc/config`` with a default remote, as a kept repository has.
@@ -35,7 +38,7 @@ from pathlib import Path
 DEFAULT_SEED = 20261129
 BUNDLE = 10
 MANIFEST = ".bench-synthetic.json"
-VERSION = 2  # bump when the generated text changes, so that cached trees are rebuilt
+VERSION = 3  # bump when the generated text changes, so that cached trees are rebuilt
 
 ACTIONS = [
     ("actions/checkout", "11bd71901bbe5b1630ceea73d27597364c9af683", "v4.2.2"),
@@ -46,7 +49,8 @@ ACTIONS = [
     ("hashicorp/setup-terraform", "b9cd54a3c349d3f38e8881555d616ced269862dd", "v3.1.2"),
     ("aws-actions/configure-aws-credentials", "e3dd6a429d7300a6a4c196c26e071d42e0343502", "v4.0.2"),
 ]
-PYTHONS = ["3.10", "3.11", "3.12"]
+# One Python version across the tree, as mlrig asks of a repository (rule X001).
+PYTHONS = ["3.12"]
 PACKAGES = [
     ("numpy", "1.26.4"),
     ("pandas", "2.2.3"),
@@ -54,7 +58,7 @@ PACKAGES = [
     ("torch", "2.4.1"),
     ("pyyaml", "6.0.2"),
     ("requests", "2.32.3"),
-    ("dvc", "3.55.2"),
+    ("dvc[s3]", "3.55.2"),  # the remote is s3 (rule X005)
     ("mlflow", "2.17.2"),
 ]
 DIGEST = "sha256:" + "ab" * 32
@@ -81,7 +85,7 @@ def _step(rng: random.Random, k: int) -> str:
 
 def _job(rng: random.Random, j: int, python: str, project: str) -> str:
     steps = "".join(_step(rng, k) for k in range(rng.randint(3, 8)))
-    matrix = ", ".join(f'"{p}"' for p in rng.sample(PYTHONS, 2))
+    matrix = ", ".join(f'"{p}"' for p in rng.sample(PYTHONS, 1))
     return (
         f"  test-{j}:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n"
         f"    strategy:\n      matrix:\n        python: [{matrix}]\n    steps:\n"
