@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULES_DIR = REPO_ROOT / "terraform" / "modules"
 MODULES = sorted(path.name for path in MODULES_DIR.iterdir() if path.is_dir())
 CLOUDS = ("aws", "gcp", "azure")
-CHECKOV_VENV = Path.home() / ".cache" / "mlrig-tests" / "checkov-venv"
+CHECKOV_VENV = Path.home() / ".cache" / "mlrig-tests" / "checkov-venv"  # reused across runs
 MODULE_SOURCE = re.compile(r'"git::[^"]*//terraform/modules/([a-z0-9-]+)\?ref=[^"]*"')
 
 
@@ -46,7 +46,7 @@ def checkov() -> Path:
     """checkov in its own cached virtual environment (it pins old libraries)."""
     executable = bin_path(CHECKOV_VENV, "checkov")
     if not executable.exists():
-        make_venv(CHECKOV_VENV, "checkov")
+        make_venv(CHECKOV_VENV, "checkov==3.3.30")
     return executable
 
 

@@ -21,12 +21,11 @@ resource "azurerm_user_assigned_identity" "github" {
 resource "azurerm_federated_identity_credential" "github" {
   for_each = var.identities
 
-  name                = "github-${each.value.environment}"
-  resource_group_name = var.resource_group_name
-  parent_id           = azurerm_user_assigned_identity.github[each.key].id
-  audience            = ["api://AzureADTokenExchange"]
-  issuer              = "https://token.actions.githubusercontent.com"
-  subject             = "repo:${var.repository}:environment:${each.value.environment}"
+  name                      = "github-${each.value.environment}"
+  user_assigned_identity_id = azurerm_user_assigned_identity.github[each.key].id
+  audience                  = ["api://AzureADTokenExchange"]
+  issuer                    = "https://token.actions.githubusercontent.com"
+  subject                   = "repo:${var.repository}:environment:${each.value.environment}"
 }
 
 resource "azurerm_role_assignment" "github" {

@@ -1,11 +1,13 @@
 {%- if cookiecutter.cloud == 'aws' -%}
 output "github_environment_variables" {
   description = "Variables to set on each GitHub environment (Settings > Environments) after apply."
+  value       = { for name, arn in module.github_oidc.role_arns : name => { AWS_ROLE_ARN = arn } }
+}
+
+output "github_repository_variables" {
+  description = "Repository variables to set after apply (Settings > Secrets and variables > Actions)."
   value = {
-    for name, arn in module.github_oidc.role_arns : name => merge(
-      { AWS_ROLE_ARN = arn },
-      name == "training" ? { CT_RUNNER_LABELS = jsonencode(module.gpu_runners.labels) } : {},
-    )
+    CT_RUNNER_LABELS = jsonencode(module.gpu_runners.labels)
   }
 }
 
@@ -27,14 +29,19 @@ output "runner_webhook_endpoint" {
 output "github_environment_variables" {
   description = "Variables to set on each GitHub environment (Settings > Environments) after apply."
   value = {
-    for name, email in module.github_oidc.service_account_emails : name => merge(
-      { GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider, GCP_SERVICE_ACCOUNT = email },
-      name == "training" ? {
-        CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
-        GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
-        GPU_ZONES              = jsonencode(module.gpu_runners.zones)
-      } : {},
-    )
+    for name, email in module.github_oidc.service_account_emails : name => {
+      GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider
+      GCP_SERVICE_ACCOUNT            = email
+    }
+  }
+}
+
+output "github_repository_variables" {
+  description = "Repository variables to set after apply (Settings > Secrets and variables > Actions)."
+  value = {
+    CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
+    GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
+    GPU_ZONES              = jsonencode(module.gpu_runners.zones)
   }
 }
 
