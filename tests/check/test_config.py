@@ -47,8 +47,12 @@ def test_command_line_select_replaces_and_ignore_adds(tmp_path: Path) -> None:
 
 
 def test_per_file_ignores_with_globs(tmp_path: Path) -> None:
-    toml = '[per-file-ignores]\n".github/workflows/*.yml" = ["GHA001"]\n"other/**" = ["GHA"]\n'
+    toml = (
+        '[per-file-ignores]\n".github/workflows/*.yml" = ["unpinned-uses"]\n"other/**" = ["GHA"]\n'
+    )
     assert check(tmp_path, {"mlrig.toml": toml}, "--select", "GHA")[1] == ["GHA002"]
+    toml = '[per-file-ignores]\n"ci.yml" = ["GHA00"]\n'
+    assert check(tmp_path, {"mlrig.toml": toml}, "--select", "GHA")[:2] == (0, [])
 
 
 def test_per_rule_option(tmp_path: Path) -> None:

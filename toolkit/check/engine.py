@@ -15,7 +15,7 @@ from toolkit.check.config import Config
 from toolkit.check.findings import Finding
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
-from toolkit.check.rules import Rule, RuleRef, rule_refs, select
+from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import index, is_suppressed, problems, scan
 
 
@@ -69,9 +69,14 @@ def _run(rule: Rule, project: Project, config: Config) -> list[Finding]:
 
 
 def _ignored_for_file(finding: Finding, config: Config) -> bool:
-    for pattern, codes in config.per_file_ignores.items():
-        if glob_match(pattern, finding.path) and any(
-            finding.code.startswith(code) or code == "ALL" for code in codes
-        ):
-            return True
-    return False
+    rule = _by_code().get(finding.code)
+    if rule is None:
+        return False
+    return any(
+        glob_match(pattern, finding.path) and any(matches(s, rule) for s in selectors)
+        for pattern, selectors in config.per_file_ignores.items()
+    )
+
+
+def _by_code() -> dict[str, RuleRef]:
+    return {rule.code: rule for rule in rule_refs()}
