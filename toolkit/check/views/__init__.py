@@ -44,6 +44,7 @@ HINTS: dict[str, str] = {
     "params": r"(^|/)params\.yaml$",
     "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.gitignore|\.dvc/config|params[^/]*)$|\.dvc$",
     "pydeps": r"\.(toml|py|cfg|lock|txt|in)$|(^|/)\.python-version$",
+    "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",
     "pins": r"(^|/)deploy/",
 }
 
