@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import textwrap
+from pathlib import Path
 
-from tests.terraform.conftest import MODULES, MODULES_DIR
+import pytest
+import yaml
+
+from tests.terraform.conftest import MODULES, MODULES_DIR, run, tool
 from tests.terraform.hcl import blocks, docs_table, fields, load, readme_docs, unquote
 from toolkit.infra.terraform_cli import Status, fmt_check
 
@@ -86,3 +91,36 @@ def test_gcp_gpu_image_must_carry_the_cuda_version() -> None:
 def test_no_provider_defined_functions() -> None:
     for path in MODULES_DIR.rglob("*.tf"):
         assert "provider::" not in path.read_text(encoding="utf-8"), path
+
+
+def test_gcp_runner_startup_script_is_clean_shell(tmp_path: Path) -> None:
+    """Render the startup template as Terraform would and let shellcheck judge it."""
+    template = (MODULES_DIR / "gcp-gpu-runners" / "startup.sh.tftpl").read_text(encoding="utf-8")
+    values = {"cuda_version": "12.8", "runner_version": "2.329.0", "runner_sha256": "0" * 64}
+    assert set(re.findall(r"(?<!\$)\$\{(\w+)\}", template)) == set(values)
+    script = tmp_path / "startup.sh"
+    script.write_text(re.sub(r"(?<!\$)\$\{(\w+)\}", lambda m: values[m.group(1)], template))
+    done = run(tool("shellcheck"), "--shell=bash", script)
+    assert done.returncode == 0, done.stdout
+
+
+def test_gcp_reaper_reads_the_variables_the_module_sets() -> None:
+    source = yaml.safe_load((MODULES_DIR / "gcp-gpu-runners" / "reaper.workflows.yaml").read_text())
+    steps = [next(iter(step)) for step in source["main"]["steps"]]
+    assert steps == ["init", "list_runners", "each_zone", "done"]
+    text = (MODULES_DIR / "gcp-gpu-runners" / "reaper.tf").read_text(encoding="utf-8")
+    for name in ("RUNNER_LABEL", "MAX_AGE_SECONDS"):
+        assert name in text
+        assert f'sys.get_env("{name}")' in str(source)
+
+
+def test_aws_runner_pre_install_is_clean_shell(tmp_path: Path) -> None:
+    main = (MODULES_DIR / "aws-gpu-runners" / "main.tf").read_text(encoding="utf-8")
+    body = textwrap.dedent(main.split("<<-EOT\n", 1)[1].split("  EOT\n", 1)[0])
+    values = {"var.max_lifetime_minutes": "360", "var.cuda_version": "12.8"}
+    assert set(re.findall(r"\$\{([\w.]+)\}", body)) == set(values)
+    script = tmp_path / "pre_install.sh"
+    script.write_text(re.sub(r"\$\{([\w.]+)\}", lambda m: values[m.group(1)], body))
+    done = run(tool("shellcheck"), "--shell=bash", script)
+    assert done.returncode == 0, done.stdout
+    assert "shutdown -h +360" in script.read_text()
