@@ -60,11 +60,15 @@ def models(project: Project) -> Models:
 
 
 def lock_that_produced(project: Models, pin: Pin) -> DvcLock | None:
-    """The dvc.lock whose outs hold the pin's md5: the current one, else the one in git history."""
+    """The dvc.lock whose outs hold the pin's md5: the current one, else the one in git history.
+
+    A staging pin that the current lock does not hold is MOD002's finding; its lineage
+    is then compared with the lock that did produce it, if any.
+    """
     md5 = pin.md5
     if md5 is None:
         return None
-    if pin.environment == "staging" or md5 in project.locked_hashes():
+    if md5 in project.locked_hashes():
         return project.lock
     commit = commit_that_locked(project.root, md5)
     text = lock_text_at(project.root, commit) if commit else None
