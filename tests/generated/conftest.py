@@ -15,6 +15,11 @@ from toolkit.generate import NewOptions, run_new
 
 CLOUDS = ("aws", "gcp", "azure", "none")
 FRAMEWORKS = ("sklearn", "pytorch")
+# What the judges see: every cloud, plus the other framework (its workflows may differ).
+VARIANTS: dict[str, dict[str, str]] = {
+    **{cloud: {"cloud": cloud} for cloud in CLOUDS},
+    "aws-pytorch": {"cloud": "aws", "ml_framework": "pytorch"},
+}
 
 Generate = Callable[..., Path]
 
@@ -89,12 +94,12 @@ def generate(tmp_path: Path) -> Generate:
 
 @pytest.fixture(scope="session")
 def repo_per_cloud(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One committed generated repository per cloud (read-only: copy before changing it)."""
+    """One committed generated repository per entry of ``VARIANTS`` (read-only)."""
     repos = {}
-    for cloud in CLOUDS:
-        repo = generate_into(tmp_path_factory.mktemp(f"gen-{cloud}"), cloud=cloud)
+    for name, answers in VARIANTS.items():
+        repo = generate_into(tmp_path_factory.mktemp(f"gen-{name}"), **answers)
         commit_all(repo)
-        repos[cloud] = repo
+        repos[name] = repo
     return repos
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.generated.conftest import CLOUDS, Generate, run, tool
+from tests.generated.conftest import VARIANTS, Generate, run, tool
 
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
 PINNED = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?P<path>/[^@]*)?@(?P<sha>[0-9a-f]{40})\Z")
@@ -43,27 +43,27 @@ def remote_uses(repo: Path) -> list[tuple[str, int, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
-def test_zizmor_offline_finds_nothing(repo_per_cloud: dict[str, Path], cloud: str) -> None:
-    repo = repo_per_cloud[cloud]
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_zizmor_offline_finds_nothing(repo_per_cloud: dict[str, Path], variant: str) -> None:
+    repo = repo_per_cloud[variant]
     done = run([tool("zizmor"), "--offline", "--no-progress", "."], cwd=repo)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
-def test_actionlint_finds_nothing(repo_per_cloud: dict[str, Path], cloud: str) -> None:
-    repo = repo_per_cloud[cloud]
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_actionlint_finds_nothing(repo_per_cloud: dict[str, Path], variant: str) -> None:
+    repo = repo_per_cloud[variant]
     done = run([tool("actionlint"), "-no-color"], cwd=repo)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_workflows_and_dependabot_match_github_schemas(
-    repo_per_cloud: dict[str, Path], cloud: str
+    repo_per_cloud: dict[str, Path], variant: str
 ) -> None:
-    repo = repo_per_cloud[cloud]
+    repo = repo_per_cloud[variant]
     check = tool("check-jsonschema")
     files = workflows(repo)
     assert any(path.name == "ci.yml" for path in files)
@@ -74,11 +74,11 @@ def test_workflows_and_dependabot_match_github_schemas(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_every_remote_uses_is_a_sha_with_a_version_comment(
-    repo_per_cloud: dict[str, Path], cloud: str
+    repo_per_cloud: dict[str, Path], variant: str
 ) -> None:
-    uses = remote_uses(repo_per_cloud[cloud])
+    uses = remote_uses(repo_per_cloud[variant])
     assert any(repo == "actions/checkout" for _, repo, _, _ in uses)
 
 
@@ -93,8 +93,8 @@ def test_each_sha_is_the_commit_of_its_tag(repo_per_cloud: dict[str, Path]) -> N
         pytest.skip("set MLRIG_ACTION_MIRRORS to a folder of <owner>+<repo>/repo bare git mirrors")
     pins = {
         (repo, sha, tag)
-        for cloud in CLOUDS
-        for _, repo, sha, tag in remote_uses(repo_per_cloud[cloud])
+        for variant in VARIANTS
+        for _, repo, sha, tag in remote_uses(repo_per_cloud[variant])
     }
     checked, missing = 0, []
     for repo, sha, tag in sorted(pins):
@@ -110,9 +110,9 @@ def test_each_sha_is_the_commit_of_its_tag(repo_per_cloud: dict[str, Path]) -> N
         pytest.skip(f"no mirror for any pinned action: {', '.join(missing)}")
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
-def test_mlrig_check_finds_nothing(repo_per_cloud: dict[str, Path], cloud: str) -> None:
-    done = run([sys.executable, "-m", "toolkit", "check", "."], cwd=repo_per_cloud[cloud])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_mlrig_check_finds_nothing(repo_per_cloud: dict[str, Path], variant: str) -> None:
+    done = run([sys.executable, "-m", "toolkit", "check", "."], cwd=repo_per_cloud[variant])
     assert done.returncode == 0, done.stdout + done.stderr
 
 
