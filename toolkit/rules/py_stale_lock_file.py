@@ -2,8 +2,9 @@
 Checks, without running a resolver, that a lock file still matches its
 manifest: every direct dependency is pinned in the lock at a version its
 specifier allows; a `uv.lock` records the same `requires-dist` as
-`pyproject.toml`; a pip-compile or uv lock has no package left `via` the input
-file that the input no longer lists.
+`pyproject.toml`; a `poetry.lock` carries the `content-hash` poetry computes
+from `pyproject.toml`; a pip-compile or uv lock has no package left `via` the
+input file that the input no longer lists.
 
 ## Why is this bad
 A lock that no longer matches its manifest installs something other than what
@@ -23,6 +24,8 @@ Re-lock with the tool that wrote the lock (`uv pip compile ...`,
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -31,7 +34,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import satisfies
 from toolkit.check.views._requirements import Requirement
-from toolkit.check.views.pydeps import RequirementsFile, UvLock
+from toolkit.check.views.pydeps import PoetryLock, Pyproject, RequirementsFile, UvLock
 from toolkit.check.views.pydeps_project import Manifest, manifests, pins
 
 CODE = "PY002"
@@ -39,6 +42,10 @@ NAME = "stale-lock-file"
 FAMILY = "python-dependencies"
 SUMMARY = "A lock file no longer matches its manifest"
 VIEWS: tuple[str, ...] = ("pydeps",)
+# What poetry hashes into poetry.lock's content-hash (poetry's Locker).
+LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
+POETRY_KEYS = (*LEGACY_KEYS, "group")
+PROJECT_KEYS = ("requires-python", "dependencies", "optional-dependencies")
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -49,6 +56,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             yield from _direct(manifest)
             yield from _uv_metadata(manifest)
             yield from _removed(manifest)
+            yield from _poetry_hash(manifest, project)
 
 
 def _direct(manifest: Manifest) -> Iterator[Finding]:
@@ -100,6 +108,33 @@ def _uv_metadata(manifest: Manifest) -> Iterator[Finding]:
                     "no longer lists; run `uv lock`"
                 )
                 yield Finding(lock.path, requirement.line, 1, CODE, message)
+
+
+def poetry_content_hash(pyproject: dict[str, Any]) -> str:
+    """The ``content-hash`` poetry (1.x and 2.x) writes for this ``pyproject.toml`` data."""
+    project = pyproject.get("project", {})
+    poetry = pyproject.get("tool", {}).get("poetry", {})
+    relevant_project = {k: project[k] for k in PROJECT_KEYS if project.get(k) is not None}
+    relevant_poetry = {}
+    for key in POETRY_KEYS:
+        value = poetry.get(key)
+        if value is None and (key not in LEGACY_KEYS or relevant_project):
+            continue
+        relevant_poetry[key] = value
+    content: dict[str, Any] = relevant_poetry
+    if relevant_project:
+        content = {"project": relevant_project, "tool": {"poetry": relevant_poetry}}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _poetry_hash(manifest: Manifest, project: Project) -> Iterator[Finding]:
+    lock = manifest.lock
+    if not isinstance(lock, PoetryLock) or lock.content_hash is None:
+        return
+    view = project.view("pydeps", manifest.path)
+    if isinstance(view, Pyproject) and poetry_content_hash(view.data) != lock.content_hash:
+        message = f"content-hash does not match {manifest.path}; run `poetry lock`"
+        yield Finding(lock.path, lock.content_hash_line, 1, CODE, message)
 
 
 def _removed(manifest: Manifest) -> Iterator[Finding]:

@@ -39,6 +39,7 @@ class PoetryLock:
     path: str
     packages: tuple[LockedPackage, ...]
     content_hash: str | None
+    content_hash_line: int = 1
 
 
 def _package_lines(text: str) -> list[int]:
@@ -116,4 +117,7 @@ def poetry_lock(path: str, text: str, data: dict[str, Any]) -> PoetryLock:
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     assert isinstance(metadata, dict)
     content_hash = metadata.get("content-hash")
-    return PoetryLock(path, tuple(packages), str(content_hash) if content_hash else None)
+    line = next(
+        (n for n, text_line in enumerate(text.splitlines(), 1) if "content-hash" in text_line), 1
+    )
+    return PoetryLock(path, tuple(packages), str(content_hash) if content_hash else None, line)
