@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from toolkit.check.config import Config, load_config
 from toolkit.check.discovery import discover, find_git_root
@@ -23,9 +22,8 @@ from toolkit.check.rules import check_selectors
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
-@dataclass
-class CheckOptions:
-    """Everything ``mlrig check`` was asked to do."""
+class CheckOptions(NamedTuple):
+    """Everything ``mlrig check`` was asked to do (``cwd``: the current folder when ``None``)."""
 
     paths: Sequence[Path] = ()
     output_format: str = "text"
@@ -35,12 +33,13 @@ class CheckOptions:
     exit_zero: bool = False
     output: Path | None = None
     summary: Path | None = None
-    cwd: Path = field(default_factory=Path.cwd)
+    cwd: Path | None = None
 
 
 def run_check(options: CheckOptions) -> int:
     """Check, report, and return the exit code (0 clean, 1 findings)."""
-    root = find_root(options.cwd, options.paths)
+    options = options._replace(cwd=_cwd(options))
+    root = find_root(_cwd(options), options.paths)
     config = load_config(root)
     check_selectors(options.select, "--select")
     check_selectors(options.ignore, "--ignore")
@@ -50,6 +49,10 @@ def run_check(options: CheckOptions) -> int:
         result = _fix(root, options, config, result)
     _report(result, options)
     return EXIT_OK if options.exit_zero or not result.findings else EXIT_FINDINGS
+
+
+def _cwd(options: CheckOptions) -> Path:
+    return options.cwd if options.cwd is not None else Path.cwd()
 
 
 def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
@@ -66,7 +69,7 @@ def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
 
 
 def _project(root: Path, options: CheckOptions, config: Config) -> Project:
-    only_files = bool(options.paths) and all((options.cwd / p).is_file() for p in options.paths)
+    only_files = bool(options.paths) and all((_cwd(options) / p).is_file() for p in options.paths)
     files = [] if only_files else discover(root)
     if options.paths:
         files = _under(root, files, options)
@@ -77,7 +80,7 @@ def _project(root: Path, options: CheckOptions, config: Config) -> Project:
 def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
     chosen: set[str] = set()
     for given in options.paths:
-        target = (options.cwd / given).resolve()
+        target = (_cwd(options) / given).resolve()
         if not target.exists():
             raise UsageError(f"{given}: no such file or folder")
         try:
@@ -100,8 +103,7 @@ def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> R
     if not fixed:
         return result
     again = check_project(_project(root, options, config), config, result.rules)
-    again.fixed = fixed
-    return again
+    return again._replace(fixed=tuple(fixed))
 
 
 def _report(result: Result, options: CheckOptions) -> None:

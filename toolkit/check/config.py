@@ -8,9 +8,10 @@ and ``rules`` (code or name -> that rule's options). Anything unknown is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from toolkit.check.findings import ParseError
 from toolkit.check.rules import Rule, check_selectors, find_rule
@@ -19,16 +20,18 @@ from toolkit.errors import ConfigError
 KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules")
 
 
-@dataclass
-class Config:
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class Config(NamedTuple):
     """The validated configuration; ``path`` is where it came from (``None``: defaults)."""
 
     path: str | None = None
     select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, list[str]] = _EMPTY
+    exclude: tuple[str, ...] = ()
+    rules: Mapping[str, dict[str, Any]] = _EMPTY
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
         """The rule's defaults, overridden by ``[rules.<code>]`` or ``[rules.<name>]``."""
@@ -83,16 +86,16 @@ def _validate(table: dict[str, Any], name: str, lines: _Lines) -> Config:
     for key in table:
         if key not in KEYS:
             raise ConfigError(f"{where(key)}: unknown key {key!r} (known: {', '.join(KEYS)})")
-    config = Config(path=name)
-    if "select" in table:
-        config.select = _codes(table["select"], "select", where)
-    config.ignore = _codes(table.get("ignore", []), "ignore", where)
-    config.exclude = _strings(table.get("exclude", []), "exclude", where)
     pfi = _mapping(table.get("per-file-ignores", {}), "per-file-ignores", where)
-    config.per_file_ignores = {g: _codes(c, g, where) for g, c in pfi.items()}
     rules = _mapping(table.get("rules", {}), "rules", where)
-    config.rules = dict(_rule_options(key, value, where) for key, value in rules.items())
-    return config
+    return Config(
+        path=name,
+        select=_codes(table["select"], "select", where) if "select" in table else None,
+        ignore=tuple(_codes(table.get("ignore", []), "ignore", where)),
+        per_file_ignores={g: _codes(c, g, where) for g, c in pfi.items()},
+        exclude=tuple(_strings(table.get("exclude", []), "exclude", where)),
+        rules=dict(_rule_options(key, value, where) for key, value in rules.items()),
+    )
 
 
 def _strings(value: Any, key: str, where: Any) -> list[str]:

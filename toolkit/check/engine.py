@@ -9,7 +9,7 @@ and inline suppressions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from toolkit.check.config import Config
 from toolkit.check.findings import Finding
@@ -19,14 +19,13 @@ from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import index, is_suppressed, problems, scan
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """What one run found: the findings to report, the rules that ran, what was fixed."""
 
     findings: list[Finding]
     rules: list[RuleRef]
     files: int
-    fixed: list[Finding] = field(default_factory=list)
+    fixed: tuple[Finding, ...] = ()
 
 
 def selected_rules(

@@ -6,7 +6,7 @@ Shared by every rule that asks "is this pinned?", so that all of them agree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?")
@@ -33,8 +33,7 @@ def is_expression(value: str) -> bool:
     return "${{" in value or "$" in value
 
 
-@dataclass(frozen=True)
-class UsesRef:
+class UsesRef(NamedTuple):
     """``owner/repo[/path]@ref`` from a ``uses:`` value; ``ref`` is ``""`` when missing."""
 
     owner: str
@@ -58,8 +57,7 @@ def parse_uses(value: str) -> UsesRef | None:
     return UsesRef(owner, repo, path, ref)
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """``[registry/]name[:tag][@digest]`` of a container image."""
 
     name: str

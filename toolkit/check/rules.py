@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.check.findings import Finding
 from toolkit.errors import ConfigError
@@ -15,8 +14,7 @@ from toolkit.errors import ConfigError
 DOCS_URL = "https://github.com/mlrig/mlrig/blob/main/docs/rules/{code}.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule module's metadata and its ``check`` function."""
 
     code: str
@@ -34,8 +32,7 @@ class Rule:
         return DOCS_URL.format(code=self.code)
 
 
-@dataclass(frozen=True)
-class RuleRef:
+class RuleRef(NamedTuple):
     """A registered rule as the index knows it, before its module is imported."""
 
     code: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from toolkit.check.findings import Finding
 
@@ -19,8 +19,7 @@ _MARK = "mlrig:"
 _PATTERN = re.compile(r"(?:#|//)\s*mlrig:\s*ignore\[([^\]]*)\][ \t]*([^\r\n]*)")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One ``ignore[...]`` comment and the line whose findings it suppresses."""
 
     path: str

@@ -17,7 +17,6 @@ bytes, tabs and control characters are parse errors with a line as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 import yaml
@@ -108,13 +107,12 @@ class YList(list[Any]):
         return self.items_at[index]
 
 
-@dataclass
-class YamlDoc:
+class YamlDoc(NamedTuple):
     """A parsed YAML file: its documents, and its lines for comment lookups."""
 
     path: str
     documents: list[Any]
-    lines: list[str] = field(repr=False)
+    lines: list[str]
 
     @property
     def root(self) -> Any:

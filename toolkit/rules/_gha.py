@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
@@ -13,8 +13,7 @@ from toolkit.check.yamlsource import YamlDoc, YStr
 GHA_VIEWS = ("workflow", "action")
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A value found in a workflow or action file, with that file's document."""
 
     path: str

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from toolkit.check.refs import is_sha
 
@@ -64,14 +63,19 @@ _PINNED = re.compile(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2")
 
 
-@dataclass
 class PipInstall:
     """One install command: its 0-based logical line in the script and what it names."""
 
-    line: int
-    unpinned: list[str] = field(default_factory=list)
-    requirement_files: list[str] = field(default_factory=list)
-    require_hashes: bool = False
+    __slots__ = ("line", "require_hashes", "requirement_files", "unpinned")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.unpinned: list[str] = []
+        self.requirement_files: list[str] = []
+        self.require_hashes = False
+
+    def __repr__(self) -> str:
+        return f"PipInstall({self.line}, {self.unpinned}, {self.requirement_files})"
 
 
 def logical_lines(script: str) -> Iterator[tuple[int, str]]:

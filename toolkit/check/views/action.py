@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.check.views import basename
 from toolkit.check.views.gha import Step, as_map, as_str, steps_of
 from toolkit.check.yamlsource import YamlDoc, YStr, load
 
 
-@dataclass
-class Action:
+class Action(NamedTuple):
     """An action: ``runs.using``, its composite steps and its Docker ``runs.image``."""
 
     path: str
     doc: YamlDoc
-    using: str | None = None
-    steps: list[Step] = field(default_factory=list)
-    image: YStr | None = None
+    using: str | None
+    steps: list[Step]
+    image: YStr | None
 
     @property
     def root(self) -> Any:
@@ -31,12 +29,15 @@ def match(path: str) -> bool:
 
 def parse(path: str, text: str) -> Action:
     doc = load(path, text)
-    action = Action(path, doc)
     root = as_map(doc.root)
     runs = as_map(root.get("runs")) if root is not None else None
-    if runs is not None:
-        using = runs.get("using")
-        action.using = str(using) if using is not None else None
-        action.steps = steps_of(runs.get("steps"))
-        action.image = as_str(runs.get("image"))
-    return action
+    if runs is None:
+        return Action(path, doc, None, [], None)
+    using = runs.get("using")
+    return Action(
+        path,
+        doc,
+        str(using) if using is not None else None,
+        steps_of(runs.get("steps")),
+        as_str(runs.get("image")),
+    )

@@ -8,15 +8,14 @@ set aside; a ``FROM`` naming an earlier stage's alias is marked as such.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from toolkit.check.views import basename
 
 _VAR = re.compile(r"\$(?:\{(\w+)(?::?[-+]([^}]*))?\}|(\w+))")
 
 
-@dataclass(frozen=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One instruction; ``arguments`` joins continuation lines."""
 
     line: int
@@ -26,8 +25,7 @@ class Instruction:
     first_line: str = ""
 
 
-@dataclass(frozen=True)
-class From:
+class From(NamedTuple):
     """A ``FROM``: the image as written, with ARGs substituted, and its stage alias."""
 
     line: int
@@ -40,13 +38,12 @@ class From:
     unresolved: bool
 
 
-@dataclass
-class Dockerfile:
+class Dockerfile(NamedTuple):
     """A parsed Dockerfile."""
 
     path: str
-    instructions: list[Instruction] = field(default_factory=list)
-    froms: list[From] = field(default_factory=list)
+    instructions: list[Instruction]
+    froms: list[From]
 
 
 def match(path: str) -> bool:
@@ -60,9 +57,8 @@ def match(path: str) -> bool:
 
 
 def parse(path: str, text: str) -> Dockerfile:
-    dockerfile = Dockerfile(path, list(_instructions(text)))
-    dockerfile.froms = _froms(dockerfile.instructions)
-    return dockerfile
+    instructions = _instructions(text)
+    return Dockerfile(path, instructions, _froms(instructions))
 
 
 def _instructions(text: str) -> list[Instruction]:

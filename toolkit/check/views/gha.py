@@ -7,14 +7,12 @@ out rather than guessed at (the schema is actionlint's and zizmor's job).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.check.yamlsource import YList, YMap, YStr
 
 
-@dataclass
-class Step:
+class Step(NamedTuple):
     """One step: ``uses``, ``run`` and ``with`` (an empty map when absent)."""
 
     node: YMap
@@ -26,8 +24,7 @@ class Step:
     name: str | None = None
 
 
-@dataclass
-class Job:
+class Job(NamedTuple):
     """One job: a reusable-workflow ``uses``, its steps, its container and service images."""
 
     id: str
@@ -35,9 +32,9 @@ class Job:
     line: int
     col: int
     uses: YStr | None
-    steps: list[Step] = field(default_factory=list)
-    images: list[YStr] = field(default_factory=list)
-    with_: YMap | None = None
+    steps: list[Step]
+    images: list[YStr]
+    with_: YMap | None
 
 
 def as_str(value: Any) -> YStr | None:
@@ -73,11 +70,16 @@ def steps_of(value: Any) -> list[Step]:
 
 def job_of(job_id: str, node: YMap) -> Job:
     """A job's steps and the images of its ``container`` and ``services``."""
-    job = Job(id=job_id, node=node, line=node.line, col=node.col, uses=as_str(node.get("uses")))
-    job.steps = steps_of(node.get("steps"))
-    job.with_ = as_map(node.get("with"))
-    job.images = _images(node)
-    return job
+    return Job(
+        id=job_id,
+        node=node,
+        line=node.line,
+        col=node.col,
+        uses=as_str(node.get("uses")),
+        steps=steps_of(node.get("steps")),
+        images=_images(node),
+        with_=as_map(node.get("with")),
+    )
 
 
 def _images(node: YMap) -> list[YStr]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.check.views import basename
 from toolkit.check.yamlsource import YamlDoc, YList, YMap, YStr, load
@@ -11,8 +10,7 @@ from toolkit.check.yamlsource import YamlDoc, YList, YMap, YStr, load
 LOCAL_REPOS = frozenset({"local", "meta"})
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(NamedTuple):
     """One entry of ``repos:``; ``rev`` is ``None`` when absent or not a string."""
 
     node: YMap
@@ -27,13 +25,12 @@ class Repo:
         return self.repo not in LOCAL_REPOS
 
 
-@dataclass
-class PreCommitConfig:
+class PreCommitConfig(NamedTuple):
     """The parsed config and its well-formed repos (PC003 reports the rest)."""
 
     path: str
     doc: YamlDoc
-    repos: list[Repo] = field(default_factory=list)
+    repos: list[Repo]
 
     @property
     def root(self) -> Any:
@@ -46,11 +43,11 @@ def match(path: str) -> bool:
 
 def parse(path: str, text: str) -> PreCommitConfig:
     doc = load(path, text)
-    config = PreCommitConfig(path, doc)
     repos = doc.root.get("repos") if isinstance(doc.root, YMap) else None
-    if isinstance(repos, YList):
-        config.repos = [_repo(doc, node) for node in repos if isinstance(node, YMap)]
-    return config
+    nodes = repos if isinstance(repos, YList) else []
+    return PreCommitConfig(
+        path, doc, [_repo(doc, node) for node in nodes if isinstance(node, YMap)]
+    )
 
 
 def _repo(doc: YamlDoc, node: YMap) -> Repo:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.check.views.gha import Job, as_map, job_of
 from toolkit.check.yamlsource import YamlDoc, YMap, load
@@ -12,13 +11,12 @@ from toolkit.check.yamlsource import YamlDoc, YMap, load
 _PATH = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
 
 
-@dataclass
-class Workflow:
+class Workflow(NamedTuple):
     """A workflow file: the YAML document and its jobs."""
 
     path: str
     doc: YamlDoc
-    jobs: list[Job] = field(default_factory=list)
+    jobs: list[Job]
 
     @property
     def root(self) -> Any:
@@ -31,11 +29,7 @@ def match(path: str) -> bool:
 
 def parse(path: str, text: str) -> Workflow:
     doc = load(path, text)
-    workflow = Workflow(path, doc)
     root = as_map(doc.root)
     jobs = as_map(root.get("jobs")) if root is not None else None
-    if jobs is not None:
-        workflow.jobs = [
-            job_of(str(job_id), node) for job_id, node in jobs.items() if isinstance(node, YMap)
-        ]
-    return workflow
+    found = [job_of(str(i), node) for i, node in (jobs or {}).items() if isinstance(node, YMap)]
+    return Workflow(path, doc, found)
