@@ -112,8 +112,6 @@ def _report(result: Result, options: CheckOptions) -> None:
     text = renderer(options.output_format)(result)
     if options.output is not None:
         _write(options.output, text)
-        if options.output_format in ("text", "github"):
-            sys.stdout.write(text)
     else:
         sys.stdout.write(text)
     _write_summary(result, options)

@@ -9,7 +9,6 @@ skipped.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from toolkit.check.globs import IgnoreRule, is_ignored, parse_gitignore
@@ -42,6 +41,8 @@ def _skipped(path: str) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
+    import subprocess
+
     command = ["git", "ls-files", "-z", "-co", "--exclude-standard"]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, check=False)
