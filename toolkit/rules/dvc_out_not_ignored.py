@@ -48,6 +48,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     rules = ignore_rules(project)
     tracked = set(project.files)
+    tracked.update(_folders(project.files))
     for pipeline in pipelines(project):
         if pipeline.yaml is None:
             continue
@@ -68,7 +69,7 @@ def _out(
     path, target = where
     if not out.cache or "://" in out.path:
         return
-    if target in tracked or any(name.startswith(target + "/") for name in _under(tracked, target)):
+    if target in tracked:
         message = f"out '{target}' is committed to git; `git rm -r --cached {target}`"
         yield Finding(path, out.line, out.column, CODE, message)
     elif not is_ignored(target, rules):
@@ -80,6 +81,12 @@ def _out(
         yield Finding(path, out.line, out.column, CODE, message)
 
 
-def _under(tracked: set[str], folder: str) -> list[str]:
-    prefix = folder + "/"
-    return [name for name in tracked if name.startswith(prefix)][:1]
+def _folders(files: list[str]) -> set[str]:
+    """Every folder that holds a tracked file."""
+    found: set[str] = set()
+    for path in files:
+        folder = posixpath.dirname(path)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found

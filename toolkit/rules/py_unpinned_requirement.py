@@ -30,7 +30,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._requirements import Requirement
 from toolkit.check.views.pydeps import RequirementsFile
-from toolkit.check.views.pydeps_project import is_lock_like, views
+from toolkit.check.views.pydeps_project import by_folder, is_lock_like, views
 
 CODE = "PY003"
 NAME = "unpinned-requirement"
@@ -45,13 +45,14 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Every requirement of every lock-like file is exact."""
     del options
     all_views = views(project)
+    folders = by_folder(all_views)
     for view in all_views:
         if not isinstance(view, RequirementsFile):
             continue
         for bad in view.bad:
             message = f"cannot parse requirement line {bad.text[:60]!r}"
             yield Finding(view.path, bad.line, 1, CODE, message)
-        if is_lock_like(view, all_views):
+        if is_lock_like(view, folders):
             for requirement in view.requirements:
                 if not _pinned(requirement):
                     yield Finding(

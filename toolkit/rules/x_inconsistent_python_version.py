@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from toolkit.check.findings import Finding
@@ -51,6 +52,7 @@ def _minor(text: str) -> str | None:
     return found.group(1) if found else None
 
 
+@lru_cache(maxsize=256)
 def single_minor(spec: str) -> str | None:
     """The one ``X.Y`` a specifier allows, if it allows exactly one."""
     allowed = [
@@ -88,6 +90,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Exact versions agree; every version is inside every declared range."""
     del options
     exact, ranges = collect(project)
+    ranges = list({m.value: m for m in reversed(ranges)}.values())[::-1]
     pinned = [m for m in exact if m.alternatives == 1]
     anchors = pinned + [
         Mention(m.path, m.line, m.column, minor, m.what, m.rank)
@@ -111,6 +114,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 break
 
 
+@lru_cache(maxsize=1024)
 def _inside(version: str, spec: str) -> bool:
     found = _MINOR.match(version.strip())
     if found is None:

@@ -97,6 +97,7 @@ def _clause(op: str, wanted: str, version: Version) -> bool | None:
     return {"<=": mine <= other, ">=": mine >= other, "<": mine < other, ">": mine > other}[op]
 
 
+@lru_cache(maxsize=4096)
 def split_specifier(specifier: str) -> list[tuple[str, str]] | None:
     """The ``(operator, version)`` clauses of ``specifier``; ``None`` if malformed."""
     text = specifier.strip().strip("()")
@@ -111,6 +112,7 @@ def split_specifier(specifier: str) -> list[tuple[str, str]] | None:
     return clauses
 
 
+@lru_cache(maxsize=16384)
 def satisfies(version: str, specifier: str) -> bool | None:
     """Whether ``version`` is in ``specifier``; ``None`` when either cannot be parsed."""
     parsed = parse_version(version)

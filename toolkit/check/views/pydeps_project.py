@@ -68,28 +68,33 @@ def pins(lock: Lock) -> dict[str, list[Pin]]:
     return found
 
 
-def _lock_for_input(source: RequirementsFile, all_views: list[PyDepsView]) -> Lock | None:
+Folders = dict[str, list[PyDepsView]]
+
+
+def by_folder(all_views: list[PyDepsView]) -> Folders:
+    """The views grouped by the folder that holds them."""
+    grouped: Folders = {}
+    for view in all_views:
+        grouped.setdefault(posixpath.dirname(view.path), []).append(view)
+    return grouped
+
+
+def _lock_for_input(source: RequirementsFile, folders: Folders) -> Lock | None:
     folder, name = posixpath.split(source.path)
     stem = name[: -len(".in")]
-    candidates = [v for v in all_views if isinstance(v, RequirementsFile) and not v.is_input]
+    candidates = [
+        v for v in folders.get(folder, []) if isinstance(v, RequirementsFile) and not v.is_input
+    ]
     for suffix in (".lock", ".txt"):
         wanted = posixpath.join(folder, stem + suffix)
         found = next((v for v in candidates if v.path == wanted), None)
         if found is not None:
             return found
-    return next(
-        (
-            v
-            for v in candidates
-            if v.compiled and posixpath.dirname(v.path) == folder and name in v.header
-        ),
-        None,
-    )
+    return next((v for v in candidates if v.compiled and name in v.header), None)
 
 
-def _lock_for_pyproject(pyproject: Pyproject, all_views: list[PyDepsView]) -> Lock | None:
-    folder = posixpath.dirname(pyproject.path)
-    beside = [v for v in all_views if posixpath.dirname(v.path) == folder]
+def _lock_for_pyproject(pyproject: Pyproject, folders: Folders) -> Lock | None:
+    beside = folders.get(posixpath.dirname(pyproject.path), [])
     for kind in (UvLock, PoetryLock):
         found = next((v for v in beside if isinstance(v, kind)), None)
         if found is not None:
@@ -103,30 +108,32 @@ def _lock_for_pyproject(pyproject: Pyproject, all_views: list[PyDepsView]) -> Lo
 def manifests(project: Project) -> list[Manifest]:
     """Every manifest that declares dependencies, with its lock."""
     all_views = views(project)
+    folders = by_folder(all_views)
     found = []
     for view in all_views:
         if isinstance(view, RequirementsFile) and view.is_input and view.requirements:
-            lock = _lock_for_input(view, all_views)
+            lock = _lock_for_input(view, folders)
             found.append(Manifest(view.path, view.requirements, 1, lock))
         elif isinstance(view, Pyproject):
             requirements = view.dependencies + view.poetry
             if requirements:
                 line = min(r.line for r in requirements)
-                lock = _lock_for_pyproject(view, all_views)
+                lock = _lock_for_pyproject(view, folders)
                 extras = frozenset(r.name for group in view.optional.values() for r in group)
                 found.append(Manifest(view.path, requirements, line, lock, extras))
     return found
 
 
-def is_lock_like(view: RequirementsFile, all_views: list[PyDepsView]) -> bool:
+def is_lock_like(view: RequirementsFile, folders: Folders) -> bool:
     """A compiled lock, a ``*.lock``, or a plain ``.txt`` that no ``.in`` compiles into."""
     if view.is_input:
         return False
     if view.is_lock:
         return True
     folder, name = posixpath.split(view.path)
+    beside = folders.get(folder, [])
     source = posixpath.join(folder, name.rsplit(".", 1)[0] + ".in")
     compiled_from_it = any(
-        isinstance(v, RequirementsFile) and v.compiled and name in v.header for v in all_views
+        isinstance(v, RequirementsFile) and v.compiled and name in v.header for v in beside
     )
-    return not compiled_from_it and not any(v.path == source for v in all_views)
+    return not compiled_from_it and not any(v.path == source for v in beside)
