@@ -12,13 +12,14 @@ from typing import Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views._located import KeyPath, Located, Mark
-from toolkit.check.yamlsource import YList, YMap, load
 
 __all__ = ["ParseError", "load_toml", "load_yaml"]
 
 
 def load_yaml(path: str, text: str) -> Located:
     """The first YAML document of ``text`` with its marks."""
+    from toolkit.check.yamlsource import load
+
     try:
         root = load(path, text).root
     except IndexError:  # a syntax error reported past the last line
@@ -40,6 +41,8 @@ def _pos(value: Any) -> Mark:
 
 
 def _collect(value: Any, path: KeyPath, marks: dict[KeyPath, Mark], seen: set[int]) -> None:
+    from toolkit.check.yamlsource import YList, YMap
+
     if id(value) in seen:
         return
     if isinstance(value, YMap):
