@@ -7,7 +7,8 @@ run), which no user's hook environment has. So by default the harness runs
 mlrig from ``bench/.work/hookenv``: a venv without pip whose only ``.pth`` puts
 this checkout and the base interpreter's site-packages on ``sys.path`` (a
 plain path line: the ``.pth`` files in that folder are not executed), and whose
-``mlrig`` script is the one pip writes. It always runs the checkout's code.
+``mlrig`` script is the one pip writes. By default the code is ``toolkit/`` as
+committed at ``HEAD`` (:func:`snapshot`); ``--worktree`` runs the live checkout.
 
 pip byte-compiles what it installs, so a hook environment starts from cached
 bytecode. This machine sets ``PYTHONDONTWRITEBYTECODE=1``, which would make every
@@ -19,10 +20,12 @@ untimed warm-up run adds the dependencies.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import venv
 from pathlib import Path
 
@@ -47,6 +50,31 @@ def environ(dest: Path) -> tuple[tuple[str, str | None], ...]:
 
 def _pycache(dest: Path) -> Path:
     return dest.resolve().parent / "pycache"
+
+
+def snapshot(root: Path, rev: str, work: Path) -> tuple[Path, str]:
+    """Export ``toolkit/`` at ``rev`` to ``work/src/<commit>``; return (folder, commit).
+
+    Measuring a commit rather than the live checkout keeps a run consistent while
+    others edit the work tree, and names exactly what was measured.
+    """
+    commit = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dest = work.resolve() / "src" / commit[:12]
+    if not (dest / "toolkit").is_dir():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", commit, "toolkit"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(dest, filter="data")
+    return dest, commit
 
 
 def ensure(dest: Path, source: Path) -> Path:

@@ -43,20 +43,22 @@ def _version(argv: list[str]) -> str:
     )
 
 
-def environment(tools: tuple[Tool, Tool]) -> dict[str, str]:
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+def environment(tools: tuple[Tool, Tool], commit: str | None) -> dict[str, str]:
+    if commit is None:  # the live work tree (--worktree or --base-python)
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        commit = f"{head or 'unknown'} + work tree"
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": MACHINE,
         "platform": platform.platform(),
         "python": platform.python_version(),
         "mlrig_version": _version([tools[0].argv[0], "--version"]).removeprefix("mlrig, version "),
-        "mlrig_commit": commit or "unknown",
+        "mlrig_commit": commit if " " in commit else commit[:12],
         "mlrig_command": " ".join(tools[0].argv).replace(f"{ROOT}/", ""),
         "zizmor_command": " ".join(tools[1].argv),
         "zizmor_version": _version([tools[1].argv[0], "--version"]),
@@ -66,7 +68,10 @@ def environment(tools: tuple[Tool, Tool]) -> dict[str, str]:
 def _tools(args: argparse.Namespace) -> tuple[Tool, Tool]:
     script, env = None, ()
     if not args.base_python:
-        script = hookenv.ensure(args.work / "hookenv", ROOT)
+        source = ROOT
+        if not args.worktree:
+            source, args.commit = hookenv.snapshot(ROOT, args.rev, args.work)
+        script = hookenv.ensure(args.work / "hookenv", source)
         env = hookenv.environ(args.work / "hookenv")
     mlrig, zizmor = default_tools(script, env) if not (args.mlrig and args.zizmor) else (None, None)
     if args.mlrig:
@@ -84,7 +89,7 @@ def measure(args: argparse.Namespace, tools: tuple[Tool, Tool]) -> dict[str, Any
         "rounds": args.rounds,
         "warmup": args.warmup,
         "command": "python -m bench " + " ".join(args.argv),
-        "environment": environment(tools),
+        "environment": environment(tools, args.commit),
     }
     if "single" in args.cases:
         _log("single small workflow")
@@ -151,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Run the base interpreter's `mlrig` script, not the clean hook environment.",
     )
+    p.add_argument("--rev", default="HEAD", help="Commit of mlrig to measure (default HEAD).")
+    p.add_argument(
+        "--worktree", action="store_true", help="Measure the live checkout, not a commit."
+    )
     p.add_argument(
         "--mlrig", help="Command for mlrig check (default: the `mlrig` script, `check`)."
     )
@@ -164,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     args.argv = argv
+    args.commit = None
     unknown = set(args.cases) - set(CASES)
     if unknown:
         parser().error(f"unknown case(s): {', '.join(sorted(unknown))}")
