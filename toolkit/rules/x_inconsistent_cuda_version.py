@@ -36,6 +36,7 @@ from toolkit.check.views.mentions import (
     docker_images,
     hook_dependencies,
     lock_requirements,
+    pyproject_index_urls,
     reference,
     requirement_options,
     shell_installs,
@@ -80,14 +81,13 @@ def collect(project: Project) -> list[Mention]:
             version = match.group(1) or match.group(2)
             found.append(Mention(image.path, image.line, image.column, version, image.what, 2))
     found.extend(_torch(project))
-    installs, urls = shell_installs(project)
-    for url in [*urls, *requirement_options(project)]:
+    _, urls = shell_installs(project)
+    for url in [*urls, *requirement_options(project), *pyproject_index_urls(project)]:
         match = _INDEX.search(url.value)
         if match:
             value = cu_version(match.group(1))
             found.append(Mention(url.path, url.line, url.column, value, "PyTorch index URL", 1))
     found.extend(_terraform(project))
-    del installs
     return found
 
 

@@ -75,6 +75,7 @@ def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
             value = view.requires_python
             label = "requires-python" if isinstance(view, Pyproject) else "python_requires"
             ranges.append(Mention(view.path, value.line, value.column, value.text, label, 1))
+    ranges.extend(_poetry_python(project))
     exact.extend(input_versions(project, "python-version", "setup-python", 3))
     for image in docker_images(project):
         found = _IMAGE.search(image.value.split("@")[0])
@@ -112,6 +113,41 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 )
                 yield Finding(mention.path, mention.line, mention.column, CODE, message)
                 break
+
+
+def poetry_range(constraint: str) -> str:
+    """A poetry constraint (``^3.11``, ``~3.11``, ``3.11.*``) as a PEP 440 specifier."""
+    clauses = []
+    for part in constraint.replace(" ", "").split(","):
+        version = part.lstrip("^~=")
+        numbers = version.split(".")
+        if part.startswith("^") and numbers[0].isdigit():
+            clauses += [f">={version}", f"<{int(numbers[0]) + 1}"]
+        elif part.startswith("~") and not part.startswith("~=") and len(numbers) >= 2:
+            clauses += [f">={version}", f"<{numbers[0]}.{int(numbers[1]) + 1}"]
+        elif part[:1].isdigit():
+            clauses.append(f"=={part}")
+        else:
+            clauses.append(part)
+    return ",".join(clauses)
+
+
+def _poetry_python(project: Project) -> list[Mention]:
+    from toolkit.check.views.pydeps import find_line
+
+    found = []
+    for view in project.views("pydeps"):
+        if not isinstance(view, Pyproject):
+            continue
+        deps = view.data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+        python = deps.get("python") if isinstance(deps, dict) else None
+        if isinstance(python, str) and python.strip():
+            lines = (project.text(view.path) or "").splitlines()
+            start = find_line(lines, "[tool.poetry.dependencies]")[0]
+            line, column = find_line(lines, "python", start)
+            spec = poetry_range(python)
+            found.append(Mention(view.path, line, column, spec, "tool.poetry python", 1))
+    return found
 
 
 @lru_cache(maxsize=1024)

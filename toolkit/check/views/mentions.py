@@ -239,3 +239,29 @@ def requirement_options(project: Project) -> list[Mention]:
                     url = option.group(1)
                     found.append(Mention(view.path, number, line.find(url) + 1, url, "index URL"))
     return found
+
+
+def pyproject_index_urls(project: Project) -> list[Mention]:
+    """Package index URLs declared in ``pyproject.toml`` (uv and poetry sources)."""
+    from toolkit.check.views.pydeps import Pyproject, find_line
+
+    found = []
+    for view in project.views("pydeps"):
+        if not isinstance(view, Pyproject):
+            continue
+        tool = view.data.get("tool", {}) if isinstance(view.data.get("tool"), dict) else {}
+        sources = [
+            *(tool.get("uv", {}).get("index", []) if isinstance(tool.get("uv"), dict) else []),
+            *(
+                tool.get("poetry", {}).get("source", [])
+                if isinstance(tool.get("poetry"), dict)
+                else []
+            ),
+        ]
+        lines = (project.text(view.path) or "").splitlines()
+        for source in sources:
+            url = source.get("url") if isinstance(source, dict) else None
+            if isinstance(url, str):
+                line, column = find_line(lines, url)
+                found.append(Mention(view.path, line, column, url, "index URL"))
+    return found
