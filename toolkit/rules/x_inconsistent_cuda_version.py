@@ -2,7 +2,7 @@
 Collects every CUDA version the repository names and checks that they agree:
 GPU base images (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`),
 torch wheel local tags (`torch==2.5.1+cu124`), PyTorch index URLs
-(`.../whl/cu124`), Terraform variables, locals and arguments named like
+(`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`), Terraform variables, locals and arguments named like
 `cuda_version` and GPU image names such as `common-cu124`. A torch pinned from
 PyPI without a tag counts with the CUDA its Linux wheel is built for.
 
