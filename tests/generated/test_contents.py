@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.generated.conftest import CLOUDS, FRAMEWORKS, Generate
 from tests.venvs import files_of
@@ -189,3 +191,25 @@ def test_no_secret_values_are_written(repo_per_cloud: dict[str, Path]) -> None:
             if path.startswith(".git/"):
                 continue
             assert not secret.search(data.decode("utf-8", "replace")), path
+
+
+@pytest.mark.parametrize("source", sorted((template_dir() / "templates" / "locks").glob("*.in")))
+def test_each_lock_satisfies_its_input(source: Path) -> None:
+    """A lock is fresh against its ``.in`` (checked without a resolver; relock.py re-locks)."""
+    lock = source.with_suffix(".txt")
+    assert lock.is_file(), f"{lock.name} is missing: run relock.py"
+    versions: dict[str, list[str]] = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        match = PINNED_LINE.match(line)
+        if match:
+            versions.setdefault(canonicalize_name(match["name"]), []).append(match["version"])
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        requirement = Requirement(line)
+        pinned = versions.get(canonicalize_name(requirement.name), [])
+        assert pinned, f"{source.name}: {requirement.name} is not in {lock.name}"
+        assert all(requirement.specifier.contains(v, prereleases=True) for v in pinned), line
+        extra_packages = {f"dvc-{extra}" for extra in requirement.extras if extra != "all"}
+        for package in extra_packages:
+            assert package in versions, f"{lock.name} lacks {package} for {line}"
