@@ -190,3 +190,16 @@ def test_no_cloud_means_no_terraform(tmp_path: Path) -> None:
     repo = render(tmp_path, cloud="none")
     assert not (repo / "terraform").exists()
     assert not (repo / ".github/workflows/infra.yml").exists()
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_tfvars_example_names_every_required_variable(
+    cloud: str, generated: dict[str, Path]
+) -> None:
+    root = generated[cloud] / "terraform"
+    required = {name for name, body in merged(root, "variable").items() if "default" not in body}
+    if cloud == "gcp":
+        required.discard("gpu_image")  # has a default for every CUDA with a known image
+    example = fields(load(root / "terraform.tfvars.example"))
+    example.pop("__comments__", None)
+    assert set(example) == required

@@ -48,8 +48,10 @@ module "github_oidc" {
 {{- tag_pin() }}
   source = "{{ src }}aws-github-oidc{{ ref }}"
 
-  repository  = var.repository
-  name_prefix = var.project_slug
+  repository           = var.repository
+  name_prefix          = var.project_slug
+  create_oidc_provider = var.github_oidc_provider_arn == null
+  oidc_provider_arn    = var.github_oidc_provider_arn
   identities = merge(
     {
       infra-plan = { environment = "infra-plan", managed_policy_arns = ["${local.policy_prefix}/ReadOnlyAccess"] }
@@ -96,6 +98,7 @@ module "github_oidc" {
   project_id  = var.project_id
   repository  = var.repository
   name_prefix = local.prefix
+  pool_id     = "${local.prefix}-github"
   identities = merge(
     {
       infra-plan = { environment = "infra-plan", project_roles = ["roles/viewer", "roles/iam.securityReviewer", "roles/storage.objectViewer"] }

@@ -38,6 +38,12 @@ variable "subnet_ids" {
   description = "Private subnets with a NAT route, in different availability zones, for the GPU runners (set them in terraform.tfvars)."
   type        = list(string)
 }
+
+variable "github_oidc_provider_arn" {
+  description = "ARN of the account's existing GitHub OIDC provider, or null to create it (an account holds only one)."
+  type        = string
+  default     = null
+}
 {%- elif cookiecutter.cloud == 'gcp' %}
 
 variable "project_id" {
