@@ -1,7 +1,8 @@
 """## What it does
 Collects every Python version the repository names: `.python-version`,
 `requires-python` and poetry's `python` constraint in `pyproject.toml`,
-`python_requires` in `setup.py` and `setup.cfg`, any action input called `python-version` (with `${{ matrix.* }}`
+`python_requires` in `setup.py` and `setup.cfg`, any action or
+reusable-workflow input called `python-version` (with `${{ matrix.* }}`
 resolved to the matrix values) and Dockerfile `FROM python:X.Y` bases. Exact
 versions must name one `X.Y`; every version must lie inside the declared ranges.
 A matrix that lists several versions is only checked against the ranges.

@@ -98,6 +98,9 @@ def action_inputs(project: Project, name: str) -> Iterator[tuple[str, Any, Any, 
                 for step in steps:
                     if name in step.with_:
                         yield view.path, step.with_[name], job_node, str(step.uses or "")
+            for job in jobs or []:
+                if job.with_ is not None and name in job.with_:
+                    yield view.path, job.with_[name], job.node, str(job.uses or "")
 
 
 def input_versions(project: Project, name: str, what: str, rank: int) -> list[Mention]:
