@@ -6,6 +6,7 @@ Times are medians of whole-process wall time; ratios are mlrig / zizmor.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def _pair(samples: dict[str, Sample]) -> dict[str, object]:
         "mlrig": mine.as_dict(),
         "zizmor": theirs.as_dict(),
         "ratio": ratio(mine.median, theirs.median),
+        "cpu_ratio": ratio(
+            statistics.median(mine.cpu_seconds), statistics.median(theirs.cpu_seconds)
+        ),
     }
 
 
@@ -83,6 +87,8 @@ def real_corpus(
         log(f"  {record['repo']:34} {files:4} files  ratio {result['ratio']:.2f}")
     total_mine = sum(r["mlrig"]["median_s"] for r in repos)  # type: ignore[index]
     total_theirs = sum(r["zizmor"]["median_s"] for r in repos)  # type: ignore[index]
+    cpu_mine = sum(r["mlrig"]["cpu_median_s"] for r in repos)  # type: ignore[index]
+    cpu_theirs = sum(r["zizmor"]["cpu_median_s"] for r in repos)  # type: ignore[index]
     return {
         "corpus": str(corpus),
         "repos": repos,
@@ -91,6 +97,7 @@ def real_corpus(
             "mlrig_s": total_mine,
             "zizmor_s": total_theirs,
             "ratio": ratio(total_mine, total_theirs),
+            "cpu_ratio": ratio(cpu_mine, cpu_theirs),
         },
     }
 

@@ -3,12 +3,15 @@
 Each round runs every tool once on the same input; the order flips every
 round so that neither tool always profits from a warm cache or suffers from
 the other's leftovers. A round's times go into per-tool lists; the figures
-reported are medians, because this machine is noisy.
+reported are medians, because this machine is noisy. CPU time (user + system
+of the child process) is kept beside wall time: it moves less when other work
+shares the two cores.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,6 +49,7 @@ class Sample:
     """Every timed run of one tool on one input."""
 
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system of the child
     exit_codes: list[int] = field(default_factory=list)
     stderr_tail: str = ""
 
@@ -59,6 +63,7 @@ class Sample:
             "min_s": min(self.seconds),
             "max_s": max(self.seconds),
             "seconds": self.seconds,
+            "cpu_median_s": statistics.median(self.cpu_seconds) if self.cpu_seconds else None,
             "exit_codes": sorted(set(self.exit_codes)),
             "stderr_tail": self.stderr_tail,
         }
@@ -84,14 +89,17 @@ def default_tools(
     return Tool("mlrig", (mlrig, "check"), mlrig_env), Tool("zizmor", (zizmor, "--offline"))
 
 
-def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, int, str]:
-    """Run the tool once; return (seconds, exit code, last lines of stderr)."""
-    start = time.perf_counter()
+def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, float, int, str]:
+    """Run the tool once; return (wall seconds, CPU seconds, exit code, end of stderr)."""
     command, environ = tool.command(paths), tool.environ()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
     proc = subprocess.run(command, cwd=cwd, env=environ, capture_output=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     tail = "\n".join(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:])
-    return seconds, proc.returncode, tail
+    return seconds, cpu, proc.returncode, tail
 
 
 def compare(
@@ -105,9 +113,10 @@ def compare(
     for round_no in range(rounds):
         order = tools if round_no % 2 == 0 else tuple(reversed(tools))
         for tool in order:
-            seconds, code, tail = run_once(tool, paths, cwd)
+            seconds, cpu, code, tail = run_once(tool, paths, cwd)
             sample = samples[tool.name]
             sample.seconds.append(seconds)
+            sample.cpu_seconds.append(cpu)
             sample.exit_codes.append(code)
             sample.stderr_tail = tail
     return samples
