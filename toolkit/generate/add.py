@@ -12,22 +12,44 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import TargetExistsError, UsageError
+from toolkit.errors import TargetExistsError, UsageError, UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.render import render, resolve_answers
+from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import template_commit, template_dir
 
-# Each component is a set of path prefixes of the rendered tree.
-COMPONENTS: dict[str, tuple[str, ...]] = {
-    "pre-commit": (".pre-commit-config.yaml",),
-    "ci": (".github/workflows/ci.yml",),
-    "cd": (".github/workflows/cd.yml", "deploy/"),
-    "ct": (".github/workflows/ct.yml", ".github/workflows/drift.yml"),
-    "infra": (".github/workflows/infra.yml", "terraform/"),
-    "dvc": ("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/"),
-    "dvc-remote": (".dvc/config",),
-    "dependabot": (".github/dependabot.yml",),
+PKG = "src/{package_name}/"
+
+
+@dataclass(frozen=True)
+class Component:
+    """Files a component brings (path prefixes; ``{package_name}`` is filled in), and
+    top-level keys it adds to YAML files that may already exist."""
+
+    paths: tuple[str, ...]
+    yaml_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+COMPONENTS: dict[str, Component] = {
+    "pre-commit": Component((".pre-commit-config.yaml",)),
+    "ci": Component((".github/workflows/ci.yml",)),
+    "cd": Component((".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py")),
+    "ct": Component(
+        (
+            ".github/workflows/ct.yml",
+            ".github/workflows/drift.yml",
+            PKG + "pins.py",
+            PKG + "drift.py",
+            "tests/test_pins.py",
+            "tests/test_drift.py",
+        ),
+        yaml_keys=(("params.yaml", ("drift",)),),
+    ),
+    "infra": Component((".github/workflows/infra.yml", "terraform/")),
+    "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
+    "dvc-remote": Component((".dvc/config",)),
+    "dependabot": Component((".github/dependabot.yml",)),
 }
 
 
@@ -50,12 +72,44 @@ class AddResult:
     present: list[str]
 
 
-def _selected(rendered: dict[str, str], components: tuple[str, ...]) -> list[str]:
-    unknown = [name for name in components if name not in COMPONENTS]
+def _components(names: tuple[str, ...]) -> list[Component]:
+    unknown = [name for name in names if name not in COMPONENTS]
     if unknown:
         raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
-    prefixes = tuple(prefix for name in components for prefix in COMPONENTS[name])
+    return [COMPONENTS[name] for name in names]
+
+
+def _selected(rendered: dict[str, str], components: list[Component], answers: Answers) -> list[str]:
+    prefixes = tuple(
+        p.format(package_name=answers["package_name"]) for c in components for p in c.paths
+    )
     return sorted(path for path in rendered if path.startswith(prefixes))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8") if path.is_file() else ""
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path}:1: not UTF-8 text; mlrig will not edit it") from None
+
+
+def _yaml_edits(
+    repo: Path, root: Path, components: list[Component], skip: list[str]
+) -> dict[str, str]:
+    """New text of each existing YAML file that a component adds keys to."""
+    edits: dict[str, str] = {}
+    for component in components:
+        for name, keys in component.yaml_keys:
+            if name in skip or not (root / name).is_file():
+                continue
+            target = repo / name
+            current = edits.get(name) or _read_text(target)
+            edited = add_missing_keys(
+                current, (root / name).read_text(encoding="utf-8"), keys, str(target)
+            )
+            if edited != current:
+                edits[name] = edited
+    return edits
 
 
 def _answers(template: Path, options: AddOptions) -> tuple[Answers, AnswersRecord | None]:
@@ -77,7 +131,8 @@ def run_add(options: AddOptions) -> AddResult:
     with tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch:
         root = render(template, answers, Path(scratch))
         hashes = file_hashes(root)
-        paths = _selected(hashes, options.components)
+        components = _components(options.components)
+        paths = _selected(hashes, components, answers)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
@@ -95,12 +150,15 @@ def run_add(options: AddOptions) -> AddResult:
                 f"mlrig add never overwrites ({len(clashes)} file(s) in the way)"
             )
         written = [p for p in paths if p not in present]
+        edits = _yaml_edits(options.repo, root, components, skip=paths)
         if not options.dry_run:
             for path in written:
                 (options.repo / path).parent.mkdir(parents=True, exist_ok=True)
                 (options.repo / path).write_bytes((root / path).read_bytes())
+            for path, text in edits.items():
+                (options.repo / path).write_text(text, encoding="utf-8", newline="")
             _record(options, template, answers, record, {p: hashes[p] for p in paths})
-    return AddResult(written=written, present=present)
+    return AddResult(written=written + sorted(edits), present=present)
 
 
 def _record(

@@ -71,6 +71,8 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
     problems += _pattern("terraform_module_ref", text["terraform_module_ref"], GIT_REF, "a tag or a 40-hex commit")
     problems += _pattern("mlrig_repository", text["mlrig_repository"], REPOSITORY, "an owner/name repository")
     problems += _remote(text.get("cloud", ""), text["dvc_remote_url"])
+    if text.get("deploy_target") == "managed" and text.get("cloud") == "none":
+        problems.append("deploy_target 'managed' needs a cloud (aws, gcp or azure); use 'kserve' with cloud 'none'")
     return problems
 
 
