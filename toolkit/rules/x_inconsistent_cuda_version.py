@@ -1,10 +1,12 @@
 """## What it does
 Collects every CUDA version the repository names and checks that they agree:
 GPU base images (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`),
-torch wheel local tags (`torch==2.5.1+cu124`), PyTorch index URLs
-(`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`), Terraform variables, locals and arguments named like
-`cuda_version` and GPU image names such as `common-cu124`. A torch pinned from
-PyPI without a tag counts with the CUDA its Linux wheel is built for.
+torch wheel local tags (`torch==2.5.1+cu124`), the CUDA runtime wheel a lock
+pins (`nvidia-cuda-runtime-cu12==12.8.90`), PyTorch index URLs
+(`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`),
+Terraform variables, locals and arguments named like `cuda_version`, and GPU
+image names such as `common-cu124`. A torch pinned from PyPI without a tag
+counts with the CUDA its Linux wheel is built for.
 
 ## Why is this bad
 A torch wheel built for one CUDA on a driver or image made for another fails
@@ -51,6 +53,7 @@ VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precomm
 _IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
 _TAG = re.compile(r"\+cu(\d{2,3})\b")
 _INDEX = re.compile(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
+_RUNTIME = re.compile(r"nvidia-cuda-runtime-cu\d+")
 TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
 # The CUDA of the default Linux x86-64 torch wheel on PyPI, by torch release.
 PYPI_TORCH_CUDA = {
@@ -96,21 +99,33 @@ def _torch(project: Project) -> list[Mention]:
     found = []
     implicit = []
     for item in [*lock_requirements(project), *installs, *hook_dependencies(project)]:
-        if item.requirement.name not in TORCH_PACKAGES or not item.requirement.exact:
+        name, exact = item.requirement.name, item.requirement.exact
+        if not exact:
             continue
-        tag = _TAG.search(item.requirement.exact)
-        what = f"{item.requirement.name}=={item.requirement.exact}"
-        if tag:
+        what = f"{name}=={exact}"
+        runtime = _RUNTIME.fullmatch(name)
+        tag = _TAG.search(exact)
+        if runtime:
+            version = parse_version(exact)
+            if version is not None and len(version.release) >= 2:
+                value = f"{version.release[0]}.{version.release[1]}"
+                found.append(Mention(item.path, item.line, item.column, value, what, 1))
+        elif name in TORCH_PACKAGES and tag:
             value = cu_version(tag.group(1))
             found.append(Mention(item.path, item.line, item.column, value, what, 1))
-        elif item.requirement.name == "torch" and "+" not in item.requirement.exact:
-            version = parse_version(item.requirement.exact)
-            release = version.release if version else ()
-            default = PYPI_TORCH_CUDA.get(".".join(map(str, release[:2])))
+        elif name == "torch" and "+" not in exact:
+            default = _pypi_cuda(exact)
             if default:
                 label = f"{what} from PyPI (CUDA {default})"
                 implicit.append(Mention(item.path, item.line, item.column, default, label, 6))
-    return found + implicit
+    with_runtime = {m.path for m in found if m.what.startswith("nvidia-cuda-runtime")}
+    return found + [m for m in implicit if m.path not in with_runtime]
+
+
+def _pypi_cuda(version_text: str) -> str | None:
+    version = parse_version(version_text)
+    release = version.release if version else ()
+    return PYPI_TORCH_CUDA.get(".".join(map(str, release[:2])))
 
 
 def _terraform(project: Project) -> list[Mention]:
