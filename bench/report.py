@@ -305,6 +305,22 @@ def _imports_md(imp: dict[str, Any], mixed: dict[str, Any] | None) -> list[str]:
     return [*lines, ""]
 
 
+def _profile_md(prof: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Where the time goes",
+        "",
+        f"cProfile of one `mlrig check` on the synthetic tree `{prof['tree']}`, as shares of",
+        "the profiled run (`python -m bench.profile TREE`). A rule's share includes the",
+        "views it is the first to ask for.",
+    ]
+    if "error" in prof:
+        return [*lines, "", f"Not measured: {prof['error']}.", ""]
+    for title, key in (("rule", "rules"), ("view parser", "views"), ("own time", "hottest")):
+        lines += ["", f"| {title} | share |", "| --- | --- |"]
+        lines += [f"| `{r['function']}` | {r['share'] * 100:.1f}% |" for r in prof[key]]
+    return [*lines, ""]
+
+
 def _reproduce_md() -> list[str]:
     return [
         "## Reproduce",
@@ -330,6 +346,8 @@ def render(results: dict[str, Any], plot_name: str | None) -> str:
         lines += _synthetic_md(results["synthetic"], plot_name)
     if "imports" in results:
         lines += _imports_md(results["imports"], results.get("imports_mixed"))
+    if "profile" in results:
+        lines += _profile_md(results["profile"])
     return "\n".join(lines + _reproduce_md()).rstrip() + "\n"
 
 

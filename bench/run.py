@@ -24,11 +24,11 @@ from typing import Any
 if __package__ in {None, ""}:  # ``python bench/run.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cases, hookenv, importtime, report, synthetic
+from bench import cases, hookenv, importtime, profile, report, synthetic
 from bench.timing import Tool, default_tools
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ("single", "corpus", "synthetic", "imports")
+CASES = ("single", "corpus", "synthetic", "imports", "profile")
 MACHINE = f"{__import__('os').cpu_count()} cores, noisy"
 
 
@@ -111,6 +111,12 @@ def measure(args: argparse.Namespace, tools: tuple[Tool, Tool]) -> dict[str, Any
         results["imports"] = importtime.measure(single, interpreter, tools[0].environ())
         mixed = synthetic.ensure(work / "imports-tree", 20, args.seed)
         results["imports_mixed"] = importtime.measure(mixed, interpreter, tools[0].environ())
+    if "profile" in args.cases:
+        python = Path(tools[0].argv[0]).parent / "python"
+        interpreter = str(python) if python.exists() else None
+        size = max(args.sizes)
+        tree = synthetic.ensure(work / "synthetic" / f"n{size}", size, args.seed)
+        results["profile"] = profile.measure(tree, interpreter, tools[0].environ())
     return results
 
 
