@@ -252,7 +252,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "inconsistent-python-version",
         "x_inconsistent_python_version",
         ("pydeps", "workflow", "action", "dockerfile"),
-        "cross-file",
+        "consistency",
         "Files name different Python versions",
     ),
     (
@@ -260,7 +260,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "inconsistent-cuda-version",
         "x_inconsistent_cuda_version",
         ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions"),
-        "cross-file",
+        "consistency",
         "GPU images, torch wheels and Terraform name different CUDA versions",
     ),
     (
@@ -268,7 +268,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "mismatched-torch-versions",
         "x_mismatched_torch_versions",
         ("pydeps", "workflow", "action", "dockerfile", "precommit"),
-        "cross-file",
+        "consistency",
         "torchvision or torchaudio is pinned for another torch release",
     ),
     (
@@ -276,7 +276,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "dvc-cannot-read-lock",
         "x_dvc_cannot_read_lock",
         ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit"),
-        "cross-file",
+        "consistency",
         "The dvc version installed in CI is too old for the repository's dvc.lock",
     ),
     (
@@ -284,7 +284,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "dvc-extras-mismatch-remote",
         "x_dvc_extras_mismatch_remote",
         ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit"),
-        "cross-file",
+        "consistency",
         "dvc is installed without the plugin for the default remote's scheme",
     ),
     (
@@ -292,7 +292,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "inconsistent-terraform-version",
         "x_inconsistent_terraform_version",
         ("tfversions", "workflow", "action"),
-        "cross-file",
+        "consistency",
         "Files name different Terraform versions",
     ),
     (
@@ -300,7 +300,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "inconsistent-package-version",
         "x_inconsistent_package_version",
         ("pydeps", "workflow", "action", "dockerfile", "precommit"),
-        "cross-file",
+        "consistency",
         "A package is pinned at different versions in different files",
     ),
 )

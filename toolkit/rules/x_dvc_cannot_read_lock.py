@@ -33,7 +33,7 @@ from toolkit.rules._dvc_installs import dvc_installs
 
 CODE = "X004"
 NAME = "dvc-cannot-read-lock"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "The dvc version installed in CI is too old for the repository's dvc.lock"
 VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit")
 

@@ -31,7 +31,7 @@ from toolkit.rules._dvc_installs import all_requirements, dvc_installs
 
 CODE = "X005"
 NAME = "dvc-extras-mismatch-remote"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "dvc is installed without the plugin for the default remote's scheme"
 VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit")
 

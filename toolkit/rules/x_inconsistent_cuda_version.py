@@ -46,7 +46,7 @@ from toolkit.check.views.mentions import (
 
 CODE = "X002"
 NAME = "inconsistent-cuda-version"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "GPU images, torch wheels and Terraform name different CUDA versions"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions")
 

@@ -44,7 +44,7 @@ from toolkit.check.views.mentions import (
 
 CODE = "X007"
 NAME = "inconsistent-package-version"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "A package is pinned at different versions in different files"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit")
 

@@ -40,7 +40,7 @@ from toolkit.check.views.pydeps import Pyproject, PythonVersionFile, SetupFile
 
 CODE = "X001"
 NAME = "inconsistent-python-version"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "Files name different Python versions"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile")
 

@@ -34,7 +34,7 @@ from toolkit.check.views.mentions import Mention, input_versions, reference
 
 CODE = "X006"
 NAME = "inconsistent-terraform-version"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "Files name different Terraform versions"
 VIEWS: tuple[str, ...] = ("tfversions", "workflow", "action")
 

@@ -41,7 +41,7 @@ from toolkit.check.views.mentions import (
 
 CODE = "X003"
 NAME = "mismatched-torch-versions"
-FAMILY = "cross-file"
+FAMILY = "consistency"
 SUMMARY = "torchvision or torchaudio is pinned for another torch release"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit")
 
