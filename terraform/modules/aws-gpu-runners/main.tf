@@ -75,4 +75,5 @@ module "runners" {
 
   kms_key_arn               = var.kms_key_arn
   logging_retention_in_days = var.log_retention_days
+  tracing_config            = { mode = var.lambda_tracing_mode }
 }

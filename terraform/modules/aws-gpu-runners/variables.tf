@@ -117,6 +117,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "lambda_tracing_mode" {
+  description = "X-Ray tracing of the module's lambdas (Active or PassThrough), or null for none."
+  type        = string
+  default     = "Active"
+}
+
 variable "log_retention_days" {
   description = "Retention of the lambda and runner log groups."
   type        = number
