@@ -147,3 +147,20 @@ def test_dvc_push_then_pull_into_a_clean_clone(
     for artifact in ARTIFACTS:
         assert (clone / artifact).read_bytes() == (aws_repo / artifact).read_bytes(), artifact
     assert "up to date" in ok(run(["dvc", "status"], clone, env))
+
+
+def test_cloud_none_round_trips_through_the_local_remote(aws_venv: Path, tmp_path: Path) -> None:
+    """The ``none`` answer's remote is a folder beside the repository (``../<slug>-dvc-remote``)."""
+    repo = generate_into(tmp_path / "gen", cloud="none")
+    commit_all(repo)
+    install_project(aws_venv, repo)
+    env = venv_env(aws_venv, **OFFLINE)
+    ok(run(["dvc", "repro"], repo, env))
+    commit_all(repo, "reproduce the pipeline")
+    ok(run(["dvc", "push"], repo, env))
+    assert (tmp_path / "gen" / "my-ml-project-dvc-remote" / "files").is_dir()
+    clone = tmp_path / "gen" / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    ok(run(["dvc", "pull"], clone, env))
+    for artifact in ARTIFACTS:
+        assert (clone / artifact).read_bytes() == (repo / artifact).read_bytes(), artifact
