@@ -123,12 +123,13 @@ def synthetic_sizes(
             f"zizmor {result['zizmor']['median_s']:.3f}s  ratio {result['ratio']:.2f}"
         )
     xs = [float(p["files"]) for p in points]  # type: ignore[arg-type]
-    growth = {}
+    growth: dict[str, dict[str, object]] = {"wall": {}, "cpu": {}}
     for name in ("mlrig", "zizmor"):
-        ys = [p[name]["median_s"] for p in points]  # type: ignore[index]
-        growth[name] = {
-            **linear_fit(xs, ys),
-            "marginal_s_per_file": marginal_costs(xs, ys),
-            "s_per_file": [y / x for x, y in zip(xs, ys, strict=True)],
-        }
-    return {"seed": seed, "points": points, "growth": growth}
+        for kind, key in (("wall", "median_s"), ("cpu", "cpu_median_s")):
+            ys = [p[name][key] for p in points]  # type: ignore[index]
+            growth[kind][name] = {
+                **linear_fit(xs, ys),
+                "marginal_s_per_file": marginal_costs(xs, ys),
+                "s_per_file": [y / x for x, y in zip(xs, ys, strict=True)],
+            }
+    return {"seed": seed, "points": points, "growth": growth["wall"], "growth_cpu": growth["cpu"]}
