@@ -4,11 +4,13 @@ PyYAML's C parser composes the node graph (marks included); :func:`load` turns
 it into plain Python containers whose values carry their 1-based positions:
 
 * strings are :class:`YStr`, integers :class:`YInt`, floats :class:`YFloat`
-  (each with ``line``, ``col``, ``end_line``, ``end_col``; numbers keep ``raw``,
-  so ``python-version: 3.10`` is still ``"3.10"``);
+  (each with ``line``, ``col``, ``end_line``, ``end_col`` and ``raw``, so
+  ``python-version: 3.10`` is still ``"3.10"``);
 * mappings are :class:`YMap` and sequences :class:`YList`, with ``line``/``col``
   and per-entry positions (``pos(key)``, ``key_pos(key)``, ``item_pos(i)``) for
   values such as booleans and nulls that cannot carry attributes.
+
+(The value classes live in :mod:`toolkit.check.yamlvalues`; import them from here.)
 
 An alias is converted once and shared, and the expanded size is bounded, so a
 "billion laughs" document is a :class:`ParseError`, not a hang. Undecodable
@@ -22,6 +24,9 @@ from typing import Any, NamedTuple, cast
 import yaml
 
 from toolkit.check.findings import ParseError
+from toolkit.check.yamlvalues import Pos, YFloat, YInt, YList, YMap, YStr
+
+__all__ = ["Pos", "YFloat", "YInt", "YList", "YMap", "YStr", "YamlDoc", "load"]
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -31,80 +36,50 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_EXPANSION = 100_000
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_WORDS = {
+    **dict.fromkeys(
+        ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE"], "tag:yaml.org,2002:bool"
+    ),
+    **dict.fromkeys(
+        ["false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"], "tag:yaml.org,2002:bool"
+    ),
+    **dict.fromkeys(["", "~", "null", "Null", "NULL"], "tag:yaml.org,2002:null"),
+    "<<": "tag:yaml.org,2002:merge",
+    "=": "tag:yaml.org,2002:value",
+}  # fmt: skip
+_NUMERIC_START = frozenset("0123456789+-.")
 
 
-class Pos(NamedTuple):
-    """A 1-based line and column."""
+class _FastLoader(_Loader):
+    """The C loader with YAML 1.1 implicit typing done without a regex per plain scalar.
 
-    line: int
-    col: int
+    PyYAML's resolver tries every regular expression registered for a scalar's
+    first letter, so ``name:`` or ``node-version:`` costs a bool and a null
+    match; here words are looked up and only scalars that start like a number
+    or a date reach the regular expressions. Path resolvers are not used.
+    """
 
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return _MAP if kind is yaml.MappingNode else _SEQ
+        if not implicit[0]:
+            return _STR
+        word = _WORDS.get(value)
+        if word is not None:
+            return word
+        if value[:1] in _NUMERIC_START:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[0], ()):
+                if regexp.match(value):
+                    return str(tag)
+        return _STR
 
-class YStr(str):
-    """A YAML string that knows where it is."""
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
 
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-
-    @property
-    def raw(self) -> str:
-        return str(self)
-
-
-class YInt(int):
-    """A YAML integer that knows where it is and how it was written."""
-
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    raw: str
-
-
-class YFloat(float):
-    """A YAML float that knows where it is and how it was written (``3.10``)."""
-
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    raw: str
-
-
-class YMap(dict[Any, Any]):
-    """A YAML mapping with the positions of its keys and values."""
-
-    line: int
-    col: int
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.keys_at: dict[Any, Pos] = {}
-        self.values_at: dict[Any, Pos] = {}
-
-    def pos(self, key: Any) -> Pos:
-        """Where the value of ``key`` starts (the mapping itself when absent)."""
-        return self.values_at.get(key, Pos(self.line, self.col))
-
-    def key_pos(self, key: Any) -> Pos:
-        """Where ``key`` itself is written (the mapping itself when absent)."""
-        return self.keys_at.get(key, Pos(self.line, self.col))
-
-
-class YList(list[Any]):
-    """A YAML sequence with the positions of its items."""
-
-    line: int
-    col: int
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items_at: list[Pos] = []
-
-    def item_pos(self, index: int) -> Pos:
-        return self.items_at[index]
+    def ascend_resolver(self) -> None:
+        return None
 
 
 class YamlDoc(NamedTuple):
@@ -133,7 +108,7 @@ class YamlDoc(NamedTuple):
 
 def load(path: str, text: str) -> YamlDoc:
     """Parse every document of ``text``; raise :class:`ParseError` on any problem."""
-    loader = _Loader(text)
+    loader = _FastLoader(text)
     try:
         nodes: list[yaml.Node] = []
         while loader.check_node():
@@ -158,7 +133,8 @@ def _parse_error(err: yaml.MarkedYAMLError, text: str) -> ParseError:
     problem = err.problem or err.context or "invalid YAML"
     if mark is None:
         return ParseError(f"invalid YAML: {problem}")
-    line = text.splitlines()[mark.line] if mark.line < text.count("\n") + 1 else ""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
     if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
         problem = "a tab character indents this line (YAML indents with spaces)"
     return ParseError(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1)
@@ -185,19 +161,19 @@ class _Converter:
         return value
 
     def _visit(self, node: yaml.Node) -> tuple[Any, int]:
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node), 1
         key = id(node)
         if key in self.done:
             return self.done[key]
         if key in self.active:
             raise ParseError("invalid YAML: recursive alias", *_start(node))
         self.active.add(key)
-        result: tuple[Any, int]
-        if isinstance(node, yaml.MappingNode):
-            result = self._mapping(node)
-        elif isinstance(node, yaml.SequenceNode):
-            result = self._sequence(node)
-        else:
-            result = (_scalar(cast(yaml.ScalarNode, node)), 1)
+        result: tuple[Any, int] = (
+            self._mapping(node)
+            if isinstance(node, yaml.MappingNode)
+            else self._sequence(cast(yaml.SequenceNode, node))
+        )
         self.active.discard(key)
         if result[1] > MAX_EXPANSION:
             message = f"invalid YAML: aliases expand to more than {MAX_EXPANSION} nodes"
@@ -206,26 +182,27 @@ class _Converter:
         return result
 
     def _mapping(self, node: yaml.MappingNode) -> tuple[YMap, int]:
-        out = _place(YMap(), node)
+        keys: list[Any] = []
+        out = YMap(*_start(node), node.value, keys)
         size = 1
+        visit = self._visit
         for key_node, value_node in node.value:
-            key, key_size = self._visit(key_node)
+            key, key_size = visit(key_node)
             if isinstance(key, (YMap, YList)):
                 key = str(key)
-            value, value_size = self._visit(value_node)
+            value, value_size = visit(value_node)
             out[key] = value
-            out.keys_at[key] = Pos(*_start(key_node))
-            out.values_at[key] = Pos(*_start(value_node))
+            keys.append(key)
             size += key_size + value_size
         return out, size
 
     def _sequence(self, node: yaml.SequenceNode) -> tuple[YList, int]:
-        out = _place(YList(), node)
+        out = YList(*_start(node), node.value)
         size = 1
+        visit = self._visit
         for item_node in node.value:
-            item, item_size = self._visit(item_node)
+            item, item_size = visit(item_node)
             out.append(item)
-            out.items_at.append(Pos(*_start(item_node)))
             size += item_size
         return out, size
 
@@ -234,15 +211,10 @@ def _start(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _place(value: Any, node: yaml.Node) -> Any:
-    value.line, value.col = _start(node)
-    return value
-
-
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag = node.tag
     value: Any
-    if tag == _STR or node.style in ("'", '"', "|", ">"):
+    if tag == _STR or node.style:
         value = YStr(node.value)
     elif tag.endswith(":bool"):
         return _CONSTRUCTOR.construct_yaml_bool(node)
@@ -250,12 +222,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return None
     elif tag.endswith(":int"):
         value = YInt(_CONSTRUCTOR.construct_yaml_int(node))
-        value.raw = node.value
     elif tag.endswith(":float"):
         value = YFloat(_CONSTRUCTOR.construct_yaml_float(node))
-        value.raw = node.value
     else:
         value = YStr(node.value)
-    value.line, value.col = _start(node)
-    value.end_line, value.end_col = node.end_mark.line + 1, node.end_mark.column + 1
+    value._node = node
     return value

@@ -97,6 +97,4 @@ def _image(value: Any) -> YStr | None:
 
 
 def _empty(owner: YMap) -> YMap:
-    empty = YMap()
-    empty.line, empty.col = owner.line, owner.col
-    return empty
+    return YMap(owner.line, owner.col)
