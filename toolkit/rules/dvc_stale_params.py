@@ -41,7 +41,6 @@ VIEWS: tuple[str, ...] = ("dvc",)
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Each locked stage's parameters against the params files."""
     del options
-    marks = {view.path: view.doc for view in project.views("dvc") if hasattr(view, "doc")}
     for pipeline in pipelines(project):
         if pipeline.lock is None or pipeline.lock.problem or pipeline.yaml is None:
             continue
@@ -49,7 +48,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             locked = pipeline.locked(stage.name)
             if locked is not None:
                 yield from _declared(pipeline, stage, locked)
-                yield from _values(pipeline, stage, locked, marks)
+                yield from _values(pipeline, stage, locked, pipeline.param_docs)
 
 
 def _declared(pipeline: Pipeline, stage: Stage, locked: LockedStage) -> Iterator[Finding]:

@@ -39,6 +39,7 @@ __all__ = [
     "Remote",
     "entries",
     "match",
+    "params_doc",
     "parse",
 ]
 
@@ -149,10 +150,11 @@ def parse(path: str, text: str) -> DvcView:
         return DvcYaml(path, doc)
     if name.endswith(".dvc"):
         return _dvc_file(path, text)
-    return ParamsFile(path, _params_doc(path, text))
+    return ParamsFile(path, params_doc(path, text))
 
 
-def _params_doc(path: str, text: str) -> Located:
+def params_doc(path: str, text: str) -> Located:
+    """A params file (YAML, JSON or TOML) as located data."""
     name = posixpath.basename(path)
     if name.endswith(".json"):
         try:

@@ -12,9 +12,11 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit.check.findings import ParseError
 from toolkit.check.views._gitignore import Rule, rules_of
-from toolkit.check.views.dvc import DvcLock, DvcYaml, GitIgnore, LockedStage
-from toolkit.check.views.dvc_stages import Expanded, Stage, expand, params_by_path
+from toolkit.check.views._located import Located
+from toolkit.check.views.dvc import DvcLock, DvcYaml, GitIgnore, LockedStage, ParamsFile, params_doc
+from toolkit.check.views.dvc_stages import Expanded, Stage, expand
 
 if TYPE_CHECKING:
     from toolkit.check.project import Project
@@ -32,6 +34,7 @@ class Pipeline:
     lock: DvcLock | None
     expanded: Expanded
     params: dict[str, Any]
+    param_docs: dict[str, Located]
 
     def stage(self, name: str) -> Stage | None:
         return next((stage for stage in self.expanded.stages if stage.name == name), None)
@@ -48,16 +51,51 @@ def pipelines(project: Project) -> list[Pipeline]:
     if cached is not None:
         return list(cached)
     views = project.views(KIND)
-    params = params_by_path(views)
     yamls = {posixpath.dirname(v.path): v for v in views if isinstance(v, DvcYaml)}
     locks = {posixpath.dirname(v.path): v for v in views if isinstance(v, DvcLock)}
+    docs = {v.path: v.doc for v in views if isinstance(v, ParamsFile)}
+    for each in yamls.values():
+        for path in sorted(referenced_files(each) - set(docs)):
+            found_doc = _read_params(project, path)
+            if found_doc is not None:
+                docs[path] = found_doc
+    params = {path: doc.data for path, doc in docs.items()}
     found = []
     for folder in sorted(set(yamls) | set(locks)):
         dvc_yaml = yamls.get(folder)
         expanded = expand(dvc_yaml, params) if dvc_yaml else Expanded((), ())
-        found.append(Pipeline(folder, dvc_yaml, locks.get(folder), expanded, params))
+        found.append(Pipeline(folder, dvc_yaml, locks.get(folder), expanded, params, docs))
     project._mlrig_dvc_pipelines = tuple(found)  # type: ignore[attr-defined]
     return found
+
+
+def referenced_files(dvc_yaml: DvcYaml) -> set[str]:
+    """The params and vars files a ``dvc.yaml`` names (outside ``${}``), as repository paths."""
+    folder = posixpath.dirname(dvc_yaml.path)
+    names: set[str] = set()
+    stages = dvc_yaml.doc.get("stages")
+    bodies = [b for b in stages.values() if isinstance(b, dict)] if isinstance(stages, dict) else []
+    bodies += [b["do"] for b in bodies if isinstance(b.get("do"), dict)]
+    for item in [dvc_yaml.doc.get("vars"), *(b.get("vars") for b in bodies)]:
+        names.update(v.partition(":")[0] for v in item or [] if isinstance(v, str))
+    for body in bodies:
+        for item in body.get("params") or [] if isinstance(body.get("params"), list) else []:
+            if isinstance(item, dict):
+                names.update(str(key) for key in item)
+    return {repo_path(folder, name) for name in names if name and "${" not in name}
+
+
+def _read_params(project: Project, path: str) -> Located | None:
+    if path not in project.files:
+        return None
+    text = project.text(path)
+    if text is None:
+        return None
+    try:
+        return params_doc(path, text)
+    except ParseError as error:
+        project.report(path, error)
+        return None
 
 
 def repo_path(folder: str, path: str) -> str:
