@@ -158,13 +158,15 @@ def _header(results: dict[str, Any]) -> list[str]:
         f"({results['warmup']} warm-up), mlrig {env['mlrig_version']} at commit "
         f"`{env['mlrig_commit']}`, {env['zizmor_version']}, Python {env['python']}",
         f"- command: `{results['command']}`",
-        f"- mlrig runs as `{env.get('mlrig_command', 'mlrig check')} PATH`"
+        f"- mlrig runs as `{env.get('mlrig_command', 'mlrig check')}` from the repository root"
         + (
             " (a clean hook environment like pre-commit's, see `bench/hookenv.py`)"
             if "hookenv" in env.get("mlrig_command", "")
             else ""
         ),
-        f"- zizmor runs as `{env.get('zizmor_command', 'zizmor --offline')} PATH`",
+        f"- zizmor runs as `{env.get('zizmor_command', 'zizmor --offline')}`; each as its "
+        "pre-commit hook does (mlrig's hooks set `pass_filenames: false`; on a whole "
+        "repository zizmor is given `.`)",
         "",
     ]
 
@@ -194,8 +196,9 @@ def _single_md(single: dict[str, Any]) -> list[str]:
     return [
         "## One small workflow",
         "",
-        f"`{single['path']}` ({single['lines']} lines), passed by name from the repository",
-        "root, one invocation per tool, as a pre-commit hook runs.",
+        f"A repository holding only `{single['path']}` ({single['lines']} lines); one",
+        "invocation per tool, as each pre-commit hook runs: `mlrig check` from the root,",
+        f"`zizmor --offline {single['path']}`.",
         "",
         "| tool | median | min | max | exit codes |",
         "| --- | --- | --- | --- | --- |",
@@ -214,7 +217,7 @@ def _corpus_md(corpus: dict[str, Any]) -> list[str]:
         f"The `.github` trees of {len(corpus['repos'])} public ML projects "
         f"({corpus['files']} files),",
         "each checked as its own repository, one invocation per repository per tool",
-        "(`mlrig check .` and `zizmor --offline .`). The files are not committed here;",
+        "(`mlrig check` and `zizmor --offline .` from its root). The files are not committed here;",
         "`python -m bench.corpus` rebuilds them from git mirrors.",
         "",
         "| repository | commit | files | workflows + actions | mlrig | zizmor | ratio "

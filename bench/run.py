@@ -59,10 +59,16 @@ def environment(tools: tuple[Tool, Tool], commit: str | None) -> dict[str, str]:
         "python": platform.python_version(),
         "mlrig_version": _version([tools[0].argv[0], "--version"]).removeprefix("mlrig, version "),
         "mlrig_commit": commit if " " in commit else commit[:12],
-        "mlrig_command": " ".join(tools[0].argv).replace(f"{ROOT}/", ""),
-        "zizmor_command": " ".join(tools[1].argv),
+        "mlrig_command": _shown(tools[0]),
+        "zizmor_command": _shown(tools[1]),
         "zizmor_version": _version([tools[1].argv[0], "--version"]),
     }
+
+
+def _shown(tool: Tool) -> str:
+    """The command as a reader would type it, from the repository root."""
+    text = " ".join(tool.argv).replace(f"{ROOT}/", "")
+    return text + (" FILES..." if tool.pass_filenames else "")
 
 
 def _tools(args: argparse.Namespace) -> tuple[Tool, Tool]:
@@ -75,7 +81,7 @@ def _tools(args: argparse.Namespace) -> tuple[Tool, Tool]:
         env = hookenv.environ(args.work / "hookenv")
     mlrig, zizmor = default_tools(script, env) if not (args.mlrig and args.zizmor) else (None, None)
     if args.mlrig:
-        mlrig = Tool("mlrig", tuple(shlex.split(args.mlrig)))
+        mlrig = Tool("mlrig", tuple(shlex.split(args.mlrig)), pass_filenames=False)
     if args.zizmor:
         zizmor = Tool("zizmor", tuple(shlex.split(args.zizmor)))
     assert mlrig is not None and zizmor is not None

@@ -23,14 +23,20 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Tool:
-    """A command line whose arguments end with the paths to check."""
+    """A command line, run from the repository root, as its pre-commit hook runs it.
+
+    ``pass_filenames`` follows the hook: zizmor's hook is given the files, mlrig's
+    hooks (``.pre-commit-hooks.yaml``, ``pass_filenames: false``) check the
+    repository that contains the current folder.
+    """
 
     name: str
     argv: tuple[str, ...]
     env: tuple[tuple[str, str | None], ...] = ()  # overrides; None removes the variable
+    pass_filenames: bool = True
 
     def command(self, paths: list[str]) -> list[str]:
-        return [*self.argv, *paths]
+        return [*self.argv, *paths] if self.pass_filenames else list(self.argv)
 
     def environ(self) -> dict[str, str] | None:
         if not self.env:
@@ -86,7 +92,10 @@ def default_tools(
     if mlrig is None or zizmor is None:
         missing = " and ".join(n for n, p in (("mlrig", mlrig), ("zizmor", zizmor)) if p is None)
         raise SystemExit(f"bench: {missing} not found; install them (pip install -e '.[bench]')")
-    return Tool("mlrig", (mlrig, "check"), mlrig_env), Tool("zizmor", (zizmor, "--offline"))
+    return (
+        Tool("mlrig", (mlrig, "check"), mlrig_env, pass_filenames=False),
+        Tool("zizmor", (zizmor, "--offline")),
+    )
 
 
 def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, float, int, str]:
