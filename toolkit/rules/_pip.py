@@ -108,7 +108,13 @@ def pip_installs(script: str) -> Iterator[PipInstall]:
                 yield found
 
 
+_OPERATORS = re.compile(r"(;;|&&|\|\||[;&|()])")
+
+
 def _commands(line: str) -> list[list[str]]:
+    if not any(char in line for char in "'\"\\`"):  # nothing to unquote: split fast
+        tokens = _OPERATORS.sub(r" \1 ", line).split()
+        return _split_commands(tokens)
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
     lexer.commenters = ""
     lexer.whitespace_split = True
@@ -116,6 +122,10 @@ def _commands(line: str) -> list[list[str]]:
         tokens = list(lexer)
     except ValueError:
         return []
+    return _split_commands(tokens)
+
+
+def _split_commands(tokens: list[str]) -> list[list[str]]:
     commands: list[list[str]] = [[]]
     for token in tokens:
         if token in _SEPARATORS:
@@ -129,6 +139,8 @@ def _install(tokens: list[str]) -> PipInstall | None:
     words = [t.rsplit("/", 1)[-1] for t in tokens]
     while words and (words[0] in _PREFIXES or "=" in words[0]):
         words, tokens = words[1:], tokens[1:]
+        while words and words[0].startswith("-"):  # sudo -H, env -i
+            words, tokens = words[1:], tokens[1:]
     if re.fullmatch(r"python[0-9.]*", words[0] if words else "") and words[1:3] == ["-m", "pip"]:
         words, tokens = words[2:], tokens[2:]
     elif words[:1] == ["uv"]:
