@@ -68,7 +68,7 @@ def single_tree(work: Path) -> Path:
 
 
 def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
-    """One small workflow, passed by file name from the repository root, as pre-commit does."""
+    """One small workflow in a repository of its own, each tool run as its hook runs it."""
     tree = single_tree(work)
     result = _pair(compare(tools, [SMALL_PATH], rounds, warmup, cwd=tree))
     return {"path": SMALL_PATH, "lines": SMALL_WORKFLOW.count("\n"), **result}
