@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import Render, copy_repo, git, run
+from tests.cdct.test_kustomize import kustomize, model_file, storage_uri
 
 pytestmark = pytest.mark.slow
 PACKAGE = "my_ml_project"
@@ -205,6 +206,34 @@ def test_an_overlay_edited_by_hand_fails(trained: Repo, tmp_path: Path) -> None:
     done = repo.check("--select", "MOD005")
     assert done.returncode == 1
     assert "MOD005 storageUri s3://elsewhere/latest" in done.stdout
+
+
+def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
+    trained: Repo, tmp_path: Path
+) -> None:
+    """KServe saves the object as /mnt/models/<last segment of storageUri>, that is the md5
+    minus its first two hex digits; MLSERVER_MODEL_URI must name exactly that file."""
+    md5 = trained.model_md5()
+    resources = kustomize(trained.path / "deploy/overlays/staging")
+    pinned = trained.yaml("deploy/staging.yaml")["model"]
+    assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
+    assert model_file(resources) == f"/mnt/models/{md5[2:]}"
+    assert model_file(resources) == "/mnt/models/" + storage_uri(resources).rsplit("/", 1)[1]
+
+    repo = _copy(trained, tmp_path / "repo")
+    patch = repo.path / "deploy/overlays/staging/inference-service-patch.yaml"
+    original = patch.read_text(encoding="utf-8")
+    patch.write_text(original.replace(md5[2:] + "\n", "model.joblib\n"), encoding="utf-8")
+    edited = "/mnt/models/model.joblib"
+    assert model_file(kustomize(repo.path / "deploy/overlays/staging")) == edited
+    done = repo.check("--select", "MOD005")
+    assert done.returncode == 1
+    assert f"MOD005 MLSERVER_MODEL_URI {edited} is not the staging pin's" in done.stdout
+    pins_check: list[str | Path] = [sys.executable, "-m", f"{PACKAGE}.pins", "check"]
+    assert run(pins_check, repo.path, repo.env).returncode == 1
+    fixed = repo.check("--select", "MOD005", "--fix")
+    assert fixed.returncode == 0, fixed.stdout
+    assert patch.read_text(encoding="utf-8") == original
 
 
 def test_drift_monitor_flags_a_shifted_sample_only(trained: Repo, tmp_path: Path) -> None:

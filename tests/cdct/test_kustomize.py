@@ -11,6 +11,8 @@ import yaml
 from tests.cdct.conftest import Render, copy_repo, run, script
 
 PLACEHOLDER = "pending://no-model-pinned"
+PLACEHOLDER_FILE = "/mnt/models/no-model-pinned"
+MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
 ENVIRONMENTS = ("staging", "production")
 # kubernetes-validate ships the schemas of Kubernetes itself, not of CRDs:
 # KServe's InferenceService and Argo CD's Application are checked by shape below.
@@ -39,6 +41,14 @@ def storage_uri(resources: list[dict[str, object]]) -> str:
     return str(service["spec"]["predictor"]["model"]["storageUri"])  # type: ignore[index]
 
 
+def model_file(resources: list[dict[str, object]]) -> str:
+    """The file the rendered InferenceService tells MLServer to load (MLSERVER_MODEL_URI)."""
+    (service,) = [r for r in resources if r["kind"] == "InferenceService"]
+    env = service["spec"]["predictor"]["model"]["env"]  # type: ignore[index]
+    (value,) = [e["value"] for e in env if e["name"] == MODEL_FILE_ENV]
+    return str(value)
+
+
 @pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_fresh_overlay_renders_with_the_placeholder(
@@ -48,10 +58,15 @@ def test_fresh_overlay_renders_with_the_placeholder(
     resources = kustomize(repo / "deploy/overlays" / environment)
     assert validate_core(resources) == ["ServiceAccount"]
     assert storage_uri(resources) == PLACEHOLDER
+    assert model_file(resources) == PLACEHOLDER_FILE
     assert {r["metadata"]["namespace"] for r in resources} == {f"my-ml-project-{environment}"}  # type: ignore[index]
     (service,) = [r for r in resources if r["kind"] == "InferenceService"]
     model = service["spec"]["predictor"]["model"]  # type: ignore[index]
     assert model["modelFormat"]["name"] == framework
+    assert model["protocolVersion"] == "v2"
+    # MLServer serves the model: KServe's own runtime for sklearn, a named one for pytorch.
+    runtime = "kserve-mlserver" if framework == "sklearn" else "my-ml-project-mlserver-pytorch"
+    assert model["runtime"] == runtime
     pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
     assert pin == {"environment": environment, "model": None}
 
@@ -69,8 +84,11 @@ def test_overlay_follows_an_updated_pin(render: Render, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     patch = repo / "deploy/overlays/production/inference-service-patch.yaml"
-    patch.write_text(patch.read_text(encoding="utf-8").replace(PLACEHOLDER, uri), encoding="utf-8")
-    assert storage_uri(kustomize(repo / "deploy/overlays/production")) == uri
+    text = patch.read_text(encoding="utf-8").replace(PLACEHOLDER, uri)
+    patch.write_text(text.replace(PLACEHOLDER_FILE, f"/mnt/models/{md5[2:]}"), encoding="utf-8")
+    resources = kustomize(repo / "deploy/overlays/production")
+    assert storage_uri(resources) == uri
+    assert model_file(resources) == "/mnt/models/" + uri.rsplit("/", 1)[1]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

@@ -26,6 +26,12 @@ PATCH = re.compile(r"deploy/overlays/(?P<env>[A-Za-z0-9_-]+)/inference-service-p
 MD5 = re.compile(r"[0-9a-f]{32}(?:\.dir)?\Z")
 COMMIT = re.compile(r"[0-9a-f]{40}\Z")
 PLACEHOLDER_URI = "pending://no-model-pinned"
+# KServe's storage initializer puts a single object at /mnt/models/<its last path segment>;
+# for a DVC 3 object that is the md5 minus its first two hex digits, with no extension.
+# MLServer loads the file that MLSERVER_MODEL_URI names (docs/deploy-pins.md).
+MODEL_DIR = "/mnt/models"
+MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
+PLACEHOLDER_MODEL_FILE = f"{MODEL_DIR}/no-model-pinned"
 MODEL_SUFFIXES = (".pkl", ".joblib", ".pt", ".pth", ".onnx", ".safetensors", ".h5", ".keras")
 
 
@@ -50,7 +56,12 @@ class Pin:
 
 @dataclass(frozen=True)
 class OverlayPatch:
-    """``deploy/overlays/<env>/inference-service-patch.yaml``: its ``storageUri``."""
+    """``deploy/overlays/<env>/inference-service-patch.yaml``: its ``storageUri`` and model file.
+
+    ``model_file`` is the value of the ``MLSERVER_MODEL_URI`` entry of
+    ``spec.predictor.model.env`` (None when there is none); ``model_file_mark``
+    is where that value (or, without one, ``storageUri``) starts.
+    """
 
     path: str
     environment: str
@@ -58,6 +69,9 @@ class OverlayPatch:
     line: int
     column: int
     value_span: tuple[int, int, int, int] | None = None
+    model_file: str | None = None
+    model_file_mark: tuple[int, int] = (1, 1)
+    model_file_span: tuple[int, int, int, int] | None = None
 
 
 def match(path: str) -> bool:
@@ -74,10 +88,44 @@ def parse(path: str, text: str) -> Pin | OverlayPatch:
     env = PATCH.match(path)["env"]  # type: ignore[index]
     keys = ("spec", "predictor", "model", "storageUri")
     uri = doc.get(*keys)
-    span = None
-    if hasattr(uri, "end_col"):
-        span = (uri.line, uri.col, uri.end_line, uri.end_col)
-    return OverlayPatch(path, env, None if uri is None else str(uri), *doc.mark(*keys), span)
+    file_keys, file_value = _model_file_entry(doc)
+    return OverlayPatch(
+        path,
+        env,
+        None if uri is None else str(uri),
+        *doc.mark(*keys),
+        _span(uri),
+        None if file_value is None else str(file_value),
+        doc.mark(*file_keys),
+        _span(file_value),
+    )
+
+
+def _span(value: Any) -> tuple[int, int, int, int] | None:
+    if hasattr(value, "end_col"):
+        return (value.line, value.col, value.end_line, value.end_col)
+    return None
+
+
+def _model_file_entry(doc: Located) -> tuple[tuple[str | int, ...], Any]:
+    """The key path and value of the ``MLSERVER_MODEL_URI`` env entry (value None: absent).
+
+    Without the entry the path is ``env`` when the model has that key, else ``storageUri``.
+    """
+    base: tuple[str | int, ...] = ("spec", "predictor", "model")
+    model = doc.get(*base)
+    if not isinstance(model, Mapping) or "env" not in model:
+        return (*base, "storageUri"), None
+    env = model["env"]
+    for index, item in enumerate(env if isinstance(env, list) else []):
+        if isinstance(item, Mapping) and str(item.get("name")) == MODEL_FILE_ENV:
+            return (*base, "env", index, "value"), item.get("value")
+    return (*base, "env"), None
+
+
+def model_file(md5: str) -> str:
+    """Where KServe's storage initializer puts the DVC object ``md5``: ``/mnt/models/<30 hex>``."""
+    return f"{MODEL_DIR}/{md5[2:]}"
 
 
 def storage_uri(md5: str, remote_url: str, config_path: str = ".dvc/config") -> str:

@@ -47,6 +47,9 @@ PATCH = """spec:
   predictor:
     model:
       storageUri: pending://no-model-pinned
+      env:
+        - name: MLSERVER_MODEL_URI
+          value: /mnt/models/no-model-pinned
 """
 
 
@@ -104,8 +107,11 @@ def test_update_writes_the_lock_and_keeps_the_header(repo: Path) -> None:
     }
     assert pin["source"]["params"] == {"train.seed": 42}
     assert pin["metrics"] == {"accuracy": 0.9}
-    patch = (repo / "deploy/overlays/staging/inference-service-patch.yaml").read_text()
-    assert pin["model"]["storage_uri"] in patch
+    patch = repo / "deploy/overlays/staging/inference-service-patch.yaml"
+    model = yaml.safe_load(patch.read_text())["spec"]["predictor"]["model"]
+    assert model["storageUri"] == pin["model"]["storage_uri"]
+    # KServe saves the object under its last path segment; MLServer loads that file.
+    assert model["env"] == [{"name": "MLSERVER_MODEL_URI", "value": f"/mnt/models/{MD5[2:]}"}]
     assert pins.problems(repo) == []
     assert pins.write_pin("staging", pins.build_pin("staging", repo), repo) == []
 
@@ -119,6 +125,27 @@ def test_check_flags_a_hand_edited_pin(repo: Path) -> None:
     assert any("staging.yaml: model" in problem for problem in pins.problems(repo))
 
 
+def test_model_file_is_the_object_name_without_extension() -> None:
+    assert pins.model_file(MD5) == "/mnt/models/e15d6997ce472513fd07c08e97264f"
+    assert pins.storage_uri(MD5, "gs://b").rsplit("/", 1)[1] == pins.model_file(MD5)[12:]
+    with pytest.raises(ValueError, match="not the md5 of a file"):
+        pins.model_file(MD5 + ".dir")
+
+
+def test_check_flags_a_hand_edited_model_file(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    patch = repo / "deploy/overlays/staging/inference-service-patch.yaml"
+    edited = patch.read_text().replace(f"/mnt/models/{MD5[2:]}", "/mnt/models/model.joblib")
+    patch.write_text(edited)
+    assert pins.problems(repo) == [
+        "deploy/overlays/staging/inference-service-patch.yaml:"
+        f" MLSERVER_MODEL_URI is not /mnt/models/{MD5[2:]}"
+    ]
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    assert pins.problems(repo) == []
+
+
 def test_promote_copies_staging_and_its_overlay(repo: Path) -> None:
     (repo / "dvc.lock").write_text(LOCK)
     pins.write_pin("staging", pins.build_pin("staging", repo), repo)
@@ -126,6 +153,8 @@ def test_promote_copies_staging_and_its_overlay(repo: Path) -> None:
     pins.write_pin("production", dict(staging, environment="production"), repo)
     production = yaml.safe_load((repo / "deploy/production.yaml").read_text())
     assert production["model"] == staging["model"]
+    patch = (repo / "deploy/overlays/production/inference-service-patch.yaml").read_text()
+    assert f"value: /mnt/models/{MD5[2:]}" in patch
     assert pins.problems(repo) == []
 
 

@@ -33,6 +33,16 @@ LOCK_FILE = Path("dvc.lock")
 DVC_CONFIG = Path(".dvc/config")
 DEPLOY_DIR = Path("deploy")
 PLACEHOLDER_URI = "pending://no-model-pinned"
+# KServe's storage initializer saves the pinned object as /mnt/models/<last path segment>
+# (the md5 minus its first two hex digits, no extension); MLServer loads the file that
+# the env var MLSERVER_MODEL_URI names. The overlay patch sets both.
+MODEL_DIR = "/mnt/models"
+MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
+PLACEHOLDER_MODEL_FILE = f"{MODEL_DIR}/no-model-pinned"
+MODEL_FILE_VALUE = re.compile(
+    rf"(?m)^(?P<head>[ \t]*-[ \t]*name:[ \t]*['\"]?{MODEL_FILE_ENV}['\"]?[ \t]*\n"
+    r"[ \t]*value:[ \t]*)(?P<value>\S.*)$"
+)
 HEADER = "# Model pin for {env}. Promotion is a pull request that changes this file.\n"
 MD5 = re.compile(r"[0-9a-f]{32}(?:\.dir)?\Z")
 SECTION = re.compile(r"""\[\s*'?\s*(?P<name>[^\]']+?)\s*'?\s*\]\s*\Z""")
@@ -194,14 +204,36 @@ def _leading_comments(lines: list[str]) -> list[str]:
     return out
 
 
-def overlay_text(text: str, uri: str) -> str:
-    """The overlay patch with its storageUri set to ``uri``; every other byte stays."""
-    return re.sub(r"(?m)^(\s*storageUri:[ \t]*)\S.*$", lambda m: m[1] + uri, text)
+def overlay_text(text: str, uri: str, model_file: str | None = None) -> str:
+    """The overlay patch with storageUri ``uri`` and MLSERVER_MODEL_URI ``model_file``.
+
+    Every other byte stays; a patch without an MLSERVER_MODEL_URI entry keeps none.
+    """
+    text = re.sub(r"(?m)^([ \t]*storageUri:[ \t]*)\S.*$", lambda m: m[1] + uri, text)
+    if model_file is not None:
+        text = MODEL_FILE_VALUE.sub(lambda m: m["head"] + model_file, text)
+    return text
 
 
 def expected_uri(pin: dict[str, Any]) -> str:
     model = pin.get("model")
     return str(model["storage_uri"]) if model else PLACEHOLDER_URI
+
+
+def model_file(md5: str) -> str:
+    """The file KServe's storage initializer makes of the DVC object ``md5``."""
+    if not MD5.match(md5) or md5.endswith(".dir"):
+        raise ValueError(f"{md5!r} is not the md5 of a file")
+    return f"{MODEL_DIR}/{md5[2:]}"
+
+
+def expected_model_file(pin: dict[str, Any]) -> str | None:
+    """The model file a pin implies (None when its md5 is not a file's md5: fix the pin first)."""
+    model = pin.get("model")
+    if not model:
+        return PLACEHOLDER_MODEL_FILE
+    md5 = model.get("md5") if isinstance(model, dict) else None
+    return model_file(md5) if isinstance(md5, str) and MD5.match(md5) and "." not in md5 else None
 
 
 def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
@@ -215,7 +247,7 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
     patch = overlay_patch_path(env, root)
     if patch.exists():
         old = patch.read_text(encoding="utf-8")
-        new = overlay_text(old, expected_uri(pin))
+        new = overlay_text(old, expected_uri(pin), expected_model_file(pin))
         if new != old:
             patch.write_text(new, encoding="utf-8")
             changed.append(patch)
@@ -236,11 +268,26 @@ def problems(root: Path = Path()) -> list[str]:
     for env_pin in sorted((root / DEPLOY_DIR).glob("*.yaml")):
         patch = overlay_patch_path(env_pin.stem, root)
         if patch.exists():
-            uri = expected_uri(read_yaml(env_pin) or {})
-            if overlay_text(patch.read_text(encoding="utf-8"), uri) != patch.read_text(
-                encoding="utf-8"
-            ):
-                found.append(f"{patch.relative_to(root).as_posix()}: storageUri is not {uri}")
+            found += _overlay_problems(patch, read_yaml(env_pin) or {}, root)
+    return found
+
+
+def _overlay_problems(patch: Path, pin: dict[str, Any], root: Path) -> list[str]:
+    """Why an overlay patch's storageUri or model file is not what its pin implies."""
+    name = patch.relative_to(root).as_posix()
+    uri, file = expected_uri(pin), expected_model_file(pin)
+    text = patch.read_text(encoding="utf-8")
+    found = []
+    if overlay_text(text, uri) != text:
+        found.append(f"{name}: storageUri is not {uri}")
+    model = flatten(read_yaml(patch) or {}).get("spec.predictor.model.env") or []
+    values = [
+        entry.get("value")
+        for entry in model
+        if isinstance(entry, dict) and entry.get("name") == MODEL_FILE_ENV
+    ]
+    if file is not None and values != [file]:
+        found.append(f"{name}: {MODEL_FILE_ENV} is not {file}")
     return found
 
 
