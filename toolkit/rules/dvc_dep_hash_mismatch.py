@@ -3,7 +3,9 @@ For every dependency and output that `dvc.lock` records and that git tracks
 (code, small data files, metrics kept with `cache: false`), computes the md5
 dvc would record and compares it with the lock. dvc 3 hashes the raw bytes
 (entries with `hash: md5`); for older entries dvc 2's text normalisation
-(CRLF to LF) is accepted too. Folders (`.dir` hashes) are not compared.
+(CRLF to LF) is accepted too. A folder's `.dir` hash is recomputed as dvc 3 does
+(honouring `.dvcignore`) when every file in it is one git sees; a folder holding
+git-ignored files (`__pycache__`) is skipped, since dvc would hash those too.
 
 ## Why is this bad
 A file that changed after the last `dvc repro` means the pinned model was not
@@ -25,11 +27,14 @@ commit `dvc.lock` with the change.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._dvc_dirs import dir_md5, dvcignore_rules
+from toolkit.check.views._gitignore import Rule
 from toolkit.check.views.dvc import Entry
 from toolkit.check.views.dvc_project import file_md5, pipelines, repo_path
 
@@ -41,9 +46,11 @@ VIEWS: tuple[str, ...] = ("dvc",)
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Hash each git-tracked file that a locked stage names."""
+    """Hash each git-tracked file (and fully tracked folder) that a locked stage names."""
     del options
     tracked = set(project.files)
+    folders = _folders(tracked)
+    ignore: list[Rule] | None = None
     for pipeline in pipelines(project):
         lock = pipeline.lock
         if lock is None or lock.problem:
@@ -55,6 +62,34 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 path = repo_path(wdir, entry.path)
                 if path in tracked and _comparable(entry):
                     yield from _compare(project, lock.path, path, entry)
+                elif path in folders and _comparable_dir(entry):
+                    ignore = dvcignore_rules(project) if ignore is None else ignore
+                    actual = dir_md5(project, path, tracked, ignore)
+                    if actual is not None and actual != entry.hash:
+                        yield Finding(
+                            lock.path, entry.line, entry.column, CODE, _message(path, actual, entry)
+                        )
+
+
+def _folders(files: set[str]) -> set[str]:
+    found: set[str] = set()
+    for path in files:
+        folder = posixpath.dirname(path)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return found
+
+
+def _comparable_dir(entry: Entry) -> bool:
+    return entry.hash is not None and entry.hash_name == "md5" and entry.hash.endswith(".dir")
+
+
+def _message(path: str, actual: str, entry: Entry) -> str:
+    return (
+        f"md5 of {path} is {actual}, but this lock records {entry.hash}; "
+        "run `dvc repro` and commit dvc.lock"
+    )
 
 
 def _comparable(entry: Entry) -> bool:
@@ -69,9 +104,5 @@ def _comparable(entry: Entry) -> bool:
 def _compare(project: Project, lock_path: str, path: str, entry: Entry) -> Iterator[Finding]:
     actual = file_md5(project, path, legacy=entry.hash_name is None)
     if actual and entry.hash not in actual:
-        now = sorted(actual)[0]
-        message = (
-            f"md5 of {path} is {now}, but this lock records {entry.hash}; "
-            "run `dvc repro` and commit dvc.lock"
-        )
+        message = _message(path, sorted(actual)[0], entry)
         yield Finding(lock_path, entry.line, entry.column, CODE, message)

@@ -1,0 +1,80 @@
+"""The ``.dir`` md5 dvc 3 records for a folder, computed only when it is certain.
+
+dvc hashes a folder as the md5 of ``json.dumps([{"md5": ..., "relpath": ...}],
+sort_keys=True)`` over its files (sorted by relative path, raw bytes, ``.dvcignore``
+applied). dvc hashes the workspace, not git, so the result is returned only when
+every file in the folder on disk is one that git tracks; otherwise ``None``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+from typing import TYPE_CHECKING
+
+from toolkit.check.views._gitignore import Rule, is_ignored, rules_of
+
+if TYPE_CHECKING:
+    from toolkit.check.project import Project
+
+MAX_FILES = 5000
+MAX_BYTES = 256 * 1024 * 1024
+
+
+def dvcignore_rules(project: Project) -> list[Rule]:
+    """Every ``.dvcignore`` rule, shallowest folder first."""
+    paths = sorted(
+        (p for p in project.files if posixpath.basename(p) == ".dvcignore"),
+        key=lambda p: (p.count("/"), p),
+    )
+    rules: list[Rule] = []
+    for path in paths:
+        text = project.text(path) or ""
+        patterns = [line.rstrip() for line in text.splitlines()]
+        kept = [p for p in patterns if p and not p.startswith("#")]
+        rules.extend(rules_of(posixpath.dirname(path), kept))
+    return rules
+
+
+def _files_on_disk(project: Project, folder: str, ignore: list[Rule]) -> list[str] | None:
+    found: list[str] = []
+    for root, dirs, files in os.walk(project.root / folder):
+        rel_root = posixpath.normpath(
+            posixpath.join(
+                folder, os.path.relpath(root, project.root / folder).replace(os.sep, "/")
+            )
+        )
+        dirs[:] = [d for d in dirs if d not in {".git", ".dvc"}]
+        for name in files:
+            path = posixpath.join(rel_root, name) if rel_root != "." else name
+            if not is_ignored(path, ignore):
+                found.append(path)
+        if len(found) > MAX_FILES:
+            return None
+    return found
+
+
+def dir_md5(project: Project, folder: str, tracked: set[str], ignore: list[Rule]) -> str | None:
+    """The ``<md5>.dir`` dvc 3 would record for ``folder``, or ``None`` when unsure."""
+    files = _files_on_disk(project, folder, ignore)
+    if not files or any(path not in tracked for path in files):
+        return None
+    entries = []
+    total = 0
+    for path in files:
+        file = project.root / path
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return None
+        total += len(data)
+        if total > MAX_BYTES:
+            return None
+        relpath = posixpath.relpath(path, folder)
+        entries.append((relpath, hashlib.md5(data, usedforsecurity=False).hexdigest()))
+    entries.sort()
+    listing = [{"md5": digest, "relpath": relpath} for relpath, digest in entries]
+    text = json.dumps(listing, sort_keys=True)
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest() + ".dir"
