@@ -23,8 +23,12 @@ configuration error, 3 internal error, 130 interrupted.
 
 
 def _help(name: str, command: click.Command) -> str:
-    with click.Context(command, info_name=f"mlrig {name}".strip(), terminal_width=88) as ctx:
-        return command.get_help(ctx)
+    """The help text as ``mlrig NAME --help`` prints it, at a fixed width."""
+    root = cli.make_context("mlrig", [], resilient_parsing=True, terminal_width=88)
+    if not name:
+        return cli.get_help(root)
+    ctx = command.make_context(f"mlrig {name}", [], parent=root, resilient_parsing=True)
+    return command.get_help(ctx)
 
 
 def render() -> str:
