@@ -111,3 +111,13 @@ def test_bad_configuration_exits_2_naming_file_and_line(
 def test_unknown_code_on_the_command_line(tmp_path: Path) -> None:
     code, _, err = check(tmp_path, {}, "--select", "GHA1234")
     assert (code, err) == (2, "mlrig: error: --select: unknown rule code or name 'GHA1234'\n")
+
+
+def test_the_documented_example_is_valid(tmp_path: Path) -> None:
+    from toolkit.check.docsgen import CONFIGURATION
+
+    text = "\n".join(CONFIGURATION)
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    code, found, err = check(tmp_path, {"pyproject.toml": example})
+    assert (code, err) == (1, "")
+    assert found == ["GHA001", "GHA002"]
