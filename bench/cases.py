@@ -74,6 +74,34 @@ def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -
     return {"path": SMALL_PATH, "lines": SMALL_WORKFLOW.count("\n"), **result}
 
 
+def startup(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
+    """What a one-file run is made of: the interpreter, click and PyYAML, mlrig's import.
+
+    Each step runs with mlrig's interpreter and environment, from the small
+    workflow's repository, interleaved with the two real runs.
+    """
+    mlrig, zizmor = tools
+    python = str(Path(mlrig.argv[0]).parent / "python")
+    steps = [
+        Tool("python -c pass", (python, "-c", "pass"), mlrig.env),
+        Tool("python -c 'import yaml'", (python, "-c", "import yaml"), mlrig.env),
+        Tool("python -c 'import click'", (python, "-c", "import click"), mlrig.env),
+        Tool("python -c 'import click, yaml'", (python, "-c", "import click, yaml"), mlrig.env),
+        Tool("python -c 'import toolkit.cli'", (python, "-c", "import toolkit.cli"), mlrig.env),
+        Tool("mlrig --version", (mlrig.argv[0], "--version"), mlrig.env),
+        mlrig,
+        zizmor,
+    ]
+    if not Path(python).exists():
+        steps = [mlrig, zizmor]
+    samples = compare(tuple(steps), [SMALL_PATH], rounds, warmup, cwd=single_tree(work))
+    shown = {"mlrig": "mlrig check", "zizmor": f"zizmor --offline {SMALL_PATH}"}
+    rows = [
+        {"step": shown.get(tool.name, tool.name), **samples[tool.name].as_dict()} for tool in steps
+    ]
+    return {"rows": rows, "zizmor_median_s": samples["zizmor"].median}
+
+
 def real_corpus(
     tools: tuple[Tool, ...], corpus: Path, rounds: int, warmup: int, log: Log
 ) -> dict[str, object]:

@@ -210,6 +210,26 @@ def _single_md(single: dict[str, Any]) -> list[str]:
     ]
 
 
+def _startup_md(start: dict[str, Any]) -> list[str]:
+    budget = SINGLE_TARGET * start["zizmor_median_s"]
+    lines = [
+        "### What a one-file run is made of",
+        "",
+        "The same repository; each step started as a whole process with mlrig's interpreter",
+        "and environment, interleaved with the real runs. The budget is the target,",
+        f"{SINGLE_TARGET} x zizmor's median = {_ms(budget)}.",
+        "",
+        "| step | median | CPU | of the budget |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in start["rows"]:
+        lines.append(
+            f"| `{row['step']}` | {_ms(row['median_s'])} | {_ms_or(row.get('cpu_median_s'))} "
+            f"| {row['median_s'] / budget * 100:.0f}% |"
+        )
+    return [*lines, ""]
+
+
 def _corpus_md(corpus: dict[str, Any]) -> list[str]:
     lines = [
         "## Real repositories",
@@ -373,6 +393,8 @@ def render(results: dict[str, Any], plot_name: str | None) -> str:
     lines = _header(results) + _failed_md(results) + _targets_md(results)
     if "single" in results:
         lines += _single_md(results["single"])
+    if "startup" in results:
+        lines += _startup_md(results["startup"])
     if "corpus" in results:
         lines += _corpus_md(results["corpus"])
     if "synthetic" in results:

@@ -28,7 +28,7 @@ from bench import cases, hookenv, importtime, profile, report, synthetic
 from bench.timing import Tool, default_tools
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ("single", "corpus", "synthetic", "imports", "profile")
+CASES = ("single", "startup", "corpus", "synthetic", "imports", "profile")
 MACHINE = f"{__import__('os').cpu_count()} cores, noisy"
 
 
@@ -101,6 +101,9 @@ def measure(args: argparse.Namespace, tools: tuple[Tool, Tool]) -> dict[str, Any
         _log("single small workflow")
         results["single"] = cases.single_file(tools, work, args.rounds, args.warmup)
         _log(f"  ratio {results['single']['ratio']:.2f}")
+    if "startup" in args.cases:
+        _log("start-up steps")
+        results["startup"] = cases.startup(tools, work, args.rounds, args.warmup)
     if "corpus" in args.cases and args.corpus is not None:
         _log(f"corpus {args.corpus}")
         results["corpus"] = cases.real_corpus(tools, args.corpus, args.rounds, args.warmup, _log)
