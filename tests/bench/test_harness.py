@@ -35,7 +35,7 @@ def test_harness_writes_results_and_report(tmp_path: Path) -> None:
     code = run.main(
         [
             "--cases",
-            "single,synthetic",
+            "single,startup,synthetic",
             "--sizes",
             "5,10",
             "--rounds",
@@ -54,7 +54,11 @@ def test_harness_writes_results_and_report(tmp_path: Path) -> None:
     )
     assert code == 0
     data = json.loads((results / "latest.json").read_text(encoding="utf-8"))
-    assert set(data) >= {"environment", "rounds", "single", "synthetic"}
+    assert set(data) >= {"environment", "rounds", "single", "startup", "synthetic"}
+    assert [row["step"] for row in data["startup"]["rows"]][-2:] == [
+        "mlrig check",
+        "zizmor --offline .github/workflows/ci.yml",
+    ]
     for sample in (data["single"]["mlrig"], data["single"]["zizmor"]):
         assert len(sample["seconds"]) == 1
     assert [p["files"] for p in data["synthetic"]["points"]] == [5, 10]
