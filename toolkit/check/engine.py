@@ -16,7 +16,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
-from toolkit.check.suppress import index, is_suppressed, problems, scan
+from toolkit.check.suppress import UNUSED, index, is_suppressed, problems, scan, unused
 
 
 class Result(NamedTuple):
@@ -42,21 +42,27 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
     A rule whose views match no file is not even imported.
     """
     found: list[Finding] = []
+    ran = {ref.code for ref in rules if ref.code.startswith("MLR")}
     for ref in rules:
         if not ref.views or any(project.has(kind) for kind in ref.views):
             found.extend(_run(ref.load(), project, config))
+            ran.add(ref.code)
     found.extend(project.parse_findings)
     suppressions = [s for path, text in project.texts().items() for s in scan(path, text)]
     found.extend(problems(suppressions, {rule.code for rule in rule_refs()}))
     codes = {rule.code for rule in rules}
     table = index(suppressions)
-    kept = {
-        finding
-        for finding in found
-        if finding.code in codes
-        and not _ignored_for_file(finding, config)
-        and not is_suppressed(finding, table)
-    }
+    kept: set[Finding] = set()
+    used: set[tuple[str, int, str]] = set()
+    for finding in found:
+        if finding.code not in codes or _ignored_for_file(finding, config):
+            continue
+        if is_suppressed(finding, table):
+            used.add((finding.path, finding.line, finding.code))
+        else:
+            kept.add(finding)
+    if UNUSED in codes:
+        kept.update(unused(suppressions, used, ran))
     return Result(sorted(kept), list(rules), len(project.files))
 
 

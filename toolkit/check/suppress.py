@@ -2,7 +2,8 @@
 
 A trailing comment suppresses findings on its own line; a comment alone on its
 line suppresses findings on the next line. A suppression must give a reason and
-name known codes; otherwise it is itself a finding (``MLR002``, ``MLR003``).
+name known codes; otherwise it is itself a finding (``MLR002``, ``MLR003``), and
+so is a suppression that no longer matches anything (``MLR004``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from toolkit.check.findings import Finding
 
 UNEXPLAINED = "MLR002"
 UNKNOWN_CODE = "MLR003"
+UNUSED = "MLR004"
 _MARK = "mlrig:"
 _PATTERN = re.compile(r"(?:#|//)\s*mlrig:\s*ignore\[([^\]]*)\][ \t]*([^\r\n]*)")
 
@@ -60,6 +62,19 @@ def problems(suppressions: Iterable[Suppression], known: set[str]) -> list[Findi
         for code in (code for code in s.codes if code not in known):
             message = f"suppression names unknown rule code {code}"
             out.append(Finding(s.path, s.line, s.column, UNKNOWN_CODE, message))
+    return out
+
+
+def unused(
+    suppressions: Iterable[Suppression], used: set[tuple[str, int, str]], ran: set[str]
+) -> list[Finding]:
+    """Findings for codes that a suppression names, whose rule ran, but that matched nothing."""
+    out = []
+    for s in suppressions:
+        for code in s.codes:
+            if code in ran and (s.path, s.target, code) not in used:
+                message = f"suppression of {code} matches no finding; remove it"
+                out.append(Finding(s.path, s.line, s.column, UNUSED, message))
     return out
 
 

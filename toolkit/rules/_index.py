@@ -152,6 +152,14 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "An inline suppression names an unknown rule code",
     ),
     (
+        "MLR004",
+        "unused-suppression",
+        "mlr_unused_suppression",
+        (),
+        "engine",
+        "An inline suppression names a rule that finds nothing there",
+    ),
+    (
         "MOD001",
         "mutable-model-reference",
         "mod_mutable_model_reference",
@@ -189,7 +197,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "mod_overlay_storage_uri_mismatch",
         ("pins",),
         "models",
-        "A KServe overlay's storageUri is not its environment's pinned model",
+        "A KServe overlay's storageUri or model file is not its environment's pinned model",
     ),
     (
         "PC001",

@@ -11,6 +11,7 @@ RULES: tuple[str, ...] = (
     "mlr_parse_error",
     "mlr_unexplained_suppression",
     "mlr_unknown_suppression_code",
+    "mlr_unused_suppression",
     # GitHub Actions
     "gha_unpinned_uses",
     "gha_unversioned_sha_pin",
