@@ -43,7 +43,8 @@ HINTS: dict[str, str] = {
     "dvc_file": r"\.dvc$",
     "params": r"(^|/)params\.yaml$",
     "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.gitignore|\.dvc/config|params[^/]*)$|\.dvc$",
-    "pydeps": r"\.(toml|py|cfg|lock|txt|in)$|(^|/)\.python-version$",
+    "pydeps": r"(^|/)(pyproject\.toml|setup\.(py|cfg)|uv\.lock|poetry\.lock|\.python-version)$"
+    r"|requirements|constraints[^/]*\.txt$",
     "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",
     "pins": r"(^|/)deploy/",
 }
