@@ -28,8 +28,6 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import parse_version, satisfies, split_specifier
-from toolkit.check.views.dvc import DvcFile, DvcLock
-from toolkit.rules._dvc_installs import dvc_installs
 
 CODE = "X004"
 NAME = "dvc-cannot-read-lock"
@@ -40,6 +38,8 @@ VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "
 
 def needed(project: Project) -> tuple[int, str] | None:
     """The dvc major version the DVC files need, and the place that needs it."""
+    from toolkit.check.views.dvc import DvcFile, DvcLock
+
     best: tuple[int, str] | None = None
     for view in project.views("dvc"):
         entries = []
@@ -72,6 +72,10 @@ def _can_reach(spec: str, major: int) -> bool:
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Each dvc install must allow a version at least as new as the files need."""
     del options
+    if not project.has("dvc"):
+        return
+    from toolkit.rules._dvc_installs import dvc_installs
+
     need = needed(project)
     if need is None:
         return

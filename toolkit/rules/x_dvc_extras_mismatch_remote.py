@@ -26,8 +26,6 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.views.dvc import DvcConfig
-from toolkit.rules._dvc_installs import all_requirements, dvc_installs
 
 CODE = "X005"
 NAME = "dvc-extras-mismatch-remote"
@@ -51,6 +49,8 @@ PLUGINS = {
 
 
 def _remote(project: Project) -> tuple[str, str, str] | None:
+    from toolkit.check.views.dvc import DvcConfig
+
     for view in project.views("dvc"):
         if isinstance(view, DvcConfig) and view.default_remote:
             remote = next((r for r in view.remotes if r.name == view.default_remote), None)
@@ -64,6 +64,10 @@ def _remote(project: Project) -> tuple[str, str, str] | None:
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Each dvc install, against the plugin the default remote needs."""
     del options
+    if not project.has("dvc"):
+        return
+    from toolkit.rules._dvc_installs import all_requirements, dvc_installs
+
     remote = _remote(project)
     if remote is None:
         return

@@ -78,7 +78,7 @@ def _elsewhere(project: Project) -> list[Install]:
 def _mirror_revs(project: Project) -> Iterator[Install]:
     from toolkit.check.views._requirements import parse_requirement
 
-    for view in project.views("precommit"):
+    for view in project.views("precommit") if project.has("precommit") else []:
         for repo in view.repos:
             slug = "/".join(repo.repo.rstrip("/").removesuffix(".git").split("/")[-2:]).lower()
             package = MIRRORS.get(slug)

@@ -36,7 +36,6 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import satisfies
 from toolkit.check.views.mentions import Mention, docker_images, input_versions, reference
-from toolkit.check.views.pydeps import Pyproject, PythonVersionFile, SetupFile
 
 CODE = "X001"
 NAME = "inconsistent-python-version"
@@ -66,16 +65,7 @@ def single_minor(spec: str) -> str | None:
 
 def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
     """Exact mentions (value ``X.Y`` or ``X.Y.Z``) and range mentions (value a specifier)."""
-    exact: list[Mention] = []
-    ranges: list[Mention] = []
-    for view in project.views("pydeps"):
-        if isinstance(view, PythonVersionFile) and view.version is not None:
-            value = view.version
-            exact.append(Mention(view.path, value.line, value.column, value.text, view.path, 0))
-        elif isinstance(view, (Pyproject, SetupFile)) and view.requires_python is not None:
-            value = view.requires_python
-            label = "requires-python" if isinstance(view, Pyproject) else "python_requires"
-            ranges.append(Mention(view.path, value.line, value.column, value.text, label, 1))
+    exact, ranges = _declared(project) if project.has("pydeps") else ([], [])
     ranges.extend(_poetry_python(project))
     exact.extend(input_versions(project, "python-version", "setup-python", 3))
     for image in docker_images(project):
@@ -133,8 +123,27 @@ def poetry_range(constraint: str) -> str:
     return ",".join(clauses)
 
 
+def _declared(project: Project) -> tuple[list[Mention], list[Mention]]:
+    """``.python-version`` values, and ``requires-python``/``python_requires`` ranges."""
+    from toolkit.check.views.pydeps import Pyproject, PythonVersionFile, SetupFile
+
+    exact: list[Mention] = []
+    ranges: list[Mention] = []
+    for view in project.views("pydeps"):
+        if isinstance(view, PythonVersionFile) and view.version is not None:
+            value = view.version
+            exact.append(Mention(view.path, value.line, value.column, value.text, view.path, 0))
+        elif isinstance(view, (Pyproject, SetupFile)) and view.requires_python is not None:
+            value = view.requires_python
+            label = "requires-python" if isinstance(view, Pyproject) else "python_requires"
+            ranges.append(Mention(view.path, value.line, value.column, value.text, label, 1))
+    return exact, ranges
+
+
 def _poetry_python(project: Project) -> list[Mention]:
-    from toolkit.check.views.pydeps import find_line
+    if not project.has("pydeps"):
+        return []
+    from toolkit.check.views.pydeps import Pyproject, find_line
 
     found = []
     for view in project.views("pydeps"):

@@ -58,7 +58,7 @@ def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
     """Exact versions, and ``required_version`` constraints."""
     exact: list[Mention] = []
     constraints: list[Mention] = []
-    for view in project.views("tfversions"):
+    for view in project.views("tfversions") if project.has("tfversions") else []:
         found = view.terraform_version
         if found is not None and _EXACT.match(found.value):
             exact.append(Mention(view.path, found.line, 1, found.value.lstrip("v"), found.label, 0))

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit.check.views._pip_commands import IndexUrl, Installed, scan
-from toolkit.check.views._requirements import Requirement, parse_requirement
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
     from toolkit.check.project import Project
+    from toolkit.check.views._pip_commands import IndexUrl, Installed
+    from toolkit.check.views._requirements import Requirement
 
 _MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 SHELL_KINDS = ("workflow", "action", "dockerfile")
@@ -89,7 +89,7 @@ def _matrix_values(job_node: Any, key: str) -> list[Any]:
 def action_inputs(project: Project, name: str) -> Iterator[tuple[str, Any, Any, str]]:
     """``(path, value, job node, uses)`` of every step input called ``name``."""
     for kind in ("workflow", "action"):
-        for view in project.views(kind):
+        for view in project.views(kind) if project.has(kind) else []:
             jobs = getattr(view, "jobs", None)
             groups = [(job.node, job.steps) for job in jobs] if jobs is not None else []
             if kind == "action":
@@ -134,11 +134,11 @@ def input_versions(project: Project, name: str, what: str, rank: int) -> list[Me
 def docker_images(project: Project) -> list[Mention]:
     """Every ``FROM`` image and workflow ``container``/``services`` image."""
     found = []
-    for view in project.views("dockerfile"):
+    for view in project.views("dockerfile") if project.has("dockerfile") else []:
         for item in view.froms:
             if not item.stage_ref and not item.unresolved:
                 found.append(Mention(view.path, item.line, item.col, item.resolved, "FROM"))
-    for view in project.views("workflow"):
+    for view in project.views("workflow") if project.has("workflow") else []:
         for job in view.jobs:
             for image in job.images:
                 found.append(Mention(view.path, image.line, image.col, str(image), "image"))
@@ -166,6 +166,10 @@ def shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
     if cache is not None:
         return cache  # type: ignore[no-any-return]
     for path, text in _shell_files(project):
+        if "install" not in text:
+            continue
+        from toolkit.check.views._pip_commands import scan
+
         found, indexes = scan(text)
         installs.extend(_install(path, item) for item in found)
         urls.extend(_url(path, item) for item in indexes)
@@ -183,8 +187,10 @@ def _url(path: str, item: IndexUrl) -> Mention:
 
 def hook_dependencies(project: Project) -> list[Install]:
     """Each pre-commit hook's ``additional_dependencies``."""
+    from toolkit.check.views._requirements import parse_requirement
+
     found = []
-    for view in project.views("precommit"):
+    for view in project.views("precommit") if project.has("precommit") else []:
         for repo in view.repos:
             hooks = repo.node.get("hooks")
             for hook in hooks if isinstance(hooks, YList) else []:
@@ -209,6 +215,9 @@ def text_files(project: Project, suffixes: tuple[str, ...]) -> Iterator[tuple[st
 
 def lock_requirements(project: Project) -> list[Install]:
     """Exact pins of every requirements lock, ``uv.lock`` and ``poetry.lock``."""
+    if not project.has("pydeps"):
+        return []
+    from toolkit.check.views._requirements import parse_requirement
     from toolkit.check.views.pydeps import PoetryLock, RequirementsFile, UvLock
 
     found = []
@@ -230,6 +239,8 @@ def lock_requirements(project: Project) -> list[Install]:
 
 def requirement_options(project: Project) -> list[Mention]:
     """Index URLs written in requirements files (``--index-url ...``)."""
+    if not project.has("pydeps"):
+        return []
     from toolkit.check.views.pydeps import RequirementsFile
 
     found = []
@@ -246,6 +257,8 @@ def requirement_options(project: Project) -> list[Mention]:
 
 def pyproject_index_urls(project: Project) -> list[Mention]:
     """Package index URLs declared in ``pyproject.toml`` (uv and poetry sources)."""
+    if not project.has("pydeps"):
+        return []
     from toolkit.check.views.pydeps import Pyproject, find_line
 
     found = []
