@@ -31,6 +31,7 @@ Pin exact versions, or install a hashed lock file:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,6 +46,9 @@ NAME = "unpinned-pip-install"
 FAMILY = "github-actions"
 SUMMARY = "A run: step installs Python packages without exact pins or hashes"
 VIEWS = GHA_VIEWS
+
+_INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
+_PIP = re.compile(r"\bpip")
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -73,7 +77,7 @@ def _locate(doc: YamlDoc, run: YStr, index: int) -> tuple[int, int]:
     if line > len(doc.lines):
         return run.line, run.col
     text = doc.lines[line - 1]
-    found = text.find("pip")
-    if found < 0:
+    found = _INSTALL.search(text) or _PIP.search(text)
+    if found is None:
         return line, len(text) - len(text.lstrip()) + 1
-    return line, found + 1
+    return line, found.start() + 1
