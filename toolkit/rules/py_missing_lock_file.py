@@ -43,8 +43,11 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     for manifest in manifests(project):
         if manifest.lock is None:
+            count = len(manifest.requirements)
+            noun = "dependency" if count == 1 else "dependencies"
+            pronoun = "it" if count == 1 else "them"
             message = (
-                f"{manifest.path} declares {len(manifest.requirements)} dependencies "
-                "but no lock file pins them; compile one (uv pip compile, uv lock, poetry lock)"
+                f"{manifest.path} declares {count} {noun} but no lock file pins {pronoun}; "
+                "compile one (uv pip compile, uv lock, poetry lock)"
             )
             yield Finding(manifest.path, manifest.line, 1, CODE, message)
