@@ -9,6 +9,7 @@ and inline suppressions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 from toolkit.check.config import Config
@@ -83,5 +84,6 @@ def _ignored_for_file(finding: Finding, config: Config) -> bool:
     )
 
 
+@cache
 def _by_code() -> dict[str, RuleRef]:
     return {rule.code: rule for rule in rule_refs()}
