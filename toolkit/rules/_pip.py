@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 
 from toolkit.check.refs import is_sha
@@ -115,6 +114,8 @@ def _commands(line: str) -> list[list[str]]:
     if not any(char in line for char in "'\"\\`"):  # nothing to unquote: split fast
         tokens = _OPERATORS.sub(r" \1 ", line).split()
         return _split_commands(tokens)
+    import shlex
+
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
     lexer.commenters = ""
     lexer.whitespace_split = True
