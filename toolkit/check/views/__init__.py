@@ -42,7 +42,7 @@ HINTS: dict[str, str] = {
     "dvc_lock": r"(^|/)dvc\.lock$",
     "dvc_file": r"\.dvc$",
     "params": r"(^|/)params\.yaml$",
-    "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.gitignore|\.dvc/config|params[^/]*)$|\.dvc$",
+    "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.dvc/config|params[^/]*)$|\.dvc$",
     "pydeps": r"(^|/)(pyproject\.toml|setup\.(py|cfg)|uv\.lock|poetry\.lock|\.python-version)$"
     r"|requirements|constraints[^/]*\.txt$",
     "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",

@@ -1,5 +1,7 @@
-"""The DVC view: ``dvc.yaml``, ``dvc.lock``, params files, ``*.dvc`` files,
-``.dvc/config`` and ``.gitignore`` files, parsed once each without importing dvc.
+"""The DVC view: ``dvc.yaml``, ``dvc.lock``, params files, ``*.dvc`` files and
+``.dvc/config``, parsed once each without importing dvc. (``.gitignore`` files
+are read on demand by :func:`toolkit.check.views.dvc_project.ignore_rules`, so
+that a repository without DVC files never wakes the DVC rules.)
 
 ``parse`` returns one of the dataclasses below, chosen by the file's name. A
 ``dvc.yaml`` keeps its raw stage definitions: expanding ``foreach``/``matrix``
@@ -20,7 +22,6 @@ from toolkit.check.views._dvc_config import (
     GitIgnore,
     Remote,
     parse_config,
-    parse_gitignore,
 )
 from toolkit.check.views._located import KeyPath, Located, Mark
 from toolkit.check.views._parsing import ParseError, load_toml, load_yaml
@@ -119,14 +120,14 @@ class DvcFile:
     frozen: bool
 
 
-DvcView = DvcYaml | DvcLock | ParamsFile | DvcFile | DvcConfig | GitIgnore
+DvcView = DvcYaml | DvcLock | ParamsFile | DvcFile | DvcConfig
 
 
 def match(path: str) -> bool:
     """Whether ``path`` is a file this view reads."""
     name = posixpath.basename(path)
     return (
-        name in {"dvc.yaml", "dvc.lock", ".gitignore"}
+        name in {"dvc.yaml", "dvc.lock"}
         or name.endswith(".dvc")
         or path == ".dvc/config"
         or path.endswith("/.dvc/config")
@@ -137,8 +138,6 @@ def match(path: str) -> bool:
 def parse(path: str, text: str) -> DvcView:
     """Parse one file; raise :class:`ParseError` when it cannot be read."""
     name = posixpath.basename(path)
-    if name == ".gitignore":
-        return parse_gitignore(path, text)
     if name == "config":
         return parse_config(path, text)
     if name == "dvc.lock":

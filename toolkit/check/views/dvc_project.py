@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
+from toolkit.check.views._dvc_config import parse_gitignore
 from toolkit.check.views._gitignore import Rule, rules_of
 from toolkit.check.views._located import Located
-from toolkit.check.views.dvc import DvcLock, DvcYaml, GitIgnore, LockedStage, ParamsFile, params_doc
+from toolkit.check.views.dvc import DvcLock, DvcYaml, LockedStage, ParamsFile, params_doc
 from toolkit.check.views.dvc_stages import Expanded, Stage, expand
 
 if TYPE_CHECKING:
@@ -125,9 +126,14 @@ def file_md5(project: Project, path: str, legacy: bool) -> set[str]:
 
 def ignore_rules(project: Project) -> list[Rule]:
     """The rules of every ``.gitignore``, shallowest folder first."""
-    files = [v for v in project.views(KIND) if isinstance(v, GitIgnore)]
-    files.sort(key=lambda v: (v.path.count("/"), v.path))
+    cached = getattr(project, "_mlrig_ignore_rules", None)
+    if cached is not None:
+        return list(cached)
+    paths = [p for p in project.files if posixpath.basename(p) == ".gitignore"]
+    paths.sort(key=lambda p: (p.count("/"), p))
     rules: list[Rule] = []
-    for view in files:
-        rules.extend(rules_of(posixpath.dirname(view.path), (p for p, _ in view.patterns)))
+    for path in paths:
+        view = parse_gitignore(path, project.text(path) or "")
+        rules.extend(rules_of(posixpath.dirname(path), (p for p, _ in view.patterns)))
+    project._mlrig_ignore_rules = tuple(rules)  # type: ignore[attr-defined]
     return rules
