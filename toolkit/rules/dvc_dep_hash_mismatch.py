@@ -34,7 +34,7 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._dvc_dirs import dir_md5, dvcignore_rules
-from toolkit.check.views._gitignore import Rule
+from toolkit.check.views._gitignore import Matcher
 from toolkit.check.views.dvc import Entry
 from toolkit.check.views.dvc_project import file_md5, pipelines, repo_path
 
@@ -50,7 +50,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     tracked = set(project.files)
     folders = _folders(tracked)
-    ignore: list[Rule] | None = None
+    ignore: Matcher | None = None
     for pipeline in pipelines(project):
         lock = pipeline.lock
         if lock is None or lock.problem:

@@ -32,7 +32,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.views._gitignore import Rule, is_ignored
+from toolkit.check.views._gitignore import Matcher
 from toolkit.check.views.dvc import DvcFile, Entry
 from toolkit.check.views.dvc_project import ignore_rules, pipelines, repo_path
 
@@ -64,7 +64,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
 
 
 def _out(
-    where: tuple[str, str], out: Entry, rules: list[Rule], tracked: set[str]
+    where: tuple[str, str], out: Entry, rules: Matcher, tracked: set[str]
 ) -> Iterator[Finding]:
     path, target = where
     if not out.cache or "://" in out.path:
@@ -72,7 +72,7 @@ def _out(
     if target in tracked:
         message = f"out '{target}' is committed to git; `git rm -r --cached {target}`"
         yield Finding(path, out.line, out.column, CODE, message)
-    elif not is_ignored(target, rules):
+    elif not rules.ignored(target):
         folder = posixpath.dirname(target)
         gitignore = f"{folder}/.gitignore" if folder else ".gitignore"
         message = (

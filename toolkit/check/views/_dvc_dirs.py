@@ -14,7 +14,7 @@ import os
 import posixpath
 from typing import TYPE_CHECKING
 
-from toolkit.check.views._gitignore import Rule, is_ignored, rules_of
+from toolkit.check.views._gitignore import Matcher, Rule, rules_of
 
 if TYPE_CHECKING:
     from toolkit.check.project import Project
@@ -23,7 +23,7 @@ MAX_FILES = 5000
 MAX_BYTES = 256 * 1024 * 1024
 
 
-def dvcignore_rules(project: Project) -> list[Rule]:
+def dvcignore_rules(project: Project) -> Matcher:
     """Every ``.dvcignore`` rule, shallowest folder first."""
     paths = sorted(
         (p for p in project.files if posixpath.basename(p) == ".dvcignore"),
@@ -35,10 +35,10 @@ def dvcignore_rules(project: Project) -> list[Rule]:
         patterns = [line.rstrip() for line in text.splitlines()]
         kept = [p for p in patterns if p and not p.startswith("#")]
         rules.extend(rules_of(posixpath.dirname(path), kept))
-    return rules
+    return Matcher(rules)
 
 
-def _files_on_disk(project: Project, folder: str, ignore: list[Rule]) -> list[str] | None:
+def _files_on_disk(project: Project, folder: str, ignore: Matcher) -> list[str] | None:
     found: list[str] = []
     for root, dirs, files in os.walk(project.root / folder):
         rel_root = posixpath.normpath(
@@ -49,14 +49,14 @@ def _files_on_disk(project: Project, folder: str, ignore: list[Rule]) -> list[st
         dirs[:] = [d for d in dirs if d not in {".git", ".dvc"}]
         for name in files:
             path = posixpath.join(rel_root, name) if rel_root != "." else name
-            if not is_ignored(path, ignore):
+            if not ignore.ignored(path):
                 found.append(path)
         if len(found) > MAX_FILES:
             return None
     return found
 
 
-def dir_md5(project: Project, folder: str, tracked: set[str], ignore: list[Rule]) -> str | None:
+def dir_md5(project: Project, folder: str, tracked: set[str], ignore: Matcher) -> str | None:
     """The ``<md5>.dir`` dvc 3 would record for ``folder``, or ``None`` when unsure."""
     files = _files_on_disk(project, folder, ignore)
     if not files or any(path not in tracked for path in files):

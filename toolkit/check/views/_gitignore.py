@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,22 +91,52 @@ def _matches(rule: Rule, path: str, is_dir: bool) -> bool:
     return rule.regex.match(target) is not None
 
 
-def _ignored_here(rules: list[Rule], path: str, is_dir: bool) -> bool:
-    ignored = False
-    for rule in rules:
-        if _matches(rule, path, is_dir):
-            ignored = not rule.negated
-    return ignored
+class Matcher:
+    """Rules ready for many lookups.
 
-
-def is_ignored(path: str, rules: list[Rule]) -> bool:
-    """Whether git ignores ``path`` (repository-relative) under ``rules``.
-
-    ``rules`` must be ordered from the root ``.gitignore`` to the deepest one.
+    Without negations, "ignored" means "some rule matches", so the rules of each
+    folder are joined into one regular expression per kind; with negations the
+    rules are tried from the last one back, and the first match decides.
     """
-    parts = posixpath.normpath(path).split("/")
-    for depth in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:depth])
-        if _ignored_here(rules, prefix, is_dir=True):
-            return True
-    return False
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self.merged: list[Rule] | None = None
+        if not any(rule.negated for rule in self.rules):
+            grouped: dict[tuple[str, bool, bool], list[str]] = {}
+            for rule in self.rules:
+                key = (rule.base, rule.anchored, rule.dir_only)
+                grouped.setdefault(key, []).append(rule.regex.pattern)
+            self.merged = [
+                Rule(
+                    base,
+                    re.compile("|".join(f"(?:{p})" for p in patterns)),
+                    False,
+                    dir_only,
+                    anchored,
+                )
+                for (base, anchored, dir_only), patterns in grouped.items()
+            ]
+
+    def ignored_here(self, path: str, is_dir: bool) -> bool:
+        """Whether the rules ignore ``path`` itself (not counting its folders)."""
+        if self.merged is not None:
+            return any(_matches(rule, path, is_dir) for rule in self.merged)
+        for rule in reversed(self.rules):
+            if _matches(rule, path, is_dir):
+                return not rule.negated
+        return False
+
+    def ignored(self, path: str) -> bool:
+        """Whether git ignores ``path`` (repository-relative), or a folder above it."""
+        parts = posixpath.normpath(path).split("/")
+        return any(
+            self.ignored_here("/".join(parts[:depth]), is_dir=True)
+            for depth in range(1, len(parts) + 1)
+        )
+
+
+def is_ignored(path: str, rules: Sequence[Rule] | Matcher) -> bool:
+    """Whether git ignores ``path`` under ``rules`` (ordered root ``.gitignore`` first)."""
+    matcher = rules if isinstance(rules, Matcher) else Matcher(rules)
+    return matcher.ignored(path)

@@ -213,10 +213,13 @@ def _lock(path: str, text: str) -> DvcLock:
         )
         return DvcLock(path, None if schema is None else str(schema), (), problem)
     stages = []
+    params_marks = _params_marks(doc)
     for name, value in raw.items():
         line, column = doc.mark("stages", name)
         body = value if isinstance(value, dict) else {}
-        params_doc = Located(body.get("params") or {}, _sub_marks(doc, ("stages", name, "params")))
+        marks = params_marks.get(name, {})
+        marks.setdefault((), doc.mark("stages", name, "params"))
+        params_doc = Located(body.get("params") or {}, marks)
         stages.append(
             LockedStage(
                 name,
@@ -231,11 +234,13 @@ def _lock(path: str, text: str) -> DvcLock:
     return DvcLock(path, str(schema), tuple(stages))
 
 
-def _sub_marks(doc: Located, prefix: KeyPath) -> dict[KeyPath, Mark]:
-    size = len(prefix)
-    marks = {key[size:]: mark for key, mark in doc.marks.items() if key[:size] == prefix}
-    marks.setdefault((), doc.mark(*prefix))
-    return marks
+def _params_marks(doc: Located) -> dict[Any, dict[KeyPath, Mark]]:
+    """The marks under ``stages.<name>.params``, by stage name, in one pass."""
+    found: dict[Any, dict[KeyPath, Mark]] = {}
+    for key, mark in doc.marks.items():
+        if len(key) >= 3 and key[0] == "stages" and key[2] == "params":
+            found.setdefault(key[1], {})[key[3:]] = mark
+    return found
 
 
 def _dvc_file(path: str, text: str) -> DvcFile:

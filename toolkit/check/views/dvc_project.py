@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views._dvc_config import parse_gitignore
-from toolkit.check.views._gitignore import Rule, rules_of
+from toolkit.check.views._gitignore import Matcher, Rule, rules_of
 from toolkit.check.views._located import Located
 from toolkit.check.views.dvc import DvcLock, DvcYaml, LockedStage, ParamsFile, params_doc
 from toolkit.check.views.dvc_stages import Expanded, Stage, expand
@@ -36,14 +36,20 @@ class Pipeline:
     expanded: Expanded
     params: dict[str, Any]
     param_docs: dict[str, Located]
+    _stages: dict[str, Stage] = field(init=False, repr=False, compare=False)
+    _locked: dict[str, LockedStage] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        stages = {stage.name: stage for stage in self.expanded.stages}
+        locked = {stage.name: stage for stage in self.lock.stages} if self.lock else {}
+        object.__setattr__(self, "_stages", stages)
+        object.__setattr__(self, "_locked", locked)
 
     def stage(self, name: str) -> Stage | None:
-        return next((stage for stage in self.expanded.stages if stage.name == name), None)
+        return self._stages.get(name)
 
     def locked(self, name: str) -> LockedStage | None:
-        if self.lock is None:
-            return None
-        return next((stage for stage in self.lock.stages if stage.name == name), None)
+        return self._locked.get(name)
 
 
 def pipelines(project: Project) -> list[Pipeline]:
@@ -124,16 +130,17 @@ def file_md5(project: Project, path: str, legacy: bool) -> set[str]:
     return found
 
 
-def ignore_rules(project: Project) -> list[Rule]:
+def ignore_rules(project: Project) -> Matcher:
     """The rules of every ``.gitignore``, shallowest folder first."""
     cached = getattr(project, "_mlrig_ignore_rules", None)
-    if cached is not None:
-        return list(cached)
+    if isinstance(cached, Matcher):
+        return cached
     paths = [p for p in project.files if posixpath.basename(p) == ".gitignore"]
     paths.sort(key=lambda p: (p.count("/"), p))
     rules: list[Rule] = []
     for path in paths:
         view = parse_gitignore(path, project.text(path) or "")
         rules.extend(rules_of(posixpath.dirname(path), (p for p, _ in view.patterns)))
-    project._mlrig_ignore_rules = tuple(rules)  # type: ignore[attr-defined]
-    return rules
+    matcher = Matcher(rules)
+    project._mlrig_ignore_rules = matcher  # type: ignore[attr-defined]
+    return matcher
