@@ -21,6 +21,12 @@ different version than the one tested against the lock.
 ## Fix
 Use the lock's version everywhere, or install from the lock
 (`pip install -r requirements.lock`) instead of naming versions again.
+Packages that are deliberately pinned apart (say, `pip` itself) go in the
+`ignore-packages` option:
+```toml
+[tool.mlrig.rules.X007]
+ignore-packages = ["pip"]
+```
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import parse_version, satisfies
+from toolkit.check.views._requirements import canonical
 from toolkit.check.views.mentions import (
     Install,
     Mention,
@@ -47,6 +54,7 @@ NAME = "inconsistent-package-version"
 FAMILY = "consistency"
 SUMMARY = "A package is pinned at different versions in different files"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit")
+OPTIONS: dict[str, Any] = {"ignore-packages": []}
 
 # pre-commit repositories whose `rev` is the version of a Python package.
 MIRRORS = {
@@ -104,12 +112,14 @@ def _setup_actions(project: Project) -> Iterator[Install]:
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Every pinned mention against the lock, or against the other mentions."""
-    del options
+    skipped = {canonical(str(name)) for name in options.get("ignore-packages", [])}
     locked: dict[str, list[Install]] = {}
     for pin in lock_requirements(project):
         locked.setdefault(pin.requirement.name, []).append(pin)
     by_name: dict[str, list[Install]] = {}
     for item in _elsewhere(project):
+        if item.requirement.name in skipped:
+            continue
         if item.requirement.specifier and item.requirement.url is None:
             by_name.setdefault(item.requirement.name, []).append(item)
     for name, items in sorted(by_name.items()):
