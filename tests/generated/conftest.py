@@ -112,7 +112,7 @@ def aws_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     repo = generate_into(tmp_path_factory.mktemp("venv-src"), cloud="aws")
     env = tmp_path_factory.mktemp("aws-venv") / "venv"
-    make_venv(env, "--require-hashes", "-r", str(repo / "requirements.lock"))
+    make_venv(env, "--require-hashes", "-r", str(repo / "requirements.txt"))
     return env
 
 

@@ -29,9 +29,9 @@ PINNED_LINE = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;]+)")
 
 
 def locked(repo: Path) -> dict[str, list[str]]:
-    """Package name to the exact versions ``requirements.lock`` pins (one per marker)."""
+    """Package name to the exact versions ``requirements.txt`` pins (one per marker)."""
     versions: dict[str, list[str]] = {}
-    for line in (repo / "requirements.lock").read_text(encoding="utf-8").splitlines():
+    for line in (repo / "requirements.txt").read_text(encoding="utf-8").splitlines():
         match = PINNED_LINE.match(line)
         if match:
             versions.setdefault(match["name"].lower(), []).append(match["version"])
@@ -110,7 +110,7 @@ def test_lock_pins_every_package_with_hashes(
     generate: Generate, cloud: str, framework: str
 ) -> None:
     repo = generate(cloud=cloud, ml_framework=framework)
-    text = (repo / "requirements.lock").read_text(encoding="utf-8")
+    text = (repo / "requirements.txt").read_text(encoding="utf-8")
     blocks = [block for block in re.split(r"\n(?=[A-Za-z0-9])", text) if PINNED_LINE.match(block)]
     assert blocks
     for block in blocks:
@@ -170,7 +170,7 @@ def test_ci_is_least_privilege_and_cloud_steps_wait_for_a_variable(
         for step in job["steps"]:
             if "actions/checkout" in step.get("uses", ""):
                 assert step["with"]["persist-credentials"] is False
-            if "pip install" in step.get("run", "") and "-r requirements.lock" in step["run"]:
+            if "pip install" in step.get("run", "") and "-r requirements.txt" in step["run"]:
                 assert "--require-hashes" in step["run"]
         if job["permissions"].get("id-token") == "write":
             assert "vars.DVC_REMOTE_ENABLED" in job["if"], name

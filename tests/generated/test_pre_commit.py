@@ -2,7 +2,7 @@
 
 What is covered: every hook id that the generated ``.pre-commit-config.yaml``
 lists, with the generated ``args``, run by the pre-commit version pinned in the
-generated ``requirements.lock``. There is no GitHub access here, so the test
+generated ``requirements.txt``. There is no GitHub access here, so the test
 config keeps those ids but swaps each remote repository for a ``repo: local``
 hook with ``language: python`` that installs, from PyPI, the very package and
 version the remote rev ships (``pre-commit-hooks`` and ``ruff`` at the revs of

@@ -39,7 +39,7 @@ def test_lock_installs_and_pipeline_runs(tmp_path: Path, version: str) -> None:
     env = tmp_path / "venv"
     subprocess.run([python, "-m", "venv", str(env)], check=True)
     install = [bin_path(env, "python"), "-m", "pip", "install", "--quiet", "--require-hashes"]
-    done = run([*install, "-r", "requirements.lock"], repo, venv_env(env))
+    done = run([*install, "-r", "requirements.txt"], repo, venv_env(env))
     assert done.returncode == 0, done.stderr[-3000:]
     install_project(env, repo)
     for command in (["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], ["dvc", "repro"]):

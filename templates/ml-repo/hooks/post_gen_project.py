@@ -11,9 +11,12 @@ import sys
 from pathlib import Path
 
 CLOUD = "{{ cookiecutter.cloud }}"
+DEPLOY_TARGET = "{{ cookiecutter.deploy_target }}"
 
 # With no cloud there is no infrastructure to manage.
 CLOUD_ONLY = ("terraform", ".github/workflows/infra.yml")
+# A managed endpoint is deployed by cd.yml; the GitOps manifests are KServe's.
+KSERVE_ONLY = ("deploy/base", "deploy/overlays", "deploy/argocd")
 
 
 def remove(relative: str) -> None:
@@ -28,6 +31,9 @@ def remove(relative: str) -> None:
 def main() -> int:
     if CLOUD == "none":
         for relative in CLOUD_ONLY:
+            remove(relative)
+    if DEPLOY_TARGET != "kserve":
+        for relative in KSERVE_ONLY:
             remove(relative)
     return 0
 

@@ -22,6 +22,8 @@ REMOTE_SCHEMES = {"aws": "s3://", "gcp": "gs://", "azure": "azure://"}
 REMOTE_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](?:/[A-Za-z0-9._/-]*)?\Z")
 LOCAL_REMOTE = re.compile(r"[A-Za-z0-9._/~-]+\Z")
 FREE_TEXT_MAX = 200
+# The CUDA that the torch wheel in templates/locks/*-pytorch.txt is built for.
+TORCH_CUDA = "12.8"
 
 
 def _free_text(name: str, value: str) -> list[str]:
@@ -71,6 +73,11 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
     problems += _pattern("terraform_module_ref", text["terraform_module_ref"], GIT_REF, "a tag or a 40-hex commit")
     problems += _pattern("mlrig_repository", text["mlrig_repository"], REPOSITORY, "an owner/name repository")
     problems += _remote(text.get("cloud", ""), text["dvc_remote_url"])
+    if text.get("ml_framework") == "pytorch" and text.get("cuda_version") != TORCH_CUDA:
+        problems.append(
+            f"cuda_version {text.get('cuda_version')!r}: the locked torch wheel is built for CUDA {TORCH_CUDA}; "
+            f"choose {TORCH_CUDA} with pytorch"
+        )
     if text.get("deploy_target") == "managed" and text.get("cloud") == "none":
         problems.append("deploy_target 'managed' needs a cloud (aws, gcp or azure); use 'kserve' with cloud 'none'")
     return problems

@@ -4,7 +4,7 @@ Run from anywhere: ``python templates/ml-repo/templates/locks/relock.py``
 (needs ``uv`` on PATH and access to PyPI). Each input is compiled in a scratch
 folder under the name ``requirements.in`` so that the lock's comments read as
 they will in a generated repository, whose ``requirements.in`` and
-``requirements.lock`` are these two files.
+``requirements.txt`` are these two files.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ COMMAND = [
     "3.10",
     "--quiet",
     "-o",
-    "requirements.lock",
+    "requirements.txt",
 ]
 SHOWN = " ".join(part for part in COMMAND if part != "--quiet")
 
@@ -39,11 +39,11 @@ def relock(source: Path, upgrade: bool) -> None:
         work = Path(scratch)
         shutil.copyfile(source, work / "requirements.in")
         if lock.exists() and not upgrade:
-            shutil.copyfile(lock, work / "requirements.lock")
+            shutil.copyfile(lock, work / "requirements.txt")
         extra = ["--upgrade"] if upgrade else []
         command = [*COMMAND, *extra, "--custom-compile-command", SHOWN]
         subprocess.run(command, cwd=work, check=True)
-        shutil.copyfile(work / "requirements.lock", lock)
+        shutil.copyfile(work / "requirements.txt", lock)
     print(f"locked {lock.name}")
 
 
