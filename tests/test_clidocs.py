@@ -6,7 +6,9 @@ from toolkit import clidocs
 
 
 def test_cli_page_is_fresh() -> None:
-    assert clidocs.PAGE.read_text(encoding="utf-8") == clidocs.render(), "run: python -m toolkit.clidocs"
+    assert clidocs.PAGE.read_text(encoding="utf-8") == clidocs.render(), (
+        "run: python -m toolkit.clidocs"
+    )
 
 
 def test_every_command_has_a_section() -> None:

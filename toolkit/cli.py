@@ -64,6 +64,7 @@ def cli() -> None:
     help="mlrig's template, or a template folder of your own.",
 )
 def new(
+    *,
     output_dir: Path,
     no_input: bool,
     answers_file: Path | None,

@@ -136,7 +136,10 @@ def test_broken_answers_file_names_file_and_line(tmp_path: Path, run_mlrig: RunM
 
 def test_answers_choose_which_parts_are_generated(tmp_path: Path, run_mlrig: RunMlrig) -> None:
     assert run_mlrig("new", "--no-input", "-o", tmp_path / "k", "--set", "cloud=none").code == 0
-    assert run_mlrig("new", "--no-input", "-o", tmp_path / "m", "--set", "deploy_target=managed").code == 0
+    assert (
+        run_mlrig("new", "--no-input", "-o", tmp_path / "m", "--set", "deploy_target=managed").code
+        == 0
+    )
     kserve, managed = tmp_path / "k" / "my-ml-project", tmp_path / "m" / "my-ml-project"
     assert not (kserve / "terraform").exists()
     assert not (kserve / ".github" / "workflows" / "infra.yml").exists()
@@ -148,7 +151,16 @@ def test_answers_choose_which_parts_are_generated(tmp_path: Path, run_mlrig: Run
 
 
 def test_pytorch_needs_the_cuda_of_its_locked_wheel(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--set", "ml_framework=pytorch", "--set", "cuda_version=12.4")
+    result = run_mlrig(
+        "new",
+        "--no-input",
+        "-o",
+        tmp_path,
+        "--set",
+        "ml_framework=pytorch",
+        "--set",
+        "cuda_version=12.4",
+    )
     assert result.code == 1
     assert "the locked torch wheel is built for CUDA 12.8" in result.err
     assert list(tmp_path.iterdir()) == []

@@ -193,9 +193,13 @@ def test_update_without_template_history_uses_the_recorded_hashes(
     assert (repo / "params.yaml").read_text(encoding="utf-8").endswith("# template change\n")
 
 
-def test_add_ct_merges_the_drift_section_into_existing_params(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+def test_add_ct_merges_the_drift_section_into_existing_params(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
     params = tmp_path / "params.yaml"
-    params.write_text("# our parameters\nlr: 0.1  # tuned by hand\r\n", encoding="utf-8", newline="")
+    params.write_text(
+        "# our parameters\nlr: 0.1  # tuned by hand\r\n", encoding="utf-8", newline=""
+    )
     result = run_mlrig("add", "ct", "-C", tmp_path, "--set", "package_name=churn")
     assert result.code == 0, result.err
     assert "wrote src/churn/drift.py" in result.out
@@ -210,6 +214,8 @@ def test_add_ct_merges_the_drift_section_into_existing_params(tmp_path: Path, ru
 
 
 def test_managed_deployment_needs_a_cloud(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--set", "cloud=none", "--set", "deploy_target=managed")
+    result = run_mlrig(
+        "new", "--no-input", "-o", tmp_path, "--set", "cloud=none", "--set", "deploy_target=managed"
+    )
     assert result.code == 1
     assert "deploy_target 'managed' needs a cloud" in result.err
