@@ -146,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=int, default=1, help="Untimed rounds first (default 1).")
     p.add_argument(
         "--sizes",
-        type=lambda s: [int(x) for x in s.split(",")],
+        type=lambda s: sorted({int(x) for x in s.split(",")}),
         default=[500, 1000, 2000, 3500],
         help="Synthetic sizes, comma-separated.",
     )
