@@ -108,7 +108,7 @@ def _hook(hook_id: str, name: str, entry: str, description: str, fam: Family | N
         f"  description: {description}",
         f"  entry: {entry}",
         "  language: python",
-        "  pass_filenames: false",
+        f"  pass_filenames: {'true' if fam is not None and fam.per_file else 'false'}",
         "  require_serial: true",
     ]
     if files:

@@ -1,7 +1,9 @@
 """The rule families: a title, a code prefix, and which files wake their pre-commit hook.
 
 ``files`` is the hook's regular expression (``None``: the family reads files
-across the repository, so its hook runs on every commit).
+across the repository, so its hook runs on every commit). ``per_file`` says that
+every rule of the family judges each file on its own, so its hook is handed just
+the changed files and skips discovering the repository.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ class Family:
     title: str
     prefix: str
     files: str | None
+    per_file: bool = False
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -25,6 +28,7 @@ FAMILIES: tuple[Family, ...] = (
         "GitHub Actions",
         "GHA",
         r"(^|/)(\.github/workflows/[^/]+|action)\.ya?ml$",
+        per_file=True,
     ),
     Family(
         "python-dependencies",
@@ -37,8 +41,9 @@ FAMILIES: tuple[Family, ...] = (
         "Container images",
         "IMG",
         r"(^|/)[^/]*(Dockerfile|Containerfile|\.dockerfile|\.containerfile)[^/]*$",
+        per_file=True,
     ),
-    Family("pre-commit", "pre-commit", "PC", r"(^|/)\.pre-commit-config\.ya?ml$"),
+    Family("pre-commit", "pre-commit", "PC", r"(^|/)\.pre-commit-config\.ya?ml$", per_file=True),
     Family("terraform", "Terraform", "TF", r"(\.tf|\.tfvars|\.terraform\.lock\.hcl|-version)$"),
     Family("dvc", "DVC", "DVC", None),
     Family("models", "Models and deployment pins", "MOD", None),
