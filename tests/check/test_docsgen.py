@@ -33,7 +33,9 @@ def test_hooks_file_is_valid_for_pre_commit() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks[0]["id"] == "mlrig-check"
     assert {hook["language"] for hook in hooks} == {"python"}
-    assert all(hook["pass_filenames"] is False for hook in hooks)
+    handed_files = {hook["id"] for hook in hooks if hook["pass_filenames"]}
+    assert handed_files == {"mlrig-github-actions", "mlrig-container-images", "mlrig-pre-commit"}
+    assert all("files" in hook for hook in hooks if hook["pass_filenames"])
 
 
 def test_pre_commit_accepts_the_hooks_file() -> None:
