@@ -43,6 +43,7 @@ jobs:
       - run: python -m pytest -q
 """
 SMALL_PATH = ".github/workflows/ci.yml"
+GHA_HOOK = "mlrig-github-actions"
 
 
 def _pair(samples: dict[str, Sample]) -> dict[str, object]:
@@ -69,9 +70,18 @@ def single_tree(work: Path) -> Path:
 
 def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
     """One small workflow in a repository of its own, each tool run as its hook runs it."""
-    tree = single_tree(work)
-    result = _pair(compare(tools, [SMALL_PATH], rounds, warmup, cwd=tree))
-    return {"path": SMALL_PATH, "lines": SMALL_WORKFLOW.count("\n"), **result}
+    mlrig, zizmor = tools
+    # mlrig's GitHub Actions hook: only those rules, handed the changed files.
+    gha = Tool(GHA_HOOK, (*mlrig.argv, "--select", "GHA,MLR"), mlrig.env, pass_filenames=True)
+    samples = compare((mlrig, zizmor, gha), [SMALL_PATH], rounds, warmup, cwd=single_tree(work))
+    result = _pair(samples)
+    hook = {"mlrig": samples[GHA_HOOK], "zizmor": samples["zizmor"]}
+    return {
+        "path": SMALL_PATH,
+        "lines": SMALL_WORKFLOW.count("\n"),
+        **result,
+        "gha_hook": {"command": "mlrig check --select GHA,MLR FILES...", **_pair(hook)},
+    }
 
 
 def startup(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:

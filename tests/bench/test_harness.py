@@ -59,6 +59,7 @@ def test_harness_writes_results_and_report(tmp_path: Path) -> None:
         "mlrig check",
         "zizmor --offline .github/workflows/ci.yml",
     ]
+    assert set(data["single"]["gha_hook"]) >= {"mlrig", "zizmor", "ratio"}
     for sample in (data["single"]["mlrig"], data["single"]["zizmor"]):
         assert len(sample["seconds"]) == 1
     assert [p["files"] for p in data["synthetic"]["points"]] == [5, 10]
