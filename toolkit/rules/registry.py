@@ -26,6 +26,14 @@ RULES: tuple[str, ...] = (
     "pc_branch_rev",
     "pc_unfrozen_sha_rev",
     "pc_invalid_config",
+    # Terraform
+    "tf_missing_required_version",
+    "tf_provider_without_source",
+    "tf_unpinned_provider",
+    "tf_missing_provider_lock",
+    "tf_stale_provider_lock",
+    "tf_unhashed_provider_lock",
+    "tf_unpinned_module_source",
     # DVC
     "dvc_stale_lock",
     "dvc_stale_params",

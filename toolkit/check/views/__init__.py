@@ -24,6 +24,7 @@ KINDS: dict[str, str] = {
     "dvc": "toolkit.check.views.dvc",
     "pydeps": "toolkit.check.views.pydeps",
     "tfversions": "toolkit.check.views.tfversions",
+    "terraform": "toolkit.check.views.terraform",
     "pins": "toolkit.check.views.pins",
 }
 
@@ -46,6 +47,7 @@ HINTS: dict[str, str] = {
     "pydeps": r"(^|/)(pyproject\.toml|setup\.(py|cfg)|uv\.lock|poetry\.lock|\.python-version)$"
     r"|requirements|constraints[^/]*\.txt$",
     "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",
+    "terraform": r"\.tf$|(^|/)\.terraform\.lock\.hcl$",
     "pins": r"(^|/)deploy/",
 }
 

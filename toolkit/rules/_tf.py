@@ -1,0 +1,102 @@
+"""What the Terraform rules share: modules (folders of ``.tf`` files), which of them are
+root modules, their lock files, and provider source addresses.
+
+A folder is a **child module** when a path segment is ``modules`` (the
+registry's standard layout) or when another module in the project calls it by
+a local path (``source = "./network"``). Any other folder is a **root module**
+when it has a ``terraform`` block, a ``backend``/``cloud`` block, a
+``provider`` configuration or a lock file: the folders where someone runs
+``terraform init``. A folder with none of these is a fragment of a module that
+is used from elsewhere, and only the rules for every module apply to it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from toolkit.check.project import Project
+from toolkit.check.views._hcl import Str, Value
+from toolkit.check.views.terraform import LOCK_NAME, LockFile, TerraformFile
+
+DEFAULT_HOST = "registry.terraform.io"
+BUILTIN = "terraform.io/builtin/terraform"
+
+
+@dataclass(frozen=True)
+class Module:
+    """The ``.tf`` files of one folder, its lock file, and whether it is a root module."""
+
+    folder: str
+    files: tuple[TerraformFile, ...]
+    lock: LockFile | None
+    lock_present: bool
+    root: bool
+
+    @property
+    def lock_path(self) -> str:
+        return posixpath.join(self.folder, LOCK_NAME)
+
+    @property
+    def first_file(self) -> TerraformFile:
+        return self.files[0]
+
+
+def modules(project: Project) -> list[Module]:
+    """Every folder with ``.tf`` files that parsed, sorted by folder."""
+    views = project.views("terraform")
+    by_folder: dict[str, list[TerraformFile]] = {}
+    locks: dict[str, LockFile] = {}
+    for view in views:
+        if isinstance(view, LockFile):
+            locks[view.folder] = view
+        else:
+            by_folder.setdefault(view.folder, []).append(view)
+    called = _called_locally(by_folder)
+    present = {path for path in project.files_of("terraform") if path.endswith(LOCK_NAME)}
+    found = []
+    for folder in sorted(by_folder):
+        files = tuple(sorted(by_folder[folder], key=lambda f: f.path))
+        lock_present = posixpath.join(folder, LOCK_NAME) in present
+        child = "modules" in folder.split("/") or folder in called
+        looks_root = lock_present or any(
+            f.terraform_blocks or f.backends or f.providers for f in files
+        )
+        found.append(
+            Module(folder, files, locks.get(folder), lock_present, looks_root and not child)
+        )
+    return found
+
+
+def _called_locally(by_folder: dict[str, list[TerraformFile]]) -> set[str]:
+    called = set()
+    for folder, files in by_folder.items():
+        for view in files:
+            for call in view.modules:
+                source = literal(call.source)
+                if source is not None and source.startswith(("./", "../")):
+                    target = posixpath.normpath(posixpath.join(folder, source.split("//")[0]))
+                    called.add("" if target == "." else target)
+    return called
+
+
+def literal(value: Value | None) -> str | None:
+    """The text of a literal string value, else ``None``."""
+    return value.value if isinstance(value, Str) and value.literal else None
+
+
+def provider_address(source: str) -> str:
+    """The full, lower-case address (``hashicorp/aws``: ``registry.terraform.io/hashicorp/aws``)."""
+    parts = source.strip().lower().split("/")
+    if len(parts) == 1:
+        parts = ["hashicorp", *parts]
+    if len(parts) == 2:
+        parts = [DEFAULT_HOST, *parts]
+    return "/".join(parts)
+
+
+def where(value: Value | None, fallback: tuple[int, int]) -> tuple[int, int]:
+    """The line and column of ``value``, or ``fallback`` when it is absent."""
+    if value is None:
+        return fallback
+    return value.line, value.column
