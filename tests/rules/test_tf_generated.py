@@ -120,8 +120,8 @@ def test_unterminated_hcl_is_a_parse_error_at_its_line(tmp_path: Path) -> None:
     run = mlrig("check", ".", cwd=tmp_path)
     assert (run.code, run.err) == (1, "")
     assert run.out.splitlines()[:-1] == [
-        "infra/data.tf:2:12: MLR001 unterminated heredoc <<EOT",
+        "infra/data.tf:2:12: MLR001 unterminated heredoc <<-EOT",
         "infra/main.tf:1:14: MLR001 unterminated block: no closing }",
         "infra/notes.tf:1:1: MLR001 unterminated /* comment",
-        "infra/vars.tf:2:13: MLR001 unterminated string",
+        "infra/vars.tf:2:13: MLR001 unterminated string: a quoted string cannot span lines",
     ]

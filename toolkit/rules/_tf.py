@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from toolkit.check.project import Project
 from toolkit.check.views._hcl import Str, Value
@@ -42,8 +43,17 @@ class Module:
         return self.files[0]
 
 
+_MODULES: WeakKeyDictionary[Project, list[Module]] = WeakKeyDictionary()
+
+
 def modules(project: Project) -> list[Module]:
-    """Every folder with ``.tf`` files that parsed, sorted by folder."""
+    """Every folder with ``.tf`` files that parsed, sorted by folder (worked out once per run)."""
+    if project not in _MODULES:
+        _MODULES[project] = _modules(project)
+    return _MODULES[project]
+
+
+def _modules(project: Project) -> list[Module]:
     views = project.views("terraform")
     by_folder: dict[str, list[TerraformFile]] = {}
     locks: dict[str, LockFile] = {}
