@@ -49,7 +49,7 @@ _SKIP = re.compile(
     |(?P<open_heredoc><<-?"?[A-Za-z_][\w-]*"?[ \t]*\r?\n)""",
     re.VERBOSE | re.DOTALL,
 )
-_SIMPLE_ESCAPE = re.compile(r"\\(.)|\$\$\{|%%\{")
+_SIMPLE_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{")
 _IN_STRING = re.compile(r'\$\$\{|%%\{|[$%]\{|["\\\n]')
 _IN_TEMPLATE = re.compile(r'[{}"\n]|/\*|#|//')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -219,6 +219,8 @@ def _unescape(found: re.Match[str]) -> str:
     escaped = found.group(1)
     if escaped is None:
         return found.group()[1:]
+    if len(escaped) > 1:
+        return chr(int(escaped[1:], 16))
     return _ESCAPES.get(escaped, "\\" + escaped)
 
 
@@ -235,9 +237,9 @@ def _string(text: str, start: int, positions: _Positions) -> tuple[int, str, boo
         if stop == '"':
             return found.end(), "".join(parts), literal
         if stop == "\\":
-            escaped = text[found.end() : found.end() + 1]
-            parts.append(_ESCAPES.get(escaped, "\\" + escaped))
-            pos = found.end() + 1
+            escape = _SIMPLE_ESCAPE.match(text, found.start())
+            parts.append(_unescape(escape) if escape else "\\")
+            pos = escape.end() if escape else found.end()
         elif stop in ("$${", "%%{"):
             parts.append(stop[1:])
             pos = found.end()
