@@ -13,12 +13,13 @@ is used from elsewhere, and only the rules for every module apply to it.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from toolkit.check.project import Project
 from toolkit.check.views._hcl import Str, Value
-from toolkit.check.views.terraform import LOCK_NAME, LockFile, TerraformFile
+from toolkit.check.views.terraform import LOCK_NAME, LockFile, RequiredProvider, TerraformFile
 
 DEFAULT_HOST = "registry.terraform.io"
 BUILTIN = "terraform.io/builtin/terraform"
@@ -33,6 +34,7 @@ class Module:
     lock: LockFile | None
     lock_present: bool
     root: bool
+    calls: tuple[str, ...] = ()
 
     @property
     def lock_path(self) -> str:
@@ -62,7 +64,8 @@ def _modules(project: Project) -> list[Module]:
             locks[view.folder] = view
         else:
             by_folder.setdefault(view.folder, []).append(view)
-    called = _called_locally(by_folder)
+    calls = {folder: _local_calls(folder, files) for folder, files in by_folder.items()}
+    called = {target for targets in calls.values() for target in targets}
     present = {path for path in project.files_of("terraform") if path.endswith(LOCK_NAME)}
     found = []
     for folder in sorted(by_folder):
@@ -72,22 +75,40 @@ def _modules(project: Project) -> list[Module]:
         looks_root = lock_present or any(
             f.terraform_blocks or f.backends or f.providers for f in files
         )
-        found.append(
-            Module(folder, files, locks.get(folder), lock_present, looks_root and not child)
-        )
+        root = looks_root and not child
+        lock = locks.get(folder)
+        found.append(Module(folder, files, lock, lock_present, root, calls[folder]))
     return found
 
 
-def _called_locally(by_folder: dict[str, list[TerraformFile]]) -> set[str]:
-    called = set()
-    for folder, files in by_folder.items():
-        for view in files:
-            for call in view.modules:
-                source = literal(call.source)
-                if source is not None and source.startswith(("./", "../")):
-                    target = posixpath.normpath(posixpath.join(folder, source.split("//")[0]))
-                    called.add("" if target == "." else target)
-    return called
+def _local_calls(folder: str, files: list[TerraformFile]) -> tuple[str, ...]:
+    targets = []
+    for view in files:
+        for call in view.modules:
+            source = literal(call.source)
+            if source is not None and source.startswith(("./", "../")):
+                target = posixpath.normpath(posixpath.join(folder, source.split("//")[0]))
+                targets.append("" if target == "." else target)
+    return tuple(sorted(set(targets)))
+
+
+def configuration(
+    module: Module, project: Project
+) -> Iterator[tuple[TerraformFile, RequiredProvider]]:
+    """Every required provider of ``module`` and of the modules it calls by local path."""
+    by_folder = {m.folder: m for m in modules(project)}
+    seen: set[str] = set()
+    todo = [module.folder]
+    while todo:
+        folder = todo.pop(0)
+        current = by_folder.get(folder)
+        if folder in seen or current is None:
+            continue
+        seen.add(folder)
+        todo.extend(current.calls)
+        for view in current.files:
+            for provider in view.required_providers:
+                yield view, provider
 
 
 def literal(value: Value | None) -> str | None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.rules._tf import modules
+from toolkit.rules._tf import configuration, modules
 
 CODE = "TF004"
 NAME = "missing-provider-lock"
@@ -44,10 +44,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     for module in modules(project):
         if not module.root or module.lock_present:
             continue
-        first = next((v for v in module.files if v.required_providers), None)
+        first = next(configuration(module, project), None)
         if first is None:
             continue
-        provider = first.required_providers[0]
+        view, provider = first
         name = module.folder or "."
         message = f"root module {name} requires providers but has no .terraform.lock.hcl"
-        yield Finding(first.path, provider.line, provider.column, CODE, message)
+        yield Finding(view.path, provider.line, provider.column, CODE, message)

@@ -1,6 +1,7 @@
 """## What it does
-Compares a root module's `required_providers` with the
-`.terraform.lock.hcl` beside it: every required provider has an entry (by its
+Compares the `required_providers` of a root module, and of the modules it
+calls by local path, with the `.terraform.lock.hcl` beside the root module:
+every required provider has an entry (by its
 source address; `registry.terraform.io` is the default host and `hashicorp`
 the default namespace), and the locked `version` satisfies the module's
 constraint (Terraform's operators `=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`).
@@ -37,7 +38,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._tfversion import satisfies
 from toolkit.check.views.terraform import LockedProvider
-from toolkit.rules._tf import BUILTIN, literal, modules, provider_address
+from toolkit.rules._tf import BUILTIN, configuration, literal, modules, provider_address
 
 CODE = "TF005"
 NAME = "stale-provider-lock"
@@ -52,27 +53,26 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not module.root or module.lock is None:
             continue
         locked = {provider_address(p.address): p for p in module.lock.providers}
-        for view in module.files:
-            for provider in view.required_providers:
-                address = provider_address(literal(provider.source) or provider.name)
-                if address == BUILTIN:
-                    continue
-                entry = locked.get(address)
-                if entry is None:
-                    message = f"provider {provider.name} ({address}) is not in .terraform.lock.hcl"
-                    yield Finding(view.path, provider.line, provider.column, CODE, message)
-                    continue
-                yield from _version(view.path, provider.version, entry)
+        for view, provider in configuration(module, project):
+            address = provider_address(literal(provider.source) or provider.name)
+            if address == BUILTIN:
+                continue
+            entry = locked.get(address)
+            if entry is None:
+                message = f"provider {provider.name} ({address}) is not in {module.lock.path}"
+                yield Finding(view.path, provider.line, provider.column, CODE, message)
+                continue
+            yield from _version(view.path, provider.version, entry, module.lock.path)
 
 
-def _version(path: str, constraint: Any, entry: LockedProvider) -> Iterator[Finding]:
+def _version(path: str, constraint: Any, entry: LockedProvider, lock: str) -> Iterator[Finding]:
     wanted = literal(constraint)
     version = literal(entry.version)
     if wanted is None or version is None:
         return
     if satisfies(version, wanted) is False:
         message = (
-            f"the lock file has {entry.address} {version}, "
+            f"{lock} has {entry.address} {version}, "
             f"which does not satisfy {wanted!r}; run terraform init -upgrade"
         )
         yield Finding(path, constraint.line, constraint.column, CODE, message)
