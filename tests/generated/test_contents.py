@@ -62,7 +62,11 @@ def test_dvc_is_initialised_with_a_default_remote_and_no_credentials(
         assert local == (repo / "../my-ml-project-dvc-remote").resolve()
     else:
         assert url == f"{SCHEMES[cloud]}my-ml-project-dvc"
-    assert set(config[REMOTE]) == {"url"}
+    # Only where the data lives: an Azure remote also names its storage account,
+    # which is not a secret; keys and tokens never appear.
+    assert set(config[REMOTE]) == ({"url", "account_name"} if cloud == "azure" else {"url"})
+    if cloud == "azure":
+        assert config[REMOTE]["account_name"] == "mymlprojectdvc"
     assert "/config.local" in (repo / ".dvc" / ".gitignore").read_text(encoding="utf-8")
     assert (repo / ".dvcignore").is_file()
     assert not (repo / "dvc.lock").exists()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.project import Project
 from toolkit.check.views import dvc as dvc_view
 from toolkit.check.views.dvc import DvcConfig, DvcLock, LockedStage
 from toolkit.check.views.pins import OverlayPatch, Pin, commit_that_locked, lock_text_at
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 LOCK = "dvc.lock"
 CONFIG = ".dvc/config"
@@ -39,7 +43,7 @@ class Models:
         if config is None or config.default_remote is None:
             return None
         remote = next((r for r in config.remotes if r.name == config.default_remote), None)
-        return remote.url if remote and remote.url else None
+        return remote.pull_url() if remote and remote.url else None
 
     def locked_hashes(self) -> set[str]:
         return {str(out.hash) for stage in self.stages for out in stage.outs if out.hash}

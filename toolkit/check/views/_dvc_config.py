@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import configparser
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.check.findings import ParseError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,14 @@ class Remote:
     name: str
     url: str
     line: int
+    account_name: str = ""
+
+    def pull_url(self) -> str:
+        """The URL a cluster pulls from (DVC's ``azure://container`` as Blob's https address)."""
+        if self.url.startswith("azure://") and self.account_name:
+            container = self.url[len("azure://") :]
+            return f"https://{self.account_name}.blob.core.windows.net/{container}".rstrip("/")
+        return self.url
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,8 @@ def parse_config(path: str, text: str) -> DvcConfig:
         found = re.fullmatch(r"""\s*['"]?remote\s+\\?"([^"\\]+)\\?"['"]?\s*""", section)
         if found:
             url = parser.get(section, "url", fallback="")
-            remotes.append(Remote(found.group(1), url, lines.get(section, 1)))
+            account = parser.get(section, "account_name", fallback="")
+            remotes.append(Remote(found.group(1), url, lines.get(section, 1), account))
     default = parser.get("core", "remote", fallback=None) if parser.has_section("core") else None
     default_line = _option_line(text, "remote") if default else lines.get("core", 1)
     return DvcConfig(path, default, default_line, tuple(remotes))

@@ -183,7 +183,7 @@ module "dvc_remote" {
 {{- tag_pin() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
-  storage_account_name = "{{ (cookiecutter.project_slug | replace('-', ''))[:21] }}dvc"
+  storage_account_name = "{{ cookiecutter.__azure_storage_account }}"
   container_name       = "{{ remote }}"
   resource_group_name  = azurerm_resource_group.main.name
   location             = var.region

@@ -76,9 +76,14 @@ def remote_url(config: Path = DVC_CONFIG) -> str:
             key, value = line.split("=", 1)
             current[key.strip()] = value.strip()
     name = sections.get("core", {}).get("remote")
-    url = sections.get(f"remote {name}", {}).get("url") if name else None
+    remote = sections.get(f"remote {name}", {}) if name else {}
+    url = remote.get("url")
     if not url:
         raise ValueError(f"{config}: no default remote with a url")
+    if url.startswith("azure://") and remote.get("account_name"):
+        # KServe reads Azure Blob by its https address, not DVC's azure:// form.
+        container = url[len("azure://") :]
+        return f"https://{remote['account_name']}.blob.core.windows.net/{container}".rstrip("/")
     if "://" not in url and not url.startswith(("/", "~")):
         # A local remote's path is relative to .dvc/; give it relative to the repository root.
         url = posixpath.normpath(posixpath.join(".dvc", url))
