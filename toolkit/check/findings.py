@@ -6,7 +6,12 @@ in tests. Positions are 1-based lines and 1-based columns counted in characters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 
 @dataclass(frozen=True, order=True)

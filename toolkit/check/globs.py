@@ -8,8 +8,13 @@ matches a name at any depth; a pattern with one is anchored at its base folder.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 
 def translate(pattern: str) -> str:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.check.project import Project
 from toolkit.check.views.mentions import (
@@ -15,6 +15,11 @@ from toolkit.check.views.mentions import (
     shell_installs,
 )
 from toolkit.check.views.pydeps import Pyproject, RequirementsFile
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 
 @dataclass(frozen=True)

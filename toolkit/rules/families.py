@@ -8,7 +8,12 @@ the changed files and skips discovering the repository.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,12 @@ deepest path that has a mark.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from toolkit.check._record import dataclass, field
 
 Key = str | int
 KeyPath = tuple[Key, ...]

@@ -8,8 +8,13 @@ specifiers without a local label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 _VERSION = re.compile(
     r"v?(?:(\d+)!)?(\d+(?:\.\d+)*)"

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.check.views._requirements import Requirement, parse_requirement
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 _INSTALL = re.compile(
     r"\bpip3?(?:\.exe)?\s+install\b|\buv\s+pip\s+install\b|\buv\s+tool\s+install\b"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views._requirements import Requirement, canonical, parse_requirement
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 _PACKAGE = re.compile(r"\s*\[\[package\]\]\s*\Z")
 

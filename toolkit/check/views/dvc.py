@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views._dvc_config import (
     DvcConfig,
@@ -25,6 +24,11 @@ from toolkit.check.views._dvc_config import (
 )
 from toolkit.check.views._located import KeyPath, Located, Mark
 from toolkit.check.views._parsing import ParseError, load_toml, load_yaml
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 __all__ = [
     "DvcConfig",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
@@ -18,6 +17,11 @@ from toolkit.check.views._gitignore import Matcher, Rule, rules_of
 from toolkit.check.views._located import Located
 from toolkit.check.views.dvc import DvcLock, DvcYaml, LockedStage, ParamsFile, params_doc
 from toolkit.check.views.dvc_stages import Expanded, Stage, expand
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from toolkit.check._record import dataclass, field
 
 if TYPE_CHECKING:
     from toolkit.check.project import Project

@@ -14,11 +14,15 @@ import itertools
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views._located import KeyPath, Located
 from toolkit.check.views.dvc import DvcYaml, Entry, ParamsFile
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 DEFAULT_PARAMS = "params.yaml"
 OUT_SECTIONS = ("outs", "metrics", "plots")

@@ -13,13 +13,17 @@ import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views._located import Located
 from toolkit.check.views._parsing import ParseError, load_yaml
 from toolkit.check.views.dvc import Entry, LockedStage
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 PIN = re.compile(r"deploy/(?P<env>[A-Za-z0-9_-]+)\.ya?ml\Z")
 PATCH = re.compile(r"deploy/overlays/(?P<env>[A-Za-z0-9_-]+)/inference-service-patch\.ya?ml\Z")

@@ -12,8 +12,7 @@ import configparser
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views._parsing import load_toml
@@ -25,6 +24,11 @@ from toolkit.check.views._requirements import (
     parse_requirements,
 )
 from toolkit.check.views._setup_py import setup_py_values
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from toolkit.check._record import dataclass, field
 
 __all__ = ["LockedPackage", "PoetryLock", "UvLock"]
 

@@ -9,7 +9,6 @@ a compiled requirements file or ``*.lock`` beside it.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from toolkit.check.views._requirements import Requirement
@@ -20,6 +19,11 @@ from toolkit.check.views.pydeps import (
     RequirementsFile,
     UvLock,
 )
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 if TYPE_CHECKING:
     from toolkit.check.project import Project

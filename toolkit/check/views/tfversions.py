@@ -9,7 +9,12 @@ Terraform rules' job; importing python-hcl2 here would cost every run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
 
 _REQUIRED = re.compile(r'^\s*required_version\s*=\s*"([^"]+)"')
 _CUDA_ASSIGN = re.compile(r'\b(\w*cuda\w*)\s*=\s*"(\d+\.\d+)(?:\.\d+)?"', re.IGNORECASE)

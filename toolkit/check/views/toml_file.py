@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from toolkit.check._record import dataclass, field
 
 if sys.version_info >= (3, 11):
     import tomllib
