@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from toolkit.check.project import Project
@@ -25,8 +25,7 @@ DEFAULT_HOST = "registry.terraform.io"
 BUILTIN = "terraform.io/builtin/terraform"
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
     """The ``.tf`` files of one folder, its lock file, and whether it is a root module."""
 
     folder: str

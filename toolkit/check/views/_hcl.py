@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from toolkit.check.findings import ParseError
@@ -56,8 +55,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _PAIRS = {"{": "}", "[": "]", "(": ")"}
 
 
-@dataclass(frozen=True)
-class Str:
+class Str(NamedTuple):
     """A quoted string; ``literal`` is false when it holds a ``${ }``/``%{ }`` template."""
 
     value: str
@@ -66,8 +64,7 @@ class Str:
     literal: bool = True
 
 
-@dataclass(frozen=True)
-class Other:
+class Other(NamedTuple):
     """Any expression this reader does not model, as written."""
 
     text: str
@@ -75,8 +72,7 @@ class Other:
     column: int
 
 
-@dataclass(frozen=True)
-class Obj:
+class Obj(NamedTuple):
     """An object constructor ``{ key = value, ... }`` with simple keys."""
 
     items: dict[str, Value]
@@ -84,8 +80,7 @@ class Obj:
     column: int
 
 
-@dataclass(frozen=True)
-class Tup:
+class Tup(NamedTuple):
     """A tuple constructor ``[value, ...]``."""
 
     items: tuple[Value, ...]
@@ -96,8 +91,7 @@ class Tup:
 Value = Str | Other | Obj | Tup
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(NamedTuple):
     """``name = value`` in a body."""
 
     name: str
@@ -106,16 +100,15 @@ class Attribute:
     column: int
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """``type "label" ... { body }``; the file itself is a block of type ``""``."""
 
     type: str
     labels: tuple[str, ...]
     line: int
     column: int
-    attributes: dict[str, Attribute] = field(default_factory=dict)
-    blocks: list[Block] = field(default_factory=list)
+    attributes: dict[str, Attribute]
+    blocks: list[Block]
 
     def children(self, kind: str) -> list[Block]:
         """The nested blocks of type ``kind``."""
@@ -279,7 +272,7 @@ class _Parser:
         self.i = 0
 
     def file(self) -> Block:
-        root = Block("", (), 1, 1)
+        root = Block("", (), 1, 1, {}, [])
         self._body(root, None)
         return root
 
@@ -334,7 +327,8 @@ class _Parser:
         if token is None or token.text != "{":
             raise self._error(f"block {name.text!r} has no opening {{", token or name)
         self.i += 1
-        block = Block(name.text, tuple(labels), *self.positions.at(name.start))
+        line, column = self.positions.at(name.start)
+        block = Block(name.text, tuple(labels), line, column, {}, [])
         self._body(block, token)
         return block
 

@@ -10,7 +10,7 @@ and column. Read by :mod:`toolkit.check.views._hcl`, not python-hcl2, for speed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from toolkit.check.views import basename
 from toolkit.check.views._hcl import Block, Obj, Str, Tup, Value
@@ -19,8 +19,7 @@ from toolkit.check.views._hcl import parse as parse_hcl
 LOCK_NAME = ".terraform.lock.hcl"
 
 
-@dataclass(frozen=True)
-class RequiredProvider:
+class RequiredProvider(NamedTuple):
     """One entry of ``required_providers``; ``source``/``version`` ``None`` when absent."""
 
     name: str
@@ -30,8 +29,7 @@ class RequiredProvider:
     column: int
 
 
-@dataclass(frozen=True)
-class ModuleCall:
+class ModuleCall(NamedTuple):
     """A ``module "name" { source = ... version = ... }`` block."""
 
     name: str
@@ -41,8 +39,7 @@ class ModuleCall:
     column: int
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where something starts, and what it is."""
 
     what: str
@@ -50,8 +47,7 @@ class Place:
     column: int
 
 
-@dataclass(frozen=True)
-class TerraformFile:
+class TerraformFile(NamedTuple):
     """What one ``.tf`` file declares that the Terraform rules read."""
 
     path: str
@@ -64,8 +60,7 @@ class TerraformFile:
     modules: tuple[ModuleCall, ...]
 
 
-@dataclass(frozen=True)
-class LockedProvider:
+class LockedProvider(NamedTuple):
     """One ``provider "address"`` entry of a lock file."""
 
     address: str
@@ -76,8 +71,7 @@ class LockedProvider:
     column: int
 
 
-@dataclass(frozen=True)
-class LockFile:
+class LockFile(NamedTuple):
     """A ``.terraform.lock.hcl``."""
 
     path: str
