@@ -5,7 +5,7 @@
 workflow creates a dozen such classes, a tenth of its whole budget. This module
 generates the same methods (``__init__`` with defaults and default factories,
 ``__repr__``, ``__eq__``, ``__hash__``, ordering, frozen ``__setattr__``, a call to
-``__post_init__``) in one ``exec`` per class.
+``__post_init__``) with one small ``exec`` per class (``__init__``'s own).
 
 Modules import it as ``dataclass``/``field`` only at run time; type checkers see
 :mod:`dataclasses` itself (``if TYPE_CHECKING``), so the classes are typed
@@ -15,6 +15,7 @@ default_factory=, init=, repr=, compare=)``; no inheritance between records.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -72,21 +73,35 @@ def dataclass(cls: type | None = None, /, *, frozen: bool = False, order: bool =
     return wrap if cls is None else wrap(cls)
 
 
-def _tuple(names: list[str], owner: str) -> str:
-    return "(" + "".join(f"{owner}.{name}," for name in names) + ")"
+def _key(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if not names:
+        return lambda _: ()
+    if len(names) == 1:
+        get = operator.attrgetter(names[0])
+        return lambda value: (get(value),)
+    return operator.attrgetter(*names)
 
 
-def _process(cls: type, frozen: bool, order: bool) -> type:  # noqa: PLR0912, PLR0915
-    fields: list[tuple[str, _Field]] = []
-    for name in cls.__dict__.get("__annotations__", {}):  # noqa: RUF063 (own fields only)
-        value = cls.__dict__.get(name, _MISSING)
-        spec = value if isinstance(value, _Field) else _Field(default=value)
-        if isinstance(value, _Field):
-            if value.default is _MISSING:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, value.default)
-        fields.append((name, spec))
+def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
+    def __repr__(self: Any) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    return __repr__
+
+
+def _compare(
+    key: Callable[[Any], tuple[Any, ...]], op: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Any]:
+    def method(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return op(key(self), key(other))
+        return NotImplemented
+
+    return method
+
+
+def _init(cls: type, fields: list[tuple[str, _Field]], frozen: bool) -> Callable[..., None]:
     namespace: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
     params, body = [], []
     for name, spec in fields:
@@ -112,37 +127,46 @@ def _process(cls: type, frozen: bool, order: bool) -> type:  # noqa: PLR0912, PL
         body.append(f" _set(self, {name!r}, {value})" if frozen else f" self.{name} = {value}")
     if "__post_init__" in cls.__dict__:
         body.append(" self.__post_init__()")
-    shown = [f"{name}={{self.{name}!r}}" for name, spec in fields if spec.repr]
-    compared = [name for name, spec in fields if spec.compare]
-    own, other = _tuple(compared, "self"), _tuple(compared, "other")
-    lines = [
-        f"def __init__(self, {', '.join(params)}):" if params else "def __init__(self):",
-        *(body or [" pass"]),
-        "def __repr__(self):",
-        " return f'{self.__class__.__qualname__}(" + ", ".join(shown) + ")'",
-        "def __eq__(self, other):",
-        " if other.__class__ is self.__class__:",
-        f"  return {own} == {other}",
-        " return NotImplemented",
-    ]
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or [" pass"])
+    exec(source, namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    return init
+
+
+def _process(cls: type, frozen: bool, order: bool) -> type:
+    fields: list[tuple[str, _Field]] = []
+    for name in cls.__dict__.get("__annotations__", {}):  # noqa: RUF063 (own fields only)
+        value = cls.__dict__.get(name, _MISSING)
+        spec = value if isinstance(value, _Field) else _Field(default=value)
+        if isinstance(value, _Field):
+            if value.default is _MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, value.default)
+        fields.append((name, spec))
+    init = _init(cls, fields, frozen)
+    shown = tuple(name for name, spec in fields if spec.repr)
+    key = _key(tuple(name for name, spec in fields if spec.compare))
+    methods: dict[str, Callable[..., Any]] = {
+        "__init__": init,
+        "__repr__": _repr(shown),
+        "__eq__": _compare(key, operator.eq),
+    }
     if frozen:
-        lines += ["def __hash__(self):", f" return hash({own})"]
+        methods["__hash__"] = lambda self: hash(key(self))
     if order:
-        for method, op in (("__lt__", "<"), ("__le__", "<="), ("__gt__", ">"), ("__ge__", ">=")):
-            lines += [
-                f"def {method}(self, other):",
-                " if other.__class__ is self.__class__:",
-                f"  return {own} {op} {other}",
-                " return NotImplemented",
-            ]
-    exec("\n".join(lines), namespace)
-    names = [line[4 : line.index("(")] for line in lines if line.startswith("def ")]
-    methods: dict[str, Callable[..., Any]] = {key: namespace[key] for key in names}
-    for key, function in methods.items():
-        if key in cls.__dict__:
+        for name, op in (
+            ("__lt__", operator.lt),
+            ("__le__", operator.le),
+            ("__gt__", operator.gt),
+            ("__ge__", operator.ge),
+        ):
+            methods[name] = _compare(key, op)
+    for name, function in methods.items():
+        if name in cls.__dict__:
             continue
-        function.__qualname__ = f"{cls.__qualname__}.{key}"
-        setattr(cls, key, function)
+        function.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, function)
     if not frozen:
         cls.__hash__ = None  # type: ignore[assignment]
     else:
