@@ -95,6 +95,11 @@ def configuration(
     module: Module, project: Project
 ) -> Iterator[tuple[TerraformFile, RequiredProvider]]:
     """Every required provider of ``module`` and of the modules it calls by local path."""
+    if not module.calls:
+        yield from (
+            (view, provider) for view in module.files for provider in view.required_providers
+        )
+        return
     by_folder = {m.folder: m for m in modules(project)}
     seen: set[str] = set()
     todo = [module.folder]
