@@ -136,6 +136,9 @@ def check(  # noqa: PLR0917 (one parameter per option)
     summary: Path | None,
 ) -> int:
     """Check that code, data, models and infrastructure are pinned, consistently."""
+    import gc
+
+    gc.disable()  # as run_check does, but before its imports: ~0.5 ms of collections
     from toolkit.check.command import CheckOptions, run_check
 
     options = CheckOptions(

@@ -15,6 +15,7 @@ default_factory=, init=, repr=, compare=)``; no inheritance between records.
 
 from __future__ import annotations
 
+import collections
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -174,3 +175,53 @@ def _process(cls: type, frozen: bool, order: bool) -> type:
         cls.__delattr__ = _frozen_delattr  # type: ignore[method-assign,assignment]
     setattr(cls, "__match_args__", tuple(name for name, spec in fields if spec.init))  # noqa: B010
     return cls
+
+
+# typing.NamedTuple runs typing._type_check on every field, and under
+# ``from __future__ import annotations`` that compiles each annotation string
+# (~20 us a field). This metaclass builds the same collections.namedtuple and
+# copies the class body onto it as typing does, keeping annotations as written.
+_PROHIBITED = frozenset(
+    {"__new__", "__init__", "__slots__", "__getnewargs__", "_fields", "_field_defaults"}
+    | {"_make", "_replace", "_asdict", "_source"}
+)
+_SPECIAL = frozenset({"__module__", "__name__", "__annotations__"})
+
+
+_namedtuple: Any = collections.namedtuple
+
+
+class _NamedTupleMeta(type):
+    def __new__(cls, typename: str, bases: tuple[type, ...], ns: dict[str, Any]) -> Any:
+        if bases != (_NamedTupleBase,):
+            raise TypeError("can only inherit from NamedTuple")
+        types: dict[str, Any] = ns.get("__annotations__", {})
+        default_names: list[str] = []
+        for field_name in types:
+            if field_name in ns:
+                default_names.append(field_name)
+            elif default_names:
+                raise TypeError(
+                    f"Non-default namedtuple field {field_name} cannot follow default field"
+                    f"{'s' if len(default_names) > 1 else ''} {', '.join(default_names)}"
+                )
+        defaults = tuple(ns[n] for n in default_names)
+        made = _namedtuple(typename, list(types), defaults=defaults, module=ns["__module__"])
+        made.__annotations__ = made.__new__.__annotations__ = dict(types)
+        for key, value in ns.items():
+            if key in _PROHIBITED:
+                raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
+            if key not in _SPECIAL and key not in made._fields:
+                setattr(made, key, value)
+        return made
+
+
+_NamedTupleBase: Any = type.__new__(_NamedTupleMeta, "NamedTuple", (), {})
+
+
+def NamedTuple(typename: str, fields: Any = None, /, **kwargs: Any) -> Any:
+    """Class syntax only (``class Pos(NamedTuple): ...``), as :class:`typing.NamedTuple`."""
+    raise TypeError("use the class syntax of NamedTuple")
+
+
+NamedTuple.__mro_entries__ = lambda bases: (_NamedTupleBase,)  # type: ignore[attr-defined]

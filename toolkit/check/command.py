@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING
 
 from toolkit.check.config import Config, load_config
 from toolkit.check.discovery import discover, find_git_root
@@ -21,6 +21,11 @@ from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import check_selectors
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 
 class CheckOptions(NamedTuple):

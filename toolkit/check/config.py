@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.rules import Rule, check_selectors, find_rule
 from toolkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from toolkit.check.config import Config
 from toolkit.check.findings import Finding
@@ -18,6 +18,11 @@ from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import UNUSED, index, is_suppressed, problems, scan, unused
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 
 class Result(NamedTuple):

@@ -6,7 +6,12 @@ Shared by every rule that asks "is this pinned?", so that all of them agree.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?")

@@ -6,10 +6,15 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import Finding
 from toolkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 DOCS_URL = "https://github.com/mlrig/mlrig/blob/main/docs/rules/{code}.md"
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from toolkit.check.findings import Finding
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 UNEXPLAINED = "MLR002"
 UNKNOWN_CODE = "MLR003"

@@ -19,12 +19,17 @@ bytes, tabs and control characters are parse errors with a line as well.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from toolkit.check.findings import ParseError
 from toolkit.check.yamlvalues import Pos, YFloat, YInt, YList, YMap, YStr
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 __all__ = ["Pos", "YFloat", "YInt", "YList", "YMap", "YStr", "YamlDoc", "load"]
 

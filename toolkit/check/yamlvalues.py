@@ -8,7 +8,12 @@ every position up front cost more than parsing.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 
 class Pos(NamedTuple):

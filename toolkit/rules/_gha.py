@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views.gha import Step
 from toolkit.check.yamlsource import YamlDoc, YStr
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 GHA_VIEWS = ("workflow", "action")
 

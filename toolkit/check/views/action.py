@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views import basename
 from toolkit.check.views.gha import Step, as_map, as_str, steps_of
 from toolkit.check.yamlsource import YamlDoc, YStr, load
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 
 class Action(NamedTuple):

@@ -8,9 +8,14 @@ set aside; a ``FROM`` naming an earlier stage's alias is marked as such.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from toolkit.check.views import basename
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 _VAR = re.compile(r"\$(?:\{(\w+)(?::?[-+]([^}]*))?\}|(\w+))")
 

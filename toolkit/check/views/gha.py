@@ -7,9 +7,14 @@ out rather than guessed at (the schema is actionlint's and zizmor's job).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.yamlsource import YList, YMap, YStr
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 
 class Step(NamedTuple):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views import basename
 from toolkit.check.yamlsource import YamlDoc, YList, YMap, YStr, load
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 LOCAL_REPOS = frozenset({"local", "meta"})
 

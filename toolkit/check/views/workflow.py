@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views.gha import Job, as_map, job_of
 from toolkit.check.yamlsource import YamlDoc, YMap, load
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
 
 _PATH = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
 
