@@ -41,16 +41,45 @@ def _skipped(path: str) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    import subprocess
+    command = ["git", "-C", str(root), "ls-files", "-z", "-co", "--exclude-standard"]
+    output = _output(command)
+    if output is None:
+        return None
+    return [name for name in output.decode("utf-8", "surrogateescape").split("\0") if name]
 
-    command = ["git", "ls-files", "-z", "-co", "--exclude-standard"]
+
+def _output(command: list[str]) -> bytes | None:
+    """The standard output of ``command`` when it exits 0 (``None`` otherwise).
+
+    ``os.posix_spawnp`` rather than :mod:`subprocess`: importing that module and
+    forking through it cost ~3 ms of a ~70 ms run. Standard error is discarded.
+    """
+    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - not POSIX
+        import subprocess
+
+        try:
+            done = subprocess.run(command, capture_output=True, check=False)
+        except OSError:
+            return None
+        return done.stdout if done.returncode == 0 else None
+    read_end, write_end = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_DUP2, write_end, 1),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+    ]
     try:
-        result = subprocess.run(command, cwd=root, capture_output=True, check=False)
+        pid = os.posix_spawnp(command[0], command, os.environ, file_actions=actions)
     except OSError:
+        os.close(read_end)
         return None
-    if result.returncode != 0:
-        return None
-    return [name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+    finally:
+        os.close(write_end)
+    chunks = []
+    with os.fdopen(read_end, "rb") as pipe:
+        while chunk := pipe.read(1 << 16):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _walk(root: Path) -> list[str]:

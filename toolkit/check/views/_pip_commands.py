@@ -119,7 +119,15 @@ def scan(text: str) -> tuple[list[Installed], list[IndexUrl]]:
     return installed, urls
 
 
+# Text without quotes, escapes, comments or ``;&|`` (and only ASCII) splits on
+# shlex's whitespace exactly as shlex would split it, at a fraction of the cost.
+_PLAIN = re.compile(r"[^ \t\r\nA-Za-z0-9_.,:/=+@%^~*?!<>\[\](){}$-]")
+_BLANKS = re.compile(r"[ \t\r\n]+")
+
+
 def _tokens(text: str) -> list[str]:
+    if _PLAIN.search(text) is None:
+        return [token for token in _BLANKS.split(text) if token]
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True
     lexer.commenters = "#"
