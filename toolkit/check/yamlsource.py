@@ -191,24 +191,40 @@ class _Converter:
         out = YMap(*_start(node), node.value, keys)
         size = 1
         visit = self._visit
+        scalar_node = yaml.ScalarNode
         for key_node, value_node in node.value:
-            key, key_size = visit(key_node)
-            if isinstance(key, (YMap, YList)):
-                key = str(key)
-            value, value_size = visit(value_node)
-            out[key] = value
+            # Scalars inline (most keys and values): no call, no tuple.
+            if key_node.__class__ is scalar_node:
+                key = _scalar(key_node)
+                size += 1
+            else:
+                key, key_size = visit(key_node)
+                size += key_size
+                if isinstance(key, (YMap, YList)):
+                    key = str(key)
+            if value_node.__class__ is scalar_node:
+                out[key] = _scalar(value_node)
+                size += 1
+            else:
+                value, value_size = visit(value_node)
+                out[key] = value
+                size += value_size
             keys.append(key)
-            size += key_size + value_size
         return out, size
 
     def _sequence(self, node: yaml.SequenceNode) -> tuple[YList, int]:
         out = YList(*_start(node), node.value)
         size = 1
         visit = self._visit
+        scalar_node = yaml.ScalarNode
         for item_node in node.value:
-            item, item_size = visit(item_node)
-            out.append(item)
-            size += item_size
+            if item_node.__class__ is scalar_node:
+                out.append(_scalar(item_node))
+                size += 1
+            else:
+                item, item_size = visit(item_node)
+                out.append(item)
+                size += item_size
         return out, size
 
 

@@ -47,15 +47,23 @@ def _collect(value: Any, path: KeyPath, marks: dict[KeyPath, Mark], seen: set[in
         return
     if isinstance(value, YMap):
         seen.add(id(value))
+        # As ``value.key_pos(key)``: the last node written for each key, read
+        # straight from the marks without building the mapping's position tables.
+        key_nodes = dict(zip(value._keys, (pair[0] for pair in value._pairs), strict=True))
         for key, item in value.items():
             where = (*path, _key(key))
-            marks[where] = (value.key_pos(key).line, value.key_pos(key).col)
+            node = key_nodes.get(key)
+            marks[where] = (
+                (node.start_mark.line + 1, node.start_mark.column + 1)
+                if node is not None
+                else (value.line, value.col)
+            )
             _collect(item, where, marks, seen)
     elif isinstance(value, YList):
         seen.add(id(value))
-        for index, item in enumerate(value):
+        for index, (item, node) in enumerate(zip(value, value._nodes, strict=True)):
             where = (*path, index)
-            marks[where] = (value.item_pos(index).line, value.item_pos(index).col)
+            marks[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
             _collect(item, where, marks, seen)
 
 
