@@ -8,9 +8,10 @@ and inline suppressions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.config import Config
 from toolkit.check.findings import Finding
@@ -20,7 +21,7 @@ from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import UNUSED, index, is_suppressed, problems, scan, unused
 
 if TYPE_CHECKING:
-    from typing import NamedTuple
+    from typing import Any, NamedTuple
 else:
     from toolkit.check._record import NamedTuple
 
@@ -47,12 +48,10 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
 
     A rule whose views match no file is not even imported.
     """
-    found: list[Finding] = []
     ran = {ref.code for ref in rules if ref.code.startswith("MLR")}
-    for ref in rules:
-        if not ref.views or any(project.has(kind) for kind in ref.views):
-            found.extend(_run(ref.load(), project, config))
-            ran.add(ref.code)
+    runnable = [ref for ref in rules if not ref.views or any(project.has(k) for k in ref.views)]
+    ran.update(ref.code for ref in runnable)
+    found = _run_all(runnable, project, config)
     found.extend(project.parse_findings)
     suppressions = [s for path, text in project.texts().items() for s in scan(path, text)]
     found.extend(problems(suppressions, {rule.code for rule in rule_refs()}))
@@ -70,6 +69,65 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
     if UNUSED in codes:
         kept.update(unused(suppressions, used, ran))
     return Result(sorted(kept), list(rules), len(project.files))
+
+
+# Above this many files, the rules run in two processes (fork, where there is
+# one and two cores): the DVC and model-pin rules in a child, the rest here.
+# Each side parses the views its rules read; findings, parse errors and the
+# texts read come back to this process, so the result is the same set.
+PARALLEL_FILES = 200
+_CHILD_VIEWS = frozenset({"dvc", "pins"})
+
+
+def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[Finding]:
+    in_child = [ref for ref in refs if _CHILD_VIEWS.intersection(ref.views)]
+    here = [ref for ref in refs if not _CHILD_VIEWS.intersection(ref.views)]
+    if (
+        len(project.files) < PARALLEL_FILES
+        or not in_child
+        or not here
+        or not hasattr(os, "fork")
+        or (os.cpu_count() or 1) < 2
+    ):
+        return [finding for ref in refs for finding in _run(ref.load(), project, config)]
+    return _forked(in_child, here, project, config)
+
+
+def _forked(
+    in_child: Sequence[RuleRef], here: Sequence[RuleRef], project: Project, config: Config
+) -> list[Finding]:
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        try:
+            sent: tuple[object, ...]
+            try:
+                mine = [f for ref in in_child for f in _run(ref.load(), project, config)]
+                sent = ("ok", mine, project.errors(), project.read_texts())
+            except BaseException as err:
+                sent = ("error", str(err))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        found = [finding for ref in here for finding in _run(ref.load(), project, config)]
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the parallel rule process ended without a result")
+    payload: Any = pickle.loads(data)
+    if payload[0] != "ok":
+        raise RuntimeError(payload[1])
+    _, child, errors, texts = payload
+    project.merge(errors, texts)
+    return [*child, *found]
 
 
 def _run(rule: Rule, project: Project, config: Config) -> list[Finding]:

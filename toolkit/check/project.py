@@ -52,6 +52,22 @@ class Project:
         """Every text read so far, by path."""
         return {path: text for path, text in self._texts.items() if text is not None}
 
+    def errors(self) -> dict[tuple[str, int, int, str], Finding]:
+        """The parse errors recorded so far, by (path, line, column, message)."""
+        return dict(self._errors)
+
+    def read_texts(self) -> dict[str, str | None]:
+        """Every file read so far (``None``: unreadable), by path."""
+        return dict(self._texts)
+
+    def merge(
+        self, errors: dict[tuple[str, int, int, str], Finding], texts: dict[str, str | None]
+    ) -> None:
+        """Take in what another process checking the same files read and recorded."""
+        self._errors.update(errors)
+        for path, text in texts.items():
+            self._texts.setdefault(path, text)
+
     def files_of(self, kind: str) -> list[str]:
         """The checked files that views of ``kind`` are made of."""
         if kind not in self._kind_files:
