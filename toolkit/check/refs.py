@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from toolkit.check._record import lazy_pattern
+
 if TYPE_CHECKING:
     from typing import NamedTuple
 else:
@@ -15,7 +17,7 @@ else:
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?")
-_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_DIGEST = lazy_pattern(r"sha256:[0-9a-f]{64}")
 
 
 def is_sha(ref: str) -> bool:

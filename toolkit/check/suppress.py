@@ -8,10 +8,10 @@ so is a suppression that no longer matches anything (``MLR004``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ UNEXPLAINED = "MLR002"
 UNKNOWN_CODE = "MLR003"
 UNUSED = "MLR004"
 _MARK = "mlrig:"
-_PATTERN = re.compile(r"(?:#|//)\s*mlrig:\s*ignore\[([^\]]*)\][ \t]*([^\r\n]*)")
+_PATTERN = lazy_pattern(r"(?:#|//)\s*mlrig:\s*ignore\[([^\]]*)\][ \t]*([^\r\n]*)")
 
 
 class Suppression(NamedTuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.refs import is_sha
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
@@ -58,7 +59,7 @@ _WITH_VALUE = frozenset(
 )
 _PREFIXES = frozenset({"sudo", "env", "time", "exec", "command", "nice"})
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
-_PINNED = re.compile(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
+_PINNED = lazy_pattern(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2")
 
 

@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.yamlsource import YamlDoc, YStr
@@ -48,7 +49,7 @@ SUMMARY = "A run: step installs Python packages without exact pins or hashes"
 VIEWS = GHA_VIEWS
 
 _INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
-_PIP = re.compile(r"\bpip")
+_PIP = lazy_pattern(r"\bpip")
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import parse_version
@@ -51,9 +52,9 @@ SUMMARY = "GPU images, torch wheels and Terraform name different CUDA versions"
 VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions")
 
 _IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
-_TAG = re.compile(r"\+cu(\d{2,3})\b")
-_INDEX = re.compile(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
-_RUNTIME = re.compile(r"nvidia-cuda-runtime-cu\d+")
+_TAG = lazy_pattern(r"\+cu(\d{2,3})\b")
+_INDEX = lazy_pattern(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
+_RUNTIME = lazy_pattern(r"nvidia-cuda-runtime-cu\d+")
 TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
 # The CUDA of the default Linux x86-64 torch wheel on PyPI, by torch release.
 PYPI_TORCH_CUDA = {

@@ -23,10 +23,10 @@ Write one exact version into `.terraform-version` and the CI input, and keep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import parse_version, satisfies
@@ -38,8 +38,8 @@ FAMILY = "consistency"
 SUMMARY = "Files name different Terraform versions"
 VIEWS: tuple[str, ...] = ("tfversions", "workflow", "action")
 
-_EXACT = re.compile(r"v?(\d+\.\d+\.\d+)\Z")
-_HCL_CLAUSE = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)\s*")
+_EXACT = lazy_pattern(r"v?(\d+\.\d+\.\d+)\Z")
+_HCL_CLAUSE = lazy_pattern(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)\s*")
 
 
 def to_pep440(constraint: str) -> str | None:

@@ -11,12 +11,14 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from toolkit.check._record import lazy_pattern
+
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
     from toolkit.check._record import dataclass
 
-_VERSION = re.compile(
+_VERSION = lazy_pattern(
     r"v?(?:(\d+)!)?(\d+(?:\.\d+)*)"
     r"(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?"
     r"(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?"
@@ -24,7 +26,7 @@ _VERSION = re.compile(
     r"(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\Z",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"\s*(~=|===|==|!=|<=|>=|<|>)\s*([^\s,;]+)\s*")
+_CLAUSE = lazy_pattern(r"\s*(~=|===|==|!=|<=|>=|<|>)\s*([^\s,;]+)\s*")
 _PRE = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 
 Key = tuple[int, tuple[int, ...], tuple[int, int], int, tuple[int, int]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.views._pep440 import split_specifier
 
 if TYPE_CHECKING:
@@ -13,9 +14,9 @@ else:
     from toolkit.check._record import dataclass
 
 _NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)\Z")
-_COMMENT = re.compile(r"(^|\s)#.*")
-_HASH = re.compile(r"--hash[=\s]+(\S+)")
-_OPTION_ARG = re.compile(
+_COMMENT = lazy_pattern(r"(^|\s)#.*")
+_HASH = lazy_pattern(r"--hash[=\s]+(\S+)")
+_OPTION_ARG = lazy_pattern(
     r"(?:-[rcef]|--(?:requirement|constraint|editable|index-url|extra-index-url"
     r"|find-links|trusted-host|pre|only-binary|no-binary|prefer-binary|no-index"
     r"|require-hashes|use-feature))\b"

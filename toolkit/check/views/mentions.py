@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 _MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 SHELL_KINDS = ("workflow", "action", "dockerfile")
-_INDEX_OPTION = re.compile(r"\s*(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+(\S+)")
+_INDEX_OPTION = lazy_pattern(r"\s*(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+(\S+)")
 
 
 @dataclass(frozen=True)
