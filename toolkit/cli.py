@@ -139,6 +139,9 @@ def check(  # noqa: PLR0917 (one parameter per option)
     import gc
 
     gc.disable()  # as run_check does, but before its imports: ~0.5 ms of collections
+    from toolkit.check.discovery import prefetch
+
+    prefetch(Path.cwd(), paths)  # git ls-files runs while the checker loads
     from toolkit.check.command import CheckOptions, run_check
 
     options = CheckOptions(

@@ -41,27 +41,63 @@ def _skipped(path: str) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    command = ["git", "-C", str(root), "ls-files", "-z", "-co", "--exclude-standard"]
-    output = _output(command)
+    started = _STARTED.pop(str(root), None)
+    if started is not None:
+        output = _collect(*started)
+    elif hasattr(os, "posix_spawnp"):
+        output = _collect(*_spawn(_ls_files(root)))
+    else:  # pragma: no cover - not POSIX
+        import subprocess
+
+        try:
+            done = subprocess.run(_ls_files(root), capture_output=True, check=False)
+        except OSError:
+            return None
+        output = done.stdout if done.returncode == 0 else None
     if output is None:
         return None
     return [name for name in output.decode("utf-8", "surrogateescape").split("\0") if name]
 
 
-def _output(command: list[str]) -> bytes | None:
-    """The standard output of ``command`` when it exits 0 (``None`` otherwise).
+def _ls_files(root: Path) -> list[str]:
+    return ["git", "-C", str(root), "ls-files", "-z", "-co", "--exclude-standard"]
+
+
+# git ls-files started early (``prefetch``), by repository root: (pid, pipe).
+_STARTED: dict[str, tuple[int, int]] = {}
+
+
+def prefetch(cwd: Path, paths: tuple[Path, ...]) -> None:
+    """Start ``git ls-files`` for the repository that ``mlrig check PATHS`` will list,
+    so that git runs while the checker's modules load; :func:`discover` collects it.
+
+    Only where a listing will be needed (no paths, or a folder among them) and
+    the root is a git work tree; any guess that is not the root discover gets
+    is simply never collected. A previous run's unclaimed listing is dropped.
+    """
+    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - not POSIX
+        return
+    try:
+        if paths and all((cwd / path).is_file() for path in paths):
+            return
+        anchor = (cwd / paths[0]).resolve() if paths else cwd.resolve()
+        root = find_git_root(anchor if anchor.is_dir() else anchor.parent)
+    except OSError:
+        return
+    if root is None:
+        return
+    stale = _STARTED.pop(str(root), None)
+    if stale is not None:
+        _collect(*stale)
+    _STARTED[str(root)] = _spawn(_ls_files(root))
+
+
+def _spawn(command: list[str]) -> tuple[int, int]:
+    """Start ``command`` with its output on a pipe: (pid, read end); pid 0 if it failed.
 
     ``os.posix_spawnp`` rather than :mod:`subprocess`: importing that module and
     forking through it cost ~3 ms of a ~70 ms run. Standard error is discarded.
     """
-    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - not POSIX
-        import subprocess
-
-        try:
-            done = subprocess.run(command, capture_output=True, check=False)
-        except OSError:
-            return None
-        return done.stdout if done.returncode == 0 else None
     read_end, write_end = os.pipe()
     actions = [
         (os.POSIX_SPAWN_DUP2, write_end, 1),
@@ -70,14 +106,20 @@ def _output(command: list[str]) -> bytes | None:
     try:
         pid = os.posix_spawnp(command[0], command, os.environ, file_actions=actions)
     except OSError:
-        os.close(read_end)
-        return None
+        pid = 0
     finally:
         os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> bytes | None:
+    """The spawned command's output when it exited 0 (``None`` otherwise)."""
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
         while chunk := pipe.read(1 << 16):
             chunks.append(chunk)
+    if not pid:
+        return None
     _, status = os.waitpid(pid, 0)
     return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
 
