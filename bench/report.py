@@ -340,6 +340,19 @@ def _synthetic_md(syn: dict[str, Any], plot_name: str | None) -> list[str]:
         "the judge because wall time here includes waiting for a core that other work holds.",
         "",
     ]
+    parallel = [
+        p["files"]
+        for p in syn["points"]
+        if (p["mlrig"].get("cpu_median_s") or 0) > 1.1 * p["mlrig"]["median_s"]
+    ]
+    if parallel:
+        sizes = ", ".join(str(n) for n in parallel)
+        lines += [
+            f"At {sizes} files mlrig's CPU time exceeds its wall time: it ran part of the",
+            "check in a second process. Its wall time then depends on the second core being",
+            "free, which on this shared machine it is not always; compare the CPU ratio.",
+            "",
+        ]
     if plot_name:
         lines += [f"![time against size]({plot_name})", ""]
     return lines
