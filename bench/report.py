@@ -405,7 +405,8 @@ def _profile_md(prof: dict[str, Any]) -> list[str]:
         "",
         f"cProfile of one `mlrig check` on the synthetic tree `{prof['tree']}`, as shares of",
         "the profiled run (`python -m bench.profile TREE`). A rule's share includes the",
-        "views it is the first to ask for.",
+        "views it is the first to ask for. cProfile sees the main process only: rules that",
+        "mlrig runs in a forked child on large trees are not in these tables.",
     ]
     if "error" in prof:
         return [*lines, "", f"Not measured: {prof['error']}.", ""]
