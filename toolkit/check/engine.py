@@ -26,6 +26,12 @@ else:
     from toolkit.check._record import NamedTuple
 
 
+# Rules whose findings the engine makes itself (below); their modules' ``check``
+# yields nothing, so they are not imported just to be called (4 imports of a
+# ~65 ms run).
+ENGINE_ONLY = frozenset({"MLR001", "MLR002", "MLR003", "MLR004"})
+
+
 class Result(NamedTuple):
     """What one run found: the findings to report, the rules that ran, what was fixed."""
 
@@ -49,7 +55,11 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
     A rule whose views match no file is not even imported.
     """
     ran = {ref.code for ref in rules if ref.code.startswith("MLR")}
-    runnable = [ref for ref in rules if not ref.views or any(project.has(k) for k in ref.views)]
+    runnable = [
+        ref
+        for ref in rules
+        if ref.code not in ENGINE_ONLY and (not ref.views or any(project.has(k) for k in ref.views))
+    ]
     ran.update(ref.code for ref in runnable)
     found = _run_all(runnable, project, config)
     found.extend(project.parse_findings)
