@@ -9,7 +9,6 @@ that take a value (``-r``, ``--index-url`` ...) are skipped, their URLs kept.
 from __future__ import annotations
 
 import re
-import shlex
 from typing import TYPE_CHECKING
 
 from toolkit.check.views._requirements import Requirement, parse_requirement
@@ -128,6 +127,8 @@ _BLANKS = re.compile(r"[ \t\r\n]+")
 def _tokens(text: str) -> list[str]:
     if _PLAIN.search(text) is None:
         return [token for token in _BLANKS.split(text) if token]
+    import shlex  # only for text that quotes, escapes or comments
+
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True
     lexer.commenters = "#"
