@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -17,6 +18,20 @@ from toolkit import __version__
 from toolkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, MlrigError
 
 REPORT_URL = "https://github.com/mlrig/mlrig/issues"
+
+
+FC = TypeVar("FC", bound=Callable[..., object])
+
+
+def _repo_option(help_text: str) -> Callable[[FC], FC]:
+    """``-C/--repo DIR``: the repository a command works in (default: here)."""
+    return click.option(
+        "-C",
+        "--repo",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=Path(),
+        help=help_text,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,13 +183,7 @@ def rules(code: str | None) -> int:
 
 
 @cli.command()
-@click.option(
-    "-C",
-    "--repo",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path(),
-    help="The repository whose deploy/<env>.yaml pins to read.",
-)
+@_repo_option("The repository whose deploy/<env>.yaml pins to read.")
 @click.option(
     "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
 )
@@ -188,13 +197,7 @@ def lineage(repo: Path, output_format: str) -> int:
 
 @cli.command()
 @click.argument("components", nargs=-1, required=True)
-@click.option(
-    "-C",
-    "--repo",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path(),
-    help="The repository to add to.",
-)
+@_repo_option("The repository to add to.")
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable."
 )
@@ -217,13 +220,7 @@ def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry
 
 
 @cli.command()
-@click.option(
-    "-C",
-    "--repo",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path(),
-    help="The generated repository.",
-)
+@_repo_option("The generated repository.")
 @click.option(
     "--to",
     "to",
