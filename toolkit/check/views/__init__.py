@@ -11,16 +11,11 @@ import re
 from types import ModuleType
 
 KINDS: dict[str, str] = {
-    "yaml": "toolkit.check.views.yaml_file",
     "toml": "toolkit.check.views.toml_file",
     "workflow": "toolkit.check.views.workflow",
     "action": "toolkit.check.views.action",
     "dockerfile": "toolkit.check.views.dockerfile",
     "precommit": "toolkit.check.views.precommit",
-    "dvc_yaml": "toolkit.check.views.dvc_yaml",
-    "dvc_lock": "toolkit.check.views.dvc_lock",
-    "dvc_file": "toolkit.check.views.dvc_file",
-    "params": "toolkit.check.views.params",
     "dvc": "toolkit.check.views.dvc",
     "pydeps": "toolkit.check.views.pydeps",
     "tfversions": "toolkit.check.views.tfversions",
@@ -33,16 +28,11 @@ KINDS: dict[str, str] = {
 # never imports the view (or the rules that read it). Each must match every path
 # the kind's ``match`` accepts; tests/check/test_views.py holds them to it.
 HINTS: dict[str, str] = {
-    "yaml": r"\.ya?ml$",
     "toml": r"\.toml$",
     "workflow": r"\.github/workflows/[^/]+\.ya?ml$",
     "action": r"(^|/)action\.ya?ml$",
     "dockerfile": r"(?i)(docker|container)file[^/]*$",
     "precommit": r"(^|/)\.pre-commit-config\.ya?ml$",
-    "dvc_yaml": r"(^|/)dvc\.yaml$",
-    "dvc_lock": r"(^|/)dvc\.lock$",
-    "dvc_file": r"\.dvc$",
-    "params": r"(^|/)params\.yaml$",
     "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.dvc/config|params[^/]*)$|\.dvc$",
     "pydeps": r"(^|/)(pyproject\.toml|setup\.(py|cfg)|uv\.lock|poetry\.lock|\.python-version)$"
     r"|requirements|constraints[^/]*\.txt$",
