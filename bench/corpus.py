@@ -1,6 +1,6 @@
 """(Re)build the real-world corpus: the ``.github`` tree of each given repository.
 
-    python -m bench.corpus bench/.work/corpus /work/.mirror/owner+name/repo ...
+    python -m bench.corpus bench/.work/corpus MIRRORS/owner+name/repo ...
 
 Each mirror is a git directory (bare or not). Its ``HEAD:.github`` is
 extracted to ``OUT/<owner+name>/.github`` and committed there as a repository
@@ -25,7 +25,7 @@ INDEX = "corpus.json"
 
 
 def repo_name(mirror: Path) -> str:
-    """``/work/.mirror/owner+name/repo`` gives ``owner+name``; else the folder name."""
+    """``MIRRORS/owner+name/repo`` gives ``owner+name``; else the folder name."""
     mirror = mirror.resolve()
     named = mirror.parent if mirror.name in {"repo", ".git"} else mirror
     return named.name.removesuffix(".git")

@@ -14,6 +14,14 @@ LINEAR_R2 = 0.99
 LINEAR_STEP = 1.5  # last step's cost per file at most this times the first step's
 
 
+def _program_by_name(command: str) -> str:
+    """``command`` with an absolute program path cut to its name (no machine paths in docs)."""
+    program, _, rest = command.partition(" ")
+    if program.startswith("/"):
+        program = program.rsplit("/", 1)[-1]
+    return f"{program} {rest}".strip()
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -174,9 +182,9 @@ def _header(results: dict[str, Any]) -> list[str]:
             if "hookenv" in env.get("mlrig_command", "")
             else ""
         ),
-        f"- zizmor runs as `{env.get('zizmor_command', 'zizmor --offline')}`; each as its "
-        "pre-commit hook does (mlrig's hooks set `pass_filenames: false`; on a whole "
-        "repository zizmor is given `.`)",
+        f"- zizmor runs as `{_program_by_name(env.get('zizmor_command', 'zizmor --offline'))}`;"
+        " each as its pre-commit hook does (`mlrig check` from the root, mlrig's GitHub"
+        " Actions hook and zizmor handed the files; on a whole repository zizmor is given `.`)",
         "",
     ]
 

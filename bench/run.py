@@ -67,7 +67,12 @@ def environment(tools: tuple[Tool, Tool], commit: str | None) -> dict[str, str]:
 
 def _shown(tool: Tool) -> str:
     """The command as a reader would type it, from the repository root."""
-    text = " ".join(tool.argv).replace(f"{ROOT}/", "")
+    program, *rest = tool.argv
+    # A program outside the checkout is shown by name: no path of this machine in the report.
+    shown = (
+        program.replace(f"{ROOT}/", "") if program.startswith(f"{ROOT}/") else Path(program).name
+    )
+    text = " ".join([shown, *rest])
     return text + (" FILES..." if tool.pass_filenames else "")
 
 

@@ -9,13 +9,17 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-OPTIONS = json.loads((REPO_ROOT / "templates" / "ml-repo" / "cookiecutter.json").read_text(encoding="utf-8"))
+OPTIONS = json.loads(
+    (REPO_ROOT / "templates" / "ml-repo" / "cookiecutter.json").read_text(encoding="utf-8")
+)
 COMMIT = OPTIONS["_mlrig_action_commit"]
 VERSION = OPTIONS["_mlrig_action_version"]
 
 
 def git(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_the_pin_is_a_full_sha_and_a_release_version() -> None:
