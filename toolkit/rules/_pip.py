@@ -6,57 +6,10 @@ import re
 from collections.abc import Iterator
 
 from toolkit.check._record import lazy_pattern
+from toolkit.check.pip_options import WITH_VALUE
 from toolkit.check.refs import is_sha
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
-_WITH_VALUE = frozenset(
-    [
-        "-c",
-        "--constraint",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--prefix",
-        "--root",
-        "--python",
-        "-p",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--src",
-        "--upgrade-strategy",
-        "--progress-bar",
-        "--cache-dir",
-        "--log",
-        "--proxy",
-        "--retries",
-        "--timeout",
-        "--trusted-host",
-        "--cert",
-        "--client-cert",
-        "--report",
-        "--index",
-        "--default-index",
-        "--extra",
-        "--group",
-        "--only-binary",
-        "--no-binary",
-        "-C",
-        "--config-settings",
-        "--global-option",
-        "--exists-action",
-        "--python-platform",
-        "--index-strategy",
-        "--keyring-provider",
-        "--resolution",
-        "--prerelease",
-    ]
-)
 _PREFIXES = frozenset({"sudo", "env", "time", "exec", "command", "nice"})
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 _PINNED = lazy_pattern(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
@@ -167,7 +120,7 @@ def _arguments(args: list[str]) -> PipInstall:
             _record(found, name, inline)
         elif arg == "--require-hashes":
             found.require_hashes = True
-        elif name in _WITH_VALUE and not inline:
+        elif name in WITH_VALUE and not inline:
             index += 1
         elif arg.startswith("-r") and len(arg) > 2:
             found.requirement_files.append(arg[2:])

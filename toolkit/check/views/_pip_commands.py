@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from toolkit.check.pip_options import WITH_VALUE
 from toolkit.check.views._requirements import Requirement, parse_requirement
 
 if TYPE_CHECKING:
@@ -20,41 +21,6 @@ else:
 
 _INSTALL = re.compile(
     r"\bpip3?(?:\.exe)?\s+install\b|\buv\s+pip\s+install\b|\buv\s+tool\s+install\b"
-)
-_WITH_VALUE = frozenset(
-    {
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--prefix",
-        "--root",
-        "--python",
-        "-p",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--trusted-host",
-        "--cache-dir",
-        "--src",
-        "--upgrade-strategy",
-        "--progress-bar",
-        "--log",
-        "-e",
-        "--editable",
-        "--only-binary",
-        "--no-binary",
-        "--index-strategy",
-        "--with",
-    }
 )
 _URL_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
@@ -158,7 +124,7 @@ def _collect(
             option, has_value, value = token.partition("=")
             if option in _URL_OPTIONS and has_value:
                 urls.append(IndexUrl(value, *_position(raws, value, start)))
-            elif option in _WITH_VALUE and not has_value:
+            elif option in WITH_VALUE and not has_value:
                 skip_next = option
             continue
         if "$" in token or token.startswith((".", "/")) or "://" in token.split("@")[0]:
