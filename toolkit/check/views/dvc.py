@@ -170,8 +170,15 @@ def params_doc(path: str, text: str) -> Located:
 
 
 def entries(doc: Located, *path: str | int) -> tuple[Entry, ...]:
-    """The ``deps``/``outs`` list at ``path``: strings or one-key mappings."""
-    items = doc.get(*path)
+    """The ``deps``/``outs`` list at ``path``: strings, one-key mappings or locked entries."""
+    return entry_list(doc.get(*path), doc, path, locked=True)
+
+
+def entry_list(items: Any, doc: Located, path: KeyPath, locked: bool) -> tuple[Entry, ...]:
+    """``items`` (a ``deps``/``outs`` list, marked in ``doc`` at ``path``) as entries.
+
+    ``locked`` also reads the ``{path: ..., md5: ...}`` form of dvc.lock and .dvc files.
+    """
     if not isinstance(items, list):
         return ()
     found = []
@@ -179,7 +186,7 @@ def entries(doc: Located, *path: str | int) -> tuple[Entry, ...]:
         line, column = doc.mark(*path, index)
         if isinstance(item, str):
             found.append(Entry(item, line, column))
-        elif isinstance(item, dict) and "path" in item:
+        elif locked and isinstance(item, dict) and "path" in item:
             found.append(_locked_entry(item, line, column))
         elif isinstance(item, dict) and len(item) == 1:
             ((name, options),) = item.items()

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.views._located import KeyPath, Located
-from toolkit.check.views.dvc import DvcYaml, Entry, ParamsFile
+from toolkit.check.views.dvc import DvcYaml, Entry, ParamsFile, entry_list
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -184,7 +184,7 @@ def _stage(
     wdir = str(rendered.get("wdir") or ".")
     outs: list[Entry] = []
     for section in OUT_SECTIONS:
-        outs.extend(_entries(rendered.get(section), doc, (*prefix, section)))
+        outs.extend(entry_list(rendered.get(section), doc, (*prefix, section), locked=False))
     return Stage(
         name=name,
         line=line,
@@ -193,25 +193,10 @@ def _stage(
         cmd_line=doc.mark(*prefix, "cmd")[0],
         cmd_column=doc.mark(*prefix, "cmd")[1],
         wdir=posixpath.normpath(posixpath.join(base, wdir)),
-        deps=_entries(rendered.get("deps"), doc, (*prefix, "deps")),
+        deps=entry_list(rendered.get("deps"), doc, (*prefix, "deps"), locked=False),
         outs=tuple(outs),
         params=_params(rendered.get("params"), doc, (*prefix, "params")),
     )
-
-
-def _entries(items: Any, doc: Located, path: KeyPath) -> tuple[Entry, ...]:
-    if not isinstance(items, list):
-        return ()
-    found = []
-    for index, item in enumerate(items):
-        line, column = doc.mark(*path, index)
-        if isinstance(item, str):
-            found.append(Entry(item, line, column))
-        elif isinstance(item, dict) and len(item) == 1:
-            ((out_path, options),) = item.items()
-            cache = not (isinstance(options, dict) and options.get("cache") is False)
-            found.append(Entry(str(out_path), line, column, cache=cache))
-    return tuple(found)
 
 
 def _params(items: Any, doc: Located, path: KeyPath) -> tuple[ParamUse, ...]:
