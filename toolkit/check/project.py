@@ -29,6 +29,7 @@ class Project:
         self._views: dict[str, list[Any]] = {}
         self._kind_files: dict[str, list[str]] = {}
         self._errors: dict[tuple[str, int, int, str], Finding] = {}
+        self._folders: set[str] | None = None
 
     @classmethod
     def discover(cls, root: Path, use_git: bool | None = None) -> Project:
@@ -67,6 +68,20 @@ class Project:
         self._errors.update(errors)
         for path, text in texts.items():
             self._texts.setdefault(path, text)
+
+    def folders(self) -> set[str]:
+        """Every folder that holds a checked file, at any depth (computed once)."""
+        if self._folders is None:
+            import posixpath
+
+            found: set[str] = set()
+            for path in self.files:
+                folder = posixpath.dirname(path)
+                while folder and folder not in found:
+                    found.add(folder)
+                    folder = posixpath.dirname(folder)
+            self._folders = found
+        return self._folders
 
     def files_of(self, kind: str) -> list[str]:
         """The checked files that views of ``kind`` are made of."""

@@ -27,7 +27,6 @@ commit `dvc.lock` with the change.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -49,7 +48,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Hash each git-tracked file (and fully tracked folder) that a locked stage names."""
     del options
     tracked = set(project.files)
-    folders = _folders(tracked)
+    folders = project.folders()
     ignore: Matcher | None = None
     for pipeline in pipelines(project):
         lock = pipeline.lock
@@ -69,16 +68,6 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                         yield Finding(
                             lock.path, entry.line, entry.column, CODE, _message(path, actual, entry)
                         )
-
-
-def _folders(files: set[str]) -> set[str]:
-    found: set[str] = set()
-    for path in files:
-        folder = posixpath.dirname(path)
-        while folder and folder not in found:
-            found.add(folder)
-            folder = posixpath.dirname(folder)
-    return found
 
 
 def _comparable_dir(entry: Entry) -> bool:

@@ -48,7 +48,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     rules = ignore_rules(project)
     tracked = set(project.files)
-    tracked.update(_folders(project.files))
+    tracked.update(project.folders())
     for pipeline in pipelines(project):
         if pipeline.yaml is None:
             continue
@@ -79,14 +79,3 @@ def _out(
             f"out '{target}' is not git-ignored; add '/{posixpath.basename(target)}' to {gitignore}"
         )
         yield Finding(path, out.line, out.column, CODE, message)
-
-
-def _folders(files: list[str]) -> set[str]:
-    """Every folder that holds a tracked file."""
-    found: set[str] = set()
-    for path in files:
-        folder = posixpath.dirname(path)
-        while folder and folder not in found:
-            found.add(folder)
-            folder = posixpath.dirname(folder)
-    return found
