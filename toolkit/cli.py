@@ -140,6 +140,11 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a Markdown summary to FILE.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Run every rule; neither reuse nor store results in .mlrig_cache/.",
+)
 def check(  # noqa: PLR0917 (one parameter per option)
     paths: tuple[Path, ...],
     output_format: str,
@@ -149,8 +154,11 @@ def check(  # noqa: PLR0917 (one parameter per option)
     exit_zero: bool,
     output: Path | None,
     summary: Path | None,
+    no_cache: bool,
 ) -> int:
     """Check that code, data, models and infrastructure are pinned, consistently."""
+    global _FAST_EXIT  # noqa: PLW0603 (the one flag main reads after the command)
+    _FAST_EXIT = True
     import gc
 
     gc.disable()  # as run_check does, but before its imports: ~0.5 ms of collections
@@ -168,6 +176,7 @@ def check(  # noqa: PLR0917 (one parameter per option)
         exit_zero=exit_zero,
         output=output,
         summary=summary,
+        cache=not no_cache,
     )
     return run_check(options)
 
@@ -278,6 +287,26 @@ def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point (``argv`` given: called in-process, as tests do)."""
     args = sys.argv[1:] if argv is None else argv
-    sys.exit(_run(lambda: cli.main(args=args, prog_name="mlrig", standalone_mode=False)))
+    code = _run(lambda: cli.main(args=args, prog_name="mlrig", standalone_mode=False))
+    if argv is None and _FAST_EXIT:
+        _exit_now(code)
+    sys.exit(code)
+
+
+# Set by commands that leave nothing for interpreter shutdown to do (no temporary
+# folders, no open files, no atexit work): ``check`` on one workflow spends ~7 ms
+# of a ~65 ms run tearing down modules that are about to vanish with the process.
+_FAST_EXIT = False
+
+
+def _exit_now(code: int) -> None:
+    """Flush the standard streams and end the process without interpreter shutdown."""
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
+            stream.flush()
+    os._exit(code)

@@ -19,7 +19,7 @@ from toolkit.check.discovery import discover, find_git_root
 from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
-from toolkit.check.rules import check_selectors
+from toolkit.check.rules import RuleRef, check_selectors
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class CheckOptions(NamedTuple):
     output: Path | None = None
     summary: Path | None = None
     cwd: Path | None = None
+    cache: bool = True
 
 
 def run_check(options: CheckOptions) -> int:
@@ -53,7 +54,7 @@ def run_check(options: CheckOptions) -> int:
     check_selectors(options.select, "--select")
     check_selectors(options.ignore, "--ignore")
     rules = selected_rules(config, options.select, options.ignore)
-    result = check_project(_project(root, options, config), config, rules)
+    result = _check(root, options, config, rules)
     if options.fix:
         result = _fix(root, options, config, result)
     _report(result, options)
@@ -111,8 +112,19 @@ def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> R
     fixed = apply_fixes(root, result.findings)
     if not fixed:
         return result
-    again = check_project(_project(root, options, config), config, result.rules)
+    again = _check(root, options, config, result.rules)
     return again._replace(fixed=tuple(fixed))
+
+
+def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:
+    project = _project(root, options, config)
+    if not options.cache:
+        return check_project(project, config, rules)
+    from toolkit.check.cache import Cache
+    from toolkit.check.project import digest
+
+    scope = digest(project.files) if options.paths else ""
+    return check_project(project, config, rules, Cache.load(root), scope)
 
 
 def _report(result: Result, options: CheckOptions) -> None:

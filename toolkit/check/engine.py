@@ -16,12 +16,22 @@ from typing import TYPE_CHECKING, Any
 from toolkit.check.config import Config
 from toolkit.check.findings import Finding
 from toolkit.check.globs import glob_match
-from toolkit.check.project import Project
-from toolkit.check.rules import Rule, RuleRef, matches, rule_refs, select
-from toolkit.check.suppress import UNUSED, index, is_suppressed, problems, scan, unused
+from toolkit.check.project import Project, Record
+from toolkit.check.rules import RuleRef, matches, rule_refs, select
+from toolkit.check.suppress import (
+    UNUSED,
+    Suppression,
+    index,
+    is_suppressed,
+    problems,
+    scan,
+    unused,
+)
 
 if TYPE_CHECKING:
     from typing import Any, NamedTuple
+
+    from toolkit.check.cache import Cache
 else:
     from toolkit.check._record import NamedTuple
 
@@ -49,11 +59,21 @@ def selected_rules(
     return select(chosen, [*config.ignore, *extra_ignore])
 
 
-def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) -> Result:
+def check_project(
+    project: Project,
+    config: Config,
+    rules: Sequence[RuleRef],
+    cache: Cache | None = None,
+    scope: str = "",
+) -> Result:
     """Every finding of ``rules`` on ``project`` that is not ignored or suppressed.
 
-    A rule whose views match no file is not even imported.
+    A rule whose views match no file is not even imported; with a ``cache``, a
+    rule whose inputs are unchanged since it was stored is not run either.
+    ``scope`` tells runs over different sets of files apart in the cache.
     """
+    if cache is not None:
+        cache.prime(project)
     ran = {ref.code for ref in rules if ref.code.startswith("MLR")}
     runnable = [
         ref
@@ -61,9 +81,26 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
         if ref.code not in ENGINE_ONLY and (not ref.views or any(project.has(k) for k in ref.views))
     ]
     ran.update(ref.code for ref in runnable)
-    found = _run_all(runnable, project, config)
+    keys = {ref.code: _memo_key(ref, config, scope) for ref in runnable}
+    found: list[Finding] = []
+    reused: list[str] = []
+    if cache is not None:
+        for ref in runnable:
+            hit = cache.reuse(keys[ref.code], project)
+            if hit is not None:
+                found.extend(hit)
+                reused.append(keys[ref.code])
+    fresh = [ref for ref in runnable if keys[ref.code] not in reused]
+    for ref, findings, record in _run_all(fresh, project, config):
+        found.extend(findings)
+        if cache is not None:
+            cache.store(keys[ref.code], findings, record, project)
     found.extend(project.parse_findings)
-    suppressions = [s for path, text in project.texts().items() for s in scan(path, text)]
+    scanned = {path: scan(path, text) for path, text in project.texts().items()}
+    suppressions = [s for found_here in scanned.values() for s in found_here]
+    if cache is not None:
+        suppressions.extend(cache.suppressions(_unread(cache, reused, scanned)))
+        cache.save(project, scanned)
     found.extend(problems(suppressions, {rule.code for rule in rule_refs()}))
     codes = {rule.code for rule in rules}
     table = index(suppressions)
@@ -81,6 +118,16 @@ def check_project(project: Project, config: Config, rules: Sequence[RuleRef]) ->
     return Result(sorted(kept), list(rules), len(project.files))
 
 
+def _memo_key(ref: RuleRef, config: Config, scope: str) -> str:
+    """A rule, its configured options and the scope of the run: one stored result each."""
+    return f"{ref.code}|{scope}|{sorted(config.rules.get(ref.code, {}).items())!r}"
+
+
+def _unread(cache: Cache, keys: Sequence[str], scanned: dict[str, list[Suppression]]) -> list[str]:
+    paths = {path for key in keys for path in cache.memo_paths(key)}
+    return sorted(paths - set(scanned))
+
+
 # Above this many files, the rules run in two processes (fork, where there is
 # one and two cores): the DVC and model-pin rules in a child, the rest here.
 # Views both sides read are parsed first; each side then parses the rest of
@@ -90,7 +137,10 @@ PARALLEL_FILES = 200
 _CHILD_VIEWS = frozenset({"dvc", "pins"})
 
 
-def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[Finding]:
+Ran = tuple[RuleRef, list[Finding], Record]
+
+
+def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[Ran]:
     in_child = [ref for ref in refs if _CHILD_VIEWS.intersection(ref.views)]
     here = [ref for ref in refs if not _CHILD_VIEWS.intersection(ref.views)]
     if (
@@ -100,7 +150,7 @@ def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[
         or not hasattr(os, "fork")
         or (os.cpu_count() or 1) < 2
     ):
-        return [finding for ref in refs for finding in _run(ref.load(), project, config)]
+        return [_run(ref, project, config) for ref in refs]
     # Views both sides read are parsed once, before the fork, so that two
     # processes cost no more CPU than one (and no more time with a busy core).
     shared = {k for ref in in_child for k in ref.views} & {k for ref in here for k in ref.views}
@@ -112,7 +162,7 @@ def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[
 
 def _forked(
     in_child: Sequence[RuleRef], here: Sequence[RuleRef], project: Project, config: Config
-) -> list[Finding]:
+) -> list[Ran]:
     import pickle
 
     read_end, write_end = os.pipe()
@@ -122,8 +172,15 @@ def _forked(
         try:
             sent: tuple[object, ...]
             try:
-                mine = [f for ref in in_child for f in _run(ref.load(), project, config)]
-                sent = ("ok", mine, project.errors(), project.read_texts())
+                mine = [_as_sent(_run(ref, project, config)) for ref in in_child]
+                sent = (
+                    "ok",
+                    mine,
+                    project.errors(),
+                    project.error_origins(),
+                    project.read_texts(),
+                    project.signatures(),
+                )
             except BaseException as err:
                 sent = ("error", str(err))
             with os.fdopen(write_end, "wb") as pipe:
@@ -132,7 +189,7 @@ def _forked(
             os._exit(0)
     os.close(write_end)
     try:
-        found = [finding for ref in here for finding in _run(ref.load(), project, config)]
+        ran_here = [_run(ref, project, config) for ref in here]
     finally:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
@@ -142,16 +199,34 @@ def _forked(
     payload: Any = pickle.loads(data)
     if payload[0] != "ok":
         raise RuntimeError(payload[1])
-    _, child, errors, texts = payload
-    project.merge(errors, texts)
-    return [*child, *found]
+    _, child, errors, origins, texts, signatures = payload
+    project.merge(errors, origins, texts, signatures)
+    by_code = {ref.code: ref for ref in in_child}
+    return [*(_as_ran(by_code, sent) for sent in child), *ran_here]
 
 
-def _run(rule: Rule, project: Project, config: Config) -> list[Finding]:
-    try:
-        return list(rule.check(project, config.options_for(rule)))
-    except Exception as err:
-        raise RuntimeError(f"rule {rule.code} ({rule.name}) failed: {err!r}") from err
+def _as_sent(ran: Ran) -> tuple[Any, ...]:
+    ref, findings, record = ran
+    fields = (record.kinds, record.paths, record.all_files, record.history, record.errors)
+    return (ref.code, findings, fields)
+
+
+def _as_ran(by_code: dict[str, RuleRef], sent: tuple[Any, ...]) -> Ran:
+    code, findings, (kinds, paths, all_files, history, errors) = sent
+    record = Record()
+    record.kinds, record.paths, record.errors = kinds, paths, errors
+    record.all_files, record.history = all_files, history
+    return by_code[code], findings, record
+
+
+def _run(ref: RuleRef, project: Project, config: Config) -> Ran:
+    rule = ref.load()
+    with project.recording() as record:
+        try:
+            found = list(rule.check(project, config.options_for(rule)))
+        except Exception as err:
+            raise RuntimeError(f"rule {rule.code} ({rule.name}) failed: {err!r}") from err
+    return ref, found, record
 
 
 def _ignored_for_file(finding: Finding, config: Config) -> bool:

@@ -3,20 +3,58 @@
 ``Project.views(kind)`` parses every file of that kind on first use and caches
 the result; a file that cannot be read or parsed becomes an ``MLR001`` finding
 (collected in :attr:`Project.parse_findings`) instead of a view, never an
-exception. Rules read views and ``text``; they never touch the disk.
+exception. Rules read views, ``text`` and ``data``; they never touch the disk.
+
+While a rule runs, the project records what it read (:meth:`Project.recording`):
+the view kinds, the single files, whether it looked at the whole file list, and
+whether it asked git's history. :mod:`toolkit.check.cache` keys a rule's
+findings on that record, so a later run can reuse them while those inputs are
+unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from toolkit.check.findings import Finding, ParseError
 from toolkit.check.views import hint, view_module
 
 PARSE_ERROR = "MLR001"
 MAX_BYTES = 10 * 1024 * 1024
+T = TypeVar("T")
+
+# Where a parse error came from: reading (decoding) a file, or, while a view kind
+# is being parsed, that kind's name; errors reported by a rule itself carry
+# no origin and belong to the rule's record.
+READ = ""
+
+ErrorKey = tuple[str, int, int, str]
+Signature = tuple[int, int, int, int]
+
+
+class Record:
+    """What one rule (or one shared computation) read from the project."""
+
+    __slots__ = ("all_files", "errors", "history", "kinds", "paths")
+
+    def __init__(self) -> None:
+        self.kinds: set[str] = set()
+        self.paths: set[str] = set()
+        self.all_files = False
+        self.history = False  # asked git's history, which no file signature covers
+        self.errors: set[ErrorKey] = set()
+
+    def absorb(self, other: Record) -> None:
+        """Add what ``other`` read (a computation this one used)."""
+        self.kinds |= other.kinds
+        self.paths |= other.paths
+        self.all_files = self.all_files or other.all_files
+        self.history = self.history or other.history
+        self.errors |= other.errors
 
 
 class Project:
@@ -24,12 +62,25 @@ class Project:
 
     def __init__(self, root: Path, files: Iterable[str]) -> None:
         self.root = root
-        self.files: list[str] = sorted(files)
+        self._files: list[str] = sorted(files)
         self._texts: dict[str, str | None] = {}
         self._views: dict[str, list[Any]] = {}
         self._kind_files: dict[str, list[str]] = {}
-        self._errors: dict[tuple[str, int, int, str], Finding] = {}
+        self._known_kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._errors: dict[ErrorKey, Finding] = {}
+        self._origins: dict[ErrorKey, str | None] = {}
+        self._signatures: dict[str, Signature | None] = {}
         self._folders: set[str] | None = None
+        self._derived: dict[str, tuple[Any, Record]] = {}
+        self._records: list[Record] = []
+        self._origin: str | None = None
+
+    @property
+    def files(self) -> list[str]:
+        """Every checked file, sorted (a rule that reads this depends on the whole list)."""
+        if self._records:
+            self._records[-1].all_files = True
+        return self._files
 
     @classmethod
     def discover(cls, root: Path, use_git: bool | None = None) -> Project:
@@ -45,37 +96,122 @@ class Project:
 
     def text(self, path: str) -> str | None:
         """The file's text (UTF-8, newlines as written), or ``None`` if unreadable."""
+        if self._records:
+            self._records[-1].paths.add(path)
         if path not in self._texts:
             self._texts[path] = self._read(path)
         return self._texts[path]
+
+    def data(self, path: str, max_bytes: int) -> bytes | None:
+        """The file's bytes, or ``None`` when it is not a readable file of at most ``max_bytes``."""
+        if self._records:
+            self._records[-1].paths.add(path)
+        signature = self.signature(path)
+        if signature is None or signature[0] > max_bytes:
+            return None
+        try:
+            return (self.root / path).read_bytes()
+        except OSError:
+            return None
+
+    def signature(self, path: str) -> Signature | None:
+        """(size, mtime, ctime, inode) of a regular file, taken once per run; ``None`` if none."""
+        if path in self._signatures:
+            return self._signatures[path]
+        try:
+            # os.stat on a joined string: no Path object per file of a 3,500-file tree.
+            stat = os.stat(f"{self.root}{os.sep}{path}")  # noqa: PTH116
+        except (OSError, ValueError):
+            found = None
+        else:
+            regular = stat.st_mode & 0o170000 == 0o100000
+            found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            found = found if regular else None
+        self._signatures[path] = found
+        return found
+
+    @contextmanager
+    def recording(self) -> Iterator[Record]:
+        """Record what the code inside the block reads (nested blocks add to this one)."""
+        record = Record()
+        self._records.append(record)
+        try:
+            yield record
+        finally:
+            self._records.pop()
+            if self._records:
+                self._records[-1].absorb(record)
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per run, shared by rules; each caller depends on what it read."""
+        if name not in self._derived:
+            with self.recording() as record:
+                self._derived[name] = (compute(), record)
+        else:
+            record = self._derived[name][1]
+            if self._records:
+                self._records[-1].absorb(record)
+        return self._derived[name][0]  # type: ignore[no-any-return]
+
+    def uses_history(self) -> None:
+        """Mark the running rule as reading git history: its findings are never reused."""
+        if self._records:
+            self._records[-1].history = True
+
+    def error_origins(self) -> dict[ErrorKey, str | None]:
+        """Where each recorded parse error came from (see :data:`READ`)."""
+        return dict(self._origins)
+
+    def know_kind(self, kind: str, candidates: str, paths: tuple[str, ...]) -> None:
+        """Take a previous run's list of ``kind``'s files, valid while the candidates' digest
+        (:func:`digest` of the paths that pass the kind's hint) is ``candidates``."""
+        self._known_kinds[kind] = (candidates, paths)
 
     def texts(self) -> dict[str, str]:
         """Every text read so far, by path."""
         return {path: text for path, text in self._texts.items() if text is not None}
 
-    def errors(self) -> dict[tuple[str, int, int, str], Finding]:
+    def errors(self) -> dict[ErrorKey, Finding]:
         """The parse errors recorded so far, by (path, line, column, message)."""
         return dict(self._errors)
+
+    def add_errors(self, found: Iterable[Finding]) -> None:
+        """Parse errors a previous run recorded for inputs it did not read again."""
+        for finding in found:
+            self._errors[(finding.path, finding.line, finding.column, finding.message)] = finding
+
+    def signatures(self) -> dict[str, Signature | None]:
+        """Every file signature taken so far, by path."""
+        return dict(self._signatures)
 
     def read_texts(self) -> dict[str, str | None]:
         """Every file read so far (``None``: unreadable), by path."""
         return dict(self._texts)
 
     def merge(
-        self, errors: dict[tuple[str, int, int, str], Finding], texts: dict[str, str | None]
+        self,
+        errors: dict[ErrorKey, Finding],
+        origins: dict[ErrorKey, str | None],
+        texts: dict[str, str | None],
+        signatures: dict[str, Signature | None],
     ) -> None:
         """Take in what another process checking the same files read and recorded."""
         self._errors.update(errors)
+        self._origins.update(origins)
         for path, text in texts.items():
             self._texts.setdefault(path, text)
+        for path, signature in signatures.items():
+            self._signatures.setdefault(path, signature)
 
     def folders(self) -> set[str]:
         """Every folder that holds a checked file, at any depth (computed once)."""
+        if self._records:
+            self._records[-1].all_files = True
         if self._folders is None:
             import posixpath
 
             found: set[str] = set()
-            for path in self.files:
+            for path in self._files:
                 folder = posixpath.dirname(path)
                 while folder and folder not in found:
                     found.add(folder)
@@ -85,12 +221,24 @@ class Project:
 
     def files_of(self, kind: str) -> list[str]:
         """The checked files that views of ``kind`` are made of."""
+        if self._records:
+            self._records[-1].kinds.add(kind)
         if kind not in self._kind_files:
             pattern = hint(kind)
-            paths = [p for p in self.files if pattern.search(p)] if pattern else self.files
-            match = view_module(kind).match if paths else None
-            self._kind_files[kind] = [p for p in paths if match is not None and match(p)]
+            paths = [p for p in self._files if pattern.search(p)] if pattern else self._files
+            known = self._known_kinds.get(kind)
+            if known is not None and known[0] == digest(paths):
+                # The same candidates as last time: no need to import the view's module.
+                self._kind_files[kind] = list(known[1])
+            else:
+                match = view_module(kind).match if paths else None
+                self._kind_files[kind] = [p for p in paths if match is not None and match(p)]
         return self._kind_files[kind]
+
+    def candidates_digest(self, kind: str) -> str:
+        """:func:`digest` of the files passing ``kind``'s hint (what :meth:`know_kind` keys on)."""
+        pattern = hint(kind)
+        return digest([p for p in self._files if pattern.search(p)] if pattern else self._files)
 
     def has(self, kind: str) -> bool:
         """Whether any checked file is of ``kind`` (cheap when none could be)."""
@@ -98,6 +246,8 @@ class Project:
 
     def views(self, kind: str) -> list[Any]:
         """Parsed views of every file of ``kind`` (files that fail to parse are left out)."""
+        if self._records:
+            self._records[-1].kinds.add(kind)
         if kind not in self._views:
             self._views[kind] = list(self._parse_all(kind))
         return self._views[kind]
@@ -110,6 +260,9 @@ class Project:
         """Record that ``path`` could not be parsed (once per distinct problem)."""
         key = (path, error.line, error.column, error.message)
         self._errors[key] = Finding(path, error.line, error.column, PARSE_ERROR, error.message)
+        self._origins[key] = self._origin
+        if self._origin is None and self._records:
+            self._records[-1].errors.add(key)
 
     def _parse_all(self, kind: str) -> Iterable[Any]:
         paths = self.files_of(kind)
@@ -120,14 +273,18 @@ class Project:
             text = self.text(path)
             if text is None:
                 continue
+            self._origin = kind
             try:
                 yield module.parse(path, text)
             except ParseError as err:
                 self.report(path, err)
             except (ValueError, TypeError, RecursionError, UnicodeError) as err:
                 self.report(path, ParseError(f"cannot parse: {err}".splitlines()[0]))
+            finally:
+                self._origin = None
 
     def _read(self, path: str) -> str | None:
+        self.signature(path)  # before reading: a later change shows as a new signature
         try:
             data = (self.root / path).read_bytes()
         except OSError:
@@ -135,7 +292,9 @@ class Project:
         try:
             return decode(data)
         except ParseError as err:
+            origin, self._origin = self._origin, READ
             self.report(path, err)
+            self._origin = origin
             return None
 
 
@@ -151,3 +310,11 @@ def decode(data: bytes) -> str:
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         raise ParseError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", line, column) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def digest(paths: Iterable[str]) -> str:
+    """A short stable fingerprint of a list of paths (order matters)."""
+    import zlib
+
+    data = "\0".join(paths).encode("utf-8", "surrogateescape")
+    return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"

@@ -25,11 +25,16 @@ UPDATE_HINT = "update it from dvc.lock (`python -m <package>.pins update staging
 class Models:
     """The deployment side of a project, read from its views."""
 
-    root: Path
+    project: Project
     pins: tuple[Pin, ...]
     patches: tuple[OverlayPatch, ...]
     lock: DvcLock | None
     config: DvcConfig | None
+
+    def history_root(self) -> Path:
+        """The repository root, for asking git history (such findings are never cached)."""
+        self.project.uses_history()
+        return self.project.root
 
     @property
     def stages(self) -> tuple[LockedStage, ...]:
@@ -55,7 +60,7 @@ def models(project: Project) -> Models:
     lock = next((v for v in dvc if isinstance(v, DvcLock) and v.path == LOCK), None)
     config = next((v for v in dvc if isinstance(v, DvcConfig) and v.path == CONFIG), None)
     return Models(
-        project.root,
+        project,
         tuple(v for v in views if isinstance(v, Pin)),
         tuple(v for v in views if isinstance(v, OverlayPatch)),
         lock if lock is not None and lock.problem is None else None,
@@ -74,8 +79,9 @@ def lock_that_produced(project: Models, pin: Pin) -> DvcLock | None:
         return None
     if md5 in project.locked_hashes():
         return project.lock
-    commit = commit_that_locked(project.root, md5)
-    text = lock_text_at(project.root, commit) if commit else None
+    root = project.history_root()
+    commit = commit_that_locked(root, md5)
+    text = lock_text_at(root, commit) if commit else None
     if text is None:
         return None
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from typing import NamedTuple
-from weakref import WeakKeyDictionary
 
 from toolkit.check.project import Project
 from toolkit.check.views._hcl import Str, Value
@@ -44,14 +43,9 @@ class Module(NamedTuple):
         return self.files[0]
 
 
-_MODULES: WeakKeyDictionary[Project, list[Module]] = WeakKeyDictionary()
-
-
 def modules(project: Project) -> list[Module]:
     """Every folder with ``.tf`` files that parsed, sorted by folder (worked out once per run)."""
-    if project not in _MODULES:
-        _MODULES[project] = _modules(project)
-    return _MODULES[project]
+    return project.derived("terraform-modules", lambda: _modules(project))
 
 
 def _modules(project: Project) -> list[Module]:

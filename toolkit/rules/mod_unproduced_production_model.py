@@ -52,9 +52,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         md5 = pin.md5
         if pin.environment == "staging" or md5 is None or not MD5.match(md5) or md5 in known:
             continue
-        if commit_that_locked(found.root, md5) is not None:
+        if commit_that_locked(found.history_root(), md5) is not None:
             continue
-        if is_shallow(found.root):
+        if is_shallow(found.history_root()):
             message = (
                 f"model.md5 {md5} is not in this shallow clone's dvc.lock history;"
                 " check out with fetch-depth: 0"

@@ -57,10 +57,11 @@ class Pipeline:
 
 
 def pipelines(project: Project) -> list[Pipeline]:
-    """Every ``dvc.yaml``/``dvc.lock`` pair, by folder (cached on the project)."""
-    cached = getattr(project, "_mlrig_dvc_pipelines", None)
-    if cached is not None:
-        return list(cached)
+    """Every ``dvc.yaml``/``dvc.lock`` pair, by folder (computed once per run)."""
+    return list(project.derived("dvc-pipelines", lambda: _pipelines(project)))
+
+
+def _pipelines(project: Project) -> tuple[Pipeline, ...]:
     views = project.views(KIND)
     yamls = {posixpath.dirname(v.path): v for v in views if isinstance(v, DvcYaml)}
     locks = {posixpath.dirname(v.path): v for v in views if isinstance(v, DvcLock)}
@@ -76,8 +77,7 @@ def pipelines(project: Project) -> list[Pipeline]:
         dvc_yaml = yamls.get(folder)
         expanded = expand(dvc_yaml, params) if dvc_yaml else Expanded((), ())
         found.append(Pipeline(folder, dvc_yaml, locks.get(folder), expanded, params, docs))
-    project._mlrig_dvc_pipelines = tuple(found)  # type: ignore[attr-defined]
-    return found
+    return tuple(found)
 
 
 def referenced_files(dvc_yaml: DvcYaml) -> set[str]:
@@ -120,12 +120,8 @@ def file_md5(project: Project, path: str, legacy: bool) -> set[str]:
     dvc 3 hashes the raw bytes; dvc 2 (a lock entry without ``hash: md5``)
     hashed text files with CRLF turned into LF. Empty when unreadable.
     """
-    try:
-        file = project.root / path
-        if not file.is_file() or file.stat().st_size > MAX_HASHED_BYTES:
-            return set()
-        data = file.read_bytes()
-    except OSError:
+    data = project.data(path, MAX_HASHED_BYTES)
+    if data is None:
         return set()
     found = {hashlib.md5(data, usedforsecurity=False).hexdigest()}
     if legacy and b"\x00" not in data[:8192]:
@@ -136,15 +132,14 @@ def file_md5(project: Project, path: str, legacy: bool) -> set[str]:
 
 def ignore_rules(project: Project) -> Matcher:
     """The rules of every ``.gitignore``, shallowest folder first."""
-    cached = getattr(project, "_mlrig_ignore_rules", None)
-    if isinstance(cached, Matcher):
-        return cached
+    return project.derived("gitignore-rules", lambda: _ignore_rules(project))
+
+
+def _ignore_rules(project: Project) -> Matcher:
     paths = [p for p in project.files if posixpath.basename(p) == ".gitignore"]
     paths.sort(key=lambda p: (p.count("/"), p))
     rules: list[Rule] = []
     for path in paths:
         view = parse_gitignore(path, project.text(path) or "")
         rules.extend(rules_of(posixpath.dirname(path), (p for p, _ in view.patterns)))
-    matcher = Matcher(rules)
-    project._mlrig_ignore_rules = matcher  # type: ignore[attr-defined]
-    return matcher
+    return Matcher(rules)

@@ -165,11 +165,12 @@ def _uncomment(text: str) -> str:
 def shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
     """Requirements installed by ``pip install`` in workflows, actions and Dockerfiles,
     and the index URLs those commands use."""
+    return project.derived("shell-installs", lambda: _shell_installs(project))
+
+
+def _shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
     installs: list[Install] = []
     urls: list[Mention] = []
-    cache = getattr(project, "_mlrig_shell_installs", None)
-    if cache is not None:
-        return cache  # type: ignore[no-any-return]
     for path, text in _shell_files(project):
         if "install" not in text:
             continue
@@ -178,7 +179,6 @@ def shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
         found, indexes = scan(text)
         installs.extend(_install(path, item) for item in found)
         urls.extend(_url(path, item) for item in indexes)
-    project._mlrig_shell_installs = (installs, urls)  # type: ignore[attr-defined]
     return installs, urls
 
 

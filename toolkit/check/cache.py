@@ -1,0 +1,254 @@
+"""Findings of earlier runs, reused while nothing a rule read has changed.
+
+``mlrig check`` runs on every commit, and most commits leave most files alone.
+Each rule's findings are stored with what it read (the view kinds, by the list
+of their files; single files; the whole file list, if it looked) and each input
+file's signature: size, modification and change times, inode. A later run with
+the same mlrig and the same rule options reuses a rule's findings when every
+one of its inputs still has the stored signature, without importing the rule,
+its views or the YAML parser. Parse errors and inline suppressions are stored per
+file, so a reused rule's files are suppressed and reported exactly as if they
+had been read again.
+
+What is never reused: a rule that asked git's history (the model pins), a file
+modified less than :data:`RACY_SECONDS` before it was stored (its time stamp
+cannot tell a later edit within the same tick), anything written by another
+mlrig or Python. The cache lives in ``.mlrig_cache/`` at the repository root
+(``MLRIG_CACHE_DIR`` moves it), holds a ``.gitignore`` of ``*``, is written
+atomically, and is rebuilt whenever it cannot be read. ``--no-cache`` skips it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from toolkit import __version__
+from toolkit.check.findings import Finding, Fix
+from toolkit.check.project import READ, Project, Record, Signature, digest
+from toolkit.check.suppress import Suppression
+
+CACHE_DIR = ".mlrig_cache"
+FILE_NAME = "check.marshal"
+FORMAT = 1
+RACY_SECONDS = 2
+MAX_MEMOS = 512  # rule results kept, this run's first (others: most recently used)
+
+# Stored shapes (marshal takes only plain containers). A rule's memo holds its
+# findings, the kinds it read (each with the digest of its files), its input
+# paths, the digest of the whole file list (empty if it never looked), the parse
+# errors it reported itself, and the run that stored it. A file's entry holds its
+# signature, its suppressions, and its parse errors by origin.
+FindingRow = tuple[Any, ...]
+
+
+def fingerprint() -> str:
+    """This mlrig: its version, Python's, and the size and time of every checker module."""
+    import toolkit
+
+    package = Path(toolkit.__file__).parent
+    parts = [__version__, sys.version]
+    for folder in ("check", "check/views", "check/report", "rules"):
+        try:
+            entries = sorted(os.scandir(package / folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                stat = entry.stat()
+                parts.append(f"{folder}/{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(parts)
+
+
+def cache_file(root: Path) -> Path:
+    """Where the cache of the repository at ``root`` lives."""
+    base = os.environ.get("MLRIG_CACHE_DIR")
+    if base:
+        return Path(base) / digest([str(root.resolve())]) / FILE_NAME
+    return root / CACHE_DIR / FILE_NAME
+
+
+class Cache:
+    """One repository's stored results: load, look up, record, save."""
+
+    def __init__(self, path: Path, stamp: str, stored: Mapping[str, Any] | None) -> None:
+        self.path = path
+        self.stamp = stamp
+        usable = stored is not None and stored.get("stamp") == stamp
+        data: Mapping[str, Any] = stored if usable and stored is not None else {}
+        self.run: int = data.get("run", 0) + 1
+        self.memos: dict[str, tuple[Any, ...]] = dict(data.get("memos", {}))
+        self.files: dict[str, tuple[Any, ...]] = dict(data.get("files", {}))
+        self.kinds: dict[str, tuple[str, tuple[str, ...]]] = dict(data.get("kinds", {}))
+        self.used: set[str] = set()
+        self.changed = not usable
+
+    @classmethod
+    def load(cls, root: Path) -> Cache:
+        """The stored cache of ``root``, or an empty one (never an error)."""
+        path = cache_file(root)
+        stored: Any = None
+        try:
+            stored = marshal.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            stored = None
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            stored = None
+        return cls(path, fingerprint(), stored)
+
+    def prime(self, project: Project) -> None:
+        """Give the project the kinds' file lists, so unchanged kinds import no view module."""
+        for kind, (candidates, paths) in self.kinds.items():
+            project.know_kind(kind, candidates, paths)
+
+    def reuse(self, key: str, project: Project) -> list[Finding] | None:
+        """The stored findings for ``key`` when every input is unchanged (their errors and
+        suppressions are handed to the project); ``None`` otherwise."""
+        memo = self.memos.get(key)
+        if memo is None or not self._valid(memo, project):
+            return None
+        found, kinds, paths, _, errors, _ = memo
+        wanted = {kind for kind, _ in kinds}
+        restored = [_finding(row) for row in errors]
+        for path in paths:
+            for origin, row in self.files[path][2]:
+                if origin == READ or origin in wanted:
+                    restored.append(_finding(row))
+        project.add_errors(restored)
+        self.used.add(key)
+        return [_finding(row) for row in found]
+
+    def suppressions(self, paths: Iterable[str]) -> list[Suppression]:
+        """The stored suppressions of files that were not read this run."""
+        return [Suppression(*row) for path in paths for row in self.files[path][1]]
+
+    def memo_paths(self, key: str) -> tuple[str, ...]:
+        """The input files of a reused rule."""
+        return tuple(self.memos[key][2])
+
+    def _valid(self, memo: tuple[Any, ...], project: Project) -> bool:
+        _, kinds, paths, all_files, _, _ = memo
+        if all_files and all_files != digest(project._files):
+            return False
+        if any(stamp != digest(project.files_of(kind)) for kind, stamp in kinds):
+            return False
+        for path in paths:
+            entry = self.files.get(path)
+            if entry is None or entry[0] is None or tuple(entry[0]) != project.signature(path):
+                return False
+        return True
+
+    def store(self, key: str, found: Iterable[Finding], record: Record, project: Project) -> None:
+        """Keep a rule's fresh findings with what it read (nothing, if it asked git history)."""
+        self.changed = True
+        self.memos.pop(key, None)
+        if record.history:
+            return
+        paths = set(record.paths)
+        for kind in record.kinds:
+            paths.update(project.files_of(kind))
+        kinds = tuple(sorted((kind, digest(project.files_of(kind))) for kind in record.kinds))
+        all_files = digest(project._files) if record.all_files else ""
+        known = project.errors()
+        errors = tuple(_row(known[k]) for k in sorted(record.errors) if k in known)
+        rows = tuple(_row(f) for f in found)
+        self.memos[key] = (rows, kinds, tuple(sorted(paths)), all_files, errors, self.run)
+        self.used.add(key)
+
+    def save(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
+        """Write the cache if this run added to it; a cache that cannot be written is skipped."""
+        if not self.changed:
+            return
+        self._update_files(project, scanned)
+        for kind in project._kind_files:
+            self.kinds[kind] = (project.candidates_digest(kind), tuple(project.files_of(kind)))
+        memos = sorted(
+            self.memos.items(), key=lambda item: (item[0] not in self.used, -item[1][5])
+        )[:MAX_MEMOS]
+        self.memos = dict(memos)
+        needed = {path for memo in self.memos.values() for path in memo[2]}
+        files = {path: entry for path, entry in self.files.items() if path in needed}
+        data = {
+            "format": FORMAT,
+            "stamp": self.stamp,
+            "run": self.run,
+            "memos": self.memos,
+            "files": files,
+            "kinds": self.kinds,
+        }
+        with contextlib.suppress(OSError, ValueError):  # read-only: check without a cache
+            _write_atomically(self.path, marshal.dumps(data))
+
+    def _update_files(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
+        now = time.time_ns()
+        known = project.errors()
+        errors: dict[str, list[tuple[str, FindingRow]]] = {}
+        for key, origin in project.error_origins().items():
+            if origin is not None and key in known:
+                errors.setdefault(key[0], []).append((origin, _row(known[key])))
+        read = project.read_texts()
+        for path, signature in project.signatures().items():
+            old = self.files.get(path)
+            same = old is not None and old[0] is not None and tuple(old[0]) == signature
+            if path not in read:  # only signed (checked for reuse) or hashed as data
+                if not same:
+                    self.files[path] = (_trusted(signature, now), (), ())
+                continue
+            fresh = errors.get(path, [])
+            origins = {origin for origin, _ in fresh}
+            kept = [(o, row) for o, row in old[2] if o not in origins] if same and old else []
+            rows = tuple(tuple(s) for s in scanned.get(path, ()))
+            self.files[path] = (_trusted(signature, now), rows, tuple(kept + fresh))
+
+
+def _trusted(signature: Signature | None, now: int) -> Signature | None:
+    """The signature, unless the file changed too recently for its time stamp to tell."""
+    if signature is None or now - signature[1] < RACY_SECONDS * 1_000_000_000:
+        return None
+    return signature
+
+
+def _row(finding: Finding) -> FindingRow:
+    fix = finding.fix
+    fix_row = (
+        None
+        if fix is None
+        else (fix.path, fix.line, fix.column, fix.end_line, fix.end_column, fix.replacement)
+    )
+    return (
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.code,
+        finding.message,
+        finding.end_line,
+        finding.end_column,
+        fix_row,
+    )
+
+
+def _finding(row: FindingRow) -> Finding:
+    path, line, column, code, message, end_line, end_column, fix = row
+    return Finding(
+        path, line, column, code, message, end_line, end_column, Fix(*fix) if fix else None
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("# Made by mlrig check; safe to delete.\n*\n")
+    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
