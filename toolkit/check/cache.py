@@ -38,7 +38,8 @@ CACHE_DIR = ".mlrig_cache"
 FILE_NAME = "check.marshal"
 FORMAT = 1
 RACY_SECONDS = 2
-MAX_MEMOS = 512  # rule results kept, this run's first (others: most recently used)
+MAX_MEMOS = 100_000  # results kept: this run's first, then the most recently stored
+ANY = "*"  # a kind whose file list a per-file memo does not depend on
 
 # Stored shapes (marshal takes only plain containers). A rule's memo holds its
 # findings, the kinds it read (each with the digest of its files), its input
@@ -86,6 +87,9 @@ class Cache:
         self.memos: dict[str, tuple[Any, ...]] = dict(data.get("memos", {}))
         self.files: dict[str, tuple[Any, ...]] = dict(data.get("files", {}))
         self.kinds: dict[str, tuple[str, tuple[str, ...]]] = dict(data.get("kinds", {}))
+        self.facts: dict[str, tuple[Any, dict[str, bytes]]] = dict(data.get("facts", {}))
+        self.fresh_facts: dict[str, dict[str, bytes]] = {}
+        self.fact_paths: set[str] = set()
         self.used: set[str] = set()
         self.changed = not usable
 
@@ -103,9 +107,37 @@ class Cache:
         return cls(path, fingerprint(), stored)
 
     def prime(self, project: Project) -> None:
-        """Give the project the kinds' file lists, so unchanged kinds import no view module."""
+        """Give the project the kinds' file lists (so unchanged kinds import no view module)
+        and this cache as its store of per-file results."""
         for kind, (candidates, paths) in self.kinds.items():
             project.know_kind(kind, candidates, paths)
+        project.fact_store = self
+
+    def fact(self, project: Project, kind: str, name: str, path: str) -> list[Any] | None:
+        """A per-file result stored for ``path`` while the file is unchanged (see
+        :meth:`Project.each_file`); the file's parse errors are handed to the project."""
+        entry = self.facts.get(path)
+        if entry is None or entry[0] is None or name not in entry[1]:
+            return None
+        signature = project.signature(path)
+        if tuple(entry[0]) != signature:
+            return None
+        known = self.files.get(path)
+        if known is None or known[0] is None or tuple(known[0]) != signature:
+            return None  # its parse errors and suppressions are not known
+        project.add_errors(_finding(row) for origin, row in known[2] if origin in (READ, kind))
+        self.fact_paths.add(path)
+        import pickle
+
+        value: list[Any] = pickle.loads(entry[1][name])
+        return value
+
+    def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None:
+        """Keep a per-file result, for as long as the file keeps its signature."""
+        import pickle
+
+        self.changed = True
+        self.fresh_facts.setdefault(path, {})[name] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
     def reuse(self, key: str, project: Project) -> list[Finding] | None:
         """The stored findings for ``key`` when every input is unchanged (their errors and
@@ -126,17 +158,14 @@ class Cache:
 
     def suppressions(self, paths: Iterable[str]) -> list[Suppression]:
         """The stored suppressions of files that were not read this run."""
-        return [Suppression(*row) for path in paths for row in self.files[path][1]]
-
-    def memo_paths(self, key: str) -> tuple[str, ...]:
-        """The input files of a reused rule."""
-        return tuple(self.memos[key][2])
+        empty: tuple[Any, ...] = (None, (), ())
+        return [Suppression(*row) for path in paths for row in self.files.get(path, empty)[1]]
 
     def _valid(self, memo: tuple[Any, ...], project: Project) -> bool:
         _, kinds, paths, all_files, _, _ = memo
         if all_files and all_files != digest(project._files):
             return False
-        if any(stamp != digest(project.files_of(kind)) for kind, stamp in kinds):
+        if any(stamp not in (ANY, digest(project.files_of(kind))) for kind, stamp in kinds):
             return False
         for path in paths:
             entry = self.files.get(path)
@@ -153,6 +182,8 @@ class Cache:
         paths = set(record.paths)
         for kind in record.kinds:
             paths.update(project.files_of(kind))
+        for path in paths:
+            project.signature(path)  # every input gets an entry, read or not
         kinds = tuple(sorted((kind, digest(project.files_of(kind))) for kind in record.kinds))
         all_files = digest(project._files) if record.all_files else ""
         known = project.errors()
@@ -160,6 +191,21 @@ class Cache:
         rows = tuple(_row(f) for f in found)
         self.memos[key] = (rows, kinds, tuple(sorted(paths)), all_files, errors, self.run)
         self.used.add(key)
+
+    def store_file(
+        self, key: str, path: str, kinds: Iterable[str], found: Iterable[Finding]
+    ) -> None:
+        """Keep the findings a per-file rule made on one file, which it alone decides."""
+        self.changed = True
+        rows = tuple(_row(f) for f in found)
+        marked = tuple((kind, ANY) for kind in sorted(kinds))
+        self.memos[key] = (rows, marked, (path,), "", (), self.run)
+        self.used.add(key)
+
+    def used_paths(self) -> set[str]:
+        """The input files of every result this run reused or stored."""
+        used = {path for key in self.used for path in self.memos[key][2] if key in self.memos}
+        return used | self.fact_paths
 
     def save(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
         """Write the cache if this run added to it; a cache that cannot be written is skipped."""
@@ -172,7 +218,8 @@ class Cache:
             self.memos.items(), key=lambda item: (item[0] not in self.used, -item[1][5])
         )[:MAX_MEMOS]
         self.memos = dict(memos)
-        needed = {path for memo in self.memos.values() for path in memo[2]}
+        facts = self._merged_facts(project)
+        needed = {path for memo in self.memos.values() for path in memo[2]} | set(facts)
         files = {path: entry for path, entry in self.files.items() if path in needed}
         data = {
             "format": FORMAT,
@@ -181,9 +228,28 @@ class Cache:
             "memos": self.memos,
             "files": files,
             "kinds": self.kinds,
+            "facts": facts,
         }
         with contextlib.suppress(OSError, ValueError):  # read-only: check without a cache
             _write_atomically(self.path, marshal.dumps(data))
+
+    def _merged_facts(self, project: Project) -> dict[str, tuple[Any, dict[str, bytes]]]:
+        """Stored per-file results, this run's added; those of changed files dropped."""
+        signatures = project.signatures()
+        facts = {
+            path: entry
+            for path, entry in self.facts.items()
+            if path not in signatures
+            or (entry[0] is not None and tuple(entry[0]) == signatures[path])
+        }
+        for path, fresh in self.fresh_facts.items():
+            signature = self.files.get(path, (None,))[0]
+            if signature is None:
+                continue
+            old = facts.get(path)
+            kept = old[1] if old is not None and tuple(old[0]) == tuple(signature) else {}
+            facts[path] = (signature, {**kept, **fresh})
+        return facts
 
     def _update_files(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
         now = time.time_ns()

@@ -20,7 +20,6 @@ from toolkit.check.project import Project, Record
 from toolkit.check.rules import RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import (
     UNUSED,
-    Suppression,
     index,
     is_suppressed,
     problems,
@@ -81,25 +80,12 @@ def check_project(
         if ref.code not in ENGINE_ONLY and (not ref.views or any(project.has(k) for k in ref.views))
     ]
     ran.update(ref.code for ref in runnable)
-    keys = {ref.code: _memo_key(ref, config, scope) for ref in runnable}
-    found: list[Finding] = []
-    reused: list[str] = []
-    if cache is not None:
-        for ref in runnable:
-            hit = cache.reuse(keys[ref.code], project)
-            if hit is not None:
-                found.extend(hit)
-                reused.append(keys[ref.code])
-    fresh = [ref for ref in runnable if keys[ref.code] not in reused]
-    for ref, findings, record in _run_all(fresh, project, config):
-        found.extend(findings)
-        if cache is not None:
-            cache.store(keys[ref.code], findings, record, project)
+    found = _rule_findings(runnable, project, config, cache, scope)
     found.extend(project.parse_findings)
     scanned = {path: scan(path, text) for path, text in project.texts().items()}
     suppressions = [s for found_here in scanned.values() for s in found_here]
     if cache is not None:
-        suppressions.extend(cache.suppressions(_unread(cache, reused, scanned)))
+        suppressions.extend(cache.suppressions(sorted(cache.used_paths() - set(scanned))))
         cache.save(project, scanned)
     found.extend(problems(suppressions, {rule.code for rule in rule_refs()}))
     codes = {rule.code for rule in rules}
@@ -118,14 +104,71 @@ def check_project(
     return Result(sorted(kept), list(rules), len(project.files))
 
 
+def _rule_findings(
+    runnable: Sequence[RuleRef], project: Project, config: Config, cache: Cache | None, scope: str
+) -> list[Finding]:
+    """What the rules find: stored results where their inputs are unchanged, a run elsewhere."""
+    if cache is None:
+        return [finding for _, found, _ in _run_all(runnable, project, config) for finding in found]
+    keys = {ref.code: _memo_key(ref, config, scope) for ref in runnable}
+    found: list[Finding] = []
+    fresh = []
+    for ref in runnable:
+        hit = cache.reuse(keys[ref.code], project)
+        if hit is not None:
+            found.extend(hit)
+        elif _per_file(ref):
+            found.extend(_file_by_file(ref, project, config, cache, keys[ref.code]))
+        else:
+            fresh.append(ref)
+    for ref, findings, record in _run_all(fresh, project, config):
+        found.extend(findings)
+        cache.store(keys[ref.code], findings, record, project)
+    return found
+
+
 def _memo_key(ref: RuleRef, config: Config, scope: str) -> str:
     """A rule, its configured options and the scope of the run: one stored result each."""
     return f"{ref.code}|{scope}|{sorted(config.rules.get(ref.code, {}).items())!r}"
 
 
-def _unread(cache: Cache, keys: Sequence[str], scanned: dict[str, list[Suppression]]) -> list[str]:
-    paths = {path for key in keys for path in cache.memo_paths(key)}
-    return sorted(paths - set(scanned))
+def _per_file(ref: RuleRef) -> bool:
+    from toolkit.rules.families import family
+
+    return family(ref.family).per_file and bool(ref.views)
+
+
+def _file_by_file(
+    ref: RuleRef, project: Project, config: Config, cache: Cache, key: str
+) -> list[Finding]:
+    """A per-file rule's findings: stored ones for unchanged files, a run on the others.
+
+    Its family judges each file on its own (its pre-commit hook is handed just the
+    changed files), so one edited workflow costs one workflow's parse, not all.
+    """
+    paths = sorted({path for kind in ref.views for path in project.files_of(kind)})
+    found: list[Finding] = []
+    changed = []
+    for path in paths:
+        hit = cache.reuse(f"{key}|{path}", project)
+        if hit is None:
+            changed.append(path)
+        else:
+            found.extend(hit)
+    if changed:
+        _, fresh, record = _run(ref, project.subset(changed), config)
+        found.extend(fresh)
+        by_path: dict[str, list[Finding]] = {path: [] for path in changed}
+        for finding in fresh:
+            by_path.setdefault(finding.path, []).append(finding)
+        if record.history or record.all_files or set(by_path) != set(changed):
+            return found  # it did not judge each file alone after all: nothing is stored
+        for path in changed:
+            cache.store_file(f"{key}|{path}", path, ref.views, by_path[path])
+    whole = Record()
+    whole.kinds.update(ref.views)
+    cache.store(key, found, whole, project)
+    return found
 
 
 # Above this many files, the rules run in two processes (fork, where there is

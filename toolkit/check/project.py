@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from toolkit.check.findings import Finding, ParseError
 from toolkit.check.views import hint, view_module
@@ -34,6 +34,14 @@ READ = ""
 
 ErrorKey = tuple[str, int, int, str]
 Signature = tuple[int, int, int, int]
+
+
+class FactStore(Protocol):
+    """Per-file results kept across runs (:class:`toolkit.check.cache.Cache` is one)."""
+
+    def fact(self, project: Project, kind: str, name: str, path: str) -> list[Any] | None: ...
+
+    def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None: ...
 
 
 class Record:
@@ -74,6 +82,18 @@ class Project:
         self._derived: dict[str, tuple[Any, Record]] = {}
         self._records: list[Record] = []
         self._origin: str | None = None
+        self._single: dict[tuple[str, str], Any] = {}
+        self.fact_store: FactStore | None = None
+
+    def subset(self, paths: Iterable[str]) -> Project:
+        """A project of some of these files that shares their texts, signatures and errors
+        with this one (so what it reads is reported and suppressed here)."""
+        part = Project(self.root, paths)
+        part._texts = self._texts
+        part._signatures = self._signatures
+        part._errors = self._errors
+        part._origins = self._origins
+        return part
 
     @property
     def files(self) -> list[str]:
@@ -252,6 +272,48 @@ class Project:
             self._views[kind] = list(self._parse_all(kind))
         return self._views[kind]
 
+    def each_file(
+        self,
+        kind: str,
+        name: str,
+        extract: Callable[[Any, str], list[T]],
+        parse: bool = True,
+    ) -> list[T]:
+        """``extract(view, text)`` for each file of ``kind``, concatenated in file order.
+
+        Files that do not parse (or, with ``parse=False``, cannot be read) are left
+        out; without parsing, ``view`` is the path. ``extract`` must depend on that
+        one file alone, and ``name`` must name it (with any arguments it closes
+        over): with a :attr:`fact_store`, a file unchanged since an earlier run gives
+        the stored result without being read, so an edit re-reads one file, not all.
+        """
+        paths = self.files_of(kind)
+        store = self.fact_store
+        if store is None and parse:
+            views = self.views(kind)
+            return [item for view in views for item in extract(view, self.text(view.path) or "")]
+        found: list[T] = []
+        for path in paths:
+            stored = store.fact(self, kind, name, path) if store is not None else None
+            if stored is None:
+                text = self.text(path)
+                view = self._view_of(kind, path, text) if parse else path
+                stored = extract(view, text) if view is not None and text is not None else []
+                if store is not None:
+                    store.put_fact(self, name, path, stored)
+            found.extend(stored)
+        return found
+
+    def _view_of(self, kind: str, path: str, text: str | None) -> Any | None:
+        """The view of one file of ``kind`` (parsed alone unless the whole kind was)."""
+        if kind in self._views:
+            return next((v for v in self._views[kind] if getattr(v, "path", None) == path), None)
+        if (kind, path) not in self._single:
+            self._single[kind, path] = (
+                None if text is None else self._parse_one(view_module(kind), kind, path, text)
+            )
+        return self._single[kind, path]
+
     def view(self, kind: str, path: str) -> Any | None:
         """The view of ``kind`` for one path, if that file parsed."""
         return next((v for v in self.views(kind) if getattr(v, "path", None) == path), None)
@@ -270,18 +332,25 @@ class Project:
             return
         module = view_module(kind)
         for path in paths:
-            text = self.text(path)
-            if text is None:
-                continue
-            self._origin = kind
-            try:
-                yield module.parse(path, text)
-            except ParseError as err:
-                self.report(path, err)
-            except (ValueError, TypeError, RecursionError, UnicodeError) as err:
-                self.report(path, ParseError(f"cannot parse: {err}".splitlines()[0]))
-            finally:
-                self._origin = None
+            if (kind, path) in self._single:
+                view = self._single[kind, path]
+            else:
+                text = self.text(path)
+                view = None if text is None else self._parse_one(module, kind, path, text)
+            if view is not None:
+                yield view
+
+    def _parse_one(self, module: Any, kind: str, path: str, text: str) -> Any | None:
+        self._origin = kind
+        try:
+            return module.parse(path, text)
+        except ParseError as err:
+            self.report(path, err)
+        except (ValueError, TypeError, RecursionError, UnicodeError) as err:
+            self.report(path, ParseError(f"cannot parse: {err}".splitlines()[0]))
+        finally:
+            self._origin = None
+        return None
 
     def _read(self, path: str) -> str | None:
         self.signature(path)  # before reading: a later change shows as a new signature

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.project import Project
 from toolkit.check.views.mentions import (
@@ -11,7 +11,6 @@ from toolkit.check.views.mentions import (
     action_inputs,
     hook_dependencies,
     lock_requirements,
-    scalar_text,
     shell_installs,
 )
 from toolkit.check.views.pydeps import Pyproject, RequirementsFile
@@ -36,18 +35,18 @@ class DvcInstall:
 
 def manifest_requirements(project: Project) -> list[Install]:
     """Requirements of ``.in`` files and ``pyproject.toml`` dependencies."""
-    found: list[Install] = []
-    for view in project.views("pydeps"):
-        if isinstance(view, RequirementsFile) and view.is_input:
-            found.extend(
-                Install(view.path, r.line, r.column, r, "requirements") for r in view.requirements
-            )
-        elif isinstance(view, Pyproject):
-            found.extend(
-                Install(view.path, r.line, r.column, r, "pyproject.toml")
-                for r in view.dependencies + view.poetry
-            )
-    return found
+    return project.each_file("pydeps", "manifest-requirements", lambda v, _: _manifest(v))
+
+
+def _manifest(view: Any) -> list[Install]:
+    if isinstance(view, RequirementsFile) and view.is_input:
+        return [Install(view.path, r.line, r.column, r, "requirements") for r in view.requirements]
+    if isinstance(view, Pyproject):
+        return [
+            Install(view.path, r.line, r.column, r, "pyproject.toml")
+            for r in view.dependencies + view.poetry
+        ]
+    return []
 
 
 def all_requirements(project: Project) -> list[Install]:
@@ -68,10 +67,10 @@ def dvc_installs(project: Project) -> list[DvcInstall]:
         for i in all_requirements(project)
         if i.requirement.name == "dvc"
     ]
-    for path, value, _, uses in action_inputs(project, "version"):
-        text = scalar_text(value)
-        if uses.startswith("iterative/setup-dvc") and text and "${{" not in text:
-            line, column = getattr(value, "line", 1), getattr(value, "col", 1)
+    for item in action_inputs(project, "version"):
+        text = item.text
+        if item.uses.startswith("iterative/setup-dvc") and text and "${{" not in text:
             spec = text if text[:1] in "<>=!~" else f"=={text.lstrip('v')}"
-            found.append(DvcInstall(path, line, column, spec, ("all",), "iterative/setup-dvc"))
+            where = "iterative/setup-dvc"
+            found.append(DvcInstall(item.path, item.line, item.column, spec, ("all",), where))
     return found

@@ -38,21 +38,30 @@ VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "
 
 def needed(project: Project) -> tuple[int, str] | None:
     """The dvc major version the DVC files need, and the place that needs it."""
+    best: tuple[int, str] | None = None
+    for need in project.each_file("dvc", "dvc-major-needed", lambda view, _: _needs(view)):
+        if need[0] == 3:
+            return need
+        best = best or need
+    return best
+
+
+def _needs(view: Any) -> list[tuple[int, str]]:
+    """What one DVC file needs: dvc 2 for a lock schema, dvc 3 for ``hash: md5`` entries."""
     from toolkit.check.views.dvc import DvcFile, DvcLock
 
-    best: tuple[int, str] | None = None
-    for view in project.views("dvc"):
-        entries = []
-        if isinstance(view, DvcLock):
-            if view.schema is not None and best is None:
-                best = (2, f"{view.path}:1 (schema '{view.schema}')")
-            entries = [e for stage in view.stages for e in (*stage.deps, *stage.outs)]
-        elif isinstance(view, DvcFile):
-            entries = [*view.deps, *view.outs]
-        dvc3 = next((e for e in entries if e.hash_name == "md5"), None)
-        if dvc3 is not None:
-            return 3, f"{view.path}:{dvc3.line} (`hash: md5`, written by dvc 3)"
-    return best
+    found = []
+    entries = []
+    if isinstance(view, DvcLock):
+        if view.schema is not None:
+            found.append((2, f"{view.path}:1 (schema '{view.schema}')"))
+        entries = [e for stage in view.stages for e in (*stage.deps, *stage.outs)]
+    elif isinstance(view, DvcFile):
+        entries = [*view.deps, *view.outs]
+    dvc3 = next((e for e in entries if e.hash_name == "md5"), None)
+    if dvc3 is not None:
+        found.append((3, f"{view.path}:{dvc3.line} (`hash: md5`, written by dvc 3)"))
+    return found
 
 
 def _major(version: str) -> int:

@@ -49,16 +49,21 @@ PLUGINS = {
 
 
 def _remote(project: Project) -> tuple[str, str, str] | None:
+    found = project.each_file("dvc", "dvc-remote-plugin", lambda view, _: _plugin(view))
+    return found[0] if found else None
+
+
+def _plugin(view: Any) -> list[tuple[str, str, str]]:
+    """The plugin one ``.dvc/config``'s default remote needs, with its URL and place."""
     from toolkit.check.views.dvc import DvcConfig
 
-    for view in project.views("dvc"):
-        if isinstance(view, DvcConfig) and view.default_remote:
-            remote = next((r for r in view.remotes if r.name == view.default_remote), None)
-            if remote is not None and "://" in remote.url:
-                scheme = remote.url.split("://", 1)[0].lower()
-                if scheme in PLUGINS:
-                    return PLUGINS[scheme], remote.url, f"{view.path}:{remote.line}"
-    return None
+    if isinstance(view, DvcConfig) and view.default_remote:
+        remote = next((r for r in view.remotes if r.name == view.default_remote), None)
+        if remote is not None and "://" in remote.url:
+            scheme = remote.url.split("://", 1)[0].lower()
+            if scheme in PLUGINS:
+                return [(PLUGINS[scheme], remote.url, f"{view.path}:{remote.line}")]
+    return []
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:

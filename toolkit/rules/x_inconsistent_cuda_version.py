@@ -130,9 +130,12 @@ def _pypi_cuda(version_text: str) -> str | None:
 
 
 def _terraform(project: Project) -> list[Mention]:
+    return project.each_file("tfversions", "cuda", lambda view, _: _cuda_in(view))
+
+
+def _cuda_in(view: Any) -> list[Mention]:
     return [
         Mention(view.path, found.line, found.column, found.value, found.label, 3)
-        for view in project.views("tfversions")
         for found in view.cuda
     ]
 

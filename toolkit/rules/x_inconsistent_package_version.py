@@ -45,7 +45,6 @@ from toolkit.check.views.mentions import (
     hook_dependencies,
     lock_requirements,
     reference,
-    scalar_text,
     shell_installs,
 )
 
@@ -83,31 +82,38 @@ def _elsewhere(project: Project) -> list[Install]:
     return found
 
 
-def _mirror_revs(project: Project) -> Iterator[Install]:
+def _mirror_revs(project: Project) -> list[Install]:
+    if not project.has("precommit"):
+        return []
+    return project.each_file("precommit", "mirror-revs", lambda view, _: _mirrors_in(view))
+
+
+def _mirrors_in(view: Any) -> list[Install]:
     from toolkit.check.views._requirements import parse_requirement
 
-    for view in project.views("precommit") if project.has("precommit") else []:
-        for repo in view.repos:
-            slug = "/".join(repo.repo.rstrip("/").removesuffix(".git").split("/")[-2:]).lower()
-            package = MIRRORS.get(slug)
-            if package and repo.rev and parse_version(str(repo.rev)):
-                requirement = parse_requirement(f"{package}=={str(repo.rev).lstrip('v')}")
-                if requirement is not None:
-                    line, column = repo.rev.line, repo.rev.col
-                    yield Install(view.path, line, column, requirement, f"{slug} rev")
+    found = []
+    for repo in view.repos:
+        slug = "/".join(repo.repo.rstrip("/").removesuffix(".git").split("/")[-2:]).lower()
+        package = MIRRORS.get(slug)
+        if package and repo.rev and parse_version(str(repo.rev)):
+            requirement = parse_requirement(f"{package}=={str(repo.rev).lstrip('v')}")
+            if requirement is not None:
+                line, column = repo.rev.line, repo.rev.col
+                found.append(Install(view.path, line, column, requirement, f"{slug} rev"))
+    return found
 
 
 def _setup_actions(project: Project) -> Iterator[Install]:
     from toolkit.check.views._requirements import parse_requirement
 
-    for path, value, _, uses in action_inputs(project, "version"):
-        package = SETUP_ACTIONS.get(uses.split("@")[0])
-        text = scalar_text(value)
+    for item in action_inputs(project, "version"):
+        package = SETUP_ACTIONS.get(item.uses.split("@")[0])
+        text = item.text
         if package and text and parse_version(text):
             requirement = parse_requirement(f"{package}=={text.lstrip('v')}")
             if requirement is not None:
-                line, column = getattr(value, "line", 1), getattr(value, "col", 1)
-                yield Install(path, line, column, requirement, uses.split("@")[0])
+                where = item.uses.split("@")[0]
+                yield Install(item.path, item.line, item.column, requirement, where)
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -125,39 +125,43 @@ def poetry_range(constraint: str) -> str:
 
 def _declared(project: Project) -> tuple[list[Mention], list[Mention]]:
     """``.python-version`` values, and ``requires-python``/``python_requires`` ranges."""
+    found = project.each_file("pydeps", "python-declared", lambda view, _: _declared_in(view))
+    # Rank 0 is a .python-version file (exact); rank 1 a range.
+    return [m for m in found if m.rank == 0], [m for m in found if m.rank == 1]
+
+
+def _declared_in(view: Any) -> list[Mention]:
     from toolkit.check.views.pydeps import Pyproject, PythonVersionFile, SetupFile
 
-    exact: list[Mention] = []
-    ranges: list[Mention] = []
-    for view in project.views("pydeps"):
-        if isinstance(view, PythonVersionFile) and view.version is not None:
-            value = view.version
-            exact.append(Mention(view.path, value.line, value.column, value.text, view.path, 0))
-        elif isinstance(view, (Pyproject, SetupFile)) and view.requires_python is not None:
-            value = view.requires_python
-            label = "requires-python" if isinstance(view, Pyproject) else "python_requires"
-            ranges.append(Mention(view.path, value.line, value.column, value.text, label, 1))
-    return exact, ranges
+    if isinstance(view, PythonVersionFile) and view.version is not None:
+        value = view.version
+        return [Mention(view.path, value.line, value.column, value.text, view.path, 0)]
+    if isinstance(view, (Pyproject, SetupFile)) and view.requires_python is not None:
+        value = view.requires_python
+        label = "requires-python" if isinstance(view, Pyproject) else "python_requires"
+        return [Mention(view.path, value.line, value.column, value.text, label, 1)]
+    return []
 
 
 def _poetry_python(project: Project) -> list[Mention]:
     if not project.has("pydeps"):
         return []
+    return project.each_file("pydeps", "poetry-python", _poetry_python_in)
+
+
+def _poetry_python_in(view: Any, text: str) -> list[Mention]:
     from toolkit.check.views.pydeps import Pyproject, find_line
 
-    found = []
-    for view in project.views("pydeps"):
-        if not isinstance(view, Pyproject):
-            continue
-        deps = view.data.get("tool", {}).get("poetry", {}).get("dependencies", {})
-        python = deps.get("python") if isinstance(deps, dict) else None
-        if isinstance(python, str) and python.strip():
-            lines = (project.text(view.path) or "").splitlines()
-            start = find_line(lines, "[tool.poetry.dependencies]")[0]
-            line, column = find_line(lines, "python", start)
-            spec = poetry_range(python)
-            found.append(Mention(view.path, line, column, spec, "tool.poetry python", 1))
-    return found
+    if not isinstance(view, Pyproject):
+        return []
+    deps = view.data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    python = deps.get("python") if isinstance(deps, dict) else None
+    if not isinstance(python, str) or not python.strip():
+        return []
+    lines = text.splitlines()
+    start = find_line(lines, "[tool.poetry.dependencies]")[0]
+    line, column = find_line(lines, "python", start)
+    return [Mention(view.path, line, column, poetry_range(python), "tool.poetry python", 1)]
 
 
 @lru_cache(maxsize=1024)

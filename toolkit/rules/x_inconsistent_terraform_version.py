@@ -56,21 +56,27 @@ def to_pep440(constraint: str) -> str | None:
 
 def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
     """Exact versions, and ``required_version`` constraints."""
-    exact: list[Mention] = []
-    constraints: list[Mention] = []
-    for view in project.views("tfversions") if project.has("tfversions") else []:
-        found = view.terraform_version
-        if found is not None and _EXACT.match(found.value):
-            exact.append(Mention(view.path, found.line, 1, found.value.lstrip("v"), found.label, 0))
-        constraints.extend(
-            Mention(view.path, r.line, r.column, r.value, r.label, 2)
-            for r in view.required_versions
-        )
+    declared = project.each_file("tfversions", "terraform-versions", lambda v, _: _versions(v))
+    # Rank 0: an exact version file; rank 2: a required_version constraint.
+    exact = [m for m in declared if m.rank == 0]
+    constraints = [m for m in declared if m.rank == 2]
     for name in ("terraform_version", "terraform-version"):
         for mention in input_versions(project, name, "setup-terraform", 1):
             if _EXACT.match(mention.value.strip()):
                 exact.append(mention)
     return exact, constraints
+
+
+def _versions(view: Any) -> list[Mention]:
+    found = view.terraform_version
+    exact = (
+        [Mention(view.path, found.line, 1, found.value.lstrip("v"), found.label, 0)]
+        if found is not None and _EXACT.match(found.value)
+        else []
+    )
+    return exact + [
+        Mention(view.path, r.line, r.column, r.value, r.label, 2) for r in view.required_versions
+    ]
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check._record import lazy_pattern
@@ -91,71 +90,109 @@ def _matrix_values(job_node: Any, key: str) -> list[Any]:
     return values
 
 
-def action_inputs(project: Project, name: str) -> Iterator[tuple[str, Any, Any, str]]:
-    """``(path, value, job node, uses)`` of every step input called ``name``."""
-    for kind in ("workflow", "action"):
-        for view in project.views(kind) if project.has(kind) else []:
-            jobs = getattr(view, "jobs", None)
-            groups = [(job.node, job.steps) for job in jobs] if jobs is not None else []
-            if kind == "action":
-                groups = [(None, view.steps)]
-            for job_node, steps in groups:
-                for step in steps:
-                    if name in step.with_:
-                        yield view.path, step.with_[name], job_node, str(step.uses or "")
-            for job in jobs or []:
-                if job.with_ is not None and name in job.with_:
-                    yield view.path, job.with_[name], job.node, str(job.uses or "")
+@dataclass(frozen=True)
+class StepInput:
+    """A ``with:`` input of a step or a reusable-workflow call, as plain data.
+
+    ``text`` is the scalar as written (``None`` for a mapping, list or boolean);
+    when it is ``${{ matrix.KEY }}``, ``matrix`` holds that key's values (text,
+    line, column) and ``matrix_size`` how many there are.
+    """
+
+    path: str
+    line: int
+    column: int
+    text: str | None
+    uses: str
+    matrix: tuple[tuple[str, int, int], ...] = ()
+    matrix_size: int = 0
+
+
+def action_inputs(project: Project, name: str) -> list[StepInput]:
+    """Every step input called ``name``, in workflows and then in composite actions."""
+    return [
+        *project.each_file("workflow", f"inputs:{name}", lambda view, _: _inputs(view, name)),
+        *project.each_file("action", f"inputs:{name}", lambda view, _: _inputs(view, name)),
+    ]
+
+
+def _inputs(view: Any, name: str) -> list[StepInput]:
+    jobs = getattr(view, "jobs", None)
+    groups = [(job.node, job.steps) for job in jobs] if jobs is not None else [(None, view.steps)]
+    found = []
+    for job_node, steps in groups:
+        for step in steps:
+            if name in step.with_:
+                found.append(_input(view.path, step.with_[name], job_node, step.uses))
+    for job in jobs or []:
+        if job.with_ is not None and name in job.with_:
+            found.append(_input(view.path, job.with_[name], job.node, job.uses))
+    return found
+
+
+def _input(path: str, value: Any, job_node: Any, uses: Any) -> StepInput:
+    text = scalar_text(value)
+    line, column = _position(value, (1, 1))
+    matrix: list[tuple[str, int, int]] = []
+    size = 0
+    reference_key = _MATRIX_REF.fullmatch(text.strip()) if text is not None else None
+    if reference_key:
+        items = _matrix_values(job_node, reference_key.group(1))
+        size = len(items)
+        for item in items:
+            item_text = scalar_text(item)
+            if item_text is not None:
+                matrix.append((item_text, *_position(item, (line, column))))
+    return StepInput(path, line, column, text, str(uses or ""), tuple(matrix), size)
 
 
 def input_versions(project: Project, name: str, what: str, rank: int) -> list[Mention]:
     """Versions given to inputs called ``name``, matrix references resolved."""
     found = []
-    for path, value, job_node, uses in action_inputs(project, name):
-        text = scalar_text(value)
+    for item in action_inputs(project, name):
+        text = item.text
         if text is None:
             continue
+        uses = item.uses
         label = f"{uses.split('@')[0]} {name}" if uses else f"{what} {name}"
-        reference_key = _MATRIX_REF.fullmatch(text.strip())
-        if reference_key:
-            items = _matrix_values(job_node, reference_key.group(1))
-            for item in items:
-                item_text = scalar_text(item)
-                if item_text is not None:
-                    line, column = _position(item, _position(value, (1, 1)))
-                    mention = Mention(
-                        path, line, column, item_text, f"matrix {label}", rank, len(items)
-                    )
-                    found.append(mention)
+        if _MATRIX_REF.fullmatch(text.strip()):
+            for value, line, column in item.matrix:
+                mention = Mention(
+                    item.path, line, column, value, f"matrix {label}", rank, item.matrix_size
+                )
+                found.append(mention)
             continue
         if "${{" in text:
             continue
-        line, column = _position(value, (1, 1))
         for offset, part in enumerate(p for p in text.splitlines() if p.strip()):
-            found.append(Mention(path, line + offset, column, part.strip(), label, rank))
+            found.append(
+                Mention(item.path, item.line + offset, item.column, part.strip(), label, rank)
+            )
     return found
 
 
 def docker_images(project: Project) -> list[Mention]:
     """Every ``FROM`` image and workflow ``container``/``services`` image."""
-    found = []
-    for view in project.views("dockerfile") if project.has("dockerfile") else []:
-        for item in view.froms:
-            if not item.stage_ref and not item.unresolved:
-                found.append(Mention(view.path, item.line, item.col, item.resolved, "FROM"))
-    for view in project.views("workflow") if project.has("workflow") else []:
-        for job in view.jobs:
-            for image in job.images:
-                found.append(Mention(view.path, image.line, image.col, str(image), "image"))
-    return found
+    return [
+        *project.each_file("dockerfile", "images", lambda view, _: _from_images(view)),
+        *project.each_file("workflow", "images", lambda view, _: _job_images(view)),
+    ]
 
 
-def _shell_files(project: Project) -> Iterator[tuple[str, str]]:
-    for kind in SHELL_KINDS:
-        for path in project.files_of(kind):
-            text = project.text(path)
-            if text is not None:
-                yield path, _uncomment(text)
+def _from_images(view: Any) -> list[Mention]:
+    return [
+        Mention(view.path, item.line, item.col, item.resolved, "FROM")
+        for item in view.froms
+        if not item.stage_ref and not item.unresolved
+    ]
+
+
+def _job_images(view: Any) -> list[Mention]:
+    return [
+        Mention(view.path, image.line, image.col, str(image), "image")
+        for job in view.jobs
+        for image in job.images
+    ]
 
 
 def _uncomment(text: str) -> str:
@@ -169,17 +206,23 @@ def shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
 
 
 def _shell_installs(project: Project) -> tuple[list[Install], list[Mention]]:
-    installs: list[Install] = []
-    urls: list[Mention] = []
-    for path, text in _shell_files(project):
-        if "install" not in text:
-            continue
-        from toolkit.check.views._pip_commands import scan
+    found = [
+        item
+        for kind in SHELL_KINDS
+        for item in project.each_file(kind, "shell-installs", _installs_of, parse=False)
+    ]
+    installs = [item for item in found if isinstance(item, Install)]
+    return installs, [item for item in found if isinstance(item, Mention)]
 
-        found, indexes = scan(text)
-        installs.extend(_install(path, item) for item in found)
-        urls.extend(_url(path, item) for item in indexes)
-    return installs, urls
+
+def _installs_of(path: str, text: str) -> list[Install | Mention]:
+    """The installs (then the index URLs) of one file's shell commands."""
+    if "install" not in text:
+        return []
+    from toolkit.check.views._pip_commands import scan
+
+    found, indexes = scan(_uncomment(text))
+    return [*(_install(path, item) for item in found), *(_url(path, item) for item in indexes)]
 
 
 def _install(path: str, item: Installed) -> Install:
@@ -192,53 +235,52 @@ def _url(path: str, item: IndexUrl) -> Mention:
 
 def hook_dependencies(project: Project) -> list[Install]:
     """Each pre-commit hook's ``additional_dependencies``."""
+    if not project.has("precommit"):
+        return []
+    return project.each_file("precommit", "hook-dependencies", lambda v, _: _hook_deps(v))
+
+
+def _hook_deps(view: Any) -> list[Install]:
     from toolkit.check.views._requirements import parse_requirement
 
     found = []
-    for view in project.views("precommit") if project.has("precommit") else []:
-        for repo in view.repos:
-            hooks = repo.node.get("hooks")
-            for hook in hooks if isinstance(hooks, YList) else []:
-                deps = hook.get("additional_dependencies") if isinstance(hook, YMap) else None
-                for dep in deps if isinstance(deps, YList) else []:
-                    requirement = parse_requirement(str(dep)) if isinstance(dep, str) else None
-                    if requirement is not None:
-                        line, column = _position(dep, (repo.line, repo.col))
-                        label = "pre-commit additional_dependencies"
-                        found.append(Install(view.path, line, column, requirement, label))
+    for repo in view.repos:
+        hooks = repo.node.get("hooks")
+        for hook in hooks if isinstance(hooks, YList) else []:
+            deps = hook.get("additional_dependencies") if isinstance(hook, YMap) else None
+            for dep in deps if isinstance(deps, YList) else []:
+                requirement = parse_requirement(str(dep)) if isinstance(dep, str) else None
+                if requirement is not None:
+                    line, column = _position(dep, (repo.line, repo.col))
+                    label = "pre-commit additional_dependencies"
+                    found.append(Install(view.path, line, column, requirement, label))
     return found
-
-
-def text_files(project: Project, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """``(path, text)`` of checked files whose names end with one of ``suffixes``."""
-    for path in project.files:
-        if path.endswith(suffixes):
-            text = project.text(path)
-            if text is not None:
-                yield path, text
 
 
 def lock_requirements(project: Project) -> list[Install]:
     """Exact pins of every requirements lock, ``uv.lock`` and ``poetry.lock``."""
     if not project.has("pydeps"):
         return []
+    return project.each_file("pydeps", "lock-requirements", lambda view, _: _locked(view))
+
+
+def _locked(view: Any) -> list[Install]:
     from toolkit.check.views._requirements import parse_requirement
     from toolkit.check.views.pydeps import PoetryLock, RequirementsFile, UvLock
 
     found = []
-    for view in project.views("pydeps"):
-        if isinstance(view, RequirementsFile) and not view.is_input:
-            for requirement in view.requirements:
-                if requirement.exact:
-                    label = "lock" if view.is_lock else "requirements"
-                    found.append(
-                        Install(view.path, requirement.line, requirement.column, requirement, label)
-                    )
-        elif isinstance(view, (UvLock, PoetryLock)):
-            for package in view.packages:
-                pinned = parse_requirement(f"{package.name}=={package.version}", package.line)
-                if pinned is not None:
-                    found.append(Install(view.path, package.line, 1, pinned, "lock"))
+    if isinstance(view, RequirementsFile) and not view.is_input:
+        for requirement in view.requirements:
+            if requirement.exact:
+                label = "lock" if view.is_lock else "requirements"
+                found.append(
+                    Install(view.path, requirement.line, requirement.column, requirement, label)
+                )
+    elif isinstance(view, (UvLock, PoetryLock)):
+        for package in view.packages:
+            pinned = parse_requirement(f"{package.name}=={package.version}", package.line)
+            if pinned is not None:
+                found.append(Install(view.path, package.line, 1, pinned, "lock"))
     return found
 
 
@@ -246,17 +288,19 @@ def requirement_options(project: Project) -> list[Mention]:
     """Index URLs written in requirements files (``--index-url ...``)."""
     if not project.has("pydeps"):
         return []
+    return project.each_file("pydeps", "requirement-options", _index_options)
+
+
+def _index_options(view: Any, text: str) -> list[Mention]:
     from toolkit.check.views.pydeps import RequirementsFile
 
     found = []
-    for view in project.views("pydeps"):
-        if isinstance(view, RequirementsFile) and view.options:
-            text = project.text(view.path) or ""
-            for number, line in enumerate(text.splitlines(), 1):
-                option = _INDEX_OPTION.match(line)
-                if option:
-                    url = option.group(1)
-                    found.append(Mention(view.path, number, line.find(url) + 1, url, "index URL"))
+    if isinstance(view, RequirementsFile) and view.options:
+        for number, line in enumerate(text.splitlines(), 1):
+            option = _INDEX_OPTION.match(line)
+            if option:
+                url = option.group(1)
+                found.append(Mention(view.path, number, line.find(url) + 1, url, "index URL"))
     return found
 
 
@@ -264,25 +308,24 @@ def pyproject_index_urls(project: Project) -> list[Mention]:
     """Package index URLs declared in ``pyproject.toml`` (uv and poetry sources)."""
     if not project.has("pydeps"):
         return []
+    return project.each_file("pydeps", "pyproject-index-urls", _pyproject_sources)
+
+
+def _pyproject_sources(view: Any, text: str) -> list[Mention]:
     from toolkit.check.views.pydeps import Pyproject, find_line
 
+    if not isinstance(view, Pyproject):
+        return []
+    tool = view.data.get("tool", {}) if isinstance(view.data.get("tool"), dict) else {}
+    sources = [
+        *(tool.get("uv", {}).get("index", []) if isinstance(tool.get("uv"), dict) else []),
+        *(tool.get("poetry", {}).get("source", []) if isinstance(tool.get("poetry"), dict) else []),
+    ]
+    lines = text.splitlines()
     found = []
-    for view in project.views("pydeps"):
-        if not isinstance(view, Pyproject):
-            continue
-        tool = view.data.get("tool", {}) if isinstance(view.data.get("tool"), dict) else {}
-        sources = [
-            *(tool.get("uv", {}).get("index", []) if isinstance(tool.get("uv"), dict) else []),
-            *(
-                tool.get("poetry", {}).get("source", [])
-                if isinstance(tool.get("poetry"), dict)
-                else []
-            ),
-        ]
-        lines = (project.text(view.path) or "").splitlines()
-        for source in sources:
-            url = source.get("url") if isinstance(source, dict) else None
-            if isinstance(url, str):
-                line, column = find_line(lines, url)
-                found.append(Mention(view.path, line, column, url, "index URL"))
+    for source in sources:
+        url = source.get("url") if isinstance(source, dict) else None
+        if isinstance(url, str):
+            line, column = find_line(lines, url)
+            found.append(Mention(view.path, line, column, url, "index URL"))
     return found
