@@ -163,9 +163,9 @@ class Cache:
 
     def _valid(self, memo: tuple[Any, ...], project: Project) -> bool:
         _, kinds, paths, all_files, _, _ = memo
-        if all_files and all_files != digest(project._files):
+        if all_files and all_files != project.files_digest():
             return False
-        if any(stamp not in (ANY, digest(project.files_of(kind))) for kind, stamp in kinds):
+        if any(stamp != ANY and stamp != project.kind_digest(kind) for kind, stamp in kinds):
             return False
         for path in paths:
             entry = self.files.get(path)
@@ -184,8 +184,8 @@ class Cache:
             paths.update(project.files_of(kind))
         for path in paths:
             project.signature(path)  # every input gets an entry, read or not
-        kinds = tuple(sorted((kind, digest(project.files_of(kind))) for kind in record.kinds))
-        all_files = digest(project._files) if record.all_files else ""
+        kinds = tuple(sorted((kind, project.kind_digest(kind)) for kind in record.kinds))
+        all_files = project.files_digest() if record.all_files else ""
         known = project.errors()
         errors = tuple(_row(known[k]) for k in sorted(record.errors) if k in known)
         rows = tuple(_row(f) for f in found)
@@ -201,6 +201,18 @@ class Cache:
         marked = tuple((kind, ANY) for kind in sorted(kinds))
         self.memos[key] = (rows, marked, (path,), "", (), self.run)
         self.used.add(key)
+
+    def sent(self) -> tuple[dict[str, dict[str, bytes]], set[str]]:
+        """What a second process checking the same files adds: new facts, facts used."""
+        return self.fresh_facts, self.fact_paths
+
+    def take(self, sent: tuple[dict[str, dict[str, bytes]], set[str]]) -> None:
+        """Take in :meth:`sent` from the other process."""
+        fresh, used = sent
+        for path, facts in fresh.items():
+            self.fresh_facts.setdefault(path, {}).update(facts)
+        self.fact_paths |= used
+        self.changed = self.changed or bool(fresh)
 
     def used_paths(self) -> set[str]:
         """The input files of every result this run reused or stored."""

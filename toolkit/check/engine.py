@@ -196,8 +196,9 @@ def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[
         return [_run(ref, project, config) for ref in refs]
     # Views both sides read are parsed once, before the fork, so that two
     # processes cost no more CPU than one (and no more time with a busy core).
+    # With a store of per-file results, most files need no parse at all.
     shared = {k for ref in in_child for k in ref.views} & {k for ref in here for k in ref.views}
-    for kind in sorted(shared):
+    for kind in sorted(shared) if project.fact_store is None else ():
         if project.has(kind):
             project.views(kind)
     return _forked(in_child, here, project, config)
@@ -223,6 +224,7 @@ def _forked(
                     project.error_origins(),
                     project.read_texts(),
                     project.signatures(),
+                    project.fact_store.sent() if project.fact_store is not None else None,
                 )
             except BaseException as err:
                 sent = ("error", str(err))
@@ -242,8 +244,10 @@ def _forked(
     payload: Any = pickle.loads(data)
     if payload[0] != "ok":
         raise RuntimeError(payload[1])
-    _, child, errors, origins, texts, signatures = payload
+    _, child, errors, origins, texts, signatures, facts = payload
     project.merge(errors, origins, texts, signatures)
+    if project.fact_store is not None and facts is not None:
+        project.fact_store.take(facts)
     by_code = {ref.code: ref for ref in in_child}
     return [*(_as_ran(by_code, sent) for sent in child), *ran_here]
 

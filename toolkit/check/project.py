@@ -43,6 +43,10 @@ class FactStore(Protocol):
 
     def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None: ...
 
+    def sent(self) -> Any: ...
+
+    def take(self, sent: Any) -> None: ...
+
 
 class Record:
     """What one rule (or one shared computation) read from the project."""
@@ -83,6 +87,8 @@ class Project:
         self._records: list[Record] = []
         self._origin: str | None = None
         self._single: dict[tuple[str, str], Any] = {}
+        self._by_path: dict[str, dict[str, Any]] = {}
+        self._digests: dict[str, str] = {}
         self.fact_store: FactStore | None = None
 
     def subset(self, paths: Iterable[str]) -> Project:
@@ -93,6 +99,7 @@ class Project:
         part._signatures = self._signatures
         part._errors = self._errors
         part._origins = self._origins
+        part._single = self._single  # each file is parsed once, whichever project asks
         return part
 
     @property
@@ -255,6 +262,19 @@ class Project:
                 self._kind_files[kind] = [p for p in paths if match is not None and match(p)]
         return self._kind_files[kind]
 
+    def kind_digest(self, kind: str) -> str:
+        """:func:`digest` of :meth:`files_of` (computed once per kind)."""
+        key = f"kind:{kind}"
+        if key not in self._digests:
+            self._digests[key] = digest(self.files_of(kind))
+        return self._digests[key]
+
+    def files_digest(self) -> str:
+        """:func:`digest` of every checked file (computed once)."""
+        if "files" not in self._digests:
+            self._digests["files"] = digest(self._files)
+        return self._digests["files"]
+
     def candidates_digest(self, kind: str) -> str:
         """:func:`digest` of the files passing ``kind``'s hint (what :meth:`know_kind` keys on)."""
         pattern = hint(kind)
@@ -307,7 +327,9 @@ class Project:
     def _view_of(self, kind: str, path: str, text: str | None) -> Any | None:
         """The view of one file of ``kind`` (parsed alone unless the whole kind was)."""
         if kind in self._views:
-            return next((v for v in self._views[kind] if getattr(v, "path", None) == path), None)
+            if kind not in self._by_path:
+                self._by_path[kind] = {str(getattr(v, "path", "")): v for v in self._views[kind]}
+            return self._by_path[kind].get(path)
         if (kind, path) not in self._single:
             self._single[kind, path] = (
                 None if text is None else self._parse_one(view_module(kind), kind, path, text)
@@ -337,6 +359,7 @@ class Project:
             else:
                 text = self.text(path)
                 view = None if text is None else self._parse_one(module, kind, path, text)
+                self._single[kind, path] = view
             if view is not None:
                 yield view
 
