@@ -9,11 +9,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench import corpus as corpus_mod
 from bench import synthetic
 from bench.stats import linear_fit, marginal_costs, ratio
-from bench.timing import Sample, Tool, compare
+from bench.timing import Edits, Sample, Tool, cached, compare
 
 Log = Callable[[str], None]
 
@@ -46,8 +47,12 @@ SMALL_PATH = ".github/workflows/ci.yml"
 GHA_HOOK = "mlrig-github-actions"
 
 
-def _pair(samples: dict[str, Sample]) -> dict[str, object]:
-    mine, theirs = samples["mlrig"], samples["zizmor"]
+WARM = "mlrig-warm"
+EDITED = "mlrig-edited"
+
+
+def _pair(samples: dict[str, Sample], mine_name: str = "mlrig") -> dict[str, object]:
+    mine, theirs = samples[mine_name], samples["zizmor"]
     return {
         "mlrig": mine.as_dict(),
         "zizmor": theirs.as_dict(),
@@ -56,6 +61,19 @@ def _pair(samples: dict[str, Sample]) -> dict[str, object]:
             statistics.median(mine.cpu_seconds), statistics.median(theirs.cpu_seconds)
         ),
     }
+
+
+def _with_warm(
+    samples: dict[str, Sample], mine: str = "mlrig", warm: str = WARM
+) -> dict[str, object]:
+    """Cold (``--no-cache``) figures, with the cached run's under ``warm``."""
+    return {**_pair(samples, mine), "warm": _pair(samples, warm)}
+
+
+def _three(tools: tuple[Tool, ...]) -> tuple[Tool, ...]:
+    """mlrig cold, zizmor, and mlrig with its cache (kept from its previous run)."""
+    mlrig, zizmor = tools
+    return (mlrig, zizmor, cached(mlrig, WARM))
 
 
 def single_tree(work: Path) -> Path:
@@ -70,17 +88,18 @@ def single_tree(work: Path) -> Path:
 
 def single_file(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> dict[str, object]:
     """One small workflow in a repository of its own, each tool run as its hook runs it."""
-    mlrig, zizmor = tools
+    mlrig = tools[0]
     # mlrig's GitHub Actions hook: only those rules, handed the changed files.
     gha = Tool(GHA_HOOK, (*mlrig.argv, "--select", "GHA,MLR"), mlrig.env, pass_filenames=True)
-    samples = compare((mlrig, zizmor, gha), [SMALL_PATH], rounds, warmup, cwd=single_tree(work))
-    result = _pair(samples)
-    hook = {"mlrig": samples[GHA_HOOK], "zizmor": samples["zizmor"]}
+    gha_warm = cached(gha, f"{GHA_HOOK}-warm")
+    runs = (*_three(tools), gha, gha_warm)
+    samples = compare(runs, [SMALL_PATH], rounds, warmup, cwd=single_tree(work))
+    hook = _with_warm(samples, GHA_HOOK, gha_warm.name)
     return {
         "path": SMALL_PATH,
         "lines": SMALL_WORKFLOW.count("\n"),
-        **result,
-        "gha_hook": {"command": "mlrig check --select GHA,MLR FILES...", **_pair(hook)},
+        **_with_warm(samples),
+        "gha_hook": {"command": "mlrig check --select GHA,MLR FILES...", **hook},
     }
 
 
@@ -105,7 +124,7 @@ def startup(tools: tuple[Tool, ...], work: Path, rounds: int, warmup: int) -> di
     if not Path(python).exists():
         steps = [mlrig, zizmor]
     samples = compare(tuple(steps), [SMALL_PATH], rounds, warmup, cwd=single_tree(work))
-    shown = {"mlrig": "mlrig check", "zizmor": f"zizmor --offline {SMALL_PATH}"}
+    shown = {"mlrig": "mlrig check --no-cache", "zizmor": f"zizmor --offline {SMALL_PATH}"}
     rows = [
         {"step": shown.get(tool.name, tool.name), **samples[tool.name].as_dict()} for tool in steps
     ]
@@ -120,23 +139,28 @@ def real_corpus(
     for record in corpus_mod.load(corpus):
         tree = corpus / str(record["repo"])
         files = sum(1 for p in (tree / ".github").rglob("*") if p.is_file())
-        result = _pair(compare(tools, ["."], rounds, warmup, cwd=tree))
+        result = _with_warm(compare(_three(tools), ["."], rounds, warmup, cwd=tree))
         repos.append({**record, "files": files, **result})
         log(f"  {record['repo']:34} {files:4} files  ratio {result['ratio']:.2f}")
-    total_mine = sum(r["mlrig"]["median_s"] for r in repos)  # type: ignore[index]
-    total_theirs = sum(r["zizmor"]["median_s"] for r in repos)  # type: ignore[index]
-    cpu_mine = sum(r["mlrig"]["cpu_median_s"] for r in repos)  # type: ignore[index]
-    cpu_theirs = sum(r["zizmor"]["cpu_median_s"] for r in repos)  # type: ignore[index]
     return {
         "corpus": str(corpus),
         "repos": repos,
         "files": sum(int(r["files"]) for r in repos),
-        "total": {
-            "mlrig_s": total_mine,
-            "zizmor_s": total_theirs,
-            "ratio": ratio(total_mine, total_theirs),
-            "cpu_ratio": ratio(cpu_mine, cpu_theirs),
-        },
+        "total": _total(repos),
+        "total_warm": _total([r["warm"] for r in repos]),  # type: ignore[misc]
+    }
+
+
+def _total(results: list[dict[str, Any]]) -> dict[str, float]:
+    mine = sum(r["mlrig"]["median_s"] for r in results)
+    theirs = sum(r["zizmor"]["median_s"] for r in results)
+    cpu_mine = sum(r["mlrig"]["cpu_median_s"] for r in results)
+    cpu_theirs = sum(r["zizmor"]["cpu_median_s"] for r in results)
+    return {
+        "mlrig_s": mine,
+        "zizmor_s": theirs,
+        "ratio": ratio(mine, theirs),
+        "cpu_ratio": ratio(cpu_mine, cpu_theirs),
     }
 
 
@@ -154,11 +178,17 @@ def synthetic_sizes(
     points = []
     for size in sizes:
         tree = synthetic.ensure(work / "synthetic" / f"n{size}", size, seed)
-        result = _pair(compare(tools, ["."], rounds, warmup, cwd=tree))
+        result = _with_warm(compare(_three(tools), ["."], rounds, warmup, cwd=tree))
+        # Then, on its own (an edit would make every cached run above miss too),
+        # the cached run after a commit that edits one workflow.
+        with Edits(tree / synthetic.FIRST_WORKFLOW) as edits:
+            pair = (cached(tools[0], EDITED, before=edits), tools[1])
+            result["edited"] = _pair(compare(pair, ["."], rounds, warmup, cwd=tree), EDITED)
         points.append({"files": size, **result})
         log(
             f"  {size:5} files  mlrig {result['mlrig']['median_s']:.3f}s  "  # type: ignore[index]
-            f"zizmor {result['zizmor']['median_s']:.3f}s  ratio {result['ratio']:.2f}"
+            f"zizmor {result['zizmor']['median_s']:.3f}s  ratio {result['ratio']:.2f}  "
+            f"warm {result['warm']['ratio']:.2f}  edited {result['edited']['ratio']:.2f}"  # type: ignore[index]
         )
     xs = [float(p["files"]) for p in points]  # type: ignore[arg-type]
     growth: dict[str, dict[str, object]] = {"wall": {}, "cpu": {}}

@@ -23,7 +23,7 @@ from toolkit.cli import cli
 profiler = cProfile.Profile()
 profiler.enable()
 try:
-    cli.main(args=["check", "--exit-zero", "."], standalone_mode=False)
+    cli.main(args=["check", "--no-cache", "--exit-zero", "."], standalone_mode=False)
 except SystemExit:
     pass
 profiler.disable()

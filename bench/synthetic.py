@@ -224,6 +224,8 @@ SLOTS: list[Slot] = [
     ("projects/{p}/Dockerfile", dockerfile),
 ]
 
+# The file the benchmark edits to measure a cached run after a commit.
+FIRST_WORKFLOW = ".github/workflows/p0000-ci.yml"
 
 # Written at every size besides the counted files: what a kept repository has.
 ROOT_FILES = {

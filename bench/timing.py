@@ -17,8 +17,11 @@ import statistics
 import subprocess
 import sysconfig
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+NO_CACHE = "--no-cache"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Tool:
     argv: tuple[str, ...]
     env: tuple[tuple[str, str | None], ...] = ()  # overrides; None removes the variable
     pass_filenames: bool = True
+    before: Callable[[], None] | None = field(default=None, compare=False)  # untimed, each run
 
     def command(self, paths: list[str]) -> list[str]:
         return [*self.argv, *paths] if self.pass_filenames else list(self.argv)
@@ -93,9 +97,39 @@ def default_tools(
         missing = " and ".join(n for n, p in (("mlrig", mlrig), ("zizmor", zizmor)) if p is None)
         raise SystemExit(f"bench: {missing} not found; install them (pip install -e '.[bench]')")
     return (
-        Tool("mlrig", (mlrig, "check"), mlrig_env, pass_filenames=False),
+        Tool("mlrig", (mlrig, "check", NO_CACHE), mlrig_env, pass_filenames=False),
         Tool("zizmor", (zizmor, "--offline")),
     )
+
+
+def cached(tool: Tool, name: str, before: Callable[[], None] | None = None) -> Tool:
+    """``tool`` with mlrig's results cache on (it is measured cold, with ``--no-cache``)."""
+    argv = tuple(arg for arg in tool.argv if arg != NO_CACHE)
+    return replace(tool, name=name, argv=argv, before=before)
+
+
+class Edits:
+    """Before each run, add or take away a comment line at the end of one file.
+
+    A cached run then sees that file changed, as on a commit that edits it; the
+    file gets its original bytes back when the block ends.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_bytes()
+        self.edited = False
+
+    def __call__(self) -> None:
+        self.edited = not self.edited
+        marker = b"\n# edited by the benchmark\n" if self.edited else b""
+        self.path.write_bytes(self.original + marker)
+
+    def __enter__(self) -> Edits:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.write_bytes(self.original)
 
 
 def run_once(tool: Tool, paths: list[str], cwd: Path | None) -> tuple[float, float, int, str]:
@@ -118,10 +152,14 @@ def compare(
     samples = {tool.name: Sample() for tool in tools}
     for _ in range(warmup):
         for tool in tools:
+            if tool.before is not None:
+                tool.before()
             run_once(tool, paths, cwd)
     for round_no in range(rounds):
         order = tools if round_no % 2 == 0 else tuple(reversed(tools))
         for tool in order:
+            if tool.before is not None:
+                tool.before()
             seconds, cpu, code, tail = run_once(tool, paths, cwd)
             sample = samples[tool.name]
             sample.seconds.append(seconds)

@@ -56,7 +56,7 @@ def test_harness_writes_results_and_report(tmp_path: Path) -> None:
     data = json.loads((results / "latest.json").read_text(encoding="utf-8"))
     assert set(data) >= {"environment", "rounds", "single", "startup", "synthetic"}
     assert [row["step"] for row in data["startup"]["rows"]][-2:] == [
-        "mlrig check",
+        "mlrig check --no-cache",
         "zizmor --offline .github/workflows/ci.yml",
     ]
     assert set(data["single"]["gha_hook"]) >= {"mlrig", "zizmor", "ratio"}
