@@ -218,3 +218,25 @@ def test_rules_run_in_a_second_process_are_cached_alike(
     check(tree, cache=True)
     warm, _ = check(tree, cache=True)
     assert texts(warm) == texts(cold)
+
+
+def test_a_crafted_cache_cannot_silence_a_rule(tmp_path: Path) -> None:
+    """A cache file committed to a repository (or written by anyone) whose results name
+    no inputs, or inputs with made-up signatures, is never believed."""
+    import marshal
+
+    tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
+    honest = mlrig("check", ".", cwd=tree)
+    assert "GHA001" in honest.out
+    stored = tree / CACHE_DIR / FILE_NAME
+    data = marshal.loads(stored.read_bytes())
+    for mode in ("no inputs", "made-up signatures"):
+        for key, memo in list(data["memos"].items()):
+            if mode == "no inputs":
+                data["memos"][key] = ((), (), (), "", (), memo[5])
+            else:
+                data["memos"][key] = ((), memo[1], memo[2], memo[3], (), memo[5])
+                for path in memo[2]:
+                    data["files"][path] = ((1, 2, 3, 4), (), ())
+        stored.write_bytes(marshal.dumps(data))
+        assert mlrig("check", ".", cwd=tree).out == honest.out, mode

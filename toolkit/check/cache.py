@@ -104,32 +104,42 @@ class Cache:
             stored = None
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             stored = None
-        return cls(path, fingerprint(), stored)
+        try:
+            return cls(path, fingerprint(), stored)
+        except (TypeError, ValueError, AttributeError):  # a damaged or foreign file
+            return cls(path, fingerprint(), None)
 
     def prime(self, project: Project) -> None:
         """Give the project the kinds' file lists (so unchanged kinds import no view module)
         and this cache as its store of per-file results."""
-        for kind, (candidates, paths) in self.kinds.items():
-            project.know_kind(kind, candidates, paths)
+        for kind, known in self.kinds.items():
+            if isinstance(known, tuple) and len(known) == 2 and isinstance(known[1], tuple):
+                project.know_kind(kind, str(known[0]), known[1])
         project.fact_store = self
 
     def fact(self, project: Project, kind: str, name: str, path: str) -> list[Any] | None:
         """A per-file result stored for ``path`` while the file is unchanged (see
         :meth:`Project.each_file`); the file's parse errors are handed to the project."""
-        entry = self.facts.get(path)
-        if entry is None or entry[0] is None or name not in entry[1]:
-            return None
-        signature = project.signature(path)
-        if tuple(entry[0]) != signature:
-            return None
-        known = self.files.get(path)
-        if known is None or known[0] is None or tuple(known[0]) != signature:
-            return None  # its parse errors and suppressions are not known
-        project.add_errors(_finding(row) for origin, row in known[2] if origin in (READ, kind))
-        self.fact_paths.add(path)
         import pickle
 
-        value: list[Any] = pickle.loads(entry[1][name])
+        try:
+            entry = self.facts.get(path)
+            if entry is None or entry[0] is None or name not in entry[1]:
+                return None
+            signature = project.signature(path)
+            if tuple(entry[0]) != signature:
+                return None
+            known = self.files.get(path)
+            if known is None or known[0] is None or tuple(known[0]) != signature:
+                return None  # its parse errors and suppressions are not known
+            errors = [_finding(row) for origin, row in known[2] if origin in (READ, kind)]
+            value = pickle.loads(entry[1][name])
+        except (TypeError, ValueError, KeyError, IndexError, pickle.UnpicklingError):
+            return None
+        if not isinstance(value, list):
+            return None
+        project.add_errors(errors)
+        self.fact_paths.add(path)
         return value
 
     def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None:
@@ -139,37 +149,64 @@ class Cache:
         self.changed = True
         self.fresh_facts.setdefault(path, {})[name] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
-    def reuse(self, key: str, project: Project) -> list[Finding] | None:
+    def reuse(
+        self, key: str, project: Project, views: Iterable[str], path: str | None = None
+    ) -> list[Finding] | None:
         """The stored findings for ``key`` when every input is unchanged (their errors and
-        suppressions are handed to the project); ``None`` otherwise."""
+        suppressions are handed to the project); ``None`` otherwise.
+
+        ``views`` are the kinds the rule declares; ``path`` the one file of a per-file
+        result. The stored inputs must cover them: every file of each declared kind
+        that has files (or exactly ``path``), each with its unchanged signature. A
+        result that names no input, as a crafted cache file could, is never reused.
+        """
         memo = self.memos.get(key)
-        if memo is None or not self._valid(memo, project):
+        try:
+            if memo is None or not self._valid(memo, project, tuple(views), path):
+                return None
+            found, kinds, paths, _, errors, _ = memo
+            wanted = {kind for kind, _ in kinds}
+            restored = [_finding(row) for row in errors]
+            for each in paths:
+                for origin, row in self.files[each][2]:
+                    if origin == READ or origin in wanted:
+                        restored.append(_finding(row))
+            findings = [_finding(row) for row in found]
+        except (TypeError, ValueError, KeyError, IndexError):  # not a cache this mlrig wrote
             return None
-        found, kinds, paths, _, errors, _ = memo
-        wanted = {kind for kind, _ in kinds}
-        restored = [_finding(row) for row in errors]
-        for path in paths:
-            for origin, row in self.files[path][2]:
-                if origin == READ or origin in wanted:
-                    restored.append(_finding(row))
         project.add_errors(restored)
         self.used.add(key)
-        return [_finding(row) for row in found]
+        return findings
 
     def suppressions(self, paths: Iterable[str]) -> list[Suppression]:
         """The stored suppressions of files that were not read this run."""
         empty: tuple[Any, ...] = (None, (), ())
-        return [Suppression(*row) for path in paths for row in self.files.get(path, empty)[1]]
+        try:
+            return [Suppression(*row) for path in paths for row in self.files.get(path, empty)[1]]
+        except (TypeError, ValueError, IndexError):
+            return []
 
-    def _valid(self, memo: tuple[Any, ...], project: Project) -> bool:
+    def _valid(
+        self, memo: tuple[Any, ...], project: Project, views: tuple[str, ...], path: str | None
+    ) -> bool:
         _, kinds, paths, all_files, _, _ = memo
+        if path is not None and tuple(paths) != (path,):
+            return False
         if all_files and all_files != project.files_digest():
             return False
         if any(stamp != ANY and stamp != project.kind_digest(kind) for kind, stamp in kinds):
             return False
-        for path in paths:
-            entry = self.files.get(path)
-            if entry is None or entry[0] is None or tuple(entry[0]) != project.signature(path):
+        if path is None:
+            stamped = {kind for kind, stamp in kinds if stamp != ANY}
+            covered = set(paths)
+            for kind in views:
+                if project.has(kind) and (
+                    kind not in stamped or not covered.issuperset(project.files_of(kind))
+                ):
+                    return False
+        for each in paths:
+            entry = self.files.get(each)
+            if entry is None or entry[0] is None or tuple(entry[0]) != project.signature(each):
                 return False
         return True
 

@@ -114,7 +114,7 @@ def _rule_findings(
     found: list[Finding] = []
     fresh = []
     for ref in runnable:
-        hit = cache.reuse(keys[ref.code], project)
+        hit = cache.reuse(keys[ref.code], project, ref.views)
         if hit is not None:
             found.extend(hit)
         elif _per_file(ref):
@@ -150,7 +150,7 @@ def _file_by_file(
     found: list[Finding] = []
     changed = []
     for path in paths:
-        hit = cache.reuse(f"{key}|{path}", project)
+        hit = cache.reuse(f"{key}|{path}", project, ref.views, path)
         if hit is None:
             changed.append(path)
         else:
