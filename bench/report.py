@@ -183,7 +183,7 @@ def _header(results: dict[str, Any]) -> list[str]:
         f"`{env['mlrig_commit']}`, {env['zizmor_version']}, Python {env['python']}",
         f"- command: `{results['command']}`",
         "- every input is measured three ways for mlrig: **cold** (`--no-cache`: every rule",
-        "  runs and every file is parsed), **warm** (its results cache, `.mlrig_cache/`, kept",
+        "  runs and every file is parsed), **warm** (its results cache, `~/.cache/mlrig`, kept",
         "  from the previous run, nothing changed since: a re-run, or a commit that touches",
         "  none of the files mlrig reads) and, on the synthetic tree, **one workflow edited**",
         "  before each run (a commit that changes a workflow); zizmor has no such cache",

@@ -25,6 +25,15 @@ class Result:
 RunMlrig = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def _private_check_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mlrig check`` keeps its cache in the user's cache folder; tests (and the
+    processes they start) use one of their own."""
+    monkeypatch.setenv("MLRIG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mlrig-cache"))
+
+
 @pytest.fixture
 def run_mlrig(capsys: pytest.CaptureFixture[str]) -> RunMlrig:
     """Call ``mlrig ARGS...`` in-process through the real entry point."""

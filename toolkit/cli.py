@@ -143,7 +143,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Run every rule; neither reuse nor store results in .mlrig_cache/.",
+    help="Run every rule; neither reuse nor store results (kept in ~/.cache/mlrig).",
 )
 def check(  # noqa: PLR0917 (one parameter per option)
     paths: tuple[Path, ...],

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.check.helpers import SHA, WORKFLOW, build_file_tree, mlrig, workflow
-from toolkit.check.cache import CACHE_DIR, FILE_NAME, Cache
+from toolkit.check.cache import Cache, cache_file
 from toolkit.check.config import load_config
 from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.project import Project
@@ -71,7 +71,7 @@ def test_after_an_edit_the_warm_run_still_matches_a_cold_run(case: Path, tmp_pat
     tree = copy_case(case, tmp_path)
     age(tree)
     check(tree, cache=True)
-    files = sorted(p for p in tree.rglob("*") if p.is_file() and CACHE_DIR not in p.parts)
+    files = sorted(p for p in tree.rglob("*") if p.is_file())
     edited = files[len(files) // 2]
     data = edited.read_bytes()
     if edited.name in {"mlrig.toml", "pyproject.toml"} or b"\n" not in data:
@@ -161,21 +161,23 @@ def test_changed_rule_options_are_not_answered_from_the_cache(tmp_path: Path) ->
 def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
     assert mlrig("check", "--no-cache", ".", cwd=tree).code == 1
-    assert not (tree / CACHE_DIR).exists()
+    assert not cache_file(tree).exists()
 
 
-def test_the_cache_folder_ignores_itself_and_is_never_checked(tmp_path: Path) -> None:
+def test_the_cache_stays_out_of_the_work_tree(tmp_path: Path) -> None:
     tree = _tree(tmp_path, f"      - uses: actions/checkout@{SHA}  # v4.2.2\n")
+    before = sorted(tree.rglob("*"))
     first = mlrig("check", ".", cwd=tree)
-    assert (tree / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert (tree / CACHE_DIR / FILE_NAME).is_file()
+    assert cache_file(tree).is_file()
+    assert tree not in cache_file(tree).parents
     assert mlrig("check", ".", cwd=tree).out == first.out == "All checks passed (1 file checked).\n"
+    assert sorted(tree.rglob("*")) == before
 
 
 def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
     first = mlrig("check", ".", cwd=tree)
-    stored = tree / CACHE_DIR / FILE_NAME
+    stored = cache_file(tree)
     stored.write_bytes(b"\x00not a cache")
     damaged = mlrig("check", ".", cwd=tree)
     assert (damaged.code, damaged.out, damaged.err) == (first.code, first.out, "")
@@ -192,12 +194,11 @@ def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     assert "GHA001" in run.out
 
 
-def test_mlrig_cache_dir_moves_the_cache_out_of_the_repository(tmp_path: Path) -> None:
+def test_mlrig_cache_dir_moves_the_cache(tmp_path: Path) -> None:
     tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
     env = {**os.environ, "MLRIG_CACHE_DIR": str(tmp_path / "elsewhere")}
     mlrig("check", ".", cwd=tree, env=env)
-    assert not (tree / CACHE_DIR).exists()
-    assert list((tmp_path / "elsewhere").glob(f"*/{FILE_NAME}"))
+    assert list((tmp_path / "elsewhere").glob("*/check.marshal"))
 
 
 FORKED = [case for case in CASES if case.parts[-3][:3] in {"DVC", "MOD", "X00"}]
@@ -221,14 +222,14 @@ def test_rules_run_in_a_second_process_are_cached_alike(
 
 
 def test_a_crafted_cache_cannot_silence_a_rule(tmp_path: Path) -> None:
-    """A cache file committed to a repository (or written by anyone) whose results name
-    no inputs, or inputs with made-up signatures, is never believed."""
+    """A cache file written by anyone but mlrig, whose results name no inputs or inputs
+    with made-up signatures, is never believed."""
     import marshal
 
     tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
     honest = mlrig("check", ".", cwd=tree)
     assert "GHA001" in honest.out
-    stored = tree / CACHE_DIR / FILE_NAME
+    stored = cache_file(tree)
     data = marshal.loads(stored.read_bytes())
     for mode in ("no inputs", "made-up signatures"):
         for key, memo in list(data["memos"].items()):

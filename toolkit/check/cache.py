@@ -13,9 +13,12 @@ had been read again.
 What is never reused: a rule that asked git's history (the model pins), a file
 modified less than :data:`RACY_SECONDS` before it was stored (its time stamp
 cannot tell a later edit within the same tick), anything written by another
-mlrig or Python. The cache lives in ``.mlrig_cache/`` at the repository root
-(``MLRIG_CACHE_DIR`` moves it), holds a ``.gitignore`` of ``*``, is written
-atomically, and is rebuilt whenever it cannot be read. ``--no-cache`` skips it.
+mlrig or Python. The cache lives in the user's cache folder, one file per
+repository (``$MLRIG_CACHE_DIR``, else ``$XDG_CACHE_HOME/mlrig``, else
+``~/.cache/mlrig``), never in the work tree: a repository cannot bring results
+of its own, and the file is only ever written by the user's own mlrig. It is
+written atomically and rebuilt whenever it cannot be read; ``--no-cache``
+skips it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from toolkit.check.findings import Finding, Fix
 from toolkit.check.project import READ, Project, Record, Signature, digest
 from toolkit.check.suppress import Suppression
 
-CACHE_DIR = ".mlrig_cache"
 FILE_NAME = "check.marshal"
 FORMAT = 1
 RACY_SECONDS = 2
@@ -67,12 +69,20 @@ def fingerprint() -> str:
     return digest(parts)
 
 
+def cache_dir() -> Path:
+    """The folder holding every repository's cache."""
+    explicit = os.environ.get("MLRIG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "mlrig"
+
+
 def cache_file(root: Path) -> Path:
-    """Where the cache of the repository at ``root`` lives."""
-    base = os.environ.get("MLRIG_CACHE_DIR")
-    if base:
-        return Path(base) / digest([str(root.resolve())]) / FILE_NAME
-    return root / CACHE_DIR / FILE_NAME
+    """Where the cache of the repository at ``root`` lives (named after its real path)."""
+    resolved = str(root.resolve())
+    name = "".join(c if c.isalnum() else "-" for c in Path(resolved).name)[:40]
+    return cache_dir() / f"{name}-{digest([resolved])}" / FILE_NAME
 
 
 class Cache:
@@ -357,9 +367,7 @@ def _finding(row: FindingRow) -> Finding:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     folder = path.parent
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("# Made by mlrig check; safe to delete.\n*\n")
+    folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
         temporary.write_bytes(data)

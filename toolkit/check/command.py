@@ -123,8 +123,12 @@ def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRe
     from toolkit.check.cache import Cache
     from toolkit.check.project import digest
 
+    try:
+        cache = Cache.load(root)
+    except (OSError, RuntimeError):  # no home folder to keep a cache in
+        return check_project(project, config, rules)
     scope = digest(project.files) if options.paths else ""
-    return check_project(project, config, rules, Cache.load(root), scope)
+    return check_project(project, config, rules, cache, scope)
 
 
 def _report(result: Result, options: CheckOptions) -> None:

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from toolkit.check.globs import IgnoreRule, is_ignored, parse_gitignore
 
-SKIPPED_DIRS = frozenset(
-    {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", ".mlrig_cache"}
-)
+SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
 SKIPPED_PREFIXES = (".dvc/cache/", ".dvc/tmp/")
 
 
