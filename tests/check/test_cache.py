@@ -241,3 +241,24 @@ def test_a_crafted_cache_cannot_silence_a_rule(tmp_path: Path) -> None:
                     data["files"][path] = ((1, 2, 3, 4), (), ())
         stored.write_bytes(marshal.dumps(data))
         assert mlrig("check", ".", cwd=tree).out == honest.out, mode
+
+
+def test_the_github_actions_hook_reuses_what_a_whole_run_found(tmp_path: Path) -> None:
+    """pre-commit hands the per-file hooks the changed files; a file's findings are its
+    own, so they are shared between runs over different sets of files."""
+    import subprocess
+
+    other = ".github/workflows/other.yml"
+    tree = _tree(
+        tmp_path,
+        "      - uses: actions/checkout@v4\n",
+        {other: workflow(f"      - uses: actions/checkout@{SHA}  # v4.2.2\n")},
+    )
+    whole = mlrig("check", ".", cwd=tree)
+    command = [sys.executable, "-X", "importtime", "-m", "toolkit", "check"]
+    hook = [*command, "--select", "GHA,MLR", WORKFLOW, other]
+    done = subprocess.run(hook, cwd=tree, capture_output=True, text=True, check=False)
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "yaml" not in modules
+    assert done.stdout == whole.out
+    assert done.returncode == whole.code == 1

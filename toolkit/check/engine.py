@@ -147,10 +147,11 @@ def _file_by_file(
     changed files), so one edited workflow costs one workflow's parse, not all.
     """
     paths = sorted({path for kind in ref.views for path in project.files_of(kind)})
+    file_key = _memo_key(ref, config, "")  # a file's own findings, whatever else is checked
     found: list[Finding] = []
     changed = []
     for path in paths:
-        hit = cache.reuse(f"{key}|{path}", project, ref.views, path)
+        hit = cache.reuse(f"{file_key}|{path}", project, ref.views, path)
         if hit is None:
             changed.append(path)
         else:
@@ -164,7 +165,7 @@ def _file_by_file(
         if record.history or record.all_files or set(by_path) != set(changed):
             return found  # it did not judge each file alone after all: nothing is stored
         for path in changed:
-            cache.store_file(f"{key}|{path}", path, ref.views, by_path[path])
+            cache.store_file(f"{file_key}|{path}", path, ref.views, by_path[path])
     whole = Record()
     whole.kinds.update(ref.views)
     cache.store(key, found, whole, project)
