@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +25,13 @@ class Result:
 RunMlrig = Callable[..., Result]
 
 
-@pytest.fixture(autouse=True)
-def _private_check_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``mlrig check`` keeps its cache in the user's cache folder; tests (and the
-    processes they start) use one of their own."""
-    monkeypatch.setenv("MLRIG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "mlrig-cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _private_check_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``mlrig check`` keeps its cache in the user's cache folder; the tests (and the
+    processes they start, from fixtures of any scope) use one of their own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLRIG_CACHE_DIR", str(tmp_path_factory.mktemp("mlrig-cache")))
+        yield
 
 
 @pytest.fixture
