@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.check.helpers import SHA, WORKFLOW, build_file_tree, mlrig, workflow
-from toolkit.check.cache import Cache, cache_file
+from toolkit.check.cache import Cache
+from toolkit.check.cache_store import cache_file
 from toolkit.check.config import load_config
 from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.project import Project

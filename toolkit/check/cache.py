@@ -25,21 +25,26 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import os
-import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from toolkit import __version__
-from toolkit.check.findings import Finding, Fix
-from toolkit.check.project import READ, Project, Record, Signature, digest
+from toolkit.check.cache_store import (
+    FORMAT,
+    FindingRow,
+    cache_file,
+    fingerprint,
+    from_row,
+    to_row,
+    trusted,
+    write_atomically,
+)
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.reads import READ, Record
 from toolkit.check.suppress import Suppression
 
-FILE_NAME = "check.marshal"
-FORMAT = 1
-RACY_SECONDS = 2
 MAX_MEMOS = 100_000  # results kept: this run's first, then the most recently stored
 ANY = "*"  # a kind whose file list a per-file memo does not depend on
 
@@ -48,41 +53,6 @@ ANY = "*"  # a kind whose file list a per-file memo does not depend on
 # paths, the digest of the whole file list (empty if it never looked), the parse
 # errors it reported itself, and the run that stored it. A file's entry holds its
 # signature, its suppressions, and its parse errors by origin.
-FindingRow = tuple[Any, ...]
-
-
-def fingerprint() -> str:
-    """This mlrig: its version, Python's, and the size and time of every checker module."""
-    import toolkit
-
-    package = Path(toolkit.__file__).parent
-    parts = [__version__, sys.version]
-    for folder in ("check", "check/views", "check/report", "rules"):
-        try:
-            entries = sorted(os.scandir(package / folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{folder}/{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return digest(parts)
-
-
-def cache_dir() -> Path:
-    """The folder holding every repository's cache."""
-    explicit = os.environ.get("MLRIG_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "mlrig"
-
-
-def cache_file(root: Path) -> Path:
-    """Where the cache of the repository at ``root`` lives (named after its real path)."""
-    resolved = str(root.resolve())
-    name = "".join(c if c.isalnum() else "-" for c in Path(resolved).name)[:40]
-    return cache_dir() / f"{name}-{digest([resolved])}" / FILE_NAME
 
 
 class Cache:
@@ -142,7 +112,7 @@ class Cache:
             known = self.files.get(path)
             if known is None or known[0] is None or tuple(known[0]) != signature:
                 return None  # its parse errors and suppressions are not known
-            errors = [_finding(row) for origin, row in known[2] if origin in (READ, kind)]
+            errors = [from_row(row) for origin, row in known[2] if origin in (READ, kind)]
             value = pickle.loads(entry[1][name])
         except (TypeError, ValueError, KeyError, IndexError, pickle.UnpicklingError):
             return None
@@ -176,12 +146,12 @@ class Cache:
                 return None
             found, kinds, paths, _, errors, _ = memo
             wanted = {kind for kind, _ in kinds}
-            restored = [_finding(row) for row in errors]
+            restored = [from_row(row) for row in errors]
             for each in paths:
                 for origin, row in self.files[each][2]:
                     if origin == READ or origin in wanted:
-                        restored.append(_finding(row))
-            findings = [_finding(row) for row in found]
+                        restored.append(from_row(row))
+            findings = [from_row(row) for row in found]
         except (TypeError, ValueError, KeyError, IndexError):  # not a cache this mlrig wrote
             return None
         project.add_errors(restored)
@@ -234,8 +204,8 @@ class Cache:
         kinds = tuple(sorted((kind, project.kind_digest(kind)) for kind in record.kinds))
         all_files = project.files_digest() if record.all_files else ""
         known = project.errors()
-        errors = tuple(_row(known[k]) for k in sorted(record.errors) if k in known)
-        rows = tuple(_row(f) for f in found)
+        errors = tuple(to_row(known[k]) for k in sorted(record.errors) if k in known)
+        rows = tuple(to_row(f) for f in found)
         self.memos[key] = (rows, kinds, tuple(sorted(paths)), all_files, errors, self.run)
         self.used.add(key)
 
@@ -244,7 +214,7 @@ class Cache:
     ) -> None:
         """Keep the findings a per-file rule made on one file, which it alone decides."""
         self.changed = True
-        rows = tuple(_row(f) for f in found)
+        rows = tuple(to_row(f) for f in found)
         marked = tuple((kind, ANY) for kind in sorted(kinds))
         self.memos[key] = (rows, marked, (path,), "", (), self.run)
         self.used.add(key)
@@ -290,7 +260,7 @@ class Cache:
             "facts": facts,
         }
         with contextlib.suppress(OSError, ValueError):  # read-only: check without a cache
-            _write_atomically(self.path, marshal.dumps(data))
+            write_atomically(self.path, marshal.dumps(data))
 
     def _merged_facts(self, project: Project) -> dict[str, tuple[Any, dict[str, bytes]]]:
         """Stored per-file results, this run's added; those of changed files dropped."""
@@ -316,62 +286,17 @@ class Cache:
         errors: dict[str, list[tuple[str, FindingRow]]] = {}
         for key, origin in project.error_origins().items():
             if origin is not None and key in known:
-                errors.setdefault(key[0], []).append((origin, _row(known[key])))
+                errors.setdefault(key[0], []).append((origin, to_row(known[key])))
         read = project.read_texts()
         for path, signature in project.signatures().items():
             old = self.files.get(path)
             same = old is not None and old[0] is not None and tuple(old[0]) == signature
             if path not in read:  # only signed (checked for reuse) or hashed as data
                 if not same:
-                    self.files[path] = (_trusted(signature, now), (), ())
+                    self.files[path] = (trusted(signature, now), (), ())
                 continue
             fresh = errors.get(path, [])
             origins = {origin for origin, _ in fresh}
             kept = [(o, row) for o, row in old[2] if o not in origins] if same and old else []
             rows = tuple(tuple(s) for s in scanned.get(path, ()))
-            self.files[path] = (_trusted(signature, now), rows, tuple(kept + fresh))
-
-
-def _trusted(signature: Signature | None, now: int) -> Signature | None:
-    """The signature, unless the file changed too recently for its time stamp to tell."""
-    if signature is None or now - signature[1] < RACY_SECONDS * 1_000_000_000:
-        return None
-    return signature
-
-
-def _row(finding: Finding) -> FindingRow:
-    fix = finding.fix
-    fix_row = (
-        None
-        if fix is None
-        else (fix.path, fix.line, fix.column, fix.end_line, fix.end_column, fix.replacement)
-    )
-    return (
-        finding.path,
-        finding.line,
-        finding.column,
-        finding.code,
-        finding.message,
-        finding.end_line,
-        finding.end_column,
-        fix_row,
-    )
-
-
-def _finding(row: FindingRow) -> Finding:
-    path, line, column, code, message, end_line, end_column, fix = row
-    return Finding(
-        path, line, column, code, message, end_line, end_column, Fix(*fix) if fix else None
-    )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+            self.files[path] = (trusted(signature, now), rows, tuple(kept + fresh))

@@ -121,7 +121,7 @@ def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRe
     if not options.cache:
         return check_project(project, config, rules)
     from toolkit.check.cache import Cache
-    from toolkit.check.project import digest
+    from toolkit.check.reads import digest
 
     try:
         cache = Cache.load(root)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from toolkit.check.config import Config
 from toolkit.check.findings import Finding
 from toolkit.check.globs import glob_match
-from toolkit.check.project import Project, Record
+from toolkit.check.project import Project
+from toolkit.check.reads import Record
 from toolkit.check.rules import RuleRef, matches, rule_refs, select
 from toolkit.check.suppress import (
     UNUSED,

@@ -18,55 +18,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from toolkit.check.findings import Finding, ParseError
+from toolkit.check.reads import READ, ErrorKey, FactStore, Record, Signature, digest
 from toolkit.check.views import hint, view_module
 
 PARSE_ERROR = "MLR001"
 MAX_BYTES = 10 * 1024 * 1024
 T = TypeVar("T")
-
-# Where a parse error came from: reading (decoding) a file, or, while a view kind
-# is being parsed, that kind's name; errors reported by a rule itself carry
-# no origin and belong to the rule's record.
-READ = ""
-
-ErrorKey = tuple[str, int, int, str]
-Signature = tuple[int, int, int, int]
-
-
-class FactStore(Protocol):
-    """Per-file results kept across runs (:class:`toolkit.check.cache.Cache` is one)."""
-
-    def fact(self, project: Project, kind: str, name: str, path: str) -> list[Any] | None: ...
-
-    def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None: ...
-
-    def sent(self) -> Any: ...
-
-    def take(self, sent: Any) -> None: ...
-
-
-class Record:
-    """What one rule (or one shared computation) read from the project."""
-
-    __slots__ = ("all_files", "errors", "history", "kinds", "paths")
-
-    def __init__(self) -> None:
-        self.kinds: set[str] = set()
-        self.paths: set[str] = set()
-        self.all_files = False
-        self.history = False  # asked git's history, which no file signature covers
-        self.errors: set[ErrorKey] = set()
-
-    def absorb(self, other: Record) -> None:
-        """Add what ``other`` read (a computation this one used)."""
-        self.kinds |= other.kinds
-        self.paths |= other.paths
-        self.all_files = self.all_files or other.all_files
-        self.history = self.history or other.history
-        self.errors |= other.errors
 
 
 class Project:
@@ -402,11 +362,3 @@ def decode(data: bytes) -> str:
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         raise ParseError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", line, column) from None
     return text[1:] if text.startswith("\ufeff") else text
-
-
-def digest(paths: Iterable[str]) -> str:
-    """A short stable fingerprint of a list of paths (order matters)."""
-    import zlib
-
-    data = "\0".join(paths).encode("utf-8", "surrogateescape")
-    return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
