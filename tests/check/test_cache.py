@@ -263,3 +263,28 @@ def test_the_github_actions_hook_reuses_what_a_whole_run_found(tmp_path: Path) -
     assert "yaml" not in modules
     assert done.stdout == whole.out
     assert done.returncode == whole.code == 1
+
+
+def test_caches_of_repositories_unused_for_a_month_are_removed(tmp_path: Path) -> None:
+    from toolkit.check.cache_store import DAY, STALE_DAYS, prune
+
+    folder = tmp_path / "caches"
+    for name, age_days in (("old-1", STALE_DAYS + 1), ("recent-2", 1)):
+        stored = folder / name / "check.marshal"
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(b"")
+        stamp = time.time() - age_days * DAY
+        os.utime(stored, (stamp, stamp))
+    now = time.time()
+    assert prune(folder, now) == 1
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["recent-2"]
+    assert prune(folder, now) == 0  # once a day
+
+
+def test_without_a_cache_folder_the_check_runs_uncached(tmp_path: Path) -> None:
+    tree = _tree(tmp_path, "      - uses: actions/checkout@v4\n")
+    env = {**os.environ, "MLRIG_CACHE_DIR": "relative/cache"}
+    run = mlrig("check", ".", cwd=tree, env=env)
+    assert (run.code, run.err) == (1, "")
+    assert "GHA001" in run.out
+    assert not (tree / "relative").exists()

@@ -36,6 +36,7 @@ from toolkit.check.cache_store import (
     cache_file,
     fingerprint,
     from_row,
+    prune,
     to_row,
     trusted,
     write_atomically,
@@ -261,6 +262,7 @@ class Cache:
         }
         with contextlib.suppress(OSError, ValueError):  # read-only: check without a cache
             write_atomically(self.path, marshal.dumps(data))
+            prune(self.path.parent.parent, time.time())
 
     def _merged_facts(self, project: Project) -> dict[str, tuple[Any, dict[str, bytes]]]:
         """Stored per-file results, this run's added; those of changed files dropped."""

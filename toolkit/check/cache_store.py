@@ -3,6 +3,7 @@ mlrig that wrote it, atomic writes, and findings as plain rows for marshal."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -38,12 +39,16 @@ def fingerprint() -> str:
 
 
 def cache_dir() -> Path:
-    """The folder holding every repository's cache."""
+    """The folder holding every repository's cache (``RuntimeError`` if there is none:
+    a relative folder would put the cache in the current one, the work tree)."""
     explicit = os.environ.get("MLRIG_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "mlrig"
+    folder = (
+        Path(explicit) if explicit else (Path(base) if base else Path.home() / ".cache") / "mlrig"
+    )
+    if not folder.is_absolute():
+        raise RuntimeError(f"no absolute folder for the cache: {folder}")
+    return folder
 
 
 def cache_file(root: Path) -> Path:
@@ -87,6 +92,7 @@ def from_row(row: FindingRow) -> Finding:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{path.name}.{os.getpid()}.tmp"
@@ -96,3 +102,29 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+# The caches of repositories that were moved or deleted stay behind; once a day a
+# save removes those not used for this long.
+STALE_DAYS = 30
+DAY = 24 * 3600
+
+
+def prune(folder: Path, now: float) -> int:
+    """Remove repository caches under ``folder`` unused for :data:`STALE_DAYS`; once a day."""
+    marker = folder / ".pruned"
+    try:
+        if marker.exists() and now - marker.stat().st_mtime < DAY:
+            return 0
+        marker.touch()
+        removed = 0
+        for entry in folder.iterdir():
+            stored = entry / FILE_NAME
+            if stored.is_file() and now - stored.stat().st_mtime > STALE_DAYS * DAY:
+                stored.unlink()
+                with contextlib.suppress(OSError):
+                    entry.rmdir()
+                removed += 1
+    except OSError:
+        return 0
+    return removed
