@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.check._record import lazy_pattern
-from toolkit.check.pip_options import WITH_VALUE
+from toolkit.check.pip_options import WITH_VALUE, hold_expressions, release
 from toolkit.check.refs import is_sha
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
@@ -65,19 +65,20 @@ _OPERATORS = re.compile(r"(;;|&&|\|\||[;&|()])")
 
 
 def _commands(line: str) -> list[list[str]]:
+    line, held = hold_expressions(line)
     if not any(char in line for char in "'\"\\`"):  # nothing to unquote: split fast
         tokens = _OPERATORS.sub(r" \1 ", line).split()
-        return _split_commands(tokens)
-    import shlex
+    else:
+        import shlex
 
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
-    lexer.commenters = ""
-    lexer.whitespace_split = True
-    try:
-        tokens = list(lexer)
-    except ValueError:
-        return []
-    return _split_commands(tokens)
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
+        lexer.commenters = ""
+        lexer.whitespace_split = True
+        try:
+            tokens = list(lexer)
+        except ValueError:
+            return []
+    return _split_commands([release(token, held) for token in tokens])
 
 
 def _split_commands(tokens: list[str]) -> list[list[str]]:

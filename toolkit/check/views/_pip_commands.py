@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from toolkit.check.pip_options import WITH_VALUE
+from toolkit.check.pip_options import WITH_VALUE, hold_expressions, release
 from toolkit.check.views._requirements import Requirement, parse_requirement
 
 if TYPE_CHECKING:
@@ -77,9 +77,10 @@ def scan(text: str) -> tuple[list[Installed], list[IndexUrl]]:
     """Every installed requirement and index URL in ``text``."""
     installed: list[Installed] = []
     urls: list[IndexUrl] = []
-    for start, line, raws in _logical(text):
+    for start, logical, raws in _logical(text):
+        line, held = hold_expressions(logical)
         for found in _INSTALL.finditer(line):
-            tokens = _tokens(line[found.end() :])
+            tokens = [release(token, held) for token in _tokens(line[found.end() :])]
             _collect(tokens, (start, raws), installed, urls)
     return installed, urls
 
