@@ -33,7 +33,7 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import satisfies
-from toolkit.check.views._requirements import Requirement
+from toolkit.check.views._requirements import Requirement, canonical
 from toolkit.check.views.pydeps import PoetryLock, Pyproject, RequirementsFile, UvLock
 from toolkit.check.views.pydeps_project import Manifest, manifests, pins
 
@@ -88,10 +88,14 @@ def _key(requirement: Requirement) -> tuple[str, str, tuple[str, ...]]:
 
 def _uv_metadata(manifest: Manifest) -> Iterator[Finding]:
     lock = manifest.lock
-    if not isinstance(lock, UvLock) or not lock.roots:
+    own = canonical(manifest.name) if manifest.name else None
+    if not isinstance(lock, UvLock) or own not in lock.roots:
+        # Only the lock's entry for this very project records its requirements;
+        # other editable entries are path dependencies or other workspace members.
         return
-    recorded = {_key(r) for root in lock.roots.values() for r in root}
-    names = {r.name for root in lock.roots.values() for r in root}
+    root = lock.roots[own]
+    recorded = {_key(r) for r in root}
+    names = {r.name for r in root} - lock.sourced.get(own, frozenset())
     for requirement in manifest.requirements:
         if _key(requirement) not in recorded and requirement.name in names:
             message = (
@@ -100,14 +104,13 @@ def _uv_metadata(manifest: Manifest) -> Iterator[Finding]:
             )
             yield Finding(manifest.path, requirement.line, requirement.column, CODE, message)
     listed = {r.name for r in manifest.requirements} | manifest.optional
-    for root in lock.roots.values():
-        for requirement in root:
-            if requirement.name not in listed:
-                message = (
-                    f"this lock still requires {requirement.name}, which {manifest.path} "
-                    "no longer lists; run `uv lock`"
-                )
-                yield Finding(lock.path, requirement.line, 1, CODE, message)
+    for requirement in root:
+        if requirement.name not in listed:
+            message = (
+                f"this lock still requires {requirement.name}, which {manifest.path} "
+                "no longer lists; run `uv lock`"
+            )
+            yield Finding(lock.path, requirement.line, 1, CODE, message)
 
 
 def poetry_content_hash(pyproject: dict[str, Any]) -> str:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from toolkit.check.views._requirements import Requirement, canonical, parse_requirement
 
 if TYPE_CHECKING:
-    from dataclasses import dataclass
+    from dataclasses import dataclass, field
 else:
-    from toolkit.check._record import dataclass
+    from toolkit.check._record import dataclass, field
 
 _PACKAGE = re.compile(r"\s*\[\[package\]\]\s*\Z")
 
@@ -28,12 +28,15 @@ class LockedPackage:
 
 @dataclass(frozen=True)
 class UvLock:
-    """``uv.lock``; ``roots`` holds each workspace member's ``requires-dist``."""
+    """``uv.lock``; ``roots`` holds each workspace member's ``requires-dist``, and
+    ``sourced`` the names in it that a ``[tool.uv.sources]`` path, URL or git source
+    replaced (uv records those without the manifest's version specifier)."""
 
     path: str
     packages: tuple[LockedPackage, ...]
     roots: dict[str, tuple[Requirement, ...]]
     requires_python: str | None
+    sourced: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
     """The packages of a ``uv.lock``."""
     packages = []
     roots: dict[str, tuple[Requirement, ...]] = {}
+    sourced: dict[str, frozenset[str]] = {}
     for item, line in _entries(data, text):
         if not isinstance(item.get("name"), str):
             continue
@@ -74,9 +78,24 @@ def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
         if kind in ("editable", "virtual") or (kind == "directory" and source.get(kind) == "."):
             metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
             assert isinstance(metadata, dict)
-            roots[name] = tuple(_uv_requirements(metadata.get("requires-dist"), line))
+            requires_dist = metadata.get("requires-dist")
+            roots[name] = tuple(_uv_requirements(requires_dist, line))
+            sourced[name] = _sourced(requires_dist)
     requires = data.get("requires-python")
-    return UvLock(path, tuple(packages), roots, str(requires) if requires else None)
+    return UvLock(path, tuple(packages), roots, str(requires) if requires else None, sourced)
+
+
+_SOURCES = ("directory", "virtual", "editable", "path", "url", "git")
+
+
+def _sourced(values: Any) -> frozenset[str]:
+    """Names in ``requires-dist`` that come from a path, URL or git source."""
+    items = values if isinstance(values, list) else []
+    return frozenset(
+        canonical(str(value["name"]))
+        for value in items
+        if isinstance(value, dict) and "name" in value and any(k in value for k in _SOURCES)
+    )
 
 
 def _uv_hashed(item: dict[str, Any]) -> bool:
@@ -92,7 +111,8 @@ def _uv_requirements(values: Any, line: int) -> list[Requirement]:
     for value in values if isinstance(values, list) else []:
         if not isinstance(value, dict) or "name" not in value:
             continue
-        extras = value.get("extra") or []
+        # requires-dist writes "extras"; a package's dependency list writes "extra".
+        extras = value.get("extras") or value.get("extra") or []
         extra = f"[{','.join(map(str, extras))}]" if extras else ""
         text = f"{value['name']}{extra}{value.get('specifier', '')}"
         requirement = parse_requirement(text, line)

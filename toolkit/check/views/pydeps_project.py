@@ -50,6 +50,7 @@ class Manifest:
     line: int
     lock: Lock | None
     optional: frozenset[str] = frozenset()
+    name: str | None = None  # the project's own name (pyproject.toml)
 
 
 def views(project: Project) -> list[PyDepsView]:
@@ -124,7 +125,7 @@ def manifests(project: Project) -> list[Manifest]:
                 line = min(r.line for r in requirements)
                 lock = _lock_for_pyproject(view, folders)
                 extras = frozenset(r.name for group in view.optional.values() for r in group)
-                found.append(Manifest(view.path, requirements, line, lock, extras))
+                found.append(Manifest(view.path, requirements, line, lock, extras, view.name))
     return found
 
 
