@@ -175,8 +175,7 @@ def _file_by_file(
 
 # Above this many files, the rules run in two processes (fork, where there is
 # one and two cores): the DVC and model-pin rules in a child, the rest here.
-# Views both sides read are parsed first; each side then parses the rest of
-# what its rules read; findings, parse errors and the texts read come back to
+# Findings, parse errors, the texts read and new per-file results come back to
 # this process, so the result is the same set.
 PARALLEL_FILES = 200
 _CHILD_VIEWS = frozenset({"dvc", "pins"})
@@ -196,13 +195,9 @@ def _run_all(refs: Sequence[RuleRef], project: Project, config: Config) -> list[
         or (os.cpu_count() or 1) < 2
     ):
         return [_run(ref, project, config) for ref in refs]
-    # Views both sides read are parsed once, before the fork, so that two
-    # processes cost no more CPU than one (and no more time with a busy core).
-    # With a store of per-file results, most files need no parse at all.
-    shared = {k for ref in in_child for k in ref.views} & {k for ref in here for k in ref.views}
-    for kind in sorted(shared) if project.fact_store is None else ():
-        if project.has(kind):
-            project.views(kind)
+    # Each side parses what its rules read. The two sides share few parses: the
+    # consistency rules in the child read workflows only where they name the
+    # action they look for (``each_file``'s needle) and pip commands as text.
     return _forked(in_child, here, project, config)
 
 

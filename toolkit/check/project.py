@@ -258,6 +258,7 @@ class Project:
         name: str,
         extract: Callable[[Any, str], list[T]],
         parse: bool = True,
+        needle: str | None = None,
     ) -> list[T]:
         """``extract(view, text)`` for each file of ``kind``, concatenated in file order.
 
@@ -266,10 +267,11 @@ class Project:
         one file alone, and ``name`` must name it (with any arguments it closes
         over): with a :attr:`fact_store`, a file unchanged since an earlier run gives
         the stored result without being read, so an edit re-reads one file, not all.
+        With a ``needle``, a file whose text lacks it gives nothing and is not parsed.
         """
         paths = self.files_of(kind)
         store = self.fact_store
-        if store is None and parse:
+        if store is None and parse and needle is None:
             views = self.views(kind)
             return [item for view in views for item in extract(view, self.text(view.path) or "")]
         found: list[T] = []
@@ -277,8 +279,11 @@ class Project:
             stored = store.fact(self, kind, name, path) if store is not None else None
             if stored is None:
                 text = self.text(path)
-                view = self._view_of(kind, path, text) if parse else path
-                stored = extract(view, text) if view is not None and text is not None else []
+                if text is None or (needle is not None and needle not in text):
+                    stored = []  # unreadable, or nothing to find here: no parse
+                else:
+                    view = self._view_of(kind, path, text) if parse else path
+                    stored = extract(view, text) if view is not None else []
                 if store is not None:
                     store.put_fact(self, name, path, stored)
             found.extend(stored)

@@ -67,7 +67,7 @@ def dvc_installs(project: Project) -> list[DvcInstall]:
         for i in all_requirements(project)
         if i.requirement.name == "dvc"
     ]
-    for item in action_inputs(project, "version"):
+    for item in action_inputs(project, "version", uses="iterative/setup-dvc"):
         text = item.text
         if item.uses.startswith("iterative/setup-dvc") and text and "${{" not in text:
             spec = text if text[:1] in "<>=!~" else f"=={text.lstrip('v')}"

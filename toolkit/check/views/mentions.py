@@ -108,11 +108,15 @@ class StepInput:
     matrix_size: int = 0
 
 
-def action_inputs(project: Project, name: str) -> list[StepInput]:
-    """Every step input called ``name``, in workflows and then in composite actions."""
+def action_inputs(project: Project, name: str, uses: str | None = None) -> list[StepInput]:
+    """Every step input called ``name``, in workflows and then in composite actions;
+    with ``uses``, only in files that mention that action (the others are not parsed)."""
+    fact = f"inputs:{name}:{uses or ''}"
     return [
-        *project.each_file("workflow", f"inputs:{name}", lambda view, _: _inputs(view, name)),
-        *project.each_file("action", f"inputs:{name}", lambda view, _: _inputs(view, name)),
+        item
+        for kind in ("workflow", "action")
+        for item in project.each_file(kind, fact, lambda view, _: _inputs(view, name), needle=uses)
+        if uses is None or item.uses.startswith(uses)
     ]
 
 
