@@ -1,7 +1,9 @@
 """## What it does
 Checks that a repository that uses dvc has a `.dvc/config` whose `[core]`
 section names a default remote (`remote = name`) and that a
-`['remote "name"']` section with a `url` defines it.
+`['remote "name"']` section with a `url` defines it. A repository that ran
+`dvc init` but tracks nothing yet (no `dvc.yaml`, `dvc.lock` or `.dvc` file)
+needs no remote.
 
 ## Why is this bad
 Without a default remote, `dvc push` in continuous training has nowhere to put
@@ -43,8 +45,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     views = project.views("dvc")
     configs = [v for v in views if isinstance(v, DvcConfig)]
     users = [v for v in views if isinstance(v, (DvcYaml, DvcLock, DvcFile))]
+    if not users:
+        return  # `dvc init` alone, nothing tracked yet: nothing to push or pull
     if not configs:
-        if users and ".dvc/config" not in project.files:
+        if ".dvc/config" not in project.files:
             first = min(users, key=lambda v: v.path)
             message = "this repository uses dvc but has no .dvc/config; run `dvc init`"
             yield Finding(first.path, 1, 1, CODE, message)
