@@ -234,7 +234,7 @@ class Cache:
 
     def used_paths(self) -> set[str]:
         """The input files of every result this run reused or stored."""
-        used = {path for key in self.used for path in self.memos[key][2] if key in self.memos}
+        used = {path for key in self.used if key in self.memos for path in self.memos[key][2]}
         return used | self.fact_paths
 
     def save(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
