@@ -113,7 +113,7 @@ class Cache:
             known = self.files.get(path)
             if known is None or known[0] is None or tuple(known[0]) != signature:
                 return None  # its parse errors and suppressions are not known
-            errors = [from_row(row) for origin, row in known[2] if origin in (READ, kind)]
+            errors = self._parse_errors(path, {kind})
             value = pickle.loads(entry[1][name])
         except (TypeError, ValueError, KeyError, IndexError, pickle.UnpicklingError):
             return None
@@ -149,15 +149,21 @@ class Cache:
             wanted = {kind for kind, _ in kinds}
             restored = [from_row(row) for row in errors]
             for each in paths:
-                for origin, row in self.files[each][2]:
-                    if origin == READ or origin in wanted:
-                        restored.append(from_row(row))
+                restored.extend(self._parse_errors(each, wanted))
             findings = [from_row(row) for row in found]
         except (TypeError, ValueError, KeyError, IndexError):  # not a cache this mlrig wrote
             return None
         project.add_errors(restored)
         self.used.add(key)
         return findings
+
+    def _parse_errors(self, path: str, kinds: set[str]) -> list[Finding]:
+        """The stored errors of reading ``path``, or of parsing it as one of ``kinds``."""
+        return [
+            from_row(row)
+            for origin, row in self.files[path][2]
+            if origin in kinds or origin == READ
+        ]
 
     def suppressions(self, paths: Iterable[str]) -> list[Suppression]:
         """The stored suppressions of files that were not read this run."""
