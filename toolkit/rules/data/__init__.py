@@ -1,0 +1,1 @@
+"""Facts the rules read, generated from the packages themselves (see each builder)."""
