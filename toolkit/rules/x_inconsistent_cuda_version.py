@@ -40,7 +40,6 @@ from toolkit.check.views.mentions import (
     hook_dependencies,
     lock_requirements,
     pyproject_index_urls,
-    reference,
     requirement_options,
     shell_installs,
 )
@@ -55,6 +54,8 @@ _IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", r
 _TAG = lazy_pattern(r"\+cu(\d{2,3})\b")
 _INDEX = lazy_pattern(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
 _RUNTIME = lazy_pattern(r"nvidia-cuda-runtime-cu\d+")
+WHEEL = 1  # rank of a wheel tag, a CUDA runtime wheel or an index URL
+INFERRED = 6  # rank of the CUDA a PyPI torch release is built with
 TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
 # The CUDA of the default Linux x86-64 torch wheel on PyPI, by torch release.
 PYPI_TORCH_CUDA = {
@@ -141,17 +142,29 @@ def _cuda_in(view: Any) -> list[Mention]:
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Every CUDA mention equals the reference (the most common, explicit first)."""
+    """Every CUDA mention against its image or unit, then against its project."""
     del options
-    mentions = collect(project)
-    explicit = [m for m in mentions if m.rank < 6]
-    ref = reference(explicit or mentions)
-    if ref is None:
-        return
+    from toolkit.check.scope import scope_of
+    from toolkit.check.scoped import disagreements, places
+
+    mentions = _without_inferred_beside_explicit(project, collect(project))
+    for mention, others in disagreements(scope_of(project), mentions, weak_rank=INFERRED):
+        message = (
+            f"CUDA {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)}"
+        )
+        yield Finding(mention.path, mention.line, mention.column, CODE, message)
+
+
+def _without_inferred_beside_explicit(project: Project, mentions: list[Mention]) -> list[Mention]:
+    """Drop the CUDA inferred for a PyPI torch where its unit (or a linked one) names a
+    wheel tag or an index: that torch comes from there, not from PyPI."""
+    from toolkit.check.scope import scope_of
+
+    scope = scope_of(project)
+    wheels = {scope.unit_of(m.path, m.line).id for m in mentions if m.rank == WHEEL}
+    kept = []
     for mention in mentions:
-        if mention.value != ref.value:
-            message = (
-                f"CUDA {mention.value} here ({mention.what}), "
-                f"but {ref.value} in {ref.where} ({ref.what})"
-            )
-            yield Finding(mention.path, mention.line, mention.column, CODE, message)
+        reach = scope.linked(scope.unit_of(mention.path, mention.line))
+        if mention.rank < INFERRED or not reach & wheels:
+            kept.append(mention)
+    return kept

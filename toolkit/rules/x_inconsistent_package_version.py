@@ -32,7 +32,7 @@ ignore-packages = ["pip"]
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
@@ -44,9 +44,11 @@ from toolkit.check.views.mentions import (
     action_inputs,
     hook_dependencies,
     lock_requirements,
-    reference,
     shell_installs,
 )
+
+if TYPE_CHECKING:
+    from toolkit.check.scope import Scope, Unit
 
 CODE = "X007"
 NAME = "inconsistent-package-version"
@@ -117,7 +119,11 @@ def _setup_actions(project: Project) -> Iterator[Install]:
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Every pinned mention against the lock, or against the other mentions."""
+    """Every pinned mention against the lock it installs or its project's, else against
+    the other mentions of its project."""
+    from toolkit.check.scope import scope_of
+
+    scope = scope_of(project)
     skipped = {canonical(str(name)) for name in options.get("ignore-packages", [])}
     locked: dict[str, list[Install]] = {}
     for pin in lock_requirements(project):
@@ -129,10 +135,30 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if item.requirement.specifier and item.requirement.url is None:
             by_name.setdefault(item.requirement.name, []).append(item)
     for name, items in sorted(by_name.items()):
-        if name in locked:
-            yield from _against_lock(name, items, locked[name])
-        else:
-            yield from _among(name, items)
+        unlocked = []
+        for item in items:
+            pins = _locks_for(scope, item, locked.get(name, []))
+            if pins:
+                yield from _against_lock(name, [item], pins)
+            elif pins is not None:
+                unlocked.append(item)
+        yield from _among(scope, name, unlocked)
+
+
+def _locks_for(scope: Scope, item: Install, pins: list[Install]) -> list[Install] | None:
+    """The lock pins ``item`` answers to: those of units linked to it, else those of its
+    project's units that are not variants (``None`` for a variant with no linked lock)."""
+    unit = scope.unit_of(item.path, item.line)
+    reach = scope.linked(unit)
+    near = [pin for pin in pins if scope.unit_of(pin.path, pin.line).id in reach]
+    if near or unit.tag is not None:
+        return near or None
+    return [pin for pin in pins if _same_project(scope, pin, unit)]
+
+
+def _same_project(scope: Scope, pin: Install, unit: Unit) -> bool:
+    other = scope.unit_of(pin.path, pin.line)
+    return other.group == unit.group and other.tag is None
 
 
 def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Iterator[Finding]:
@@ -153,19 +179,16 @@ def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Itera
             yield Finding(item.path, item.line, item.column, CODE, message)
 
 
-def _among(name: str, items: list[Install]) -> Iterator[Finding]:
+def _among(scope: Scope, name: str, items: list[Install]) -> Iterator[Finding]:
+    from toolkit.check.scoped import disagreements, places
+
     mentions = [
         Mention(i.path, i.line, i.column, str(i.requirement.exact), i.what)
         for i in items
         if i.requirement.exact
     ]
-    ref = reference(mentions, key=lambda m: _base(m.value))
-    if ref is None:
-        return
-    for mention in mentions:
-        if _base(mention.value) != _base(ref.value):
-            message = (
-                f"{name} {mention.value} here ({mention.what}), "
-                f"but {ref.value} in {ref.where} ({ref.what})"
-            )
-            yield Finding(mention.path, mention.line, mention.column, CODE, message)
+    for mention, others in disagreements(scope, mentions, key=lambda m: _base(m.value)):
+        message = (
+            f"{name} {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)}"
+        )
+        yield Finding(mention.path, mention.line, mention.column, CODE, message)

@@ -93,7 +93,7 @@ def torch_pin(metadata: str) -> str | None:
 
 def wheel_metadata(url: str, size: int) -> str:
     """The METADATA text inside the wheel at ``url``."""
-    with zipfile.ZipFile(RemoteFile(url, size)) as wheel:  # type: ignore[arg-type]
+    with zipfile.ZipFile(RemoteFile(url, size)) as wheel:
         name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
         return wheel.read(name).decode("utf-8", "replace")
 
