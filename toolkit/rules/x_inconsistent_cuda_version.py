@@ -6,7 +6,18 @@ pins (`nvidia-cuda-runtime-cu12==12.8.90`), PyTorch index URLs
 (`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`),
 Terraform variables, locals and arguments named like `cuda_version`, and GPU
 image names such as `common-cu124`. A torch pinned from PyPI without a tag
-counts with the CUDA its Linux wheel is built for.
+counts with the CUDA its Linux wheel is built for, unless a wheel tag or index
+beside it says where it comes from.
+
+CUDA is compared per image and per install unit first: the mentions of one
+Dockerfile stage chain, one workflow job, one requirements file or lock and the
+units they install (`-r`, `COPY` and `pip install -r`, `uv sync`) must agree,
+and the strongest of them (a wheel tag or index) is the reference. A unit with
+nothing near it is compared with the rest of its project, naming every other
+value found there. A variant (a file or folder named for `cu118`, `rocm6.1`,
+`cpu`, `gpu`..., or indexed for one beside a sibling of another flavour) is
+never compared with its siblings; a separate project (a nested git tree, a
+folder with its own manifest or build context) never with another.
 
 ## Why is this bad
 A torch wheel built for one CUDA on a driver or image made for another fails

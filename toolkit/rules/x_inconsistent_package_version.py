@@ -4,7 +4,12 @@ lock files, `pip install` lines in workflow `run:` steps and Dockerfiles,
 pre-commit `additional_dependencies`, pre-commit mirrors of Python tools
 (`ruff-pre-commit`'s `rev` is the ruff version) and tool-installing actions
 (`astral-sh/setup-uv` `version:`). A lock pin is the reference; a range
-elsewhere must contain it.
+elsewhere must contain it. The lock that counts is the one the mention's unit
+installs (a Dockerfile that copies and installs it, a job that runs
+`pip install -r` or `uv sync` on it), else the locks of its own project;
+separate projects (nested git trees, folders with their own manifest or build
+context) and variants (files named for `cu118`, `rocm`, `cpu`...) are never
+compared with each other.
 
 ## Why is this bad
 The linter in pre-commit, the one in CI and the one in the lock disagree about

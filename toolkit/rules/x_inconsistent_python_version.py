@@ -1,11 +1,18 @@
 """## What it does
-Collects every Python version the repository names: `.python-version`,
-`requires-python` and poetry's `python` constraint in `pyproject.toml`,
-`python_requires` in `setup.py` and `setup.cfg`, any action or
-reusable-workflow input called `python-version` (with `${{ matrix.* }}`
-resolved to the matrix values) and Dockerfile `FROM python:X.Y` bases. Exact
-versions must name one `X.Y`; every version must lie inside the declared ranges.
-A matrix that lists several versions is only checked against the ranges.
+Checks each project's Python versions against its contract. The contract is
+`.python-version` and the declared ranges: `requires-python` and poetry's
+`python` constraint in `pyproject.toml`, `python_requires` in `setup.py` and
+`setup.cfg` (a range that allows one `X.Y` only also names the version).
+Deployment artefacts, the Dockerfile `FROM python:X.Y` bases, must name the
+contract's version and lie inside its ranges; with no contract they must agree
+with each other. CI versions, any action or reusable-workflow input called
+`python-version` (with `${{ matrix.* }}` resolved to the matrix values) and job
+images, only have to lie inside the ranges: a CI matrix inside
+`requires-python` is a test matrix, not drift.
+
+Each project (a nested git work tree, a folder with its own `pyproject.toml`
+or `setup.py`, see `toolkit/check/scope.py`) has its own contract; a workflow
+job that runs in a `working-directory` belongs to that folder's project.
 
 ## Why is this bad
 Tests pass on 3.11 in CI, the model trains on 3.12 in the image, and the lock
@@ -21,8 +28,9 @@ result from one does not reproduce in another.
 ```
 
 ## Fix
-Pick one version and write it everywhere (`mlrig new` does); keep
-`requires-python` a range that contains it.
+Build images from the version in `.python-version` (`mlrig new` writes one
+version everywhere); keep `requires-python` a range that contains it and every
+version CI tests.
 """
 
 from __future__ import annotations
@@ -30,12 +38,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import satisfies
-from toolkit.check.views.mentions import Mention, docker_images, input_versions, reference
+from toolkit.check.views.mentions import Mention, docker_images, input_versions
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    from toolkit.check.scope import Scope
+else:
+    from toolkit.check._record import NamedTuple
 
 CODE = "X001"
 NAME = "inconsistent-python-version"
@@ -63,47 +78,106 @@ def single_minor(spec: str) -> str | None:
     return allowed[0] if len(allowed) == 1 else None
 
 
-def collect(project: Project) -> tuple[list[Mention], list[Mention]]:
-    """Exact mentions (value ``X.Y`` or ``X.Y.Z``) and range mentions (value a specifier)."""
+class Places(NamedTuple):
+    """The Python versions of one project, by the part they play."""
+
+    contract: list[Mention]  # .python-version files (exact)
+    ranges: list[Mention]  # requires-python, python_requires, poetry's python
+    deployed: list[Mention]  # Dockerfile bases
+    tested: list[Mention]  # workflow inputs and job images
+
+
+def collect(project: Project) -> dict[str, Places]:
+    """Every Python mention, by the project it belongs to (see :mod:`toolkit.check.scope`)."""
+    from toolkit.check.scope import scope_of
+
+    scope = scope_of(project)
     exact, ranges = _declared(project) if project.has("pydeps") else ([], [])
     ranges.extend(_poetry_python(project))
-    exact.extend(input_versions(project, "python-version", "setup-python", 3))
+    tested = input_versions(project, "python-version", "setup-python", 3)
+    deployed: list[Mention] = []
     for image in docker_images(project):
         found = _IMAGE.search(image.value.split("@")[0])
         if found:
-            exact.append(
-                Mention(image.path, image.line, image.column, found.group(1), "FROM python", 4)
-            )
-    usable = [m for m in exact if _minor(m.value)]
-    return usable, [m for m in ranges if m.value.strip()]
+            what = "FROM python" if image.what == "FROM" else "image python"
+            mention = Mention(image.path, image.line, image.column, found.group(1), what, 4)
+            (deployed if image.what == "FROM" else tested).append(mention)
+    groups: dict[str, Places] = {}
+    for bucket, mentions in enumerate((exact, ranges, deployed, tested)):
+        for mention in mentions:
+            if not (mention.value.strip() if bucket == 1 else _minor(mention.value)):
+                continue
+            home = scope.unit_of(mention.path, mention.line).project
+            places = groups.setdefault(home, Places([], [], [], []))
+            places[bucket].append(mention)
+    return groups
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Exact versions agree; every version is inside every declared range."""
+    """Per project: the contract agrees with itself, deployments with the contract, and
+    CI inside the declared ranges (a matrix there is a test matrix, not drift)."""
     del options
-    exact, ranges = collect(project)
-    ranges = list({m.value: m for m in reversed(ranges)}.values())[::-1]
-    pinned = [m for m in exact if m.alternatives == 1]
-    anchors = pinned + [
-        Mention(m.path, m.line, m.column, minor, m.what, m.rank)
-        for m in ranges
-        if (minor := single_minor(m.value))
-    ]
-    ref = reference(anchors, key=lambda m: _minor(m.value))
-    for mention in exact:
-        mine = _minor(mention.value)
-        if ref is not None and mention.alternatives == 1 and mine != _minor(ref.value):
-            message = f"python {mine} here, but {_minor(ref.value)} in {ref.where} ({ref.what})"
-            yield Finding(mention.path, mention.line, mention.column, CODE, message)
+    from toolkit.check.scope import scope_of
+
+    for places in collect(project).values():
+        ranges = list({m.value: m for m in reversed(places.ranges)}.values())[::-1]
+        exact = _exact_contract(places.contract, ranges)
+        for mention in [*places.contract, *places.deployed]:
+            yield from _against_contract(mention, exact, ranges)
+        if exact is None:
+            yield from _deployments_among_themselves(scope_of(project), places.deployed)
+        for mention in places.tested:
+            if mention.alternatives > 1 or ranges:
+                yield from _outside(mention, exact if mention.alternatives == 1 else None, ranges)
+            elif exact is not None:
+                yield from _against_contract(mention, exact, [])
+
+
+def _exact_contract(contract: list[Mention], ranges: list[Mention]) -> Mention | None:
+    """``.python-version``, else a declared range that allows one ``X.Y`` only."""
+    if contract:
+        return min(contract, key=lambda m: (m.path.count("/"), m.path))
+    for declared in ranges:
+        minor = single_minor(declared.value)
+        if minor:
+            return Mention(declared.path, declared.line, declared.column, minor, declared.what, 1)
+    return None
+
+
+def _against_contract(
+    mention: Mention, exact: Mention | None, ranges: list[Mention]
+) -> Iterator[Finding]:
+    mine = _minor(mention.value)
+    if exact is not None and mention != exact and mine != _minor(exact.value):
+        message = f"python {mine} here, but {_minor(exact.value)} in {exact.where} ({exact.what})"
+        yield Finding(mention.path, mention.line, mention.column, CODE, message)
+        return
+    yield from _outside(mention, None, ranges)
+
+
+def _outside(mention: Mention, exact: Mention | None, ranges: list[Mention]) -> Iterator[Finding]:
+    for declared in ranges:
+        if _inside(mention.value, declared.value):
             continue
-        for declared in ranges:
-            if not _inside(mention.value, declared.value):
-                message = (
-                    f"python {mention.value} here is outside {declared.what} "
-                    f"'{declared.value}' in {declared.where}"
-                )
-                yield Finding(mention.path, mention.line, mention.column, CODE, message)
-                break
+        if exact is not None:
+            yield from _against_contract(mention, exact, [])
+            return
+        message = (
+            f"python {mention.value} here is outside {declared.what} "
+            f"'{declared.value}' in {declared.where}"
+        )
+        yield Finding(mention.path, mention.line, mention.column, CODE, message)
+        return
+
+
+def _deployments_among_themselves(scope: Scope, deployed: list[Mention]) -> Iterator[Finding]:
+    """With no contract, the images that run the code must still agree with each other."""
+    from toolkit.check.scoped import disagreements, places
+
+    for mention, others in disagreements(scope, deployed, key=lambda m: _minor(m.value)):
+        found = places(others, lambda m: str(_minor(m.value)))
+        message = f"python {_minor(mention.value)} here, but {found}"
+        yield Finding(mention.path, mention.line, mention.column, CODE, message)
 
 
 def poetry_range(constraint: str) -> str:
