@@ -103,11 +103,11 @@ class Scope:
         todo = [unit.id]
         while todo:
             current = todo.pop()
-            if current != unit.id and self.by_id[current].tag is not None:
-                continue
             for other in self.edges.get(current, ()):
-                if other not in seen:
-                    seen.add(other)
+                if other in seen or (current != unit.id and self.by_id[other].tag is not None):
+                    continue
+                seen.add(other)
+                if self.by_id[other].tag is None:
                     todo.append(other)
         return seen
 
