@@ -67,7 +67,8 @@ class Scope:
     """Projects, units and links of one checked tree (see the module docstring)."""
 
     def __init__(self, roots: Iterable[str], terraform_roots: Iterable[str]) -> None:
-        self.roots = sorted(set(roots) | {""}, key=lambda r: (-r.count("/"), r))
+        # Deepest first, the top last: the first root that holds a path is its project.
+        self.roots = sorted(set(roots) | {""}, key=lambda r: (not r, -r.count("/"), r))
         self.terraform_roots = frozenset(terraform_roots)
         self.units: dict[str, list[Unit]] = {}
         self.edges: dict[str, set[str]] = {}
