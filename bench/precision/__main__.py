@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from bench.precision import LABELS, REPOS, WORK
-from bench.precision.corpus import export, read_labels, read_repos
+from bench.precision.corpus import Label, export, read_labels, read_repos
 from bench.precision.score import Score, findings_of, per_repo, score
 
 THRESHOLD = 0.95
@@ -38,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.strict and not _good(result) else 0
 
 
-def report(result: Score, labels: list) -> None:  # type: ignore[type-arg]
+def report(result: Score, labels: list[Label]) -> None:
     print()
-    print(f"{'rule':8} {'findings':>8} {'true':>6} {'false':>6} {'unlabelled':>10} {'precision':>9}")
+    print(
+        f"{'rule':8} {'findings':>8} {'true':>6} {'false':>6} {'unlabelled':>10} {'precision':>9}"
+    )
     for code, tally in sorted(result.tallies.items()):
         shown = "-" if tally.precision is None else f"{tally.precision:.1%}"
         print(
@@ -49,11 +51,17 @@ def report(result: Score, labels: list) -> None:  # type: ignore[type-arg]
         )
     total = sum(t.found for t in result.tallies.values())
     print(f"{'all':8} {total:>8}")
-    _section("false positives", [f"{r.name} {f.text()}  # {lb.reason}" for r, f, lb in result.false])
+    _section(
+        "false positives", [f"{r.name} {f.text()}  # {lb.reason}" for r, f, lb in result.false]
+    )
     _section("unlabelled findings", [f"{r.name} {f.text()}" for r, f in result.unlabelled])
     stale = [lb for lb in labels if lb not in result.used]
-    _section("labels that matched nothing", [f"{lb.repo} {lb.path}:{lb.line}:{lb.code}" for lb in stale])
-    _section("findings inside template folders", [f"{r.name} {f.text()}" for r, f in result.in_templates])
+    _section(
+        "labels that matched nothing", [f"{lb.repo} {lb.path}:{lb.line}:{lb.code}" for lb in stale]
+    )
+    _section(
+        "findings inside template folders", [f"{r.name} {f.text()}" for r, f in result.in_templates]
+    )
     _section("crashes", [f"{r.name}\n{trace}" for r, trace in result.crashes])
 
 

@@ -88,10 +88,10 @@ def _blobs(git_dir: Path, commit: str) -> list[tuple[str, bytes]]:
     for record in listing.split(b"\0"):
         if not record:
             continue
-        meta, _, path = record.partition(b"\t")
+        meta, _, name = record.partition(b"\t")
         mode, kind, sha = meta.split()
         if kind == b"blob" and mode in {b"100644", b"100755"}:
-            entries.append((path.decode("utf-8", "replace"), sha.decode()))
+            entries.append((name.decode("utf-8", "replace"), sha.decode()))
     request = "".join(f"{sha}\n" for _, sha in entries).encode()
     output = subprocess.run(
         ["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
@@ -110,7 +110,8 @@ def _blobs(git_dir: Path, commit: str) -> list[tuple[str, bytes]]:
 
 
 def _git(git_dir: Path, *args: str) -> bytes:
-    result = subprocess.run(["git", "--git-dir", str(git_dir), *args], capture_output=True)
+    command = ["git", "--git-dir", str(git_dir), *args]
+    result = subprocess.run(command, capture_output=True, check=False)
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip()
         raise SystemExit(f"git {args[0]} failed in {git_dir.parent.name}: {message}")

@@ -98,9 +98,9 @@ def wheel_metadata(url: str, size: int) -> str:
         return wheel.read(name).decode("utf-8", "replace")
 
 
-def wheels_by_release(package: str) -> dict[str, list[dict[str, Any]]]:
+def wheels_by_release(package: str, index: str = SIMPLE) -> dict[str, list[dict[str, Any]]]:
     """For each final release of ``package``, its wheel file entries, smallest first."""
-    files = _get_json(SIMPLE.format(package=package))["files"]
+    files = _get_json(index.format(package=package))["files"]
     found: dict[str, list[dict[str, Any]]] = {}
     for entry in files:
         name = entry["filename"]
@@ -122,12 +122,12 @@ def release_row(entries: list[dict[str, Any]]) -> dict[str, str] | None:
     return None
 
 
-def build() -> dict[str, Any]:
-    """The whole table, read from PyPI."""
+def build(index: str = SIMPLE) -> dict[str, Any]:
+    """The whole table, read from ``index`` (a PEP 691 simple index: PyPI's)."""
     table: dict[str, Any] = {"packages": {}}
     for package in PACKAGES:
         rows: dict[str, dict[str, str]] = {}
-        for version, entries in sorted(wheels_by_release(package).items(), key=_version_key):
+        for version, entries in sorted(wheels_by_release(package, index).items(), key=_version_key):
             row = release_row(entries)
             print(f"{package} {version}: {row}", file=sys.stderr)
             if row is not None:
