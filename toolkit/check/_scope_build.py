@@ -101,6 +101,12 @@ def _submodules(project: Project, fileset: set[str]) -> set[str]:
 def _docker_contexts(dockerfiles: dict[str, Any], fileset: set[str], folders: set[str]) -> set[str]:
     """Folders whose Dockerfile builds from its own folder: it copies files found there,
     or it copies nothing found at the top and the folder holds more than Dockerfiles."""
+    wanted = {posixpath.dirname(path) for path in dockerfiles}
+    contents: dict[str, list[str]] = {}
+    for path in fileset:
+        parent, name = posixpath.split(path)
+        if parent in wanted:
+            contents.setdefault(parent, []).append(name)
     found = set()
     for path, (_, sources) in dockerfiles.items():
         folder = posixpath.dirname(path)
@@ -108,15 +114,15 @@ def _docker_contexts(dockerfiles: dict[str, Any], fileset: set[str], folders: se
             continue
         here = [s for s in sources if _exists(posixpath.join(folder, s), fileset, folders)]
         top = [s for s in sources if s not in {".", "./"} and _exists(s, fileset, folders)]
-        if (here and not top) or (not top and _has_context_files(folder, fileset)):
+        if (here and not top) or (not top and _has_context_files(contents.get(folder, []))):
             found.add(folder)
     return found
 
 
-def _has_context_files(folder: str, fileset: set[str]) -> bool:
-    for path in fileset:
-        parent, name = posixpath.split(path)
-        if parent != folder or name.endswith(".md") or name in _DOCKER_NEIGHBOURS:
+def _has_context_files(names: list[str]) -> bool:
+    """Whether a folder holds more than Dockerfiles, their ignore file and documents."""
+    for name in names:
+        if name.endswith(".md") or name in _DOCKER_NEIGHBOURS:
             continue
         if "dockerfile" not in name.lower() and "containerfile" not in name.lower():
             return True
@@ -132,7 +138,7 @@ def _resolve(name: str, contexts: list[str], copies: list[str], fileset: set[str
     """The checked file that an install of ``name`` reads, looked up through the
     ``COPY`` sources (a file of that name, or that path below a copied folder),
     then directly in each context folder."""
-    clean = name.lstrip("./") if not name.startswith("../") else name
+    clean = posixpath.normpath(name).lstrip("/")
     base = posixpath.basename(clean)
     for context in contexts:
         for source in copies:
@@ -175,9 +181,9 @@ def _link_installs(
 
 
 def _job_project(scope: Scope, folder: str, path: str) -> str:
-    if not folder or "$" in folder:
-        return scope.project_of(path)
-    return scope.project_of(posixpath.normpath(folder.strip("./") or ".") + "/")
+    """The project a job works in: its ``working-directory``'s, else its file's."""
+    folder = posixpath.normpath(folder) if folder and "$" not in folder else "."
+    return scope.project_of(path if folder in {".", "/"} else folder.lstrip("/"))
 
 
 def _remember_urls(scope: Scope, unit: Unit, urls: tuple[str, ...]) -> None:
