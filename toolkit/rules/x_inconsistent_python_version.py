@@ -3,8 +3,11 @@ Checks each project's Python versions against its contract. The contract is
 `.python-version` and the declared ranges: `requires-python` and poetry's
 `python` constraint in `pyproject.toml`, `python_requires` in `setup.py` and
 `setup.cfg` (a range that allows one `X.Y` only also names the version).
-Deployment artefacts, the Dockerfile `FROM python:X.Y` bases, must name the
-contract's version and lie inside its ranges; with no contract they must agree
+Deployment artefacts, the Dockerfile `FROM python:X.Y` bases and the Python a
+compiled lock was resolved for (`pip-compile ... with Python X.Y`,
+`uv pip compile --python-version X.Y`), must name the contract's version and
+lie inside its ranges (a `--universal` lock's `--python-version` is a floor,
+read as the range `>=X.Y`); with no contract they must agree
 with each other. CI versions, any action or reusable-workflow input called
 `python-version` (with `${{ matrix.* }}` resolved to the matrix values) and job
 images, only have to lie inside the ranges: a CI matrix inside
@@ -92,10 +95,13 @@ def collect(project: Project) -> dict[str, Places]:
     from toolkit.check.scope import scope_of
 
     scope = scope_of(project)
+    from toolkit.rules._lock_python import lock_pythons
+
     exact, ranges = _declared(project) if project.has("pydeps") else ([], [])
     ranges.extend(_poetry_python(project))
     tested = input_versions(project, "python-version", "setup-python", 3)
-    deployed: list[Mention] = []
+    deployed, floors = lock_pythons(project)
+    ranges.extend(floors)
     for image in docker_images(project):
         found = _IMAGE.search(image.value.split("@")[0])
         if found:
