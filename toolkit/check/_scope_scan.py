@@ -18,8 +18,10 @@ _REQ_FILE = re.compile(r"(?:^|\s)(?:-[rc]|--requirement|--constraint)(?:\s+|=)([
 _PROJECT_INSTALL = re.compile(
     r"\buv\s+sync\b|\bpoetry\s+install\b|\bpip3?\s+install\b[^\n;&|]*?\s(?:-e\s+)?\.(?:\[[^\]]*\])?(?:\s|$)"
 )
-_JOB = re.compile(r"^  ([A-Za-z0-9_-]+):\s*(?:#.*)?$")
-_WORKDIR = re.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s]+)")
+_JOBS = re.compile(r"^jobs:[ \t]*(?:#.*)?$", re.MULTILINE)
+_TOP_KEY = re.compile(r"^[^\s#]", re.MULTILINE)
+_JOB = re.compile(r"^  ([A-Za-z0-9_-]+):[ \t]*(?:#.*)?$", re.MULTILINE)
+_WORKDIR = re.compile(r"^[ \t]*working-directory:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 _REQ_LINE = re.compile(r"^\s*(?:-[rc]|--requirement|--constraint)(?:\s+|=)(\S+)")
 _URL = re.compile(
     r"(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+['\"]?([^\s'\"]*://[^\s'\"]+)"
@@ -87,25 +89,28 @@ def copy_sources(text: str) -> list[str]:
 
 def workflow_units(text: str) -> list[UnitScan]:
     """One unit per job of a workflow (a composite action is one unit)."""
-    lines = text.splitlines()
-    in_jobs = False
-    starts: list[int] = []
-    for number, line in enumerate(lines, 1):
-        if line.startswith("jobs:"):
-            in_jobs = True
-        elif line[:1].strip() and not line.startswith("#"):
-            in_jobs = False
-        elif in_jobs and _JOB.match(line):
-            starts.append(number)
-    if not starts:
-        starts = [1]
+    jobs = _JOBS.search(text)
+    found = []
+    if jobs is not None:
+        after = _TOP_KEY.search(text, jobs.end())
+        found = list(_JOB.finditer(text, jobs.end(), after.start() if after else len(text)))
+    if not found:
+        return [_unit(1, text, _folder(text))]
     units = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
-        body = "\n".join(lines[start - 1 : end])
-        folder = next((m.group(1) for m in map(_WORKDIR.match, lines[start - 1 : end]) if m), "")
-        units.append(_unit(start, body, folder))
+    line = 1
+    position = 0
+    for index, job in enumerate(found):
+        line += text.count("\n", position, job.start())
+        position = job.start()
+        end = found[index + 1].start() if index + 1 < len(found) else len(text)
+        body = text[job.start() : end]
+        units.append(_unit(line, body, _folder(body)))
     return units
+
+
+def _folder(body: str) -> str:
+    found = _WORKDIR.search(body)
+    return found.group(1) if found else ""
 
 
 def requirement_links(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

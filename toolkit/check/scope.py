@@ -69,15 +69,22 @@ class Scope:
     def __init__(self, roots: Iterable[str], terraform_roots: Iterable[str]) -> None:
         # Deepest first, the top last: the first root that holds a path is its project.
         self.roots = sorted(set(roots) | {""}, key=lambda r: (not r, -r.count("/"), r))
+        self._root_set = frozenset(self.roots)
         self.terraform_roots = frozenset(terraform_roots)
         self.units: dict[str, list[Unit]] = {}
         self.edges: dict[str, set[str]] = {}
         self.by_id: dict[str, Unit] = {}
         self.url_tags: dict[str, str] = {}
+        self._seen: dict[tuple[str, int], Unit] = {}
 
     def project_of(self, path: str) -> str:
         """The root folder of the project ``path`` belongs to (``""``: the top)."""
-        return next(r for r in self.roots if not r or path.startswith(f"{r}/") or path == r)
+        folder = path
+        while folder:
+            if folder in self._root_set:
+                return folder
+            folder = posixpath.dirname(folder)
+        return ""
 
     def peer_group(self, project: str) -> str:
         """The project whose pins ``project``'s are compared with (a Terraform root: its parent)."""
@@ -87,6 +94,12 @@ class Scope:
 
     def unit_of(self, path: str, line: int = 1) -> Unit:
         """The unit that line ``line`` of ``path`` belongs to."""
+        found = self._seen.get((path, line))
+        if found is None:
+            found = self._seen[path, line] = self._unit_of(path, line)
+        return found
+
+    def _unit_of(self, path: str, line: int) -> Unit:
         if path.endswith(DECLARATIONS):
             # Each Terraform value stands alone: a root's variables are no install.
             found = [unit for unit in self.units.get(path, ()) if unit.start == line]
@@ -121,6 +134,7 @@ class Scope:
         unit_id = f"{path}#{start}" if self.units.get(path) or start > 1 else path
         tag = variant_tag(local)
         unit = Unit(unit_id, path, start, project, tag, self.peer_group(project))
+        self._seen.clear()
         self.units.setdefault(path, []).append(unit)
         self.units[path].sort(key=lambda u: u.start)
         self.by_id[unit.id] = unit
@@ -128,6 +142,7 @@ class Scope:
 
     def retag(self, unit: Unit, tag: str) -> None:
         """Mark ``unit`` a variant of flavour ``tag``."""
+        self._seen.clear()
         tagged = Unit(unit.id, unit.path, unit.start, unit.project, tag, unit.group)
         self.by_id[unit.id] = tagged
         self.units[unit.path] = [tagged if u.id == unit.id else u for u in self.units[unit.path]]

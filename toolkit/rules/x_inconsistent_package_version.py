@@ -53,7 +53,7 @@ from toolkit.check.views.mentions import (
 )
 
 if TYPE_CHECKING:
-    from toolkit.check.scope import Scope, Unit
+    from toolkit.check.scope import Scope
 
 CODE = "X007"
 NAME = "inconsistent-package-version"
@@ -140,9 +140,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if item.requirement.specifier and item.requirement.url is None:
             by_name.setdefault(item.requirement.name, []).append(item)
     for name, items in sorted(by_name.items()):
+        locks = _Locks(scope, locked.get(name, []))
         unlocked = []
         for item in items:
-            pins = _locks_for(scope, item, locked.get(name, []))
+            pins = locks.for_item(item)
             if pins:
                 yield from _against_lock(name, [item], pins)
             elif pins is not None:
@@ -150,20 +151,28 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         yield from _among(scope, name, unlocked)
 
 
-def _locks_for(scope: Scope, item: Install, pins: list[Install]) -> list[Install] | None:
-    """The lock pins ``item`` answers to: those of units linked to it, else those of its
-    project's units that are not variants (``None`` for a variant with no linked lock)."""
-    unit = scope.unit_of(item.path, item.line)
-    reach = scope.linked(unit)
-    near = [pin for pin in pins if scope.unit_of(pin.path, pin.line).id in reach]
-    if near or unit.tag is not None:
-        return near or None
-    return [pin for pin in pins if _same_project(scope, pin, unit)]
+class _Locks:
+    """The lock pins of one package, by unit and by project."""
 
+    def __init__(self, scope: Scope, pins: list[Install]) -> None:
+        self.scope = scope
+        self.by_unit: dict[str, list[Install]] = {}
+        self.by_group: dict[str, list[Install]] = {}
+        for pin in pins:
+            unit = scope.unit_of(pin.path, pin.line)
+            self.by_unit.setdefault(unit.id, []).append(pin)
+            if unit.tag is None:
+                self.by_group.setdefault(unit.group, []).append(pin)
 
-def _same_project(scope: Scope, pin: Install, unit: Unit) -> bool:
-    other = scope.unit_of(pin.path, pin.line)
-    return other.group == unit.group and other.tag is None
+    def for_item(self, item: Install) -> list[Install] | None:
+        """The pins ``item`` answers to: those of units linked to it, else those of its
+        project's units that are not variants (``None`` for a variant with no linked lock)."""
+        unit = self.scope.unit_of(item.path, item.line)
+        reach = self.scope.linked(unit)
+        near = [pin for uid in sorted(reach) for pin in self.by_unit.get(uid, ())]
+        if near or unit.tag is not None:
+            return near or None
+        return self.by_group.get(unit.group, [])
 
 
 def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Iterator[Finding]:
