@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import re
 
+from toolkit.check._record import lazy_pattern
+
 # (unit's first line, paths the unit installs from, folder it runs in or "", index URLs).
 UnitScan = tuple[int, tuple[str, ...], str, tuple[str, ...]]
 
-_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE)
-_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(.*)$", re.IGNORECASE)
-_REQ_FILE = re.compile(r"(?:^|\s)(?:-[rc]|--requirement|--constraint)(?:\s+|=)([^\s;&|)]+)")
-_PROJECT_INSTALL = re.compile(
+_FROM = lazy_pattern(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE)
+_COPY = lazy_pattern(r"^\s*(?:COPY|ADD)\s+(.*)$", re.IGNORECASE)
+_REQ_FILE = lazy_pattern(r"(?:^|\s)(?:-[rc]|--requirement|--constraint)(?:\s+|=)([^\s;&|)]+)")
+_PROJECT_INSTALL = lazy_pattern(
     r"\buv\s+sync\b|\bpoetry\s+install\b|\bpip3?\s+install\b[^\n;&|]*?\s(?:-e\s+)?\.(?:\[[^\]]*\])?(?:\s|$)"
 )
-_JOBS = re.compile(r"^jobs:[ \t]*(?:#.*)?$", re.MULTILINE)
-_TOP_KEY = re.compile(r"^[^\s#]", re.MULTILINE)
-_JOB = re.compile(r"^  ([A-Za-z0-9_-]+):[ \t]*(?:#.*)?$", re.MULTILINE)
-_WORKDIR = re.compile(r"^[ \t]*working-directory:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
-_REQ_LINE = re.compile(r"^\s*(?:-[rc]|--requirement|--constraint)(?:\s+|=)(\S+)")
-_URL = re.compile(
+_JOBS = lazy_pattern(r"^jobs:[ \t]*(?:#.*)?$", re.MULTILINE)
+_TOP_KEY = lazy_pattern(r"^[^\s#]", re.MULTILINE)
+_JOB = lazy_pattern(r"^  ([A-Za-z0-9_-]+):[ \t]*(?:#.*)?$", re.MULTILINE)
+_WORKDIR = lazy_pattern(r"^[ \t]*working-directory:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
+_REQ_LINE = lazy_pattern(r"^\s*(?:-[rc]|--requirement|--constraint)(?:\s+|=)(\S+)")
+_URL = lazy_pattern(
     r"(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+['\"]?([^\s'\"]*://[^\s'\"]+)"
 )
-_INDEX_LINE = re.compile(r"^\s*(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+(\S+)")
+_INDEX_LINE = lazy_pattern(r"^\s*(?:--index-url|--extra-index-url|-i|-f|--find-links)[=\s]+(\S+)")
 PROJECT_FILES = "<project>"  # an install of the project itself (uv sync, pip install .)
 
 

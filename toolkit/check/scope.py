@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from toolkit.check._record import lazy_pattern
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -38,8 +39,8 @@ else:
 
 MANIFESTS = frozenset({"pyproject.toml", "setup.py"})
 PROJECT_MANIFESTS = ("pyproject.toml", "uv.lock", "poetry.lock", "pdm.lock", "setup.py")
-_TAG = re.compile(r"cu\d{2,3}|cuda\d*|rocm\d*|cpu|gpu|xpu|mps|metal|hpu|npu")
-_SPLIT = re.compile(r"[/_.\-+\s=?&]+")
+_TAG = lazy_pattern(r"cu\d{2,3}|cuda\d*|rocm\d*|cpu|gpu|xpu|mps|metal|hpu|npu")
+_SPLIT = lazy_pattern(r"[/_.\-+\s=?&]+")
 DECLARATIONS = (".tf", ".tfvars")
 
 

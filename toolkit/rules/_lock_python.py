@@ -7,14 +7,14 @@ it up (a floor, read as the range ``>=3.11``).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.project import Project
 from toolkit.check.views.mentions import Mention
 
-_PIP_COMPILE = re.compile(r"with Python (\d+\.\d+)")
-_UV_VERSION = re.compile(r"--python-version[=\s]+['\"]?(\d+\.\d+)")
+_PIP_COMPILE = lazy_pattern(r"with Python (\d+\.\d+)")
+_UV_VERSION = lazy_pattern(r"--python-version[=\s]+['\"]?(\d+\.\d+)")
 HEADER_LINES = 12
 
 
