@@ -2,7 +2,11 @@
 Compares the Terraform versions a repository names: `.terraform-version`
 (tfenv), the `terraform_version` input of `hashicorp/setup-terraform` in
 workflows, and every `required_version` constraint in `terraform { }` blocks.
-Exact versions must be equal, and each must satisfy every `required_version`.
+Exact versions must be equal, and each must satisfy every `required_version`,
+within one project (see `toolkit/check/scope.py`): a Terraform root is the
+infrastructure of the project around it, and a workflow job that runs in a
+`working-directory` belongs to that folder's project, so independent examples
+of a monorepo are not held to each other's versions.
 
 ## Why is this bad
 A plan made locally with one Terraform and applied in CI with another can
@@ -80,9 +84,22 @@ def _versions(view: Any) -> list[Mention]:
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Exact versions agree and satisfy every constraint."""
+    """Per project, exact versions agree and satisfy every constraint."""
     del options
+    from toolkit.check.scope import scope_of
+
+    scope = scope_of(project)
     exact, constraints = collect(project)
+    groups: dict[str, tuple[list[Mention], list[Mention]]] = {}
+    for bucket, mentions in enumerate((exact, constraints)):
+        for mention in mentions:
+            group = scope.unit_of(mention.path, mention.line).group
+            groups.setdefault(group, ([], []))[bucket].append(mention)
+    for group in sorted(groups):
+        yield from _check_group(*groups[group])
+
+
+def _check_group(exact: list[Mention], constraints: list[Mention]) -> Iterator[Finding]:
     ref = reference(exact, key=lambda m: parse_version(m.value.lstrip("v")))
     for mention in exact:
         value = mention.value.strip().lstrip("v")
