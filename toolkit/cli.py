@@ -210,17 +210,34 @@ def lineage(repo: Path, output_format: str) -> int:
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable."
 )
-@click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
-def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry_run: bool) -> int:
+@click.option(
+    "--dry-run", is_flag=True, help="List what would be written; write nothing, run no hook."
+)
+@click.option(
+    "--template",
+    metavar="NAME|PATH",
+    help="The template to take the parts from (default: mlrig's own that the answers file "
+    "names; a template path in a repository is never used).",
+)
+def add(
+    components: tuple[str, ...],
+    repo: Path,
+    overrides: tuple[str, ...],
+    dry_run: bool,
+    template: str | None,
+) -> int:
     """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
     from toolkit.generate.add import AddOptions, run_add
     from toolkit.generate.answers import parse_set
 
-    result = run_add(
-        AddOptions(
-            components=components, repo=repo, overrides=parse_set(overrides), dry_run=dry_run
-        )
+    options = AddOptions(
+        components=components,
+        repo=repo,
+        overrides=parse_set(overrides),
+        dry_run=dry_run,
+        template=template,
     )
+    result = run_add(options)
     verb = "would write" if dry_run else "wrote"
     for path in result.written:
         click.echo(f"{verb} {path}")
@@ -237,9 +254,12 @@ def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry
     help="A tag or commit of mlrig's template (default: the installed one).",
 )
 @click.option(
-    "--template", metavar="PATH", help="A template folder to update to instead of mlrig's own."
+    "--template",
+    metavar="NAME|PATH",
+    help="The template to update to (default: mlrig's own that the answers file names; "
+    "a template path in a repository is never used).",
 )
-@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing, run no hook.")
 def update(repo: Path, to: str | None, template: str | None, dry_run: bool) -> int:
     """Bring a generated repository up to a newer template, keeping local edits."""
     from toolkit.generate.merge import Outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from toolkit.errors import MlrigError
+from toolkit.errors import MlrigError, UsageError
 
 _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED = _PACKAGE / "_resources"
@@ -26,13 +26,41 @@ def is_bundled(template: Path) -> bool:
     return template.resolve().parent == resource_dir("templates").resolve()
 
 
+def bundled_template(name: str) -> Path | None:
+    """mlrig's own template called ``name``, or ``None`` when there is none."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = resource_dir("templates") / name
+    return path if (path / "cookiecutter.json").is_file() else None
+
+
 def template_dir(name: str = "ml-repo") -> Path:
-    """The cookiecutter template called ``name``, or at the folder ``name``."""
-    given = Path(name)
-    path = given if given.is_dir() else resource_dir("templates") / name
+    """The template that ``--template NAME|PATH`` means: mlrig's own ``NAME``, or a folder.
+
+    A bare name is mlrig's template even when the current folder holds one of that
+    name: write ``./NAME`` for the folder.
+    """
+    path = bundled_template(name) or Path(name).expanduser()
     if not (path / "cookiecutter.json").is_file():
-        raise MlrigError(f"unknown template {name!r}")
+        raise UsageError(
+            f"unknown template {name!r}: not one of mlrig's, nor a cookiecutter folder"
+        )
     return path
+
+
+def chosen_template(given: str | None, recorded: str, answers_file: Path) -> Path:
+    """The template for ``add`` and ``update``: ``--template``, else mlrig's own template
+    that the answers file names. A path or URL in a repository's answers file is never
+    followed: running a template runs its code."""
+    if given:
+        return template_dir(given)
+    bundled = bundled_template(recorded or "ml-repo")
+    if bundled is None:
+        raise UsageError(
+            f"{answers_file}: records the template {recorded!r}, which is not one of mlrig's; "
+            "pass --template with the template you trust"
+        )
+    return bundled
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -39,6 +39,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_EXPANSION = 100_000
+# libyaml composes nodes recursively on the C stack: about 30,000 levels crash the
+# process. Deeper than this is refused from the event stream, before composing.
+MAX_DEPTH = 1_000
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -113,6 +116,8 @@ class YamlDoc(NamedTuple):
 
 def load(path: str, text: str) -> YamlDoc:
     """Parse every document of ``text``; raise :class:`ParseError` on any problem."""
+    if _could_nest_deeper_than(text, MAX_DEPTH):
+        _refuse_deep(text)
     loader = _FastLoader(text)
     try:
         nodes: list[yaml.Node] = []
@@ -131,6 +136,36 @@ def load(path: str, text: str) -> YamlDoc:
     except RecursionError:
         raise ParseError("YAML nested too deeply") from None
     return YamlDoc(path, documents, text.splitlines())
+
+
+def _could_nest_deeper_than(text: str, depth: int) -> bool:
+    """Cheap bound: each level needs a flow bracket or (at most two levels) a column."""
+    if len(text) <= depth:
+        return False
+    brackets = text.count("[") + text.count("{")
+    return brackets + 2 * max(map(len, text.split("\n"))) > depth
+
+
+def _refuse_deep(text: str) -> None:
+    """Raise :class:`ParseError` where ``text`` nests more than :data:`MAX_DEPTH` levels."""
+    depth = 0
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    message = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+                    raise ParseError(message, line, column)
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.MarkedYAMLError as err:
+        raise _parse_error(err, text) from None
+    except yaml.YAMLError as err:
+        raise _reader_error(err, text) from None
 
 
 def _parse_error(err: yaml.MarkedYAMLError, text: str) -> ParseError:

@@ -8,6 +8,7 @@ refused and nothing is written.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,11 @@ from pathlib import Path
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
+from toolkit.generate.atomic import apply_changes
+from toolkit.generate.confine import inside, read_inside
 from toolkit.generate.render import render, resolve_answers
 from toolkit.generate.yaml_edit import add_missing_keys
-from toolkit.resources import template_commit, template_dir
+from toolkit.resources import chosen_template, is_bundled, template_commit
 
 PKG = "src/{package_name}/"
 
@@ -61,7 +64,7 @@ class AddOptions:
     repo: Path = Path()
     overrides: Answers = field(default_factory=dict)
     dry_run: bool = False
-    template: str = "ml-repo"
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,14 @@ def _selected(rendered: dict[str, str], components: list[Component], answers: An
     return sorted(path for path in rendered if path.startswith(prefixes))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(repo: Path, relative: str) -> str:
+    data = read_inside(repo, relative) or b""
     try:
-        return path.read_bytes().decode("utf-8") if path.is_file() else ""
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UserInputError(f"{path}:1: not UTF-8 text; mlrig will not edit it") from None
+        raise UserInputError(
+            f"{repo / relative}:1: not UTF-8 text; mlrig will not edit it"
+        ) from None
 
 
 def _yaml_edits(
@@ -102,48 +108,49 @@ def _yaml_edits(
         for name, keys in component.yaml_keys:
             if name in skip or not (root / name).is_file():
                 continue
-            target = repo / name
-            current = edits.get(name) or _read_text(target)
+            current = edits.get(name) or _read_text(repo, name)
             edited = add_missing_keys(
-                current, (root / name).read_text(encoding="utf-8"), keys, str(target)
+                current, (root / name).read_text(encoding="utf-8"), keys, str(repo / name)
             )
             if edited != current:
                 edits[name] = edited
     return edits
 
 
-def _answers(template: Path, options: AddOptions) -> tuple[Answers, AnswersRecord | None]:
-    record = read_record(options.repo) if (options.repo / ANSWERS_FILE).is_file() else None
+def _answers(options: AddOptions) -> tuple[Path, Answers, AnswersRecord | None]:
+    """The template, the answers and the repository's record (if it has one)."""
+    answers_file = options.repo / ANSWERS_FILE
+    record = read_record(options.repo) if os.path.lexists(answers_file) else None
+    template = chosen_template(options.template, record.template if record else "", answers_file)
     given: Answers = (
         dict(record.answers) if record else {"project_name": options.repo.resolve().name}
     )
     check_overrides(template_options(template), options.overrides)
     given.update(options.overrides)
     answers = resolve_answers(template, given)
-    validate_answers(template, answers)
-    return answers, record
+    validate_answers(template, answers, not options.dry_run or is_bundled(template))
+    return template, answers, record
 
 
 def run_add(options: AddOptions) -> AddResult:
-    """Add the components' files to ``options.repo``; all or nothing."""
-    template = template_dir(options.template)
-    answers, record = _answers(template, options)
+    """Add the components' files to ``options.repo``; all or nothing.
+
+    A file in the way, a symlink on a path the component writes, or a path outside
+    the repository refuses the whole add; a dry run runs none of the template's code.
+    """
+    template, answers, record = _answers(options)
+    components = _components(options.components)
     with tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch:
-        root = render(template, answers, Path(scratch))
+        root = render(template, answers, Path(scratch), hooks=not options.dry_run)
         hashes = file_hashes(root)
-        components = _components(options.components)
         paths = _selected(hashes, components, answers)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
             )
-        present = [
-            p
-            for p in paths
-            if (options.repo / p).is_file()
-            and (options.repo / p).read_bytes() == (root / p).read_bytes()
-        ]
-        clashes = [p for p in paths if (options.repo / p).exists() and p not in present]
+        current = {p: read_inside(options.repo, p) for p in paths}
+        present = [p for p in paths if current[p] == (root / p).read_bytes()]
+        clashes = [p for p in paths if current[p] is not None and p not in present]
         if clashes:
             raise TargetExistsError(
                 f"{options.repo / clashes[0]}: exists with other content; "
@@ -151,13 +158,15 @@ def run_add(options: AddOptions) -> AddResult:
             )
         written = [p for p in paths if p not in present]
         edits = _yaml_edits(options.repo, root, components, skip=paths)
+        writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
+        writes.update({p: text.encode("utf-8") for p, text in edits.items()})
+        record_text = _record(options, template, answers, record, {p: hashes[p] for p in paths})
+        writes[ANSWERS_FILE] = record_text.encode("utf-8")
+        modes = {p: (root / p).stat().st_mode for p in written}
+        for path in writes:
+            inside(options.repo, path)  # a dry run refuses what the add would refuse
         if not options.dry_run:
-            for path in written:
-                (options.repo / path).parent.mkdir(parents=True, exist_ok=True)
-                (options.repo / path).write_bytes((root / path).read_bytes())
-            for path, text in edits.items():
-                (options.repo / path).write_text(text, encoding="utf-8", newline="")
-            _record(options, template, answers, record, {p: hashes[p] for p in paths})
+            apply_changes(options.repo, writes, modes)
     return AddResult(written=written + sorted(edits), present=present)
 
 
@@ -167,12 +176,12 @@ def _record(
     answers: Answers,
     record: AnswersRecord | None,
     added: dict[str, str],
-) -> None:
+) -> str:
     raw = template_options(template)
     files = dict(record.files) if record else {}
     files.update(added)
     updated = AnswersRecord(
-        template=record.template if record else str(raw.get("_template_name", options.template)),
+        template=record.template if record else str(raw.get("_template_name", template.name)),
         template_version=record.template_version
         if record
         else str(raw.get("_template_version", "")),
@@ -180,4 +189,4 @@ def _record(
         answers={key: answers[key] for key in raw if not key.startswith("_")},
         files=files,
     )
-    (options.repo / ANSWERS_FILE).write_text(updated.dump(), encoding="utf-8")
+    return updated.dump()

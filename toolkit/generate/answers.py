@@ -9,16 +9,24 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
-from toolkit.errors import AnswerError, UsageError
+from toolkit.errors import AnswerError, UsageError, UserInputError
 
 Answers = dict[str, Any]
 
 
 def template_options(template: Path) -> dict[str, Any]:
     """The raw ``cookiecutter.json`` of ``template``."""
-    data: dict[str, Any] = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    path = template / "cookiecutter.json"
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read ({err.strerror})") from None
+    except (UnicodeDecodeError, RecursionError):
+        raise UsageError(f"{path}:1: not a JSON object of answers") from None
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}:1: not a JSON object of answers")
     return data
 
 
@@ -49,23 +57,17 @@ def parse_set(pairs: tuple[str, ...]) -> Answers:
 
 def load_answers_file(path: Path) -> Answers:
     """Answers from a YAML or JSON file: a mapping, or an answers file's ``answers:``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read answers file ({err.strerror})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: answers file is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"{path}{where}: answers file is not valid YAML") from None
-    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
-        data = data["answers"]
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}:1: answers file must be a mapping of answer names to values")
-    return {str(key): "" if value is None else str(value) for key, value in data.items()}
+    from toolkit.generate.answers_yaml import answers_of, parse_mapping
+    from toolkit.generate.confine import read_regular
+
+    data = read_regular(path)
+    if data is None:
+        raise UsageError(f"{path}: answers file not found")
+    mapping = parse_mapping(str(path), data, UsageError)
+    inner = mapping.get("answers")
+    if isinstance(inner, Mapping):
+        mapping = inner
+    return answers_of(str(path), mapping, UsageError)
 
 
 def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
@@ -104,24 +106,56 @@ def protect_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) 
     }
 
 
-def _load_hook(template: Path) -> ModuleType:
-    path = template / "hooks" / "pre_gen_project.py"
+def hook_syntax_error(hook: Path, err: SyntaxError) -> UserInputError:
+    """The one-line message for a template hook that is not valid Python."""
+    return UserInputError(
+        f"{hook}:{err.lineno or 1}: the template's hook is not valid Python: {err.msg}"
+    )
+
+
+def _load_hook(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location("_mlrig_template_validation", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - the file ships with mlrig
-        raise AnswerError(f"{path}: cannot load the template's validation")
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
+        raise UserInputError(f"{path}:1: cannot load the template's validation")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as err:
+        raise hook_syntax_error(path, err) from None
+    except Exception as err:
+        what = f"{type(err).__name__}: {err}"
+        raise UserInputError(f"{path}:1: the template's hook failed to load: {what}") from None
     return module
 
 
-def validator(template: Path) -> Callable[[Answers, dict[str, list[str]]], list[str]]:
-    """The template's own ``validate`` function, the one cookiecutter's hook runs."""
-    validate: Callable[[Answers, dict[str, list[str]]], list[str]] = _load_hook(template).validate
-    return validate
+def validator(template: Path) -> Callable[[Answers, dict[str, list[str]]], list[str]] | None:
+    """The template's own ``validate`` function, the one cookiecutter's hook runs (if any)."""
+    path = template / "hooks" / "pre_gen_project.py"
+    if not path.is_file():
+        return None
+    validate = getattr(_load_hook(path), "validate", None)
+    return validate if callable(validate) else None
 
 
-def validate_answers(template: Path, answers: Answers) -> None:
-    """Raise :class:`AnswerError` with every problem of ``answers`` on one line."""
-    problems = validator(template)(answers, choices(template_options(template)))
+def validate_answers(template: Path, answers: Answers, run_template_code: bool = True) -> None:
+    """Raise :class:`AnswerError` with every problem of ``answers`` on one line.
+
+    ``run_template_code=False`` (a dry run of a template that is not mlrig's own)
+    checks the choices only: the template's validation is its code.
+    """
+    options = template_options(template)
+    validate = validator(template) if run_template_code else None
+    if validate is None:
+        problems = [
+            f"{key} {str(answers.get(key))!r} is not one of: {', '.join(allowed)}"
+            for key, allowed in choices(options).items()
+            if str(answers.get(key)) not in allowed
+        ]
+    else:
+        try:
+            problems = list(validate(answers, choices(options)))
+        except Exception as err:
+            hook = template / "hooks" / "pre_gen_project.py"
+            raise UserInputError(f"{hook}:1: the template's validation failed: {err!r}") from None
     if problems:
         raise AnswerError("invalid answers: " + "; ".join(problems))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from toolkit.generate.answers import (
     validate_answers,
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
+from toolkit.generate.atomic import apply_changes, filesystem_errors
+from toolkit.generate.confine import read_inside
 from toolkit.generate.render import render, resolve_answers
 from toolkit.resources import is_bundled, template_commit, template_dir
 
@@ -52,15 +56,14 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
     return answers
 
 
-def _refuse_conflicts(rendered: Path, target: Path, force: bool) -> None:
+def _refuse_conflicts(rendered: Path, target: Path) -> None:
+    """With ``--force``, refuse when an existing file differs from the template's."""
     if not target.exists():
         return
-    if not force:
-        raise TargetExistsError(f"{target}: already exists; use --force to generate into it")
     conflicts = [
         rel
         for rel in file_hashes(rendered)
-        if (target / rel).exists() and (target / rel).read_bytes() != (rendered / rel).read_bytes()
+        if read_inside(target, rel) not in (None, (rendered / rel).read_bytes())
     ]
     if conflicts:
         shown = ", ".join(conflicts[:5]) + (" ..." if len(conflicts) > 5 else "")
@@ -70,26 +73,52 @@ def _refuse_conflicts(rendered: Path, target: Path, force: bool) -> None:
         )
 
 
+def _files(rendered: Path) -> tuple[dict[str, bytes], dict[str, int]]:
+    paths = [p for p in sorted(rendered.rglob("*")) if p.is_file() and not p.is_symlink()]
+    relative = {p.relative_to(rendered).as_posix(): p for p in paths}
+    return (
+        {rel: path.read_bytes() for rel, path in relative.items()},
+        {rel: path.stat().st_mode for rel, path in relative.items()},
+    )
+
+
 def _install(rendered: Path, target: Path) -> None:
-    for source in sorted(rendered.rglob("*")):
-        destination = target / source.relative_to(rendered)
-        if source.is_dir():
-            destination.mkdir(parents=True, exist_ok=True)
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
+    """Rename the rendered tree into place, or (``--force``) apply it file by file."""
+    if not target.exists() and not target.is_symlink():
+        rendered.rename(target)
+        return
+    contents, modes = _files(rendered)
+    apply_changes(target, contents, modes)
+
+
+@contextmanager
+def _scratch_beside(target: Path) -> Iterator[Path]:
+    """A private folder next to ``target`` (same file system, so a rename moves it)."""
+    with filesystem_errors(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_new(options: NewOptions) -> NewResult:
-    """Generate a repository; nothing is written unless every step succeeds."""
+    """Generate a repository; nothing is written unless every step succeeds.
+
+    The tree is rendered in a folder beside the target and renamed into place,
+    so an interrupted or failed run leaves nothing behind and a rerun works.
+    """
     template = template_dir(options.template)
     answers = collect_answers(template, options)
     raw = template_options(template)
     public = {key: answers[key] for key in raw if not key.startswith("_")}
     target = options.output_dir / str(answers["project_slug"])
-    with tempfile.TemporaryDirectory(prefix="mlrig-new-") as scratch:
-        rendered = render(template, answers, Path(scratch))
-        _refuse_conflicts(rendered, target, options.force)
+    if (target.exists() or target.is_symlink()) and not options.force:
+        raise TargetExistsError(f"{target}: already exists; use --force to generate into it")
+    with _scratch_beside(target) as scratch, filesystem_errors(scratch):
+        rendered = render(template, answers, scratch)
+        _refuse_conflicts(rendered, target)
         record = AnswersRecord(
             template=str(raw.get("_template_name"))
             if is_bundled(template)

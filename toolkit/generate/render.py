@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -12,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import AnswerError, UserInputError
-from toolkit.generate.answers import Answers, protect_overrides, template_options
+from toolkit.generate.answers import (
+    Answers,
+    hook_syntax_error,
+    protect_overrides,
+    template_options,
+)
 from toolkit.resources import template_repository
 
 
@@ -43,8 +49,13 @@ def resolve_answers(template: Path, given: Mapping[str, Any], no_input: bool = T
         return dict(prompt_for_config(context, no_input))
 
 
-def render(template: Path, answers: Answers, into: Path) -> Path:
-    """Render ``template`` with final ``answers`` under ``into``; return the project folder."""
+def render(template: Path, answers: Answers, into: Path, hooks: bool = True) -> Path:
+    """Render ``template`` with final ``answers`` under ``into``; return the project folder.
+
+    ``hooks=False`` runs none of the template's hook scripts (a dry run): the files
+    its ``_remove_when`` table names for these answers are removed instead, which is
+    what mlrig's own post-generation hook does.
+    """
     from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.generate import generate_files
 
@@ -58,12 +69,49 @@ def render(template: Path, answers: Answers, into: Path) -> Path:
             context["cookiecutter"].setdefault(key, value)
     try:
         with template_importable(template):
-            folder = generate_files(repo_dir=str(template), context=context, output_dir=str(into))
+            folder = generate_files(
+                repo_dir=str(template), context=context, output_dir=str(into), accept_hooks=hooks
+            )
     except FailedHookException as err:
-        raise AnswerError(f"the template refused the answers: {err}") from None
-    except CookiecutterException as err:  # pragma: no cover - a template defect
+        raise _hook_error(template) or AnswerError(
+            f"the template refused the answers: {err}"
+        ) from None
+    except CookiecutterException as err:
         raise AnswerError(f"rendering failed: {err}") from None
+    if not hooks:
+        remove_declared(Path(folder), raw.get("_remove_when"), answers)
     return Path(folder)
+
+
+def _hook_error(template: Path) -> UserInputError | None:
+    """A hook script of ``template`` that is not valid Python, named with its line."""
+    for hook in sorted((template / "hooks").glob("*.py")):
+        try:
+            compile(hook.read_bytes(), str(hook), "exec")
+        except SyntaxError as err:
+            return hook_syntax_error(hook, err)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def remove_declared(root: Path, table: object, answers: Mapping[str, Any]) -> None:
+    """Remove what ``_remove_when`` (``[{"when": {answer: [values]}, "remove": [paths]}]``)
+    names for ``answers``; paths are relative to ``root`` and never leave it."""
+    for entry in table if isinstance(table, list) else []:
+        when = entry.get("when", {}) if isinstance(entry, dict) else {}
+        if not isinstance(when, dict) or not all(
+            str(answers.get(key)) in values for key, values in when.items()
+        ):
+            continue
+        for relative in entry.get("remove", []):
+            path = root / str(relative)
+            if root.resolve() not in path.resolve().parents:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.is_symlink() or path.exists():
+                path.unlink()
 
 
 def _repository(template: Path) -> tuple[Path, str]:

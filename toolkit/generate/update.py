@@ -10,6 +10,7 @@ changed is merged, and a conflict keeps both sides between markers.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import tempfile
 from contextlib import ExitStack
@@ -19,9 +20,13 @@ from pathlib import Path
 from toolkit.errors import UserInputError
 from toolkit.generate.answers import Answers, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
+from toolkit.generate.atomic import apply_changes
+from toolkit.generate.confine import inside, read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.render import render, resolve_answers, resolve_commit, template_at
-from toolkit.resources import template_commit, template_dir
+from toolkit.resources import chosen_template, is_bundled, template_commit
+
+FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ def _refuse_dirty(repo: Path) -> None:
 
 
 def _read(root: Path | None, path: str) -> bytes | None:
+    """A file of a rendered template (mlrig's own scratch folder)."""
     if root is None:
         return None
     target = root / path
@@ -105,51 +111,58 @@ def plan_update(
     )
     changes = []
     for path in paths:
-        ours, theirs = _read(repo, path), _read(new_root, path)
+        ours, theirs = read_inside(repo, path), _read(new_root, path)
         base = _base_for(path, ours, theirs, base_root, record)
         changes.append(plan_file(path, ours, base, theirs))
     return changes
 
 
-def apply_changes(repo: Path, changes: list[FileChange]) -> None:
-    """Write the planned contents; a kept or conflicting binary file is left as it is."""
+def writes_of(changes: list[FileChange]) -> dict[str, bytes | None]:
+    """What the plan writes: new contents, and ``None`` for each file it deletes."""
+    writes: dict[str, bytes | None] = {}
     for change in changes:
-        target = repo / change.path
         if change.outcome is Outcome.DELETE:
-            target.unlink(missing_ok=True)
+            writes[change.path] = None
         elif change.content is not None and change.outcome is not Outcome.UNCHANGED:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(change.content)
+            writes[change.path] = change.content
+    return writes
 
 
-def _base_root(template: Path, commit: str, answers: Answers, into: Path) -> Path | None:
+def _base_root(
+    template: Path, commit: str, answers: Answers, into: Path, hooks: bool
+) -> Path | None:
     """The old template rendered with the recorded answers, when its history is here."""
-    if len(commit) != 40:
+    if not FULL_COMMIT.fullmatch(commit):
         return None
     try:
         with template_at(commit, template) as old_template:
-            return render(old_template, resolve_answers(old_template, answers), into)
+            return render(old_template, resolve_answers(old_template, answers), into, hooks)
     except UserInputError:
         return None
 
 
 def run_update(options: UpdateOptions) -> UpdateResult:
-    """Plan the update of ``options.repo`` and, unless a dry run, apply it."""
+    """Plan the update of ``options.repo`` and, unless a dry run, apply it all or nothing.
+
+    The template comes from ``--template`` or is mlrig's own one that the answers
+    file names; a dry run runs none of the template's code.
+    """
     repo = options.repo
     record = read_record(repo)
     if not options.dry_run and not options.allow_dirty:
         _refuse_dirty(repo)
-    template = template_dir(options.template or record.template)
+    template = chosen_template(options.template, record.template, repo / ANSWERS_FILE)
+    hooks = not options.dry_run
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="mlrig-update-") as scratch:
         commit = resolve_commit(options.to, template) if options.to else template_commit(template)
         new_template = (
             stack.enter_context(template_at(commit, template)) if options.to else template
         )
         answers = resolve_answers(new_template, record.answers)
-        validate_answers(new_template, answers)
-        new_root = render(new_template, answers, Path(scratch) / "new")
+        validate_answers(new_template, answers, hooks or is_bundled(template))
+        new_root = render(new_template, answers, Path(scratch) / "new", hooks)
         base_root = _base_root(
-            template, record.template_commit, record.answers, Path(scratch) / "base"
+            template, record.template_commit, record.answers, Path(scratch) / "base", hooks
         )
         changes = plan_update(repo, record, new_root, base_root)
         raw = template_options(new_template)
@@ -160,7 +173,9 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             answers={key: answers[key] for key in raw if not key.startswith("_")},
             files=file_hashes(new_root),
         )
+        writes = {**writes_of(changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}
+        for path in writes:
+            inside(repo, path)  # a dry run refuses what the update would refuse
         if not options.dry_run:
-            apply_changes(repo, changes)
-            (repo / ANSWERS_FILE).write_text(new_record.dump(), encoding="utf-8")
+            apply_changes(repo, writes)
     return UpdateResult(changes=changes, record=new_record)

@@ -6,17 +6,15 @@ the standard library, so plain ``cookiecutter`` and ``mlrig new`` agree.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
 
-CLOUD = "{{ cookiecutter.cloud }}"
-DEPLOY_TARGET = "{{ cookiecutter.deploy_target }}"
-
-# With no cloud there is no infrastructure to manage.
-CLOUD_ONLY = ("terraform", ".github/workflows/infra.yml")
-# A managed endpoint is deployed by cd.yml; the GitOps manifests are KServe's.
-KSERVE_ONLY = ("deploy/base", "deploy/overlays", "deploy/argocd")
+# What each answer leaves out, as data in cookiecutter.json (``_remove_when``), so
+# that ``mlrig update --dry-run`` can do the same without running this hook.
+REMOVE_WHEN = json.loads(r"""{{ cookiecutter._remove_when | jsonify }}""")
+ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
 
 def remove(relative: str) -> None:
@@ -29,12 +27,10 @@ def remove(relative: str) -> None:
 
 
 def main() -> int:
-    if CLOUD == "none":
-        for relative in CLOUD_ONLY:
-            remove(relative)
-    if DEPLOY_TARGET != "kserve":
-        for relative in KSERVE_ONLY:
-            remove(relative)
+    for entry in REMOVE_WHEN:
+        if all(str(ANSWERS.get(key)) in values for key, values in entry["when"].items()):
+            for relative in entry["remove"]:
+                remove(relative)
     return 0
 
 
