@@ -16,7 +16,7 @@ from pathlib import Path
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
-from toolkit.generate.atomic import apply_changes
+from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.confine import inside, read_inside
 from toolkit.generate.render import render, resolve_answers
 from toolkit.generate.yaml_edit import add_missing_keys
@@ -140,7 +140,10 @@ def run_add(options: AddOptions) -> AddResult:
     """
     template, answers, record = _answers(options)
     components = _components(options.components)
-    with tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch:
+    with (
+        filesystem_errors(options.repo),
+        tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
+    ):
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
         hashes = file_hashes(root)
         paths = _selected(hashes, components, answers)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import TargetExistsError
+from toolkit.errors import TargetExistsError, UserInputError
 from toolkit.generate.answers import (
     Answers,
     check_overrides,
@@ -94,9 +94,12 @@ def _install(rendered: Path, target: Path) -> None:
 @contextmanager
 def _scratch_beside(target: Path) -> Iterator[Path]:
     """A private folder next to ``target`` (same file system, so a rename moves it)."""
-    with filesystem_errors(target.parent):
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as err:
+        why = err.strerror or str(err)
+        raise UserInputError(f"{target.parent}: cannot create {target.name} here ({why})") from None
     try:
         yield scratch
     finally:

@@ -20,7 +20,7 @@ from pathlib import Path
 from toolkit.errors import UserInputError
 from toolkit.generate.answers import Answers, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
-from toolkit.generate.atomic import apply_changes
+from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.confine import inside, read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.render import render, resolve_answers, resolve_commit, template_at
@@ -153,7 +153,11 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         _refuse_dirty(repo)
     template = chosen_template(options.template, record.template, repo / ANSWERS_FILE)
     hooks = not options.dry_run
-    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="mlrig-update-") as scratch:
+    with (
+        filesystem_errors(repo),
+        ExitStack() as stack,
+        tempfile.TemporaryDirectory(prefix="mlrig-update-") as scratch,
+    ):
         commit = resolve_commit(options.to, template) if options.to else template_commit(template)
         new_template = (
             stack.enter_context(template_at(commit, template)) if options.to else template
