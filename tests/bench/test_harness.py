@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
 from bench import run, synthetic
-
-pytestmark = pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor is not installed")
 
 
 def test_synthetic_tree_is_deterministic_and_grows_by_prefix(tmp_path: Path) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.tools import tool
 from toolkit.generate import NewOptions, run_new
 
 Render = Callable[..., Path]
@@ -81,9 +81,5 @@ def run(
 
 
 def script(name: str) -> str:
-    """An executable installed beside this interpreter (or on PATH), or skip."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
-    return found
+    """An executable installed in this venv (a failure when missing)."""
+    return tool(name)

@@ -20,11 +20,12 @@ def _workflows(repo: Path) -> list[Path]:
     return [repo / ".github/workflows" / name for name in WORKFLOWS]
 
 
-@pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize(
+    ("cloud", "target"),
+    # a managed endpoint needs a cloud: cloud "none" has no "managed" variant
+    [(c, t) for t in TARGETS for c in CLOUDS if (c, t) != ("none", "managed")],
+)
 def test_judges_find_nothing(render: Render, cloud: str, target: str) -> None:
-    if (cloud, target) == ("none", "managed"):
-        pytest.skip("a managed endpoint needs a cloud")
     repo = render(cloud=cloud, deploy_target=target)
     files = _workflows(repo)
     zizmor = run([script("zizmor"), "--offline", "--no-progress", *files], repo)

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.check.helpers import WORKFLOW, build_file_tree, workflow
+from tests.tools import tool
 
 REPO = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
@@ -44,7 +45,11 @@ jobs:
 @pytest.mark.slow
 def test_zizmor_finds_nothing() -> None:
     result = subprocess.run(
-        ["zizmor", "--offline", "action.yml"], cwd=REPO, capture_output=True, text=True, check=False
+        [tool("zizmor"), "--offline", "action.yml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -55,7 +60,7 @@ def test_actionlint_accepts_the_action_as_used(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {".github/workflows/use.yml": USE})
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     result = subprocess.run(
-        ["actionlint"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [tool("actionlint")], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -66,7 +71,7 @@ def test_shellcheck_accepts_each_step(tmp_path: Path, index: int) -> None:
     script = tmp_path / "step.sh"
     script.write_text("#!/bin/bash\n" + ACTION["runs"]["steps"][index]["run"], encoding="utf-8")
     result = subprocess.run(
-        ["shellcheck", str(script)], capture_output=True, text=True, check=False
+        [tool("shellcheck"), str(script)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.tools import tool as venv_tool
 from tests.venvs import bin_path, make_venv
 from toolkit.generate import NewOptions, run_new
 
@@ -74,11 +74,8 @@ def run(
 
 
 def tool(name: str) -> str:
-    """The path of an installed judge, or skip the test when it is missing."""
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
-    return found
+    """The path of a judge installed in this venv (a failure when missing)."""
+    return venv_tool(name)
 
 
 @pytest.fixture

