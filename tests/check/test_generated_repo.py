@@ -61,7 +61,9 @@ def test_tag_instead_of_sha_in_a_workflow(repo: Path) -> None:
 
 
 def test_branch_rev_in_pre_commit(repo: Path) -> None:
-    line = edit(repo / ".pre-commit-config.yaml", r"rev: v6\.0\.0", "rev: main")
+    line = edit(
+        repo / ".pre-commit-config.yaml", r"rev: [0-9a-f]{40}  # frozen: v6\.0\.0", "rev: main"
+    )
     run = mlrig("check", cwd=repo)
     assert run.out.splitlines()[:-1] == [
         f".pre-commit-config.yaml:{line}:10: PC001 rev main of https://github.com/pre-commit/pre-commit-hooks is a branch; use a tag or a commit SHA"

@@ -150,13 +150,15 @@ def test_torch_lock_is_the_cuda_12_8_wheel(generate: Generate) -> None:
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_pre_commit_config_pins_tags_and_carries_mlrig_hooks(
+def test_pre_commit_config_pins_commits_and_carries_mlrig_hooks(
     repo_per_cloud: dict[str, Path], cloud: str
 ) -> None:
     config = yaml.safe_load((repo_per_cloud[cloud] / ".pre-commit-config.yaml").read_text("utf-8"))
     repos = {entry["repo"]: entry for entry in config["repos"]}
-    assert repos["https://github.com/pre-commit/pre-commit-hooks"]["rev"] == "v6.0.0"
-    assert repos["https://github.com/astral-sh/ruff-pre-commit"]["rev"] == "v0.16.4"
+    hooks, ruff = "pre-commit/pre-commit-hooks", "astral-sh/ruff-pre-commit"
+    commits = json.loads((template_dir() / "cookiecutter.json").read_bytes())["_precommit_commits"]
+    assert repos[f"https://github.com/{hooks}"]["rev"] == commits[hooks]
+    assert repos[f"https://github.com/{ruff}"]["rev"] == commits[ruff]
     mlrig = repos["https://github.com/mlrig/mlrig"]
     assert mlrig["rev"] == "v0.1.0"
     assert [hook["id"] for hook in mlrig["hooks"]] == ["mlrig-check"]

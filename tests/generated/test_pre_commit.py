@@ -55,12 +55,13 @@ HOOKS: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {
 PACKAGES = {PRE_COMMIT_HOOKS: "pre-commit-hooks", RUFF: "ruff"}
 
 
-def local_hooks(remote: dict[str, Any], revs: dict[str, str]) -> dict[str, Any]:
+def local_hooks(remote: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """A ``repo: local`` stand-in for ``remote`` that installs the same release from PyPI."""
     url = remote["repo"]
     owner_name = url.removeprefix("https://github.com/")
-    requirement = f"{PACKAGES[url]}=={revs[owner_name].removeprefix('v')}"
-    assert remote["rev"] == revs[owner_name]
+    release = options["_precommit_revs"][owner_name]
+    requirement = f"{PACKAGES[url]}=={release.removeprefix('v')}"
+    assert remote["rev"] == options["_precommit_commits"][owner_name]
     hooks = []
     for hook in remote["hooks"]:
         assert hook["id"] in HOOKS[url], f"add {hook['id']} to HOOKS"
@@ -76,7 +77,7 @@ def offline_config(generated: dict[str, Any], mlrig_rev: str | None) -> dict[str
     repos = []
     for remote in generated["repos"]:
         if remote["repo"] in HOOKS:
-            repos.append(local_hooks(remote, options["_precommit_revs"]))
+            repos.append(local_hooks(remote, options))
         elif mlrig_rev is not None:
             repos.append({**remote, "repo": str(REPO_ROOT), "rev": mlrig_rev})
     return {**generated, "repos": repos}
