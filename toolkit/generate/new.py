@@ -117,7 +117,9 @@ def run_new(options: NewOptions) -> NewResult:
     raw = template_options(template)
     public = {key: answers[key] for key in raw if not key.startswith("_")}
     target = options.output_dir / str(answers["project_slug"])
-    if (target.exists() or target.is_symlink()) and not options.force:
+    if target.is_symlink():
+        raise UserInputError(f"{target}: a symbolic link; mlrig generates into a real folder")
+    if target.exists() and not options.force:
         raise TargetExistsError(f"{target}: already exists; use --force to generate into it")
     with _scratch_beside(target) as scratch, filesystem_errors(scratch):
         rendered = render(template, answers, scratch)
