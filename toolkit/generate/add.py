@@ -17,7 +17,7 @@ from toolkit.errors import TargetExistsError, UsageError, UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
-from toolkit.generate.confine import inside, read_inside
+from toolkit.generate.confine import read_inside
 from toolkit.generate.render import render, resolve_answers
 from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import chosen_template, is_bundled, template_commit
@@ -132,6 +132,19 @@ def _answers(options: AddOptions) -> tuple[Path, Answers, AnswersRecord | None]:
     return template, answers, record
 
 
+def _already_present(repo: Path, root: Path, paths: list[str]) -> list[str]:
+    """The paths that ``repo`` already holds as rendered; refuse any other file in the way."""
+    current = {p: read_inside(repo, p) for p in paths}
+    present = [p for p in paths if current[p] == (root / p).read_bytes()]
+    clashes = [p for p in paths if current[p] is not None and p not in present]
+    if clashes:
+        raise TargetExistsError(
+            f"{repo / clashes[0]}: exists with other content; "
+            f"mlrig add never overwrites ({len(clashes)} file(s) in the way)"
+        )
+    return present
+
+
 def run_add(options: AddOptions) -> AddResult:
     """Add the components' files to ``options.repo``; all or nothing.
 
@@ -151,14 +164,7 @@ def run_add(options: AddOptions) -> AddResult:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
             )
-        current = {p: read_inside(options.repo, p) for p in paths}
-        present = [p for p in paths if current[p] == (root / p).read_bytes()]
-        clashes = [p for p in paths if current[p] is not None and p not in present]
-        if clashes:
-            raise TargetExistsError(
-                f"{options.repo / clashes[0]}: exists with other content; "
-                f"mlrig add never overwrites ({len(clashes)} file(s) in the way)"
-            )
+        present = _already_present(options.repo, root, paths)
         written = [p for p in paths if p not in present]
         edits = _yaml_edits(options.repo, root, components, skip=paths)
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
@@ -166,10 +172,7 @@ def run_add(options: AddOptions) -> AddResult:
         record_text = _record(options, template, answers, record, {p: hashes[p] for p in paths})
         writes[ANSWERS_FILE] = record_text.encode("utf-8")
         modes = {p: (root / p).stat().st_mode for p in written}
-        for path in writes:
-            inside(options.repo, path)  # a dry run refuses what the add would refuse
-        if not options.dry_run:
-            apply_changes(options.repo, writes, modes)
+        apply_changes(options.repo, writes, modes, dry_run=options.dry_run)
     return AddResult(written=written + sorted(edits), present=present)
 
 

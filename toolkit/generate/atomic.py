@@ -99,14 +99,20 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
 
 
 def apply_changes(
-    repo: Path, changes: Mapping[str, bytes | None], modes: Mapping[str, int] | None = None
+    repo: Path,
+    changes: Mapping[str, bytes | None],
+    modes: Mapping[str, int] | None = None,
+    dry_run: bool = False,
 ) -> None:
     """Write each ``relative -> bytes`` (``None``: delete) under ``repo``, all or nothing.
 
     Every path is checked by :func:`~toolkit.generate.confine.inside` before anything
-    is written: a symlink on the way or a path outside ``repo`` refuses the whole set.
+    is written: a symlink on the way or a path outside ``repo`` refuses the whole set
+    (a dry run checks the same, and writes nothing).
     """
     targets = {relative: inside(repo, relative) for relative in sorted(changes)}
+    if dry_run:
+        return
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []
     done = False

@@ -21,7 +21,7 @@ from toolkit.errors import UserInputError
 from toolkit.generate.answers import Answers, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
-from toolkit.generate.confine import inside, read_inside
+from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.render import render, resolve_answers, resolve_commit, template_at
 from toolkit.resources import chosen_template, is_bundled, template_commit
@@ -178,8 +178,5 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             files=file_hashes(new_root),
         )
         writes = {**writes_of(changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}
-        for path in writes:
-            inside(repo, path)  # a dry run refuses what the update would refuse
-        if not options.dry_run:
-            apply_changes(repo, writes)
+        apply_changes(repo, writes, dry_run=options.dry_run)
     return UpdateResult(changes=changes, record=new_record)
