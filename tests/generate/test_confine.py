@@ -43,20 +43,28 @@ def forked(generated: Path, template_copy: Path) -> tuple[Path, Path]:
     return generated, template_copy
 
 
-def test_update_refuses_a_committed_symlink_out_of_the_repository(
-    forked: tuple[Path, Path], outside: Path, run_mlrig: RunMlrig
+def assert_update_refused(
+    run_mlrig: RunMlrig, forked: tuple[Path, Path], outside: Path, where: str
 ) -> None:
+    """Commit the hostile tree; ``update`` (and its dry run) refuses it and writes nothing."""
     repo, template = forked
-    (outside / "params.yaml").write_bytes((repo / "params.yaml").read_bytes())
-    (repo / "params.yaml").unlink()
-    (repo / "params.yaml").symlink_to(outside / "params.yaml")
     commit_all(repo)
     before = snapshot(repo, outside)
     for dry_run in ((), ("--dry-run",)):
         result = run_mlrig("update", "-C", repo, "--template", template, *dry_run)
         assert result.code == 1
-        assert result.err == f"mlrig: error: {repo / 'params.yaml'}: a symbolic link; {REFUSED}\n"
+        assert result.err == f"mlrig: error: {where}; {REFUSED}\n"
         assert snapshot(repo, outside) == before
+
+
+def test_update_refuses_a_committed_symlink_out_of_the_repository(
+    forked: tuple[Path, Path], outside: Path, run_mlrig: RunMlrig
+) -> None:
+    repo = forked[0]
+    (outside / "params.yaml").write_bytes((repo / "params.yaml").read_bytes())
+    (repo / "params.yaml").unlink()
+    (repo / "params.yaml").symlink_to(outside / "params.yaml")
+    assert_update_refused(run_mlrig, forked, outside, f"{repo / 'params.yaml'}: a symbolic link")
 
 
 def test_update_refuses_a_symlinked_folder(
@@ -66,19 +74,14 @@ def test_update_refuses_a_symlinked_folder(
     append(template / SLUG_DIR / ".github" / "workflows" / "ci.yml", "# template addition\n")
     (repo / ".github").rename(outside / "github")
     (repo / ".github").symlink_to(outside / "github")
-    commit_all(repo)
-    before = snapshot(repo, outside)
-    result = run_mlrig("update", "-C", repo, "--template", template)
-    assert result.code == 1
-    assert result.err == f"mlrig: error: {repo / '.github'}: a symbolic link; {REFUSED}\n"
-    assert snapshot(repo, outside) == before
+    assert_update_refused(run_mlrig, forked, outside, f"{repo / '.github'}: a symbolic link")
 
 
 def test_update_refuses_an_answers_file_entry_outside_the_repository(
     forked: tuple[Path, Path], outside: Path, run_mlrig: RunMlrig
 ) -> None:
     """A ``files:`` entry ``../outside/victim`` whose hash matches would be deleted."""
-    repo, template = forked
+    repo = forked[0]
     victim = outside / "victim"
     victim.write_text("keep me\n", encoding="utf-8")
     record_path = repo / ".mlrig-answers.yml"
@@ -86,12 +89,8 @@ def test_update_refuses_an_answers_file_entry_outside_the_repository(
     relative = os.path.relpath(victim, repo)
     record["files"][relative] = "sha256:" + hashlib.sha256(victim.read_bytes()).hexdigest()
     record_path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
-    commit_all(repo)
-    before = snapshot(repo, outside)
-    result = run_mlrig("update", "-C", repo, "--template", template)
-    assert result.code == 1
-    assert result.err == f"mlrig: error: {repo / relative}: outside the repository; {REFUSED}\n"
-    assert snapshot(repo, outside) == before
+    where = f"{repo / relative}: outside the repository"
+    assert_update_refused(run_mlrig, forked, outside, where)
 
 
 @pytest.mark.parametrize("dangling", [True, False], ids=["dangling", "to-a-file"])
