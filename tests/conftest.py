@@ -60,6 +60,7 @@ ALLOWED_SKIPS = (
     "no Terraform >= 1.11 with a provider mirror on this machine",
     "not a git checkout of mlrig",
     "a shallow clone without the pinned commit",
+    "cannot mount a small tmpfs here (needs root or user namespaces)",
 )
 
 

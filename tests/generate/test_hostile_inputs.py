@@ -191,3 +191,31 @@ def test_an_unwritable_output_folder_is_a_user_error() -> None:
             f"mlrig: error: {locked}: cannot create my-ml-project here (Permission denied)\n"
         )
         assert list(locked.iterdir()) == []
+
+
+NO_TMPFS = "cannot mount a small tmpfs here (needs root or user namespaces)"
+FULL_DISK = """mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
+"$2" -m toolkit new --no-input -o "$1/out" 2>"$1.err"
+code=$?
+ls -A "$1/out"
+exit $code
+"""
+
+
+def test_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
+    """A 64 KiB tmpfs fills up (ENOSPC) while the repository is rendered beside its target."""
+    unshare = shutil.which("unshare", path="/usr/bin:/bin")
+    flags = ["-m"] if os.geteuid() == 0 else ["-Urm"]
+    if unshare is None or subprocess.run([unshare, *flags, "true"], check=False).returncode:
+        pytest.skip(NO_TMPFS)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    command = [unshare, *flags, "sh", "-c", FULL_DISK, "sh", str(disk), sys.executable]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS, check=False)
+    if done.returncode == 99:
+        pytest.skip(NO_TMPFS)
+    err = (tmp_path / "disk.err").read_text(encoding="utf-8")
+    assert done.returncode == 1, err
+    assert err.endswith(": No space left on device; nothing was written\n")
+    assert len(err.splitlines()) == 1
+    assert done.stdout == ""  # the output folder is empty
