@@ -20,6 +20,7 @@ import tarfile
 from pathlib import Path
 
 from bench.synthetic import commit_tree
+from toolkit.archive import extract_all
 
 INDEX = "corpus.json"
 
@@ -61,7 +62,7 @@ def extract(mirror: Path, dest: Path) -> dict[str, object]:
     counts = {"workflow": 0, "action": 0, "other": 0}
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
-        tar.extractall(dest, members=members, filter="data")
+        extract_all(tar, dest, members)
     for member in members:
         if member.isfile():
             counts[classify(member.name)] += 1

@@ -29,6 +29,8 @@ import tarfile
 import venv
 from pathlib import Path
 
+from toolkit.archive import extract_all
+
 SCRIPT = """\
 #!{python}
 import sys
@@ -73,7 +75,7 @@ def snapshot(root: Path, rev: str, work: Path) -> tuple[Path, str]:
             check=True,
         ).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(dest, filter="data")
+            extract_all(tar, dest)
     return dest, commit
 
 

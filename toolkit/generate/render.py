@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from toolkit.archive import extract_all
 from toolkit.errors import AnswerError, UserInputError
 from toolkit.generate.answers import (
     Answers,
@@ -154,5 +155,5 @@ def template_at(commit: str, template: Path) -> Iterator[Path]:
         except (OSError, subprocess.CalledProcessError):
             raise UserInputError(f"commit {commit} of {top} is not available here") from None
         with tarfile.open(archive) as tar:
-            tar.extractall(scratch, filter="data")  # Python >= 3.10.12
+            extract_all(tar, Path(scratch))
         yield Path(scratch) / inside
