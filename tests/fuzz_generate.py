@@ -144,10 +144,11 @@ def kind_repository(box: Sandbox, rng: random.Random, counts: Counts) -> tuple[i
     victim = os.path.relpath(box.outside / "victim.txt", repo)
     mutation = rng.choice(["template", "files", "symlink", "dangling", "fifo", "folder", "record"])
     if mutation == "template":
-        named = rng.choice([str(marking_template(box)), "./evil", "../outside/evil-template", "."])
+        evil = marking_template(box)
+        named = rng.choice([str(evil), "./evil", "../outside/evil-template", "."])
         text = text.replace("template: ml-repo", f"template: {named}")
-        if named == ".":
-            shutil.copytree(marking_template(box), repo, dirs_exist_ok=True)
+        if named in (".", "./evil"):
+            shutil.copytree(evil, repo / named, dirs_exist_ok=True)
     elif mutation == "files":
         sha = "sha256:" + __import__("hashlib").sha256(b"keep\n").hexdigest()
         text = text.replace(
