@@ -43,7 +43,7 @@ def test_interrupted_new_leaves_nothing_or_everything(tmp_path: Path) -> None:
         assert code == -2 or "Traceback" not in err  # -2: Ctrl-C before mlrig's code ran
         state = snapshot(out / "my-ml-project")
         assert state in ({}, complete), f"trial {trial}: a half-written repository"
-        assert leftovers(out) == []
+        assert leftovers(out) == [], f"trial {trial} (exit {code}): {err}"
         outcomes.append("complete" if state else "nothing")
         if not state:
             run_mlrig("new", "--no-input", "-o", out)

@@ -18,7 +18,7 @@ from toolkit.generate.answers import (
     validate_answers,
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
-from toolkit.generate.atomic import apply_changes, filesystem_errors
+from toolkit.generate.atomic import apply_changes, filesystem_errors, signals_held
 from toolkit.generate.confine import read_inside
 from toolkit.generate.render import render, resolve_answers
 from toolkit.resources import is_bundled, template_commit, template_dir
@@ -93,17 +93,26 @@ def _install(rendered: Path, target: Path) -> None:
 
 @contextmanager
 def _scratch_beside(target: Path) -> Iterator[Path]:
-    """A private folder next to ``target`` (same file system, so a rename moves it)."""
+    """A private folder next to ``target`` (same file system, so a rename moves it).
+
+    Ctrl-C is held while the folder is made and while it is removed, so that no
+    interruption can leave it behind.
+    """
+    scratch: Path | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        with signals_held():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        yield scratch
     except OSError as err:
+        if scratch is not None:
+            raise
         why = err.strerror or str(err)
         raise UserInputError(f"{target.parent}: cannot create {target.name} here ({why})") from None
-    try:
-        yield scratch
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            with signals_held():
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_new(options: NewOptions) -> NewResult:
