@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from toolkit.errors import NotAGeneratedRepoError, UserInputError
+from toolkit.generate.artefacts import is_artefact
 
 ANSWERS_FILE = ".mlrig-answers.yml"
 HEADER = "# Written by mlrig from its template; `mlrig update` reads it. Do not edit by hand.\n"
@@ -48,8 +49,8 @@ def file_hashes(root: Path) -> dict[str, str]:
     """``sha256:<hex>`` of every file under ``root``, by forward-slash relative path."""
     hashes = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            relative = path.relative_to(root).as_posix()
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and not path.is_symlink() and not is_artefact(relative):
             hashes[relative] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     return hashes
 

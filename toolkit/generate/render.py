@@ -13,6 +13,7 @@ from typing import Any
 
 from toolkit.errors import AnswerError, UserInputError
 from toolkit.generate.answers import Answers, protect_overrides, template_options
+from toolkit.generate.artefacts import clean_copy
 from toolkit.resources import template_repository
 
 
@@ -44,7 +45,17 @@ def resolve_answers(template: Path, given: Mapping[str, Any], no_input: bool = T
 
 
 def render(template: Path, answers: Answers, into: Path) -> Path:
-    """Render ``template`` with final ``answers`` under ``into``; return the project folder."""
+    """Render ``template`` with final ``answers`` under ``into``; return the project folder.
+
+    Cookiecutter copies every file it finds, so it renders a copy of the template
+    without build artefacts (see :mod:`toolkit.generate.artefacts`).
+    """
+    with tempfile.TemporaryDirectory(prefix="mlrig-clean-") as scratch:
+        clean = clean_copy(template, Path(scratch) / template.name)
+        return _generate(clean, answers, into)
+
+
+def _generate(template: Path, answers: Answers, into: Path) -> Path:
     from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.generate import generate_files
 
