@@ -105,6 +105,8 @@ def new(
         f"Generated {result.path} ({len(record.files)} files) "
         f"from template {record.template} {record.template_version}."
     )
+    if result.next_steps:
+        click.echo("\n" + result.next_steps, nl=False)
     return 0
 
 

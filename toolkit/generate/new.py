@@ -16,6 +16,7 @@ from toolkit.generate.answers import (
     validate_answers,
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
+from toolkit.generate.questions import next_steps
 from toolkit.generate.render import render, resolve_answers
 from toolkit.resources import is_bundled, template_commit, template_dir
 
@@ -38,6 +39,7 @@ class NewResult:
 
     path: Path
     record: AnswersRecord
+    next_steps: str = ""
 
 
 def collect_answers(template: Path, options: NewOptions) -> Answers:
@@ -47,7 +49,12 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
         overrides.update(load_answers_file(options.answers_file))
     overrides.update(options.overrides)
     check_overrides(template_options(template), overrides)
-    answers = resolve_answers(template, overrides, options.no_input)
+    if options.no_input:
+        answers = resolve_answers(template, overrides)
+    else:
+        from toolkit.generate.prompts import ask_answers
+
+        answers = ask_answers(template, overrides)
     validate_answers(template, answers)
     return answers
 
@@ -101,4 +108,4 @@ def run_new(options: NewOptions) -> NewResult:
         )
         (rendered / ANSWERS_FILE).write_text(record.dump(), encoding="utf-8")
         _install(rendered, target)
-    return NewResult(path=target, record=record)
+    return NewResult(path=target, record=record, next_steps=next_steps(template, public, target))
