@@ -13,6 +13,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.conftest import REPO_ROOT
 from tests.generated.conftest import CLOUDS, FRAMEWORKS, Generate
 from tests.venvs import files_of
 from toolkit.resources import template_dir
@@ -158,7 +159,8 @@ def test_pre_commit_config_pins_tags_and_carries_mlrig_hooks(
     assert repos["https://github.com/pre-commit/pre-commit-hooks"]["rev"] == "v6.0.0"
     assert repos["https://github.com/astral-sh/ruff-pre-commit"]["rev"] == "v0.16.4"
     mlrig = repos["https://github.com/mlrig/mlrig"]
-    assert mlrig["rev"] == "v0.1.0"
+    release = json.loads((REPO_ROOT / "templates/ml-repo/cookiecutter.json").read_text("utf-8"))
+    assert mlrig["rev"] == release["_mlrig_release"]["commit"]
     assert [hook["id"] for hook in mlrig["hooks"]] == ["mlrig-check"]
 
 

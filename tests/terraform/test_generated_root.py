@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import REPO_ROOT
 from tests.terraform.conftest import CLOUDS, MODULES, render
 from tests.terraform.hcl import fields, load, unquote
 from toolkit.infra.terraform_cli import Status, fmt_check
 
+RELEASE_COMMIT = json.loads(
+    (REPO_ROOT / "templates" / "ml-repo" / "cookiecutter.json").read_text(encoding="utf-8")
+)["_mlrig_release"]["commit"]
 EXACT = re.compile(r"\d+\.\d+\.\d+\Z")
 BACKENDS = {"aws": "s3", "gcp": "gcs", "azure": "azurerm"}
 PROVIDERS = {"aws": {"aws", "null", "random"}, "gcp": {"google"}, "azure": {"azurerm"}}
@@ -112,8 +117,9 @@ def test_modules_come_from_this_repository_at_the_pinned_ref(
     for body in modules.values():
         source = unquote(body["source"])
         prefix = "git::https://github.com/mlrig/mlrig.git//terraform/modules/"
-        assert source.startswith(prefix) and source.endswith("?ref=v0.1.0"), source
-        name = source.removeprefix(prefix).removesuffix("?ref=v0.1.0")
+        ref = "?ref=" + RELEASE_COMMIT
+        assert source.startswith(prefix) and source.endswith(ref), source
+        name = source.removeprefix(prefix).removesuffix(ref)
         assert name in MODULES and name.startswith(f"{cloud}-")
 
 

@@ -3,9 +3,11 @@
 {%- set remote = cookiecutter.dvc_remote_url.split('://')[-1].split('/')[0] -%}
 {%- set module_ref = cookiecutter.terraform_module_ref -%}
 {%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
-{%- macro tag_pin() -%}
+{%- macro pin_note() -%}
 {%- if not by_sha %}
   #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- elif module_ref == cookiecutter._mlrig_release.commit %}
+  # mlrig v{{ cookiecutter._mlrig_release.version }}
 {%- endif %}
 {%- endmacro -%}
 # The project's cloud: GitHub OIDC identities, the DVC remote and (where the
@@ -45,7 +47,7 @@ locals {
 }
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-github-oidc{{ ref }}"
 
   repository           = var.repository
@@ -64,7 +66,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-dvc-remote{{ ref }}"
 
   bucket_name       = "{{ remote }}"
@@ -74,7 +76,7 @@ module "dvc_remote" {
 }
 
 module "gpu_runners" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-gpu-runners{{ ref }}"
 
   prefix                    = var.project_slug
@@ -92,7 +94,7 @@ module "gpu_runners" {
 {%- elif cookiecutter.cloud == 'gcp' %}
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-github-oidc{{ ref }}"
 
   project_id  = var.project_id
@@ -110,7 +112,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-dvc-remote{{ ref }}"
 
   project_id     = var.project_id
@@ -122,7 +124,7 @@ module "dvc_remote" {
 }
 
 module "gpu_runners" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-gpu-runners{{ ref }}"
 
   project_id           = var.project_id
@@ -152,7 +154,7 @@ resource "azurerm_resource_group" "main" {
 }
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}azure-github-oidc{{ ref }}"
 
   repository          = var.repository
@@ -180,7 +182,7 @@ module "github_oidc" {
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
   storage_account_name = "{{ cookiecutter.__azure_storage_account }}"
