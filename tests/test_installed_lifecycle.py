@@ -67,6 +67,7 @@ def test_new_from_the_wheel_gives_cookiecutters_tree_without_artefacts(
         capture_output=True,
         text=True,
         check=True,
+        cwd=tmp_path,
     ).stdout.strip()
     template = Path(site) / "_resources" / "templates" / "ml-repo"
     project = template / "{{cookiecutter.project_slug}}"
