@@ -75,9 +75,10 @@ def cli() -> None:
     "--template",
     default="ml-repo",
     show_default=True,
-    metavar="NAME|PATH",
-    help="mlrig's template, or a template folder of your own.",
+    metavar="NAME|PATH|URL",
+    help="mlrig's template, a template folder, or a git URL of one (a fork).",
 )
+@click.option("--directory", default="", metavar="DIR", help="The template's folder in a git URL.")
 def new(
     *,
     output_dir: Path,
@@ -86,6 +87,7 @@ def new(
     overrides: tuple[str, ...],
     force: bool,
     template: str,
+    directory: str,
 ) -> int:
     """Generate an ML repository from the ml-repo template."""
     from toolkit.generate import NewOptions, run_new
@@ -98,6 +100,7 @@ def new(
         overrides=parse_set(overrides),
         force=force,
         template=template,
+        directory=directory,
     )
     result = run_new(options)
     record = result.record
@@ -236,27 +239,48 @@ def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry
     "--to",
     "to",
     metavar="REF",
-    help="A tag or commit of mlrig's template (default: the installed one).",
+    help="A tag or commit of the template's git history (default: the installed template).",
 )
 @click.option(
-    "--template", metavar="PATH", help="A template folder to update to instead of mlrig's own."
+    "--template",
+    metavar="PATH|URL",
+    help="A template folder or git URL to update to instead of the recorded one.",
+)
+@click.option("--directory", default="", metavar="DIR", help="The template's folder in a git URL.")
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Change one answer; repeatable."
 )
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
-def update(repo: Path, to: str | None, template: str | None, dry_run: bool) -> int:
+@click.option(
+    "--check", "check_only", is_flag=True, help="Change nothing; exit 1 when behind the template."
+)
+def update(  # noqa: PLR0917 (one parameter per option)
+    repo: Path,
+    to: str | None,
+    template: str | None,
+    directory: str,
+    overrides: tuple[str, ...],
+    dry_run: bool,
+    check_only: bool,
+) -> int:
     """Bring a generated repository up to a newer template, keeping local edits."""
-    from toolkit.generate.merge import Outcome
+    from toolkit.generate.answers import parse_set
     from toolkit.generate.update import UpdateOptions, run_update
+    from toolkit.generate.update_report import report_update
 
-    result = run_update(UpdateOptions(repo=repo, to=to, template=template, dry_run=dry_run))
-    for change in result.changes:
-        if change.outcome is not Outcome.UNCHANGED:
-            click.echo(f"{change.outcome.value:9} {change.path}")
-    if result.conflicts:
-        click.echo(
-            f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.", err=True
-        )
-        return 1
-    return 0
+    options = UpdateOptions(
+        repo=repo,
+        to=to,
+        template=template,
+        directory=directory,
+        overrides=parse_set(overrides),
+        dry_run=dry_run or check_only,
+    )
+    report = report_update(run_update(options), dry_run=dry_run, check=check_only)
+    click.echo(report.out, nl=False)
+    if report.err:
+        click.echo(report.err, err=True, nl=False)
+    return report.code
 
 
 def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per outcome)

@@ -17,6 +17,7 @@ import yaml
 
 from toolkit.errors import NotAGeneratedRepoError, UserInputError
 from toolkit.generate.artefacts import is_artefact
+from toolkit.generate.sources import TemplateSource, source_from_record
 
 ANSWERS_FILE = ".mlrig-answers.yml"
 HEADER = "# Written by mlrig from its template; `mlrig update` reads it. Do not edit by hand.\n"
@@ -31,6 +32,18 @@ class AnswersRecord:
     template_commit: str
     answers: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)
+    source: TemplateSource | None = None
+
+    def template_source(self) -> TemplateSource:
+        """Where the template came from (older answers files: from the other fields)."""
+        if self.source is not None:
+            return self.source
+        legacy = {
+            "template": self.template,
+            "template_version": self.template_version,
+            "template_commit": self.template_commit,
+        }
+        return source_from_record({}, legacy)
 
     def dump(self) -> str:
         """The file's text: deterministic, sorted file hashes."""
@@ -38,6 +51,7 @@ class AnswersRecord:
             "template": self.template,
             "template_version": self.template_version,
             "template_commit": self.template_commit,
+            "template_source": self.template_source().as_record(),
             "answers": dict(self.answers),
             "files": dict(sorted(self.files.items())),
         }
@@ -67,10 +81,13 @@ def read_record(repo: Path) -> AnswersRecord:
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise UserInputError(f"{path}:1: answers file has no 'answers' mapping")
     files = data.get("files") or {}
+    source = data.get("template_source")
+    legacy = {k: str(data.get(k, "")) for k in ("template", "template_version", "template_commit")}
     return AnswersRecord(
         template=str(data.get("template", "")),
         template_version=str(data.get("template_version", "")),
         template_commit=str(data.get("template_commit", "")),
         answers=dict(data["answers"]),
         files={str(k): str(v) for k, v in files.items()} if isinstance(files, Mapping) else {},
+        source=source_from_record(source if isinstance(source, Mapping) else {}, legacy),
     )

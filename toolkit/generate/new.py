@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from toolkit.generate.answers import (
     validate_answers,
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
+from toolkit.generate.base import Resolved, open_template
 from toolkit.generate.questions import next_steps
 from toolkit.generate.render import render, resolve_answers
-from toolkit.resources import is_bundled, template_commit, template_dir
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class NewOptions:
     overrides: Answers = field(default_factory=dict)
     force: bool = False
     template: str = "ml-repo"
+    directory: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,13 @@ def _install(rendered: Path, target: Path) -> None:
 
 def run_new(options: NewOptions) -> NewResult:
     """Generate a repository; nothing is written unless every step succeeds."""
-    template = template_dir(options.template)
+    with ExitStack() as stack:
+        resolved = open_template(stack, options.template, options.directory)
+        return _generate(resolved, options)
+
+
+def _generate(resolved: Resolved, options: NewOptions) -> NewResult:
+    template, source = resolved.template, resolved.source
     answers = collect_answers(template, options)
     raw = template_options(template)
     public = {key: answers[key] for key in raw if not key.startswith("_")}
@@ -98,13 +106,12 @@ def run_new(options: NewOptions) -> NewResult:
         rendered = render(template, answers, Path(scratch))
         _refuse_conflicts(rendered, target, options.force)
         record = AnswersRecord(
-            template=str(raw.get("_template_name"))
-            if is_bundled(template)
-            else str(template.resolve()),
-            template_version=str(raw.get("_template_version", "")),
-            template_commit=template_commit(template),
+            template=source.name or source.url,
+            template_version=source.version,
+            template_commit=source.commit,
             answers=public,
             files=file_hashes(rendered),
+            source=source,
         )
         (rendered / ANSWERS_FILE).write_text(record.dump(), encoding="utf-8")
         _install(rendered, target)

@@ -44,6 +44,23 @@ def resolve_answers(template: Path, given: Mapping[str, Any], no_input: bool = T
         return dict(prompt_for_config(context, no_input))
 
 
+def explicit_answers(template: Path, answers: Mapping[str, Any]) -> Answers:
+    """The answers that differ from what ``template`` would default them to.
+
+    An answer that was left at its default (a module ref naming the release, a
+    remote URL made from the cloud) then follows the defaults of a newer
+    template or of changed answers, as it would have at generation.
+    """
+    raw = template_options(template)
+    explicit: Answers = {}
+    for key in raw:
+        if key.startswith("_") or key not in answers:
+            continue
+        if str(resolve_answers(template, explicit).get(key)) != str(answers[key]):
+            explicit[key] = answers[key]
+    return explicit
+
+
 def render(template: Path, answers: Answers, into: Path) -> Path:
     """Render ``template`` with final ``answers`` under ``into``; return the project folder.
 

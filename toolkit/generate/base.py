@@ -1,0 +1,145 @@
+"""The two templates of an update: the one a repository was generated from (the merge
+base) and the one it moves to.
+
+The base must be exactly the recorded version: mlrig's own template of that
+release (bundled in the wheel, or from the git history of a checkout), or a
+fork's template fetched from its git URL at the recorded commit. When it cannot
+be had, the update stops and says so: merging against nothing would turn every
+template change into a conflict or silently drop it.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import UsageError, UserInputError
+from toolkit.generate.answers import template_options
+from toolkit.generate.gitsource import git_template, is_git_url
+from toolkit.generate.releases import extract_release, find_release
+from toolkit.generate.render import resolve_commit, template_at
+from toolkit.generate.sources import TemplateSource
+from toolkit.resources import is_bundled, template_commit, template_dir, template_repository
+
+
+class NoBaseError(UserInputError):
+    """The template a repository was generated from cannot be found."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A template folder ready to render, and what it is."""
+
+    template: Path
+    source: TemplateSource
+    folder: Path | None = None  # the folder it came from, when that is a template folder
+
+
+def describe_folder(template: Path, commit: str | None = None) -> TemplateSource:
+    """The source of a template folder: mlrig's own, or one given on the command line."""
+    raw = template_options(template)
+    version = str(raw.get("_template_version", ""))
+    commit = commit or template_commit(template)
+    if is_bundled(template):
+        name = str(raw.get("_template_name", template.name))
+        return TemplateSource("bundled", name=name, version=version, commit=commit)
+    return TemplateSource("path", name=str(template.resolve()), version=version, commit=commit)
+
+
+def git_resolved(stack: ExitStack, url: str, ref: str, directory: str) -> Resolved:
+    template, commit = stack.enter_context(git_template(url, ref, directory))
+    version = str(template_options(template).get("_template_version", ""))
+    source = TemplateSource("git", version=version, commit=commit, url=url, directory=directory)
+    return Resolved(template, source)
+
+
+def _folder_at(stack: ExitStack, folder: Path, to: str | None) -> Resolved:
+    if not to:
+        return Resolved(folder, describe_folder(folder), folder)
+    commit = resolve_commit(to, folder)
+    template = stack.enter_context(template_at(commit, folder))
+    source = replace(describe_folder(folder, commit), version=_version(template))
+    return Resolved(template, source, folder)
+
+
+def _version(template: Path) -> str:
+    return str(template_options(template).get("_template_version", ""))
+
+
+def open_template(stack: ExitStack, given: str, directory: str = "") -> Resolved:
+    """The template ``mlrig new`` renders: a name, a folder, or a git URL (at its HEAD)."""
+    if is_git_url(given):
+        return git_resolved(stack, given, "HEAD", directory)
+    folder = template_dir(given)
+    return Resolved(folder, describe_folder(folder), folder)
+
+
+def open_target(
+    stack: ExitStack, recorded: TemplateSource, given: str | None, directory: str, to: str | None
+) -> Resolved:
+    """The template to update to: from the command line, the recorded git source, or
+    the installed mlrig's; never a folder that the answers file names."""
+    if given and is_git_url(given):
+        return git_resolved(stack, given, to or "HEAD", directory or recorded.directory)
+    if given:
+        return _folder_at(stack, template_dir(given), to)
+    if recorded.kind == "git":
+        return git_resolved(stack, recorded.url, to or "HEAD", recorded.directory)
+    if recorded.kind == "bundled":
+        return _folder_at(stack, template_dir(recorded.name or "ml-repo"), to)
+    raise UsageError(
+        f"this repository was generated from the template folder {recorded.name}; "
+        "name the template to update to with --template (mlrig runs no template "
+        "that an answers file names)"
+    )
+
+
+def _bundled_base(stack: ExitStack, source: TemplateSource, scratch: Path) -> Path | None:
+    installed = template_dir(source.name or "ml-repo")
+    known = len(source.commit) == 40
+    if (known and template_commit(installed) == source.commit) or (
+        not known and _version(installed) == source.version
+    ):
+        return installed
+    release = find_release(source.name or "ml-repo", source.version, source.commit)
+    if release is not None:
+        return extract_release(release, scratch)
+    if known and template_repository(installed) is not None:
+        try:
+            return stack.enter_context(template_at(source.commit, installed))
+        except UserInputError:
+            return None
+    return None
+
+
+def _no_base(source: TemplateSource, why: str) -> NoBaseError:
+    return NoBaseError(
+        f"no merge base: {source.describe()} {why}; nothing was changed. Update with the "
+        "mlrig release that generated this repository first, or name the old template "
+        "with its git source"
+    )
+
+
+def open_base(stack: ExitStack, source: TemplateSource, target: Resolved, scratch: Path) -> Path:
+    """The template exactly as the repository was generated from it."""
+    if source.kind == "git":
+        try:
+            return git_resolved(stack, source.url, source.commit, source.directory).template
+        except UserInputError as err:
+            raise _no_base(source, f"cannot be fetched ({err})") from None
+    if source.kind == "bundled":
+        found = _bundled_base(stack, source, scratch)
+        if found is None:
+            raise _no_base(
+                source, f"is not bundled with mlrig {__version__} nor in a git history here"
+            )
+        return found
+    folder = target.folder
+    if len(source.commit) == 40 and folder is not None and template_repository(folder):
+        try:
+            return stack.enter_context(template_at(source.commit, folder))
+        except UserInputError:
+            pass
+    raise _no_base(source, "is not in the git history of the template given")
