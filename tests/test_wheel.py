@@ -42,6 +42,9 @@ def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) 
     assert "toolkit/_resources/templates/ml-repo/hooks/pre_gen_project.py" in names
     assert any(name.startswith("toolkit/_resources/terraform/") for name in names)
     assert "toolkit/_resources/template_commit" in names
+    assert "toolkit/_resources/templates/releases/index.json" in names
+    assert "toolkit/_resources/templates/releases/ml-repo-0.1.0.tar.xz" in names
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
     assert not any(name.startswith("tests/") for name in names)
 
 

@@ -215,17 +215,29 @@ def lineage(repo: Path, output_format: str) -> int:
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable."
 )
+@click.option("--no-input", is_flag=True, help="Do not prompt (the default when not a terminal).")
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
-def add(components: tuple[str, ...], repo: Path, overrides: tuple[str, ...], dry_run: bool) -> int:
+def add(
+    components: tuple[str, ...],
+    repo: Path,
+    overrides: tuple[str, ...],
+    no_input: bool,
+    dry_run: bool,
+) -> int:
     """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
     from toolkit.generate.add import AddOptions, run_add
     from toolkit.generate.answers import parse_set
 
-    result = run_add(
-        AddOptions(
-            components=components, repo=repo, overrides=parse_set(overrides), dry_run=dry_run
-        )
+    options = AddOptions(
+        components=components,
+        repo=repo,
+        overrides=parse_set(overrides),
+        dry_run=dry_run,
+        no_input=no_input or not sys.stdin.isatty(),
     )
+    result = run_add(options)
+    for key, found in sorted(result.inferred.items()):
+        click.echo(f"{key}={found.value} (from {found.source})")
     verb = "would write" if dry_run else "wrote"
     for path in result.written:
         click.echo(f"{verb} {path}")

@@ -206,6 +206,11 @@ def test_add_ct_merges_the_drift_section_into_existing_params(
     params.write_text(
         "# our parameters\nlr: 0.1  # tuned by hand\r\n", encoding="utf-8", newline=""
     )
+    (tmp_path / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "0" * 64 + "\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "churn"\n', encoding="utf-8")
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
     result = run_mlrig("add", "ct", "-C", tmp_path, "--set", "package_name=churn")
     assert result.code == 0, result.err
     assert "wrote src/churn/drift.py" in result.out

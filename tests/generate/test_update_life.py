@@ -183,3 +183,25 @@ def test_dry_run_with_a_conflict_describes_it_and_writes_nothing(
     )
     assert "resolve the markers" not in result.out + result.err
     assert params.read_bytes() == before
+
+
+def test_the_pre_commit_hook_runs_update_check(
+    tmp_path: Path, run_mlrig: RunMlrig, fork: tuple[Path, Path]
+) -> None:
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "mlrig-update-check"]
+    assert hook["pass_filenames"] is False
+    program, *args = hook["entry"].split()
+    assert program == "mlrig"
+    work, bare = fork
+    repo = new_repo(
+        run_mlrig, tmp_path / "out", "--template", bare, "--directory", "templates/ml-repo"
+    )
+    assert run_mlrig(*args, "-C", repo).code == 0
+    readme = work / "templates" / "ml-repo" / SLUG_DIR / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    commit_all(work)
+    git(work, "push", "-q", "origin", "main")
+    result = run_mlrig(*args, "-C", repo)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == "would update README.md"

@@ -97,7 +97,21 @@ def hooks_file(rules: tuple[Rule, ...]) -> str:
         entry = f"mlrig check --select {fam.prefix},MLR"
         description = f"mlrig's {fam.title} rules."
         lines += _hook(f"mlrig-{fam.name}", f"mlrig check ({fam.title})", entry, description, fam)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + UPDATE_CHECK_HOOK) + "\n"
+
+
+# Renders two templates (seconds, not milliseconds): run before a push, or by hand.
+UPDATE_CHECK_HOOK = [
+    "- id: mlrig-update-check",
+    "  name: mlrig update --check",
+    "  description: Fails when the repository is behind its template"
+    " (mlrig update would change files).",
+    "  entry: mlrig update --check",
+    "  language: python",
+    "  pass_filenames: false",
+    "  always_run: true",
+    "  stages: [pre-push, manual]",
+]
 
 
 def _hook(hook_id: str, name: str, entry: str, description: str, fam: Family | None) -> list[str]:

@@ -1,9 +1,11 @@
 """``mlrig add``: bring generated parts into a repository that already exists.
 
-The template is rendered whole, with the repository's recorded answers (or the
-defaults and ``--set``), and only the component's files are taken from it. A
-file that exists with other content is never overwritten: the whole add is
-refused and nothing is written.
+The template is rendered whole, with the repository's recorded answers (or, in a
+repository mlrig did not generate, what its files say, then ``--set``, then
+prompts), and only the component's files are taken from it. A component whose
+prerequisites are missing is refused, naming them. A file that exists with
+other content is never overwritten: the whole add is refused and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -13,44 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
-from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers import (
+    Answers,
+    check_overrides,
+    choices,
+    template_options,
+    validate_answers,
+)
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
+from toolkit.generate.base import describe_folder
+from toolkit.generate.components import Component, components, refuse_missing
+from toolkit.generate.infer import Inferred, infer_answers
 from toolkit.generate.render import render, resolve_answers
 from toolkit.generate.yaml_edit import add_missing_keys
-from toolkit.resources import template_commit, template_dir
-
-PKG = "src/{package_name}/"
-
-
-@dataclass(frozen=True)
-class Component:
-    """Files a component brings (path prefixes; ``{package_name}`` is filled in), and
-    top-level keys it adds to YAML files that may already exist."""
-
-    paths: tuple[str, ...]
-    yaml_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-COMPONENTS: dict[str, Component] = {
-    "pre-commit": Component((".pre-commit-config.yaml",)),
-    "ci": Component((".github/workflows/ci.yml",)),
-    "cd": Component((".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py")),
-    "ct": Component(
-        (
-            ".github/workflows/ct.yml",
-            ".github/workflows/drift.yml",
-            PKG + "pins.py",
-            PKG + "drift.py",
-            "tests/test_pins.py",
-            "tests/test_drift.py",
-        ),
-        yaml_keys=(("params.yaml", ("drift",)),),
-    ),
-    "infra": Component((".github/workflows/infra.yml", "terraform/")),
-    "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
-    "dvc-remote": Component((".dvc/config",)),
-    "dependabot": Component((".github/dependabot.yml",)),
-}
+from toolkit.resources import template_dir
 
 
 @dataclass(frozen=True)
@@ -62,6 +40,7 @@ class AddOptions:
     overrides: Answers = field(default_factory=dict)
     dry_run: bool = False
     template: str = "ml-repo"
+    no_input: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,13 +49,7 @@ class AddResult:
 
     written: list[str]
     present: list[str]
-
-
-def _components(names: tuple[str, ...]) -> list[Component]:
-    unknown = [name for name in names if name not in COMPONENTS]
-    if unknown:
-        raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
-    return [COMPONENTS[name] for name in names]
+    inferred: dict[str, Inferred] = field(default_factory=dict)
 
 
 def _selected(rendered: dict[str, str], components: list[Component], answers: Answers) -> list[str]:
@@ -112,27 +85,41 @@ def _yaml_edits(
     return edits
 
 
-def _answers(template: Path, options: AddOptions) -> tuple[Answers, AnswersRecord | None]:
+def _answers(
+    template: Path, options: AddOptions
+) -> tuple[Answers, AnswersRecord | None, dict[str, Inferred]]:
+    """The recorded answers, or what the repository says, then ``--set``, then prompts."""
+    raw = template_options(template)
     record = read_record(options.repo) if (options.repo / ANSWERS_FILE).is_file() else None
+    inferred = {} if record else infer_answers(options.repo, choices(raw))
     given: Answers = (
-        dict(record.answers) if record else {"project_name": options.repo.resolve().name}
+        dict(record.answers)
+        if record
+        else {"project_name": options.repo.resolve().name}
+        | {key: found.value for key, found in inferred.items()}
     )
-    check_overrides(template_options(template), options.overrides)
+    check_overrides(raw, options.overrides)
     given.update(options.overrides)
-    answers = resolve_answers(template, given)
+    if record is None and not options.no_input:
+        from toolkit.generate.prompts import ask_answers
+
+        answers = ask_answers(template, given)
+    else:
+        answers = resolve_answers(template, given)
     validate_answers(template, answers)
-    return answers, record
+    return answers, record, {k: v for k, v in inferred.items() if k not in options.overrides}
 
 
 def run_add(options: AddOptions) -> AddResult:
     """Add the components' files to ``options.repo``; all or nothing."""
     template = template_dir(options.template)
-    answers, record = _answers(template, options)
+    chosen = components(options.components)
+    answers, record, inferred = _answers(template, options)
     with tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch:
         root = render(template, answers, Path(scratch))
         hashes = file_hashes(root)
-        components = _components(options.components)
-        paths = _selected(hashes, components, answers)
+        paths = _selected(hashes, chosen, answers)
+        refuse_missing(options.repo, options.components, paths, answers)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
@@ -150,34 +137,37 @@ def run_add(options: AddOptions) -> AddResult:
                 f"mlrig add never overwrites ({len(clashes)} file(s) in the way)"
             )
         written = [p for p in paths if p not in present]
-        edits = _yaml_edits(options.repo, root, components, skip=paths)
+        edits = _yaml_edits(options.repo, root, chosen, skip=paths)
+        answers_text = _record(template, answers, record, {p: hashes[p] for p in paths})
+        answers_file = options.repo / ANSWERS_FILE
+        if not answers_file.is_file() or answers_file.read_text(encoding="utf-8") != answers_text:
+            edits[ANSWERS_FILE] = answers_text
         if not options.dry_run:
             for path in written:
                 (options.repo / path).parent.mkdir(parents=True, exist_ok=True)
                 (options.repo / path).write_bytes((root / path).read_bytes())
             for path, text in edits.items():
                 (options.repo / path).write_text(text, encoding="utf-8", newline="")
-            _record(options, template, answers, record, {p: hashes[p] for p in paths})
-    return AddResult(written=written + sorted(edits), present=present)
+    return AddResult(written=written + sorted(edits), present=present, inferred=inferred)
 
 
 def _record(
-    options: AddOptions,
     template: Path,
     answers: Answers,
     record: AnswersRecord | None,
     added: dict[str, str],
-) -> None:
+) -> str:
+    """The answers file after the add."""
     raw = template_options(template)
     files = dict(record.files) if record else {}
     files.update(added)
+    source = record.template_source() if record else describe_folder(template)
     updated = AnswersRecord(
-        template=record.template if record else str(raw.get("_template_name", options.template)),
-        template_version=record.template_version
-        if record
-        else str(raw.get("_template_version", "")),
-        template_commit=record.template_commit if record else template_commit(template),
+        template=record.template if record else source.name,
+        template_version=source.version,
+        template_commit=source.commit,
         answers={key: answers[key] for key in raw if not key.startswith("_")},
         files=files,
+        source=source,
     )
-    (options.repo / ANSWERS_FILE).write_text(updated.dump(), encoding="utf-8")
+    return updated.dump()
