@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.venvs import bin_path, files_of, make_venv
+from tests.gitrepo import git
+from tests.venvs import bin_path, build_wheel, files_of, make_venv
 
 pytestmark = pytest.mark.slow
 
@@ -23,12 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``bin`` folder of a fresh venv that holds mlrig's built wheel and nothing else."""
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), REPO_ROOT],
-        check=True,
-    )
-    (wheel,) = dist.glob("mlrig-*.whl")
+    wheel = build_wheel(REPO_ROOT, tmp_path_factory.mktemp("dist"))
     env = tmp_path_factory.mktemp("venv")
     make_venv(env, str(wheel))
     return bin_path(env, "mlrig").parent
@@ -102,16 +98,6 @@ def test_new_from_the_wheel_gives_cookiecutters_tree_without_artefacts(
 RELEASE = json.loads(
     (REPO_ROOT / "templates" / "ml-repo" / "cookiecutter.json").read_text(encoding="utf-8")
 )["_mlrig_release"]
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 @pytest.fixture(scope="module")

@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.venvs import bin_path, make_venv
+from tests.venvs import bin_path, build_wheel, make_venv
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--wheel-dir",
-            str(out),
-            str(REPO_ROOT),
-        ],
-        check=True,
-    )
-    (built,) = out.glob("mlrig-*.whl")
-    return built
+    return build_wheel(REPO_ROOT, tmp_path_factory.mktemp("dist"))
 
 
 def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) -> None:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT, RunMlrig
+from tests.gitrepo import commit_all, git
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 ANSWERS = ".mlrig-answers.yml"
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
-def commit_all(repo: Path, message: str = "edit") -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", message)
 
 
 def record(repo: Path) -> dict[str, object]:
@@ -42,6 +27,18 @@ def new_repo(run_mlrig: RunMlrig, out: Path, *args: str | Path) -> Path:
     git(repo, "init", "-q")
     commit_all(repo, "generated")
     return repo
+
+
+def new_from_fork(run_mlrig: RunMlrig, out: Path, url: str | Path) -> Path:
+    return new_repo(run_mlrig, out, "--template", url, "--directory", "templates/ml-repo")
+
+
+def publish(work: Path, relative: str, addition: str) -> None:
+    """Change a file of the fork's template and push it to the fork's bare repository."""
+    path = work / "templates" / "ml-repo" / SLUG_DIR / relative
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    commit_all(work, "fork change")
+    git(work, "push", "-q", "origin", "main")
 
 
 def test_update_set_changes_an_answer_through_the_merge(
@@ -99,9 +96,7 @@ def test_a_fork_is_updated_from_its_git_source_with_check_before_and_after(
 ) -> None:
     work, bare = fork
     url = bare.as_uri()
-    repo = new_repo(
-        run_mlrig, tmp_path / "out", "--template", url, "--directory", "templates/ml-repo"
-    )
+    repo = new_from_fork(run_mlrig, tmp_path / "out", url)
     generated_at = git(work, "rev-parse", "HEAD").strip()
     source = record(repo)["template_source"]
     assert source == {
@@ -114,12 +109,7 @@ def test_a_fork_is_updated_from_its_git_source_with_check_before_and_after(
     params = repo / "params.yaml"
     params.write_text("# tuned by us\n" + params.read_text(encoding="utf-8"), encoding="utf-8")
     commit_all(repo)
-    template_params = work / "templates" / "ml-repo" / SLUG_DIR / "params.yaml"
-    template_params.write_text(
-        template_params.read_text(encoding="utf-8") + "# fork change\n", encoding="utf-8"
-    )
-    commit_all(work, "fork change")
-    git(work, "push", "-q", "origin", "main")
+    publish(work, "params.yaml", "# fork change\n")
 
     behind = run_mlrig("update", "-C", repo, "--check")
     assert behind.code == 1, behind.err
@@ -143,9 +133,7 @@ def test_a_fork_whose_recorded_commit_is_gone_has_no_base(
     tmp_path: Path, run_mlrig: RunMlrig, fork: tuple[Path, Path]
 ) -> None:
     _, bare = fork
-    repo = new_repo(
-        run_mlrig, tmp_path / "out", "--template", bare, "--directory", "templates/ml-repo"
-    )
+    repo = new_from_fork(run_mlrig, tmp_path / "out", bare)
     answers = (repo / ANSWERS).read_text(encoding="utf-8")
     commit = str(record(repo)["template_commit"])
     (repo / ANSWERS).write_text(answers.replace(commit, "deadbeef" * 5), encoding="utf-8")
@@ -162,18 +150,11 @@ def test_dry_run_with_a_conflict_describes_it_and_writes_nothing(
     tmp_path: Path, run_mlrig: RunMlrig, fork: tuple[Path, Path]
 ) -> None:
     work, bare = fork
-    repo = new_repo(
-        run_mlrig, tmp_path / "out", "--template", bare, "--directory", "templates/ml-repo"
-    )
+    repo = new_from_fork(run_mlrig, tmp_path / "out", bare)
     params = repo / "params.yaml"
     params.write_text(params.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
     commit_all(repo)
-    template_params = work / "templates" / "ml-repo" / SLUG_DIR / "params.yaml"
-    template_params.write_text(
-        template_params.read_text(encoding="utf-8") + "# theirs\n", encoding="utf-8"
-    )
-    commit_all(work)
-    git(work, "push", "-q", "origin", "main")
+    publish(work, "params.yaml", "# theirs\n")
     before = params.read_bytes()
     result = run_mlrig("update", "-C", repo, "--dry-run")
     assert result.code == 0, result.err
@@ -194,14 +175,9 @@ def test_the_pre_commit_hook_runs_update_check(
     program, *args = hook["entry"].split()
     assert program == "mlrig"
     work, bare = fork
-    repo = new_repo(
-        run_mlrig, tmp_path / "out", "--template", bare, "--directory", "templates/ml-repo"
-    )
+    repo = new_from_fork(run_mlrig, tmp_path / "out", bare)
     assert run_mlrig(*args, "-C", repo).code == 0
-    readme = work / "templates" / "ml-repo" / SLUG_DIR / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
-    commit_all(work)
-    git(work, "push", "-q", "origin", "main")
+    publish(work, "README.md", "\nMore.\n")
     result = run_mlrig(*args, "-C", repo)
     assert result.code == 1
     assert result.out.splitlines()[0] == "would update README.md"
