@@ -20,12 +20,11 @@ from pathlib import Path
 from toolkit.generate.artefacts import is_artefact
 from toolkit.generate.releases import INDEX
 
-REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = "ml-repo"
 HEADING = re.compile(r"^## (\S+) \(commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
 
-def changelog_releases(repo: Path = REPO) -> list[tuple[str, str]]:
+def changelog_releases(repo: Path) -> list[tuple[str, str]]:
     """(version, commit) of every release in ``CHANGELOG.md``, oldest first."""
     text = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     return list(reversed(HEADING.findall(text)))
@@ -58,7 +57,7 @@ def archive_bytes(repo: Path, commit: str) -> bytes:
     return lzma.compress(out.getvalue(), preset=9 | lzma.PRESET_EXTREME)
 
 
-def expected(repo: Path = REPO) -> dict[Path, bytes]:
+def expected(repo: Path) -> dict[Path, bytes]:
     """Every file the bundle should hold: the archives and the index."""
     folder = repo / "templates" / "releases"
     files: dict[Path, bytes] = {}
@@ -72,21 +71,29 @@ def expected(repo: Path = REPO) -> dict[Path, bytes]:
     return files
 
 
+def stale(repo: Path) -> dict[Path, bytes]:
+    """The bundle's files that are missing or differ, with what they should hold."""
+    return {
+        path: data
+        for path, data in expected(repo).items()
+        if not path.is_file() or path.read_bytes() != data
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    files = expected()
-    stale = [
-        path for path, data in files.items() if not path.is_file() or path.read_bytes() != data
-    ]
-    if "--check" in args:
-        for path in stale:
-            print(f"{path.relative_to(REPO)}: stale; run python -m toolkit.generate.bundle")
-        return 1 if stale else 0
-    for path in stale:
+    """Run from the root of a full clone of mlrig; ``--check`` writes nothing."""
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    repo = Path.cwd()
+    outdated = stale(repo)
+    for path, data in outdated.items():
+        name = path.relative_to(repo)
+        if check:
+            print(f"{name}: stale; run python -m toolkit.generate.bundle")
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[path])
-        print(f"wrote {path.relative_to(REPO)}")
-    return 0
+        path.write_bytes(data)
+        print(f"wrote {name}")
+    return 1 if outdated and check else 0
 
 
 if __name__ == "__main__":
