@@ -62,4 +62,8 @@ def template_repository(template: Path) -> tuple[Path, str] | None:
     top = _git(template, "rev-parse", "--show-toplevel")
     if top is None:
         return None
+    # A template inside an ignored folder of a work tree (mlrig installed into a
+    # .venv in its own clone) has no history there.
+    if not _git(template, "ls-files", "--", "cookiecutter.json"):
+        return None
     return Path(top), template.resolve().relative_to(Path(top).resolve()).as_posix()

@@ -181,3 +181,31 @@ def test_the_pre_commit_hook_runs_update_check(
     result = run_mlrig(*args, "-C", repo)
     assert result.code == 1
     assert result.out.splitlines()[0] == "would update README.md"
+
+
+def test_update_to_a_bundled_release_by_version(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+    repo = new_repo(run_mlrig, tmp_path)
+    result = run_mlrig("update", "-C", repo, "--to", "v0.1.0", "--dry-run")
+    assert result.code == 0, result.err
+    assert "would update .github/workflows/ci.yml" in result.out.splitlines()
+    assert result.out.splitlines()[-1].startswith(
+        "Dry run: updating to template ml-repo 0.1.0 (caae0afe1167) would change "
+    )
+
+
+def test_a_template_installed_into_an_ignored_venv_has_no_history_there(tmp_path: Path) -> None:
+    from toolkit.resources import template_repository
+
+    clone = tmp_path / "mlrig"
+    installed = clone / ".venv" / "lib" / "site-packages" / "ml-repo"
+    shutil.copytree(
+        REPO_ROOT / "templates" / "ml-repo", installed, ignore=shutil.ignore_patterns("releases")
+    )
+    (clone / ".gitignore").write_text(".venv/\n", encoding="utf-8")
+    git(clone, "init", "-q")
+    commit_all(clone)
+    assert template_repository(installed) is None
+    tracked = clone / "templates" / "ml-repo"
+    shutil.copytree(installed, tracked)
+    commit_all(clone)
+    assert template_repository(tracked) == (clone, "templates/ml-repo")

@@ -18,7 +18,7 @@ from toolkit import __version__
 from toolkit.errors import UsageError, UserInputError
 from toolkit.generate.answers import template_options
 from toolkit.generate.gitsource import git_template, is_git_url
-from toolkit.generate.releases import extract_release, find_release
+from toolkit.generate.releases import Release, bundled_releases, extract_release, find_release
 from toolkit.generate.render import resolve_commit, template_at
 from toolkit.generate.sources import TemplateSource
 from toolkit.resources import is_bundled, template_commit, template_dir, template_repository
@@ -55,13 +55,27 @@ def git_resolved(stack: ExitStack, url: str, ref: str, directory: str) -> Resolv
     return Resolved(template, source)
 
 
-def _folder_at(stack: ExitStack, folder: Path, to: str | None) -> Resolved:
+def _folder_at(stack: ExitStack, folder: Path, to: str | None, scratch: Path) -> Resolved:
     if not to:
         return Resolved(folder, describe_folder(folder), folder)
+    release = _bundled_release(folder, to) if is_bundled(folder) else None
+    if release is not None:
+        template = extract_release(release, scratch)
+        source = TemplateSource("bundled", release.name, release.version, release.commit)
+        return Resolved(template, source, folder)
     commit = resolve_commit(to, folder)
     template = stack.enter_context(template_at(commit, folder))
     source = replace(describe_folder(folder, commit), version=_version(template))
     return Resolved(template, source, folder)
+
+
+def _bundled_release(folder: Path, to: str) -> Release | None:
+    """The bundled release that ``--to`` names by version (``0.1.0``, ``v0.1.0``) or commit."""
+    name = str(template_options(folder).get("_template_name", folder.name))
+    return next(
+        (r for r in bundled_releases(name) if to in (r.version, f"v{r.version}", r.commit)),
+        None,
+    )
 
 
 def _version(template: Path) -> str:
@@ -77,18 +91,24 @@ def open_template(stack: ExitStack, given: str, directory: str = "") -> Resolved
 
 
 def open_target(
-    stack: ExitStack, recorded: TemplateSource, given: str | None, directory: str, to: str | None
+    stack: ExitStack,
+    recorded: TemplateSource,
+    *,
+    given: str | None,
+    directory: str,
+    to: str | None,
+    scratch: Path,
 ) -> Resolved:
     """The template to update to: from the command line, the recorded git source, or
     the installed mlrig's; never a folder that the answers file names."""
     if given and is_git_url(given):
         return git_resolved(stack, given, to or "HEAD", directory or recorded.directory)
     if given:
-        return _folder_at(stack, template_dir(given), to)
+        return _folder_at(stack, template_dir(given), to, scratch)
     if recorded.kind == "git":
         return git_resolved(stack, recorded.url, to or "HEAD", recorded.directory)
     if recorded.kind == "bundled":
-        return _folder_at(stack, template_dir(recorded.name or "ml-repo"), to)
+        return _folder_at(stack, template_dir(recorded.name or "ml-repo"), to, scratch)
     raise UsageError(
         f"this repository was generated from the template folder {recorded.name}; "
         "name the template to update to with --template (mlrig runs no template "

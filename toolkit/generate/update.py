@@ -112,7 +112,14 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         _refuse_dirty(repo)
     source = record.template_source()
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="mlrig-update-") as scratch:
-        target = open_target(stack, source, options.template, options.directory, options.to)
+        target = open_target(
+            stack,
+            source,
+            given=options.template,
+            directory=options.directory,
+            to=options.to,
+            scratch=Path(scratch) / "to",
+        )
         base = open_base(stack, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
         check_overrides(raw, options.overrides)
