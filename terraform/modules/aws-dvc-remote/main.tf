@@ -129,6 +129,8 @@ resource "aws_s3_bucket_logging" "remote" {
   bucket        = aws_s3_bucket.remote.id
   target_bucket = local.log_bucket
   target_prefix = "s3/${var.bucket_name}/"
+  # S3 refuses a target whose policy does not yet let the logging service write.
+  depends_on = [aws_s3_bucket_policy.logs]
 }
 
 data "aws_iam_policy_document" "bucket" {

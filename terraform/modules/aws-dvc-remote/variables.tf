@@ -45,7 +45,7 @@ variable "infrequent_access_after_days" {
 }
 
 variable "access_log_bucket" {
-  description = "Existing bucket that receives S3 server access logs, or null to create one beside the remote."
+  description = "Name of an existing bucket that receives S3 server access logs (a literal or variable: whether it is null decides what to create, so it must be known at plan), or null to create one beside the remote."
   type        = string
   default     = null
 }

@@ -1,0 +1,205 @@
+{%- set src = cookiecutter.terraform_module_source ~ '//terraform/modules/' -%}
+{%- set ref = '?ref=' ~ cookiecutter.terraform_module_ref -%}
+{%- set module_ref = cookiecutter.terraform_module_ref -%}
+{%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
+{%- macro tag_pin() -%}
+{%- if not by_sha %}
+  #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- endif %}
+{%- endmacro -%}
+# How deployed models reach the DVC remote.
+{%- if cookiecutter.deploy_target == 'kserve' %}
+# KServe: the model server's read-only identity, federated to the cluster's
+# OIDC issuer for the service account in deploy/base/service-account.yaml.
+# Put `terraform output serving_service_account_annotations` on that account.
+{%- else %}
+# Managed endpoints: the staging and production identities deploy, and the
+# endpoint service reads the serving copies they write under <remote>/serving/.
+{%- endif %}
+locals {
+  model_readers = {
+    for environment in ["staging", "production"] : environment => {
+      namespace = "${var.project_slug}-${environment}"
+      name      = "${var.project_slug}-model-reader"
+    }
+  }
+}
+{%- if cookiecutter.cloud == 'aws' and cookiecutter.deploy_target == 'kserve' %}
+
+locals {
+  deploy_policy_arns = {}
+}
+
+module "serving_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}aws-serving-identity{{ ref }}"
+  count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
+
+  name                      = "${var.project_slug}-serving"
+  oidc_provider_arn         = var.eks_oidc_provider_arn
+  oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
+  pod_identity_cluster_name = var.eks_pod_identity_cluster_name
+  service_accounts          = local.model_readers
+  policy_arns               = { dvc-read = module.dvc_remote.read_policy_arn }
+  tags                      = local.tags
+}
+{%- elif cookiecutter.cloud == 'aws' %}
+
+locals {
+  deploy_policy_arns = { for environment in keys(local.model_readers) : environment => { deploy = aws_iam_policy.deploy[environment].arn } }
+}
+
+data "aws_iam_policy_document" "sagemaker_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["sagemaker.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+# The endpoints' execution role: pulls the serving image and reads the model.
+resource "aws_iam_role" "sagemaker" {
+  name               = "${var.project_slug}-sagemaker"
+  description        = "SageMaker endpoints of ${var.project_slug}: read the serving copies"
+  assume_role_policy = data.aws_iam_policy_document.sagemaker_trust.json
+}
+
+data "aws_iam_policy_document" "sagemaker" {
+  statement {
+    sid       = "PullServingImage"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = ["arn:${data.aws_partition.current.partition}:ecr:${var.region}:${data.aws_caller_identity.current.account_id}:repository/*"]
+  }
+
+  statement {
+    sid       = "EcrToken"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "EndpointLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/sagemaker/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "sagemaker" {
+  name   = "serve"
+  role   = aws_iam_role.sagemaker.id
+  policy = data.aws_iam_policy_document.sagemaker.json
+}
+
+resource "aws_iam_role_policy_attachment" "sagemaker_reads_models" {
+  role       = aws_iam_role.sagemaker.name
+  policy_arn = module.dvc_remote.read_policy_arn
+}
+
+data "aws_iam_policy_document" "deploy" {
+  for_each = local.model_readers
+
+  statement {
+    sid = "EndpointOfThisEnvironment"
+    actions = [
+      "sagemaker:CreateEndpoint",
+      "sagemaker:CreateEndpointConfig",
+      "sagemaker:CreateModel",
+      "sagemaker:DescribeEndpoint",
+      "sagemaker:DescribeEndpointConfig",
+      "sagemaker:DescribeModel",
+      "sagemaker:UpdateEndpoint",
+    ]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.project_slug}-${each.key}",
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.project_slug}-${each.key}-*",
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:model/${var.project_slug}-${each.key}-*",
+    ]
+  }
+
+  statement {
+    sid       = "PassTheExecutionRoleToSageMakerOnly"
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.sagemaker.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["sagemaker.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "deploy" {
+  for_each = local.model_readers
+
+  name        = "${var.project_slug}-deploy-${each.key}"
+  description = "Managed CD of ${each.key}: the SageMaker endpoint ${var.project_slug}-${each.key}"
+  policy      = data.aws_iam_policy_document.deploy[each.key].json
+}
+{%- elif cookiecutter.cloud == 'gcp' and cookiecutter.deploy_target == 'kserve' %}
+
+locals {
+  deploy_project_roles = {}
+  extra_dvc_readers    = { serving = module.serving_identity.member }
+}
+
+module "serving_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}gcp-serving-identity{{ ref }}"
+
+  project_id       = var.project_id
+  account_id       = "${local.prefix}-serving"
+  service_accounts = local.model_readers
+  depends_on       = [google_project_service.apis]
+}
+{%- elif cookiecutter.cloud == 'gcp' %}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  deploy_project_roles = { for environment in keys(local.model_readers) : environment => ["roles/aiplatform.user"] }
+  # Vertex AI's service agent loads the serving copies from the bucket.
+  extra_dvc_readers = { vertex-ai = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-aiplatform.iam.gserviceaccount.com" }
+}
+{%- elif cookiecutter.cloud == 'azure' and cookiecutter.deploy_target == 'kserve' %}
+
+locals {
+  deploy_role_assignments = {}
+  extra_dvc_readers       = { for identity in module.serving_identity : "serving" => identity.principal_id }
+}
+
+module "serving_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}azure-serving-identity{{ ref }}"
+  count  = var.aks_oidc_issuer_url == null ? 0 : 1
+
+  name                = "${var.project_slug}-serving"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = var.region
+  oidc_issuer_url     = var.aks_oidc_issuer_url
+  service_accounts    = local.model_readers
+  tags                = local.tags
+}
+{%- elif cookiecutter.cloud == 'azure' %}
+
+locals {
+  # The staging and production identities deploy to the Azure ML workspace.
+  deploy_role_assignments = {
+    for environment in keys(local.model_readers) : environment => [
+      { key = "azureml", scope = var.azureml_workspace_id, role_definition_name = "AzureML Data Scientist" },
+    ]
+  }
+  extra_dvc_readers = {}
+}
+{%- endif %}
