@@ -82,7 +82,12 @@ def terraform(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "TF_DATA_DIR": str(folder / ".terraform"),
     }
     return subprocess.run(
-        [str(binary), *args, "-no-color"], cwd=folder, env=env, capture_output=True, text=True, check=False
+        [str(binary), *args, "-no-color"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -96,7 +101,7 @@ def init_and_validate(folder: Path) -> subprocess.CompletedProcess[str]:
 def moto_provider(endpoint: str) -> str:
     """An aws provider block that talks only to the moto server at ``endpoint``."""
     endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in SERVICES)
-    return f'''provider "aws" {{
+    return f"""provider "aws" {{
   region                      = "us-east-1"
   access_key                  = "testing"
   secret_key                  = "testing"
@@ -109,13 +114,15 @@ def moto_provider(endpoint: str) -> str:
 {endpoints}
   }}
 }}
-'''
+"""
 
 
 def moto_server_path() -> Path:
     found = Path(sys.executable).with_name("moto_server")
     if not found.exists():
-        pytest.skip(f"moto_server is not installed next to {sys.executable} (pip install -e '.[test]')")
+        pytest.skip(
+            f"moto_server is not installed next to {sys.executable} (pip install -e '.[test]')"
+        )
     return found
 
 

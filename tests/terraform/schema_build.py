@@ -103,7 +103,10 @@ class Assembly:
         if meta:  # cdktf.TerraformMetaArguments are not provider arguments
             for key in ("connection", "provisioners", "provider", "lifecycle"):
                 arguments.pop(key, None)
-        return {"arguments": dict(sorted(arguments.items())), "blocks": dict(sorted(blocks.items()))}
+        return {
+            "arguments": dict(sorted(arguments.items())),
+            "blocks": dict(sorted(blocks.items())),
+        }
 
     def nested(self, kind: dict[str, Any]) -> tuple[str | None, str]:
         """The struct a property nests and how (``single`` or ``list``), or (None, '')."""
@@ -188,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     packages = {spec.split("=", 1)[0]: Path(spec.split("=", 1)[1]) for spec in args.jsii}
     result = build(packages, args.runner_module)
     OUTPUT.write_text(json.dumps(result, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(REPO_ROOT)}: {sum(len(result[k]) for k in ('resource', 'data'))} types")
+    print(
+        f"wrote {OUTPUT.relative_to(REPO_ROOT)}: {sum(len(result[k]) for k in ('resource', 'data'))} types"
+    )
     return 0
 
 

@@ -5,42 +5,59 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.terraform.tfgraph import META, MODULE_REF, Module, Planner, Scope, references, strings
 from tests.terraform.hcl import unquote
+from tests.terraform.tfgraph import META, MODULE_REF, Module, Planner, Scope, references, strings
 
 TOSET_VAR = re.compile(r"^\$\{(?:toset\()?var\.(\w+)\)?\}$")
 TOSET_LIST = re.compile(r"^\$\{toset\(\[(.*)\]\)\}$", re.DOTALL)
 UPSTREAM = re.compile(r"github\.com/([\w.-]+/[\w.-]+?)\.git\?ref=([0-9a-f]{40})")
 
 
+def dynamic_problems(where: str, value: list[Any], spec: dict[str, Any]) -> list[str]:
+    """``dynamic "x"`` blocks: ``x`` is a block of ``spec`` and its content fits it."""
+    problems: list[str] = []
+    for dynamic in value:
+        for name, content in dynamic.items():
+            inner = spec["blocks"].get(unquote(name))
+            if inner is None:
+                problems.append(f"{where}: no block {unquote(name)}")
+            for block in content.get("content", []):
+                problems += block_problems(f"{where}.{unquote(name)}", block, inner or {})
+    return problems
+
+
+def is_block(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and item.get("__is_block__") for item in value)
+    )
+
+
+def nested_problems(where: str, key: str, value: list[Any], spec: dict[str, Any]) -> list[str]:
+    inner = spec.get("blocks", {}).get(key)
+    if inner is None:
+        return [f"{where}: no block {key}"]
+    problems = (
+        [f"{where}: block {key} may appear once"]
+        if inner["nesting"] == "single" and len(value) > 1
+        else []
+    )
+    for item in value:
+        problems += block_problems(f"{where}.{key}", item, inner)
+    return problems
+
+
 def block_problems(where: str, body: dict[str, Any], spec: dict[str, Any]) -> list[str]:
     """Arguments and nested blocks of ``body`` that ``spec`` does not have."""
     problems: list[str] = []
     for key, value in body.items():
-        if key.startswith("__"):
+        if key == "dynamic":
+            problems += dynamic_problems(where, value, spec)
+        elif key.startswith("__") or key in META:
             continue
-        if key in META:
-            if key == "dynamic":
-                for dynamic in value:
-                    for name, content in dynamic.items():
-                        inner = spec["blocks"].get(unquote(name))
-                        if inner is None:
-                            problems.append(f"{where}: no block {unquote(name)}")
-                        for block in content.get("content", []):
-                            problems += block_problems(f"{where}.{unquote(name)}", block, inner or {})
-            continue
-        nested = isinstance(value, list) and value and all(
-            isinstance(item, dict) and item.get("__is_block__") for item in value
-        )
-        if nested:
-            inner = spec.get("blocks", {}).get(key)
-            if inner is None:
-                problems.append(f"{where}: no block {key}")
-                continue
-            if inner["nesting"] == "single" and len(value) > 1:
-                problems.append(f"{where}: block {key} may appear once")
-            for item in value:
-                problems += block_problems(f"{where}.{key}", item, inner)
+        elif is_block(value):
+            problems += nested_problems(where, key, value, spec)
         elif key not in spec.get("arguments", {}):
             problems.append(f"{where}: no argument {key}")
     for name, argument in spec.get("arguments", {}).items():
@@ -77,13 +94,14 @@ def attribute_problems(module: Module, schema: dict[str, Any]) -> list[str]:
                 problems.add(f"{where}: {ref.type} has no attribute {ref.attribute}")
             if ref.attribute and not ref.index and module.multiple(ref.address):
                 problems.add(
-                    f"{where}: {ref.address} has count or for_each; "
-                    f".{ref.attribute} needs an index"
+                    f"{where}: {ref.address} has count or for_each; .{ref.attribute} needs an index"
                 )
     return sorted(problems)
 
 
-def module_output_problems(module: Module, schema: dict[str, Any], children: dict[str, Module]) -> list[str]:
+def module_output_problems(
+    module: Module, schema: dict[str, Any], children: dict[str, Module]
+) -> list[str]:
     """Reads of child module outputs: the output exists, and lists are indexed."""
     problems: set[str] = set()
     for where, expression in module.expressions():
@@ -94,15 +112,17 @@ def module_output_problems(module: Module, schema: dict[str, Any], children: dic
                 continue
             upstream = UPSTREAM.search(unquote(str(call.get("source", ""))))
             if upstream:
-                problems |= upstream_path_problems(where, name, output, path, schema, upstream)
+                problems |= upstream_path_problems(where, (name, output, path), schema, upstream)
             elif name in children and output not in children[name].outputs:
                 problems.add(f"{where}: module {name} has no output {output}")
     return sorted(problems)
 
 
 def upstream_path_problems(
-    where: str, name: str, output: str, path: str, schema: dict[str, Any], upstream: re.Match[str]
+    where: str, read: tuple[str, str, str], schema: dict[str, Any], upstream: re.Match[str]
 ) -> set[str]:
+    """``module.<name>.<output><path>`` against the upstream module's recorded outputs."""
+    name, output, path = read
     recorded = schema["modules"].get(f"{upstream.group(1)}@{upstream.group(2)}")
     if recorded is None:
         return {f"{where}: no recorded outputs for {upstream.group(0)}"}
@@ -137,7 +157,9 @@ def for_each_problems(scope: Scope, planner: Planner) -> list[str]:
         elif listed:
             reason = planner.unknown(scope, listed.group(1))
         if reason:
-            problems.append(f"{module.path.name}: {address}: for_each keys unknown at plan: {reason}")
+            problems.append(
+                f"{module.path.name}: {address}: for_each keys unknown at plan: {reason}"
+            )
     for child in scope.children.values():
         problems += for_each_problems(child, planner)
     return problems

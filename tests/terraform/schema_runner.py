@@ -16,7 +16,9 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CALLER = REPO_ROOT / "terraform" / "modules" / "aws-gpu-runners" / "main.tf"
-SOURCE = re.compile(r'source\s*=\s*"git::(https://github\.com/([\w.-]+/[\w.-]+?))\.git\?ref=([0-9a-f]{40})"')
+SOURCE = re.compile(
+    r'source\s*=\s*"git::(https://github\.com/([\w.-]+/[\w.-]+?))\.git\?ref=([0-9a-f]{40})"'
+)
 OUTPUT = re.compile(r'^output "(\w+)" \{\n(.*?)^\}', re.MULTILINE | re.DOTALL)
 ENTRY = re.compile(r"^\s{4}(\w+)\s+=\s+(.+)$", re.MULTILINE)
 RESOURCE = re.compile(r'^resource "(\w+)" "(\w+)" \{\n(.*?)^\}', re.MULTILINE | re.DOTALL)
@@ -45,16 +47,21 @@ def resources(git_dir: Path, commit: str, folder: str) -> dict[str, dict[str, st
         if path.endswith(".tf"):
             for kind, name, body in RESOURCE.findall(git(git_dir, "show", f"{commit}:{path}")):
                 multiple = MULTIPLE.search(body)
-                found[f"{kind}.{name}"] = {"multiple": multiple.group(1) if multiple else "", "body": body}
+                found[f"{kind}.{name}"] = {
+                    "multiple": multiple.group(1) if multiple else "",
+                    "body": body,
+                }
     return found
 
 
 def outputs(git_dir: Path, commit: str, path: str) -> dict[str, str]:
     text = git(git_dir, "show", f"{commit}:{path}")
-    return {name: body for name, body in OUTPUT.findall(text)}
+    return dict(OUTPUT.findall(text))
 
 
-def describe(expression: str, sub: dict[str, str], inner: dict[str, dict[str, str]]) -> dict[str, Any]:
+def describe(
+    expression: str, sub: dict[str, str], inner: dict[str, dict[str, str]]
+) -> dict[str, Any]:
     """What one ``runners`` entry is: a list (resource with count/for_each) or one value."""
     match = SUBMODULE.match(expression.strip())
     if match is None:

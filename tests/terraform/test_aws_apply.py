@@ -149,7 +149,9 @@ def actions(statements: list[dict[str, Any]]) -> set[str]:
     return found
 
 
-def test_github_roles_trust_one_environment_of_the_repository_by_its_ids(applied: tuple[Path, Any]) -> None:
+def test_github_roles_trust_one_environment_of_the_repository_by_its_ids(
+    applied: tuple[Path, Any],
+) -> None:
     iam = applied[1]("iam")
     issuer = "token.actions.githubusercontent.com"
     for name in ("training", "staging"):
@@ -170,7 +172,10 @@ def test_the_infra_role_is_pinned_to_the_infra_workflow_on_main(applied: tuple[P
     assert statement["Condition"]["StringLike"] == {
         "token.actions.githubusercontent.com:job_workflow_ref": "my-org/my-ml-project/.github/workflows/infra.yml@refs/heads/main"
     }
-    assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == SUBJECT + "infra"
+    assert (
+        statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
+        == SUBJECT + "infra"
+    )
 
 
 def test_only_the_training_role_writes_and_no_one_deletes(applied: tuple[Path, Any]) -> None:
@@ -195,7 +200,9 @@ def test_only_the_training_role_writes_and_no_one_deletes(applied: tuple[Path, A
     assert not any("Delete" in action for action in actions(write) | actions(publish))
 
 
-def test_the_serving_role_trusts_one_service_account_and_only_reads(applied: tuple[Path, Any]) -> None:
+def test_the_serving_role_trusts_one_service_account_and_only_reads(
+    applied: tuple[Path, Any],
+) -> None:
     root, client = applied
     iam = client("iam")
     [statement] = trust(iam, "my-ml-project-serving")
@@ -210,17 +217,25 @@ def test_the_serving_role_trusts_one_service_account_and_only_reads(applied: tup
     read = policy_document(iam, "my-ml-project-dvc-read")
     assert actions(read) == {"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject", "kms:Decrypt"}
     annotations = json.loads(terraform(root, "output", "-json", "annotations").stdout)
-    assert annotations == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"}
+    assert annotations == {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"
+    }
 
 
 def test_the_remote_url_keeps_its_path_and_the_key_checks_the_source_account(
     applied: tuple[Path, Any],
 ) -> None:
     root, client = applied
-    assert json.loads(terraform(root, "output", "-json", "url").stdout) == "s3://my-ml-project-dvc/dvc"
+    assert (
+        json.loads(terraform(root, "output", "-json", "url").stdout) == "s3://my-ml-project-dvc/dvc"
+    )
     kms = client("kms")
-    [alias] = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/my-ml-project-dvc"]
-    policy = json.loads(kms.get_key_policy(KeyId=alias["TargetKeyId"], PolicyName="default")["Policy"])
+    [alias] = [
+        a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/my-ml-project-dvc"
+    ]
+    policy = json.loads(
+        kms.get_key_policy(KeyId=alias["TargetKeyId"], PolicyName="default")["Policy"]
+    )
     [logs] = [s for s in policy["Statement"] if s["Sid"] == "S3AccessLogs"]
     assert logs["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     s3 = client("s3")

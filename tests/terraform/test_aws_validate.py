@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.terraform.aws_local import copy_module, init_and_validate, relax, require_terraform
-from tests.terraform.conftest import MODULES, MODULES_DIR, MODULE_SOURCE
+from tests.terraform.conftest import MODULE_SOURCE, MODULES, MODULES_DIR
 from tests.terraform.hcl import fields, load, unquote
 from tests.terraform.tfgraph import schemas
 
@@ -51,7 +51,9 @@ def local_modules(into: Path, aws_version: str) -> Path:
     for name in AWS_MODULES:
         copy_module(MODULES_DIR / name, into / name)
     runners = into / "aws-gpu-runners" / "main.tf"
-    runners.write_text(UPSTREAM.sub(f'"{stand_in(into / "upstream-runners")}"', runners.read_text()))
+    runners.write_text(
+        UPSTREAM.sub(f'"{stand_in(into / "upstream-runners")}"', runners.read_text())
+    )
     relax(into, aws_version)
     return into
 

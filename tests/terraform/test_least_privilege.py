@@ -52,27 +52,41 @@ def test_terraform_identities_lose_the_broad_roles(cloud: str, generated: dict[s
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])
-def test_terraform_identities_are_pinned_to_the_infra_workflow(cloud: str, generated: dict[str, Path]) -> None:
+def test_terraform_identities_are_pinned_to_the_infra_workflow(
+    cloud: str, generated: dict[str, Path]
+) -> None:
     identities = str(module_call(generated[cloud] / "terraform", "github_oidc")["identities"])
     assert '"${local.infra_workflow}@refs/heads/main"' in identity_entry(identities, "infra")
     assert "${local.infra_workflow}@refs/pull/" in identity_entry(identities, "infra-plan")
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_only_the_training_identity_writes_to_the_dvc_remote(cloud: str, generated: dict[str, Path]) -> None:
+def test_only_the_training_identity_writes_to_the_dvc_remote(
+    cloud: str, generated: dict[str, Path]
+) -> None:
     call = module_call(generated[cloud] / "terraform", "dvc_remote")
-    writers = {"aws": "writer_role_names", "gcp": "writer_members", "azure": "writer_principal_ids"}[cloud]
+    writers = {
+        "aws": "writer_role_names",
+        "gcp": "writer_members",
+        "azure": "writer_principal_ids",
+    }[cloud]
     written = str(call[writers])
     assert re.findall(r'\["(\w+)"\]', written) == ["training"], written
     assert "gpu_runners" not in written and "runner" not in written
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_every_identity_trusts_the_repository_by_its_ids(cloud: str, generated: dict[str, Path]) -> None:
+def test_every_identity_trusts_the_repository_by_its_ids(
+    cloud: str, generated: dict[str, Path]
+) -> None:
     call = module_call(generated[cloud] / "terraform", "github_oidc")
     assert unquote(call["repository_id"]) == "var.github_repository_id"
     assert unquote(call["repository_owner_id"]) == "var.github_owner_id"
-    claims = resource(MODULES_DIR / "github-environments", "github_actions_repository_oidc_subject_claim_customization_template", "this")
+    claims = resource(
+        MODULES_DIR / "github-environments",
+        "github_actions_repository_oidc_subject_claim_customization_template",
+        "this",
+    )
     assert unquote(claims["include_claim_keys"]) == "var.oidc_subject_claims"
 
 

@@ -39,7 +39,9 @@ def roots(generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
     found: dict[str, Scope] = {}
     for cloud in CLOUDS:
         into = tmp_path_factory.mktemp(f"schema-{cloud}") / "terraform"
-        found[cloud] = scope_of(Module.read(with_local_modules(generated[cloud] / "terraform", into)), {}, None)
+        found[cloud] = scope_of(
+            Module.read(with_local_modules(generated[cloud] / "terraform", into)), {}, None
+        )
     return found
 
 
@@ -65,7 +67,9 @@ def test_module_reads_only_attributes_that_exist_and_indexes_lists(module: str) 
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_root_resources_attributes_and_module_outputs_check(cloud: str, roots: dict[str, Scope]) -> None:
+def test_root_resources_attributes_and_module_outputs_check(
+    cloud: str, roots: dict[str, Scope]
+) -> None:
     root = roots[cloud]
     children = {name: child.module for name, child in root.children.items()}
     assert resource_problems(root.module, SCHEMA) == []
@@ -131,7 +135,9 @@ def enabled_apis(module: Module) -> tuple[set[str], set[str]]:
     services = {a for a in module.resources if a.startswith("google_project_service.")}
     for address in services:
         expression = str(module.resources[address].get("for_each", ""))
-        expression += "".join(str(module.locals.get(n, "")) for n in re.findall(r"local\.(\w+)", expression))
+        expression += "".join(
+            str(module.locals.get(n, "")) for n in re.findall(r"local\.(\w+)", expression)
+        )
         enabled |= set(API.findall(expression))
     return enabled, services
 
@@ -141,10 +147,14 @@ def test_gcp_root_enables_every_api_before_the_modules_use_it(roots: dict[str, S
     enabled, services = enabled_apis(root.module)
     assert sorted(required_apis(root) - enabled) == []
     for name, call in root.module.calls.items():
-        if not any(a.startswith(("google_", "data.google_")) for a in root.children[name].module.resources):
+        if not any(
+            a.startswith(("google_", "data.google_")) for a in root.children[name].module.resources
+        ):
             continue
         after = " ".join(str(item) for item in call.get("depends_on", []))
-        assert all(service in after for service in services), f"module {name} does not wait for the APIs"
+        assert all(service in after for service in services), (
+            f"module {name} does not wait for the APIs"
+        )
 
 
 def test_schema_lists_the_upstream_runner_role_as_a_list() -> None:
