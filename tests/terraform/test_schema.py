@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.terraform.conftest import CLOUDS, MODULES, MODULES_DIR, with_local_modules
+from tests.terraform.conftest import CLOUDS, MODULES, MODULES_DIR, render, with_local_modules
 from tests.terraform.hcl import unquote
 from tests.terraform.schema_checks import (
     attribute_problems,
@@ -33,15 +33,21 @@ ENTRY = re.compile(
 API = re.compile(r"\"([a-z0-9]+\.googleapis\.com)\"")
 
 
+VARIANTS = [*CLOUDS, *(f"{cloud}-managed" for cloud in CLOUDS)]
+
+
 @pytest.fixture(scope="session")
 def roots(generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scope]:
-    """Each cloud's generated root, its module sources pointing at this checkout."""
+    """Each cloud's generated root (KServe, and managed endpoints), sources at this checkout."""
     found: dict[str, Scope] = {}
-    for cloud in CLOUDS:
-        into = tmp_path_factory.mktemp(f"schema-{cloud}") / "terraform"
-        found[cloud] = scope_of(
-            Module.read(with_local_modules(generated[cloud] / "terraform", into)), {}, None
-        )
+    for variant in VARIANTS:
+        cloud, _, managed = variant.partition("-")
+        repo = generated[cloud]
+        if managed:
+            repo = render(tmp_path_factory.mktemp(variant), cloud=cloud, deploy_target="managed")
+        into = tmp_path_factory.mktemp(f"schema-{variant}") / "terraform"
+        root = Module.read(with_local_modules(repo / "terraform", into))
+        found[variant] = scope_of(root, {}, None)
     return found
 
 
@@ -66,7 +72,7 @@ def test_module_reads_only_attributes_that_exist_and_indexes_lists(module: str) 
     assert module_output_problems(parsed, SCHEMA, {}) == []
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("cloud", VARIANTS)
 def test_root_resources_attributes_and_module_outputs_check(
     cloud: str, roots: dict[str, Scope]
 ) -> None:
@@ -77,7 +83,7 @@ def test_root_resources_attributes_and_module_outputs_check(
     assert module_output_problems(root.module, SCHEMA, children) == []
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("cloud", VARIANTS)
 def test_every_for_each_key_is_known_at_the_first_plan(cloud: str, roots: dict[str, Scope]) -> None:
     assert for_each_problems(roots[cloud], Planner(SCHEMA)) == []
 

@@ -90,8 +90,8 @@ module "dvc_remote" {
   path        = "{{ remote_path }}"
   # Only the training environment's OIDC role writes; the runner instances get no data access.
   writer_role_names    = [module.github_oidc.role_names["training"]]
-  reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(keys(local.deploy_policy_arns), name)]
-  publisher_role_names = [for name in keys(local.deploy_policy_arns) : module.github_oidc.role_names[name]]
+  reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(local.deploy_environments, name)]
+  publisher_role_names = [for name in local.deploy_environments : module.github_oidc.role_names[name]]
   tags                 = local.tags
 }
 
@@ -154,8 +154,8 @@ module "dvc_remote" {
   location    = var.region
   # Only the training environment's identity writes; the runner VMs get no data access.
   writer_members    = { training = module.github_oidc.service_account_members["training"] }
-  reader_members    = merge({ for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(keys(local.deploy_project_roles), name) }, local.extra_dvc_readers)
-  publisher_members = { for name in keys(local.deploy_project_roles) : name => module.github_oidc.service_account_members[name] }
+  reader_members    = merge({ for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }, local.extra_dvc_readers)
+  publisher_members = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
   labels            = local.tags
   depends_on        = [google_project_service.apis]
 }

@@ -17,6 +17,8 @@
 # endpoint service reads the serving copies they write under <remote>/serving/.
 {%- endif %}
 locals {
+  # The environments whose identities deploy to a managed endpoint.
+  deploy_environments = {{ '["staging", "production"]' if cookiecutter.deploy_target == 'managed' else '[]' }}
   model_readers = {
     for environment in ["staging", "production"] : environment => {
       namespace = "${var.project_slug}-${environment}"
@@ -46,7 +48,7 @@ module "serving_identity" {
 {%- elif cookiecutter.cloud == 'aws' %}
 
 locals {
-  deploy_policy_arns = { for environment in keys(local.model_readers) : environment => { deploy = aws_iam_policy.deploy[environment].arn } }
+  deploy_policy_arns = { for environment in local.deploy_environments : environment => { deploy = aws_iam_policy.deploy[environment].arn } }
 }
 
 data "aws_iam_policy_document" "sagemaker_trust" {
@@ -168,7 +170,7 @@ data "google_project" "this" {
 }
 
 locals {
-  deploy_project_roles = { for environment in keys(local.model_readers) : environment => ["roles/aiplatform.user"] }
+  deploy_project_roles = { for environment in local.deploy_environments : environment => ["roles/aiplatform.user"] }
   # Vertex AI's service agent loads the serving copies from the bucket.
   extra_dvc_readers = { vertex-ai = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-aiplatform.iam.gserviceaccount.com" }
 }
@@ -196,7 +198,7 @@ module "serving_identity" {
 locals {
   # The staging and production identities deploy to the Azure ML workspace.
   deploy_role_assignments = {
-    for environment in keys(local.model_readers) : environment => [
+    for environment in local.deploy_environments : environment => [
       { key = "azureml", scope = var.azureml_workspace_id, role_definition_name = "AzureML Data Scientist" },
     ]
   }
