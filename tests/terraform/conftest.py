@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,11 +52,11 @@ def checkov() -> Path:
 
 
 def tool(name: str) -> str:
-    """The path of an installed judge, or skip the test when it is missing."""
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
-    return found
+    """An installed judge, from this virtual environment (never PATH), or skip."""
+    found = Path(sys.executable).with_name(name)
+    if not found.is_file():
+        pytest.skip(f"{name} is not installed next to {sys.executable} (pip install -e '.[test]')")
+    return str(found)
 
 
 def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

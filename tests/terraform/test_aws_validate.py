@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.terraform.aws_local import copy_module, init_and_validate, relax, require_terraform
-from tests.terraform.conftest import MODULE_SOURCE, MODULES, MODULES_DIR
+from tests.terraform.conftest import MODULE_SOURCE, MODULES, MODULES_DIR, render
 from tests.terraform.hcl import fields, load, unquote
 from tests.terraform.tfgraph import schemas
 
@@ -67,25 +67,31 @@ def test_terraform_validate_passes_on_the_aws_module(module: str, tmp_path: Path
     assert "Success! The configuration is valid." in done.stdout
 
 
+@pytest.mark.parametrize("target", ["kserve", "managed"])
 def test_terraform_validate_passes_on_the_generated_aws_root(
-    generated: dict[str, Path], tmp_path: Path
+    target: str, generated: dict[str, Path], tmp_path: Path
 ) -> None:
     _, aws_version = require_terraform()
     modules = local_modules(tmp_path / "modules", aws_version)
     root = tmp_path / "terraform"
-    shutil.copytree(generated["aws"] / "terraform", root)
+    repo = (
+        generated["aws"]
+        if target == "kserve"
+        else render(tmp_path / "repo", cloud="aws", deploy_target=target)
+    )
+    shutil.copytree(repo / "terraform", root)
     (root / ".terraform.lock.hcl").unlink()
     (root / "github.tf").unlink()
     for path in root.glob("*.tf"):
         text = MODULE_SOURCE.sub(lambda m: f'"{modules / m.group(1)}"', path.read_text())
         path.write_text(NOT_IN_MIRROR.sub("", text), encoding="utf-8")
     relax(root, aws_version)
-    assert not any("module.github" in p.read_text() for p in root.glob("*.tf"))
+    assert not any(re.search(r"module\.github\b", p.read_text()) for p in root.glob("*.tf"))
     done = init_and_validate(root)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {unquote(k) for b in load(root / "main.tf")["module"] for k in fields(b)} >= {
-        "github_oidc",
-        "dvc_remote",
-        "gpu_runners",
-        "serving_identity",
+    called = {
+        unquote(k) for p in root.glob("*.tf") for b in load(p).get("module", []) for k in fields(b)
     }
+    assert called == {"github_oidc", "dvc_remote", "gpu_runners"} | (
+        {"serving_identity"} if target == "kserve" else set()
+    )
