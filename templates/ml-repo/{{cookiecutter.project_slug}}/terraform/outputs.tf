@@ -14,16 +14,6 @@ locals {
   )
 }
 
-output "github_environment_variables" {
-  description = "Variables of each GitHub environment (github.tf sets them)."
-  value       = local.environment_variables
-}
-
-output "github_repository_variables" {
-  description = "Repository variables the workflows read (github.tf sets them)."
-  value       = local.repository_variables
-}
-
 output "role_arns" {
   description = "Role that each GitHub environment assumes."
   value       = module.github_oidc.role_arns
@@ -67,16 +57,6 @@ locals {
     DVC_REMOTE_ENABLED     = "true"
     INFRA_ENABLED          = "true"
   }
-}
-
-output "github_environment_variables" {
-  description = "Variables of each GitHub environment (github.tf sets them)."
-  value       = local.environment_variables
-}
-
-output "github_repository_variables" {
-  description = "Repository variables the workflows read (github.tf sets them)."
-  value       = local.repository_variables
 }
 
 output "service_account_emails" {
@@ -130,16 +110,6 @@ locals {
   )
 }
 
-output "github_environment_variables" {
-  description = "Variables of each GitHub environment (github.tf sets them)."
-  value       = local.environment_variables
-}
-
-output "github_repository_variables" {
-  description = "Repository variables the workflows read (github.tf sets them)."
-  value       = local.repository_variables
-}
-
 output "client_ids" {
   description = "Managed identity that each GitHub environment signs in as."
   value       = module.github_oidc.client_ids
@@ -157,6 +127,16 @@ output "serving_service_account_annotations" {
 }
 {%- endif %}
 {%- endif %}
+
+output "github_environment_variables" {
+  description = "Variables of each GitHub environment (github.tf sets them)."
+  value       = local.environment_variables
+}
+
+output "github_repository_variables" {
+  description = "Repository variables the workflows read (github.tf sets them)."
+  value       = local.repository_variables
+}
 
 output "dvc_remote_url" {
   description = "The DVC remote; .dvc/config names the same URL."
