@@ -103,8 +103,8 @@ locals {
     },
 {%- if cookiecutter.deploy_target == 'managed' %}
     {
-      AZUREML_RESOURCE_GROUP = split("/", var.azureml_workspace_id)[4]
-      AZUREML_WORKSPACE      = split("/", var.azureml_workspace_id)[8]
+      AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name
+      AZUREML_WORKSPACE      = azurerm_machine_learning_workspace.ml.name
     },
 {%- endif %}
   )

@@ -196,12 +196,97 @@ module "serving_identity" {
 {%- elif cookiecutter.cloud == 'azure' %}
 
 locals {
-  # The staging and production identities deploy to the Azure ML workspace.
+  # The staging and production identities deploy to the project's Azure ML workspace.
   deploy_role_assignments = {
     for environment in local.deploy_environments : environment => [
-      { key = "azureml", scope = var.azureml_workspace_id, role_definition_name = "AzureML Data Scientist" },
+      { key = "azureml", scope = azurerm_machine_learning_workspace.ml.id, role_definition_name = "AzureML Data Scientist" },
     ]
   }
   extra_dvc_readers = {}
+}
+
+data "azurerm_client_config" "current" {}
+
+resource "azurerm_log_analytics_workspace" "ml" {
+  name                = "${var.project_slug}-ml-logs"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = var.region
+  sku                 = "PerGB2018"
+  retention_in_days   = 90
+  tags                = local.tags
+}
+
+resource "azurerm_application_insights" "ml" {
+  name                = "${var.project_slug}-ml"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = var.region
+  workspace_id        = azurerm_log_analytics_workspace.ml.id
+  application_type    = "other"
+  tags                = local.tags
+}
+
+resource "azurerm_key_vault" "ml" {
+  #checkov:skip=CKV_AZURE_189:the Azure ML workspace and its online endpoints reach the vault over its public endpoint; every request needs Entra ID (RBAC authorization)
+  #checkov:skip=CKV2_AZURE_32:no private endpoint, for the same reason as CKV_AZURE_189
+  name                       = "{{ cookiecutter.project_slug[:20].rstrip('-') }}-kv"
+  resource_group_name        = azurerm_resource_group.main.name
+  location                   = var.region
+  tenant_id                  = data.azurerm_client_config.current.tenant_id
+  sku_name                   = "standard"
+  rbac_authorization_enabled = true
+  purge_protection_enabled   = true
+  soft_delete_retention_days = 90
+  tags                       = local.tags
+
+  network_acls {
+    default_action = "Deny"
+    bypass         = "AzureServices"
+  }
+}
+
+resource "azurerm_storage_account" "ml" {
+  #checkov:skip=CKV2_AZURE_1:Azure ML's workspace storage holds run artifacts, encrypted with Microsoft-managed keys plus infrastructure encryption
+  #checkov:skip=CKV_AZURE_59:Azure ML and the CD workflow's runners reach the workspace storage over the internet
+  #checkov:skip=CKV_AZURE_35:see CKV_AZURE_59
+  #checkov:skip=CKV2_AZURE_33:no private endpoint, for the same reason as CKV_AZURE_59
+  #checkov:skip=CKV_AZURE_33:Azure ML uses blobs and files here, not queues
+  #checkov:skip=CKV2_AZURE_41:the SAS expiration policy below logs long-lived SAS; Azure ML signs short-lived ones
+  #checkov:skip=CKV2_AZURE_40:Azure ML's default datastores authenticate with the account key
+  #checkov:skip=CKV2_AZURE_38:run artifacts are reproducible from git and the DVC remote; soft delete stays at the account default
+  #checkov:skip=CKV_AZURE_206:run artifacts are reproducible; locally redundant storage is enough
+  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:22] }}ml"
+  resource_group_name               = azurerm_resource_group.main.name
+  location                          = var.region
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = "LRS"
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  allow_nested_items_to_be_public   = false
+  infrastructure_encryption_enabled = true
+  cross_tenant_replication_enabled  = false
+  tags                              = local.tags
+
+  sas_policy {
+    expiration_period = "00.01:00:00"
+    expiration_action = "Log"
+  }
+}
+
+resource "azurerm_machine_learning_workspace" "ml" {
+  #checkov:skip=CKV_AZURE_144:managed CD deploys from GitHub-hosted runners over the workspace's public endpoint, with Entra ID
+  #checkov:skip=CKV_AZURE_145:the workspace is encrypted with Microsoft-managed keys; a customer-managed key is left to the caller
+  #checkov:skip=CKV2_AZURE_50:the workspace holds serving copies of models the DVC remote keeps anyway, not high-business-impact data; its storage is reached like CKV_AZURE_59 says
+  name                    = "${var.project_slug}-ml"
+  resource_group_name     = azurerm_resource_group.main.name
+  location                = var.region
+  application_insights_id = azurerm_application_insights.ml.id
+  key_vault_id            = azurerm_key_vault.ml.id
+  storage_account_id      = azurerm_storage_account.ml.id
+  tags                    = local.tags
+
+  identity {
+    type = "SystemAssigned"
+  }
 }
 {%- endif %}

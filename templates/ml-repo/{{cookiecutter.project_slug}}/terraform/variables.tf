@@ -130,12 +130,6 @@ variable "aks_oidc_issuer_url" {
   type        = string
   default     = null
 }
-{%- else %}
-
-variable "azureml_workspace_id" {
-  description = "Resource id of the Azure ML workspace that managed CD deploys to (set it in terraform.tfvars)."
-  type        = string
-}
 {%- endif %}
 {%- endif %}
 {%- if cookiecutter.cloud in ['aws', 'gcp'] %}
