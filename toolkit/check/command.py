@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from toolkit.check.config import Config, load_config
-from toolkit.check.discovery import discover, find_git_root
+from toolkit.check.discovery import discover, find_git_root, is_template_path
 from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
@@ -83,7 +83,11 @@ def _project(root: Path, options: CheckOptions, config: Config) -> Project:
     files = [] if only_files else discover(root)
     if options.paths:
         files = _under(root, files, options)
-    files = [f for f in files if not any(glob_match(g, f) for g in config.exclude)]
+    files = [
+        f
+        for f in files
+        if not is_template_path(f) and not any(glob_match(g, f) for g in config.exclude)
+    ]
     return Project(root, files)
 
 

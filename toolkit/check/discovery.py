@@ -3,7 +3,9 @@
 In a git work tree the list is ``git ls-files -co --exclude-standard`` (tracked
 plus untracked, minus ignored). Elsewhere a walk honours every ``.gitignore`` on
 the way down. Either way ``.git``, ``.dvc/cache``, ``.venv`` and the like are
-skipped.
+skipped, and so is every path with a template folder or file on the way (a
+part holding ``{{`` or ``{%``, as cookiecutter and copier name them): those are
+not files yet, and what they say is decided when they are rendered.
 """
 
 from __future__ import annotations
@@ -37,7 +39,16 @@ def discover(root: Path, use_git: bool | None = None) -> list[str]:
 
 def _skipped(path: str) -> bool:
     parts = path.split("/")
-    return any(part in SKIPPED_DIRS for part in parts[:-1]) or path.startswith(SKIPPED_PREFIXES)
+    return (
+        any(part in SKIPPED_DIRS for part in parts[:-1])
+        or path.startswith(SKIPPED_PREFIXES)
+        or is_template_path(path)
+    )
+
+
+def is_template_path(path: str) -> bool:
+    """Whether a part of ``path`` is a template name (``{{ cookiecutter.x }}``, ``{% if %}``)."""
+    return "{{" in path or "{%" in path
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -135,7 +146,11 @@ def _walk(root: Path) -> list[str]:
             rules = [*rules, *_read_gitignore(Path(folder) / ".gitignore", base)]
         prefix = f"{base}/" if base else ""
         dirs[:] = sorted(
-            d for d in dirs if d not in SKIPPED_DIRS and not is_ignored(prefix + d, True, rules)
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not is_template_path(d)
+            and not is_ignored(prefix + d, True, rules)
         )
         inherited.update((prefix + d, rules) for d in dirs)
         found.extend(prefix + n for n in names if not is_ignored(prefix + n, False, rules))

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from toolkit.check.findings import Finding, Fix
 
-_BOM = "\ufeff"
-
 
 def apply_fixes(root: Path, findings: Iterable[Finding]) -> list[Finding]:
     """Apply every non-overlapping fix; return the findings whose fix was applied."""
@@ -23,9 +21,10 @@ def apply_fixes(root: Path, findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _fix_file(path: Path, findings: list[Finding]) -> list[Finding]:
-    raw = path.read_bytes().decode("utf-8")
-    bom = _BOM if raw.startswith(_BOM) else ""
-    text = raw[len(bom) :]
+    from toolkit.check.encoding import decode_text, encode_like
+
+    original = path.read_bytes()
+    text = decode_text(original)
     starts = _line_starts(text)
     applied: list[Finding] = []
     limit = len(text) + 1
@@ -39,7 +38,7 @@ def _fix_file(path: Path, findings: list[Finding]) -> list[Finding]:
         limit = start
         applied.append(finding)
     if applied:
-        path.write_bytes((bom + text).encode("utf-8"))
+        path.write_bytes(encode_like(original, text))
     return applied
 
 

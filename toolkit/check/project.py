@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from toolkit.check.encoding import decode_text
 from toolkit.check.findings import Finding, ParseError
 from toolkit.check.reads import READ, ErrorKey, FactStore, Record, Signature, digest
 from toolkit.check.views import hint, view_module
@@ -356,14 +357,9 @@ class Project:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text without a byte-order mark; :class:`ParseError` naming the line otherwise."""
+    """The text of a file, decoded as pip decodes it (see :mod:`toolkit.check.encoding`);
+    :class:`ParseError` naming the line when it is not text of that encoding."""
     if len(data) > MAX_BYTES:
         size = len(data) / (1024 * 1024)
         raise ParseError(f"file is {size:.0f} MB; mlrig parses files of up to 10 MB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ParseError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", line, column) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return decode_text(data)

@@ -39,13 +39,14 @@ FAMILIES: tuple[Family, ...] = (
         "python-dependencies",
         "Python dependencies",
         "PY",
-        r"(^|/)(pyproject\.toml|setup\.(py|cfg)|[^/]*requirements[^/]*\.(txt|in|lock)|[^/]*\.lock)$",
+        r"(^|/)(pyproject\.toml|setup\.(py|cfg)|[^/]*requirements[^/]*\.(txt|in|lock)|[^/]*\.lock"
+        r"|[^/]*conda-lock\.ya?ml)$",
     ),
     Family(
         "container-images",
         "Container images",
         "IMG",
-        r"(^|/)[^/]*(Dockerfile|Containerfile|\.dockerfile|\.containerfile)[^/]*$",
+        r"(^|/)[^/]*([Dd]ockerfile|[Cc]ontainerfile)[^/]*$",
         per_file=True,
     ),
     Family("pre-commit", "pre-commit", "PC", r"(^|/)\.pre-commit-config\.ya?ml$", per_file=True),

@@ -1,6 +1,8 @@
 """## What it does
 Collects every CUDA version the repository names and checks that they agree:
-GPU base images (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`),
+GPU base images and the images of workflow jobs, dev containers and GitLab CI
+jobs (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`, a `cu118`
+part of any tag such as `rayproject/ray:2.41.0-py310-cu118`),
 torch wheel local tags (`torch==2.5.1+cu124`), the CUDA runtime wheel a lock
 pins (`nvidia-cuda-runtime-cu12==12.8.90`), PyTorch index URLs
 (`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`),
@@ -37,13 +39,13 @@ index URL) and the Terraform GPU image.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._images import image_cuda
 from toolkit.check.views._pep440 import parse_version
 from toolkit.check.views.mentions import (
     Mention,
@@ -59,9 +61,16 @@ CODE = "X002"
 NAME = "inconsistent-cuda-version"
 FAMILY = "consistency"
 SUMMARY = "GPU images, torch wheels and Terraform name different CUDA versions"
-VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions")
+VIEWS: tuple[str, ...] = (
+    "pydeps",
+    "workflow",
+    "action",
+    "dockerfile",
+    "precommit",
+    "tfversions",
+    "runtime",
+)
 
-_IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
 _TAG = lazy_pattern(r"\+cu(\d{2,3})\b")
 _INDEX = lazy_pattern(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
 _RUNTIME = lazy_pattern(r"nvidia-cuda-runtime-cu\d+")
@@ -92,9 +101,8 @@ def collect(project: Project) -> list[Mention]:
     """Every CUDA mention, with its version as ``X.Y``."""
     found = []
     for image in docker_images(project):
-        match = _IMAGE.search(image.value.split("@")[0])
-        if match:
-            version = match.group(1) or match.group(2)
+        version = image_cuda(image.value)
+        if version:
             found.append(Mention(image.path, image.line, image.column, version, image.what, 2))
     found.extend(_torch(project))
     _, urls = shell_installs(project)

@@ -176,11 +176,22 @@ def input_versions(project: Project, name: str, what: str, rank: int) -> list[Me
 
 
 def docker_images(project: Project) -> list[Mention]:
-    """Every ``FROM`` image and workflow ``container``/``services`` image."""
+    """Every ``FROM`` image, workflow ``container``/``services`` image, and the images
+    of dev containers and GitLab CI jobs."""
     return [
         *project.each_file("dockerfile", "images", lambda view, _: _from_images(view)),
         *project.each_file("workflow", "images", lambda view, _: _job_images(view)),
+        *project.each_file("runtime", "images", lambda view, _: _placed(view, view.images)),
     ]
+
+
+def runtime_pythons(project: Project) -> list[Mention]:
+    """Python versions a dev container declares outside its image (the python feature)."""
+    return project.each_file("runtime", "pythons", lambda view, _: _placed(view, view.pythons))
+
+
+def _placed(view: Any, items: list[Any]) -> list[Mention]:
+    return [Mention(view.path, item.line, item.col, item.value, item.what, 4) for item in items]
 
 
 def _from_images(view: Any) -> list[Mention]:

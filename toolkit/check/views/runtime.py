@@ -1,0 +1,150 @@
+"""Where code runs outside GitHub Actions and Dockerfiles: dev containers and GitLab CI.
+
+A dev container (``.devcontainer.json``, ``.devcontainer/devcontainer.json``,
+``.devcontainer/<name>/devcontainer.json``; JSON with comments and trailing
+commas) names its ``image`` and may add Python through the ``python`` feature
+with a ``version``. A GitLab CI file (``.gitlab-ci.yml``) names an ``image`` at
+the top, under ``default:`` and per job (a string, or a mapping with ``name``).
+The view keeps each image and each declared Python version with its place, as
+the consistency rules read them for Dockerfile bases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from toolkit.check.findings import ParseError
+from toolkit.check.views import basename
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
+
+_DEVCONTAINER = re.compile(
+    r"(?:^|/)(?:\.devcontainer\.json|\.devcontainer/(?:[^/]+/)?devcontainer\.json)\Z"
+)
+_TRAILING_COMMA = re.compile(r"\s*(?://[^\n]*\s*|/\*.*?\*/\s*)*[}\]]", re.DOTALL)
+_PYTHON_FEATURE = re.compile(r"(?:^|/)features/python(?::[\w.-]+)?\Z")
+_VERSION = re.compile(r"\d+(?:\.\d+)+")
+
+
+class Placed(NamedTuple):
+    """A value written at ``line``:``col``; ``what`` says which kind of place it is."""
+
+    line: int
+    col: int
+    value: str
+    what: str
+
+
+class Runtime(NamedTuple):
+    """One dev container or GitLab CI file: its images and declared Python versions."""
+
+    path: str
+    images: list[Placed]
+    pythons: list[Placed]
+
+
+def match(path: str) -> bool:
+    """A dev container definition or a GitLab CI file."""
+    return _DEVCONTAINER.search(path) is not None or basename(path) == ".gitlab-ci.yml"
+
+
+def parse(path: str, text: str) -> Runtime:
+    if basename(path) == ".gitlab-ci.yml":
+        return Runtime(path, _gitlab_images(path, text), [])
+    return _devcontainer(path, text)
+
+
+def _devcontainer(path: str, text: str) -> Runtime:
+    clean = strip_jsonc(text)
+    try:
+        data = json.loads(clean)
+    except ValueError as err:
+        message = f"invalid JSON: {str(err).split(':')[0]}"
+        raise ParseError(message, getattr(err, "lineno", 1)) from None
+    if not isinstance(data, dict):
+        raise ParseError("a dev container definition is a JSON object")
+    images = []
+    image = data.get("image")
+    if isinstance(image, str):
+        images.append(Placed(*_place(clean, "image", image), image, "devcontainer image"))
+    pythons = []
+    features = data.get("features") if isinstance(data.get("features"), dict) else {}
+    for feature, options in features.items():
+        version = options.get("version") if isinstance(options, dict) else None
+        if (
+            _PYTHON_FEATURE.search(feature)
+            and isinstance(version, str)
+            and _VERSION.fullmatch(version)
+        ):
+            line, col = _place(clean, "version", version, after=feature)
+            pythons.append(Placed(line, col, version, "devcontainer python feature"))
+    return Runtime(path, images, pythons)
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments as plain JSON: comments and trailing commas become spaces,
+    so every other character keeps its line and column."""
+    out = list(text)
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == '"':
+            index = _string_end(text, index)
+            continue
+        if text.startswith("//", index):
+            end = text.find("\n", index)
+            end = size if end < 0 else end
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = size if end < 0 else end + 2
+        elif char == "," and _TRAILING_COMMA.match(text, index + 1):
+            end = index + 1
+        else:
+            index += 1
+            continue
+        for blank in range(index, end):
+            if out[blank] != "\n":
+                out[blank] = " "
+        index = end
+    return "".join(out)
+
+
+def _string_end(text: str, start: int) -> int:
+    index = start + 1
+    while index < len(text) and text[index] != '"':
+        index += 2 if text[index] == "\\" else 1
+    return index + 1
+
+
+def _place(text: str, key: str, value: str, after: str = "") -> tuple[int, int]:
+    """Line and column of ``"key": "value"`` (after the text ``after``, when given)."""
+    start = max(text.find(json.dumps(after)), 0) if after else 0
+    pattern = re.compile(rf'"{re.escape(key)}"\s*:\s*("{re.escape(value)}")')
+    found = pattern.search(text, start)
+    offset = found.start(1) + 1 if found else start
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _gitlab_images(path: str, text: str) -> list[Placed]:
+    from toolkit.check.yamlsource import YMap, load
+
+    root = load(path, text).root
+    if not isinstance(root, YMap):
+        return []
+    found = []
+    for key, node in root.items():
+        if not isinstance(node, YMap) and key != "image":
+            continue
+        image = node if key == "image" else node.get("image")
+        if isinstance(image, YMap):
+            image = image.get("name")
+        if isinstance(image, str) and "$" not in image:
+            line, col = getattr(image, "line", 1), getattr(image, "col", 1)
+            found.append(Placed(line, col, str(image), "gitlab-ci image"))
+    return found
