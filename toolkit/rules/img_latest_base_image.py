@@ -54,7 +54,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 message = f"base image {image.name} uses the latest tag"
             else:
                 message = f"base image {image.name} has no tag, so it means latest"
-            yield Finding(dockerfile.path, *item.written_at, CODE, message)
+            line, column = item.written_at
+            yield Finding(dockerfile.path, line, column, CODE, message)
 
 
 def latest(image: ImageRef) -> bool:

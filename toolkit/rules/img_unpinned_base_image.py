@@ -52,7 +52,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             message = _problem(item)
             if message is not None and item.written_at not in reported:
                 reported.add(item.written_at)
-                yield Finding(dockerfile.path, *item.written_at, CODE, message)
+                line, column = item.written_at
+                yield Finding(dockerfile.path, line, column, CODE, message)
 
 
 def _problem(item: From) -> str | None:

@@ -73,8 +73,8 @@ def _devcontainer(path: str, text: str) -> Runtime:
     if isinstance(image, str):
         images.append(Placed(*_place(clean, "image", image), image, "devcontainer image"))
     pythons = []
-    features = data.get("features") if isinstance(data.get("features"), dict) else {}
-    for feature, options in features.items():
+    features = data.get("features")
+    for feature, options in features.items() if isinstance(features, dict) else ():
         version = options.get("version") if isinstance(options, dict) else None
         if (
             _PYTHON_FEATURE.search(feature)
