@@ -136,7 +136,8 @@ def _memo_key(ref: RuleRef, config: Config, scope: str) -> str:
 def _per_file(ref: RuleRef) -> bool:
     from toolkit.rules.families import family
 
-    return family(ref.family).per_file and bool(ref.views)
+    own = family(ref.family)
+    return own.per_file and bool(ref.views) and set(ref.views) <= set(own.kinds)
 
 
 def _file_by_file(

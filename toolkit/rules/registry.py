@@ -22,6 +22,7 @@ RULES: tuple[str, ...] = (
     # container images
     "img_unpinned_base_image",
     "img_latest_base_image",
+    "img_unpinned_pip_install",
     # pre-commit
     "pc_branch_rev",
     "pc_unfrozen_sha_rev",

@@ -24,6 +24,7 @@ from toolkit.check.views._requirements import (
     Requirement,
     parse_requirement,
     parse_requirements,
+    vcs_requirements,
 )
 from toolkit.check.views._setup_py import setup_py_values
 
@@ -58,6 +59,7 @@ class RequirementsFile:
     compiled: bool
     header: str = ""
     via: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vcs: tuple[Requirement, ...] = ()  # -e git+..., bare git+... lines (not in requirements)
 
     @property
     def is_input(self) -> bool:
@@ -126,8 +128,9 @@ def parse(path: str, text: str) -> PyDepsView:
     head = "\n".join(text.splitlines()[:5])
     compiled = _LOCK_HEADER.search(head) is not None
     via = _via(text, requirements) if compiled else {}
+    vcs = tuple(vcs_requirements(text)) if any("+" in option for option in options) else ()
     return RequirementsFile(
-        path, tuple(requirements), tuple(bad), tuple(options), compiled, head, via
+        path, tuple(requirements), tuple(bad), tuple(options), compiled, head, via, vcs
     )
 
 
