@@ -112,6 +112,14 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "A setup step asks for the latest tool version instead of an exact one",
     ),
     (
+        "GHA007",
+        "setup-without-version",
+        "gha_setup_without_version",
+        ("workflow", "action", "toml"),
+        "github-actions",
+        "A setup action is used without a version, so each run installs the newest",
+    ),
+    (
         "IMG001",
         "unpinned-base-image",
         "img_unpinned_base_image",

@@ -19,6 +19,7 @@ RULES: tuple[str, ...] = (
     "gha_unpinned_image",
     "gha_unpinned_pip_install",
     "gha_latest_tool_version",
+    "gha_setup_without_version",
     # container images
     "img_unpinned_base_image",
     "img_latest_base_image",
