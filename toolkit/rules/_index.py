@@ -328,6 +328,14 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "A module source is not pinned to a tag, commit SHA or exact version",
     ),
     (
+        "TF008",
+        "undeclared-provider",
+        "tf_undeclared_provider",
+        ("terraform",),
+        "terraform",
+        "A Terraform root module uses a provider no required_providers entry or lock names",
+    ),
+    (
         "X001",
         "inconsistent-python-version",
         "x_inconsistent_python_version",

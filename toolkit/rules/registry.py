@@ -36,6 +36,7 @@ RULES: tuple[str, ...] = (
     "tf_stale_provider_lock",
     "tf_unhashed_provider_lock",
     "tf_unpinned_module_source",
+    "tf_undeclared_provider",
     # DVC
     "dvc_stale_lock",
     "dvc_stale_params",
