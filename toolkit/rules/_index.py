@@ -373,7 +373,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "x_dvc_extras_mismatch_remote",
         ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit"),
         "consistency",
-        "dvc is installed without the plugin for the default remote's scheme",
+        "dvc is installed without the plugin for a remote's scheme",
     ),
     (
         "X006",
