@@ -48,6 +48,16 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "on: push\nx: " + "a" * (30 * 1024 * 1024) + "\n",
         ".github/workflows/ci.yml:1:1: MLR001 file is 30 MB; mlrig parses files of up to 10 MB",
     ),
+    "broken-utf16-requirements": (
+        "requirements.txt",
+        b"\xff\xfe" + "numpy==2.1.3\ntorch==2.5.1\n".encode("utf-16-le") + b"\x00\xd8",
+        "requirements.txt:3:1: MLR001 not UTF-16-LE text (byte 0x00)",
+    ),
+    "devcontainer-not-json": (
+        ".devcontainer/devcontainer.json",
+        '{\n  // a comment\n  "image": "python:3.12",\n  "features": {\n}\n',
+        ".devcontainer/devcontainer.json:6:1: MLR001 invalid JSON",
+    ),
     "broken-dockerfile-bytes": (
         "Dockerfile",
         b"FROM python:3.12\xc3\n",

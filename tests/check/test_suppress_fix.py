@@ -78,3 +78,21 @@ def test_without_fix_nothing_is_written(tmp_path: Path) -> None:
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == files[
         ".pre-commit-config.yaml"
     ]
+
+
+def test_fix_writes_a_utf16_file_back_in_utf16(tmp_path: Path) -> None:
+    precommit = (
+        "repos:\r\n"
+        "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
+        f"    rev: {SHA}   # v24.10.0\r\n"
+        "    hooks:\r\n"
+        "      - id: black\r\n"
+    )
+    data = b"\xff\xfe" + precommit.encode("utf-16-le")
+    build_file_tree(tmp_path, {".pre-commit-config.yaml": data})
+    run = mlrig("check", "--fix", "--select", "PC002", cwd=tmp_path)
+    assert (run.code, run.out) == (0, "Fixed 1 finding. All checks passed (1 file checked).\n")
+    fixed = precommit.replace("# v24.10.0", "# frozen: v24.10.0")
+    assert (tmp_path / ".pre-commit-config.yaml").read_bytes() == b"\xff\xfe" + fixed.encode(
+        "utf-16-le"
+    )
