@@ -40,7 +40,7 @@ HINTS: dict[str, str] = {
     "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",
     "terraform": r"\.tf$|(^|/)\.terraform\.lock\.hcl$",
     "pins": r"(^|/)deploy/",
-    "runtime": r"(^|/)\.gitlab-ci\.yml$|devcontainer\.json$",
+    "runtime": r"\.gitlab-ci\.yml$|(^|/)\.gitlab/ci/|devcontainer\.json$",
 }
 
 

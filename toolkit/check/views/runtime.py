@@ -3,8 +3,9 @@
 A dev container (``.devcontainer.json``, ``.devcontainer/devcontainer.json``,
 ``.devcontainer/<name>/devcontainer.json``; JSON with comments and trailing
 commas) names its ``image`` and may add Python through the ``python`` feature
-with a ``version``. A GitLab CI file (``.gitlab-ci.yml``) names an ``image`` at
-the top, under ``default:`` and per job (a string, or a mapping with ``name``).
+with a ``version``. A GitLab CI file (``.gitlab-ci.yml``, ``<name>.gitlab-ci.yml``, files under
+``.gitlab/ci/``) names an ``image`` at the top, under ``default:`` and per job (a
+string, or a mapping with ``name``), with top-level ``variables`` substituted.
 The view keeps each image and each declared Python version with its place, as
 the consistency rules read them for Dockerfile bases.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views import basename
@@ -26,6 +27,8 @@ else:
 _DEVCONTAINER = re.compile(
     r"(?:^|/)(?:\.devcontainer\.json|\.devcontainer/(?:[^/]+/)?devcontainer\.json)\Z"
 )
+_GITLAB_INCLUDE = re.compile(r"(?:^|/)\.gitlab/ci/(?:[^/]+/)*[^/]+\.ya?ml\Z")
+_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _TRAILING_COMMA = re.compile(r"\s*(?://[^\n]*\s*|/\*.*?\*/\s*)*[}\]]", re.DOTALL)
 _PYTHON_FEATURE = re.compile(r"(?:^|/)features/python(?::[\w.-]+)?\Z")
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
@@ -50,11 +53,16 @@ class Runtime(NamedTuple):
 
 def match(path: str) -> bool:
     """A dev container definition or a GitLab CI file."""
-    return _DEVCONTAINER.search(path) is not None or basename(path) == ".gitlab-ci.yml"
+    return _DEVCONTAINER.search(path) is not None or _is_gitlab(path)
+
+
+def _is_gitlab(path: str) -> bool:
+    """``.gitlab-ci.yml``, ``<name>.gitlab-ci.yml``, or a file under ``.gitlab/ci/``."""
+    return basename(path).endswith(".gitlab-ci.yml") or _GITLAB_INCLUDE.search(path) is not None
 
 
 def parse(path: str, text: str) -> Runtime:
-    if basename(path) == ".gitlab-ci.yml":
+    if _is_gitlab(path):
         return Runtime(path, _gitlab_images(path, text), [])
     return _devcontainer(path, text)
 
@@ -137,6 +145,7 @@ def _gitlab_images(path: str, text: str) -> list[Placed]:
     root = load(path, text).root
     if not isinstance(root, YMap):
         return []
+    variables = _variables(root.get("variables"))
     found = []
     for key, node in root.items():
         if not isinstance(node, YMap) and key != "image":
@@ -144,7 +153,20 @@ def _gitlab_images(path: str, text: str) -> list[Placed]:
         image = node if key == "image" else node.get("image")
         if isinstance(image, YMap):
             image = image.get("name")
-        if isinstance(image, str) and "$" not in image:
+        if not isinstance(image, str):
+            continue
+        value = _VARIABLE.sub(lambda m: variables.get(m[1] or m[2], m[0]), str(image))
+        if "$" not in value:
             line, col = getattr(image, "line", 1), getattr(image, "col", 1)
-            found.append(Placed(line, col, str(image), "gitlab-ci image"))
+            found.append(Placed(line, col, value, "gitlab-ci image"))
+    return found
+
+
+def _variables(node: Any) -> dict[str, str]:
+    """Top-level ``variables:`` with plain values (``PY: "3.11"``, or ``{value: ...}``)."""
+    found = {}
+    for name, given in node.items() if isinstance(node, dict) else ():
+        value = given.get("value") if isinstance(given, dict) else given
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            found[str(name)] = str(getattr(value, "raw", value))
     return found
