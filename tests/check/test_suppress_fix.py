@@ -37,14 +37,17 @@ def test_suppression_in_a_dockerfile(tmp_path: Path) -> None:
     assert mlrig("check", "--select", "IMG,MLR", cwd=tmp_path).code == 0
 
 
+BLACK_CRLF = (
+    "repos:\r\n"
+    "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
+    f"    rev: {SHA}   # v24.10.0\r\n"
+    "    hooks:\r\n"
+    "      - id: black\r\n"
+)
+
+
 def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
-    precommit = (
-        "repos:\r\n"
-        "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
-        f"    rev: {SHA}   # v24.10.0\r\n"
-        "    hooks:\r\n"
-        "      - id: black\r\n"
-    )
+    precommit = BLACK_CRLF
     steps = (
         f"      - uses: actions/checkout@{OTHER}  # v4.2.2\n"
         f'      - uses: "actions/checkout@{OTHER}"\n'
@@ -81,13 +84,7 @@ def test_without_fix_nothing_is_written(tmp_path: Path) -> None:
 
 
 def test_fix_writes_a_utf16_file_back_in_utf16(tmp_path: Path) -> None:
-    precommit = (
-        "repos:\r\n"
-        "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
-        f"    rev: {SHA}   # v24.10.0\r\n"
-        "    hooks:\r\n"
-        "      - id: black\r\n"
-    )
+    precommit = BLACK_CRLF
     data = b"\xff\xfe" + precommit.encode("utf-16-le")
     build_file_tree(tmp_path, {".pre-commit-config.yaml": data})
     run = mlrig("check", "--fix", "--select", "PC002", cwd=tmp_path)

@@ -273,7 +273,8 @@ def _hook_deps(view: Any) -> list[Install]:
 
 
 def lock_requirements(project: Project) -> list[Install]:
-    """Exact pins of every requirements lock, ``uv.lock`` and ``poetry.lock``."""
+    """Exact pins of every requirements lock, ``uv.lock``, ``poetry.lock`` and the PyPI
+    pins of ``pdm.lock``, ``Pipfile.lock``, ``pixi.lock`` and ``conda-lock.yml``."""
     if not project.has("pydeps"):
         return []
     return project.each_file("pydeps", "lock-requirements", lambda view, _: _locked(view))
@@ -281,7 +282,7 @@ def lock_requirements(project: Project) -> list[Install]:
 
 def _locked(view: Any) -> list[Install]:
     from toolkit.check.views._requirements import parse_requirement
-    from toolkit.check.views.pydeps import PoetryLock, RequirementsFile, UvLock
+    from toolkit.check.views.pydeps import OtherLock, PoetryLock, RequirementsFile, UvLock
 
     found = []
     if isinstance(view, RequirementsFile) and not view.is_input:
@@ -291,7 +292,7 @@ def _locked(view: Any) -> list[Install]:
                 found.append(
                     Install(view.path, requirement.line, requirement.column, requirement, label)
                 )
-    elif isinstance(view, (UvLock, PoetryLock)):
+    elif isinstance(view, (UvLock, PoetryLock, OtherLock)):
         for package in view.packages:
             pinned = parse_requirement(f"{package.name}=={package.version}", package.line)
             if pinned is not None:
