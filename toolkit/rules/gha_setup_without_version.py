@@ -39,7 +39,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.rules._gha import GHA_VIEWS, steps
+from toolkit.rules._gha import GHA_VIEWS, view_steps
 
 CODE = "GHA007"
 NAME = "setup-without-version"
@@ -73,17 +73,29 @@ UV_CONFIGS = ("uv.toml", "pyproject.toml")
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     uv_required = _uv_required(project)
-    for path, _, step in steps(project):
-        if step.uses is None:
-            continue
-        action = str(step.uses).split("@", 1)[0].lower()
-        if action not in SETUP_ACTIONS or (action == "astral-sh/setup-uv" and uv_required):
-            continue
-        tool, inputs, fallback = SETUP_ACTIONS[action]
-        if not any(name in step.with_ for name in inputs):
+    for kind in GHA_VIEWS:
+        for path, line, column, action in project.each_file(
+            kind, "setup-without-version", _unversioned, needle="setup"
+        ):
+            if action == "astral-sh/setup-uv" and uv_required:
+                continue
+            tool, inputs, fallback = SETUP_ACTIONS[action]
             takes = fallback.format(tool=tool)
             message = f"{action} has no {' or '.join(inputs)} input, so it {takes}"
-            yield Finding(path, step.uses.line, step.uses.col, CODE, message)
+            yield Finding(path, line, column, CODE, message)
+
+
+def _unversioned(view: Any, text: str) -> list[tuple[str, int, int, str]]:
+    """The setup steps of one file that give none of their version inputs."""
+    del text
+    found = []
+    for step in view_steps(view):
+        action = str(step.uses).split("@", 1)[0].lower() if step.uses is not None else ""
+        if action in SETUP_ACTIONS and step.uses is not None:
+            inputs = SETUP_ACTIONS[action][1]
+            if not any(name in step.with_ for name in inputs):
+                found.append((view.path, step.uses.line, step.uses.col, action))
+    return found
 
 
 def _uv_required(project: Project) -> bool:

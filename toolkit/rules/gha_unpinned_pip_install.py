@@ -36,14 +36,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.yamlsource import YamlDoc, YStr
-from toolkit.rules._gha import GHA_VIEWS, steps
-from toolkit.rules._pip import install_messages, pip_installs
+from toolkit.rules._gha import GHA_VIEWS, view_steps
+from toolkit.rules._pip import PipInstall, install_messages, pip_installs
 from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "GHA005"
@@ -59,13 +60,26 @@ _PIP = lazy_pattern(r"\bpip")
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     depend_on_requirement_files(project)
-    for path, doc, step in steps(project):
-        if step.run is None or "install" not in step.run:
-            continue
-        for install in pip_installs(step.run):
-            line, col = _locate(doc, step.run, install.line)
-            for message in install_messages(install, lambda name: covered(project, name)):
-                yield Finding(path, line, col, CODE, message)
+    found = [
+        item
+        for kind in GHA_VIEWS
+        for item in project.each_file(kind, "gha-pip-installs", _installs, needle="install")
+    ]
+    known = partial(covered, project)
+    for path, line, col, install in found:
+        for message in install_messages(install, known):
+            yield Finding(path, line, col, CODE, message)
+
+
+def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall]]:
+    """Every install of one workflow or action file, where it is written (kept per file)."""
+    del text
+    found = []
+    for step in view_steps(view):
+        if step.run is not None and "install" in step.run:
+            for install in pip_installs(step.run):
+                found.append((view.path, *_locate(view.doc, step.run, install.line), install))
+    return found
 
 
 def _locate(doc: YamlDoc, run: YStr, index: int) -> tuple[int, int]:

@@ -41,7 +41,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.rules._pip import install_messages, pip_installs
+from toolkit.rules._pip import PipInstall, install_messages, pip_installs
 from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "IMG003"
@@ -56,19 +56,26 @@ _INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     depend_on_requirement_files(project)
-    for dockerfile in project.views("dockerfile"):
-        lines = (project.text(dockerfile.path) or "").splitlines()
+    found = project.each_file("dockerfile", "run-pip-installs", _installs, needle="install")
+    for path, line, column, install in found:
         # The build context is usually the Dockerfile's folder or the repository root.
-        folders = (posixpath.dirname(dockerfile.path), "")
-        known = partial(covered, project, folders=folders)
-        for instruction in dockerfile.instructions:
-            if instruction.keyword != "RUN" or "install" not in instruction.arguments:
-                continue
-            place = (instruction.line, 0)
-            for install in pip_installs(instruction.arguments):
-                place = _locate(lines, place, instruction.line)
-                for message in install_messages(install, known):
-                    yield Finding(dockerfile.path, *place, CODE, message)
+        known = partial(covered, project, folders=(posixpath.dirname(path), ""))
+        for message in install_messages(install, known):
+            yield Finding(path, line, column, CODE, message)
+
+
+def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall]]:
+    """Every install of one Dockerfile's ``RUN`` instructions, where it is written."""
+    lines = text.splitlines()
+    found = []
+    for instruction in view.instructions:
+        if instruction.keyword != "RUN" or "install" not in instruction.arguments:
+            continue
+        place = (instruction.line, 0)
+        for install in pip_installs(instruction.arguments):
+            place = _locate(lines, place, instruction.line)
+            found.append((view.path, *place, install))
+    return found
 
 
 def _locate(lines: list[str], after: tuple[int, int], fallback: int) -> tuple[int, int]:

@@ -100,10 +100,11 @@ def _scan_yaml(text: str) -> list[LockedPackage]:
             inside = _SECTION.match(raw) is not None
             continue
         item = _ITEM.match(raw) if inside else None
+        line = raw
         if item is not None and indent in (-1, len(item.group(1))):
             _add(found, entry, start)
             entry, start, indent = {}, number, len(item.group(1))
-        line = " " * (indent + 2) + raw[item.end() :] if item is not None else raw
+            line = " " * (indent + 2) + raw[item.end() :]  # the entry's first key
         field = _FIELD.match(line) if start else None
         if field is not None and len(field.group(1)) == indent + 2:
             entry.setdefault(field.group(2), field.group(3))
