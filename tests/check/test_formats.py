@@ -61,7 +61,7 @@ def test_sarif(repo: Path) -> None:
     assert document["version"] == "2.1.0"
     (sarif_run,) = document["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
-    assert [rule["id"] for rule in rules] == [f"GHA00{n}" for n in range(1, 7)]
+    assert [rule["id"] for rule in rules] == [f"GHA00{n}" for n in range(1, 8)]
     assert rules[0]["helpUri"] == "https://github.com/mlrig/mlrig/blob/main/docs/rules/GHA001.md"
     assert all(rule["help"]["markdown"].startswith("## What it does") for rule in rules)
     first = sarif_run["results"][0]
