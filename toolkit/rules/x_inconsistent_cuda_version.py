@@ -2,7 +2,8 @@
 Collects every CUDA version the repository names and checks that they agree:
 GPU base images and the images of workflow jobs, dev containers and GitLab CI
 jobs (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`, a `cu118`
-part of any tag such as `rayproject/ray:2.41.0-py310-cu118`),
+part of any tag such as `rayproject/ray:2.41.0-py310-cu118`), a dev container's
+`nvidia-cuda` feature (`cudaVersion`),
 torch wheel local tags (`torch==2.5.1+cu124`), the CUDA runtime wheel a lock
 pins (`nvidia-cuda-runtime-cu12==12.8.90`), PyTorch index URLs
 (`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`),
@@ -54,6 +55,7 @@ from toolkit.check.views.mentions import (
     lock_requirements,
     pyproject_index_urls,
     requirement_options,
+    runtime_cudas,
     shell_installs,
 )
 
@@ -112,6 +114,7 @@ def collect(project: Project) -> list[Mention]:
             value = cu_version(match.group(1))
             found.append(Mention(url.path, url.line, url.column, value, "PyTorch index URL", 1))
     found.extend(_terraform(project))
+    found.extend(runtime_cudas(project))
     return found
 
 

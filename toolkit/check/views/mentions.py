@@ -190,6 +190,11 @@ def runtime_pythons(project: Project) -> list[Mention]:
     return project.each_file("runtime", "pythons", lambda view, _: _placed(view, view.pythons))
 
 
+def runtime_cudas(project: Project) -> list[Mention]:
+    """CUDA versions a dev container declares outside its image (the nvidia-cuda feature)."""
+    return project.each_file("runtime", "cudas", lambda view, _: _placed(view, view.cudas))
+
+
 def _placed(view: Any, items: list[Any]) -> list[Mention]:
     return [Mention(view.path, item.line, item.col, item.value, item.what, 4) for item in items]
 

@@ -3,11 +3,12 @@
 A dev container (``.devcontainer.json``, ``.devcontainer/devcontainer.json``,
 ``.devcontainer/<name>/devcontainer.json``; JSON with comments and trailing
 commas) names its ``image`` and may add Python through the ``python`` feature
-with a ``version``. A GitLab CI file (``.gitlab-ci.yml``, ``<name>.gitlab-ci.yml``, files under
-``.gitlab/ci/``) names an ``image`` at the top, under ``default:`` and per job (a
-string, or a mapping with ``name``), with top-level ``variables`` substituted.
-The view keeps each image and each declared Python version with its place, as
-the consistency rules read them for Dockerfile bases.
+(``version``) and CUDA through the ``nvidia-cuda`` one (``cudaVersion``). A
+GitLab CI file (``.gitlab-ci.yml``, ``<name>.gitlab-ci.yml``, files under
+``.gitlab/ci/``) names an ``image`` at the top, under ``default:`` and per job
+(a string, or a mapping with ``name``), with top-level ``variables``
+substituted. The view keeps each image and each declared version with its
+place, as the consistency rules read them for Dockerfile bases.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ _DEVCONTAINER = re.compile(
 _GITLAB_INCLUDE = re.compile(r"(?:^|/)\.gitlab/ci/(?:[^/]+/)*[^/]+\.ya?ml\Z")
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _TRAILING_COMMA = re.compile(r"\s*(?://[^\n]*\s*|/\*.*?\*/\s*)*[}\]]", re.DOTALL)
-_PYTHON_FEATURE = re.compile(r"(?:^|/)features/python(?::[\w.-]+)?\Z")
+_FEATURE = re.compile(r"(?:^|/)features/(python|nvidia-cuda)(?::[\w.-]+)?\Z")
+_FEATURE_VERSION = {"python": "version", "nvidia-cuda": "cudaVersion"}
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 
 
@@ -44,11 +46,13 @@ class Placed(NamedTuple):
 
 
 class Runtime(NamedTuple):
-    """One dev container or GitLab CI file: its images and declared Python versions."""
+    """One dev container or GitLab CI file: its images, and the Python and CUDA
+    versions it declares apart from them (dev container features)."""
 
     path: str
     images: list[Placed]
     pythons: list[Placed]
+    cudas: list[Placed]
 
 
 def match(path: str) -> bool:
@@ -63,7 +67,7 @@ def _is_gitlab(path: str) -> bool:
 
 def parse(path: str, text: str) -> Runtime:
     if _is_gitlab(path):
-        return Runtime(path, _gitlab_images(path, text), [])
+        return Runtime(path, _gitlab_images(path, text), [], [])
     return _devcontainer(path, text)
 
 
@@ -80,18 +84,22 @@ def _devcontainer(path: str, text: str) -> Runtime:
     image = data.get("image")
     if isinstance(image, str):
         images.append(Placed(*_place(clean, "image", image), image, "devcontainer image"))
-    pythons = []
     features = data.get("features")
+    found: dict[str, list[Placed]] = {"python": [], "nvidia-cuda": []}
     for feature, options in features.items() if isinstance(features, dict) else ():
-        version = options.get("version") if isinstance(options, dict) else None
-        if (
-            _PYTHON_FEATURE.search(feature)
-            and isinstance(version, str)
-            and _VERSION.fullmatch(version)
-        ):
-            line, col = _place(clean, "version", version, after=feature)
-            pythons.append(Placed(line, col, version, "devcontainer python feature"))
-    return Runtime(path, images, pythons)
+        kind = _FEATURE.search(feature)
+        key = _FEATURE_VERSION.get(kind.group(1), "") if kind else ""
+        version = options.get(key) if isinstance(options, dict) and key else None
+        if kind and isinstance(version, str) and _VERSION.fullmatch(version):
+            line, col = _place(clean, key, version, after=feature)
+            what = f"devcontainer {kind.group(1)} feature"
+            found[kind.group(1)].append(Placed(line, col, _minor(version, kind.group(1)), what))
+    return Runtime(path, images, found["python"], found["nvidia-cuda"])
+
+
+def _minor(version: str, feature: str) -> str:
+    """CUDA is compared as ``X.Y``; a Python version is kept as written."""
+    return ".".join(version.split(".")[:2]) if feature == "nvidia-cuda" else version
 
 
 def strip_jsonc(text: str) -> str:
