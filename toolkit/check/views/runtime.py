@@ -30,7 +30,11 @@ _DEVCONTAINER = re.compile(
 )
 _GITLAB_INCLUDE = re.compile(r"(?:^|/)\.gitlab/ci/(?:[^/]+/)*[^/]+\.ya?ml\Z")
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
-_TRAILING_COMMA = re.compile(r"\s*(?://[^\n]*\s*|/\*.*?\*/\s*)*[}\]]", re.DOTALL)
+# A string (kept), a comment, or a comma with only blanks and comments before ``}``/``]``.
+_JSONC = re.compile(
+    r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|//[^\n]*|/\*.*?(?:\*/|\Z)|,(?=(?:\s|//[^\n]*|/\*.*?\*/)*[}\]])',
+    re.DOTALL,
+)
 _FEATURE = re.compile(r"(?:^|/)features/(python|nvidia-cuda)(?::[\w.-]+)?\Z")
 _FEATURE_VERSION = {"python": "version", "nvidia-cuda": "cudaVersion"}
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
@@ -105,36 +109,14 @@ def _minor(version: str, feature: str) -> str:
 def strip_jsonc(text: str) -> str:
     """JSON with comments as plain JSON: comments and trailing commas become spaces,
     so every other character keeps its line and column."""
-    out = list(text)
-    index, size = 0, len(text)
-    while index < size:
-        char = text[index]
-        if char == '"':
-            index = _string_end(text, index)
-            continue
-        if text.startswith("//", index):
-            end = text.find("\n", index)
-            end = size if end < 0 else end
-        elif text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            end = size if end < 0 else end + 2
-        elif char == "," and _TRAILING_COMMA.match(text, index + 1):
-            end = index + 1
-        else:
-            index += 1
-            continue
-        for blank in range(index, end):
-            if out[blank] != "\n":
-                out[blank] = " "
-        index = end
-    return "".join(out)
+    return _JSONC.sub(_blank, text)
 
 
-def _string_end(text: str, start: int) -> int:
-    index = start + 1
-    while index < len(text) and text[index] != '"':
-        index += 2 if text[index] == "\\" else 1
-    return index + 1
+def _blank(found: re.Match[str]) -> str:
+    token = found.group(0)
+    if token.startswith('"'):
+        return token
+    return "".join("\n" if char == "\n" else " " for char in token)
 
 
 def _place(text: str, key: str, value: str, after: str = "") -> tuple[int, int]:
