@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 
+from toolkit.check._record import lazy_pattern
 from toolkit.check.refs import parse_image
 
-_PYTHON_TAG = re.compile(r"(?:\d+-)?(\d+\.\d+(?:\.\d+)?)(?![\d.])")
-_PY_PART = re.compile(r"(?:^|[-_.])py(3)(\d{1,2})(?=$|[-_.])")
-_CUDA = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
-_CU_PART = re.compile(r"(?:^|[-_.])cu(\d{2,3})(?=$|[-_.])")
+_PYTHON_TAG = lazy_pattern(r"(?:\d+-)?(\d+\.\d+(?:\.\d+)?)(?![\d.])")
+_PY_PART = lazy_pattern(r"(?:^|[-_.])py(3)(\d{1,2})(?=$|[-_.])")
+_CUDA = lazy_pattern(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
+_CU_PART = lazy_pattern(r"(?:^|[-_.])cu(\d{2,3})(?=$|[-_.])")
 
 
 def image_python(image: str) -> str | None:
