@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from toolkit.check.config import Config, load_config
-from toolkit.check.discovery import discover, find_git_root
+from toolkit.boundary import inside
+from toolkit.check.discovery import listing
+from toolkit.check.findings import ParseError
 from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
@@ -66,44 +68,59 @@ def _cwd(options: CheckOptions) -> Path:
 
 
 def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
-    """The git work tree holding the first path (or ``cwd``); else that folder."""
-    anchor = (cwd / paths[0]).resolve() if paths else cwd.resolve()
-    if paths and not anchor.exists():
-        raise UsageError(f"{paths[0]}: no such file or folder")
-    folder = anchor if anchor.is_dir() else anchor.parent
-    git_root = find_git_root(folder)
-    if git_root is not None:
-        return git_root
-    cwd = cwd.resolve()
-    return cwd if folder == cwd or cwd in folder.parents else folder
+    """The git work tree holding the first path (or ``cwd``); else the folder given
+    (see :func:`toolkit.boundary.find_root`)."""
+    from toolkit import boundary
+
+    return boundary.find_root(cwd, paths)
 
 
 def _project(root: Path, options: CheckOptions, config: Config) -> Project:
-    only_files = bool(options.paths) and all((_cwd(options) / p).is_file() for p in options.paths)
-    files = [] if only_files else discover(root)
-    if options.paths:
-        files = _under(root, files, options)
+    chosen = _chosen(root, options)
+    if chosen is not None and all(kind == "file" for kind, _ in chosen):
+        files, unreadable = [relative for _, relative in chosen], []
+    else:
+        folders = tuple(r for k, r in chosen or [] if k == "folder") or ("",)
+        files, unreadable = listing(root, under=tuple("" if f == "." else f for f in folders))
+        if chosen is not None:
+            files = _under(files, chosen)
     files = [f for f in files if not any(glob_match(g, f) for g in config.exclude)]
-    return Project(root, files)
+    project = Project(root, files)
+    for folder in unreadable:
+        project.report(folder, ParseError("not read: a folder mlrig may not open"))
+    return project
 
 
-def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
-    chosen: set[str] = set()
+def _chosen(root: Path, options: CheckOptions) -> list[tuple[str, str]] | None:
+    """The paths given, as ("file" | "folder", path relative to ``root``); ``None``: all."""
+    if not options.paths:
+        return None
+    chosen = []
     for given in options.paths:
-        target = (_cwd(options) / given).resolve()
-        if not target.exists():
-            raise UsageError(f"{given}: no such file or folder")
-        try:
-            relative = target.relative_to(root).as_posix()
-        except ValueError:
-            raise UsageError(f"{given}: outside the repository at {root}") from None
-        if target.is_file():
-            chosen.add(relative)
+        joined = _cwd(options) / given
+        if not os.path.lexists(joined):
+            raise UsageError(f"{os.fsdecode(given)!r}: no such file or folder")
+        if joined.is_dir():
+            kind, target = "folder", os.path.realpath(joined)
+        else:  # the file itself, as git lists it: a link is judged by the trust boundary
+            kind = "file"
+            target = os.path.join(os.path.realpath(joined.parent), joined.name)
+        if not inside(str(root), target):
+            raise UsageError(f"{os.fsdecode(given)!r}: outside the repository at {root}")
+        chosen.append((kind, Path(target).relative_to(root).as_posix()))
+    return chosen
+
+
+def _under(files: list[str], chosen: list[tuple[str, str]]) -> list[str]:
+    picked: set[str] = set()
+    for kind, relative in chosen:
+        if kind == "file":
+            picked.add(relative)
         elif relative == ".":
-            chosen.update(files)
+            picked.update(files)
         else:
-            chosen.update(f for f in files if f.startswith(relative + "/"))
-    return sorted(chosen)
+            picked.update(f for f in files if f.startswith(relative + "/"))
+    return sorted(picked)
 
 
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
@@ -118,17 +135,26 @@ def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> R
 
 def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:
     project = _project(root, options, config)
-    if not options.cache:
+    if not options.cache or options.fix:  # --fix acts on findings made now, never stored ones
         return check_project(project, config, rules)
     from toolkit.check.cache import Cache
+    from toolkit.check.cache_store import CacheRefused
     from toolkit.check.reads import digest
 
     try:
         cache = Cache.load(root)
+    except CacheRefused as err:
+        sys.stderr.write(f"mlrig: warning: not using the cache: {err}\n")
+        return check_project(project, config, rules)
     except (OSError, RuntimeError):  # no home folder to keep a cache in
         return check_project(project, config, rules)
     scope = digest(project.files) if options.paths else ""
-    return check_project(project, config, rules, cache, scope)
+    try:
+        return check_project(project, config, rules, cache, scope)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        # A stored entry this mlrig did not write: forget the cache, check afresh.
+        cache.forget()
+        return check_project(_project(root, options, config), config, rules)
 
 
 def _report(result: Result, options: CheckOptions) -> None:
