@@ -1,3 +1,5 @@
+# String paths and descriptors on purpose (lstat, O_NOFOLLOW, no Path object per file):
+# ruff: noqa: PTH105, PTH108, PTH116, PTH120
 """The trust boundary: what mlrig may read and write, for every command.
 
 Everything mlrig reads may come from a stranger (a pull request, a fresh
@@ -74,11 +76,14 @@ def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
     if git_root is not None:
         return git_root
     here = Path(os.path.realpath(cwd))
-    if paths and not any((cwd / given).is_dir() for given in paths):
-        # Files named from here (as pre-commit names them): nothing is walked, and
-        # their paths keep the folders that say what they are (.github/workflows/).
-        if all(inside(str(here), str(anchor)) for anchor in anchors):
-            return here
+    # Files named from here (as pre-commit names them): nothing is walked, and
+    # their paths keep the folders that say what they are (.github/workflows/).
+    if (
+        paths
+        and not any((cwd / given).is_dir() for given in paths)
+        and all(inside(str(here), str(anchor)) for anchor in anchors)
+    ):
+        return here
     return Path(os.path.commonpath(anchors))
 
 

@@ -64,7 +64,8 @@ def read_pins(root: Path) -> list[Lineage]:
     root = Path(os.path.realpath(root))
     folder = root / "deploy"
     try:
-        names = sorted(os.listdir(folder)) if folder.is_dir() and not folder.is_symlink() else []
+        listed = folder.iterdir() if folder.is_dir() and not folder.is_symlink() else ()
+        names = sorted(entry.name for entry in listed)
     except OSError as err:
         raise UserInputError(f"deploy: cannot list the pins: {err.strerror}") from None
     pins = [_read(root, f"deploy/{name}") for name in names if PIN_NAME.match(name)]

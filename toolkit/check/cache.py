@@ -211,8 +211,11 @@ class Cache:
                     kind not in stamped or not covered.issuperset(project.files_of(kind))
                 ):
                     return False
-        # Each input as it was when the result was computed: the same signature now,
-        # and the stored suppressions and errors of that same version of the file.
+        return self._unchanged(inputs, project)
+
+    def _unchanged(self, inputs: tuple[Any, ...], project: Project) -> bool:
+        """Each input as it was when the result was computed: the same signature now, and
+        the stored suppressions and errors of that same version of the file."""
         for each, signature in inputs:
             if signature is None or tuple(signature) != project.signature(each):
                 return False
@@ -276,9 +279,7 @@ class Cache:
 
     def used_paths(self) -> set[str]:
         """The input files of every result this run reused or stored."""
-        used = {
-            path for key in self.used if key in self.memos for path, _ in self.memos[key][2]
-        }
+        used = {path for key in self.used if key in self.memos for path, _ in self.memos[key][2]}
         return used | self.fact_paths
 
     def save(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:

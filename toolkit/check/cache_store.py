@@ -108,13 +108,13 @@ def private_folder(folder: Path, top: Path) -> None:
     missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
     for each in reversed(missing):
         with contextlib.suppress(FileExistsError):
-            os.mkdir(each, 0o700)
+            each.mkdir(0o700)
     for each in (top, folder) if folder != top else (folder,):
         _own_folder(each)
 
 
 def _own_folder(folder: Path) -> None:
-    status = os.stat(folder)
+    status = folder.stat()
     if not stat.S_ISDIR(status.st_mode):
         raise CacheRefused(f"{folder} is not a folder")
     if status.st_uid != os.geteuid():
@@ -122,7 +122,7 @@ def _own_folder(folder: Path) -> None:
     if status.st_mode & 0o022:
         raise CacheRefused(f"{folder} can be written by other users")
     if status.st_mode & 0o077:
-        os.chmod(folder, 0o700)  # our own, made readable by an older mlrig: close it
+        folder.chmod(0o700)  # our own, made readable by an older mlrig: close it
 
 
 def seal(payload: bytes) -> bytes:
@@ -174,10 +174,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.replace(temporary, path)
+        temporary.replace(path)
     finally:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            temporary.unlink()
 
 
 # The caches of repositories that were moved or deleted stay behind; once a day a

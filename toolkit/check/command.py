@@ -12,13 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from toolkit.check.config import Config, load_config
 from toolkit.boundary import inside
+from toolkit.check.config import Config, load_config
 from toolkit.check.discovery import listing
-from toolkit.check.findings import ParseError
 from toolkit.check.engine import Result, check_project, selected_rules
+from toolkit.check.findings import ParseError
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import RuleRef, check_selectors
@@ -78,7 +78,7 @@ def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
 def _project(root: Path, options: CheckOptions, config: Config) -> Project:
     chosen = _chosen(root, options)
     if chosen is not None and all(kind == "file" for kind, _ in chosen):
-        files, unreadable = [relative for _, relative in chosen], []
+        files, unreadable = [relative for _, relative in chosen], list[str]()
     else:
         folders = tuple(r for k, r in chosen or [] if k == "folder") or ("",)
         files, unreadable = listing(root, under=tuple("" if f == "." else f for f in folders))
@@ -104,7 +104,7 @@ def _chosen(root: Path, options: CheckOptions) -> list[tuple[str, str]] | None:
             kind, target = "folder", os.path.realpath(joined)
         else:  # the file itself, as git lists it: a link is judged by the trust boundary
             kind = "file"
-            target = os.path.join(os.path.realpath(joined.parent), joined.name)
+            target = str(Path(os.path.realpath(joined.parent)) / joined.name)
         if not inside(str(root), target):
             raise UsageError(f"{os.fsdecode(given)!r}: outside the repository at {root}")
         chosen.append((kind, Path(target).relative_to(root).as_posix()))
@@ -160,12 +160,22 @@ def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRe
 def _report(result: Result, options: CheckOptions) -> None:
     from toolkit.check.report import renderer
 
-    text = renderer(options.output_format)(result)
+    text = _utf8(renderer(options.output_format)(result))
     if options.output is not None:
-        _write(options.output, text)
+        _write(options.output, text, "w")
     else:
         sys.stdout.write(text)
     _write_summary(result, options)
+
+
+def _utf8(text: str) -> str:
+    """``text`` as valid UTF-8: a file name that is not UTF-8 shows its bytes escaped
+    (``\\udcff``), in every format and every file the report goes to."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _write_summary(result: Result, options: CheckOptions) -> None:
@@ -177,20 +187,16 @@ def _write_summary(result: Result, options: CheckOptions) -> None:
         return
     from toolkit.check.report.github import summary
 
-    markdown = summary(result)
+    markdown = _utf8(summary(result))
     for target in targets:
-        mode = "a" if target != options.summary else "w"
-        with _open(target, mode) as handle:
-            handle.write(markdown)
+        _write(target, markdown, "a" if target != options.summary else "w")
 
 
-def _write(path: Path, text: str) -> None:
-    with _open(path, "w") as handle:
-        handle.write(text)
-
-
-def _open(path: Path, mode: str) -> IO[str]:
+def _write(path: Path, text: str, mode: str) -> None:
+    """Write a report file; any failure (no folder, no permission, disk full) is a usage
+    error naming the file."""
     try:
-        return path.open(mode, encoding="utf-8", newline="\n")
+        with path.open(mode, encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
     except OSError as err:
-        raise UsageError(f"{path}: cannot write: {err.strerror}") from None
+        raise UsageError(f"{_utf8(str(path))}: cannot write: {err.strerror or err}") from None
