@@ -71,7 +71,15 @@ def to_row(finding: Finding) -> FindingRow:
     fix_row = (
         None
         if fix is None
-        else (fix.path, fix.line, fix.column, fix.end_line, fix.end_column, fix.replacement)
+        else (
+            fix.path,
+            fix.line,
+            fix.column,
+            fix.end_line,
+            fix.end_column,
+            fix.replacement,
+            fix.expected,
+        )
     )
     return (
         finding.path,

@@ -126,17 +126,28 @@ def _under(files: list[str], chosen: list[tuple[str, str]]) -> list[str]:
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
     from toolkit.check.fix import apply_fixes
 
-    fixed = apply_fixes(root, result.findings)
-    if not fixed:
+    outcome = apply_fixes(root, result.findings, _SEEN)
+    for finding, reason in outcome.skipped:
+        where = f"{finding.path}:{finding.line}:{finding.column}"
+        sys.stderr.write(_utf8(f"mlrig: not fixed: {where}: {finding.code}: {reason}\n"))
+    if not outcome.applied:
         return result
     again = _check(root, options, config, result.rules)
-    return again._replace(fixed=tuple(fixed))
+    return again._replace(fixed=tuple(outcome.applied))
+
+
+# The text of each file as the last check read it: --fix splices only into files
+# that still hold exactly that text.
+_SEEN: dict[str, str | None] = {}
 
 
 def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:
     project = _project(root, options, config)
     if not options.cache or options.fix:  # --fix acts on findings made now, never stored ones
-        return check_project(project, config, rules)
+        result = check_project(project, config, rules)
+        _SEEN.clear()
+        _SEEN.update(project.read_texts())
+        return result
     from toolkit.check.cache import Cache
     from toolkit.check.cache_store import CacheRefused
     from toolkit.check.reads import digest
