@@ -80,7 +80,7 @@ def _fix_file(
     fixed = text
     for finding in sorted(findings, key=lambda f: _span(_fix(f), starts), reverse=True):
         start, end = _span(_fix(finding), starts)
-        reason = _problem(_fix(finding), text, starts, start, end, limit)
+        reason = _problem(_fix(finding), text, starts, (start, end), limit)
         if reason is not None:
             skipped.append((finding, reason))
             continue
@@ -119,9 +119,10 @@ def _fix(finding: Finding) -> Fix:
 
 
 def _problem(
-    fix: Fix, text: str, starts: list[int], start: int, end: int, limit: int
+    fix: Fix, text: str, starts: list[int], span: tuple[int, int], limit: int
 ) -> str | None:
     """Why this splice cannot be applied safely (``None``: it can)."""
+    start, end = span
     if not _inside_lines(fix, text, starts) or start > end:
         return "its place is not in the file"
     if end > limit:
