@@ -113,12 +113,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 def private_folder(folder: Path, top: Path) -> None:
     """Make ``folder`` (and its missing parents) ``0700``; :class:`CacheRefused` when it,
     or ``top`` (the folder of every repository's cache), is not the user's own."""
-    missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
-    for each in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            each.mkdir(0o700)
     for each in (top, folder) if folder != top else (folder,):
-        _own_folder(each)
+        missing = [p for p in (each, *each.parents) if not os.path.lexists(p)]
+        for new in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                new.mkdir(0o700)
+        _own_folder(each)  # the top first: nothing is made inside a folder not ours
 
 
 def _own_folder(folder: Path) -> None:
@@ -200,7 +200,7 @@ def prune(folder: Path, now: float) -> int:
     try:
         if marker.exists() and now - marker.stat().st_mtime < DAY:
             return 0
-        marker.touch()
+        marker.touch(mode=0o600)
         removed = 0
         for entry in folder.iterdir():
             stored = entry / FILE_NAME
