@@ -191,6 +191,8 @@ def shared_tmp() -> Iterator[Path]:
 
 def _as_nobody(prefix: list[str], tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(tree), "MLRIG_CACHE_DIR": str(tree.parent / "cache")}
+    # git refuses a repository of another user unless told it is safe.
+    env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="safe.directory", GIT_CONFIG_VALUE_0="*")
     command = [*prefix, sys.executable, "-m", "toolkit", "check", "--no-cache", *args]
     return subprocess.run(
         command, cwd=tree, env=env, capture_output=True, text=True, timeout=60, check=False
@@ -221,4 +223,22 @@ def test_an_unreadable_folder_fails_the_run(shared_tmp: Path) -> None:
     assert done.stdout.splitlines() == [
         "locked:1:1: MLR001 not read: a folder mlrig may not open",
         "Found 1 finding in 1 file.",
+    ]
+
+
+def test_an_unreadable_folder_in_a_git_work_tree_fails_the_run(shared_tmp: Path) -> None:
+    """git lists what it can read and only warns about the rest: the warning is a finding."""
+    prefix = _unprivileged()
+    tree = git_tree(shared_tmp / "repo", {"open/.github/workflows/ci.yml": UNPINNED})
+    build_file_tree(tree, {"locked/.github/workflows/ci.yml": UNPINNED})
+    for folder in (tree, tree / "open", tree / "open/.github", tree / "open/.github/workflows"):
+        folder.chmod(0o755)
+    (tree / "locked").chmod(0o700)
+    done = _as_nobody(prefix, tree)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        "locked:1:1: MLR001 not read: a folder mlrig may not open",
+        "open/.github/workflows/ci.yml:7:15: GHA001 actions/checkout is pinned to tag v4, "
+        "not to a commit SHA",
+        "Found 2 findings in 2 files.",
     ]
