@@ -144,7 +144,8 @@ class Project:
         return self._derived[name][0]  # type: ignore[no-any-return]
 
     def uses_history(self) -> None:
-        """Mark the running rule as reading git history: its findings are never reused."""
+        """Mark the running rule as reading what no file signature covers (git history, a
+        folder's listing on disk): its findings are never reused."""
         if self._records:
             self._records[-1].history = True
 
