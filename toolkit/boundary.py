@@ -113,13 +113,14 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
-def _target(root: Path, relative: str) -> str:
-    """The path to open for ``relative`` under ``root`` when it stays inside; else ``Refused``."""
+def _target(root: Path, relative: str) -> tuple[str, os.stat_result]:
+    """The path to open for ``relative`` under ``root`` when it stays inside, and its
+    ``lstat`` (``stat`` of the target, for a link); ``Refused`` otherwise."""
     if not relative or relative.startswith("/") or ".." in relative.split("/"):
         raise Refused("a path that leaves the repository")
     joined = f"{root}{os.sep}{relative}"
     try:
-        mode = os.lstat(joined).st_mode
+        found = os.lstat(joined)
     except (FileNotFoundError, NotADirectoryError):
         raise Refused("no such file", absent=True) from None
     except OSError as err:
@@ -127,12 +128,17 @@ def _target(root: Path, relative: str) -> str:
     folder = relative.rpartition("/")[0]
     if folder and not _folder_inside(str(root), folder):
         raise Refused("a path through a symbolic link that leaves the repository")
-    if not stat.S_ISLNK(mode):
-        return joined
+    if not stat.S_ISLNK(found.st_mode):
+        return joined, found
     real = os.path.realpath(joined)
     if not inside(str(root), real):
         raise Refused("a symbolic link to a path outside the repository")
-    return real
+    try:
+        return real, os.stat(real)
+    except FileNotFoundError:
+        raise Refused("a symbolic link to a missing file") from None
+    except OSError as err:
+        raise Refused(_why(err)) from None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -147,13 +153,7 @@ def regular_stat(root: Path, relative: str) -> os.stat_result:
 
 
 def _checked(root: Path, relative: str) -> tuple[str, os.stat_result]:
-    target = _target(root, relative)
-    try:
-        found = os.stat(target)
-    except FileNotFoundError:
-        raise Refused("a symbolic link to a missing file") from None
-    except OSError as err:
-        raise Refused(_why(err)) from None
+    target, found = _target(root, relative)
     if stat.S_ISDIR(found.st_mode):
         raise Refused("a folder, not a file", absent=True)
     why = _kind(found.st_mode)
