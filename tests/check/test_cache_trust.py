@@ -10,7 +10,6 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.check.helpers import SHA, WORKFLOW, build_file_tree, mlrig, workflow
+from tests.check.helpers import SHA, WORKFLOW, git_tree, mlrig, workflow
 from toolkit.check import cache_store
 from toolkit.check.cache_store import cache_dir, cache_file
 from toolkit.check.command import CheckOptions, run_check
@@ -48,12 +47,6 @@ VARIANTS = {
 }
 PATHS = [(), (".github",), (WORKFLOW,), (WORKFLOW, OTHER), ("requirements.txt",)]
 SELECTS = [(), ("GHA",), ("GHA001",), ("PY",), ("MLR", "GHA002")]
-
-
-def git_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    build_file_tree(root, files)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 def stored_data(tree: Path) -> tuple[dict[str, object], bool]:

@@ -3,20 +3,13 @@ check is left alone, files are replaced atomically and never through a symbolic 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from tests.check.helpers import SHA, WORKFLOW, build_file_tree, mlrig, workflow
+from tests.check.helpers import SHA, WORKFLOW, build_file_tree, git_tree, mlrig, workflow
 from toolkit.check.findings import Finding, Fix
 from toolkit.check.fix import apply_fixes
 
 VERSIONED = f"      - uses: actions/checkout@{SHA}  # v4.2.2\n"
-
-
-def git_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    build_file_tree(root, files)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 def test_a_flow_mapping_step_keeps_its_inputs(tmp_path: Path) -> None:

@@ -17,17 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.check.helpers import WORKFLOW, build_file_tree, mlrig, workflow
+from tests.check.helpers import WORKFLOW, build_file_tree, git_tree, mlrig, workflow
 
 SECRET = "AWS_SECRET_ACCESS_KEY=do-not-print-me"
 FORMATS = ("text", "json", "sarif", "github")
 UNPINNED = workflow("      - uses: actions/checkout@v4\n")
-
-
-def git_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    build_file_tree(root, files)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 @pytest.fixture
