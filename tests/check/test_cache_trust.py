@@ -128,6 +128,7 @@ def _report(tree: Path, paths: tuple[str, ...], select: tuple[str, ...], cache: 
     max_examples=40,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(history=steps)
