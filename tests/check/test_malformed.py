@@ -36,7 +36,7 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
     "control-bytes-yaml": (
         "action.yml",
         b"name: a\x00b\n",
-        "action.yml:1:8: MLR001 invalid YAML: control characters are not allowed",
+        "action.yml:1:8: MLR001 not text: it holds NUL bytes (binary, or UTF-16/32)",
     ),
     "non-utf8-dvc-yaml": (
         "dvc.yaml",
@@ -103,4 +103,4 @@ def test_unterminated_hcl_gives_a_result_not_a_crash(tmp_path: Path) -> None:
 
 def test_unreadable_path_argument_is_a_usage_error(tmp_path: Path) -> None:
     run = mlrig("check", "missing.yml", cwd=tmp_path)
-    assert (run.code, run.err) == (2, "mlrig: error: missing.yml: no such file or folder\n")
+    assert (run.code, run.err) == (2, "mlrig: error: 'missing.yml': no such file or folder\n")

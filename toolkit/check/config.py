@@ -8,6 +8,7 @@ and ``rules`` (code or name -> that rule's options). Anything unknown is a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -44,26 +45,38 @@ class Config(NamedTuple):
 
 
 def load_config(root: Path) -> Config:
-    """The configuration of the repository at ``root``: ``mlrig.toml`` first, then pyproject."""
+    """The configuration of the repository at ``root``: ``mlrig.toml`` first, then pyproject.
+
+    Read through the trust boundary, like every checked file: a configuration file
+    that is a link leaving the repository, a FIFO or a device is a configuration
+    error (exit 2), never opened.
+    """
     for name, table_path in (("mlrig.toml", ()), ("pyproject.toml", ("tool", "mlrig"))):
-        path = root / name
-        if path.is_file():
-            table = _table(path, name, table_path)
+        if os.path.lexists(root / name) and not (root / name).is_dir():
+            text = _text(root, name)
+            table = _table(text, name, table_path)
             if table is not None:
-                return _validate(table, name, _Lines(path))
+                return _validate(table, name, _Lines(text))
     return Config()
 
 
-def _table(path: Path, name: str, table_path: tuple[str, ...]) -> dict[str, Any] | None:
-    from toolkit.check.project import decode
+def _text(root: Path, name: str) -> str:
+    from toolkit.check.project import decode, read_limited
+
+    try:
+        data = read_limited(Path(os.path.realpath(root)), name)
+        return "" if data is None else decode(data)
+    except ParseError as err:
+        raise ConfigError(f"{name}:{err.line}:{err.column}: {err.message}") from None
+
+
+def _table(text: str, name: str, table_path: tuple[str, ...]) -> dict[str, Any] | None:
     from toolkit.check.views.toml_file import loads
 
     try:
-        data: Any = loads(decode(path.read_bytes()))
+        data: Any = loads(text)
     except ParseError as err:
         raise ConfigError(f"{name}:{err.line}:{err.column}: {err.message}") from None
-    except OSError as err:
-        raise ConfigError(f"{name}: cannot read: {err.strerror}") from None
     for key in table_path:
         data = data.get(key) if isinstance(data, dict) else None
     if data is not None and not isinstance(data, dict):
@@ -74,8 +87,8 @@ def _table(path: Path, name: str, table_path: tuple[str, ...]) -> dict[str, Any]
 class _Lines:
     """Finds the line of a key in a config file, for error messages."""
 
-    def __init__(self, path: Path) -> None:
-        self.lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
 
     def of(self, needle: str) -> int:
         for number, line in enumerate(self.lines, start=1):

@@ -167,7 +167,7 @@ def _file_by_file(
         if record.history or record.all_files or set(by_path) != set(changed):
             return found  # it did not judge each file alone after all: nothing is stored
         for path in changed:
-            cache.store_file(f"{file_key}|{path}", path, ref.views, by_path[path])
+            cache.store_file(f"{file_key}|{path}", project, path, ref.views, by_path[path])
     whole = Record()
     whole.kinds.update(ref.views)
     cache.store(key, found, whole, project)

@@ -149,7 +149,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "mlr_parse_error",
         (),
         "engine",
-        "A file that mlrig reads cannot be parsed",
+        "A file that mlrig reads cannot be read or parsed",
     ),
     (
         "MLR002",

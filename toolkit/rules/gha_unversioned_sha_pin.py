@@ -72,8 +72,10 @@ def _sha_ref(found: Located) -> bool:
 
 
 def _with_fix(finding: Finding, found: Located, version: str) -> Finding:
+    """Append the comment at the end of the value's line (after a flow mapping's closing
+    braces too: ``- {uses: a@SHA, with: {fetch-depth: 0}}  # v4.2.2``)."""
     value = found.value
     line = found.doc.lines[value.end_line - 1]
     end = len(line.rstrip()) + 1
-    fix = Fix(found.path, value.end_line, value.end_col, value.end_line, end, f"  # {version}")
+    fix = Fix(found.path, value.end_line, end, value.end_line, end, f"  # {version}", "")
     return Finding(**{**finding.__dict__, "fix": fix})

@@ -62,4 +62,6 @@ def _fix(config: PreCommitConfig, repo: Repo, comment: str) -> Fix | None:
     line = config.doc.lines[line_number - 1]
     start = line.index("#", repo.rev.end_col - 1)
     end = len(line.rstrip()) + 1
-    return Fix(config.path, line_number, start + 1, line_number, end, f"# frozen: {words[0]}")
+    replaced = line[start : end - 1]
+    frozen = f"# frozen: {words[0]}"
+    return Fix(config.path, line_number, start + 1, line_number, end, frozen, replaced)
