@@ -20,12 +20,18 @@ from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import RuleRef, check_selectors
+from toolkit.check.severity import rank, severities
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from typing import NamedTuple
+
+    from toolkit.check.report.context import Context
 else:
     from toolkit.check._record import NamedTuple
+
+
+TEXT_FORMATS = frozenset({"text", "concise", "full"})
 
 
 class CheckOptions(NamedTuple):
@@ -41,6 +47,12 @@ class CheckOptions(NamedTuple):
     summary: Path | None = None
     cwd: Path | None = None
     cache: bool = True
+    diff: bool = False
+    offline: bool = False
+    statistics: bool = False
+    by_folder: bool = False
+    fail_on: str = "note"
+    show_help: bool | None = None
 
 
 def run_check(options: CheckOptions) -> int:
@@ -55,10 +67,32 @@ def run_check(options: CheckOptions) -> int:
     check_selectors(options.ignore, "--ignore")
     rules = selected_rules(config, options.select, options.ignore)
     result = _check(root, options, config, rules)
-    if options.fix:
+    if options.fix or options.diff:
         result = _fix(root, options, config, result)
-    _report(result, options)
-    return EXIT_OK if options.exit_zero or not result.findings else EXIT_FINDINGS
+        if options.diff:
+            return EXIT_OK if options.exit_zero or not result.fixed else EXIT_FINDINGS
+    levels = severities(result.rules, config.severity)
+    _report(result, options, _context(root, options, levels))
+    failing = [
+        f for f in result.findings if rank(levels.get(f.code, "error")) >= rank(options.fail_on)
+    ]
+    return EXIT_OK if options.exit_zero or not failing else EXIT_FINDINGS
+
+
+def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Context:
+    from toolkit.check.report.context import Context, wants_color
+
+    to_terminal = options.output is None and sys.stdout.isatty()
+    text = options.output_format in {"text", "full"} and not options.statistics
+    show_help = options.show_help if options.show_help is not None else to_terminal
+    color = options.output is None and options.output_format in TEXT_FORMATS
+    return Context(
+        severities=levels,
+        root=root,
+        help=text and (show_help or options.output_format == "full"),
+        source=options.output_format == "full" and not options.statistics,
+        color=color and wants_color(sys.stdout),
+    )
 
 
 def _cwd(options: CheckOptions) -> Path:
@@ -108,8 +142,19 @@ def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
 
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
     from toolkit.check.fix import apply_fixes
+    from toolkit.check.resolve import diff, fixes_for, unfixed_lines
 
-    fixed = apply_fixes(root, result.findings)
+    fixable, unfixable = fixes_for(root, result.findings, options.offline)
+    if options.diff:
+        text, fixed = diff(root, fixable)
+        sys.stdout.write(text)
+    else:
+        fixed = apply_fixes(root, fixable)
+    for line in unfixed_lines(unfixable, fixable, fixed):
+        sys.stderr.write(line + "\n")
+    if options.diff:
+        sys.stderr.write(f"Would fix {len(fixed)} of {len(result.findings)} findings.\n")
+        return result._replace(fixed=tuple(fixed))
     if not fixed:
         return result
     again = _check(root, options, config, result.rules)
@@ -131,18 +176,24 @@ def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRe
     return check_project(project, config, rules, cache, scope)
 
 
-def _report(result: Result, options: CheckOptions) -> None:
-    from toolkit.check.report import renderer
+def _report(result: Result, options: CheckOptions, context: Context) -> None:
+    if options.statistics:
+        from toolkit.check.report import statistics
 
-    text = renderer(options.output_format)(result)
+        json_format = options.output_format == "json"
+        text = statistics.render(result, context, options.by_folder, json_format)
+    else:
+        from toolkit.check.report import renderer
+
+        text = renderer(options.output_format)(result, context)
     if options.output is not None:
         _write(options.output, text)
     else:
         sys.stdout.write(text)
-    _write_summary(result, options)
+    _write_summary(result, options, context)
 
 
-def _write_summary(result: Result, options: CheckOptions) -> None:
+def _write_summary(result: Result, options: CheckOptions, context: Context) -> None:
     targets = [options.summary] if options.summary is not None else []
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if options.output_format == "github" and step_summary:
@@ -151,7 +202,7 @@ def _write_summary(result: Result, options: CheckOptions) -> None:
         return
     from toolkit.check.report.github import summary
 
-    markdown = summary(result)
+    markdown = summary(result, context)
     for target in targets:
         mode = "a" if target != options.summary else "w"
         with _open(target, mode) as handle:

@@ -47,6 +47,7 @@ CODE = "GHA001"
 NAME = "unpinned-uses"
 FAMILY = "github-actions"
 SUMMARY = "A remote action or reusable workflow is not pinned to a commit SHA"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 OPTIONS: dict[str, Any] = {"tag-owners": []}
 
@@ -60,7 +61,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not ref.ref:
             message = f"{ref.action} has no ref; pin it to a commit SHA"
         elif is_version(ref.ref) and not trusted & {ref.owner, f"{ref.owner}/{ref.repo}"}:
-            message = f"{ref.action} is pinned to tag {ref.ref}, not to a commit SHA"
+            message = (
+                f"{ref.action} is pinned to tag {ref.ref}, not to a commit SHA; pin the SHA (--fix)"
+            )
         else:
             continue
         yield finding_at(found, CODE, message)

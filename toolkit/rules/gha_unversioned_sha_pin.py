@@ -35,6 +35,8 @@ CODE = "GHA002"
 NAME = "unversioned-sha-pin"
 FAMILY = "github-actions"
 SUMMARY = "A uses: pinned to a commit SHA has no # vX.Y.Z version comment"
+SEVERITY = "warning"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 
 
@@ -59,9 +61,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if version_of(comment) is not None:
             continue
         action = str(found.value).strip()
-        message = f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment"
+        message = f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment; add it (--fix)"
         finding = finding_at(found, CODE, message)
-        if comment is None and action in known:
+        if comment is None and action in known and _last_on_its_line(found):
             finding = _with_fix(finding, found, known[action])
         yield finding
 
@@ -69,6 +71,12 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
 def _sha_ref(found: Located) -> bool:
     ref = parse_uses(found.value)
     return ref is not None and is_sha(ref.ref)
+
+
+def _last_on_its_line(found: Located) -> bool:
+    """Nothing follows the value on its line (in a flow mapping no comment could)."""
+    value = found.value
+    return not found.doc.lines[value.end_line - 1][value.end_col - 1 :].strip()
 
 
 def _with_fix(finding: Finding, found: Located, version: str) -> Finding:

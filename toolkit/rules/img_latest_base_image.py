@@ -46,9 +46,11 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             image = parse_image(item.resolved)
             if image.tag == "latest":
-                message = f"base image {image.name} uses the latest tag"
+                message = (
+                    f"base image {image.name} uses the latest tag; name an exact tag and its digest"
+                )
             elif not image.tag and not image.digest:
-                message = f"base image {image.name} has no tag, so it means latest"
+                message = f"base image {image.name} has no tag, so it means latest; name an exact tag and its digest"
             else:
                 continue
             yield Finding(dockerfile.path, item.line, item.col, CODE, message)

@@ -36,6 +36,7 @@ CODE = "IMG001"
 NAME = "unpinned-base-image"
 FAMILY = "container-images"
 SUMMARY = "A Dockerfile FROM does not pin its base image by digest"
+FIXABLE = True
 VIEWS = ("dockerfile",)
 
 
@@ -46,9 +47,11 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             if item.stage_ref or item.resolved.lower() == "scratch" or not item.resolved:
                 continue
             if item.unresolved:
-                message = f"base image {item.image} depends on an ARG without a default"
+                message = (
+                    f"base image {item.image} depends on an ARG without a default; give the ARG one"
+                )
             elif not parse_image(item.resolved).pinned:
-                message = f"base image {item.resolved} is not pinned by digest (@sha256:...)"
+                message = f"base image {item.resolved} is not pinned by digest; add @sha256:<digest> (--fix)"
             else:
                 continue
             yield Finding(dockerfile.path, item.line, item.col, CODE, message)

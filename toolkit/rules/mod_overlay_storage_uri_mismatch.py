@@ -56,6 +56,7 @@ CODE = "MOD005"
 NAME = "overlay-storage-uri-mismatch"
 FAMILY = "models"
 SUMMARY = "A KServe overlay's storageUri or model file is not its environment's pinned model"
+FIXABLE = True
 VIEWS: tuple[str, ...] = ("pins",)
 
 

@@ -60,7 +60,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 version = provider.version
                 text = literal(version)
                 if version is None:
-                    message = f"provider {provider.name} has no version constraint"
+                    message = (
+                        f'provider {provider.name} has no version constraint; add version = "x.y.z"'
+                    )
                     yield Finding(view.path, provider.line, provider.column, CODE, message)
                     continue
                 if text is None or parse_constraint(text) is None:

@@ -1,14 +1,69 @@
-"""The ``text`` format: ruff-style ``path:line:col: CODE message`` lines and a count."""
+"""The text formats: ruff-style ``path:line:col: CODE message`` lines and a count.
+
+``concise`` is one line per finding; ``text`` adds a help line under each when
+asked (by default on a terminal); ``full`` adds the source line with a caret.
+"""
 
 from __future__ import annotations
 
 from toolkit.check.engine import Result
+from toolkit.check.findings import Finding
+from toolkit.check.report import style
+from toolkit.check.report.context import Context
+from toolkit.check.report.source import Sources
+from toolkit.check.rules import DOCS_URL
 
 
-def render(result: Result) -> str:
-    lines = [finding.text() for finding in result.findings]
+def render(result: Result, context: Context) -> str:
+    sources = Sources(context.root) if context.source else None
+    lines: list[str] = []
+    for finding in result.findings:
+        lines.append(_headline(finding, context))
+        if sources is not None:
+            lines += _source(finding, sources, context)
+        if context.help:
+            lines.append(_help(finding, context))
     lines.append(tally(result))
     return "\n".join(lines) + "\n"
+
+
+def _headline(finding: Finding, context: Context) -> str:
+    if not context.color:
+        return finding.text()
+    where = style.bold(f"{finding.path}:{finding.line}:{finding.column}:", True)
+    code = style.severity(finding.code, context.severity(finding.code), True)
+    return f"{where} {code} {finding.message}"
+
+
+def _help(finding: Finding, context: Context) -> str:
+    url = DOCS_URL.format(code=finding.code)
+    text = f"help: mlrig rules {finding.code} · {url} · {context.severity(finding.code)}"
+    return "  " + style.dim(text, context.color)
+
+
+def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
+    line = sources.line(finding.path, finding.line)
+    if line is None:
+        return []
+    gutter = " " * len(str(finding.line))
+    start = min(finding.column - 1, len(line))
+    end = len(line)
+    if finding.end_line == finding.line and finding.end_column is not None:
+        end = min(max(finding.end_column - 1, start + 1), len(line))
+    width = max(end - start, 1)
+    caret = " " * _display_width(line[:start]) + "^" * width
+    level = context.severity(finding.code)
+    mark = style.severity(caret, level, context.color)
+    return [
+        f"{gutter} |",
+        f"{finding.line} | {line.expandtabs(1)}",
+        f"{gutter} | {mark} {finding.code}",
+        f"{gutter} |",
+    ]
+
+
+def _display_width(text: str) -> int:
+    return len(text.expandtabs(1))
 
 
 def tally(result: Result) -> str:
@@ -22,7 +77,8 @@ def tally(result: Result) -> str:
         return " ".join(parts)
     files = len({finding.path for finding in findings})
     parts.append(f"Found {_plural(len(findings), 'finding')} in {_plural(files, 'file')}.")
-    fixable = sum(1 for finding in findings if finding.fix is not None)
+    resolvable = {rule.code for rule in result.rules if rule.fixable}
+    fixable = sum(1 for f in findings if f.fix is not None or f.code in resolvable)
     if fixable:
         parts.append(f"{fixable} fixable with --fix.")
     return " ".join(parts)

@@ -1,0 +1,45 @@
+"""What a report needs besides the result: severities, where the sources are, and how to show."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from toolkit.check._record import NamedTuple
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class Context(NamedTuple):
+    """``help``: a help line under each finding; ``source``: the line and a caret too."""
+
+    severities: Mapping[str, str] = _EMPTY
+    root: Path | None = None
+    help: bool = False
+    source: bool = False
+    color: bool = False
+
+    def severity(self, code: str) -> str:
+        return self.severities.get(code, "error")
+
+
+def wants_color(stream: IO[str]) -> bool:
+    """Colour on a terminal; ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on (``NO_COLOR`` wins)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _is_terminal(stream) and os.environ.get("TERM") != "dumb"
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
