@@ -65,7 +65,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
 
 def _messages(install: PipInstall) -> Iterator[str]:
     if install.unpinned:
-        yield f"pip install of {', '.join(install.unpinned)} without an exact == pin; pin with == or install a lock"
+        yield (
+            f"pip install of {', '.join(install.unpinned)} without an exact == pin; "
+            "pin with == or install a lock"
+        )
     if install.requirement_files and not install.require_hashes:
         files = ", ".join(install.requirement_files)
         yield f"pip install -r {files} without --require-hashes; add it, with hashed pins"

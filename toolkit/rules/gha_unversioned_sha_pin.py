@@ -61,7 +61,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if version_of(comment) is not None:
             continue
         action = str(found.value).strip()
-        message = f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment; add it (--fix)"
+        message = (
+            f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment; "
+            "add it (--fix)"
+        )
         finding = finding_at(found, CODE, message)
         if comment is None and action in known and _last_on_its_line(found):
             finding = _with_fix(finding, found, known[action])

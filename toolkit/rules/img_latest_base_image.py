@@ -50,7 +50,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                     f"base image {image.name} uses the latest tag; name an exact tag and its digest"
                 )
             elif not image.tag and not image.digest:
-                message = f"base image {image.name} has no tag, so it means latest; name an exact tag and its digest"
+                message = (
+                    f"base image {image.name} has no tag, so it means latest; "
+                    "name an exact tag and its digest"
+                )
             else:
                 continue
             yield Finding(dockerfile.path, item.line, item.col, CODE, message)

@@ -51,7 +51,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                     f"base image {item.image} depends on an ARG without a default; give the ARG one"
                 )
             elif not parse_image(item.resolved).pinned:
-                message = f"base image {item.resolved} is not pinned by digest; add @sha256:<digest> (--fix)"
+                message = (
+                    f"base image {item.resolved} is not pinned by digest; "
+                    "add @sha256:<digest> (--fix)"
+                )
             else:
                 continue
             yield Finding(dockerfile.path, item.line, item.col, CODE, message)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from toolkit.check.findings import Fix
 from toolkit.check.refs import is_version
 
-
 FLOW = "no comment can follow a value inside a flow mapping; write the step as a block mapping"
 
 
