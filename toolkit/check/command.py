@@ -142,23 +142,25 @@ def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
 
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
     from toolkit.check.fix import apply_fixes
-    from toolkit.check.resolve import diff, fixes_for, unfixed_lines
+    from toolkit.check.resolve import Fixer, diff
 
-    fixable, unfixable = fixes_for(root, result.findings, options.offline)
+    fixer = Fixer(root, options.offline)
+    fixable = fixer.fixes(result.findings)
     if options.diff:
         text, fixed = diff(root, fixable)
         sys.stdout.write(text)
+        done = {(f.path, f.line, f.column, f.code) for f in fixed}
+        left = [f for f in result.findings if (f.path, f.line, f.column, f.code) not in done]
+        after = result._replace(findings=left)
     else:
         fixed = apply_fixes(root, fixable)
-    for line in unfixed_lines(unfixable, fixable, fixed):
+        after = _check(root, options, config, result.rules) if fixed else result
+    for line in fixer.reasons(after.findings):
         sys.stderr.write(line + "\n")
     if options.diff:
         sys.stderr.write(f"Would fix {len(fixed)} of {len(result.findings)} findings.\n")
         return result._replace(fixed=tuple(fixed))
-    if not fixed:
-        return result
-    again = _check(root, options, config, result.rules)
-    return again._replace(fixed=tuple(fixed))
+    return after._replace(fixed=tuple(fixed))
 
 
 def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:

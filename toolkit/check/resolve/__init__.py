@@ -1,6 +1,6 @@
 """``--fix`` beyond the rules' own splices: pins resolved from git remotes and registries.
 
-:func:`fixes_for` gives every finding a fix where one can be made (the rule's
+:class:`Fixer` gives every finding a fix where one can be made (the rule's
 own, or one resolved here) and a reason for every other; :func:`diff` shows
 what applying them would change, without writing.
 """
@@ -13,19 +13,42 @@ from pathlib import Path
 from toolkit.check.findings import Finding
 
 
-def fixes_for(
-    root: Path, findings: Sequence[Finding], offline: bool
-) -> tuple[list[Finding], dict[Finding, str]]:
-    """The findings that carry a fix, and why each of the others cannot be fixed."""
-    from toolkit.check.resolve.plan import plan
-    from toolkit.check.resolve.resolver import Resolver
-    from toolkit.check.resolve.store import Store
+class Fixer:
+    """Fixes for findings, from the rules or resolved here, and why the others have none.
 
-    store = Store.load()
-    planned = plan(root, findings, Resolver(store, offline))
-    store.save()
-    own = [finding for finding in findings if finding.fix is not None]
-    return sorted(own + planned.fixable), planned.unfixable
+    One resolver serves the whole run, so explaining what is left after fixing
+    asks no remote twice.
+    """
+
+    def __init__(self, root: Path, offline: bool) -> None:
+        from toolkit.check.resolve.resolver import Resolver
+        from toolkit.check.resolve.store import Store
+
+        self.root = root
+        self.store = Store.load()
+        self.resolver = Resolver(self.store, offline)
+
+    def fixes(self, findings: Sequence[Finding]) -> list[Finding]:
+        """Every finding that can be fixed, carrying its fix."""
+        from toolkit.check.resolve.plan import plan
+
+        planned = plan(self.root, findings, self.resolver)
+        self.store.save()
+        own = [finding for finding in findings if finding.fix is not None]
+        return sorted(own + planned.fixable)
+
+    def reasons(self, left: Sequence[Finding]) -> list[str]:
+        """``path:line:col: CODE not fixed: reason`` for each finding left after fixing."""
+        from toolkit.check.resolve.plan import plan
+
+        unfixable = plan(self.root, left, self.resolver).unfixable
+        return [
+            f"{f.path}:{f.line}:{f.column}: {f.code} not fixed: {unfixable.get(f, AGAIN)}"
+            for f in sorted(left)
+        ]
+
+
+AGAIN = "its edit overlapped another one; run --fix again"
 
 
 def diff(root: Path, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
@@ -63,26 +86,3 @@ def diff(root: Path, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
 
 def _ending(line: str) -> str:
     return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-
-
-OVERLAP = "its edit overlaps another one; run --fix again"
-
-
-def unfixed_lines(
-    unfixable: dict[Finding, str], fixable: Iterable[Finding], fixed: Iterable[Finding]
-) -> list[str]:
-    """``path:line:col: CODE not fixed: reason`` for each finding left unfixed."""
-    done = {_place(f) for f in fixed}
-    reasons = {
-        **{_place(f): OVERLAP for f in fixable},
-        **{_place(f): r for f, r in unfixable.items()},
-    }
-    return [
-        f"{path}:{line}:{column}: {code} not fixed: {reason}"
-        for (path, line, column, code), reason in sorted(reasons.items())
-        if (path, line, column, code) not in done
-    ]
-
-
-def _place(finding: Finding) -> tuple[str, int, int, str]:
-    return (finding.path, finding.line, finding.column, finding.code)

@@ -72,7 +72,8 @@ def pin_with_comment(
     mapping (``{uses: a@v4, with: ...}``) no comment can follow the value: only
     the reference changes.
     """
-    hash_at = comment_start(line, span[1])
+    after = span[1] + (1 if line[span[1] : span[1] + 1] in ("'", '"') else 0)  # a closing quote
+    hash_at = comment_start(line, after)
     content_end = len(line.rstrip())
     middle = line[span[1] : hash_at if hash_at is not None else content_end].rstrip()
     if middle.strip("'\"").strip():
