@@ -13,7 +13,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.resolve.gitrefs import ResolveError
 
@@ -43,13 +43,18 @@ class ImageName(NamedTuple):
     tag: str
 
     @property
+    def local(self) -> bool:
+        """On this machine: plain HTTP, and no proxy."""
+        return self.host.startswith("[::1]") or self.host.split(":")[0] in _LOCAL
+
+    @property
     def base_url(self) -> str:
-        scheme = (
-            "http"
-            if self.host.split(":")[0] in _LOCAL or self.host.startswith("[::1]")
-            else "https"
-        )
+        scheme = "http" if self.local else "https"
         return f"{scheme}://{self.host}/v2/{self.repository}"
+
+    def open(self, request: urllib.request.Request) -> Any:
+        handlers = [urllib.request.ProxyHandler({})] if self.local else []
+        return urllib.request.build_opener(*handlers).open(request, timeout=TIMEOUT_SECONDS)
 
 
 def image_name(name: str, tag: str) -> ImageName:
@@ -70,7 +75,7 @@ def digest_of(image: ImageName) -> str:
     """The ``sha256:`` digest of the manifest (or index) that ``image`` names now."""
     url = f"{image.base_url}/manifests/{urllib.parse.quote(image.tag)}"
     try:
-        return _manifest_digest(url, _token(image, url))
+        return _manifest_digest(image, url, _token(image, url))
     except urllib.error.HTTPError as err:
         raise ResolveError(f"{image.host} answered {err.code} {err.reason} for {url}") from None
     except (urllib.error.URLError, OSError, ValueError) as err:
@@ -88,7 +93,7 @@ def _request(url: str, token: str | None, method: str = "GET") -> urllib.request
 def _token(image: ImageName, url: str) -> str | None:
     """An anonymous bearer token when the registry asks for one, else ``None``."""
     try:
-        with urllib.request.urlopen(_request(url, None, "HEAD"), timeout=TIMEOUT_SECONDS):
+        with image.open(_request(url, None, "HEAD")):
             return None
     except urllib.error.HTTPError as err:
         challenge = err.headers.get("WWW-Authenticate", "")
@@ -100,7 +105,7 @@ def _token(image: ImageName, url: str) -> str | None:
         raise ResolveError(f"{image.host} asks for a token from an unusable realm {realm!r}")
     fields.setdefault("scope", f"repository:{image.repository}:pull")
     token_url = f"{realm}?{urllib.parse.urlencode(fields)}"
-    with urllib.request.urlopen(_request(token_url, None), timeout=TIMEOUT_SECONDS) as answer:
+    with image.open(_request(token_url, None)) as answer:
         document = json.loads(answer.read(1_000_000))
     token = (
         document.get("token") or document.get("access_token")
@@ -112,8 +117,8 @@ def _token(image: ImageName, url: str) -> str | None:
     return token
 
 
-def _manifest_digest(url: str, token: str | None) -> str:
-    with urllib.request.urlopen(_request(url, token), timeout=TIMEOUT_SECONDS) as answer:
+def _manifest_digest(image: ImageName, url: str, token: str | None) -> str:
+    with image.open(_request(url, token)) as answer:
         header = answer.headers.get("Docker-Content-Digest", "")
         body = answer.read(4_000_000)
     digest = "sha256:" + hashlib.sha256(body).hexdigest()
