@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import urlparse
 
 TOKEN = "local-token"
@@ -31,16 +32,16 @@ def digest(tag: str) -> str:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    tags: dict[str, set[str]] = {}
-    requests: list[str] = []
+    tags: ClassVar[dict[str, set[str]]] = {}
+    requests: ClassVar[list[str]] = []
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: object) -> None:
         del format, args
 
-    def do_HEAD(self) -> None:  # noqa: N802 (http.server's name)
+    def do_HEAD(self) -> None:
         self._answer(with_body=False)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self._answer(with_body=True)
 
     def _answer(self, with_body: bool) -> None:
