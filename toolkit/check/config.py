@@ -112,7 +112,9 @@ def _severities(value: Any, where: Any) -> dict[str, str]:
     for selector, level in levels.items():
         check_selectors([selector], where(selector))
         if level not in LEVELS:
-            raise ConfigError(f"{where(selector)}: severity of {selector} must be one of {LEVELS}")
+            raise ConfigError(
+                f"{where(selector)}: severity of {selector} must be error, warning or note"
+            )
     return dict(levels)
 
 
