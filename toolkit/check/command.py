@@ -26,7 +26,7 @@ from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 if TYPE_CHECKING:
     from typing import NamedTuple
 
-    from toolkit.check.report.context import Context
+    from toolkit.check.report import Context
 else:
     from toolkit.check._record import NamedTuple
 
@@ -80,7 +80,7 @@ def run_check(options: CheckOptions) -> int:
 
 
 def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Context:
-    from toolkit.check.report.context import Context, wants_color
+    from toolkit.check.report import Context, wants_color
 
     to_terminal = options.output is None and sys.stdout.isatty()
     text = options.output_format in {"text", "full"} and not options.statistics

@@ -11,7 +11,7 @@ from collections import Counter
 
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
-from toolkit.check.report.context import Context
+from toolkit.check.report import Context
 from toolkit.check.report.text import tally
 from toolkit.check.severity import GITHUB_KIND
 

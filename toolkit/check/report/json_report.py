@@ -8,7 +8,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
-from toolkit.check.report.context import Context
+from toolkit.check.report import Context
 
 VERSION = 1
 

@@ -15,7 +15,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
-from toolkit.check.report.context import Context
+from toolkit.check.report import Context
 from toolkit.check.report.fingerprint import FINGERPRINT, fingerprints
 from toolkit.check.rules import RuleRef
 from toolkit.check.severity import SARIF_LEVEL

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from toolkit.check.engine import Result
-from toolkit.check.report.context import Context
+from toolkit.check.report import Context
 from toolkit.check.report.text import tally
 from toolkit.check.rules import RuleRef
 

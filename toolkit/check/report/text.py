@@ -6,16 +6,23 @@ asked (by default on a terminal); ``full`` adds the source line with a caret.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
-from toolkit.check.report import style
-from toolkit.check.report.context import Context
-from toolkit.check.report.source import Sources
+from toolkit.check.report import Context
 from toolkit.check.rules import DOCS_URL
+
+if TYPE_CHECKING:
+    from toolkit.check.report.source import Sources
 
 
 def render(result: Result, context: Context) -> str:
-    sources = Sources(context.root) if context.source else None
+    sources = None
+    if context.source:  # the default output reads no file again: imported only here
+        from toolkit.check.report.source import Sources
+
+        sources = Sources(context.root)
     lines: list[str] = []
     for finding in result.findings:
         lines.append(_headline(finding, context))
@@ -30,6 +37,8 @@ def render(result: Result, context: Context) -> str:
 def _headline(finding: Finding, context: Context) -> str:
     if not context.color:
         return finding.text()
+    from toolkit.check.report import style
+
     where = style.bold(f"{finding.path}:{finding.line}:{finding.column}:", True)
     code = style.severity(finding.code, context.severity(finding.code), True)
     return f"{where} {code} {finding.message}"
@@ -38,7 +47,11 @@ def _headline(finding: Finding, context: Context) -> str:
 def _help(finding: Finding, context: Context) -> str:
     url = DOCS_URL.format(code=finding.code)
     text = f"help: mlrig rules {finding.code} · {url} · {context.severity(finding.code)}"
-    return "  " + style.dim(text, context.color)
+    if not context.color:
+        return f"  {text}"
+    from toolkit.check.report import style
+
+    return "  " + style.dim(text, True)
 
 
 def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
@@ -52,8 +65,9 @@ def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
         end = min(max(finding.end_column - 1, start + 1), len(line))
     width = max(end - start, 1)
     caret = " " * _display_width(line[:start]) + "^" * width
-    level = context.severity(finding.code)
-    mark = style.severity(caret, level, context.color)
+    from toolkit.check.report import style
+
+    mark = style.severity(caret, context.severity(finding.code), context.color)
     return [
         f"{gutter} |",
         f"{finding.line} | {line.expandtabs(1)}",
