@@ -56,7 +56,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             elif "h1" not in schemes:
                 message = (
                     f"{entry.address} has only {', '.join(sorted(schemes))}: hashes; "
-                    "a plugin cache or mirror can verify only h1:"
+                    "a plugin cache or mirror can verify only h1:; run `terraform providers lock`"
                 )
             else:
                 continue

@@ -100,7 +100,7 @@ def _query(address: str) -> dict[str, str]:
 def _git_problem(name: str, address: str) -> str | None:
     ref = _query(address).get("ref")
     if ref is None:
-        return f"module {name} source has no ?ref=, so it follows the default branch"
+        return f"module {name} source has no ?ref=, so it follows the default branch; add one"
     if is_sha(ref) or (is_version(ref) and not is_short_sha(ref)):
         return None
     if is_short_sha(ref):

@@ -66,7 +66,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                     yield Finding(view.path, provider.line, provider.column, CODE, message)
                     continue
                 if text is None or parse_constraint(text) is None:
-                    message = f"provider {provider.name} has a version that is not a constraint"
+                    message = (
+                        f"provider {provider.name} has a version that is not a constraint;"
+                        ' write version = "x.y.z"'
+                    )
                 elif module.root and exact_needed and not is_exact(text):
                     message = (
                         f"provider {provider.name} version {text!r} is a range in a root module; "
