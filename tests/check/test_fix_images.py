@@ -76,3 +76,18 @@ def test_an_image_built_from_an_arg_is_not_guessed(tmp_path: Path) -> None:
         " pin the digest there\n"
     )
     assert (repo / "Dockerfile").read_text(encoding="utf-8") == files["Dockerfile"]
+
+
+def test_an_unreachable_registry_is_one_line_with_the_command(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{probe.getsockname()[1]}"
+    repo = build_file_tree(tmp_path / "repo", {"Dockerfile": f"FROM {host}/team/base:1.0\n"})
+    run = mlrig("check", "--fix", "--select", "IMG001", cwd=repo, env=_env(tmp_path))
+    assert run.code == 1
+    assert run.err == (
+        f"Dockerfile:1:6: IMG001 not fixed: cannot reach {host}: [Errno 111] Connection refused;"
+        f" run: docker buildx imagetools inspect {host}/team/base:1.0\n"
+    )

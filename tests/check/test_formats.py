@@ -48,7 +48,7 @@ def test_json(repo: Path) -> None:
             "name": "unpinned-uses",
             "message": "actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
             "severity": "error",
-            "fixable": False,
+            "fixable": True,
         }
     ]
     assert document["summary"] == {"findings": 1, "files": 1, "fixed": 0, "rules": 1}

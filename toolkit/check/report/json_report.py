@@ -15,10 +15,11 @@ VERSION = 1
 
 def render(result: Result, context: Context) -> str:
     names = {rule.code: rule.name for rule in result.rules}
+    resolvable = {rule.code for rule in result.rules if rule.fixable}
     document = {
         "version": VERSION,
         "tool": {"name": "mlrig", "version": __version__},
-        "findings": [_finding(finding, names, context) for finding in result.findings],
+        "findings": [_finding(f, names, resolvable, context) for f in result.findings],
         "summary": {
             "findings": len(result.findings),
             "files": result.files,
@@ -29,7 +30,9 @@ def render(result: Result, context: Context) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _finding(finding: Finding, names: dict[str, str], context: Context) -> dict[str, Any]:
+def _finding(
+    finding: Finding, names: dict[str, str], resolvable: set[str], context: Context
+) -> dict[str, Any]:
     return {
         "path": finding.path,
         "line": finding.line,
@@ -40,5 +43,5 @@ def _finding(finding: Finding, names: dict[str, str], context: Context) -> dict[
         "name": names.get(finding.code, ""),
         "message": finding.message,
         "severity": context.severity(finding.code),
-        "fixable": finding.fix is not None,
+        "fixable": finding.fix is not None or finding.code in resolvable,
     }
