@@ -159,7 +159,7 @@ def test_full_output_shows_the_line_a_caret_and_help(repo: Path) -> None:
         f"8 |       - uses: actions/setup-python@{SHA}\n"
         f"  |               {'^' * 61} GHA002\n"
         "  |\n"
-        f"  help: mlrig rules GHA002 · {DOCS}/GHA002.md · warning\n"
+        f"  help: mlrig rules GHA002, {DOCS}/GHA002.md (warning)\n"
         "Found 1 finding in 1 file. 1 fixable with --fix.\n"
     )
 
@@ -201,8 +201,8 @@ def _on_a_terminal(repo: Path, *args: str, **env: str) -> str:
 def test_help_lines_on_a_terminal_and_not_when_concise(repo: Path) -> None:
     shown = _on_a_terminal(repo, "check", "--select", "GHA001", NO_COLOR="1")
     assert shown == (
-        f"{CHECKOUT}\n  help: mlrig rules GHA001 · {DOCS}/GHA001.md · error\n"
-        f"{CACHE}\n  help: mlrig rules GHA001 · {DOCS}/GHA001.md · error\n"
+        f"{CHECKOUT}\n  help: mlrig rules GHA001, {DOCS}/GHA001.md (error)\n"
+        f"{CACHE}\n  help: mlrig rules GHA001, {DOCS}/GHA001.md (error)\n"
         "Found 2 findings in 1 file. 2 fixable with --fix.\n"
     )
     concise = _on_a_terminal(

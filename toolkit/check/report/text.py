@@ -46,7 +46,7 @@ def _headline(finding: Finding, context: Context) -> str:
 
 def _help(finding: Finding, context: Context) -> str:
     url = DOCS_URL.format(code=finding.code)
-    text = f"help: mlrig rules {finding.code} · {url} · {context.severity(finding.code)}"
+    text = f"help: mlrig rules {finding.code}, {url} ({context.severity(finding.code)})"
     if not context.color:
         return f"  {text}"
     from toolkit.check.report import style
