@@ -219,3 +219,26 @@ def test_rules_that_cannot_fix_say_why(tmp_path: Path, world: World) -> None:
     assert err == (
         f"{WORKFLOW}:9:14: GHA005 not fixed: no automatic fix; `mlrig rules GHA005` says how\n"
     )
+
+
+def test_the_resolution_cache_is_private_data_with_the_time(tmp_path: Path, world: World) -> None:
+    import json
+    import stat
+
+    repo = _repo(tmp_path, {WORKFLOW: _workflow("      - uses: actions/checkout@v4\n")})
+    assert world.check(repo, "--fix", "--select", "GHA001")[0] == 0
+    folder = Path(world.env["MLRIG_CACHE_DIR"]) / "resolve"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    stored = json.loads((folder / "resolved.json").read_text(encoding="utf-8"))
+    entry = stored["entries"]["git https://github.com/actions/checkout"]
+    assert isinstance(entry["time"], int)
+    assert entry["value"]["tags"]["v4"] == world.sha["checkout"]  # the annotated tag, peeled
+
+
+def test_a_cache_folder_others_can_read_is_not_used(tmp_path: Path, world: World) -> None:
+    folder = Path(world.env["MLRIG_CACHE_DIR"]) / "resolve"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    repo = _repo(tmp_path, {WORKFLOW: _workflow("      - uses: actions/checkout@v4\n")})
+    assert world.check(repo, "--fix", "--select", "GHA001")[0] == 0
+    assert list(folder.iterdir()) == []
