@@ -242,3 +242,12 @@ def test_a_cache_folder_others_can_read_is_not_used(tmp_path: Path, world: World
     repo = _repo(tmp_path, {WORKFLOW: _workflow("      - uses: actions/checkout@v4\n")})
     assert world.check(repo, "--fix", "--select", "GHA001")[0] == 0
     assert list(folder.iterdir()) == []
+
+
+def test_no_ref_pins_the_default_branch(tmp_path: Path, world: World) -> None:
+    repo = _repo(tmp_path, {WORKFLOW: _workflow("      - uses: actions/checkout\n")})
+    code, out, err = world.check(repo, "--fix", "--select", "GHA001")
+    assert (code, err) == (0, "")
+    assert out == "Fixed 2 findings. All checks passed (1 file checked).\n"
+    text = (repo / WORKFLOW).read_text(encoding="utf-8")
+    assert f"      - uses: actions/checkout@{world.sha['checkout-main']}  # main\n" in text

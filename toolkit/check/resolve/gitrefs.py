@@ -29,11 +29,13 @@ class ResolveError(Exception):
 
 
 class RemoteRefs(NamedTuple):
-    """The commits a remote's tags (peeled) and branches point at, and its ``HEAD``."""
+    """The commits a remote's tags (peeled) and branches point at, its ``HEAD``, and the
+    branch ``HEAD`` names (the default branch)."""
 
     tags: dict[str, str]
     branches: dict[str, str]
     head: str | None = None
+    head_branch: str | None = None
 
     def commit_of(self, ref: str) -> str | None:
         """The commit of tag or branch ``ref`` (tags first, as git does), or of ``HEAD``."""
@@ -65,9 +67,11 @@ def parse_ls_remote(output: str) -> RemoteRefs:
     tags: dict[str, str] = {}
     peeled: dict[str, str] = {}
     branches: dict[str, str] = {}
-    head = None
+    head = head_branch = None
     for line in output.splitlines():
         sha, _, name = line.partition("\t")
+        if sha.startswith("ref: refs/heads/") and name == "HEAD":
+            head_branch = sha.removeprefix("ref: refs/heads/")
         if not is_sha(sha):
             continue
         if name == "HEAD":
@@ -78,14 +82,14 @@ def parse_ls_remote(output: str) -> RemoteRefs:
             peeled[name.removeprefix("refs/tags/").removesuffix("^{}")] = sha
         elif name.startswith("refs/tags/"):
             tags[name.removeprefix("refs/tags/")] = sha
-    return RemoteRefs({**tags, **peeled}, branches, head)
+    return RemoteRefs({**tags, **peeled}, branches, head, head_branch)
 
 
 def ls_remote(url: str) -> str:
     """The output of ``git ls-remote URL`` (its tags, branches and HEAD)."""
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
     environment["GIT_SSH_COMMAND"] = environment.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
-    command = ["git", "ls-remote", "--", url, "HEAD", "refs/heads/*", "refs/tags/*"]
+    command = ["git", "ls-remote", "--symref", "--", url, "HEAD", "refs/heads/*", "refs/tags/*"]
     try:
         done = subprocess.run(
             command,

@@ -72,6 +72,8 @@ def _version_comment(refs: RemoteRefs, commit: str, ref: str, what: str) -> str:
         return version
     if ref and not is_sha(ref) and not is_short_sha(ref):
         return ref  # a branch no release tag points at: name it
+    if not ref and refs.head_branch:
+        return refs.head_branch  # no ref at all: the default branch
     raise Unfixable(f"no version tag of {what} points at {commit}")
 
 

@@ -52,7 +52,8 @@ class Resolver:
             found = parse_ls_remote(ls_remote(url))
         except ResolveError as err:
             return err
-        self.store.put(key, {"tags": found.tags, "branches": found.branches, "head": found.head})
+        stored = {"tags": found.tags, "branches": found.branches, "head": found.head}
+        self.store.put(key, {**stored, "head_branch": found.head_branch})
         return found
 
     def _lookup_digest(self, name: str, tag: str, reference: str) -> str | ResolveError:
@@ -72,8 +73,12 @@ class Resolver:
 
 def _refs_from(stored: dict[str, object]) -> RemoteRefs:
     tags, branches, head = stored.get("tags"), stored.get("branches"), stored.get("head")
+    named = stored.get("head_branch")
     return RemoteRefs(
-        _strings(tags), _strings(branches), head if isinstance(head, str) and is_sha(head) else None
+        _strings(tags),
+        _strings(branches),
+        head if isinstance(head, str) and is_sha(head) else None,
+        named if isinstance(named, str) and named in _strings(branches) else None,
     )
 
 
