@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.check.helpers import WORKFLOW, build_file_tree, mlrig
+from tests.check.helpers import WORKFLOW, Run, build_file_tree, mlrig
 from tests.check.registry import digest, registry
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "MLRIG_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def _fix_dockerfile(tmp_path: Path, text: str, *extra: str) -> Run:
+    """``mlrig check --fix --select IMG001`` on a repository holding one Dockerfile."""
+    repo = build_file_tree(tmp_path / "repo", {"Dockerfile": text})
+    return mlrig("check", "--fix", *extra, "--select", "IMG001", cwd=repo, env=_env(tmp_path))
 
 
 def test_dockerfile_and_workflow_images_get_their_digests(tmp_path: Path) -> None:
@@ -57,8 +63,7 @@ def test_offline_reuses_a_digest_and_names_the_command_otherwise(tmp_path: Path)
 
 def test_an_unknown_tag_is_one_line_with_the_command(tmp_path: Path) -> None:
     with registry({"team/base": {"1.0"}}) as (host, _):
-        repo = build_file_tree(tmp_path / "repo", {"Dockerfile": f"FROM {host}/team/base:9\n"})
-        run = mlrig("check", "--fix", "--select", "IMG001", cwd=repo, env=_env(tmp_path))
+        run = _fix_dockerfile(tmp_path, f"FROM {host}/team/base:9\n")
     assert run.code == 1
     assert run.err == (
         f"Dockerfile:1:6: IMG001 not fixed: {host} answered 404 Not Found for"
@@ -68,14 +73,13 @@ def test_an_unknown_tag_is_one_line_with_the_command(tmp_path: Path) -> None:
 
 
 def test_an_image_built_from_an_arg_is_not_guessed(tmp_path: Path) -> None:
-    files = {"Dockerfile": "ARG TAG\nFROM python:${TAG}\n"}
-    repo = build_file_tree(tmp_path / "repo", files)
-    run = mlrig("check", "--fix", "--offline", "--select", "IMG001", cwd=repo, env=_env(tmp_path))
+    text = "ARG TAG\nFROM python:${TAG}\n"
+    run = _fix_dockerfile(tmp_path, text, "--offline")
     assert run.err == (
         "Dockerfile:2:6: IMG001 not fixed: the image is built from ARG or expression values;"
         " pin the digest there\n"
     )
-    assert (repo / "Dockerfile").read_text(encoding="utf-8") == files["Dockerfile"]
+    assert (tmp_path / "repo" / "Dockerfile").read_text(encoding="utf-8") == text
 
 
 def test_an_unreachable_registry_is_one_line_with_the_command(tmp_path: Path) -> None:
@@ -84,8 +88,7 @@ def test_an_unreachable_registry_is_one_line_with_the_command(tmp_path: Path) ->
     with socket.socket() as probe:  # a port that nothing listens on once it is closed
         probe.bind(("127.0.0.1", 0))
         host = f"127.0.0.1:{probe.getsockname()[1]}"
-    repo = build_file_tree(tmp_path / "repo", {"Dockerfile": f"FROM {host}/team/base:1.0\n"})
-    run = mlrig("check", "--fix", "--select", "IMG001", cwd=repo, env=_env(tmp_path))
+    run = _fix_dockerfile(tmp_path, f"FROM {host}/team/base:1.0\n")
     assert run.code == 1
     assert run.err == (
         f"Dockerfile:1:6: IMG001 not fixed: cannot reach {host}: [Errno 111] Connection refused;"
