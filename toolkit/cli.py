@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from toolkit import __version__
 from toolkit.cli_generate import add, new, update
-from toolkit.cli_options import repo_option
+from toolkit.cli_options import check_options, codes, repo_option
 from toolkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, MlrigError
 
 REPORT_URL = "https://github.com/mlrig/mlrig/issues"
@@ -27,54 +28,9 @@ def cli() -> None:
     """Generate pinned machine-learning repositories and prove they stay pinned."""
 
 
-_FORMATS = click.Choice(["text", "json", "sarif", "github"])
-
-
-def _codes(values: tuple[str, ...]) -> list[str]:
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]
-
-
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=_FORMATS, default="text", show_default=True)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these rules (codes, prefixes or names; comma-separated).",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Skip these rules, besides the configured ones.",
-)
-@click.option("--fix", is_flag=True, help="Apply the fixes that findings offer, in place.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
-)
-@click.option(
-    "--summary",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a Markdown summary to FILE.",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Run every rule; neither reuse nor store results (kept in ~/.cache/mlrig).",
-)
-def check(  # noqa: PLR0917 (one parameter per option)
-    paths: tuple[Path, ...],
-    output_format: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fix: bool,
-    exit_zero: bool,
-    output: Path | None,
-    summary: Path | None,
-    no_cache: bool,
-) -> int:
+@check_options
+def check(**given: Any) -> int:
     """Check that code, data, models and infrastructure are pinned, consistently."""
     global _FAST_EXIT  # noqa: PLW0603 (the one flag main reads after the command)
     _FAST_EXIT = True
@@ -83,19 +39,16 @@ def check(  # noqa: PLR0917 (one parameter per option)
     gc.disable()  # as run_check does, but before its imports: ~0.5 ms of collections
     from toolkit.check.discovery import prefetch
 
-    prefetch(Path.cwd(), paths)  # git ls-files runs while the checker loads
+    repo: Path = given.pop("repo")
+    prefetch(Path.cwd() / repo, given["paths"])  # git ls-files runs while the checker loads
     from toolkit.check.command import CheckOptions, run_check
 
     options = CheckOptions(
-        paths=paths,
-        output_format=output_format,
-        select=_codes(select),
-        ignore=_codes(ignore),
-        fix=fix,
-        exit_zero=exit_zero,
-        output=output,
-        summary=summary,
-        cache=not no_cache,
+        cwd=Path.cwd() / repo,
+        select=codes(given.pop("select")),
+        ignore=codes(given.pop("ignore")),
+        cache=not given.pop("no_cache"),
+        **given,
     )
     return run_check(options)
 

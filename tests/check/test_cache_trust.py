@@ -83,8 +83,8 @@ def test_a_scoped_run_after_an_edit_and_a_full_run_reports_the_edit(tmp_path: Pa
     full = mlrig("check", cwd=tree)
     scoped = mlrig("check", ".github", cwd=tree)
     expected = [
-        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA",
-        "Found 1 finding in 1 file.",
+        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
     assert full.out.splitlines() == expected
     assert (scoped.code, scoped.out.splitlines()) == (1, expected)

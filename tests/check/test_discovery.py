@@ -50,7 +50,7 @@ def test_paths_limit_the_check_and_root_is_the_work_tree(tmp_path: Path) -> None
     run = mlrig("check", "../y", "--select", "IMG002", cwd=tmp_path / "x")
     assert (
         run.out.splitlines()[0]
-        == "y/Dockerfile:1:6: IMG002 base image ubuntu has no tag, so it means latest"
+        == "y/Dockerfile:1:6: IMG002 base image ubuntu has no tag, so it means latest; name an exact tag and its digest"
     )
 
 

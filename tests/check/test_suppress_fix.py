@@ -21,11 +21,11 @@ def test_suppressions_on_the_line_and_the_line_above(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {WORKFLOW: workflow(steps)})
     run = mlrig("check", "--select", "GHA001,MLR", cwd=tmp_path)
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:10:43: MLR002 suppression gives no reason",
-        f"{WORKFLOW}:11:15: GHA001 actions/download-artifact is pinned to tag v4, not to a commit SHA",
-        f"{WORKFLOW}:11:45: MLR003 suppression names unknown rule code GHA01",
-        f"{WORKFLOW}:12:15: GHA001 actions/setup-node is pinned to tag v4, not to a commit SHA",
-        "Found 4 findings in 1 file.",
+        f"{WORKFLOW}:10:43: MLR002 suppression gives no reason; write it after the ]",
+        f"{WORKFLOW}:11:15: GHA001 actions/download-artifact is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        f"{WORKFLOW}:11:45: MLR003 suppression names unknown rule code GHA01; `mlrig rules` lists the codes",
+        f"{WORKFLOW}:12:15: GHA001 actions/setup-node is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 4 findings in 1 file. 2 fixable with --fix.",
     ]
 
 
@@ -55,11 +55,11 @@ def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
     )
     build_file_tree(tmp_path, {".pre-commit-config.yaml": precommit, WORKFLOW: workflow(steps)})
     before = (tmp_path / WORKFLOW).read_bytes()
-    run = mlrig("check", "--fix", "--select", "GHA,PC", cwd=tmp_path)
+    run = mlrig("check", "--fix", "--offline", "--select", "GHA,PC", cwd=tmp_path)
     assert run.code == 1
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:9:15: GHA001 actions/setup-python is pinned to tag v5, not to a commit SHA",
-        "Fixed 2 findings. Found 1 finding in 1 file.",
+        f"{WORKFLOW}:9:15: GHA001 actions/setup-python is pinned to tag v5, not to a commit SHA; pin the SHA (--fix)",
+        "Fixed 2 findings. Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
     assert (tmp_path / ".pre-commit-config.yaml").read_bytes() == precommit.replace(
         "# v24.10.0", "# frozen: v24.10.0"
@@ -68,7 +68,7 @@ def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
     assert (tmp_path / WORKFLOW).read_bytes() == before.replace(
         quoted.encode(), f"{quoted}  # v4.2.2".encode()
     )
-    assert mlrig("check", "--fix", "--select", "GHA002,PC", cwd=tmp_path).code == 0
+    assert mlrig("check", "--fix", "--offline", "--select", "GHA002,PC", cwd=tmp_path).code == 0
 
 
 def test_without_fix_nothing_is_written(tmp_path: Path) -> None:

@@ -56,8 +56,8 @@ def test_a_link_inside_the_repository_is_read(tmp_path: Path) -> None:
     (tree / WORKFLOW).symlink_to(tree / "shared/ci.yml")
     run = mlrig("check", cwd=tree)
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA",
-        "Found 1 finding in 1 file.",
+        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
 
 
@@ -140,8 +140,8 @@ def test_outside_git_the_root_is_the_folder_given_not_the_current_one(tmp_path: 
     )
     run = mlrig("check", "--no-cache", "project", cwd=here)
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA",
-        "Found 1 finding in 1 file.",
+        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
 
 
@@ -149,8 +149,8 @@ def test_from_the_filesystem_root_only_the_folder_given_is_walked(tmp_path: Path
     tree = build_file_tree(tmp_path / "project", {WORKFLOW: UNPINNED})
     run = mlrig("check", "--no-cache", tree, cwd=Path("/"), timeout=60)
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA",
-        "Found 1 finding in 1 file.",
+        f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
 
 
@@ -233,6 +233,6 @@ def test_an_unreadable_folder_in_a_git_work_tree_fails_the_run(shared_tmp: Path)
     assert done.stdout.splitlines() == [
         "locked:1:1: MLR001 not read: a folder mlrig may not open",
         "open/.github/workflows/ci.yml:7:15: GHA001 actions/checkout is pinned to tag v4, "
-        "not to a commit SHA",
-        "Found 2 findings in 2 files.",
+        "not to a commit SHA; pin the SHA (--fix)",
+        "Found 2 findings in 2 files. 1 fixable with --fix.",
     ]

@@ -18,16 +18,22 @@ from toolkit.boundary import inside
 from toolkit.check.config import Config, load_config
 from toolkit.check.discovery import is_template_path, listing
 from toolkit.check.engine import Result, check_project, selected_rules
-from toolkit.check.findings import ParseError
+from toolkit.check.findings import Finding, ParseError
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import RuleRef, check_selectors
+from toolkit.check.severity import rank, severities
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from typing import NamedTuple
+
+    from toolkit.check.report import Context
 else:
     from toolkit.check._record import NamedTuple
+
+
+TEXT_FORMATS = frozenset({"text", "concise", "full"})
 
 
 class CheckOptions(NamedTuple):
@@ -43,6 +49,12 @@ class CheckOptions(NamedTuple):
     summary: Path | None = None
     cwd: Path | None = None
     cache: bool = True
+    diff: bool = False
+    offline: bool = False
+    statistics: bool = False
+    by_folder: bool = False
+    fail_on: str = "note"
+    show_help: bool | None = None
 
 
 def run_check(options: CheckOptions) -> int:
@@ -57,10 +69,32 @@ def run_check(options: CheckOptions) -> int:
     check_selectors(options.ignore, "--ignore")
     rules = selected_rules(config, options.select, options.ignore)
     result = _check(root, options, config, rules)
-    if options.fix:
+    if options.fix or options.diff:
         result = _fix(root, options, config, result)
-    _report(result, options)
-    return EXIT_OK if options.exit_zero or not result.findings else EXIT_FINDINGS
+        if options.diff:
+            return EXIT_OK if options.exit_zero or not result.fixed else EXIT_FINDINGS
+    levels = severities(result.rules, config.severity)
+    _report(result, options, _context(root, options, levels))
+    failing = [
+        f for f in result.findings if rank(levels.get(f.code, "error")) >= rank(options.fail_on)
+    ]
+    return EXIT_OK if options.exit_zero or not failing else EXIT_FINDINGS
+
+
+def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Context:
+    from toolkit.check.report import Context, wants_color
+
+    to_terminal = options.output is None and sys.stdout.isatty()
+    text = options.output_format in {"text", "full"} and not options.statistics
+    show_help = options.show_help if options.show_help is not None else to_terminal
+    color = options.output is None and options.output_format in TEXT_FORMATS
+    return Context(
+        severities=levels,
+        root=root,
+        help=text and (show_help or options.output_format == "full"),
+        source=options.output_format == "full" and not options.statistics,
+        color=color and wants_color(sys.stdout),
+    )
 
 
 def _cwd(options: CheckOptions) -> Path:
@@ -129,15 +163,37 @@ def _under(files: list[str], chosen: list[tuple[str, str]]) -> list[str]:
 
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
     from toolkit.check.fix import apply_fixes
+    from toolkit.check.resolve import Fixer, diff
 
-    outcome = apply_fixes(root, result.findings, _SEEN)
-    for finding, reason in outcome.skipped:
-        where = f"{finding.path}:{finding.line}:{finding.column}"
-        sys.stderr.write(_utf8(f"mlrig: not fixed: {where}: {finding.code}: {reason}\n"))
-    if not outcome.applied:
-        return result
-    again = _check(root, options, config, result.rules)
-    return again._replace(fixed=tuple(outcome.applied))
+    fixer = Fixer(root, options.offline)
+    fixable = fixer.fixes(result.findings)
+    if options.diff:
+        text, fixed = diff(root, fixable, _SEEN)
+        sys.stdout.write(_utf8(text))
+        done = {_key(f) for f in fixed}
+        after = result._replace(findings=[f for f in result.findings if _key(f) not in done])
+        skipped: dict[tuple[str, int, int, str], str] = {}
+    else:
+        outcome = apply_fixes(root, fixable, _SEEN)
+        fixed = outcome.applied
+        skipped = {_key(f): reason for f, reason in outcome.skipped}
+        after = _check(root, options, config, result.rules) if fixed else result
+    rest = [f for f in after.findings if _key(f) not in skipped]
+    lines = fixer.reasons(rest) + [
+        f"{f.path}:{f.line}:{f.column}: {f.code} not fixed: {skipped[_key(f)]}"
+        for f in after.findings
+        if _key(f) in skipped
+    ]
+    for line in sorted(lines):
+        sys.stderr.write(_utf8(line + "\n"))
+    if options.diff:
+        sys.stderr.write(f"Would fix {len(fixed)} of {len(result.findings)} findings.\n")
+        return result._replace(fixed=tuple(fixed))
+    return after._replace(fixed=tuple(fixed))
+
+
+def _key(finding: Finding) -> tuple[str, int, int, str]:
+    return finding.path, finding.line, finding.column, finding.code
 
 
 # The text of each file as the last check read it: --fix splices only into files
@@ -147,7 +203,7 @@ _SEEN: dict[str, str | None] = {}
 
 def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:
     project = _project(root, options, config)
-    if not options.cache or options.fix:  # --fix acts on findings made now, never stored ones
+    if not options.cache or options.fix or options.diff:  # --fix: findings made now, not stored
         result = check_project(project, config, rules)
         _SEEN.clear()
         _SEEN.update(project.read_texts())
@@ -172,15 +228,21 @@ def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRe
         return check_project(_project(root, options, config), config, rules)
 
 
-def _report(result: Result, options: CheckOptions) -> None:
-    from toolkit.check.report import renderer
+def _report(result: Result, options: CheckOptions, context: Context) -> None:
+    if options.statistics:
+        from toolkit.check.report import statistics
 
-    text = _utf8(renderer(options.output_format)(result))
+        json_format = options.output_format == "json"
+        text = _utf8(statistics.render(result, context, options.by_folder, json_format))
+    else:
+        from toolkit.check.report import renderer
+
+        text = _utf8(renderer(options.output_format)(result, context))
     if options.output is not None:
         _write(options.output, text, "w")
     else:
         sys.stdout.write(text)
-    _write_summary(result, options)
+    _write_summary(result, options, context)
 
 
 def _utf8(text: str) -> str:
@@ -193,7 +255,7 @@ def _utf8(text: str) -> str:
     return text
 
 
-def _write_summary(result: Result, options: CheckOptions) -> None:
+def _write_summary(result: Result, options: CheckOptions, context: Context) -> None:
     targets = [options.summary] if options.summary is not None else []
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if options.output_format == "github" and step_summary:
@@ -202,7 +264,7 @@ def _write_summary(result: Result, options: CheckOptions) -> None:
         return
     from toolkit.check.report.github import summary
 
-    markdown = _utf8(summary(result))
+    markdown = _utf8(summary(result, context))
     for target in targets:
         _write(target, markdown, "a" if target != options.summary else "w")
 

@@ -1,8 +1,9 @@
 """``[tool.mlrig]`` in ``pyproject.toml``, or ``mlrig.toml``: what to check and how.
 
 Keys: ``select`` and ``ignore`` (codes, code prefixes or rule names),
-``per-file-ignores`` (glob -> codes), ``exclude`` (globs of files not to check)
-and ``rules`` (code or name -> that rule's options). Anything unknown is a
+``per-file-ignores`` (glob -> codes), ``exclude`` (globs of files not to check),
+``rules`` (code or name -> that rule's options) and ``severity`` (code, prefix
+or name -> ``error``, ``warning`` or ``note``). Anything unknown is a
 :class:`~toolkit.errors.ConfigError` (exit 2) naming the file and line.
 """
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 else:
     from toolkit.check._record import NamedTuple
 
-KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules")
+KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules", "severity")
+LEVELS = ("error", "warning", "note")
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -38,6 +40,7 @@ class Config(NamedTuple):
     per_file_ignores: Mapping[str, list[str]] = _EMPTY
     exclude: tuple[str, ...] = ()
     rules: Mapping[str, dict[str, Any]] = _EMPTY
+    severity: Mapping[str, str] = _EMPTY
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
         """The rule's defaults, overridden by ``[rules.<code>]`` or ``[rules.<name>]``."""
@@ -113,7 +116,19 @@ def _validate(table: dict[str, Any], name: str, lines: _Lines) -> Config:
         per_file_ignores={g: _codes(c, g, where) for g, c in pfi.items()},
         exclude=tuple(_strings(table.get("exclude", []), "exclude", where)),
         rules=dict(_rule_options(key, value, where) for key, value in rules.items()),
+        severity=_severities(table.get("severity", {}), where),
     )
+
+
+def _severities(value: Any, where: Any) -> dict[str, str]:
+    levels = _mapping(value, "severity", where)
+    for selector, level in levels.items():
+        check_selectors([selector], where(selector))
+        if level not in LEVELS:
+            raise ConfigError(
+                f"{where(selector)}: severity of {selector} must be error, warning or note"
+            )
+    return dict(levels)
 
 
 def _strings(value: Any, key: str, where: Any) -> list[str]:

@@ -45,6 +45,14 @@ comment on its line, or alone on the line above, that gives a reason:
 """.splitlines()
 
 
+FIXABLE = "Fixable: `mlrig check --fix` fixes it, where the pin can be resolved."
+NOT_FIXABLE = "Not fixable automatically."
+
+
+def _other(severity: str) -> str:
+    return "warning" if severity == "error" else "error"
+
+
 def rule_page(rule: Rule) -> str:
     """One rule's page: title, summary, the module docstring, and its configuration."""
     source = rule.module.replace(".", "/") + ".py"
@@ -57,6 +65,8 @@ def rule_page(rule: Rule) -> str:
         "",
         f"Family: {family(rule.family).title}. Reads: {', '.join(rule.views) or 'all files'}.",
         "",
+        f"Severity: {rule.severity}. {FIXABLE if rule.fixable else NOT_FIXABLE}",
+        "",
         rule.doc,
         "",
         "## Configuration",
@@ -64,6 +74,9 @@ def rule_page(rule: Rule) -> str:
         "```toml",
         "[tool.mlrig]",
         f'ignore = ["{rule.code}"]  # to turn it off',
+        "",
+        "[tool.mlrig.severity]",
+        f'{rule.code} = "{_other(rule.severity)}"  # error, warning or note',
     ]
     if rule.options:
         lines += ["", f"[tool.mlrig.rules.{rule.code}]"]
@@ -150,7 +163,7 @@ def index_module(rules: tuple[Rule, ...]) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (",
+        "INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = (",
     ]
     for rule in rules:
         ref = ref_of(rule)
@@ -158,6 +171,7 @@ def index_module(rules: tuple[Rule, ...]) -> str:
         views = f"({views},)" if len(ref.views) == 1 else f"({views})"
         fields = [json.dumps(ref.code), json.dumps(ref.name), json.dumps(ref.module)]
         fields += [views, json.dumps(ref.family), json.dumps(ref.summary)]
+        fields += [json.dumps(ref.severity), str(ref.fixable)]
         entry = [f"        {field}," for field in fields]
         entry = [line + "  # noqa: E501" if len(line) > 100 else line for line in entry]
         lines += ["    (", *entry, "    ),"]

@@ -152,13 +152,18 @@ def install_messages(install: PipInstall, covered: Callable[[str], bool]) -> Ite
     """What is wrong with one install; ``covered(file)`` says that a ``-r`` file needs no
     ``--require-hashes`` here (it holds hashes, or its own findings say what it lacks)."""
     if install.unpinned:
-        yield f"pip install of {', '.join(install.unpinned)} without an exact == pin"
+        yield (
+            f"pip install of {', '.join(install.unpinned)} without an exact == pin; "
+            "pin with == or install a lock"
+        )
     if install.floating_vcs:
         urls = ", ".join(install.floating_vcs)
         yield f"pip install of {urls} at no fixed commit; pin a full commit SHA (@<40 hex>)"
     files = [name for name in install.requirement_files if not covered(name)]
     if files and not install.require_hashes:
-        yield f"pip install -r {', '.join(files)} without --require-hashes"
+        yield (
+            f"pip install -r {', '.join(files)} without --require-hashes; add it, with hashed pins"
+        )
 
 
 def _record(found: PipInstall, option: str, value: str) -> None:

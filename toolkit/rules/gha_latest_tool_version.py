@@ -61,7 +61,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             name = str(key)
             line, col = step.with_.pos(key)
             if "version" in name.lower() and (floating(str(value)) or _major_only(name, value)):
-                message = f"{name}: {value} picks whatever is newest when the job runs"
+                message = (
+                    f"{name}: {value} picks whatever is newest when the job runs; "
+                    "set an exact version"
+                )
                 yield Finding(path, line, col, CODE, message)
             elif name == "check-latest" and value is True:
                 message = "check-latest: true resolves a newer version when the job runs"

@@ -51,9 +51,14 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             reported.add(item.written_at)
             if image.tag == "latest":
-                message = f"base image {image.name} uses the latest tag"
+                message = (
+                    f"base image {image.name} uses the latest tag; name an exact tag and its digest"
+                )
             else:
-                message = f"base image {image.name} has no tag, so it means latest"
+                message = (
+                    f"base image {image.name} has no tag, so it means latest; "
+                    "name an exact tag and its digest"
+                )
             line, column = item.written_at
             yield Finding(dockerfile.path, line, column, CODE, message)
 

@@ -41,6 +41,7 @@ CODE = "IMG001"
 NAME = "unpinned-base-image"
 FAMILY = "container-images"
 SUMMARY = "A Dockerfile FROM does not pin its base image by digest"
+FIXABLE = True
 VIEWS = ("dockerfile",)
 
 
@@ -60,8 +61,8 @@ def _problem(item: From) -> str | None:
     if item.stage_ref or item.resolved.lower() == "scratch" or not item.resolved:
         return None
     if item.unresolved:
-        return f"base image {item.image} depends on an ARG without a default"
+        return f"base image {item.image} depends on an ARG without a default; give the ARG one"
     image = parse_image(item.resolved)
     if image.pinned or latest(image):
         return None  # pinned, or IMG002's finding, whose fix pins it too
-    return f"base image {item.resolved} is not pinned by digest (@sha256:...)"
+    return f"base image {item.resolved} is not pinned by digest; add @sha256:<digest> (--fix)"

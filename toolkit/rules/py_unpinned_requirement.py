@@ -51,7 +51,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not isinstance(view, RequirementsFile):
             continue
         for bad in view.bad:
-            message = f"cannot parse requirement line {bad.text[:60]!r}"
+            message = f"cannot parse requirement line {bad.text[:60]!r}; fix or remove it"
             yield Finding(view.path, bad.line, 1, CODE, message)
         if is_lock_like(view, folders):
             for requirement in (*view.requirements, *view.vcs):
@@ -70,6 +70,6 @@ def pinned(requirement: Requirement) -> bool:
 
 def _message(requirement: Requirement) -> str:
     if requirement.url is not None:
-        return f"{requirement.name} is installed from a URL with no commit or hash"
+        return f"{requirement.name} is installed from a URL with no commit or hash; add one"
     spec = requirement.specifier or "any version"
     return f"{requirement.name} is not pinned exactly ({spec}); use =="

@@ -172,7 +172,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     mentions = _without_inferred_beside_explicit(project, collect(project))
     for mention, others in disagreements(scope_of(project), mentions, weak_rank=INFERRED):
         message = (
-            f"CUDA {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)}"
+            f"CUDA {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)};"
+            " use one CUDA"
         )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
 

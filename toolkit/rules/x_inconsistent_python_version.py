@@ -167,7 +167,10 @@ def _against_contract(
 ) -> Iterator[Finding]:
     mine = _minor(mention.value)
     if exact is not None and mention != exact and mine != _minor(exact.value):
-        message = f"python {mine} here, but {_minor(exact.value)} in {exact.where} ({exact.what})"
+        message = (
+            f"python {mine} here, but {_minor(exact.value)} in {exact.where} ({exact.what});"
+            f" use {_minor(exact.value)}"
+        )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
         return
     yield from _outside(mention, None, ranges)
@@ -182,7 +185,7 @@ def _outside(mention: Mention, exact: Mention | None, ranges: list[Mention]) -> 
             return
         message = (
             f"python {mention.value} here is outside {declared.what} "
-            f"'{declared.value}' in {declared.where}"
+            f"'{declared.value}' in {declared.where}; use a version inside it"
         )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
         return
@@ -194,7 +197,7 @@ def _deployments_among_themselves(scope: Scope, deployed: list[Mention]) -> Iter
 
     for mention, others in disagreements(scope, deployed, key=lambda m: _minor(m.value)):
         found = places(others, lambda m: str(_minor(m.value)))
-        message = f"python {_minor(mention.value)} here, but {found}"
+        message = f"python {_minor(mention.value)} here, but {found}; use one version"
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
 
 
