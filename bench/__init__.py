@@ -1,4 +1,4 @@
-"""The speed harness: ``mlrig check`` against ``zizmor --offline`` (DESIGN.md, Speed).
+"""The speed harness: ``mlrig check`` against ``zizmor --offline`` (docs/performance.md).
 
 Entry points, each a ``python -m`` module with ``--help``:
 

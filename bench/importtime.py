@@ -1,7 +1,7 @@
 """What ``mlrig check`` imports, and what each import costs (``python -X importtime``).
 
 The check path must never import dvc, and should not import jinja2,
-ruamel.yaml, jsonschema or cookiecutter (DESIGN.md, Dependencies and Speed).
+ruamel.yaml, jsonschema or cookiecutter (docs/performance.md).
 """
 
 from __future__ import annotations

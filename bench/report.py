@@ -202,7 +202,7 @@ def _header(results: dict[str, Any]) -> list[str]:
 
 def _targets_md(results: dict[str, Any]) -> list[str]:
     lines = [
-        "## Targets (DESIGN.md, Speed)",
+        "## Targets",
         "",
         "Ratios are mlrig / zizmor of median wall time; the CPU-time ratio (user + system",
         "of each process) is given beside it because it moves less when the machine is busy.",

@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.venvs import bin_path, make_venv
+from tests.venvs import bin_path, build_wheel, make_venv
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--wheel-dir",
-            str(out),
-            str(REPO_ROOT),
-        ],
-        check=True,
-    )
-    (built,) = out.glob("mlrig-*.whl")
-    return built
+    return build_wheel(REPO_ROOT, tmp_path_factory.mktemp("dist"))
 
 
 def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) -> None:
@@ -42,6 +25,9 @@ def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) 
     assert "toolkit/_resources/templates/ml-repo/hooks/pre_gen_project.py" in names
     assert any(name.startswith("toolkit/_resources/terraform/") for name in names)
     assert "toolkit/_resources/template_commit" in names
+    assert "toolkit/_resources/templates/releases/index.json" in names
+    assert "toolkit/_resources/templates/releases/ml-repo-0.1.0.tar.xz" in names
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
     assert not any(name.startswith("tests/") for name in names)
 
 

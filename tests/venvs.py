@@ -41,3 +41,13 @@ def files_of(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def build_wheel(source: Path, out: Path) -> Path:
+    """Build mlrig's wheel from the checkout ``source`` into ``out``; its path."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(source)],
+        check=True,
+    )
+    (wheel,) = out.glob("mlrig-*.whl")
+    return wheel

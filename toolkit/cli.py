@@ -10,28 +10,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import click
 
 from toolkit import __version__
+from toolkit.cli_generate import add, new, update
+from toolkit.cli_options import check_options, codes, repo_option
 from toolkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, MlrigError
 
 REPORT_URL = "https://github.com/mlrig/mlrig/issues"
-
-
-FC = TypeVar("FC", bound=Callable[..., object])
-
-
-def _repo_option(help_text: str) -> Callable[[FC], FC]:
-    """``-C/--repo DIR``: the repository a command works in (default: here)."""
-    return click.option(
-        "-C",
-        "--repo",
-        type=click.Path(file_okay=False, exists=True, path_type=Path),
-        default=Path(),
-        help=help_text,
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,121 +29,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Parent folder of the new repository.",
-)
-@click.option(
-    "--no-input", is_flag=True, help="Do not prompt; take the defaults and the given answers."
-)
-@click.option(
-    "--answers",
-    "answers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML file of answers (a mapping, or a previous .mlrig-answers.yml).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="One answer; repeatable; wins over --answers.",
-)
-@click.option(
-    "-f",
-    "--force",
-    is_flag=True,
-    help="Generate into an existing folder, refusing to overwrite files that differ.",
-)
-@click.option(
-    "--template",
-    default="ml-repo",
-    show_default=True,
-    metavar="NAME|PATH",
-    help="mlrig's template, or a template folder of your own.",
-)
-def new(
-    *,
-    output_dir: Path,
-    no_input: bool,
-    answers_file: Path | None,
-    overrides: tuple[str, ...],
-    force: bool,
-    template: str,
-) -> int:
-    """Generate an ML repository from the ml-repo template."""
-    from toolkit.generate import NewOptions, run_new
-    from toolkit.generate.answers import parse_set
-
-    options = NewOptions(
-        output_dir=output_dir,
-        no_input=no_input,
-        answers_file=answers_file,
-        overrides=parse_set(overrides),
-        force=force,
-        template=template,
-    )
-    result = run_new(options)
-    record = result.record
-    click.echo(
-        f"Generated {result.path} ({len(record.files)} files) "
-        f"from template {record.template} {record.template_version}."
-    )
-    return 0
-
-
-_FORMATS = click.Choice(["text", "json", "sarif", "github"])
-
-
-def _codes(values: tuple[str, ...]) -> list[str]:
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=_FORMATS, default="text", show_default=True)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these rules (codes, prefixes or names; comma-separated).",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Skip these rules, besides the configured ones.",
-)
-@click.option("--fix", is_flag=True, help="Apply the fixes that findings offer, in place.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
-)
-@click.option(
-    "--summary",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a Markdown summary to FILE.",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Run every rule; neither reuse nor store results (kept in ~/.cache/mlrig).",
-)
-def check(  # noqa: PLR0917 (one parameter per option)
-    paths: tuple[Path, ...],
-    output_format: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fix: bool,
-    exit_zero: bool,
-    output: Path | None,
-    summary: Path | None,
-    no_cache: bool,
-) -> int:
+@check_options
+def check(**given: Any) -> int:
     """Check that code, data, models and infrastructure are pinned, consistently."""
     global _FAST_EXIT  # noqa: PLW0603 (the one flag main reads after the command)
     _FAST_EXIT = True
@@ -164,19 +39,16 @@ def check(  # noqa: PLR0917 (one parameter per option)
     gc.disable()  # as run_check does, but before its imports: ~0.5 ms of collections
     from toolkit.check.discovery import prefetch
 
-    prefetch(Path.cwd(), paths)  # git ls-files runs while the checker loads
+    repo: Path = given.pop("repo")
+    prefetch(Path.cwd() / repo, given["paths"])  # git ls-files runs while the checker loads
     from toolkit.check.command import CheckOptions, run_check
 
     options = CheckOptions(
-        paths=paths,
-        output_format=output_format,
-        select=_codes(select),
-        ignore=_codes(ignore),
-        fix=fix,
-        exit_zero=exit_zero,
-        output=output,
-        summary=summary,
-        cache=not no_cache,
+        cwd=Path.cwd() / repo,
+        select=codes(given.pop("select")),
+        ignore=codes(given.pop("ignore")),
+        cache=not given.pop("no_cache"),
+        **given,
     )
     return run_check(options)
 
@@ -192,7 +64,7 @@ def rules(code: str | None) -> int:
 
 
 @cli.command()
-@_repo_option("The repository whose deploy/<env>.yaml pins to read.")
+@repo_option("The repository whose deploy/<env>.yaml pins to read.")
 @click.option(
     "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True
 )
@@ -204,77 +76,8 @@ def lineage(repo: Path, output_format: str) -> int:
     return 0
 
 
-@cli.command()
-@click.argument("components", nargs=-1, required=True)
-@_repo_option("The repository to add to.")
-@click.option(
-    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="One answer; repeatable."
-)
-@click.option(
-    "--dry-run", is_flag=True, help="List what would be written; write nothing, run no hook."
-)
-@click.option(
-    "--template",
-    metavar="NAME|PATH",
-    help="The template to take the parts from (default: mlrig's own that the answers file "
-    "names; a template path in a repository is never used).",
-)
-def add(
-    components: tuple[str, ...],
-    repo: Path,
-    overrides: tuple[str, ...],
-    dry_run: bool,
-    template: str | None,
-) -> int:
-    """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
-    from toolkit.generate.add import AddOptions, run_add
-    from toolkit.generate.answers import parse_set
-
-    options = AddOptions(
-        components=components,
-        repo=repo,
-        overrides=parse_set(overrides),
-        dry_run=dry_run,
-        template=template,
-    )
-    result = run_add(options)
-    verb = "would write" if dry_run else "wrote"
-    for path in result.written:
-        click.echo(f"{verb} {path}")
-    click.echo(f"{len(result.written)} file(s) to write, {len(result.present)} already in place.")
-    return 0
-
-
-@cli.command()
-@_repo_option("The generated repository.")
-@click.option(
-    "--to",
-    "to",
-    metavar="REF",
-    help="A tag or commit of mlrig's template (default: the installed one).",
-)
-@click.option(
-    "--template",
-    metavar="NAME|PATH",
-    help="The template to update to (default: mlrig's own that the answers file names; "
-    "a template path in a repository is never used).",
-)
-@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing, run no hook.")
-def update(repo: Path, to: str | None, template: str | None, dry_run: bool) -> int:
-    """Bring a generated repository up to a newer template, keeping local edits."""
-    from toolkit.generate.merge import Outcome
-    from toolkit.generate.update import UpdateOptions, run_update
-
-    result = run_update(UpdateOptions(repo=repo, to=to, template=template, dry_run=dry_run))
-    for change in result.changes:
-        if change.outcome is not Outcome.UNCHANGED:
-            click.echo(f"{change.outcome.value:9} {change.path}")
-    if result.conflicts:
-        click.echo(
-            f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.", err=True
-        )
-        return 1
-    return 0
+for _command in (new, add, update):
+    cli.add_command(_command)
 
 
 def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per outcome)

@@ -1,4 +1,4 @@
-"""The errors a user can cause, each with the exit code that DESIGN.md gives it.
+"""The errors a user can cause, each with the exit code that the README documents.
 
 Every command funnels these through :func:`toolkit.cli.main`, which prints the
 message on one line and exits with :attr:`MlrigError.exit_code`. Anything else

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from toolkit.errors import UserInputError
 
@@ -55,11 +55,20 @@ def run_lineage(root: Path, output_format: str) -> str:
 
 
 def read_pins(root: Path) -> list[Lineage]:
-    """Every ``deploy/<env>.yaml``, staging and production first."""
+    """Every ``deploy/<env>.yaml``, staging and production first.
+
+    The pins are read through the trust boundary (:mod:`toolkit.boundary`): a pin
+    that is a FIFO, a device or a link leaving the repository is an error, never
+    opened, and each is bounded in size like every file ``check`` reads.
+    """
+    root = Path(os.path.realpath(root))
     folder = root / "deploy"
-    found = folder.glob("*.y*ml") if folder.is_dir() else ()
-    files = sorted(path for path in found if PIN_NAME.match(path.name))
-    pins = [_read(root, path) for path in files]
+    try:
+        listed = folder.iterdir() if folder.is_dir() and not folder.is_symlink() else ()
+        names = sorted(entry.name for entry in listed)
+    except OSError as err:
+        raise UserInputError(f"deploy: cannot list the pins: {err.strerror}") from None
+    pins = [_read(root, f"deploy/{name}") for name in names if PIN_NAME.match(name)]
     if not pins:
         raise UserInputError(f"no model pins (deploy/<env>.yaml) under {root}")
     return sorted(pins, key=_order)
@@ -70,28 +79,28 @@ def _order(pin: Lineage) -> tuple[int, str]:
     return rank, pin.environment
 
 
-def _read(root: Path, path: Path) -> Lineage:
-    relative = path.relative_to(root).as_posix()
+def _read(root: Path, relative: str) -> Lineage:
+    from toolkit.check.findings import ParseError
+    from toolkit.check.project import decode, read_limited
+    from toolkit.check.yamlsource import load
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise UserInputError(f"{relative}: cannot read the pin: {first}") from None
-    if not isinstance(data, Mapping):
+        data = read_limited(root, relative)
+        if data is None:
+            raise ParseError("no such file")
+        document: Any = load(relative, decode(data)).root
+    except ParseError as err:
+        raise UserInputError(f"{relative}:{err.line}: cannot read the pin: {err.message}") from None
+    if not isinstance(document, Mapping):
         raise UserInputError(f"{relative}: a model pin must be a mapping")
-    model = data.get("model")
+    model = document.get("model")
     return Lineage(
-        str(data.get("environment") or path.stem),
+        str(document.get("environment") or posixpath.basename(relative).rpartition(".")[0]),
         relative,
         model if isinstance(model, Mapping) else None,
-        _mapping(data.get("source")),
-        _mapping(data.get("metrics")),
+        _mapping(document.get("source")),
+        _mapping(document.get("metrics")),
     )
-
-
-def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

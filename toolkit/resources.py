@@ -48,21 +48,6 @@ def template_dir(name: str = "ml-repo") -> Path:
     return path
 
 
-def chosen_template(given: str | None, recorded: str, answers_file: Path) -> Path:
-    """The template for ``add`` and ``update``: ``--template``, else mlrig's own template
-    that the answers file names. A path or URL in a repository's answers file is never
-    followed: running a template runs its code."""
-    if given:
-        return template_dir(given)
-    bundled = bundled_template(recorded or "ml-repo")
-    if bundled is None:
-        raise UsageError(
-            f"{answers_file}: records the template {recorded!r}, which is not one of mlrig's; "
-            "pass --template with the template you trust"
-        )
-    return bundled
-
-
 def _git(folder: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(
@@ -89,5 +74,9 @@ def template_repository(template: Path) -> tuple[Path, str] | None:
     """The git work tree holding ``template`` and the template's path inside it."""
     top = _git(template, "rev-parse", "--show-toplevel")
     if top is None:
+        return None
+    # A template inside an ignored folder of a work tree (mlrig installed into a
+    # .venv in its own clone) has no history there.
+    if not _git(template, "ls-files", "--", "cookiecutter.json"):
         return None
     return Path(top), template.resolve().relative_to(Path(top).resolve()).as_posix()

@@ -104,5 +104,5 @@ def test_unreadable_pin_is_a_user_error(run_mlrig: RunMlrig, tmp_path: Path) -> 
     (tmp_path / "deploy/staging.yaml").write_text("model: [unclosed\n")
     result = run_mlrig("lineage", "-C", tmp_path)
     assert result.code == 1
-    assert result.err.startswith("mlrig: error: deploy/staging.yaml: cannot read the pin:")
+    assert result.err.startswith("mlrig: error: deploy/staging.yaml:2: cannot read the pin:")
     assert result.err.count("\n") == 1

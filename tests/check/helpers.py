@@ -29,6 +29,13 @@ def workflow(steps: str) -> str:
     return head + steps
 
 
+def git_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """:func:`build_file_tree`, then ``git init`` there (a work tree is the root of a run)."""
+    build_file_tree(root, files)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
 @dataclass(frozen=True)
 class Run:
     """One ``mlrig`` process: exit code and output."""

@@ -79,7 +79,7 @@ def test_exclude(tmp_path: Path) -> None:
     [
         (
             'select = ["GHA001"]\nselct = []\n',
-            "mlrig.toml:2: unknown key 'selct' (known: select, ignore, per-file-ignores, exclude, rules)",
+            "mlrig.toml:2: unknown key 'selct' (known: select, ignore, per-file-ignores, exclude, rules, severity)",
         ),
         ('\nselect = ["GHA999"]\n', "mlrig.toml:2: unknown rule code or name 'GHA999'"),
         ('select = "GHA001"\n', "mlrig.toml:1: select must be a list of strings"),

@@ -50,7 +50,7 @@ def test_paths_limit_the_check_and_root_is_the_work_tree(tmp_path: Path) -> None
     run = mlrig("check", "../y", "--select", "IMG002", cwd=tmp_path / "x")
     assert (
         run.out.splitlines()[0]
-        == "y/Dockerfile:1:6: IMG002 base image ubuntu has no tag, so it means latest"
+        == "y/Dockerfile:1:6: IMG002 base image ubuntu has no tag, so it means latest; name an exact tag and its digest"
     )
 
 
@@ -60,3 +60,24 @@ def test_glob_match() -> None:
     assert not glob_match(".github/*.yml", ".github/workflows/ci.yml")
     assert glob_match("docs/**", "docs/a/b.md")
     assert glob_match("**/fixtures", "tests/rules/fixtures/x.yml")
+
+
+TEMPLATED: dict[str, str | bytes] = {
+    "requirements.txt": "numpy==2.1.3\n",
+    "{{cookiecutter.project_slug}}/requirements.txt": "numpy>=1\n",
+    "template/{{ cookiecutter.name }}/Dockerfile": "FROM python\n",
+    "ci/{% if cookiecutter.gpu %}gpu.yml{% endif %}": "on: push\n",
+}
+
+
+def test_template_folders_and_files_are_never_listed(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, TEMPLATED)
+    assert discover(tmp_path, use_git=False) == ["requirements.txt"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert discover(tmp_path) == ["requirements.txt"]
+
+
+def test_a_template_file_named_on_the_command_line_is_skipped(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, TEMPLATED)
+    run = mlrig("check", "template/{{ cookiecutter.name }}/Dockerfile", cwd=tmp_path)
+    assert (run.code, run.out) == (0, "All checks passed (0 files checked).\n")

@@ -11,10 +11,8 @@ import pytest
 from tests.check.helpers import SHA, WORKFLOW, build_file_tree, mlrig, workflow
 
 STEPS = f"      - uses: actions/checkout@v4\n      - uses: actions/setup-python@{SHA}\n"
-FIRST = f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA"
-SECOND = (
-    f"{WORKFLOW}:8:15: GHA002 actions/setup-python is pinned to a SHA without a # vX.Y.Z comment"
-)
+FIRST = f"{WORKFLOW}:7:15: GHA001 actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)"
+SECOND = f"{WORKFLOW}:8:15: GHA002 actions/setup-python is pinned to a SHA without a # vX.Y.Z comment; add it (--fix)"
 
 
 @pytest.fixture
@@ -25,7 +23,7 @@ def repo(tmp_path: Path) -> Path:
 def test_text(repo: Path) -> None:
     run = mlrig("check", "--select", "GHA", cwd=repo)
     assert run.code == 1
-    assert run.out == f"{FIRST}\n{SECOND}\nFound 2 findings in 1 file.\n"
+    assert run.out == f"{FIRST}\n{SECOND}\nFound 2 findings in 1 file. 2 fixable with --fix.\n"
     assert run.err == ""
 
 
@@ -48,8 +46,9 @@ def test_json(repo: Path) -> None:
             "end_column": 34,
             "code": "GHA001",
             "name": "unpinned-uses",
-            "message": "actions/checkout is pinned to tag v4, not to a commit SHA",
-            "fixable": False,
+            "message": "actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+            "severity": "error",
+            "fixable": True,
         }
     ]
     assert document["summary"] == {"findings": 1, "files": 1, "fixed": 0, "rules": 1}
@@ -61,7 +60,7 @@ def test_sarif(repo: Path) -> None:
     assert document["version"] == "2.1.0"
     (sarif_run,) = document["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
-    assert [rule["id"] for rule in rules] == [f"GHA00{n}" for n in range(1, 7)]
+    assert [rule["id"] for rule in rules] == [f"GHA00{n}" for n in range(1, 8)]
     assert rules[0]["helpUri"] == "https://github.com/mlrig/mlrig/blob/main/docs/rules/GHA001.md"
     assert all(rule["help"]["markdown"].startswith("## What it does") for rule in rules)
     first = sarif_run["results"][0]
@@ -81,15 +80,15 @@ def test_github_annotations_and_step_summary(
     run = mlrig("check", "--select", "GHA001", "--format", "github", cwd=repo, env=env)
     assert run.out == (
         f"::error file={WORKFLOW},line=7,col=15,endLine=7,endColumn=34,title=GHA001"
-        "::actions/checkout is pinned to tag v4, not to a commit SHA\n"
-        "Found 1 finding in 1 file.\n"
+        "::actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)\n"
+        "Found 1 finding in 1 file. 1 fixable with --fix.\n"
     )
     assert summary.read_text(encoding="utf-8") == (
         "earlier step\n"
-        "## mlrig check\n\nFound 1 finding in 1 file.\n\n"
-        "| Rule | Location | Message |\n| --- | --- | --- |\n"
+        "## mlrig check\n\nFound 1 finding in 1 file. 1 fixable with --fix.\n\n"
+        "| Rule | Severity | Location | Message |\n| --- | --- | --- | --- |\n"
         "| [GHA001](https://github.com/mlrig/mlrig/blob/main/docs/rules/GHA001.md) unpinned-uses"
-        f" | `{WORKFLOW}:7:15` | actions/checkout is pinned to tag v4, not to a commit SHA |\n"
+        f" | error | `{WORKFLOW}:7:15` | actions/checkout is pinned to tag v4, not to a commit SHA; pin the SHA (--fix) |\n"
     )
 
 

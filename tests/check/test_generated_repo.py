@@ -56,7 +56,7 @@ def test_tag_instead_of_sha_in_a_workflow(repo: Path) -> None:
     )
     run = mlrig("check", cwd=repo)
     assert run.out.splitlines()[:-1] == [
-        f".github/workflows/ci.yml:{line}:15: GHA001 actions/checkout is pinned to tag v7.0.1, not to a commit SHA"
+        f".github/workflows/ci.yml:{line}:15: GHA001 actions/checkout is pinned to tag v7.0.1, not to a commit SHA; pin the SHA (--fix)"
     ]
 
 
@@ -78,7 +78,7 @@ def test_dockerfile_losing_its_digest(repo: Path) -> None:
     edit(repo / "Dockerfile", "@" + DIGEST, "")
     run = mlrig("check", cwd=repo)
     assert (
-        "Dockerfile:1:6: IMG001 base image python:3.11-slim is not pinned by digest (@sha256:...)"
+        "Dockerfile:1:6: IMG001 base image python:3.11-slim is not pinned by digest; add @sha256:<digest> (--fix)"
         in run.out.splitlines()
     )
     assert [

@@ -36,7 +36,7 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
     "control-bytes-yaml": (
         "action.yml",
         b"name: a\x00b\n",
-        "action.yml:1:8: MLR001 invalid YAML: control characters are not allowed",
+        "action.yml:1:8: MLR001 not text: it holds NUL bytes (binary, or UTF-16/32)",
     ),
     "non-utf8-dvc-yaml": (
         "dvc.yaml",
@@ -47,6 +47,16 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         ".github/workflows/ci.yml",
         "on: push\nx: " + "a" * (30 * 1024 * 1024) + "\n",
         ".github/workflows/ci.yml:1:1: MLR001 file is 30 MB; mlrig parses files of up to 10 MB",
+    ),
+    "broken-utf16-requirements": (
+        "requirements.txt",
+        b"\xff\xfe" + "numpy==2.1.3\ntorch==2.5.1\n".encode("utf-16-le") + b"\x00\xd8",
+        "requirements.txt:3:1: MLR001 not UTF-16-LE text (byte 0x00)",
+    ),
+    "devcontainer-not-json": (
+        ".devcontainer/devcontainer.json",
+        '{\n  // a comment\n  "image": "python:3.12",\n  "features": {\n}\n',
+        ".devcontainer/devcontainer.json:6:1: MLR001 invalid JSON",
     ),
     "broken-dockerfile-bytes": (
         "Dockerfile",
@@ -93,4 +103,4 @@ def test_unterminated_hcl_gives_a_result_not_a_crash(tmp_path: Path) -> None:
 
 def test_unreadable_path_argument_is_a_usage_error(tmp_path: Path) -> None:
     run = mlrig("check", "missing.yml", cwd=tmp_path)
-    assert (run.code, run.err) == (2, "mlrig: error: missing.yml: no such file or folder\n")
+    assert (run.code, run.err) == (2, "mlrig: error: 'missing.yml': no such file or folder\n")

@@ -50,7 +50,7 @@ def test_the_same_folders_in_one_repository_are_compared(tmp_path: Path) -> None
     assert run.code == 1
     assert run.out.splitlines()[0] == (
         "docker/Dockerfile.train:1:6: X001 python 3.12 here, but 3.10 in .python-version:1 "
-        "(.python-version)"
+        "(.python-version); use 3.10"
     )
 
 

@@ -1,5 +1,5 @@
 """The ``check`` fast path imports click, PyYAML and what it needs; never dvc, jinja2,
-ruamel.yaml, jsonschema or cookiecutter (DESIGN.md, Speed). Timings are the bench's job."""
+ruamel.yaml, jsonschema or cookiecutter (docs/performance.md). Timings are the bench's job."""
 
 from __future__ import annotations
 

@@ -21,11 +21,11 @@ def test_suppressions_on_the_line_and_the_line_above(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {WORKFLOW: workflow(steps)})
     run = mlrig("check", "--select", "GHA001,MLR", cwd=tmp_path)
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:10:43: MLR002 suppression gives no reason",
-        f"{WORKFLOW}:11:15: GHA001 actions/download-artifact is pinned to tag v4, not to a commit SHA",
-        f"{WORKFLOW}:11:45: MLR003 suppression names unknown rule code GHA01",
-        f"{WORKFLOW}:12:15: GHA001 actions/setup-node is pinned to tag v4, not to a commit SHA",
-        "Found 4 findings in 1 file.",
+        f"{WORKFLOW}:10:43: MLR002 suppression gives no reason; write it after the ]",
+        f"{WORKFLOW}:11:15: GHA001 actions/download-artifact is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        f"{WORKFLOW}:11:45: MLR003 suppression names unknown rule code GHA01; `mlrig rules` lists the codes",
+        f"{WORKFLOW}:12:15: GHA001 actions/setup-node is pinned to tag v4, not to a commit SHA; pin the SHA (--fix)",
+        "Found 4 findings in 1 file. 2 fixable with --fix.",
     ]
 
 
@@ -37,14 +37,17 @@ def test_suppression_in_a_dockerfile(tmp_path: Path) -> None:
     assert mlrig("check", "--select", "IMG,MLR", cwd=tmp_path).code == 0
 
 
+BLACK_CRLF = (
+    "repos:\r\n"
+    "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
+    f"    rev: {SHA}   # v24.10.0\r\n"
+    "    hooks:\r\n"
+    "      - id: black\r\n"
+)
+
+
 def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
-    precommit = (
-        "repos:\r\n"
-        "  - repo: https://github.com/psf/black-pre-commit-mirror\r\n"
-        f"    rev: {SHA}   # v24.10.0\r\n"
-        "    hooks:\r\n"
-        "      - id: black\r\n"
-    )
+    precommit = BLACK_CRLF
     steps = (
         f"      - uses: actions/checkout@{OTHER}  # v4.2.2\n"
         f'      - uses: "actions/checkout@{OTHER}"\n'
@@ -52,11 +55,11 @@ def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
     )
     build_file_tree(tmp_path, {".pre-commit-config.yaml": precommit, WORKFLOW: workflow(steps)})
     before = (tmp_path / WORKFLOW).read_bytes()
-    run = mlrig("check", "--fix", "--select", "GHA,PC", cwd=tmp_path)
+    run = mlrig("check", "--fix", "--offline", "--select", "GHA,PC", cwd=tmp_path)
     assert run.code == 1
     assert run.out.splitlines() == [
-        f"{WORKFLOW}:9:15: GHA001 actions/setup-python is pinned to tag v5, not to a commit SHA",
-        "Fixed 2 findings. Found 1 finding in 1 file.",
+        f"{WORKFLOW}:9:15: GHA001 actions/setup-python is pinned to tag v5, not to a commit SHA; pin the SHA (--fix)",
+        "Fixed 2 findings. Found 1 finding in 1 file. 1 fixable with --fix.",
     ]
     assert (tmp_path / ".pre-commit-config.yaml").read_bytes() == precommit.replace(
         "# v24.10.0", "# frozen: v24.10.0"
@@ -65,7 +68,7 @@ def test_fix_changes_only_the_spliced_bytes(tmp_path: Path) -> None:
     assert (tmp_path / WORKFLOW).read_bytes() == before.replace(
         quoted.encode(), f"{quoted}  # v4.2.2".encode()
     )
-    assert mlrig("check", "--fix", "--select", "GHA002,PC", cwd=tmp_path).code == 0
+    assert mlrig("check", "--fix", "--offline", "--select", "GHA002,PC", cwd=tmp_path).code == 0
 
 
 def test_without_fix_nothing_is_written(tmp_path: Path) -> None:
@@ -78,3 +81,15 @@ def test_without_fix_nothing_is_written(tmp_path: Path) -> None:
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == files[
         ".pre-commit-config.yaml"
     ]
+
+
+def test_fix_writes_a_utf16_file_back_in_utf16(tmp_path: Path) -> None:
+    precommit = BLACK_CRLF
+    data = b"\xff\xfe" + precommit.encode("utf-16-le")
+    build_file_tree(tmp_path, {".pre-commit-config.yaml": data})
+    run = mlrig("check", "--fix", "--select", "PC002", cwd=tmp_path)
+    assert (run.code, run.out) == (0, "Fixed 1 finding. All checks passed (1 file checked).\n")
+    fixed = precommit.replace("# v24.10.0", "# frozen: v24.10.0")
+    assert (tmp_path / ".pre-commit-config.yaml").read_bytes() == b"\xff\xfe" + fixed.encode(
+        "utf-16-le"
+    )

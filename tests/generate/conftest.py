@@ -1,4 +1,7 @@
-"""Fixtures of the generate tests: a template fork and a repository generated from it."""
+"""Fixtures of the generate tests: a template fork and a repository generated from it.
+
+The fixture repositories hold their own tests, which are data here, not tests of mlrig.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT, RunMlrig
+
+collect_ignore = ["fixtures"]
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 

@@ -100,7 +100,7 @@ def test_dry_run_with_a_given_template_runs_none_of_its_code(
     assert result.code == 0, result.err
     assert not marker.exists()
     expected = (
-        "update    params.yaml" if command == "update" else "would write .github/dependabot.yml"
+        "would update params.yaml" if command == "update" else "would write .github/dependabot.yml"
     )
     assert expected in result.out.splitlines()
 
@@ -113,4 +113,54 @@ def test_dry_run_plans_what_the_hooks_would_remove(tmp_path: Path, run_mlrig: Ru
     commit_all(repo)
     result = run_mlrig("update", "-C", repo, "--dry-run")
     assert result.code == 0, result.err
-    assert result.out == ""
+    assert result.out.startswith("Already up to date with template ml-repo ")
+    assert len(result.out.splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", ["git", "bundled"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("update",),
+        ("update", "--check"),
+        ("update", "--dry-run"),
+        ("add", "ci"),
+        ("add", "ci", "--dry-run"),
+    ],
+    ids=" ".join,
+)
+def test_a_template_source_in_the_answers_file_is_never_run(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig, command: tuple[str, ...], kind: str
+) -> None:
+    """``template_source`` (issue 14) names a git URL or, forged, a folder as "bundled":
+    neither is fetched, rendered or imported without ``--template``."""
+    marker = tmp_path / "marker"
+    evil = marking_template(tmp_path / "evil", marker)
+    git(evil, "init", "-q")
+    commit_all(evil)
+    answers = repo / ANSWERS
+    record = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    if kind == "git":
+        where = evil.as_uri()
+        commit = git(evil, "rev-parse", "HEAD").strip()
+        record["template_source"] = {"kind": "git", "url": where, "commit": commit}
+        expected = (
+            f"records the template {where!r} (a git URL); mlrig runs no template that a "
+            f"repository names: pass --template {where} if you trust it"
+        )
+    else:
+        record["template_source"] = {"kind": "bundled", "name": str(evil)}
+        expected = (
+            f"records the template {str(evil)!r}, which is not one of mlrig's; "
+            "pass --template with the template you trust"
+        )
+    answers.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    (repo / ".github" / "workflows" / "ci.yml").unlink()
+    commit_all(repo)
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    result = run_mlrig(*command, "-C", repo)
+    assert not marker.exists()
+    assert result.code == 2, result.out
+    assert result.err == f"mlrig: error: {answers}: {expected}\n"
+    after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before

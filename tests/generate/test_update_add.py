@@ -9,6 +9,7 @@ import yaml
 
 from tests.conftest import REPO_ROOT, RunMlrig
 from tests.generate.conftest import SLUG_DIR, append, commit_all, git, prepend
+from toolkit import __version__
 
 
 def test_update_merges_template_changes_with_local_edits(
@@ -67,7 +68,12 @@ def test_update_dry_run_writes_nothing(
     before = (generated / "params.yaml").read_bytes()
     result = run_mlrig("update", "-C", generated, "--template", template_copy, "--dry-run")
     assert result.code == 0
-    assert "update    params.yaml" in result.out
+    lines = result.out.splitlines()
+    assert lines[0] == "would update params.yaml"
+    assert lines[1].startswith("Dry run: updating to template ")
+    assert lines[1].endswith(
+        " would change 1 file(s), 0 merged, 0 with conflicts; nothing written."
+    )
     assert (generated / "params.yaml").read_bytes() == before
 
 
@@ -124,7 +130,7 @@ def test_update_to_a_tag_of_the_template_history(
     assert record["template_commit"] == git(template_copy, "rev-parse", "v9.9.9").strip()
 
 
-def test_update_without_template_history_uses_the_recorded_hashes(
+def test_update_without_a_base_is_an_error_that_says_so(
     tmp_path: Path, run_mlrig: RunMlrig
 ) -> None:
     template = tmp_path / "template"
@@ -135,17 +141,17 @@ def test_update_without_template_history_uses_the_recorded_hashes(
     repo = tmp_path / "out" / "my-ml-project"
     record = yaml.safe_load((repo / ".mlrig-answers.yml").read_text(encoding="utf-8"))
     assert record["template_commit"] == "unknown"
-    edited = next(path for path in sorted(record["files"]) if path != "params.yaml")
-    (repo / edited).write_bytes(b"mine\n")
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     append(template / SLUG_DIR / "params.yaml", "# template change\n")
     result = run_mlrig("update", "-C", repo, "--template", template)
-    assert result.code == 0, result.err
-    assert result.out.splitlines() == [
-        f"keep      {edited}",
-        "update    params.yaml",
-    ] or result.out.splitlines() == ["update    params.yaml", f"keep      {edited}"]
-    assert (repo / edited).read_bytes() == b"mine\n"
-    assert (repo / "params.yaml").read_text(encoding="utf-8").endswith("# template change\n")
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: no merge base: template {template.resolve()} {__version__} (unknown commit) "
+        "is not in the git history of the template given; nothing was changed. Update with the "
+        "mlrig release that generated this repository first, or name the old template with its "
+        "git source\n"
+    )
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
 
 
 def test_add_ct_merges_the_drift_section_into_existing_params(
@@ -155,6 +161,11 @@ def test_add_ct_merges_the_drift_section_into_existing_params(
     params.write_text(
         "# our parameters\nlr: 0.1  # tuned by hand\r\n", encoding="utf-8", newline=""
     )
+    (tmp_path / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "0" * 64 + "\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "churn"\n', encoding="utf-8")
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
     result = run_mlrig("add", "ct", "-C", tmp_path, "--set", "package_name=churn")
     assert result.code == 0, result.err
     assert "wrote src/churn/drift.py" in result.out

@@ -13,6 +13,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.conftest import REPO_ROOT
 from tests.generated.conftest import CLOUDS, FRAMEWORKS, Generate
 from tests.venvs import files_of
 from toolkit.resources import template_dir
@@ -160,7 +161,8 @@ def test_pre_commit_config_pins_commits_and_carries_mlrig_hooks(
     assert repos[f"https://github.com/{hooks}"]["rev"] == commits[hooks]
     assert repos[f"https://github.com/{ruff}"]["rev"] == commits[ruff]
     mlrig = repos["https://github.com/mlrig/mlrig"]
-    assert mlrig["rev"] == "v0.1.0"
+    release = json.loads((REPO_ROOT / "templates/ml-repo/cookiecutter.json").read_text("utf-8"))
+    assert mlrig["rev"] == release["_mlrig_release"]["commit"]
     assert [hook["id"] for hook in mlrig["hooks"]] == ["mlrig-check"]
 
 

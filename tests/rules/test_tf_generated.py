@@ -103,7 +103,8 @@ def test_a_provider_missing_from_the_lock_file_is_reported(repo: Path) -> None:
     line = next(n for n, text in enumerate(lines, 1) if text.strip() == f"{provider} = {{")
     assert findings(repo) == [
         f"terraform/versions.tf:{line}:5: TF005 provider {provider} "
-        f"(registry.terraform.io/hashicorp/{provider}) is not in terraform/.terraform.lock.hcl"
+        f"(registry.terraform.io/hashicorp/{provider}) is not in terraform/.terraform.lock.hcl;"
+        " run `terraform init`"
     ]
 
 

@@ -62,7 +62,7 @@ def test_a_workflow_on_another_python_is_reported(repo: Path) -> None:
     column = workflow.read_text().splitlines()[number - 1].index('"3.12"') + 1
     assert findings(repo) == [
         f".github/workflows/ci.yml:{number}:{column}: X001 python 3.12 here, but 3.11 in "
-        ".python-version:1 (.python-version)"
+        ".python-version:1 (.python-version); use 3.11"
     ]
 
 

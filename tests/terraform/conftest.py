@@ -62,9 +62,9 @@ def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
 def with_local_modules(root: Path, into: Path) -> Path:
     """A copy of a generated root whose module sources point at this checkout."""
     shutil.copytree(root, into)
-    main = into / "main.tf"
-    main.write_text(
-        MODULE_SOURCE.sub(lambda m: f'"{MODULES_DIR / m.group(1)}"', main.read_text()),
-        encoding="utf-8",
-    )
+    for path in into.glob("*.tf"):
+        path.write_text(
+            MODULE_SOURCE.sub(lambda m: f'"{MODULES_DIR / m.group(1)}"', path.read_text()),
+            encoding="utf-8",
+        )
     return into

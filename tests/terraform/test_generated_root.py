@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,21 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import REPO_ROOT
 from tests.terraform.conftest import CLOUDS, MODULES, render
 from tests.terraform.hcl import fields, load, unquote
 from toolkit.infra.terraform_cli import Status, fmt_check
 
+RELEASE_COMMIT = json.loads(
+    (REPO_ROOT / "templates" / "ml-repo" / "cookiecutter.json").read_text(encoding="utf-8")
+)["_mlrig_release"]["commit"]
 EXACT = re.compile(r"\d+\.\d+\.\d+\Z")
 BACKENDS = {"aws": "s3", "gcp": "gcs", "azure": "azurerm"}
-PROVIDERS = {"aws": {"aws", "null", "random"}, "gcp": {"google"}, "azure": {"azurerm"}}
+PROVIDERS = {
+    "aws": {"aws", "null", "random", "github"},
+    "gcp": {"google", "github"},
+    "azure": {"azurerm", "github"},
+}
 
 
 def terraform_block(root: Path) -> dict[str, Any]:
@@ -107,14 +116,15 @@ def test_modules_come_from_this_repository_at_the_pinned_ref(
     cloud: str, generated: dict[str, Path]
 ) -> None:
     modules = merged(generated[cloud] / "terraform", "module")
-    expected = {"github_oidc", "dvc_remote"} | ({"gpu_runners"} if cloud != "azure" else set())
-    assert set(modules) == expected
+    expected = {"github_oidc", "dvc_remote", "serving_identity", "github"}
+    assert set(modules) == expected | ({"gpu_runners"} if cloud != "azure" else set())
     for body in modules.values():
         source = unquote(body["source"])
         prefix = "git::https://github.com/mlrig/mlrig.git//terraform/modules/"
-        assert source.startswith(prefix) and source.endswith("?ref=v0.1.0"), source
-        name = source.removeprefix(prefix).removesuffix("?ref=v0.1.0")
-        assert name in MODULES and name.startswith(f"{cloud}-")
+        ref = "?ref=" + RELEASE_COMMIT
+        assert source.startswith(prefix) and source.endswith(ref), source
+        name = source.removeprefix(prefix).removesuffix(ref)
+        assert name in MODULES and name.startswith((f"{cloud}-", "github-"))
 
 
 def test_a_commit_ref_pins_by_hash_and_needs_no_checkov_skip(tmp_path: Path) -> None:
@@ -150,8 +160,9 @@ def test_gcp_without_a_known_image_for_the_cuda_asks_for_one(tmp_path: Path) -> 
 
 
 def test_dvc_remote_bucket_is_the_answered_one(tmp_path: Path) -> None:
-    root = render(tmp_path, cloud="aws", dvc_remote_url="s3://team-artifacts/dvc") / "terraform"
-    assert 'bucket_name       = "team-artifacts"' in (root / "main.tf").read_text(encoding="utf-8")
+    root = render(tmp_path, cloud="aws", dvc_remote_url="s3://team-artifacts/ml/dvc/") / "terraform"
+    call = merged(root, "module")["dvc_remote"]
+    assert (unquote(call["bucket_name"]), unquote(call["path"])) == ("team-artifacts", "ml/dvc")
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -67,6 +67,19 @@ def test_validate_is_skipped_with_the_reason_when_init_cannot_get_providers(
     assert "Unsupported Terraform Core version" in result.message
 
 
+def test_a_warning_before_the_error_does_not_hide_the_reason(
+    tmp_path: Path, terraform_bin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terraform warns about a missing CLI configuration file before the error itself."""
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(tmp_path / "absent.tfrc"))
+    (tmp_path / "root").mkdir()
+    tree(tmp_path / "root", {"versions.tf": 'terraform {\n  required_version = ">= 99.0.0"\n}\n'})
+    result = validate(tmp_path / "root", terraform_bin)
+    assert result.message == (
+        "terraform init failed, so this step was skipped: Error: Unsupported Terraform Core version"
+    )
+
+
 def test_plan_runs_on_a_local_providerless_configuration(
     tmp_path: Path, terraform_bin: str
 ) -> None:

@@ -33,12 +33,17 @@ from typing import Any
 from toolkit.check.cache_store import (
     FORMAT,
     FindingRow,
+    cache_dir,
     cache_file,
     fingerprint,
     from_row,
+    private_folder,
     prune,
+    read_private,
+    seal,
     to_row,
     trusted,
+    unseal,
     write_atomically,
 )
 from toolkit.check.findings import Finding
@@ -68,27 +73,37 @@ class Cache:
         self.memos: dict[str, tuple[Any, ...]] = dict(data.get("memos", {}))
         self.files: dict[str, tuple[Any, ...]] = dict(data.get("files", {}))
         self.kinds: dict[str, tuple[str, tuple[str, ...]]] = dict(data.get("kinds", {}))
-        self.facts: dict[str, tuple[Any, dict[str, bytes]]] = dict(data.get("facts", {}))
-        self.fresh_facts: dict[str, dict[str, bytes]] = {}
+        self.facts: dict[str, tuple[Any, dict[str, Any]]] = dict(data.get("facts", {}))
+        self.fresh_facts: dict[str, dict[str, Any]] = {}
         self.fact_paths: set[str] = set()
         self.used: set[str] = set()
         self.changed = not usable
 
     @classmethod
     def load(cls, root: Path) -> Cache:
-        """The stored cache of ``root``, or an empty one (never an error)."""
+        """The stored cache of ``root``, or an empty one when there is none or it is damaged.
+
+        :class:`~toolkit.check.cache_store.CacheRefused` when the cache folder is not the
+        user's own (the caller runs without a cache); ``OSError`` when there is none.
+        """
         path = cache_file(root)
+        private_folder(path.parent, cache_dir())
         stored: Any = None
-        try:
-            stored = marshal.loads(path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+        data = read_private(path)
+        payload = unseal(data) if data is not None else None
+        if payload is not None:
+            try:
+                stored = marshal.loads(payload)
+            except (EOFError, ValueError, TypeError):
+                stored = None
+        if not _well_formed(stored):
             stored = None
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
-            stored = None
-        try:
-            return cls(path, fingerprint(), stored)
-        except (TypeError, ValueError, AttributeError):  # a damaged or foreign file
-            return cls(path, fingerprint(), None)
+        return cls(path, fingerprint(), stored)
+
+    def forget(self) -> None:
+        """Remove the stored file (it held something this mlrig did not write)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
     def prime(self, project: Project) -> None:
         """Give the project the kinds' file lists (so unchanged kinds import no view module)
@@ -101,7 +116,7 @@ class Cache:
     def fact(self, project: Project, kind: str, name: str, path: str) -> list[Any] | None:
         """A per-file result stored for ``path`` while the file is unchanged (see
         :meth:`Project.each_file`); the file's parse errors are handed to the project."""
-        import pickle
+        from toolkit.check.cache_codec import decode
 
         try:
             entry = self.facts.get(path)
@@ -114,8 +129,8 @@ class Cache:
             if known is None or known[0] is None or tuple(known[0]) != signature:
                 return None  # its parse errors and suppressions are not known
             errors = self._parse_errors(path, {kind})
-            value = pickle.loads(entry[1][name])
-        except (TypeError, ValueError, KeyError, IndexError, pickle.UnpicklingError):
+            value = decode(entry[1][name])
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
         if not isinstance(value, list):
             return None
@@ -125,10 +140,14 @@ class Cache:
 
     def put_fact(self, project: Project, name: str, path: str, value: list[Any]) -> None:
         """Keep a per-file result, for as long as the file keeps its signature."""
-        import pickle
+        from toolkit.check.cache_codec import encode
 
+        try:
+            stored = encode(value)
+        except ValueError:  # not plain data: computed again next time
+            return
         self.changed = True
-        self.fresh_facts.setdefault(path, {})[name] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self.fresh_facts.setdefault(path, {})[name] = stored
 
     def reuse(
         self, key: str, project: Project, views: Iterable[str], path: str | None = None
@@ -145,10 +164,10 @@ class Cache:
         try:
             if memo is None or not self._valid(memo, project, tuple(views), path):
                 return None
-            found, kinds, paths, _, errors, _ = memo
+            found, kinds, inputs, _, errors, _ = memo
             wanted = {kind for kind, _ in kinds}
             restored = [from_row(row) for row in errors]
-            for each in paths:
+            for each, _ in inputs:
                 restored.extend(self._parse_errors(each, wanted))
             findings = [from_row(row) for row in found]
         except (TypeError, ValueError, KeyError, IndexError):  # not a cache this mlrig wrote
@@ -176,8 +195,9 @@ class Cache:
     def _valid(
         self, memo: tuple[Any, ...], project: Project, views: tuple[str, ...], path: str | None
     ) -> bool:
-        _, kinds, paths, all_files, _, _ = memo
-        if path is not None and tuple(paths) != (path,):
+        _, kinds, inputs, all_files, _, _ = memo
+        paths = [each for each, _ in inputs]
+        if path is not None and paths != [path]:
             return False
         if all_files and all_files != project.files_digest():
             return False
@@ -191,9 +211,16 @@ class Cache:
                     kind not in stamped or not covered.issuperset(project.files_of(kind))
                 ):
                     return False
-        for each in paths:
+        return self._unchanged(inputs, project)
+
+    def _unchanged(self, inputs: tuple[Any, ...], project: Project) -> bool:
+        """Each input as it was when the result was computed: the same signature now, and
+        the stored suppressions and errors of that same version of the file."""
+        for each, signature in inputs:
+            if signature is None or tuple(signature) != project.signature(each):
+                return False
             entry = self.files.get(each)
-            if entry is None or entry[0] is None or tuple(entry[0]) != project.signature(each):
+            if entry is None or entry[0] is None or tuple(entry[0]) != tuple(signature):
                 return False
         return True
 
@@ -206,31 +233,43 @@ class Cache:
         paths = set(record.paths)
         for kind in record.kinds:
             paths.update(project.files_of(kind))
-        for path in paths:
-            project.signature(path)  # every input gets an entry, read or not
+        inputs = self._signed(project, paths)
+        if inputs is None:
+            return  # an input without a trusted signature: nothing to check a reuse against
         kinds = tuple(sorted((kind, project.kind_digest(kind)) for kind in record.kinds))
         all_files = project.files_digest() if record.all_files else ""
         known = project.errors()
         errors = tuple(to_row(known[k]) for k in sorted(record.errors) if k in known)
         rows = tuple(to_row(f) for f in found)
-        self.memos[key] = (rows, kinds, tuple(sorted(paths)), all_files, errors, self.run)
+        self.memos[key] = (rows, kinds, inputs, all_files, errors, self.run)
         self.used.add(key)
 
+    @staticmethod
+    def _signed(project: Project, paths: Iterable[str]) -> tuple[tuple[str, Any], ...] | None:
+        """Each input with its signature as read this run (``None`` if one is not trusted)."""
+        now = time.time_ns()
+        inputs = tuple((path, trusted(project.signature(path), now)) for path in sorted(paths))
+        return None if any(signature is None for _, signature in inputs) else inputs
+
     def store_file(
-        self, key: str, path: str, kinds: Iterable[str], found: Iterable[Finding]
+        self, key: str, project: Project, path: str, kinds: Iterable[str], found: Iterable[Finding]
     ) -> None:
         """Keep the findings a per-file rule made on one file, which it alone decides."""
         self.changed = True
+        self.memos.pop(key, None)
+        inputs = self._signed(project, [path])
+        if inputs is None:
+            return
         rows = tuple(to_row(f) for f in found)
         marked = tuple((kind, ANY) for kind in sorted(kinds))
-        self.memos[key] = (rows, marked, (path,), "", (), self.run)
+        self.memos[key] = (rows, marked, inputs, "", (), self.run)
         self.used.add(key)
 
-    def sent(self) -> tuple[dict[str, dict[str, bytes]], set[str]]:
+    def sent(self) -> tuple[dict[str, dict[str, Any]], set[str]]:
         """What a second process checking the same files adds: new facts, facts used."""
         return self.fresh_facts, self.fact_paths
 
-    def take(self, sent: tuple[dict[str, dict[str, bytes]], set[str]]) -> None:
+    def take(self, sent: tuple[dict[str, dict[str, Any]], set[str]]) -> None:
         """Take in :meth:`sent` from the other process."""
         fresh, used = sent
         for path, facts in fresh.items():
@@ -240,7 +279,7 @@ class Cache:
 
     def used_paths(self) -> set[str]:
         """The input files of every result this run reused or stored."""
-        used = {path for key in self.used if key in self.memos for path in self.memos[key][2]}
+        used = {path for key in self.used if key in self.memos for path, _ in self.memos[key][2]}
         return used | self.fact_paths
 
     def save(self, project: Project, scanned: Mapping[str, list[Suppression]]) -> None:
@@ -255,7 +294,7 @@ class Cache:
         )[:MAX_MEMOS]
         self.memos = dict(memos)
         facts = self._merged_facts(project)
-        needed = {path for memo in self.memos.values() for path in memo[2]} | set(facts)
+        needed = {path for memo in self.memos.values() for path, _ in memo[2]} | set(facts)
         files = {path: entry for path, entry in self.files.items() if path in needed}
         data = {
             "format": FORMAT,
@@ -267,10 +306,10 @@ class Cache:
             "facts": facts,
         }
         with contextlib.suppress(OSError, ValueError):  # read-only: check without a cache
-            write_atomically(self.path, marshal.dumps(data))
+            write_atomically(self.path, seal(marshal.dumps(data)))
             prune(self.path.parent.parent, time.time())
 
-    def _merged_facts(self, project: Project) -> dict[str, tuple[Any, dict[str, bytes]]]:
+    def _merged_facts(self, project: Project) -> dict[str, tuple[Any, dict[str, Any]]]:
         """Stored per-file results, this run's added; those of changed files dropped."""
         signatures = project.signatures()
         facts = {
@@ -308,3 +347,16 @@ class Cache:
             kept = [(o, row) for o, row in old[2] if o not in origins] if same and old else []
             rows = tuple(tuple(s) for s in scanned.get(path, ()))
             self.files[path] = (trusted(signature, now), rows, tuple(kept + fresh))
+
+
+_SHAPES = {"memos": dict, "files": dict, "kinds": dict, "facts": dict, "stamp": str, "run": int}
+
+
+def _well_formed(stored: Any) -> bool:
+    """Whether ``stored`` has the top-level shape this mlrig writes (entries are checked
+    where they are used: any that is not as written is simply not reused)."""
+    return (
+        type(stored) is dict
+        and stored.get("format") == FORMAT
+        and all(type(stored.get(key)) is kind for key, kind in _SHAPES.items())
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from toolkit.check.findings import Finding, Fix
 from toolkit.check.reads import Signature, digest
 
 FILE_NAME = "check.marshal"
-FORMAT = 1
+FORMAT = 2  # 2: each result carries its inputs' signatures; no pickled facts
 RACY_SECONDS = 2
 
 FindingRow = tuple[Any, ...]
@@ -70,7 +71,15 @@ def to_row(finding: Finding) -> FindingRow:
     fix_row = (
         None
         if fix is None
-        else (fix.path, fix.line, fix.column, fix.end_line, fix.end_column, fix.replacement)
+        else (
+            fix.path,
+            fix.line,
+            fix.column,
+            fix.end_line,
+            fix.end_column,
+            fix.replacement,
+            fix.expected,
+        )
     )
     return (
         finding.path,
@@ -91,16 +100,91 @@ def from_row(row: FindingRow) -> Finding:
     )
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+class CacheRefused(Exception):
+    """A cache folder mlrig will not use (someone else could write it); the message says why."""
+
+
+# The file: a magic line, the length and two checksums of the payload, the payload
+# (marshal of plain containers). Any mismatch means "rebuild", never a crash.
+MAGIC = b"mlrig-check-cache\n"
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def private_folder(folder: Path, top: Path) -> None:
+    """Make ``folder`` (and its missing parents) ``0700``; :class:`CacheRefused` when it,
+    or ``top`` (the folder of every repository's cache), is not the user's own."""
+    for each in (top, folder) if folder != top else (folder,):
+        missing = [p for p in (each, *each.parents) if not os.path.lexists(p)]
+        for new in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                new.mkdir(0o700)
+        _own_folder(each)  # the top first: nothing is made inside a folder not ours
+
+
+def _own_folder(folder: Path) -> None:
+    status = folder.stat()
+    if not stat.S_ISDIR(status.st_mode):
+        raise CacheRefused(f"{folder} is not a folder")
+    if status.st_uid != os.geteuid():
+        raise CacheRefused(f"{folder} belongs to another user")
+    if status.st_mode & 0o022:
+        raise CacheRefused(f"{folder} can be written by other users")
+    if status.st_mode & 0o077:
+        folder.chmod(0o700)  # our own, made readable by an older mlrig: close it
+
+
+def seal(payload: bytes) -> bytes:
+    """The cache file holding ``payload``."""
+    return MAGIC + _sums(payload) + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of a cache file, if it is whole (``None`` otherwise)."""
+    head = len(MAGIC) + 24
+    if not data.startswith(MAGIC) or len(data) < head:
+        return None
+    payload = data[head:]
+    return payload if data[len(MAGIC) : head] == _sums(payload) else None
+
+
+def _sums(payload: bytes) -> bytes:
+    import zlib
+
+    return b"%08x%08x%08x" % (len(payload) & 0xFFFFFFFF, zlib.crc32(payload), zlib.adler32(payload))
+
+
+def read_private(path: Path) -> bytes | None:
+    """The bytes of the user's own regular file ``path`` (``None``: absent or not ours)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        temporary.write_bytes(data)
+        handle = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid():
+            return None
+        if status.st_size > MAX_FILE_BYTES:
+            return None
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(handle)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a private temporary file beside it."""
+    import time
+
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         temporary.replace(path)
     finally:
-        if temporary.exists():
+        with contextlib.suppress(OSError):
             temporary.unlink()
 
 
@@ -116,7 +200,7 @@ def prune(folder: Path, now: float) -> int:
     try:
         if marker.exists() and now - marker.stat().st_mtime < DAY:
             return 0
-        marker.touch()
+        marker.touch(mode=0o600)
         removed = 0
         for entry in folder.iterdir():
             stored = entry / FILE_NAME

@@ -12,20 +12,28 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
+from toolkit.boundary import inside
 from toolkit.check.config import Config, load_config
-from toolkit.check.discovery import discover, find_git_root
+from toolkit.check.discovery import is_template_path, listing
 from toolkit.check.engine import Result, check_project, selected_rules
+from toolkit.check.findings import Finding, ParseError
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
 from toolkit.check.rules import RuleRef, check_selectors
+from toolkit.check.severity import rank, severities
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from typing import NamedTuple
+
+    from toolkit.check.report import Context
 else:
     from toolkit.check._record import NamedTuple
+
+
+TEXT_FORMATS = frozenset({"text", "concise", "full"})
 
 
 class CheckOptions(NamedTuple):
@@ -41,6 +49,12 @@ class CheckOptions(NamedTuple):
     summary: Path | None = None
     cwd: Path | None = None
     cache: bool = True
+    diff: bool = False
+    offline: bool = False
+    statistics: bool = False
+    by_folder: bool = False
+    fail_on: str = "note"
+    show_help: bool | None = None
 
 
 def run_check(options: CheckOptions) -> int:
@@ -55,10 +69,32 @@ def run_check(options: CheckOptions) -> int:
     check_selectors(options.ignore, "--ignore")
     rules = selected_rules(config, options.select, options.ignore)
     result = _check(root, options, config, rules)
-    if options.fix:
+    if options.fix or options.diff:
         result = _fix(root, options, config, result)
-    _report(result, options)
-    return EXIT_OK if options.exit_zero or not result.findings else EXIT_FINDINGS
+        if options.diff:
+            return EXIT_OK if options.exit_zero or not result.fixed else EXIT_FINDINGS
+    levels = severities(result.rules, config.severity)
+    _report(result, options, _context(root, options, levels))
+    failing = [
+        f for f in result.findings if rank(levels.get(f.code, "error")) >= rank(options.fail_on)
+    ]
+    return EXIT_OK if options.exit_zero or not failing else EXIT_FINDINGS
+
+
+def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Context:
+    from toolkit.check.report import Context, wants_color
+
+    to_terminal = options.output is None and sys.stdout.isatty()
+    text = options.output_format in {"text", "full"} and not options.statistics
+    show_help = options.show_help if options.show_help is not None else to_terminal
+    color = options.output is None and options.output_format in TEXT_FORMATS
+    return Context(
+        severities=levels,
+        root=root,
+        help=text and (show_help or options.output_format == "full"),
+        source=options.output_format == "full" and not options.statistics,
+        color=color and wants_color(sys.stdout),
+    )
 
 
 def _cwd(options: CheckOptions) -> Path:
@@ -66,83 +102,160 @@ def _cwd(options: CheckOptions) -> Path:
 
 
 def find_root(cwd: Path, paths: Sequence[Path]) -> Path:
-    """The git work tree holding the first path (or ``cwd``); else that folder."""
-    anchor = (cwd / paths[0]).resolve() if paths else cwd.resolve()
-    if paths and not anchor.exists():
-        raise UsageError(f"{paths[0]}: no such file or folder")
-    folder = anchor if anchor.is_dir() else anchor.parent
-    git_root = find_git_root(folder)
-    if git_root is not None:
-        return git_root
-    cwd = cwd.resolve()
-    return cwd if folder == cwd or cwd in folder.parents else folder
+    """The git work tree holding the first path (or ``cwd``); else the folder given
+    (see :func:`toolkit.boundary.find_root`)."""
+    from toolkit import boundary
+
+    return boundary.find_root(cwd, paths)
 
 
 def _project(root: Path, options: CheckOptions, config: Config) -> Project:
-    only_files = bool(options.paths) and all((_cwd(options) / p).is_file() for p in options.paths)
-    files = [] if only_files else discover(root)
-    if options.paths:
-        files = _under(root, files, options)
-    files = [f for f in files if not any(glob_match(g, f) for g in config.exclude)]
-    return Project(root, files)
+    chosen = _chosen(root, options)
+    if chosen is not None and all(kind == "file" for kind, _ in chosen):
+        files, unreadable = [relative for _, relative in chosen], list[str]()
+    else:
+        folders = tuple(r for k, r in chosen or [] if k == "folder") or ("",)
+        files, unreadable = listing(root, under=tuple("" if f == "." else f for f in folders))
+        if chosen is not None:
+            files = _under(files, chosen)
+    files = [
+        f
+        for f in files
+        if not is_template_path(f) and not any(glob_match(g, f) for g in config.exclude)
+    ]
+    project = Project(root, files)
+    for folder in unreadable:
+        project.report(folder, ParseError("not read: a folder mlrig may not open"))
+    return project
 
 
-def _under(root: Path, files: list[str], options: CheckOptions) -> list[str]:
-    chosen: set[str] = set()
+def _chosen(root: Path, options: CheckOptions) -> list[tuple[str, str]] | None:
+    """The paths given, as ("file" | "folder", path relative to ``root``); ``None``: all."""
+    if not options.paths:
+        return None
+    chosen = []
     for given in options.paths:
-        target = (_cwd(options) / given).resolve()
-        if not target.exists():
-            raise UsageError(f"{given}: no such file or folder")
-        try:
-            relative = target.relative_to(root).as_posix()
-        except ValueError:
-            raise UsageError(f"{given}: outside the repository at {root}") from None
-        if target.is_file():
-            chosen.add(relative)
+        joined = _cwd(options) / given
+        if not os.path.lexists(joined):
+            raise UsageError(f"{os.fsdecode(given)!r}: no such file or folder")
+        if joined.is_dir():
+            kind, target = "folder", os.path.realpath(joined)
+        else:  # the file itself, as git lists it: a link is judged by the trust boundary
+            kind = "file"
+            target = str(Path(os.path.realpath(joined.parent)) / joined.name)
+        if not inside(str(root), target):
+            raise UsageError(f"{os.fsdecode(given)!r}: outside the repository at {root}")
+        chosen.append((kind, Path(target).relative_to(root).as_posix()))
+    return chosen
+
+
+def _under(files: list[str], chosen: list[tuple[str, str]]) -> list[str]:
+    picked: set[str] = set()
+    for kind, relative in chosen:
+        if kind == "file":
+            picked.add(relative)
         elif relative == ".":
-            chosen.update(files)
+            picked.update(files)
         else:
-            chosen.update(f for f in files if f.startswith(relative + "/"))
-    return sorted(chosen)
+            picked.update(f for f in files if f.startswith(relative + "/"))
+    return sorted(picked)
 
 
 def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> Result:
     from toolkit.check.fix import apply_fixes
+    from toolkit.check.resolve import Fixer, diff
 
-    fixed = apply_fixes(root, result.findings)
-    if not fixed:
-        return result
-    again = _check(root, options, config, result.rules)
-    return again._replace(fixed=tuple(fixed))
+    fixer = Fixer(root, options.offline)
+    fixable = fixer.fixes(result.findings)
+    if options.diff:
+        text, fixed = diff(root, fixable, _SEEN)
+        sys.stdout.write(_utf8(text))
+        done = {_key(f) for f in fixed}
+        after = result._replace(findings=[f for f in result.findings if _key(f) not in done])
+        skipped: dict[tuple[str, int, int, str], str] = {}
+    else:
+        outcome = apply_fixes(root, fixable, _SEEN)
+        fixed = outcome.applied
+        skipped = {_key(f): reason for f, reason in outcome.skipped}
+        after = _check(root, options, config, result.rules) if fixed else result
+    rest = [f for f in after.findings if _key(f) not in skipped]
+    lines = fixer.reasons(rest) + [
+        f"{f.path}:{f.line}:{f.column}: {f.code} not fixed: {skipped[_key(f)]}"
+        for f in after.findings
+        if _key(f) in skipped
+    ]
+    for line in sorted(lines):
+        sys.stderr.write(_utf8(line + "\n"))
+    if options.diff:
+        sys.stderr.write(f"Would fix {len(fixed)} of {len(result.findings)} findings.\n")
+        return result._replace(fixed=tuple(fixed))
+    return after._replace(fixed=tuple(fixed))
+
+
+def _key(finding: Finding) -> tuple[str, int, int, str]:
+    return finding.path, finding.line, finding.column, finding.code
+
+
+# The text of each file as the last check read it: --fix splices only into files
+# that still hold exactly that text.
+_SEEN: dict[str, str | None] = {}
 
 
 def _check(root: Path, options: CheckOptions, config: Config, rules: list[RuleRef]) -> Result:
     project = _project(root, options, config)
-    if not options.cache:
-        return check_project(project, config, rules)
+    if not options.cache or options.fix or options.diff:  # --fix: findings made now, not stored
+        result = check_project(project, config, rules)
+        _SEEN.clear()
+        _SEEN.update(project.read_texts())
+        return result
     from toolkit.check.cache import Cache
+    from toolkit.check.cache_store import CacheRefused
     from toolkit.check.reads import digest
 
     try:
         cache = Cache.load(root)
+    except CacheRefused as err:
+        sys.stderr.write(f"mlrig: warning: not using the cache: {err}\n")
+        return check_project(project, config, rules)
     except (OSError, RuntimeError):  # no home folder to keep a cache in
         return check_project(project, config, rules)
     scope = digest(project.files) if options.paths else ""
-    return check_project(project, config, rules, cache, scope)
+    try:
+        return check_project(project, config, rules, cache, scope)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        # A stored entry this mlrig did not write: forget the cache, check afresh.
+        cache.forget()
+        return check_project(_project(root, options, config), config, rules)
 
 
-def _report(result: Result, options: CheckOptions) -> None:
-    from toolkit.check.report import renderer
+def _report(result: Result, options: CheckOptions, context: Context) -> None:
+    if options.statistics:
+        from toolkit.check.report import statistics
 
-    text = renderer(options.output_format)(result)
+        json_format = options.output_format == "json"
+        text = _utf8(statistics.render(result, context, options.by_folder, json_format))
+    else:
+        from toolkit.check.report import renderer
+
+        text = _utf8(renderer(options.output_format)(result, context))
     if options.output is not None:
-        _write(options.output, text)
+        _write(options.output, text, "w")
     else:
         sys.stdout.write(text)
-    _write_summary(result, options)
+    _write_summary(result, options, context)
 
 
-def _write_summary(result: Result, options: CheckOptions) -> None:
+def _utf8(text: str) -> str:
+    """``text`` as valid UTF-8: a file name that is not UTF-8 shows its bytes escaped
+    (``\\udcff``), in every format and every file the report goes to."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _write_summary(result: Result, options: CheckOptions, context: Context) -> None:
     targets = [options.summary] if options.summary is not None else []
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if options.output_format == "github" and step_summary:
@@ -151,20 +264,16 @@ def _write_summary(result: Result, options: CheckOptions) -> None:
         return
     from toolkit.check.report.github import summary
 
-    markdown = summary(result)
+    markdown = _utf8(summary(result, context))
     for target in targets:
-        mode = "a" if target != options.summary else "w"
-        with _open(target, mode) as handle:
-            handle.write(markdown)
+        _write(target, markdown, "a" if target != options.summary else "w")
 
 
-def _write(path: Path, text: str) -> None:
-    with _open(path, "w") as handle:
-        handle.write(text)
-
-
-def _open(path: Path, mode: str) -> IO[str]:
+def _write(path: Path, text: str, mode: str) -> None:
+    """Write a report file; any failure (no folder, no permission, disk full) is a usage
+    error naming the file."""
     try:
-        return path.open(mode, encoding="utf-8", newline="\n")
+        with path.open(mode, encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
     except OSError as err:
-        raise UsageError(f"{path}: cannot write: {err.strerror}") from None
+        raise UsageError(f"{_utf8(str(path))}: cannot write: {err.strerror or err}") from None

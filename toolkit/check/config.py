@@ -1,13 +1,15 @@
 """``[tool.mlrig]`` in ``pyproject.toml``, or ``mlrig.toml``: what to check and how.
 
 Keys: ``select`` and ``ignore`` (codes, code prefixes or rule names),
-``per-file-ignores`` (glob -> codes), ``exclude`` (globs of files not to check)
-and ``rules`` (code or name -> that rule's options). Anything unknown is a
+``per-file-ignores`` (glob -> codes), ``exclude`` (globs of files not to check),
+``rules`` (code or name -> that rule's options) and ``severity`` (code, prefix
+or name -> ``error``, ``warning`` or ``note``). Anything unknown is a
 :class:`~toolkit.errors.ConfigError` (exit 2) naming the file and line.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
 else:
     from toolkit.check._record import NamedTuple
 
-KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules")
+KEYS = ("select", "ignore", "per-file-ignores", "exclude", "rules", "severity")
+LEVELS = ("error", "warning", "note")
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -37,6 +40,7 @@ class Config(NamedTuple):
     per_file_ignores: Mapping[str, list[str]] = _EMPTY
     exclude: tuple[str, ...] = ()
     rules: Mapping[str, dict[str, Any]] = _EMPTY
+    severity: Mapping[str, str] = _EMPTY
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
         """The rule's defaults, overridden by ``[rules.<code>]`` or ``[rules.<name>]``."""
@@ -44,26 +48,38 @@ class Config(NamedTuple):
 
 
 def load_config(root: Path) -> Config:
-    """The configuration of the repository at ``root``: ``mlrig.toml`` first, then pyproject."""
+    """The configuration of the repository at ``root``: ``mlrig.toml`` first, then pyproject.
+
+    Read through the trust boundary, like every checked file: a configuration file
+    that is a link leaving the repository, a FIFO or a device is a configuration
+    error (exit 2), never opened.
+    """
     for name, table_path in (("mlrig.toml", ()), ("pyproject.toml", ("tool", "mlrig"))):
-        path = root / name
-        if path.is_file():
-            table = _table(path, name, table_path)
+        if os.path.lexists(root / name) and not (root / name).is_dir():
+            text = _text(root, name)
+            table = _table(text, name, table_path)
             if table is not None:
-                return _validate(table, name, _Lines(path))
+                return _validate(table, name, _Lines(text))
     return Config()
 
 
-def _table(path: Path, name: str, table_path: tuple[str, ...]) -> dict[str, Any] | None:
-    from toolkit.check.project import decode
+def _text(root: Path, name: str) -> str:
+    from toolkit.check.project import decode, read_limited
+
+    try:
+        data = read_limited(Path(os.path.realpath(root)), name)
+        return "" if data is None else decode(data)
+    except ParseError as err:
+        raise ConfigError(f"{name}:{err.line}:{err.column}: {err.message}") from None
+
+
+def _table(text: str, name: str, table_path: tuple[str, ...]) -> dict[str, Any] | None:
     from toolkit.check.views.toml_file import loads
 
     try:
-        data: Any = loads(decode(path.read_bytes()))
+        data: Any = loads(text)
     except ParseError as err:
         raise ConfigError(f"{name}:{err.line}:{err.column}: {err.message}") from None
-    except OSError as err:
-        raise ConfigError(f"{name}: cannot read: {err.strerror}") from None
     for key in table_path:
         data = data.get(key) if isinstance(data, dict) else None
     if data is not None and not isinstance(data, dict):
@@ -74,8 +90,8 @@ def _table(path: Path, name: str, table_path: tuple[str, ...]) -> dict[str, Any]
 class _Lines:
     """Finds the line of a key in a config file, for error messages."""
 
-    def __init__(self, path: Path) -> None:
-        self.lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
 
     def of(self, needle: str) -> int:
         for number, line in enumerate(self.lines, start=1):
@@ -100,7 +116,19 @@ def _validate(table: dict[str, Any], name: str, lines: _Lines) -> Config:
         per_file_ignores={g: _codes(c, g, where) for g, c in pfi.items()},
         exclude=tuple(_strings(table.get("exclude", []), "exclude", where)),
         rules=dict(_rule_options(key, value, where) for key, value in rules.items()),
+        severity=_severities(table.get("severity", {}), where),
     )
+
+
+def _severities(value: Any, where: Any) -> dict[str, str]:
+    levels = _mapping(value, "severity", where)
+    for selector, level in levels.items():
+        check_selectors([selector], where(selector))
+        if level not in LEVELS:
+            raise ConfigError(
+                f"{where(selector)}: severity of {selector} must be error, warning or note"
+            )
+    return dict(levels)
 
 
 def _strings(value: Any, key: str, where: Any) -> list[str]:

@@ -45,6 +45,14 @@ comment on its line, or alone on the line above, that gives a reason:
 """.splitlines()
 
 
+FIXABLE = "Fixable: `mlrig check --fix` fixes it, where the pin can be resolved."
+NOT_FIXABLE = "Not fixable automatically."
+
+
+def _other(severity: str) -> str:
+    return "warning" if severity == "error" else "error"
+
+
 def rule_page(rule: Rule) -> str:
     """One rule's page: title, summary, the module docstring, and its configuration."""
     source = rule.module.replace(".", "/") + ".py"
@@ -57,6 +65,8 @@ def rule_page(rule: Rule) -> str:
         "",
         f"Family: {family(rule.family).title}. Reads: {', '.join(rule.views) or 'all files'}.",
         "",
+        f"Severity: {rule.severity}. {FIXABLE if rule.fixable else NOT_FIXABLE}",
+        "",
         rule.doc,
         "",
         "## Configuration",
@@ -64,6 +74,9 @@ def rule_page(rule: Rule) -> str:
         "```toml",
         "[tool.mlrig]",
         f'ignore = ["{rule.code}"]  # to turn it off',
+        "",
+        "[tool.mlrig.severity]",
+        f'{rule.code} = "{_other(rule.severity)}"  # error, warning or note',
     ]
     if rule.options:
         lines += ["", f"[tool.mlrig.rules.{rule.code}]"]
@@ -97,7 +110,21 @@ def hooks_file(rules: tuple[Rule, ...]) -> str:
         entry = f"mlrig check --select {fam.prefix},MLR"
         description = f"mlrig's {fam.title} rules."
         lines += _hook(f"mlrig-{fam.name}", f"mlrig check ({fam.title})", entry, description, fam)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + UPDATE_CHECK_HOOK) + "\n"
+
+
+# Renders two templates (seconds, not milliseconds): run before a push, or by hand.
+UPDATE_CHECK_HOOK = [
+    "- id: mlrig-update-check",
+    "  name: mlrig update --check",
+    "  description: Fails when the repository is behind its template"
+    " (mlrig update would change files).",
+    "  entry: mlrig update --check",
+    "  language: python",
+    "  pass_filenames: false",
+    "  always_run: true",
+    "  stages: [pre-push, manual]",
+]
 
 
 def _hook(hook_id: str, name: str, entry: str, description: str, fam: Family | None) -> list[str]:
@@ -136,7 +163,7 @@ def index_module(rules: tuple[Rule, ...]) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (",
+        "INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = (",
     ]
     for rule in rules:
         ref = ref_of(rule)
@@ -144,6 +171,7 @@ def index_module(rules: tuple[Rule, ...]) -> str:
         views = f"({views},)" if len(ref.views) == 1 else f"({views})"
         fields = [json.dumps(ref.code), json.dumps(ref.name), json.dumps(ref.module)]
         fields += [views, json.dumps(ref.family), json.dumps(ref.summary)]
+        fields += [json.dumps(ref.severity), str(ref.fixable)]
         entry = [f"        {field}," for field in fields]
         entry = [line + "  # noqa: E501" if len(line) > 100 else line for line in entry]
         lines += ["    (", *entry, "    ),"]

@@ -136,7 +136,8 @@ def _memo_key(ref: RuleRef, config: Config, scope: str) -> str:
 def _per_file(ref: RuleRef) -> bool:
     from toolkit.rules.families import family
 
-    return family(ref.family).per_file and bool(ref.views)
+    own = family(ref.family)
+    return own.per_file and bool(ref.views) and set(ref.views) <= set(own.kinds)
 
 
 def _file_by_file(
@@ -166,7 +167,7 @@ def _file_by_file(
         if record.history or record.all_files or set(by_path) != set(changed):
             return found  # it did not judge each file alone after all: nothing is stored
         for path in changed:
-            cache.store_file(f"{file_key}|{path}", path, ref.views, by_path[path])
+            cache.store_file(f"{file_key}|{path}", project, path, ref.views, by_path[path])
     whole = Record()
     whole.kinds.update(ref.views)
     cache.store(key, found, whole, project)

@@ -19,7 +19,9 @@ class Fix:
     """Replace the text from (line, column) up to (end_line, end_column) with ``replacement``.
 
     The end is exclusive; an empty range inserts. ``--fix`` applies these splices
-    and leaves every other byte of the file alone.
+    and leaves every other byte of the file alone. ``expected``, when given, is the
+    text the range holds as the rule saw it: a fix whose range holds anything else
+    is skipped (see :mod:`toolkit.check.fix` for the other safety checks).
     """
 
     path: str
@@ -28,6 +30,7 @@ class Fix:
     end_line: int
     end_column: int
     replacement: str
+    expected: str | None = None
 
 
 @dataclass(frozen=True, order=True)

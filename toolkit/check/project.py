@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from toolkit.check.encoding import decode_text
 from toolkit.check.findings import Finding, ParseError
 from toolkit.check.reads import READ, ErrorKey, FactStore, Record, Signature, digest
 from toolkit.check.views import hint, view_module
@@ -33,7 +34,7 @@ class Project:
     """The checked files of one repository, with lazily parsed, cached views."""
 
     def __init__(self, root: Path, files: Iterable[str]) -> None:
-        self.root = root
+        self.root = Path(os.path.realpath(root))  # the trust boundary compares real paths
         self._files: list[str] = sorted(files)
         self._texts: dict[str, str | None] = {}
         self._views: dict[str, list[Any]] = {}
@@ -90,30 +91,33 @@ class Project:
         return self._texts[path]
 
     def data(self, path: str, max_bytes: int) -> bytes | None:
-        """The file's bytes, or ``None`` when it is not a readable file of at most ``max_bytes``."""
+        """The file's bytes, or ``None`` when it is not a readable file of at most ``max_bytes``
+        (a file the trust boundary refuses is also a finding)."""
+        from toolkit.boundary import Refused, TooLarge, read_bytes
+
         if self._records:
             self._records[-1].paths.add(path)
-        signature = self.signature(path)
-        if signature is None or signature[0] > max_bytes:
+        if self.signature(path) is None:
+            self.text(path)  # reports why it is not read (once), unless it is absent
             return None
         try:
-            return (self.root / path).read_bytes()
-        except OSError:
+            return read_bytes(self.root, path, max_bytes)
+        except (Refused, TooLarge):
             return None
 
     def signature(self, path: str) -> Signature | None:
-        """(size, mtime, ctime, inode) of a regular file, taken once per run; ``None`` if none."""
+        """(size, mtime, ctime, inode) of a regular file inside the root, taken once per run;
+        ``None`` for anything the trust boundary does not read."""
         if path in self._signatures:
             return self._signatures[path]
+        from toolkit.boundary import Refused, regular_stat
+
         try:
-            # os.stat on a joined string: no Path object per file of a 3,500-file tree.
-            stat = os.stat(f"{self.root}{os.sep}{path}")  # noqa: PTH116
-        except (OSError, ValueError):
+            stat = regular_stat(self.root, path)
+        except Refused:
             found = None
         else:
-            regular = stat.st_mode & 0o170000 == 0o100000
             found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-            found = found if regular else None
         self._signatures[path] = found
         return found
 
@@ -141,7 +145,8 @@ class Project:
         return self._derived[name][0]  # type: ignore[no-any-return]
 
     def uses_history(self) -> None:
-        """Mark the running rule as reading git history: its findings are never reused."""
+        """Mark the running rule as reading what no file signature covers (git history, a
+        folder's listing on disk): its findings are never reused."""
         if self._records:
             self._records[-1].history = True
 
@@ -343,27 +348,47 @@ class Project:
     def _read(self, path: str) -> str | None:
         self.signature(path)  # before reading: a later change shows as a new signature
         try:
-            data = (self.root / path).read_bytes()
-        except OSError:
-            return None
-        try:
-            return decode(data)
+            data = read_limited(self.root, path)
+            text: str | None = None if data is None else decode(data)
         except ParseError as err:
             origin, self._origin = self._origin, READ
             self.report(path, err)
             self._origin = origin
+            text = None
+        self._texts[path] = text
+        return text
+
+
+def read_limited(root: Path, path: str) -> bytes | None:
+    """The bytes of ``path`` through the trust boundary (``None``: no such file);
+    :class:`ParseError` when it is refused or too large."""
+    from toolkit.boundary import Refused, TooLarge, read_bytes
+
+    try:
+        return read_bytes(root, path, MAX_BYTES)
+    except Refused as err:
+        if err.absent:
             return None
+        raise ParseError(str(err)) from None
+    except TooLarge as err:
+        size = err.size / (1024 * 1024)
+        raise ParseError(f"file is {size:.0f} MB; mlrig parses files of up to 10 MB") from None
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text without a byte-order mark; :class:`ParseError` naming the line otherwise."""
+    """The text of a file, decoded as pip decodes it (see :mod:`toolkit.check.encoding`);
+    :class:`ParseError` naming the line when it is not text of that encoding.
+
+    A NUL byte makes the file "not text" (UTF-16 without a byte-order mark decodes as
+    UTF-8 with a NUL beside every ASCII character): one finding, not one per line.
+    """
     if len(data) > MAX_BYTES:
         size = len(data) / (1024 * 1024)
         raise ParseError(f"file is {size:.0f} MB; mlrig parses files of up to 10 MB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ParseError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", line, column) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    text = decode_text(data)
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise ParseError("not text: it holds NUL bytes (binary, or UTF-16/32)", line, column)
+    return text

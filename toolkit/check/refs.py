@@ -30,6 +30,27 @@ def is_short_sha(ref: str) -> bool:
     return 7 <= len(ref) < 40 and not ref.isdigit() and all(c in "0123456789abcdef" for c in ref)
 
 
+_VCS = re.compile(r"(?:git|hg|svn|bzr)\+[a-z]+://", re.IGNORECASE)
+
+
+def is_vcs_url(value: str) -> bool:
+    """A pip VCS requirement URL: ``git+https://...``, ``hg+ssh://...`` and the like."""
+    return _VCS.match(value.strip()) is not None
+
+
+def vcs_commit(url: str) -> str | None:
+    """The revision after the last ``@`` of a VCS URL's path (``None`` when it names none)."""
+    body = url.split("#", 1)[0].split("://", 1)[-1]
+    path = body.split("/", 1)[1] if "/" in body else ""  # past user@host
+    return path.rsplit("@", 1)[1] if "@" in path else None
+
+
+def floating_vcs(url: str) -> bool:
+    """A VCS URL that does not name a full commit: a branch, a tag or nothing."""
+    commit = vcs_commit(url)
+    return is_vcs_url(url) and not (commit is not None and is_sha(commit))
+
+
 def is_version(ref: str) -> bool:
     """A tag that looks like a version: ``v4``, ``v4.1.0``, ``1.2.3``, ``v2.0.0-rc.1``."""
     return _VERSION.fullmatch(ref) is not None

@@ -31,6 +31,8 @@ class Rule(NamedTuple):
     doc: str
     module: str
     check: Callable[..., Iterator[Finding]]
+    severity: str = "error"
+    fixable: bool = False
 
     @property
     def help_uri(self) -> str:
@@ -46,6 +48,8 @@ class RuleRef(NamedTuple):
     views: tuple[str, ...]
     family: str
     summary: str
+    severity: str = "error"
+    fixable: bool = False
 
     @property
     def help_uri(self) -> str:
@@ -70,7 +74,16 @@ def rule_refs() -> tuple[RuleRef, ...]:
 def ref_of(rule: Rule) -> RuleRef:
     """The index entry of a loaded rule."""
     short = rule.module.rpartition(".")[2]
-    return RuleRef(rule.code, rule.name, short, rule.views, rule.family, rule.summary)
+    return RuleRef(
+        rule.code,
+        rule.name,
+        short,
+        rule.views,
+        rule.family,
+        rule.summary,
+        rule.severity,
+        rule.fixable,
+    )
 
 
 def _rule(module: ModuleType) -> Rule:
@@ -84,6 +97,8 @@ def _rule(module: ModuleType) -> Rule:
         doc=(module.__doc__ or "").strip(),
         module=module.__name__,
         check=module.check,
+        severity=getattr(module, "SEVERITY", "error"),
+        fixable=bool(getattr(module, "FIXABLE", False)),
     )
 
 

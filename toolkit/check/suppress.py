@@ -60,12 +60,18 @@ def problems(suppressions: Iterable[Suppression], known: set[str]) -> list[Findi
     for s in suppressions:
         if not s.reason:
             out.append(
-                Finding(s.path, s.line, s.column, UNEXPLAINED, "suppression gives no reason")
+                Finding(
+                    s.path,
+                    s.line,
+                    s.column,
+                    UNEXPLAINED,
+                    "suppression gives no reason; write it after the ]",
+                )
             )
         if not s.codes:
             out.append(Finding(s.path, s.line, s.column, UNKNOWN_CODE, "suppression names no code"))
         for code in (code for code in s.codes if code not in known):
-            message = f"suppression names unknown rule code {code}"
+            message = f"suppression names unknown rule code {code}; `mlrig rules` lists the codes"
             out.append(Finding(s.path, s.line, s.column, UNKNOWN_CODE, message))
     return out
 

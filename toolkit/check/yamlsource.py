@@ -111,7 +111,24 @@ class YamlDoc(NamedTuple):
         stripped = rest.lstrip()
         if stripped.startswith("#") and (stripped is rest or rest[0] in " \t"):
             return str(stripped[1:].strip())
+        if stripped[:1] in (",", "}", "]"):  # inside a flow collection: the line's comment
+            return _trailing_comment(stripped)
         return None
+
+
+def _trailing_comment(rest: str) -> str | None:
+    """The comment that ends a line of flow YAML (a ``#`` after a blank, outside quotes)."""
+    quote = ""
+    previous = ""
+    for index, char in enumerate(rest):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in (" ", "\t"):
+            return str(rest[index + 1 :].strip())
+        previous = char
+    return None
 
 
 def load(path: str, text: str) -> YamlDoc:

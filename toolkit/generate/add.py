@@ -1,9 +1,11 @@
 """``mlrig add``: bring generated parts into a repository that already exists.
 
-The template is rendered whole, with the repository's recorded answers (or the
-defaults and ``--set``), and only the component's files are taken from it. A
-file that exists with other content is never overwritten: the whole add is
-refused and nothing is written.
+The template is rendered whole, with the repository's recorded answers (or, in a
+repository mlrig did not generate, what its files say, then ``--set``, then
+prompts), and only the component's files are taken from it. A component whose
+prerequisites are missing is refused, naming them. A file that exists with
+other content is never overwritten: the whole add is refused and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -14,46 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
-from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers import (
+    Answers,
+    check_overrides,
+    choices,
+    template_options,
+    validate_answers,
+)
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
+from toolkit.generate.base import describe_folder, recorded_template
+from toolkit.generate.components import Component, components, refuse_missing
 from toolkit.generate.confine import read_inside
+from toolkit.generate.infer import Inferred, infer_answers
 from toolkit.generate.render import render, resolve_answers
 from toolkit.generate.yaml_edit import add_missing_keys
-from toolkit.resources import chosen_template, is_bundled, template_commit
-
-PKG = "src/{package_name}/"
-
-
-@dataclass(frozen=True)
-class Component:
-    """Files a component brings (path prefixes; ``{package_name}`` is filled in), and
-    top-level keys it adds to YAML files that may already exist."""
-
-    paths: tuple[str, ...]
-    yaml_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-COMPONENTS: dict[str, Component] = {
-    "pre-commit": Component((".pre-commit-config.yaml",)),
-    "ci": Component((".github/workflows/ci.yml",)),
-    "cd": Component((".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py")),
-    "ct": Component(
-        (
-            ".github/workflows/ct.yml",
-            ".github/workflows/drift.yml",
-            PKG + "pins.py",
-            PKG + "drift.py",
-            "tests/test_pins.py",
-            "tests/test_drift.py",
-        ),
-        yaml_keys=(("params.yaml", ("drift",)),),
-    ),
-    "infra": Component((".github/workflows/infra.yml", "terraform/")),
-    "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
-    "dvc-remote": Component((".dvc/config",)),
-    "dependabot": Component((".github/dependabot.yml",)),
-}
+from toolkit.resources import is_bundled, template_dir
 
 
 @dataclass(frozen=True)
@@ -65,6 +43,7 @@ class AddOptions:
     overrides: Answers = field(default_factory=dict)
     dry_run: bool = False
     template: str | None = None
+    no_input: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,13 +52,7 @@ class AddResult:
 
     written: list[str]
     present: list[str]
-
-
-def _components(names: tuple[str, ...]) -> list[Component]:
-    unknown = [name for name in names if name not in COMPONENTS]
-    if unknown:
-        raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
-    return [COMPONENTS[name] for name in names]
+    inferred: dict[str, Inferred] = field(default_factory=dict)
 
 
 def _selected(rendered: dict[str, str], components: list[Component], answers: Answers) -> list[str]:
@@ -117,19 +90,38 @@ def _yaml_edits(
     return edits
 
 
-def _answers(options: AddOptions) -> tuple[Path, Answers, AnswersRecord | None]:
-    """The template, the answers and the repository's record (if it has one)."""
+def _answers(
+    options: AddOptions,
+) -> tuple[Path, Answers, AnswersRecord | None, dict[str, Inferred]]:
+    """The template, then the recorded answers, or what the repository says, then
+    ``--set``, then prompts; and the repository's record (if it has one)."""
     answers_file = options.repo / ANSWERS_FILE
     record = read_record(options.repo) if os.path.lexists(answers_file) else None
-    template = chosen_template(options.template, record.template if record else "", answers_file)
+    if options.template:
+        template = template_dir(options.template)
+    elif record is not None:
+        template = recorded_template(record, answers_file)
+    else:
+        template = template_dir("ml-repo")
+    raw = template_options(template)
+    inferred = {} if record else infer_answers(options.repo, choices(raw))
     given: Answers = (
-        dict(record.answers) if record else {"project_name": options.repo.resolve().name}
+        dict(record.answers)
+        if record
+        else {"project_name": options.repo.resolve().name}
+        | {key: found.value for key, found in inferred.items()}
     )
-    check_overrides(template_options(template), options.overrides)
+    check_overrides(raw, options.overrides)
     given.update(options.overrides)
-    answers = resolve_answers(template, given)
+    if record is None and not options.no_input:
+        from toolkit.generate.prompts import ask_answers
+
+        answers = ask_answers(template, given)
+    else:
+        answers = resolve_answers(template, given)
     validate_answers(template, answers, not options.dry_run or is_bundled(template))
-    return template, answers, record
+    kept = {k: v for k, v in inferred.items() if k not in options.overrides}
+    return template, answers, record, kept
 
 
 def _already_present(repo: Path, root: Path, paths: list[str]) -> list[str]:
@@ -151,48 +143,50 @@ def run_add(options: AddOptions) -> AddResult:
     A file in the way, a symlink on a path the component writes, or a path outside
     the repository refuses the whole add; a dry run runs none of the template's code.
     """
-    template, answers, record = _answers(options)
-    components = _components(options.components)
+    chosen = components(options.components)
+    template, answers, record, inferred = _answers(options)
     with (
         filesystem_errors(options.repo),
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
     ):
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
         hashes = file_hashes(root)
-        paths = _selected(hashes, components, answers)
+        paths = _selected(hashes, chosen, answers)
+        present = _already_present(options.repo, root, paths)
+        refuse_missing(options.repo, options.components, paths, answers)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
             )
-        present = _already_present(options.repo, root, paths)
         written = [p for p in paths if p not in present]
-        edits = _yaml_edits(options.repo, root, components, skip=paths)
+        edits = _yaml_edits(options.repo, root, chosen, skip=paths)
+        answers_text = _record(template, answers, record, {p: hashes[p] for p in paths})
+        if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
+            edits[ANSWERS_FILE] = answers_text
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
         writes.update({p: text.encode("utf-8") for p, text in edits.items()})
-        record_text = _record(options, template, answers, record, {p: hashes[p] for p in paths})
-        writes[ANSWERS_FILE] = record_text.encode("utf-8")
         modes = {p: (root / p).stat().st_mode for p in written}
         apply_changes(options.repo, writes, modes, dry_run=options.dry_run)
-    return AddResult(written=written + sorted(edits), present=present)
+    return AddResult(written=written + sorted(edits), present=present, inferred=inferred)
 
 
 def _record(
-    options: AddOptions,
     template: Path,
     answers: Answers,
     record: AnswersRecord | None,
     added: dict[str, str],
 ) -> str:
+    """The answers file after the add."""
     raw = template_options(template)
     files = dict(record.files) if record else {}
     files.update(added)
+    source = record.template_source() if record else describe_folder(template)
     updated = AnswersRecord(
-        template=record.template if record else str(raw.get("_template_name", template.name)),
-        template_version=record.template_version
-        if record
-        else str(raw.get("_template_version", "")),
-        template_commit=record.template_commit if record else template_commit(template),
+        template=record.template if record else source.name,
+        template_version=source.version,
+        template_commit=source.commit,
         answers={key: answers[key] for key in raw if not key.startswith("_")},
         files=files,
+        source=source,
     )
     return updated.dump()

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from toolkit.errors import NotAGeneratedRepoError, UserInputError
+from toolkit.generate.artefacts import is_artefact
+from toolkit.generate.sources import TemplateSource, source_from_record
 
 ANSWERS_FILE = ".mlrig-answers.yml"
 HEADER = "# Written by mlrig from its template; `mlrig update` reads it. Do not edit by hand.\n"
@@ -30,6 +32,18 @@ class AnswersRecord:
     template_commit: str
     answers: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)
+    source: TemplateSource | None = None
+
+    def template_source(self) -> TemplateSource:
+        """Where the template came from (older answers files: from the other fields)."""
+        if self.source is not None:
+            return self.source
+        legacy = {
+            "template": self.template,
+            "template_version": self.template_version,
+            "template_commit": self.template_commit,
+        }
+        return source_from_record({}, legacy)
 
     def dump(self) -> str:
         """The file's text: deterministic, sorted file hashes."""
@@ -37,6 +51,7 @@ class AnswersRecord:
             "template": self.template,
             "template_version": self.template_version,
             "template_commit": self.template_commit,
+            "template_source": self.template_source().as_record(),
             "answers": dict(self.answers),
             "files": dict(sorted(self.files.items())),
         }
@@ -48,8 +63,8 @@ def file_hashes(root: Path) -> dict[str, str]:
     """``sha256:<hex>`` of every file under ``root``, by forward-slash relative path."""
     hashes = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            relative = path.relative_to(root).as_posix()
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and not path.is_symlink() and not is_artefact(relative):
             hashes[relative] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     return hashes
 
@@ -73,12 +88,17 @@ def read_record(repo: Path) -> AnswersRecord:
         raise UserInputError(f"{path}:1: answers file has no 'answers' mapping")
     files = mapping.get("files") or {}
     fields = answers_of(str(path), {k: mapping.get(k) for k in _TEXT_FIELDS}, UserInputError)
+    source = mapping.get("template_source")
+    if source is not None and not isinstance(source, Mapping):
+        raise UserInputError(f"{path}:1: 'template_source' is not a mapping")
+    source_fields = answers_of(str(path), source or {}, UserInputError)
     return AnswersRecord(
         template=fields["template"],
         template_version=fields["template_version"],
         template_commit=fields["template_commit"],
         answers=answers_of(str(path), answers, UserInputError),
         files=answers_of(str(path), files, UserInputError) if isinstance(files, Mapping) else {},
+        source=source_from_record(source_fields, fields),
     )
 
 

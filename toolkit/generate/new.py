@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +19,10 @@ from toolkit.generate.answers import (
 )
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
 from toolkit.generate.atomic import apply_changes, filesystem_errors, signals_held
+from toolkit.generate.base import Resolved, open_template
 from toolkit.generate.confine import read_inside
+from toolkit.generate.questions import next_steps
 from toolkit.generate.render import render, resolve_answers
-from toolkit.resources import is_bundled, template_commit, template_dir
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class NewOptions:
     overrides: Answers = field(default_factory=dict)
     force: bool = False
     template: str = "ml-repo"
+    directory: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class NewResult:
 
     path: Path
     record: AnswersRecord
+    next_steps: str = ""
 
 
 def collect_answers(template: Path, options: NewOptions) -> Answers:
@@ -51,7 +54,12 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
         overrides.update(load_answers_file(options.answers_file))
     overrides.update(options.overrides)
     check_overrides(template_options(template), overrides)
-    answers = resolve_answers(template, overrides, options.no_input)
+    if options.no_input:
+        answers = resolve_answers(template, overrides)
+    else:
+        from toolkit.generate.prompts import ask_answers
+
+        answers = ask_answers(template, overrides)
     validate_answers(template, answers)
     return answers
 
@@ -121,7 +129,13 @@ def run_new(options: NewOptions) -> NewResult:
     The tree is rendered in a folder beside the target and renamed into place,
     so an interrupted or failed run leaves nothing behind and a rerun works.
     """
-    template = template_dir(options.template)
+    with ExitStack() as stack:
+        resolved = open_template(stack, options.template, options.directory)
+        return _generate(resolved, options)
+
+
+def _generate(resolved: Resolved, options: NewOptions) -> NewResult:
+    template, source = resolved.template, resolved.source
     answers = collect_answers(template, options)
     raw = template_options(template)
     public = {key: answers[key] for key in raw if not key.startswith("_")}
@@ -134,14 +148,13 @@ def run_new(options: NewOptions) -> NewResult:
         rendered = render(template, answers, scratch)
         _refuse_conflicts(rendered, target)
         record = AnswersRecord(
-            template=str(raw.get("_template_name"))
-            if is_bundled(template)
-            else str(template.resolve()),
-            template_version=str(raw.get("_template_version", "")),
-            template_commit=template_commit(template),
+            template=source.name or source.url,
+            template_version=source.version,
+            template_commit=source.commit,
             answers=public,
             files=file_hashes(rendered),
+            source=source,
         )
         (rendered / ANSWERS_FILE).write_text(record.dump(), encoding="utf-8")
         _install(rendered, target)
-    return NewResult(path=target, record=record)
+    return NewResult(path=target, record=record, next_steps=next_steps(template, public, target))

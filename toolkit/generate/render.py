@@ -20,6 +20,7 @@ from toolkit.generate.answers import (
     protect_overrides,
     template_options,
 )
+from toolkit.generate.artefacts import clean_copy
 from toolkit.resources import template_repository
 
 
@@ -50,13 +51,40 @@ def resolve_answers(template: Path, given: Mapping[str, Any], no_input: bool = T
         return dict(prompt_for_config(context, no_input))
 
 
+def explicit_answers(template: Path, answers: Mapping[str, Any]) -> Answers:
+    """The answers that differ from what ``template`` would default them to.
+
+    An answer that was left at its default (a module ref naming the release, a
+    remote URL made from the cloud) then follows the defaults of a newer
+    template or of changed answers, as it would have at generation.
+    """
+    raw = template_options(template)
+    explicit: Answers = {}
+    for key in raw:
+        if key.startswith("_") or key not in answers:
+            continue
+        if str(resolve_answers(template, explicit).get(key)) != str(answers[key]):
+            explicit[key] = answers[key]
+    return explicit
+
+
 def render(template: Path, answers: Answers, into: Path, hooks: bool = True) -> Path:
     """Render ``template`` with final ``answers`` under ``into``; return the project folder.
 
     ``hooks=False`` runs none of the template's hook scripts (a dry run): the files
     its ``_remove_when`` table names for these answers are removed instead, which is
     what mlrig's own post-generation hook does.
+
+    Cookiecutter copies every file it finds, so it renders a copy of the template
+    without build artefacts (see :mod:`toolkit.generate.artefacts`).
     """
+    with tempfile.TemporaryDirectory(prefix="mlrig-clean-") as scratch:
+        clean = clean_copy(template, Path(scratch) / template.name)
+        return _generate(clean, answers, into, hooks, template)
+
+
+def _generate(template: Path, answers: Answers, into: Path, hooks: bool, named: Path) -> Path:
+    """Render the clean copy ``template``; ``named`` is the folder that messages name."""
     from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.generate import generate_files
 
@@ -74,7 +102,7 @@ def render(template: Path, answers: Answers, into: Path, hooks: bool = True) -> 
                 repo_dir=str(template), context=context, output_dir=str(into), accept_hooks=hooks
             )
     except FailedHookException as err:
-        raise _hook_error(template) or AnswerError(
+        raise _hook_error(named) or AnswerError(
             f"the template refused the answers: {err}"
         ) from None
     except CookiecutterException as err:

@@ -1,32 +1,31 @@
 """``mlrig update``: bring a generated repository up to a newer template by 3-way merge.
 
-The base of the merge is the template at the commit recorded in
-``.mlrig-answers.yml``, rendered with the recorded answers; the other side is
-the new template with the same answers. A file the user never touched takes
-the new template; a file only the user changed stays as it is; a file both
-changed is merged, and a conflict keeps both sides between markers.
+The base of the merge is the template exactly as the repository was generated
+from it (see :mod:`toolkit.generate.base`), rendered with the recorded answers;
+the other side is the new template with the same answers, changed by ``--set``.
+A file the user never touched takes the new template; a file only the user
+changed stays as it is; a file both changed is merged, and a conflict keeps both
+sides between markers. No base is an error, never an empty merge.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import subprocess
 import tempfile
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UserInputError
-from toolkit.generate.answers import Answers, template_options, validate_answers
+from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
+from toolkit.generate.base import open_base, open_target, recorded_template
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
-from toolkit.generate.render import render, resolve_answers, resolve_commit, template_at
-from toolkit.resources import chosen_template, is_bundled, template_commit
+from toolkit.generate.render import explicit_answers, render, resolve_answers
 
-FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
+CHANGES = frozenset({Outcome.ADD, Outcome.UPDATE, Outcome.DELETE, Outcome.MERGE, Outcome.CONFLICT})
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,8 @@ class UpdateOptions:
     dry_run: bool = False
     allow_dirty: bool = False
     template: str | None = None
+    directory: str = ""
+    overrides: Answers = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,23 @@ class UpdateResult:
 
     changes: list[FileChange]
     record: AnswersRecord
+    previous: AnswersRecord
 
     @property
     def conflicts(self) -> list[str]:
         return [c.path for c in self.changes if c.outcome is Outcome.CONFLICT]
+
+    @property
+    def changed(self) -> list[FileChange]:
+        """The changes that would alter a file of the repository."""
+        return [c for c in self.changes if c.outcome in CHANGES]
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing to do: no file changes, the same answers and template."""
+        old, new = self.previous, self.record
+        same = old.answers == new.answers and old.template_source() == new.template_source()
+        return not self.changed and same
 
 
 def _refuse_dirty(repo: Path) -> None:
@@ -67,54 +81,22 @@ def _refuse_dirty(repo: Path) -> None:
         )
 
 
-def _read(root: Path | None, path: str) -> bytes | None:
+def _read(root: Path, path: str) -> bytes | None:
     """A file of a rendered template (mlrig's own scratch folder)."""
-    if root is None:
-        return None
     target = root / path
     return target.read_bytes() if target.is_file() else None
 
 
-def _sha(data: bytes | None) -> str | None:
-    return None if data is None else "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def _base_for(
-    path: str,
-    ours: bytes | None,
-    theirs: bytes | None,
-    base_root: Path | None,
-    record: AnswersRecord,
-) -> bytes | None:
-    """The old template's bytes.
-
-    Without the template's history, the recorded hash tells which side is unchanged:
-    the user's copy or the new template's file, whichever has it, stands in for the base.
-    """
-    if base_root is not None:
-        return _read(base_root, path)
-    recorded = record.files.get(path)
-    for side in (ours, theirs):
-        if recorded is not None and _sha(side) == recorded:
-            return side
-    return None
-
-
 def plan_update(
-    repo: Path, record: AnswersRecord, new_root: Path, base_root: Path | None
+    repo: Path, record: AnswersRecord, new_root: Path, base_root: Path
 ) -> list[FileChange]:
-    """One change per path of either template version."""
-    paths = sorted(
-        set(file_hashes(new_root))
-        | set(record.files)
-        | set(file_hashes(base_root) if base_root else {})
-    )
-    changes = []
-    for path in paths:
-        ours, theirs = read_inside(repo, path), _read(new_root, path)
-        base = _base_for(path, ours, theirs, base_root, record)
-        changes.append(plan_file(path, ours, base, theirs))
-    return changes
+    """One change per path of either template version or of the answers file (a path
+    there that leaves the repository or passes a symlink refuses the update)."""
+    paths = sorted(set(file_hashes(new_root)) | set(file_hashes(base_root)) | set(record.files))
+    return [
+        plan_file(path, read_inside(repo, path), _read(base_root, path), _read(new_root, path))
+        for path in paths
+    ]
 
 
 def writes_of(changes: list[FileChange]) -> dict[str, bytes | None]:
@@ -128,19 +110,6 @@ def writes_of(changes: list[FileChange]) -> dict[str, bytes | None]:
     return writes
 
 
-def _base_root(
-    template: Path, commit: str, answers: Answers, into: Path, hooks: bool
-) -> Path | None:
-    """The old template rendered with the recorded answers, when its history is here."""
-    if not FULL_COMMIT.fullmatch(commit):
-        return None
-    try:
-        with template_at(commit, template) as old_template:
-            return render(old_template, resolve_answers(old_template, answers), into, hooks)
-    except UserInputError:
-        return None
-
-
 def run_update(options: UpdateOptions) -> UpdateResult:
     """Plan the update of ``options.repo`` and, unless a dry run, apply it all or nothing.
 
@@ -151,32 +120,42 @@ def run_update(options: UpdateOptions) -> UpdateResult:
     record = read_record(repo)
     if not options.dry_run and not options.allow_dirty:
         _refuse_dirty(repo)
-    template = chosen_template(options.template, record.template, repo / ANSWERS_FILE)
+    source = record.template_source()
+    if not options.template:
+        recorded_template(record, repo / ANSWERS_FILE)
     hooks = not options.dry_run
     with (
         filesystem_errors(repo),
         ExitStack() as stack,
         tempfile.TemporaryDirectory(prefix="mlrig-update-") as scratch,
     ):
-        commit = resolve_commit(options.to, template) if options.to else template_commit(template)
-        new_template = (
-            stack.enter_context(template_at(commit, template)) if options.to else template
+        target = open_target(
+            stack,
+            source,
+            given=options.template,
+            directory=options.directory,
+            to=options.to,
+            scratch=Path(scratch) / "to",
         )
-        answers = resolve_answers(new_template, record.answers)
-        validate_answers(new_template, answers, hooks or is_bundled(template))
-        new_root = render(new_template, answers, Path(scratch) / "new", hooks)
-        base_root = _base_root(
-            template, record.template_commit, record.answers, Path(scratch) / "base", hooks
-        )
-        changes = plan_update(repo, record, new_root, base_root)
-        raw = template_options(new_template)
+        base = open_base(stack, source, target, Path(scratch) / "base-template")
+        raw = template_options(target.template)
+        check_overrides(raw, options.overrides)
+        given = {**explicit_answers(base, record.answers), **options.overrides}
+        answers = resolve_answers(target.template, given)
+        validate_answers(target.template, answers, hooks or target.source.kind == "bundled")
+        new_root = render(target.template, answers, Path(scratch) / "new", hooks)
+        base_answers = resolve_answers(base, record.answers)
+        base_root = render(base, base_answers, Path(scratch) / "base", hooks)
         new_record = AnswersRecord(
             template=record.template,
-            template_version=str(raw.get("_template_version", "")),
-            template_commit=commit,
+            template_version=target.source.version,
+            template_commit=target.source.commit,
             answers={key: answers[key] for key in raw if not key.startswith("_")},
             files=file_hashes(new_root),
+            source=target.source,
         )
-        writes = {**writes_of(changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}
-        apply_changes(repo, writes, dry_run=options.dry_run)
-    return UpdateResult(changes=changes, record=new_record)
+        result = UpdateResult(plan_update(repo, record, new_root, base_root), new_record, record)
+        if not result.up_to_date:
+            writes = {**writes_of(result.changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}
+            apply_changes(repo, writes, dry_run=options.dry_run)
+    return result

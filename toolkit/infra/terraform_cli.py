@@ -64,8 +64,11 @@ def _run(
 
 
 def _first_line(text: str) -> str:
+    """The line that says what went wrong: the first ``Error:`` line, since terraform
+    may print warnings (a missing CLI configuration file, say) before it."""
     lines = [line.strip(" │╷╵") for line in text.splitlines()]
-    return next((line for line in lines if line), "no output")
+    errors = (line for line in lines if line.startswith("Error:"))
+    return next(errors, next((line for line in lines if line), "no output"))
 
 
 def fmt_check(directory: Path, binary: str | None = None) -> StepResult:

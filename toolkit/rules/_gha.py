@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
@@ -41,6 +41,16 @@ def uses_values(project: Project) -> Iterator[Located]:
             yield from _step_uses(workflow.path, workflow.doc, job.steps)
     for action in project.views("action"):
         yield from _step_uses(action.path, action.doc, action.steps)
+
+
+def view_steps(view: Any) -> Iterator[Step]:
+    """The steps of one workflow (every job's) or composite action view."""
+    jobs = getattr(view, "jobs", None)
+    if jobs is None:
+        yield from view.steps
+        return
+    for job in jobs:
+        yield from job.steps
 
 
 def steps(project: Project) -> Iterator[tuple[str, YamlDoc, Step]]:

@@ -6,7 +6,7 @@ the registry, the engine imports every rule instead.
 
 from __future__ import annotations
 
-INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
+INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = (
     (
         "DVC001",
         "stale-dvc-lock",
@@ -14,6 +14,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "dvc.lock is missing a stage of dvc.yaml or records a different cmd, deps or outs",
+        "error",
+        False,
     ),
     (
         "DVC002",
@@ -22,6 +24,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "A parameter differs from the value dvc.lock recorded, or is not recorded",
+        "error",
+        False,
     ),
     (
         "DVC003",
@@ -30,6 +34,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "A git-tracked dependency or output no longer has the md5 that dvc.lock records",
+        "error",
+        False,
     ),
     (
         "DVC004",
@@ -38,6 +44,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "A .dvc file or dvc.lock output has no content hash",
+        "error",
+        False,
     ),
     (
         "DVC005",
@@ -46,6 +54,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "A dvc import has no rev_lock, or an import-url has no checksum",
+        "error",
+        False,
     ),
     (
         "DVC006",
@@ -54,6 +64,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "A cached dvc output is not git-ignored, or is committed to git",
+        "error",
+        False,
     ),
     (
         "DVC007",
@@ -62,6 +74,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc",),
         "dvc",
         "The dvc project has no default remote in .dvc/config",
+        "error",
+        False,
     ),
     (
         "GHA001",
@@ -70,6 +84,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("workflow", "action"),
         "github-actions",
         "A remote action or reusable workflow is not pinned to a commit SHA",
+        "error",
+        True,
     ),
     (
         "GHA002",
@@ -78,6 +94,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("workflow", "action"),
         "github-actions",
         "A uses: pinned to a commit SHA has no # vX.Y.Z version comment",
+        "warning",
+        True,
     ),
     (
         "GHA003",
@@ -86,6 +104,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("workflow", "action"),
         "github-actions",
         "A uses: names a branch (or an abbreviated SHA) instead of a commit SHA",
+        "error",
+        True,
     ),
     (
         "GHA004",
@@ -94,14 +114,18 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("workflow", "action"),
         "github-actions",
         "A container, service or docker:// image is not pinned by digest",
+        "error",
+        True,
     ),
     (
         "GHA005",
         "unpinned-pip-install",
         "gha_unpinned_pip_install",
-        ("workflow", "action"),
+        ("workflow", "action", "pydeps"),
         "github-actions",
         "A run: step installs Python packages without exact pins or hashes",
+        "error",
+        False,
     ),
     (
         "GHA006",
@@ -110,6 +134,18 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("workflow", "action"),
         "github-actions",
         "A setup step asks for the latest tool version instead of an exact one",
+        "error",
+        False,
+    ),
+    (
+        "GHA007",
+        "setup-without-version",
+        "gha_setup_without_version",
+        ("workflow", "action", "toml"),
+        "github-actions",
+        "A setup action is used without a version, so each run installs the newest",
+        "error",
+        False,
     ),
     (
         "IMG001",
@@ -118,6 +154,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dockerfile",),
         "container-images",
         "A Dockerfile FROM does not pin its base image by digest",
+        "error",
+        True,
     ),
     (
         "IMG002",
@@ -126,6 +164,18 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dockerfile",),
         "container-images",
         "A Dockerfile FROM uses the latest tag, or no tag at all",
+        "error",
+        False,
+    ),
+    (
+        "IMG003",
+        "unpinned-pip-install-in-image",
+        "img_unpinned_pip_install",
+        ("dockerfile", "pydeps"),
+        "container-images",
+        "A Dockerfile RUN installs Python packages without exact pins or hashes",
+        "error",
+        False,
     ),
     (
         "MLR001",
@@ -133,7 +183,9 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "mlr_parse_error",
         (),
         "engine",
-        "A file that mlrig reads cannot be parsed",
+        "A file that mlrig reads cannot be read or parsed",
+        "error",
+        False,
     ),
     (
         "MLR002",
@@ -142,6 +194,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         (),
         "engine",
         "An inline suppression gives no reason",
+        "warning",
+        False,
     ),
     (
         "MLR003",
@@ -150,6 +204,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         (),
         "engine",
         "An inline suppression names an unknown rule code",
+        "warning",
+        False,
     ),
     (
         "MLR004",
@@ -158,6 +214,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         (),
         "engine",
         "An inline suppression names a rule that finds nothing there",
+        "note",
+        False,
     ),
     (
         "MOD001",
@@ -166,6 +224,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pins", "dvc"),
         "models",
         "A model pin names a floating or inconsistent artifact instead of its content hash",
+        "error",
+        False,
     ),
     (
         "MOD002",
@@ -174,6 +234,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pins", "dvc"),
         "models",
         "The staging pin is not the model that dvc.lock records",
+        "error",
+        False,
     ),
     (
         "MOD003",
@@ -182,6 +244,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pins", "dvc"),
         "models",
         "A model pin's lineage (stage, data, params, commit) disagrees with dvc.lock",
+        "error",
+        False,
     ),
     (
         "MOD004",
@@ -190,6 +254,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pins", "dvc"),
         "models",
         "A production pin names a model that no dvc.lock in git history produced",
+        "error",
+        False,
     ),
     (
         "MOD005",
@@ -198,6 +264,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pins",),
         "models",
         "A KServe overlay's storageUri or model file is not its environment's pinned model",
+        "error",
+        True,
     ),
     (
         "PC001",
@@ -206,6 +274,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("precommit",),
         "pre-commit",
         "A pre-commit rev names a branch instead of a tag or commit SHA",
+        "error",
+        True,
     ),
     (
         "PC002",
@@ -214,6 +284,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("precommit",),
         "pre-commit",
         "A pre-commit rev pinned to a SHA has no # frozen: comment",
+        "warning",
+        True,
     ),
     (
         "PC003",
@@ -222,6 +294,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("precommit",),
         "pre-commit",
         "The .pre-commit-config.yaml does not match pre-commit's schema",
+        "error",
+        False,
     ),
     (
         "PY001",
@@ -230,6 +304,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps",),
         "python-dependencies",
         "A dependency manifest has no lock file",
+        "error",
+        False,
     ),
     (
         "PY002",
@@ -238,6 +314,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps",),
         "python-dependencies",
         "A lock file no longer matches its manifest",
+        "error",
+        False,
     ),
     (
         "PY003",
@@ -246,6 +324,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps",),
         "python-dependencies",
         "A requirement in a lock or requirements file is not an exact pin",
+        "error",
+        False,
     ),
     (
         "PY004",
@@ -254,6 +334,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps",),
         "python-dependencies",
         "A lock file pins versions without artifact hashes",
+        "warning",
+        False,
     ),
     (
         "TF001",
@@ -262,6 +344,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A Terraform root module does not set required_version",
+        "error",
+        False,
     ),
     (
         "TF002",
@@ -270,6 +354,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A required provider does not name its source address",
+        "error",
+        False,
     ),
     (
         "TF003",
@@ -278,6 +364,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A required provider has no version, or a range in a root module",
+        "error",
+        False,
     ),
     (
         "TF004",
@@ -286,6 +374,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A Terraform root module that requires providers has no .terraform.lock.hcl",
+        "error",
+        False,
     ),
     (
         "TF005",
@@ -294,6 +384,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A Terraform lock file does not cover or satisfy the required providers",
+        "error",
+        False,
     ),
     (
         "TF006",
@@ -302,6 +394,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A provider in a Terraform lock file has no h1: hash",
+        "warning",
+        False,
     ),
     (
         "TF007",
@@ -310,22 +404,38 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("terraform",),
         "terraform",
         "A module source is not pinned to a tag, commit SHA or exact version",
+        "error",
+        False,
+    ),
+    (
+        "TF008",
+        "undeclared-provider",
+        "tf_undeclared_provider",
+        ("terraform",),
+        "terraform",
+        "A Terraform root module uses a provider no required_providers entry or lock names",
+        "error",
+        False,
     ),
     (
         "X001",
         "inconsistent-python-version",
         "x_inconsistent_python_version",
-        ("pydeps", "workflow", "action", "dockerfile"),
+        ("pydeps", "workflow", "action", "dockerfile", "runtime"),
         "consistency",
         "Files name different Python versions",
+        "error",
+        False,
     ),
     (
         "X002",
         "inconsistent-cuda-version",
         "x_inconsistent_cuda_version",
-        ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions"),
+        ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions", "runtime"),
         "consistency",
         "GPU images, torch wheels and Terraform name different CUDA versions",
+        "error",
+        False,
     ),
     (
         "X003",
@@ -334,6 +444,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps", "workflow", "action", "dockerfile", "precommit"),
         "consistency",
         "torchvision or torchaudio is pinned for another torch release",
+        "error",
+        False,
     ),
     (
         "X004",
@@ -342,6 +454,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit"),
         "consistency",
         "The dvc version installed in CI is too old for the repository's dvc.lock",
+        "error",
+        False,
     ),
     (
         "X005",
@@ -349,7 +463,9 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         "x_dvc_extras_mismatch_remote",
         ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit"),
         "consistency",
-        "dvc is installed without the plugin for the default remote's scheme",
+        "dvc is installed without the plugin for a remote's scheme",
+        "error",
+        False,
     ),
     (
         "X006",
@@ -358,6 +474,8 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("tfversions", "workflow", "action"),
         "consistency",
         "Files name different Terraform versions",
+        "error",
+        False,
     ),
     (
         "X007",
@@ -366,5 +484,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
         ("pydeps", "workflow", "action", "dockerfile", "precommit"),
         "consistency",
         "A package is pinned at different versions in different files",
+        "error",
+        False,
     ),
 )

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from toolkit.check._record import lazy_pattern
 from toolkit.check.pip_options import WITH_VALUE, hold_expressions, release
-from toolkit.check.refs import is_sha
+from toolkit.check.refs import floating_vcs, is_sha, is_vcs_url
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
 _PREFIXES = frozenset({"sudo", "env", "time", "exec", "command", "nice"})
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
 _PINNED = lazy_pattern(r"[A-Za-z0-9._\[\],-]+\s*===?\s*[^*\s,;]+")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2")
+_VCS_AT = re.compile(r"(?:git|hg|svn|bzr)\+[a-z]+://", re.IGNORECASE)
 
 
 class PipInstall:
     """One install command: its 0-based logical line in the script and what it names."""
 
-    __slots__ = ("line", "require_hashes", "requirement_files", "unpinned")
+    __slots__ = ("floating_vcs", "line", "require_hashes", "requirement_files", "unpinned")
 
     def __init__(self, line: int) -> None:
         self.line = line
         self.unpinned: list[str] = []
+        self.floating_vcs: list[str] = []  # VCS URLs at a branch, a tag or no revision
         self.requirement_files: list[str] = []
         self.require_hashes = False
 
@@ -108,6 +110,7 @@ def _install(tokens: list[str]) -> PipInstall | None:
 
 def _arguments(args: list[str]) -> PipInstall:
     found = PipInstall(0)
+    args = _join_direct_references(args)
     index = 0
     while index < len(args):
         arg = args[index]
@@ -125,22 +128,65 @@ def _arguments(args: list[str]) -> PipInstall:
             index += 1
         elif arg.startswith("-r") and len(arg) > 2:
             found.requirement_files.append(arg[2:])
-        elif not arg.startswith("-") and not _is_pinned(arg):
-            found.unpinned.append(arg)
+        elif not arg.startswith("-"):
+            _requirement(found, arg)
         index += 1
     return found
+
+
+def _join_direct_references(args: list[str]) -> list[str]:
+    """``name @ URL`` written unquoted is one requirement, not three words."""
+    joined: list[str] = []
+    index = 0
+    while index < len(args):
+        if args[index + 1 : index + 2] == ["@"] and index + 2 < len(args):
+            joined.append(" ".join(args[index : index + 3]))
+            index += 3
+        else:
+            joined.append(args[index])
+            index += 1
+    return joined
+
+
+def install_messages(install: PipInstall, covered: Callable[[str], bool]) -> Iterator[str]:
+    """What is wrong with one install; ``covered(file)`` says that a ``-r`` file needs no
+    ``--require-hashes`` here (it holds hashes, or its own findings say what it lacks)."""
+    if install.unpinned:
+        yield (
+            f"pip install of {', '.join(install.unpinned)} without an exact == pin; "
+            "pin with == or install a lock"
+        )
+    if install.floating_vcs:
+        urls = ", ".join(install.floating_vcs)
+        yield f"pip install of {urls} at no fixed commit; pin a full commit SHA (@<40 hex>)"
+    files = [name for name in install.requirement_files if not covered(name)]
+    if files and not install.require_hashes:
+        yield (
+            f"pip install -r {', '.join(files)} without --require-hashes; add it, with hashed pins"
+        )
 
 
 def _record(found: PipInstall, option: str, value: str) -> None:
     if option in ("-r", "--requirement"):
         found.requirement_files.append(value)
-    elif not _is_pinned(value):
-        found.unpinned.append(value)
+    elif is_vcs_url(value) and floating_vcs(value):  # -e: a VCS URL or a local folder
+        found.floating_vcs.append(value)
+
+
+def _requirement(found: PipInstall, arg: str) -> None:
+    vcs = _VCS_AT.search(arg)
+    if vcs is not None:
+        if floating_vcs(arg[vcs.start() :]):
+            found.floating_vcs.append(arg)
+    elif not _is_pinned(arg):
+        found.unpinned.append(arg)
 
 
 def _is_pinned(requirement: str) -> bool:
     """Exact (``==``), local, an archive, a URL at a commit, or only known at run time."""
     if "$" in requirement or requirement.startswith((".", "/", "~")):
+        return True
+    if "/" in requirement and "://" not in requirement:  # a local folder, as pip reads it
         return True
     if requirement.endswith(_ARCHIVE) or "#sha256=" in requirement:
         return True

@@ -6,6 +6,8 @@ dvc would record and compares it with the lock. dvc 3 hashes the raw bytes
 (CRLF to LF) is accepted too. A folder's `.dir` hash is recomputed as dvc 3 does
 (honouring `.dvcignore`) when every file in it is one git sees; a folder holding
 git-ignored files (`__pycache__`) is skipped, since dvc would hash those too.
+A lock whose md5 is the file's with the other line endings (made on a Windows
+checkout that turned LF into CRLF, or the reverse) is reported as that.
 
 ## Why is this bad
 A file that changed after the last `dvc repro` means the pinned model was not
@@ -22,7 +24,8 @@ produced by the code and data in this commit, although the lock says so.
 
 ## Fix
 Run `dvc repro` (or `dvc commit` if the change cannot affect the outputs) and
-commit `dvc.lock` with the change.
+commit `dvc.lock` with the change. When only the line endings differ, fix them
+for every checkout in `.gitattributes` (`* text=auto eol=lf`) and `dvc commit`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ from toolkit.check.project import Project
 from toolkit.check.views._dvc_dirs import dir_md5, dvcignore_rules
 from toolkit.check.views._gitignore import Matcher
 from toolkit.check.views.dvc import Entry
-from toolkit.check.views.dvc_project import file_md5, pipelines, repo_path
+from toolkit.check.views.dvc_project import (
+    file_md5,
+    other_line_endings_md5,
+    pipelines,
+    repo_path,
+)
 
 CODE = "DVC003"
 NAME = "dvc-dep-hash-mismatch"
@@ -93,5 +101,18 @@ def _comparable(entry: Entry) -> bool:
 def _compare(project: Project, lock_path: str, path: str, entry: Entry) -> Iterator[Finding]:
     actual = file_md5(project, path, legacy=entry.hash_name is None)
     if actual and entry.hash not in actual:
-        message = _message(path, sorted(actual)[0], entry)
+        endings = other_line_endings_md5(project, path).get(entry.hash or "")
+        if endings is not None:
+            message = _endings_message(path, endings)
+        else:
+            message = _message(path, sorted(actual)[0], entry)
         yield Finding(lock_path, entry.line, entry.column, CODE, message)
+
+
+def _endings_message(path: str, endings: str) -> str:
+    here = "LF" if endings == "CRLF" else "CRLF"
+    return (
+        f"this lock records the md5 of {path} with {endings} line endings, and it has "
+        f"{here} endings here: a checkout converted them (git core.autocrlf); fix the "
+        "endings in .gitattributes (`* text=auto eol=lf`), then `dvc commit` the lock"
+    )

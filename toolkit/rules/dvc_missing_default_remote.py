@@ -67,8 +67,11 @@ def _config(config: DvcConfig) -> Iterator[Finding]:
     remote = next((r for r in config.remotes if r.name == config.default_remote), None)
     if remote is None:
         name = config.default_remote
-        message = f"default remote '{name}' has no ['remote \"{name}\"'] section"
+        message = (
+            f"default remote '{name}' has no ['remote \"{name}\"'] section; "
+            f"add one: `dvc remote add {name} <url>`"
+        )
         yield Finding(config.path, config.default_line, 1, CODE, message)
     elif not remote.url:
-        message = f"remote '{remote.name}' has no url"
+        message = f"remote '{remote.name}' has no url; `dvc remote modify {remote.name} url <url>`"
         yield Finding(config.path, remote.line, 1, CODE, message)

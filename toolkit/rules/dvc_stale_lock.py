@@ -81,7 +81,7 @@ def _stage(where: str, stage: Stage, locked: LockedStage, lock_path: str) -> Ite
     if _cmd(stage.cmd) != _cmd(locked.cmd):
         message = (
             f"cmd of stage '{stage.name}' is {_short(stage.cmd)} here, "
-            f"but {_short(locked.cmd)} in {lock_path}:{locked.line}"
+            f"but {_short(locked.cmd)} in {lock_path}:{locked.line}; run `dvc repro {stage.name}`"
         )
         yield Finding(where, stage.cmd_line, stage.cmd_column, CODE, message)
     lock = (lock_path, locked)
@@ -111,7 +111,7 @@ def _entries(
         if _norm(entry.path) not in declared_paths:
             message = (
                 f"{what} '{entry.path}' of stage '{stage.name}' is recorded here, "
-                f"but {where}:{stage.line} no longer declares it"
+                f"but {where}:{stage.line} no longer declares it; run `dvc repro {stage.name}`"
             )
             yield Finding(lock_path, entry.line, entry.column, CODE, message)
 

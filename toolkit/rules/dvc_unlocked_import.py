@@ -47,11 +47,17 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         for source in view.imports:
             if not source.rev_lock:
-                message = f"import from {source.url or 'a repository'} has no rev_lock"
+                message = (
+                    f"import from {source.url or 'a repository'} has no rev_lock; "
+                    "run `dvc update` to lock it"
+                )
                 yield Finding(view.path, source.line, source.column, CODE, message)
         if view.imports:
             continue
         for dep in view.deps:
             if "://" in dep.path and dep.hash is None:
-                message = f"import-url dependency '{dep.path}' has no checksum"
+                message = (
+                    f"import-url dependency '{dep.path}' has no checksum; "
+                    "run `dvc update` to record it"
+                )
                 yield Finding(view.path, dep.line, dep.column, CODE, message)

@@ -3,7 +3,11 @@
 ``files`` is the hook's regular expression (``None``: the family reads files
 across the repository, so its hook runs on every commit). ``per_file`` says that
 every rule of the family judges each file on its own, so its hook is handed just
-the changed files and skips discovering the repository.
+the changed files and skips discovering the repository; ``kinds`` are the view
+kinds of those files. A rule of such a family that also reads another kind (GHA005
+asks whether PY003 already reports a ``-r`` file) judges across files: the
+engine runs it on the whole project, and its hook, handed only the family's
+files, judges what it was given.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ class Family:
     prefix: str
     files: str | None
     per_file: bool = False
+    kinds: tuple[str, ...] = ()
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -34,21 +39,31 @@ FAMILIES: tuple[Family, ...] = (
         "GHA",
         r"(^|/)(\.github/workflows/[^/]+|action)\.ya?ml$",
         per_file=True,
+        kinds=("workflow", "action"),
     ),
     Family(
         "python-dependencies",
         "Python dependencies",
         "PY",
-        r"(^|/)(pyproject\.toml|setup\.(py|cfg)|[^/]*requirements[^/]*\.(txt|in|lock)|[^/]*\.lock)$",
+        r"(^|/)(pyproject\.toml|setup\.(py|cfg)|[^/]*requirements[^/]*\.(txt|in|lock)|[^/]*\.lock"
+        r"|[^/]*conda-lock\.ya?ml)$",
     ),
     Family(
         "container-images",
         "Container images",
         "IMG",
-        r"(^|/)[^/]*(Dockerfile|Containerfile|\.dockerfile|\.containerfile)[^/]*$",
+        r"(^|/)[^/]*([Dd]ockerfile|[Cc]ontainerfile)[^/]*$",
         per_file=True,
+        kinds=("dockerfile",),
     ),
-    Family("pre-commit", "pre-commit", "PC", r"(^|/)\.pre-commit-config\.ya?ml$", per_file=True),
+    Family(
+        "pre-commit",
+        "pre-commit",
+        "PC",
+        r"(^|/)\.pre-commit-config\.ya?ml$",
+        per_file=True,
+        kinds=("precommit",),
+    ),
     Family("terraform", "Terraform", "TF", r"(\.tf|\.tfvars|\.terraform\.lock\.hcl|-version)$"),
     Family("dvc", "DVC", "DVC", None),
     Family("models", "Models and deployment pins", "MOD", None),

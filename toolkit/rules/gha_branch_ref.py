@@ -34,6 +34,7 @@ CODE = "GHA003"
 NAME = "branch-ref"
 FAMILY = "github-actions"
 SUMMARY = "A uses: names a branch (or an abbreviated SHA) instead of a commit SHA"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 
 

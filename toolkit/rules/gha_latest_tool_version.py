@@ -1,7 +1,9 @@
 """## What it does
 Reports a step input that asks a setup action for the newest tool version:
 an input whose name contains `version` set to `latest`, `*`, `x`, `stable`,
-`nightly`, `lts/*` or a wildcard such as `3.x`, and `check-latest: true`.
+`nightly`, `lts/*` or a wildcard such as `3.x`, a `python-version` that names
+only the major version (`'3'`, as loose as `3.x`), and `check-latest: true`.
+A setup action with no version input at all is GHA007.
 
 ## Why is this bad
 "Latest" is decided when the job runs, so the same commit builds with one
@@ -47,14 +49,22 @@ def floating(version: str) -> bool:
     return value in FLOATING or value.endswith((".x", ".*"))
 
 
+def _major_only(name: str, value: Any) -> bool:
+    """``python-version: 3`` takes any 3.x, as loose as ``3.x``."""
+    return name == "python-version" and str(getattr(value, "raw", value)).strip().isdigit()
+
+
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     for path, _, step in steps(project):
         for key, value in step.with_.items():
             name = str(key)
             line, col = step.with_.pos(key)
-            if "version" in name.lower() and floating(str(value)):
-                message = f"{name}: {value} picks whatever is newest when the job runs"
+            if "version" in name.lower() and (floating(str(value)) or _major_only(name, value)):
+                message = (
+                    f"{name}: {value} picks whatever is newest when the job runs; "
+                    "set an exact version"
+                )
                 yield Finding(path, line, col, CODE, message)
             elif name == "check-latest" and value is True:
                 message = "check-latest: true resolves a newer version when the job runs"

@@ -40,6 +40,7 @@ CODE = "GHA004"
 NAME = "unpinned-image"
 FAMILY = "github-actions"
 SUMMARY = "A container, service or docker:// image is not pinned by digest"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 
 
@@ -50,4 +51,6 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not value or is_expression(value) or parse_image(value).pinned:
             continue
         name = value.removeprefix("docker://")
-        yield finding_at(found, CODE, f"image {name} is not pinned by digest (@sha256:...)")
+        yield finding_at(
+            found, CODE, f"image {name} is not pinned by digest; add @sha256:<digest> (--fix)"
+        )

@@ -10,8 +10,11 @@ a different environment from the one you locked, a new release can break the
 build overnight, and a hijacked package is installed without anyone noticing.
 Only exact pins with hashes make the install reproducible and tamper-evident.
 
-Local paths (`.`, `-e .`), archives, URLs at a commit SHA and values from
-variables are accepted.
+A VCS URL (`git+https://...`, `-e git+...#egg=x`) must name a full commit.
+Local paths (`.`, `-e .`, `-e "checkout[dev]"`, `src/pkg`), archives, URLs at
+a commit SHA and values from variables are accepted. A `-r` file that pins with
+`--hash` (pip then checks hashes by itself), or that PY003 or PY004 already
+reports, is not reported again here.
 
 ## Example
 ```yaml
@@ -33,20 +36,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.yamlsource import YamlDoc, YStr
-from toolkit.rules._gha import GHA_VIEWS, steps
-from toolkit.rules._pip import PipInstall, pip_installs
+from toolkit.rules._gha import GHA_VIEWS, view_steps
+from toolkit.rules._pip import PipInstall, install_messages, pip_installs
+from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "GHA005"
 NAME = "unpinned-pip-install"
 FAMILY = "github-actions"
 SUMMARY = "A run: step installs Python packages without exact pins or hashes"
-VIEWS = GHA_VIEWS
+VIEWS = (*GHA_VIEWS, "pydeps")
 
 _INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
 _PIP = lazy_pattern(r"\bpip")
@@ -54,21 +59,27 @@ _PIP = lazy_pattern(r"\bpip")
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
-    for path, doc, step in steps(project):
-        if step.run is None or "install" not in step.run:
-            continue
-        for install in pip_installs(step.run):
-            line, col = _locate(doc, step.run, install.line)
-            for message in _messages(install):
-                yield Finding(path, line, col, CODE, message)
+    depend_on_requirement_files(project)
+    found = [
+        item
+        for kind in GHA_VIEWS
+        for item in project.each_file(kind, "gha-pip-installs", _installs, needle="install")
+    ]
+    known = partial(covered, project)
+    for path, line, col, install in found:
+        for message in install_messages(install, known):
+            yield Finding(path, line, col, CODE, message)
 
 
-def _messages(install: PipInstall) -> Iterator[str]:
-    if install.unpinned:
-        yield f"pip install of {', '.join(install.unpinned)} without an exact == pin"
-    if install.requirement_files and not install.require_hashes:
-        files = ", ".join(install.requirement_files)
-        yield f"pip install -r {files} without --require-hashes"
+def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall]]:
+    """Every install of one workflow or action file, where it is written (kept per file)."""
+    del text
+    found = []
+    for step in view_steps(view):
+        if step.run is not None and "install" in step.run:
+            for install in pip_installs(step.run):
+                found.append((view.path, *_locate(view.doc, step.run, install.line), install))
+    return found
 
 
 def _locate(doc: YamlDoc, run: YStr, index: int) -> tuple[int, int]:

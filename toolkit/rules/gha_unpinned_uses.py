@@ -40,13 +40,14 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.refs import is_sha, is_version, parse_uses
+from toolkit.check.refs import is_sha, is_short_sha, is_version, parse_uses
 from toolkit.rules._gha import GHA_VIEWS, finding_at, uses_values
 
 CODE = "GHA001"
 NAME = "unpinned-uses"
 FAMILY = "github-actions"
 SUMMARY = "A remote action or reusable workflow is not pinned to a commit SHA"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 OPTIONS: dict[str, Any] = {"tag-owners": []}
 
@@ -59,8 +60,12 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         if not ref.ref:
             message = f"{ref.action} has no ref; pin it to a commit SHA"
+        elif is_short_sha(ref.ref):
+            continue  # GHA003 reports it: 807410ed74 is no tag, though it reads as a version
         elif is_version(ref.ref) and not trusted & {ref.owner, f"{ref.owner}/{ref.repo}"}:
-            message = f"{ref.action} is pinned to tag {ref.ref}, not to a commit SHA"
+            message = (
+                f"{ref.action} is pinned to tag {ref.ref}, not to a commit SHA; pin the SHA (--fix)"
+            )
         else:
             continue
         yield finding_at(found, CODE, message)

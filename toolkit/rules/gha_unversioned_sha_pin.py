@@ -35,6 +35,8 @@ CODE = "GHA002"
 NAME = "unversioned-sha-pin"
 FAMILY = "github-actions"
 SUMMARY = "A uses: pinned to a commit SHA has no # vX.Y.Z version comment"
+SEVERITY = "warning"
+FIXABLE = True
 VIEWS = GHA_VIEWS
 
 
@@ -59,7 +61,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if version_of(comment) is not None:
             continue
         action = str(found.value).strip()
-        message = f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment"
+        message = (
+            f"{action.partition('@')[0]} is pinned to a SHA without a # vX.Y.Z comment; "
+            "add it (--fix)"
+        )
         finding = finding_at(found, CODE, message)
         if comment is None and action in known:
             finding = _with_fix(finding, found, known[action])
@@ -72,8 +77,10 @@ def _sha_ref(found: Located) -> bool:
 
 
 def _with_fix(finding: Finding, found: Located, version: str) -> Finding:
+    """Append the comment at the end of the value's line (after a flow mapping's closing
+    braces too: ``- {uses: a@SHA, with: {fetch-depth: 0}}  # v4.2.2``)."""
     value = found.value
     line = found.doc.lines[value.end_line - 1]
     end = len(line.rstrip()) + 1
-    fix = Fix(found.path, value.end_line, value.end_col, value.end_line, end, f"  # {version}")
+    fix = Fix(found.path, value.end_line, end, value.end_line, end, f"  # {version}", "")
     return Finding(**{**finding.__dict__, "fix": fix})

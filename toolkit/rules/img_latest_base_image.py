@@ -1,6 +1,7 @@
 """## What it does
 Reports a `FROM` whose base image is tagged `latest`, or has no tag and no
-digest (which Docker reads as `latest`).
+digest (which Docker reads as `latest`). A base given whole by an `ARG`
+default (`FROM ${BASE}`) is reported once, at the `ARG`.
 
 ## Why is this bad
 `latest` is whatever was pushed last: it says nothing about the version you
@@ -29,7 +30,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.refs import parse_image
+from toolkit.check.refs import ImageRef, parse_image
 
 CODE = "IMG002"
 NAME = "latest-base-image"
@@ -41,14 +42,27 @@ VIEWS = ("dockerfile",)
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     for dockerfile in project.views("dockerfile"):
+        reported: set[tuple[int, int]] = set()
         for item in dockerfile.froms:
             if item.stage_ref or item.unresolved or item.resolved.lower() in ("scratch", ""):
                 continue
             image = parse_image(item.resolved)
-            if image.tag == "latest":
-                message = f"base image {image.name} uses the latest tag"
-            elif not image.tag and not image.digest:
-                message = f"base image {image.name} has no tag, so it means latest"
-            else:
+            if not latest(image) or item.written_at in reported:
                 continue
-            yield Finding(dockerfile.path, item.line, item.col, CODE, message)
+            reported.add(item.written_at)
+            if image.tag == "latest":
+                message = (
+                    f"base image {image.name} uses the latest tag; name an exact tag and its digest"
+                )
+            else:
+                message = (
+                    f"base image {image.name} has no tag, so it means latest; "
+                    "name an exact tag and its digest"
+                )
+            line, column = item.written_at
+            yield Finding(dockerfile.path, line, column, CODE, message)
+
+
+def latest(image: ImageRef) -> bool:
+    """Tagged ``latest``, or neither tagged nor pinned by digest (which Docker reads as it)."""
+    return image.tag == "latest" or (not image.tag and not image.digest)

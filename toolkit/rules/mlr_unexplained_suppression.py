@@ -31,6 +31,7 @@ CODE = "MLR002"
 NAME = "unexplained-suppression"
 FAMILY = "engine"
 SUMMARY = "An inline suppression gives no reason"
+SEVERITY = "warning"
 VIEWS: tuple[str, ...] = ()
 
 

@@ -32,6 +32,7 @@ CODE = "MLR003"
 NAME = "unknown-suppression-code"
 FAMILY = "engine"
 SUMMARY = "An inline suppression names an unknown rule code"
+SEVERITY = "warning"
 VIEWS: tuple[str, ...] = ()
 
 

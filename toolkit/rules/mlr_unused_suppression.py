@@ -30,6 +30,7 @@ CODE = "MLR004"
 NAME = "unused-suppression"
 FAMILY = "engine"
 SUMMARY = "An inline suppression names a rule that finds nothing there"
+SEVERITY = "note"
 VIEWS: tuple[str, ...] = ()
 
 

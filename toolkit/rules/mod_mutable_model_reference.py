@@ -69,10 +69,13 @@ def _model(
 ) -> Iterator[Finding]:
     for key in ("path", "md5", "storage_uri"):
         if not model.get(key):
-            yield Finding(pin.path, *mark(pin, "model"), CODE, f"model.{key} is missing")
+            yield Finding(pin.path, *mark(pin, "model"), CODE, f"model.{key} is missing; add it")
     md5, uri = model.get("md5"), model.get("storage_uri")
     if md5 and not MD5.match(str(md5)):
-        message = f"model.md5 '{md5}' is not a content hash (32 hex digits, as dvc.lock records it)"
+        message = (
+            f"model.md5 '{md5}' is not a content hash (32 hex digits, as dvc.lock records it); "
+            "pin the md5 from dvc.lock"
+        )
         yield Finding(pin.path, *mark(pin, "model", "md5"), CODE, message)
         return
     if not (md5 and uri):
@@ -80,8 +83,14 @@ def _model(
     expected = storage_uri(str(md5), remote, config) if remote else None
     addressed = ADDRESSED.search(str(uri))
     if expected is not None and str(uri) != expected:
-        message = f"model.storage_uri is not where the remote keeps model.md5: expected {expected}"
+        message = (
+            f"model.storage_uri is not where the remote keeps model.md5: expected {expected}; "
+            "write that"
+        )
         yield Finding(pin.path, *mark(pin, "model", "storage_uri"), CODE, message)
     elif addressed is None or addressed["head"] + addressed["tail"] != str(md5):
-        message = "model.storage_uri is not the content-addressed path of model.md5 (files/md5/..)"
+        message = (
+            "model.storage_uri is not the content-addressed path of model.md5 (files/md5/..);"
+            " point it there"
+        )
         yield Finding(pin.path, *mark(pin, "model", "storage_uri"), CODE, message)

@@ -56,6 +56,7 @@ CODE = "MOD005"
 NAME = "overlay-storage-uri-mismatch"
 FAMILY = "models"
 SUMMARY = "A KServe overlay's storageUri or model file is not its environment's pinned model"
+FIXABLE = True
 VIEWS: tuple[str, ...] = ("pins",)
 
 
@@ -66,7 +67,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     for patch in found.patches:
         pin = found.pin(patch.environment)
         if pin is None:
-            message = f"no deploy/{patch.environment}.yaml pins the model for this overlay"
+            message = (
+                f"no deploy/{patch.environment}.yaml pins the model for this overlay; add the pin"
+            )
             yield Finding(patch.path, patch.line, patch.column, CODE, message)
             continue
         if pin.model is None and "model" in pin.doc.data and pin.doc.data["model"] is not None:
@@ -74,7 +77,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         expected = str(pin.model.get("storage_uri")) if pin.model else PLACEHOLDER_URI
         if patch.storage_uri != expected:
             env = pin.environment
-            message = f"storageUri {patch.storage_uri} is not the {env} pin's {expected}"
+            message = f"storageUri {patch.storage_uri} is not the {env} pin's {expected}; use it"
             fix = _fix(patch, expected)
             yield Finding(patch.path, patch.line, patch.column, CODE, message, fix=fix)
         yield from _model_file(patch, pin)
@@ -91,13 +94,13 @@ def _model_file(patch: OverlayPatch, pin: Pin) -> Iterator[Finding]:
     if patch.model_file is None:
         message = (
             f"no {MODEL_FILE_ENV} entry in spec.predictor.model.env names the model file;"
-            f" the {pin.environment} pin's is {expected}"
+            f" the {pin.environment} pin's is {expected}; add it (--fix)"
         )
         yield Finding(patch.path, line, column, CODE, message, fix=_insert_env(patch, expected))
     else:
         message = (
             f"{MODEL_FILE_ENV} {patch.model_file} is not the {pin.environment} pin's"
-            f" model file {expected}"
+            f" model file {expected}; use it (--fix)"
         )
         fix = _fix(patch, expected, patch.model_file_span)
         yield Finding(patch.path, line, column, CODE, message, fix=fix)

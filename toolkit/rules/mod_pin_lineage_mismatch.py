@@ -57,7 +57,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         commit = str(source.get("commit", ""))
         if not COMMIT.match(commit):
-            message = f"source.commit '{commit}' is not a full 40-hex commit"
+            message = f"source.commit '{commit}' is not a full 40-hex commit; write all 40 digits"
             yield Finding(pin.path, *mark(pin, "source", "commit"), CODE, message)
         lock = lock_that_produced(found, pin)
         if lock is not None:
@@ -72,7 +72,7 @@ def _against(pin: Pin, source: Mapping[str, Any], lock: DvcLock) -> Iterator[Fin
     if str(source.get("stage")) != stage.name:
         message = (
             f"source.stage '{source.get('stage')}' is not '{stage.name}',"
-            " the stage that produced the model"
+            " the stage that produced the model; write that"
         )
         yield Finding(pin.path, *mark(pin, "source", "stage"), CODE, message)
     lineage = (("data", data_lineage(lock.stages, stage.name)), ("params", stage_params(stage)))
@@ -81,12 +81,16 @@ def _against(pin: Pin, source: Mapping[str, Any], lock: DvcLock) -> Iterator[Fin
         recorded = recorded if isinstance(recorded, dict) else {}
         for name in sorted(set(recorded) | set(expected)):
             if name not in expected:
-                message = f"source.{key} '{name}' is not in dvc.lock for stage {stage.name}"
+                message = (
+                    f"source.{key} '{name}' is not in dvc.lock for stage {stage.name}; remove it"
+                )
             elif name not in recorded:
-                message = f"source.{key} lacks '{name}' ({expected[name]}) that dvc.lock records"
+                message = (
+                    f"source.{key} lacks '{name}' ({expected[name]}) that dvc.lock records; add it"
+                )
             elif recorded[name] != plain(expected[name]):
                 have, want = recorded[name], expected[name]
-                message = f"source.{key} '{name}' is {have} but dvc.lock records {want}"
+                message = f"source.{key} '{name}' is {have} but dvc.lock records {want}; use that"
             else:
                 continue
             yield Finding(pin.path, *mark(pin, "source", key, name), CODE, message)

@@ -60,5 +60,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 " check out with fetch-depth: 0"
             )
         else:
-            message = f"model.md5 {md5} was never recorded by dvc.lock in this repository's history"
+            message = (
+                f"model.md5 {md5} was never recorded by dvc.lock in this repository's history;"
+                " promote a model that training produced"
+            )
         yield Finding(pin.path, *mark(pin, "model", "md5"), CODE, message)

@@ -35,6 +35,7 @@ CODE = "PC001"
 NAME = "branch-rev"
 FAMILY = "pre-commit"
 SUMMARY = "A pre-commit rev names a branch instead of a tag or commit SHA"
+FIXABLE = True
 VIEWS = ("precommit",)
 
 

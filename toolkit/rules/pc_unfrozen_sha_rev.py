@@ -35,6 +35,8 @@ CODE = "PC002"
 NAME = "unfrozen-sha-rev"
 FAMILY = "pre-commit"
 SUMMARY = "A pre-commit rev pinned to a SHA has no # frozen: comment"
+SEVERITY = "warning"
+FIXABLE = True
 VIEWS = ("precommit",)
 
 
@@ -48,7 +50,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             comment = repo.rev_comment or ""
             if comment.startswith("frozen:") and comment.removeprefix("frozen:").strip():
                 continue
-            message = f"rev of {repo.repo} is a SHA without a # frozen: <tag> comment"
+            message = (
+                f"rev of {repo.repo} is a SHA without a # frozen: <tag> comment; add it (--fix)"
+            )
             yield Finding(
                 config.path, rev.line, rev.col, CODE, message, fix=_fix(config, repo, comment)
             )
@@ -62,4 +66,6 @@ def _fix(config: PreCommitConfig, repo: Repo, comment: str) -> Fix | None:
     line = config.doc.lines[line_number - 1]
     start = line.index("#", repo.rev.end_col - 1)
     end = len(line.rstrip()) + 1
-    return Fix(config.path, line_number, start + 1, line_number, end, f"# frozen: {words[0]}")
+    replaced = line[start : end - 1]
+    frozen = f"# frozen: {words[0]}"
+    return Fix(config.path, line_number, start + 1, line_number, end, frozen, replaced)

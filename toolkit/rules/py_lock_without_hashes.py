@@ -34,6 +34,7 @@ CODE = "PY004"
 NAME = "lock-without-hashes"
 FAMILY = "python-dependencies"
 SUMMARY = "A lock file pins versions without artifact hashes"
+SEVERITY = "warning"
 VIEWS: tuple[str, ...] = ("pydeps",)
 HASHED_SOURCES = frozenset({"registry", "legacy"})
 

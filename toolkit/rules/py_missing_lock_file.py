@@ -1,7 +1,8 @@
 """## What it does
 Reports a dependency manifest with no lock file beside it: a
 `requirements*.in` without its compiled `.txt`/`.lock`, or a `pyproject.toml`
-that declares dependencies without a `uv.lock`, `poetry.lock` or compiled
+that declares dependencies without a lock beside it: `uv.lock`, `poetry.lock`,
+`pdm.lock`, `pixi.lock`, `conda-lock.yml`, `Pipfile.lock` or a compiled
 requirements lock.
 
 ## Why is this bad

@@ -1,10 +1,11 @@
 """## What it does
 Checks, without running a resolver, that a lock file still matches its
-manifest: every direct dependency is pinned in the lock at a version its
-specifier allows; a `uv.lock` records the same `requires-dist` as
-`pyproject.toml`; a `poetry.lock` carries the `content-hash` poetry computes
-from `pyproject.toml`; a pip-compile or uv lock has no package left `via` the
-input file that the input no longer lists.
+manifest: every direct dependency is pinned in the lock (a requirements lock,
+`uv.lock`, `poetry.lock` or `pdm.lock`) at a version its specifier allows; a
+`uv.lock` records the same `requires-dist` as `pyproject.toml`; a
+`poetry.lock` carries the `content-hash` poetry computes from
+`pyproject.toml`; a pip-compile or uv lock has no package left `via` the input
+file that the input no longer lists.
 
 ## Why is this bad
 A lock that no longer matches its manifest installs something other than what
@@ -34,7 +35,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._pep440 import satisfies
 from toolkit.check.views._requirements import Requirement, canonical
-from toolkit.check.views.pydeps import PoetryLock, Pyproject, RequirementsFile, UvLock
+from toolkit.check.views.pydeps import OtherLock, PoetryLock, Pyproject, RequirementsFile, UvLock
 from toolkit.check.views.pydeps_project import Manifest, manifests, pins
 
 CODE = "PY002"
@@ -62,6 +63,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
 def _direct(manifest: Manifest) -> Iterator[Finding]:
     assert manifest.lock is not None
     lock = manifest.lock
+    if isinstance(lock, OtherLock) and lock.tool != "pdm":
+        return  # conda packages stand in for PyPI ones under other names
     locked = pins(lock)
     for requirement in manifest.requirements:
         found = locked.get(requirement.name)

@@ -1,8 +1,9 @@
 """## What it does
 Reports a requirement in a lock-like requirements file (a compiled lock, a
 `*.lock`, or a `requirements*.txt` that nothing compiles) that is not an exact
-`==` pin, a URL requirement pinned by neither a hash nor a commit, and any line
-that is not a valid requirement or option.
+`==` pin, a URL requirement pinned by neither a hash nor a commit (`name @
+git+...@main`, `-e git+https://...#egg=name`, a bare `git+https://...`), and
+any line that is not a valid requirement or option.
 
 ## Why is this bad
 A range or a bare name installs whatever is newest that day, so the same
@@ -50,17 +51,18 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not isinstance(view, RequirementsFile):
             continue
         for bad in view.bad:
-            message = f"cannot parse requirement line {bad.text[:60]!r}"
+            message = f"cannot parse requirement line {bad.text[:60]!r}; fix or remove it"
             yield Finding(view.path, bad.line, 1, CODE, message)
         if is_lock_like(view, folders):
-            for requirement in view.requirements:
-                if not _pinned(requirement):
+            for requirement in (*view.requirements, *view.vcs):
+                if not pinned(requirement):
                     yield Finding(
                         view.path, requirement.line, requirement.column, CODE, _message(requirement)
                     )
 
 
-def _pinned(requirement: Requirement) -> bool:
+def pinned(requirement: Requirement) -> bool:
+    """An exact ``==`` pin, or a URL at a commit or with a hash."""
     if requirement.url is not None:
         return bool(_PINNED_URL.search(requirement.url)) or bool(requirement.hashes)
     return requirement.exact is not None
@@ -68,6 +70,6 @@ def _pinned(requirement: Requirement) -> bool:
 
 def _message(requirement: Requirement) -> str:
     if requirement.url is not None:
-        return f"{requirement.name} is installed from a URL with no commit or hash"
+        return f"{requirement.name} is installed from a URL with no commit or hash; add one"
     spec = requirement.specifier or "any version"
     return f"{requirement.name} is not pinned exactly ({spec}); use =="

@@ -19,9 +19,11 @@ RULES: tuple[str, ...] = (
     "gha_unpinned_image",
     "gha_unpinned_pip_install",
     "gha_latest_tool_version",
+    "gha_setup_without_version",
     # container images
     "img_unpinned_base_image",
     "img_latest_base_image",
+    "img_unpinned_pip_install",
     # pre-commit
     "pc_branch_rev",
     "pc_unfrozen_sha_rev",
@@ -34,6 +36,7 @@ RULES: tuple[str, ...] = (
     "tf_stale_provider_lock",
     "tf_unhashed_provider_lock",
     "tf_unpinned_module_source",
+    "tf_undeclared_provider",
     # DVC
     "dvc_stale_lock",
     "dvc_stale_params",

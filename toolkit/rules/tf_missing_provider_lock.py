@@ -49,5 +49,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         view, provider = first
         name = module.folder or "."
-        message = f"root module {name} requires providers but has no .terraform.lock.hcl"
+        message = (
+            f"root module {name} requires providers but has no .terraform.lock.hcl; "
+            "run `terraform init` and commit it"
+        )
         yield Finding(view.path, provider.line, provider.column, CODE, message)

@@ -69,7 +69,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             ((v.path, v.terraform_blocks[0]) for v in module.files if v.terraform_blocks), None
         )
         name = module.folder or "."
-        message = f"root module {name} does not set required_version"
+        message = f"root module {name} does not set required_version; add it to the terraform block"
         if place is None:
             yield Finding(module.first_file.path, 1, 1, CODE, message)
         else:

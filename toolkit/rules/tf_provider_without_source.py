@@ -53,7 +53,9 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         for provider in getattr(view, "required_providers", ()):
             source = provider.source
             if source is None:
-                message = f"provider {provider.name} has no source address"
+                message = (
+                    f'provider {provider.name} has no source address; add source = "namespace/name"'
+                )
                 yield Finding(view.path, provider.line, provider.column, CODE, message)
             elif not (literal(source) or "").strip():
                 message = f"provider {provider.name} has a source that is not a literal address"

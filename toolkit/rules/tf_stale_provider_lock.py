@@ -59,7 +59,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             entry = locked.get(address)
             if entry is None:
-                message = f"provider {provider.name} ({address}) is not in {module.lock.path}"
+                message = (
+                    f"provider {provider.name} ({address}) is not in {module.lock.path}; "
+                    "run `terraform init`"
+                )
                 yield Finding(view.path, provider.line, provider.column, CODE, message)
                 continue
             yield from _version(view.path, provider.version, entry, module.lock.path)

@@ -40,6 +40,7 @@ CODE = "TF006"
 NAME = "unhashed-provider-lock"
 FAMILY = "terraform"
 SUMMARY = "A provider in a Terraform lock file has no h1: hash"
+SEVERITY = "warning"
 VIEWS = ("terraform",)
 
 
@@ -51,11 +52,11 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         for entry in view.providers:
             schemes = {h.value.partition(":")[0] for h in entry.hashes}
             if not schemes:
-                message = f"{entry.address} has no hashes"
+                message = f"{entry.address} has no hashes; run `terraform providers lock`"
             elif "h1" not in schemes:
                 message = (
                     f"{entry.address} has only {', '.join(sorted(schemes))}: hashes; "
-                    "a plugin cache or mirror can verify only h1:"
+                    "a plugin cache or mirror can verify only h1:; run `terraform providers lock`"
                 )
             else:
                 continue

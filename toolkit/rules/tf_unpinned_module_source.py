@@ -100,7 +100,7 @@ def _query(address: str) -> dict[str, str]:
 def _git_problem(name: str, address: str) -> str | None:
     ref = _query(address).get("ref")
     if ref is None:
-        return f"module {name} source has no ?ref=, so it follows the default branch"
+        return f"module {name} source has no ?ref=, so it follows the default branch; add one"
     if is_sha(ref) or (is_version(ref) and not is_short_sha(ref)):
         return None
     if is_short_sha(ref):
@@ -121,7 +121,7 @@ def _archive_problem(name: str, address: str) -> str | None:
 def _registry_problem(call: ModuleCall) -> str | None:
     version = literal(call.version)
     if call.version is None:
-        return f"registry module {call.name} has no version"
+        return f"registry module {call.name} has no version; pin one version"
     if version is None or not is_exact(version):
         shown = repr(version) if version is not None else "(an expression)"
         return f"registry module {call.name} version {shown} is not exact; pin one version"

@@ -60,11 +60,16 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 version = provider.version
                 text = literal(version)
                 if version is None:
-                    message = f"provider {provider.name} has no version constraint"
+                    message = (
+                        f'provider {provider.name} has no version constraint; add version = "x.y.z"'
+                    )
                     yield Finding(view.path, provider.line, provider.column, CODE, message)
                     continue
                 if text is None or parse_constraint(text) is None:
-                    message = f"provider {provider.name} has a version that is not a constraint"
+                    message = (
+                        f"provider {provider.name} has a version that is not a constraint;"
+                        ' write version = "x.y.z"'
+                    )
                 elif module.root and exact_needed and not is_exact(text):
                     message = (
                         f"provider {provider.name} version {text!r} is a range in a root module; "

@@ -1,13 +1,15 @@
 """## What it does
-Reads the scheme of the default dvc remote in `.dvc/config` (`s3://`, `gs://`,
-`azure://`, `ssh://`, ...) and checks that every place that installs dvc also
-installs the matching plugin: the extra (`dvc[s3]`) or the plugin package
-(`dvc-s3`) in the same file. `iterative/setup-dvc` installs every plugin.
+Reads the scheme of every dvc remote of the committed `.dvc/config` (`s3://`,
+`gs://`, `azure://`, `ssh://`, ...), the default one and the others, and checks
+that every place that installs dvc also installs each matching plugin: the
+extra (`dvc[s3]`) or the plugin package (`dvc-s3`) in the same file.
+`iterative/setup-dvc` installs every plugin.
 
 ## Why is this bad
 A plain `pip install dvc` cannot talk to an S3, GCS or Azure remote: `dvc pull`
 in CI and `dvc push` in continuous training fail with "please install
-dvc[s3]" only when the job runs.
+dvc[s3]" only when the job runs; the same for `dvc push -r backup` to a second
+remote on another cloud.
 
 ## Example
 ```text
@@ -16,7 +18,8 @@ dvc==3.55.2
 ```
 
 ## Fix
-Install the extra for the remote's scheme: `dvc[s3]`, `dvc[gs]`, `dvc[azure]`.
+Install the extra for each remote's scheme: `dvc[s3]`, `dvc[gs]`,
+`dvc[azure]`, or several at once (`dvc[s3,gs]`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from toolkit.check.project import Project
 CODE = "X005"
 NAME = "dvc-extras-mismatch-remote"
 FAMILY = "consistency"
-SUMMARY = "dvc is installed without the plugin for the default remote's scheme"
+SUMMARY = "dvc is installed without the plugin for a remote's scheme"
 VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit")
 
 PLUGINS = {
@@ -48,44 +51,68 @@ PLUGINS = {
 }
 
 
-def _remote(project: Project) -> tuple[str, str, str] | None:
-    found = project.each_file("dvc", "dvc-remote-plugin", lambda view, _: _plugin(view))
-    return found[0] if found else None
+def _needed(project: Project) -> list[tuple[str, str, str, bool]]:
+    """Each plugin the remotes of ``.dvc/config`` need: (plugin, URL, place, default?),
+    one per plugin, the default remote's first."""
+    found = project.each_file("dvc", "dvc-remote-plugins", lambda view, _: _plugins(view))
+    by_plugin: dict[str, tuple[str, str, str, bool]] = {}
+    for item in sorted(found, key=lambda item: not item[3]):
+        by_plugin.setdefault(item[0], item)
+    return list(by_plugin.values())
 
 
-def _plugin(view: Any) -> list[tuple[str, str, str]]:
-    """The plugin one ``.dvc/config``'s default remote needs, with its URL and place."""
+def _plugins(view: Any) -> list[tuple[str, str, str, bool]]:
+    """The plugin each remote of one ``.dvc/config`` needs, with its URL and place."""
     from toolkit.check.views.dvc import DvcConfig
 
-    if isinstance(view, DvcConfig) and view.default_remote:
-        remote = next((r for r in view.remotes if r.name == view.default_remote), None)
-        if remote is not None and "://" in remote.url:
-            scheme = remote.url.split("://", 1)[0].lower()
-            if scheme in PLUGINS:
-                return [(PLUGINS[scheme], remote.url, f"{view.path}:{remote.line}")]
-    return []
+    if not isinstance(view, DvcConfig):
+        return []
+    found = []
+    for remote in view.remotes:
+        scheme = remote.url.split("://", 1)[0].lower() if "://" in remote.url else ""
+        if scheme in PLUGINS:
+            default = remote.name == view.default_remote
+            found.append((PLUGINS[scheme], remote.url, f"{view.path}:{remote.line}", default))
+    return found
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Each dvc install, against the plugin the default remote needs."""
+    """Each dvc install, against the plugins the remotes need."""
     del options
     if not project.has("dvc"):
         return
     from toolkit.rules._dvc_installs import all_requirements, dvc_installs
 
-    remote = _remote(project)
-    if remote is None:
+    needed = _needed(project)
+    if not needed:
         return
-    plugin, url, where = remote
-    with_plugin = {
-        i.path for i in all_requirements(project) if i.requirement.name == f"dvc-{plugin}"
+    installed = {
+        (i.path, i.requirement.name.removeprefix("dvc-"))
+        for i in all_requirements(project)
+        if i.requirement.name.startswith("dvc-")
     }
     for install in dvc_installs(project):
         extras = {extra.lower() for extra in install.extras}
-        if extras & {plugin, "all"} or install.path in with_plugin:
-            continue
-        message = (
-            f"dvc is installed here without the {plugin} plugin, but the default remote "
+        missing = [
+            item
+            for item in needed
+            if not extras & {item[0], "all"} and (install.path, item[0]) not in installed
+        ]
+        if missing:
+            yield Finding(install.path, install.line, install.column, CODE, _message(missing))
+
+
+def _message(missing: list[tuple[str, str, str, bool]]) -> str:
+    if len(missing) == 1:
+        plugin, url, where, default = missing[0]
+        remote = "the default remote" if default else "a remote"
+        return (
+            f"dvc is installed here without the {plugin} plugin, but {remote} "
             f"is {url} ({where}); install dvc[{plugin}]"
         )
-        yield Finding(install.path, install.line, install.column, CODE, message)
+    plugins = [item[0] for item in missing]
+    remotes = ", ".join(f"{url} ({where})" for _, url, where, _ in missing)
+    return (
+        f"dvc is installed here without the {', '.join(plugins)} plugins, but the remotes "
+        f"include {remotes}; install dvc[{','.join(plugins)}]"
+    )

@@ -1,6 +1,9 @@
 """## What it does
 Collects every CUDA version the repository names and checks that they agree:
-GPU base images (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`),
+GPU base images and the images of workflow jobs, dev containers and GitLab CI
+jobs (`nvidia/cuda:12.4.1-...`, `pytorch/pytorch:...-cuda12.4-...`, a `cu118`
+part of any tag such as `rayproject/ray:2.41.0-py310-cu118`), a dev container's
+`nvidia-cuda` feature (`cudaVersion`),
 torch wheel local tags (`torch==2.5.1+cu124`), the CUDA runtime wheel a lock
 pins (`nvidia-cuda-runtime-cu12==12.8.90`), PyTorch index URLs
 (`.../whl/cu124` in pip commands, requirements files and `pyproject.toml`),
@@ -37,13 +40,13 @@ index URL) and the Terraform GPU image.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from toolkit.check._record import lazy_pattern
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._images import image_cuda
 from toolkit.check.views._pep440 import parse_version
 from toolkit.check.views.mentions import (
     Mention,
@@ -52,6 +55,7 @@ from toolkit.check.views.mentions import (
     lock_requirements,
     pyproject_index_urls,
     requirement_options,
+    runtime_cudas,
     shell_installs,
 )
 
@@ -59,9 +63,16 @@ CODE = "X002"
 NAME = "inconsistent-cuda-version"
 FAMILY = "consistency"
 SUMMARY = "GPU images, torch wheels and Terraform name different CUDA versions"
-VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "precommit", "tfversions")
+VIEWS: tuple[str, ...] = (
+    "pydeps",
+    "workflow",
+    "action",
+    "dockerfile",
+    "precommit",
+    "tfversions",
+    "runtime",
+)
 
-_IMAGE = re.compile(r"(?:^|/)(?:nvidia/)?cuda:(\d+\.\d+)|cuda[-_]?(\d+\.\d+)", re.IGNORECASE)
 _TAG = lazy_pattern(r"\+cu(\d{2,3})\b")
 _INDEX = lazy_pattern(r"/whl/(?:nightly/)?cu(\d{2,3})\b")
 _RUNTIME = lazy_pattern(r"nvidia-cuda-runtime-cu\d+")
@@ -92,9 +103,8 @@ def collect(project: Project) -> list[Mention]:
     """Every CUDA mention, with its version as ``X.Y``."""
     found = []
     for image in docker_images(project):
-        match = _IMAGE.search(image.value.split("@")[0])
-        if match:
-            version = match.group(1) or match.group(2)
+        version = image_cuda(image.value)
+        if version:
             found.append(Mention(image.path, image.line, image.column, version, image.what, 2))
     found.extend(_torch(project))
     _, urls = shell_installs(project)
@@ -104,6 +114,7 @@ def collect(project: Project) -> list[Mention]:
             value = cu_version(match.group(1))
             found.append(Mention(url.path, url.line, url.column, value, "PyTorch index URL", 1))
     found.extend(_terraform(project))
+    found.extend(runtime_cudas(project))
     return found
 
 
@@ -161,7 +172,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     mentions = _without_inferred_beside_explicit(project, collect(project))
     for mention, others in disagreements(scope_of(project), mentions, weak_rank=INFERRED):
         message = (
-            f"CUDA {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)}"
+            f"CUDA {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)};"
+            " use one CUDA"
         )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
 

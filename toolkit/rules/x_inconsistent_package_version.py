@@ -188,7 +188,7 @@ def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Itera
             asked = exact if exact is not None else item.requirement.specifier
             message = (
                 f"{name} {asked} here ({item.what}), but {first.path}:{first.line} "
-                f"pins {name}=={versions[0]}"
+                f"pins {name}=={versions[0]}; use {versions[0]}"
             )
             yield Finding(item.path, item.line, item.column, CODE, message)
 
@@ -203,6 +203,7 @@ def _among(scope: Scope, name: str, items: list[Install]) -> Iterator[Finding]:
     ]
     for mention, others in disagreements(scope, mentions, key=lambda m: _base(m.value)):
         message = (
-            f"{name} {mention.value} here ({mention.what}), but {places(others, lambda m: m.value)}"
+            f"{name} {mention.value} here ({mention.what}), "
+            f"but {places(others, lambda m: m.value)}; use one version"
         )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)

@@ -3,14 +3,16 @@ Checks each project's Python versions against its contract. The contract is
 `.python-version` and the declared ranges: `requires-python` and poetry's
 `python` constraint in `pyproject.toml`, `python_requires` in `setup.py` and
 `setup.cfg` (a range that allows one `X.Y` only also names the version).
-Deployment artefacts, the Dockerfile `FROM python:X.Y` bases and the Python a
-compiled lock was resolved for (`pip-compile ... with Python X.Y`,
+Deployment artefacts, the Dockerfile bases (`python:X.Y`, a `pyXY` tag part
+such as `rayproject/ray:2.41.0-py310-cu118`), dev containers (their image, such
+as `devcontainers/python:1-X.Y`, and their python feature's `version`) and the
+Python a compiled lock was resolved for (`pip-compile ... with Python X.Y`,
 `uv pip compile --python-version X.Y`), must name the contract's version and
 lie inside its ranges (a `--universal` lock's `--python-version` is a floor,
 read as the range `>=X.Y`); with no contract they must agree
 with each other. CI versions, any action or reusable-workflow input called
-`python-version` (with `${{ matrix.* }}` resolved to the matrix values) and job
-images, only have to lie inside the ranges: a CI matrix inside
+`python-version` (with `${{ matrix.* }}` resolved to the matrix values), job
+images and GitLab CI images, only have to lie inside the ranges: a CI matrix inside
 `requires-python` is a test matrix, not drift.
 
 Each project (a nested git work tree, a folder with its own `pyproject.toml`
@@ -45,8 +47,14 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._images import image_python
 from toolkit.check.views._pep440 import satisfies
-from toolkit.check.views.mentions import Mention, docker_images, input_versions
+from toolkit.check.views.mentions import (
+    Mention,
+    docker_images,
+    input_versions,
+    runtime_pythons,
+)
 
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -59,10 +67,12 @@ CODE = "X001"
 NAME = "inconsistent-python-version"
 FAMILY = "consistency"
 SUMMARY = "Files name different Python versions"
-VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile")
+VIEWS: tuple[str, ...] = ("pydeps", "workflow", "action", "dockerfile", "runtime")
 
+# Images that run the code (a Dockerfile base, a dev container): they must name the
+# contract's version. Job and GitLab CI images are tests: inside the ranges is enough.
+_DEPLOYED_IMAGES = frozenset({"FROM", "devcontainer image"})
 _MINOR = re.compile(r"(?:python|py|cpython-?)?(\d+\.\d+)(?:\.(\d+))?(?:$|[^\d.])", re.IGNORECASE)
-_IMAGE = re.compile(r"(?:^|/)python:(\d+\.\d+(?:\.\d+)?)")
 
 
 def _minor(text: str) -> str | None:
@@ -86,8 +96,8 @@ class Places(NamedTuple):
 
     contract: list[Mention]  # .python-version files (exact)
     ranges: list[Mention]  # requires-python, python_requires, poetry's python
-    deployed: list[Mention]  # Dockerfile bases
-    tested: list[Mention]  # workflow inputs and job images
+    deployed: list[Mention]  # Dockerfile bases, dev containers, locks' Python
+    tested: list[Mention]  # workflow inputs, job and GitLab CI images
 
 
 def collect(project: Project) -> dict[str, Places]:
@@ -103,11 +113,13 @@ def collect(project: Project) -> dict[str, Places]:
     deployed, floors = lock_pythons(project)
     ranges.extend(floors)
     for image in docker_images(project):
-        found = _IMAGE.search(image.value.split("@")[0])
-        if found:
-            what = "FROM python" if image.what == "FROM" else "image python"
-            mention = Mention(image.path, image.line, image.column, found.group(1), what, 4)
-            (deployed if image.what == "FROM" else tested).append(mention)
+        version = image_python(image.value)
+        if version:
+            deploys = image.what in _DEPLOYED_IMAGES
+            what = "FROM python" if image.what == "FROM" else f"{image.what} python"
+            mention = Mention(image.path, image.line, image.column, version, what, 4)
+            (deployed if deploys else tested).append(mention)
+    deployed.extend(runtime_pythons(project))
     groups: dict[str, Places] = {}
     for bucket, mentions in enumerate((exact, ranges, deployed, tested)):
         for mention in mentions:
@@ -155,7 +167,10 @@ def _against_contract(
 ) -> Iterator[Finding]:
     mine = _minor(mention.value)
     if exact is not None and mention != exact and mine != _minor(exact.value):
-        message = f"python {mine} here, but {_minor(exact.value)} in {exact.where} ({exact.what})"
+        message = (
+            f"python {mine} here, but {_minor(exact.value)} in {exact.where} ({exact.what});"
+            f" use {_minor(exact.value)}"
+        )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
         return
     yield from _outside(mention, None, ranges)
@@ -170,7 +185,7 @@ def _outside(mention: Mention, exact: Mention | None, ranges: list[Mention]) -> 
             return
         message = (
             f"python {mention.value} here is outside {declared.what} "
-            f"'{declared.value}' in {declared.where}"
+            f"'{declared.value}' in {declared.where}; use a version inside it"
         )
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
         return
@@ -182,7 +197,7 @@ def _deployments_among_themselves(scope: Scope, deployed: list[Mention]) -> Iter
 
     for mention, others in disagreements(scope, deployed, key=lambda m: _minor(m.value)):
         found = places(others, lambda m: str(_minor(m.value)))
-        message = f"python {_minor(mention.value)} here, but {found}"
+        message = f"python {_minor(mention.value)} here, but {found}; use one version"
         yield Finding(mention.path, mention.line, mention.column, CODE, message)
 
 

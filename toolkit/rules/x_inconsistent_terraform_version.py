@@ -104,7 +104,10 @@ def _check_group(exact: list[Mention], constraints: list[Mention]) -> Iterator[F
     for mention in exact:
         value = mention.value.strip().lstrip("v")
         if ref is not None and parse_version(value) != parse_version(ref.value.lstrip("v")):
-            message = f"terraform {value} here, but {ref.value} in {ref.where} ({ref.what})"
+            message = (
+                f"terraform {value} here, but {ref.value} in {ref.where} ({ref.what}); "
+                f"use {ref.value}"
+            )
             yield Finding(mention.path, mention.line, mention.column, CODE, message)
             continue
         for constraint in constraints:
@@ -112,7 +115,7 @@ def _check_group(exact: list[Mention], constraints: list[Mention]) -> Iterator[F
             if spec is not None and satisfies(value, spec) is False:
                 message = (
                     f"terraform {value} here does not satisfy required_version "
-                    f"'{constraint.value}' in {constraint.where}"
+                    f"'{constraint.value}' in {constraint.where}; use one that does"
                 )
                 yield Finding(mention.path, mention.line, mention.column, CODE, message)
                 break

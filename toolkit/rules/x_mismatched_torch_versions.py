@@ -111,7 +111,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         if torch is not None and wanted is not None and not _same_release(wanted, torch.value):
             message = (
                 f"{name} {version} here is built for torch {wanted}, "
-                f"but torch is {torch.value} in {torch.where}"
+                f"but torch is {torch.value} in {torch.where}; use the {name} built for it"
             )
             yield Finding(pin.path, pin.line, pin.column, CODE, message)
 

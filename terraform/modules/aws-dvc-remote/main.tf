@@ -3,6 +3,7 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
+  prefix            = var.path == "" ? "" : "${trim(var.path, "/")}/"
   create_log_bucket = var.access_log_bucket == null
   log_bucket        = local.create_log_bucket ? aws_s3_bucket.logs[0].id : var.access_log_bucket
 }
@@ -30,6 +31,13 @@ data "aws_iam_policy_document" "key" {
     principals {
       type        = "Service"
       identifiers = ["logging.s3.amazonaws.com"]
+    }
+
+    # Only S3 logging on behalf of this account (confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -121,6 +129,8 @@ resource "aws_s3_bucket_logging" "remote" {
   bucket        = aws_s3_bucket.remote.id
   target_bucket = local.log_bucket
   target_prefix = "s3/${var.bucket_name}/"
+  # S3 refuses a target whose policy does not yet let the logging service write.
+  depends_on = [aws_s3_bucket_policy.logs]
 }
 
 data "aws_iam_policy_document" "bucket" {
@@ -183,6 +193,37 @@ data "aws_iam_policy_document" "write" {
     actions   = ["kms:GenerateDataKey"]
     resources = [aws_kms_key.remote.arn]
   }
+}
+
+# Managed CD copies the pinned model under <path>/serving/ for the endpoint to load.
+data "aws_iam_policy_document" "publish" {
+  source_policy_documents = [data.aws_iam_policy_document.read.json]
+
+  statement {
+    sid       = "PublishServingCopies"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${aws_s3_bucket.remote.arn}/${local.prefix}serving/*"]
+  }
+
+  statement {
+    sid       = "EncryptObjects"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [aws_kms_key.remote.arn]
+  }
+}
+
+resource "aws_iam_policy" "publish" {
+  name        = "${var.bucket_name}-publish"
+  description = "Pull from the DVC remote ${var.bucket_name} and write serving copies under ${local.prefix}serving/"
+  policy      = data.aws_iam_policy_document.publish.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "publish" {
+  for_each = toset(var.publisher_role_names)
+
+  role       = each.value
+  policy_arn = aws_iam_policy.publish.arn
 }
 
 resource "aws_iam_policy" "read" {

@@ -9,8 +9,8 @@ output "bucket_arn" {
 }
 
 output "url" {
-  description = "The DVC remote URL."
-  value       = "s3://${aws_s3_bucket.remote.id}"
+  description = "The DVC remote URL, with its path: what .dvc/config names."
+  value       = "s3://${aws_s3_bucket.remote.id}${local.prefix == "" ? "" : "/${trimsuffix(local.prefix, "/")}"}"
 }
 
 output "kms_key_arn" {
@@ -26,6 +26,11 @@ output "read_policy_arn" {
 output "write_policy_arn" {
   description = "IAM policy that allows pushing and pulling, without deletes."
   value       = aws_iam_policy.write.arn
+}
+
+output "publish_policy_arn" {
+  description = "IAM policy that allows pulling and writing serving copies under <path>/serving/."
+  value       = aws_iam_policy.publish.arn
 }
 
 output "access_log_bucket" {

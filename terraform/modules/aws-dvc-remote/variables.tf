@@ -15,6 +15,18 @@ variable "reader_role_names" {
   default     = []
 }
 
+variable "publisher_role_names" {
+  description = "IAM roles that pull from the remote and write serving copies under <path>/serving/ (managed deployment roles)."
+  type        = list(string)
+  default     = []
+}
+
+variable "path" {
+  description = "Folder of the DVC remote inside the bucket (s3://<bucket_name>/<path>), or empty for the bucket's root."
+  type        = string
+  default     = ""
+}
+
 variable "noncurrent_version_retention_days" {
   description = "Days a replaced or deleted object version is kept before it expires."
   type        = number
@@ -33,7 +45,7 @@ variable "infrequent_access_after_days" {
 }
 
 variable "access_log_bucket" {
-  description = "Existing bucket that receives S3 server access logs, or null to create one beside the remote."
+  description = "Name of an existing bucket that receives S3 server access logs (a literal or variable: whether it is null decides what to create, so it must be known at plan), or null to create one beside the remote."
   type        = string
   default     = null
 }

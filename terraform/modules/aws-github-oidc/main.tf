@@ -1,9 +1,21 @@
 locals {
-  issuer            = "token.actions.githubusercontent.com"
+  issuer = "token.actions.githubusercontent.com"
+  by_id  = var.repository_id != null && var.repository_owner_id != null
+  # With repository_id and repository_owner_id the repository's OIDC subject
+  # template (github-environments sets it) names the repository by its immutable
+  # ids, so a renamed or re-created repository of the same name gets nothing.
+  subject = {
+    for name, identity in var.identities : name => (
+      local.by_id
+      ? "repository_owner_id:${var.repository_owner_id}:repository_id:${var.repository_id}:environment:${identity.environment}"
+      : "repo:${var.repository}:environment:${identity.environment}"
+    )
+  }
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
   managed_policy_attachments = merge([
     for name, identity in var.identities : {
-      for arn in identity.managed_policy_arns : "${name}|${arn}" => { role = name, arn = arn }
+      for key, arn in merge({ for arn in identity.managed_policy_arns : arn => arn }, identity.policy_arns) :
+      "${name}|${key}" => { role = name, arn = arn }
     }
   ]...)
   inline_policies = merge([
@@ -43,7 +55,26 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.issuer}:sub"
-      values   = ["repo:${var.repository}:environment:${each.value.environment}"]
+      values   = [local.subject[each.key]]
+    }
+
+    dynamic "condition" {
+      for_each = local.by_id ? [var.repository_id] : []
+      content {
+        test     = "StringEquals"
+        variable = "${local.issuer}:repository_id"
+        values   = [condition.value]
+      }
+    }
+
+    # Only these workflow files at these refs (owner/name/.github/workflows/<file>@<ref>).
+    dynamic "condition" {
+      for_each = length(each.value.workflow_refs) > 0 ? [each.value.workflow_refs] : []
+      content {
+        test     = "StringLike"
+        variable = "${local.issuer}:job_workflow_ref"
+        values   = condition.value
+      }
     }
   }
 }

@@ -8,11 +8,35 @@ variable "repository" {
   }
 }
 
+variable "repository_id" {
+  description = "Numeric id of the repository (gh api repos/<owner>/<name> --jq .id). With repository_owner_id, the roles trust the id-based subject repository_owner_id:<id>:repository_id:<id>:environment:<env> and check the repository_id claim; null trusts the name-based subject."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.repository_id == null || can(regex("^[0-9]+$", var.repository_id))
+    error_message = "repository_id is the repository's numeric id."
+  }
+}
+
+variable "repository_owner_id" {
+  description = "Numeric id of the repository's owner (gh api repos/<owner>/<name> --jq .owner.id), or null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.repository_owner_id == null || can(regex("^[0-9]+$", var.repository_owner_id))
+    error_message = "repository_owner_id is the owner's numeric id."
+  }
+}
+
 variable "identities" {
-  description = "One IAM role per entry. The key names the role; environment is the GitHub environment whose jobs may assume it; the policies are attached to it."
+  description = "One IAM role per entry. The key names the role; environment is the GitHub environment whose jobs may assume it; workflow_refs, when given, also limit it to those job_workflow_ref values (owner/name/.github/workflows/<file>@<ref>, * allowed); managed_policy_arns (ARNs known before apply, such as AWS managed policies) and policy_arns (by a static key, for policies this configuration creates) are attached; inline policies by name."
   type = map(object({
     environment         = string
+    workflow_refs       = optional(list(string), [])
     managed_policy_arns = optional(list(string), [])
+    policy_arns         = optional(map(string), {})
     inline_policies     = optional(map(string), {})
   }))
 

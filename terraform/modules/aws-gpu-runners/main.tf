@@ -14,6 +14,34 @@ locals {
   EOT
 }
 
+# The pinned image, deprecated or not: AWS deprecates Deep Learning AMIs on a
+# schedule and lookups skip deprecated images by default, which would turn a
+# later plan into a failure. The module reads the id from this parameter.
+data "aws_ami" "gpu" {
+  owners             = var.ami_owners
+  most_recent        = true
+  include_deprecated = true
+
+  filter {
+    name   = "name"
+    values = [var.ami_name]
+  }
+
+  filter {
+    name   = "state"
+    values = ["available"]
+  }
+}
+
+resource "aws_ssm_parameter" "ami" {
+  #checkov:skip=CKV2_AWS_34:an AMI id is public information; the aws:ec2:image data type needs a String parameter
+  name      = "/${var.prefix}/runner/ami-id"
+  type      = "String"
+  data_type = "aws:ec2:image"
+  value     = data.aws_ami.gpu.id
+  tags      = merge(var.tags, { "mlrig:ami-name" = replace(var.ami_name, "/[()]/", "") })
+}
+
 module "runners" {
   source = "git::https://github.com/github-aws-runners/terraform-aws-github-runner.git?ref=11ea3112e617adc392d6a652a94f4c7640ddc650"
 
@@ -63,8 +91,8 @@ module "runners" {
   enable_ssm_on_runners = false
 
   ami = {
-    filter = { name = [var.ami_name], state = ["available"] }
-    owners = var.ami_owners
+    id_ssm_parameter_arn = aws_ssm_parameter.ami.arn
+    owners               = var.ami_owners
   }
   block_device_mappings = [{
     device_name = "/dev/xvda"

@@ -9,8 +9,18 @@ output "webhook_endpoint" {
 }
 
 output "launch_template_ami_id" {
-  description = "The AMI that the pinned ami_name resolved to."
+  description = "The launch template's image_id: a resolve:ssm: reference to ami_ssm_parameter_arn, which EC2 resolves to ami_id at launch."
   value       = module.runners.runners.launch_template_ami_id
+}
+
+output "ami_id" {
+  description = "The AMI that the pinned ami_name resolved to (deprecated images included)."
+  value       = data.aws_ami.gpu.id
+}
+
+output "ami_ssm_parameter_arn" {
+  description = "SSM parameter holding ami_id, which the runners' launch template reads."
+  value       = aws_ssm_parameter.ami.arn
 }
 
 output "cuda_version" {
@@ -19,6 +29,6 @@ output "cuda_version" {
 }
 
 output "runner_role_name" {
-  description = "IAM role of the runner instances: attach the DVC remote's write policy here."
-  value       = module.runners.runners.role_runner.name
+  description = "IAM role of the runner instances. Give it no data access: jobs reach the DVC remote through the OIDC role of their GitHub environment."
+  value       = module.runners.runners.role_runner[0].name
 }

@@ -54,7 +54,7 @@ variable "cuda_version" {
 }
 
 variable "ami_name" {
-  description = "Exact name of the GPU AMI (an AWS Deep Learning Base AMI carries several CUDA toolkits side by side). A dated name pins one image."
+  description = "Exact name of the GPU AMI (an AWS Deep Learning Base AMI carries several CUDA toolkits side by side). A dated name pins one image; it keeps resolving after AWS deprecates it."
   type        = string
   default     = "Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux 2023) 20250701"
 

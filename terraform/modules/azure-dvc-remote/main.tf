@@ -72,17 +72,27 @@ resource "azurerm_storage_management_policy" "remote" {
   }
 }
 
+locals {
+  blob = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+  # Writers push and pull but cannot delete or move blobs, as on AWS and GCP.
+  no_delete = join(" AND ", [for action in ["delete", "move/action"] : "(!(ActionMatches{'${local.blob}/${action}'}))"])
+}
+
+# Keyed by the callers' static names: principal ids of identities created in
+# the same apply are unknown at plan, and for_each keys must be known.
 resource "azurerm_role_assignment" "writer" {
-  for_each = toset(var.writer_principal_ids)
+  for_each = var.writer_principal_ids
 
   scope                = azurerm_storage_container.remote.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = each.value
   principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition            = "(${local.no_delete})"
 }
 
 resource "azurerm_role_assignment" "reader" {
-  for_each = toset(var.reader_principal_ids)
+  for_each = var.reader_principal_ids
 
   scope                = azurerm_storage_container.remote.id
   role_definition_name = "Storage Blob Data Reader"

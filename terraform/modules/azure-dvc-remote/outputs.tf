@@ -9,8 +9,8 @@ output "container_name" {
 }
 
 output "url" {
-  description = "The DVC remote URL."
-  value       = "azure://${azurerm_storage_container.remote.name}"
+  description = "The DVC remote URL, with its path: what .dvc/config names."
+  value       = "azure://${azurerm_storage_container.remote.name}${trim(var.path, "/") == "" ? "" : "/${trim(var.path, "/")}"}"
 }
 
 output "storage_account_id" {

@@ -25,15 +25,21 @@ variable "location" {
 }
 
 variable "writer_principal_ids" {
-  description = "Principal ids that may push to and pull from the remote (Storage Blob Data Contributor on the container)."
-  type        = list(string)
-  default     = []
+  description = "Principal ids that may push to and pull from the remote, by a static key (Storage Blob Data Contributor on the container, with a condition that denies deleting and moving blobs)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "reader_principal_ids" {
-  description = "Principal ids that may only pull (Storage Blob Data Reader on the container)."
-  type        = list(string)
-  default     = []
+  description = "Principal ids that may only pull, by a static key (Storage Blob Data Reader on the container)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "path" {
+  description = "Folder of the DVC remote inside the container (azure://<container_name>/<path>), or empty for the container's root."
+  type        = string
+  default     = ""
 }
 
 variable "noncurrent_version_retention_days" {

@@ -1,10 +1,20 @@
 data "azurerm_client_config" "current" {}
 
 locals {
+  by_id = var.repository_id != null && var.repository_owner_id != null
+  # Azure matches the subject exactly: by the repository's immutable ids once
+  # github-environments set the repository's OIDC subject template, else by name.
+  subject = {
+    for name, identity in var.identities : name => (
+      local.by_id
+      ? "repository_owner_id:${var.repository_owner_id}:repository_id:${var.repository_id}:environment:${identity.environment}"
+      : "repo:${var.repository}:environment:${identity.environment}"
+    )
+  }
   role_assignments = merge([
     for name, identity in var.identities : {
       for assignment in identity.role_assignments :
-      "${name}|${assignment.role_definition_name}|${assignment.scope}" => merge(assignment, { identity = name })
+      "${name}|${coalesce(assignment.key, assignment.role_definition_name)}" => merge(assignment, { identity = name })
     }
   ]...)
 }
@@ -25,7 +35,7 @@ resource "azurerm_federated_identity_credential" "github" {
   user_assigned_identity_id = azurerm_user_assigned_identity.github[each.key].id
   audience                  = ["api://AzureADTokenExchange"]
   issuer                    = "https://token.actions.githubusercontent.com"
-  subject                   = "repo:${var.repository}:environment:${each.value.environment}"
+  subject                   = local.subject[each.key]
 }
 
 resource "azurerm_role_assignment" "github" {

@@ -8,11 +8,34 @@ variable "repository" {
   }
 }
 
+variable "repository_id" {
+  description = "Numeric id of the repository (gh api repos/<owner>/<name> --jq .id). With repository_owner_id, the credentials trust the id-based subject repository_owner_id:<id>:repository_id:<id>:environment:<env>; null trusts the name-based one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.repository_id == null || can(regex("^[0-9]+$", var.repository_id))
+    error_message = "repository_id is the repository's numeric id."
+  }
+}
+
+variable "repository_owner_id" {
+  description = "Numeric id of the repository's owner (gh api repos/<owner>/<name> --jq .owner.id), or null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.repository_owner_id == null || can(regex("^[0-9]+$", var.repository_owner_id))
+    error_message = "repository_owner_id is the owner's numeric id."
+  }
+}
+
 variable "identities" {
-  description = "One user-assigned managed identity per entry. The key names it; environment is the GitHub environment whose jobs may use it; role_assignments grant it roles (role_definition_name on scope)."
+  description = "One user-assigned managed identity per entry. The key names it; environment is the GitHub environment whose jobs may use it; role_assignments grant it roles (role_definition_name on scope), keyed by key, or by role_definition_name when key is null (never by scope: scopes are often ids that exist only after apply)."
   type = map(object({
     environment = string
     role_assignments = optional(list(object({
+      key                  = optional(string)
       scope                = string
       role_definition_name = string
     })), [])

@@ -1,14 +1,18 @@
 locals {
+  prefix            = var.path == "" ? "" : "${trim(var.path, "/")}/"
   create_log_bucket = var.log_bucket == null
   log_bucket        = local.create_log_bucket ? google_storage_bucket.logs[0].name : var.log_bucket
+  # Keyed by the callers' static names: members are often service-account emails
+  # that exist only after the first apply, and for_each keys must be known at plan.
+  readers = merge(var.reader_members, var.publisher_members)
   reader_bindings = merge(
-    { for member in var.reader_members : "objectViewer|${member}" => { role = "roles/storage.objectViewer", member = member } },
-    { for member in var.reader_members : "legacyBucketReader|${member}" => { role = "roles/storage.legacyBucketReader", member = member } },
+    { for name, member in local.readers : "objectViewer|${name}" => { role = "roles/storage.objectViewer", member = member } },
+    { for name, member in local.readers : "legacyBucketReader|${name}" => { role = "roles/storage.legacyBucketReader", member = member } },
   )
   writer_bindings = merge(
-    { for member in var.writer_members : "objectViewer|${member}" => { role = "roles/storage.objectViewer", member = member } },
-    { for member in var.writer_members : "objectCreator|${member}" => { role = "roles/storage.objectCreator", member = member } },
-    { for member in var.writer_members : "legacyBucketReader|${member}" => { role = "roles/storage.legacyBucketReader", member = member } },
+    { for name, member in var.writer_members : "objectViewer|${name}" => { role = "roles/storage.objectViewer", member = member } },
+    { for name, member in var.writer_members : "objectCreator|${name}" => { role = "roles/storage.objectCreator", member = member } },
+    { for name, member in var.writer_members : "legacyBucketReader|${name}" => { role = "roles/storage.legacyBucketReader", member = member } },
   )
 }
 
@@ -108,4 +112,19 @@ resource "google_storage_bucket_iam_member" "reader" {
   bucket = google_storage_bucket.remote.name
   role   = each.value.role
   member = each.value.member
+}
+
+# Managed CD copies the pinned model under <path>/serving/ for the endpoint to load.
+resource "google_storage_bucket_iam_member" "publisher" {
+  for_each = var.publisher_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectCreator"
+  member = each.value
+
+  condition {
+    title       = "serving-copies-only"
+    description = "Create objects under ${local.prefix}serving/ only"
+    expression  = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.remote.name}/objects/${local.prefix}serving/\")"
+  }
 }

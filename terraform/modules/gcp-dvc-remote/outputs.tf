@@ -4,8 +4,8 @@ output "bucket_name" {
 }
 
 output "url" {
-  description = "The DVC remote URL."
-  value       = "gs://${google_storage_bucket.remote.name}"
+  description = "The DVC remote URL, with its path: what .dvc/config names."
+  value       = "gs://${google_storage_bucket.remote.name}${local.prefix == "" ? "" : "/${trimsuffix(local.prefix, "/")}"}"
 }
 
 output "kms_key_id" {

@@ -14,15 +14,27 @@ variable "location" {
 }
 
 variable "writer_members" {
-  description = "IAM members (for example serviceAccount:ct@...) that may push to and pull from the remote; no deletes."
-  type        = list(string)
-  default     = []
+  description = "IAM members (for example serviceAccount:ct@...) that may push to and pull from the remote, no deletes; by a static key, so that members created in the same apply work."
+  type        = map(string)
+  default     = {}
 }
 
 variable "reader_members" {
-  description = "IAM members that may only pull from the remote."
-  type        = list(string)
-  default     = []
+  description = "IAM members that may only pull from the remote, by a static key."
+  type        = map(string)
+  default     = {}
+}
+
+variable "publisher_members" {
+  description = "IAM members that pull and may create objects under <path>/serving/ only (managed deployment identities), by a static key."
+  type        = map(string)
+  default     = {}
+}
+
+variable "path" {
+  description = "Folder of the DVC remote inside the bucket (gs://<bucket_name>/<path>), or empty for the bucket's root."
+  type        = string
+  default     = ""
 }
 
 variable "noncurrent_version_retention_days" {

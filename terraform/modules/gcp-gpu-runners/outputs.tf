@@ -5,7 +5,7 @@ output "instance_templates" {
 
 output "zones" {
   description = "Zones where the launcher may create runners, in order of preference."
-  value       = var.zones
+  value       = local.zones
 }
 
 output "labels" {
@@ -19,7 +19,7 @@ output "cuda_version" {
 }
 
 output "runner_service_account_email" {
-  description = "Service account of the runner VMs: grant it the DVC remote's writer role."
+  description = "Service account of the runner VMs (logs and metrics only). Grant it no data access: jobs reach the DVC remote through their GitHub environment's identity."
   value       = google_service_account.runner.email
 }
 

@@ -17,7 +17,12 @@ resource "google_project_iam_custom_role" "reaper" {
 }
 
 resource "google_project_iam_member" "reaper" {
-  for_each = toset([google_project_iam_custom_role.reaper.id, "roles/workflows.invoker", "roles/logging.logWriter"])
+  # Static keys: the custom role's id exists only after the first apply.
+  for_each = {
+    reaper  = google_project_iam_custom_role.reaper.id
+    invoker = "roles/workflows.invoker"
+    logs    = "roles/logging.logWriter"
+  }
 
   project = var.project_id
   role    = each.value
@@ -32,6 +37,8 @@ resource "google_workflows_workflow" "reaper" {
   service_account = google_service_account.reaper.id
   call_log_level  = "LOG_ERRORS_ONLY"
   source_contents = file("${path.module}/reaper.workflows.yaml")
+  # The provider's default (true) would block replacing it when prefix changes.
+  deletion_protection = false
 
   user_env_vars = {
     RUNNER_LABEL    = var.prefix

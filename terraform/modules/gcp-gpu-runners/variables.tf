@@ -19,13 +19,19 @@ variable "region" {
 }
 
 variable "zones" {
-  description = "Zones, in order of preference, where the launcher may create runners (where the accelerator is offered)."
+  description = "Zones, in order of preference, where the launcher may create runners (where the accelerator is offered); empty for every zone of the region that is up."
   type        = list(string)
+  default     = []
 }
 
 variable "subnetwork" {
-  description = "Self link of the subnetwork of the runners. Runners get no public address: the subnetwork needs Cloud NAT to reach GitHub."
+  description = "Self link of the subnetwork of the runners (.../projects/<project>/regions/<region>/subnetworks/<name>). Runners get no public address: the subnetwork needs Cloud NAT to reach GitHub."
   type        = string
+
+  validation {
+    condition     = can(regex("projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.subnetwork))
+    error_message = "subnetwork is a self link ending in projects/<project>/regions/<region>/subnetworks/<name>."
+  }
 }
 
 variable "machine_type" {
@@ -113,9 +119,9 @@ variable "extra_labels" {
 }
 
 variable "launcher_members" {
-  description = "IAM members (the continuous-training identity) that may create runners from the templates."
-  type        = list(string)
-  default     = []
+  description = "IAM members (the continuous-training identity) that may create runners from the templates, by a static key. IAM conditions limit them to the runner templates and to VMs and disks named <prefix>-*."
+  type        = map(string)
+  default     = {}
 }
 
 variable "labels" {

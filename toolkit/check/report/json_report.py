@@ -8,16 +8,18 @@ from typing import Any
 from toolkit import __version__
 from toolkit.check.engine import Result
 from toolkit.check.findings import Finding
+from toolkit.check.report import Context
 
 VERSION = 1
 
 
-def render(result: Result) -> str:
+def render(result: Result, context: Context) -> str:
     names = {rule.code: rule.name for rule in result.rules}
+    resolvable = {rule.code for rule in result.rules if rule.fixable}
     document = {
         "version": VERSION,
         "tool": {"name": "mlrig", "version": __version__},
-        "findings": [_finding(finding, names) for finding in result.findings],
+        "findings": [_finding(f, names, resolvable, context) for f in result.findings],
         "summary": {
             "findings": len(result.findings),
             "files": result.files,
@@ -28,7 +30,9 @@ def render(result: Result) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _finding(finding: Finding, names: dict[str, str]) -> dict[str, Any]:
+def _finding(
+    finding: Finding, names: dict[str, str], resolvable: set[str], context: Context
+) -> dict[str, Any]:
     return {
         "path": finding.path,
         "line": finding.line,
@@ -38,5 +42,6 @@ def _finding(finding: Finding, names: dict[str, str]) -> dict[str, Any]:
         "code": finding.code,
         "name": names.get(finding.code, ""),
         "message": finding.message,
-        "fixable": finding.fix is not None,
+        "severity": context.severity(finding.code),
+        "fixable": finding.fix is not None or finding.code in resolvable,
     }

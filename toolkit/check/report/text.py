@@ -1,14 +1,83 @@
-"""The ``text`` format: ruff-style ``path:line:col: CODE message`` lines and a count."""
+"""The text formats: ruff-style ``path:line:col: CODE message`` lines and a count.
+
+``concise`` is one line per finding; ``text`` adds a help line under each when
+asked (by default on a terminal); ``full`` adds the source line with a caret.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from toolkit.check.engine import Result
+from toolkit.check.findings import Finding
+from toolkit.check.report import Context
+from toolkit.check.rules import DOCS_URL
+
+if TYPE_CHECKING:
+    from toolkit.check.report.source import Sources
 
 
-def render(result: Result) -> str:
-    lines = [finding.text() for finding in result.findings]
+def render(result: Result, context: Context) -> str:
+    sources = None
+    if context.source:  # the default output reads no file again: imported only here
+        from toolkit.check.report.source import Sources
+
+        sources = Sources(context.root)
+    lines: list[str] = []
+    for finding in result.findings:
+        lines.append(_headline(finding, context))
+        if sources is not None:
+            lines += _source(finding, sources, context)
+        if context.help:
+            lines.append(_help(finding, context))
     lines.append(tally(result))
     return "\n".join(lines) + "\n"
+
+
+def _headline(finding: Finding, context: Context) -> str:
+    if not context.color:
+        return finding.text()
+    from toolkit.check.report import style
+
+    where = style.bold(f"{finding.path}:{finding.line}:{finding.column}:", True)
+    code = style.severity(finding.code, context.severity(finding.code), True)
+    return f"{where} {code} {finding.message}"
+
+
+def _help(finding: Finding, context: Context) -> str:
+    url = DOCS_URL.format(code=finding.code)
+    text = f"help: mlrig rules {finding.code}, {url} ({context.severity(finding.code)})"
+    if not context.color:
+        return f"  {text}"
+    from toolkit.check.report import style
+
+    return "  " + style.dim(text, True)
+
+
+def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
+    line = sources.line(finding.path, finding.line)
+    if line is None:
+        return []
+    gutter = " " * len(str(finding.line))
+    start = min(finding.column - 1, len(line))
+    end = len(line)
+    if finding.end_line == finding.line and finding.end_column is not None:
+        end = min(max(finding.end_column - 1, start + 1), len(line))
+    width = max(end - start, 1)
+    caret = " " * _display_width(line[:start]) + "^" * width
+    from toolkit.check.report import style
+
+    mark = style.severity(caret, context.severity(finding.code), context.color)
+    return [
+        f"{gutter} |",
+        f"{finding.line} | {line.expandtabs(1)}",
+        f"{gutter} | {mark} {finding.code}",
+        f"{gutter} |",
+    ]
+
+
+def _display_width(text: str) -> int:
+    return len(text.expandtabs(1))
 
 
 def tally(result: Result) -> str:
@@ -22,7 +91,8 @@ def tally(result: Result) -> str:
         return " ".join(parts)
     files = len({finding.path for finding in findings})
     parts.append(f"Found {_plural(len(findings), 'finding')} in {_plural(files, 'file')}.")
-    fixable = sum(1 for finding in findings if finding.fix is not None)
+    resolvable = {rule.code for rule in result.rules if rule.fixable}
+    fixable = sum(1 for f in findings if f.fix is not None or f.code in resolvable)
     if fixable:
         parts.append(f"{fixable} fixable with --fix.")
     return " ".join(parts)

@@ -21,6 +21,7 @@ KINDS: dict[str, str] = {
     "tfversions": "toolkit.check.views.tfversions",
     "terraform": "toolkit.check.views.terraform",
     "pins": "toolkit.check.views.pins",
+    "runtime": "toolkit.check.views.runtime",
 }
 
 
@@ -35,10 +36,11 @@ HINTS: dict[str, str] = {
     "precommit": r"(^|/)\.pre-commit-config\.ya?ml$",
     "dvc": r"(^|/)(dvc\.yaml|dvc\.lock|\.dvc/config|params[^/]*)$|\.dvc$",
     "pydeps": r"(^|/)(pyproject\.toml|setup\.(py|cfg)|uv\.lock|poetry\.lock|\.python-version)$"
-    r"|requirements|constraints[^/]*\.txt$",
+    r"|requirements|constraints[^/]*\.txt$|(^|/)(pdm|Pipfile|pixi)\.lock$|conda-lock\.ya?ml$",
     "tfversions": r"\.(tf|tfvars)$|(^|/)\.terraform-version$",
     "terraform": r"\.tf$|(^|/)\.terraform\.lock\.hcl$",
     "pins": r"(^|/)deploy/",
+    "runtime": r"\.gitlab-ci\.yml$|(^|/)\.gitlab/ci/|devcontainer\.json$",
 }
 
 

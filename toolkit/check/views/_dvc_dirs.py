@@ -57,17 +57,20 @@ def _files_on_disk(project: Project, folder: str, ignore: Matcher) -> list[str] 
 
 
 def dir_md5(project: Project, folder: str, tracked: set[str], ignore: Matcher) -> str | None:
-    """The ``<md5>.dir`` dvc 3 would record for ``folder``, or ``None`` when unsure."""
+    """The ``<md5>.dir`` dvc 3 would record for ``folder``, or ``None`` when unsure.
+
+    The folder's listing on disk is no file's signature, so a result that used it
+    is never reused from the cache; each file is read through the trust boundary.
+    """
+    project.uses_history()
     files = _files_on_disk(project, folder, ignore)
     if not files or any(path not in tracked for path in files):
         return None
     entries = []
     total = 0
     for path in files:
-        file = project.root / path
-        try:
-            data = file.read_bytes()
-        except OSError:
+        data = project.data(path, MAX_BYTES - total)
+        if data is None:
             return None
         total += len(data)
         if total > MAX_BYTES:

@@ -105,6 +105,31 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return joined
 
 
+def vcs_requirements(text: str) -> list[Requirement]:
+    """The VCS lines (``-e git+https://...#egg=x``, bare ``git+https://...``), each as a
+    requirement with its URL; the name comes from ``#egg=`` or the repository's."""
+    from toolkit.check.refs import is_vcs_url
+
+    found = []
+    raw_lines = text.splitlines()
+    for number, line in logical_lines(text):
+        words = line.split()
+        if words[0] in ("-e", "--editable") and len(words) > 1:
+            words = words[1:]
+        elif words[0].startswith("--editable="):
+            words = [words[0].partition("=")[2]]
+        url = words[0]
+        if not is_vcs_url(url):
+            continue
+        egg = re.search(r"[#&]egg=([A-Za-z0-9._-]+)", url)
+        name = egg.group(1) if egg else url.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+        name = name.split("@")[0].removesuffix(".git")
+        column = raw_lines[number - 1].find(url) + 1
+        requirement = Requirement(canonical(name), line, "", (), "", url, number, column or 1)
+        found.append(requirement)
+    return found
+
+
 def parse_requirements(text: str) -> tuple[list[Requirement], list[BadLine], list[str]]:
     """Requirements, unparsable lines, and option lines (``-r``, ``--index-url``...)."""
     requirements: list[Requirement] = []

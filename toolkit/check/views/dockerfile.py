@@ -31,7 +31,11 @@ class Instruction(NamedTuple):
 
 
 class From(NamedTuple):
-    """A ``FROM``: the image as written, with ARGs substituted, and its stage alias."""
+    """A ``FROM``: the image as written, with ARGs substituted, and its stage alias.
+
+    When the image is one ``ARG`` (``FROM ${BASE}``) given by that ARG's default,
+    ``arg_line``/``arg_col`` place the default: the image is written there.
+    """
 
     line: int
     col: int
@@ -41,6 +45,13 @@ class From(NamedTuple):
     platform: str | None
     stage_ref: bool
     unresolved: bool
+    arg_line: int = 0
+    arg_col: int = 0
+
+    @property
+    def written_at(self) -> tuple[int, int]:
+        """Where the image reference is written: the ARG default, or the ``FROM`` itself."""
+        return (self.arg_line, self.arg_col) if self.arg_line else (self.line, self.col)
 
 
 class Dockerfile(NamedTuple):
@@ -51,14 +62,33 @@ class Dockerfile(NamedTuple):
     froms: list[From]
 
 
+# Every naming convention in use: ``Dockerfile``, ``Dockerfile.gpu``, ``Dockerfile_gpu``,
+# ``Dockerfile-gpu``, ``gpu.Dockerfile`` (and the same with ``Containerfile``), any case.
+_NAME = re.compile(r"(?:(?:docker|container)file(?:[._-][^/]+)?|[^/]+\.(?:docker|container)file)")
+# Files named after a Dockerfile that are something else: ``Dockerfile.dockerignore``,
+# documentation, scripts and data about the image.
+_NOT_DOCKERFILES = (
+    ".dockerignore",
+    ".md",
+    ".rst",
+    ".txt",
+    ".py",
+    ".sh",
+    ".ps1",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".lock",
+    ".orig",
+    ".bak",
+)
+
+
 def match(path: str) -> bool:
-    name = basename(path)
-    lower = name.lower()
-    return (
-        name in ("Dockerfile", "Containerfile")
-        or name.startswith(("Dockerfile.", "Containerfile."))
-        or lower.endswith((".dockerfile", ".containerfile"))
-    )
+    """Whether ``path`` is named as a Dockerfile or Containerfile by any common convention."""
+    lower = basename(path).lower()
+    return _NAME.fullmatch(lower) is not None and not lower.endswith(_NOT_DOCKERFILES)
 
 
 def parse(path: str, text: str) -> Dockerfile:
@@ -93,14 +123,20 @@ def _instruction(start: tuple[int, int, str], joined: str) -> Instruction:
     return Instruction(start[0], start[1], keyword.upper(), arguments.strip(), start[2])
 
 
+# An ARG's default: its value, and where that value is written (line, column).
+_Arg = tuple[str | None, int, int]
+
+
 def _froms(instructions: list[Instruction]) -> list[From]:
-    args: dict[str, str | None] = {}
+    args: dict[str, _Arg] = {}
     aliases: set[str] = set()
     froms: list[From] = []
     for instruction in instructions:
         if instruction.keyword == "ARG" and not froms:
             name, _, default = instruction.arguments.partition("=")
-            args[name.strip()] = default.strip().strip("\"'") if default else None
+            value = default.strip().strip("\"'") if default else None
+            column = instruction.first_line.find(value) + 1 if value else 0
+            args[name.strip()] = (value, instruction.line, column or instruction.col)
         elif instruction.keyword == "FROM":
             item = _from(instruction, args, aliases)
             froms.append(item)
@@ -109,7 +145,7 @@ def _froms(instructions: list[Instruction]) -> list[From]:
     return froms
 
 
-def _from(instruction: Instruction, args: dict[str, str | None], aliases: set[str]) -> From:
+def _from(instruction: Instruction, args: dict[str, _Arg], aliases: set[str]) -> From:
     words = instruction.arguments.split()
     platform = next((w.split("=", 1)[1] for w in words if w.startswith("--platform=")), None)
     words = [w for w in words if not w.startswith("--")]
@@ -120,7 +156,7 @@ def _from(instruction: Instruction, args: dict[str, str | None], aliases: set[st
     def substitute(found: re.Match[str]) -> str:
         nonlocal unresolved
         name = found[1] or found[3]
-        value = args.get(name)
+        value = args.get(name, (None, 0, 0))[0]
         if value is None:
             value = found[2]
         if value is None:
@@ -132,4 +168,18 @@ def _from(instruction: Instruction, args: dict[str, str | None], aliases: set[st
     stage_ref = resolved.lower() in aliases
     found_at = instruction.first_line.find(image, instruction.col + 3) if image else -1
     column = found_at + 1 if found_at >= 0 else instruction.col
-    return From(instruction.line, column, image, resolved, alias, platform, stage_ref, unresolved)
+    whole = _VAR.fullmatch(image)
+    origin = args.get(whole[1] or whole[3], (None, 0, 0)) if whole else (None, 0, 0)
+    arg_line, arg_col = origin[1:] if origin[0] is not None and not unresolved else (0, 0)
+    return From(
+        instruction.line,
+        column,
+        image,
+        resolved,
+        alias,
+        platform,
+        stage_ref,
+        unresolved,
+        arg_line,
+        arg_col,
+    )

@@ -130,6 +130,20 @@ def file_md5(project: Project, path: str, legacy: bool) -> set[str]:
     return found
 
 
+def other_line_endings_md5(project: Project, path: str) -> dict[str, str]:
+    """The md5 of a text file's bytes with its line endings turned the other way, by the
+    endings: ``{md5: "CRLF"}`` for a file with LF endings, ``{md5: "LF"}`` for one with
+    CRLF. What a lock records when it was made on a checkout that converts them."""
+    data = project.data(path, MAX_HASHED_BYTES)
+    if data is None or b"\x00" in data[:8192] or b"\n" not in data:
+        return {}
+    unix = data.replace(b"\r\n", b"\n")
+    if unix != data:
+        return {hashlib.md5(unix, usedforsecurity=False).hexdigest(): "LF"}
+    windows = data.replace(b"\n", b"\r\n")
+    return {hashlib.md5(windows, usedforsecurity=False).hexdigest(): "CRLF"}
+
+
 def ignore_rules(project: Project) -> Matcher:
     """The rules of every ``.gitignore``, shallowest folder first."""
     return project.derived("gitignore-rules", lambda: _ignore_rules(project))

@@ -176,11 +176,27 @@ def input_versions(project: Project, name: str, what: str, rank: int) -> list[Me
 
 
 def docker_images(project: Project) -> list[Mention]:
-    """Every ``FROM`` image and workflow ``container``/``services`` image."""
+    """Every ``FROM`` image, workflow ``container``/``services`` image, and the images
+    of dev containers and GitLab CI jobs."""
     return [
         *project.each_file("dockerfile", "images", lambda view, _: _from_images(view)),
         *project.each_file("workflow", "images", lambda view, _: _job_images(view)),
+        *project.each_file("runtime", "images", lambda view, _: _placed(view, view.images)),
     ]
+
+
+def runtime_pythons(project: Project) -> list[Mention]:
+    """Python versions a dev container declares outside its image (the python feature)."""
+    return project.each_file("runtime", "pythons", lambda view, _: _placed(view, view.pythons))
+
+
+def runtime_cudas(project: Project) -> list[Mention]:
+    """CUDA versions a dev container declares outside its image (the nvidia-cuda feature)."""
+    return project.each_file("runtime", "cudas", lambda view, _: _placed(view, view.cudas))
+
+
+def _placed(view: Any, items: list[Any]) -> list[Mention]:
+    return [Mention(view.path, item.line, item.col, item.value, item.what, 4) for item in items]
 
 
 def _from_images(view: Any) -> list[Mention]:
@@ -262,7 +278,8 @@ def _hook_deps(view: Any) -> list[Install]:
 
 
 def lock_requirements(project: Project) -> list[Install]:
-    """Exact pins of every requirements lock, ``uv.lock`` and ``poetry.lock``."""
+    """Exact pins of every requirements lock, ``uv.lock``, ``poetry.lock`` and the PyPI
+    pins of ``pdm.lock``, ``Pipfile.lock``, ``pixi.lock`` and ``conda-lock.yml``."""
     if not project.has("pydeps"):
         return []
     return project.each_file("pydeps", "lock-requirements", lambda view, _: _locked(view))
@@ -270,7 +287,7 @@ def lock_requirements(project: Project) -> list[Install]:
 
 def _locked(view: Any) -> list[Install]:
     from toolkit.check.views._requirements import parse_requirement
-    from toolkit.check.views.pydeps import PoetryLock, RequirementsFile, UvLock
+    from toolkit.check.views.pydeps import OtherLock, PoetryLock, RequirementsFile, UvLock
 
     found = []
     if isinstance(view, RequirementsFile) and not view.is_input:
@@ -280,7 +297,7 @@ def _locked(view: Any) -> list[Install]:
                 found.append(
                     Install(view.path, requirement.line, requirement.column, requirement, label)
                 )
-    elif isinstance(view, (UvLock, PoetryLock)):
+    elif isinstance(view, (UvLock, PoetryLock, OtherLock)):
         for package in view.packages:
             pinned = parse_requirement(f"{package.name}=={package.version}", package.line)
             if pinned is not None:

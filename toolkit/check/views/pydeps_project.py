@@ -2,8 +2,9 @@
 
 A ``requirements*.in`` is locked by the ``.txt``/``.lock`` of the same stem
 beside it, or by a compiled requirements file whose header names it. A
-``pyproject.toml`` is locked by ``uv.lock`` or ``poetry.lock`` beside it, or by
-a compiled requirements file or ``*.lock`` beside it.
+``pyproject.toml`` is locked by ``uv.lock``, ``poetry.lock``, ``pdm.lock``,
+``pixi.lock``, ``conda-lock.yml`` or ``Pipfile.lock`` beside it, or by a compiled
+requirements file or ``*.lock`` beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.check.views._requirements import Requirement
 from toolkit.check.views.pydeps import (
+    OtherLock,
     PoetryLock,
     PyDepsView,
     Pyproject,
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from toolkit.check.project import Project
 
 KIND = "pydeps"
-Lock = RequirementsFile | UvLock | PoetryLock
+Lock = RequirementsFile | UvLock | PoetryLock | OtherLock
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def _lock_for_input(source: RequirementsFile, folders: Folders) -> Lock | None:
 
 def _lock_for_pyproject(pyproject: Pyproject, folders: Folders) -> Lock | None:
     beside = folders.get(posixpath.dirname(pyproject.path), [])
-    for kind in (UvLock, PoetryLock):
+    for kind in (UvLock, PoetryLock, OtherLock):
         found = next((v for v in beside if isinstance(v, kind)), None)
         if found is not None:
             return found

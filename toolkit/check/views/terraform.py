@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from toolkit.check.views import basename
-from toolkit.check.views._hcl import Block, Obj, Str, Tup, Value
+from toolkit.check.views._hcl import Block, Obj, Other, Str, Tup, Value
 from toolkit.check.views._hcl import parse as parse_hcl
 
 LOCK_NAME = ".terraform.lock.hcl"
@@ -58,6 +58,9 @@ class TerraformFile(NamedTuple):
     backends: tuple[Place, ...]
     providers: tuple[Place, ...]
     modules: tuple[ModuleCall, ...]
+    # Each resource, data source and ephemeral resource, ``what`` being the local
+    # name of the provider it uses (its ``provider`` argument, else its type's prefix).
+    uses: tuple[Place, ...] = ()
 
 
 class LockedProvider(NamedTuple):
@@ -116,7 +119,25 @@ def parse(path: str, text: str) -> TerraformFile | LockFile:
             for b in body.children("provider")
         ),
         modules=tuple(_module(b) for b in body.children("module")),
+        uses=tuple(_uses(body)),
     )
+
+
+_RESOURCES = ("resource", "data", "ephemeral")
+
+
+def _uses(body: Block) -> list[Place]:
+    found = []
+    for block in body.blocks:
+        if block.type not in _RESOURCES or not block.labels:
+            continue
+        chosen = block.attributes.get("provider")
+        if chosen is not None and isinstance(chosen.value, Other):
+            name = chosen.value.text.split(".", 1)[0].strip()
+        else:
+            name = block.labels[0].split("_", 1)[0]
+        found.append(Place(name, block.line, block.column))
+    return found
 
 
 def _req(block: Block) -> list[RequiredProvider]:

@@ -50,6 +50,8 @@ def loads(text: str) -> dict[str, Any]:
     try:
         data: dict[str, Any] = tomllib.loads(text)
         return data
+    except RecursionError:
+        raise ParseError("invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         found = _AT.search(message)

@@ -1,29 +1,37 @@
 {%- set src = cookiecutter.terraform_module_source ~ '//terraform/modules/' -%}
 {%- set ref = '?ref=' ~ cookiecutter.terraform_module_ref -%}
 {%- set remote = cookiecutter.dvc_remote_url.split('://')[-1].split('/')[0] -%}
+{%- set remote_path = (cookiecutter.dvc_remote_url.split('://')[-1].split('/', 1) + [''])[1].strip('/') -%}
 {%- set module_ref = cookiecutter.terraform_module_ref -%}
 {%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
-{%- macro tag_pin() -%}
+{%- macro pin_note() -%}
 {%- if not by_sha %}
   #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- elif module_ref == cookiecutter._mlrig_release.commit %}
+  # mlrig v{{ cookiecutter._mlrig_release.version }}
 {%- endif %}
 {%- endmacro -%}
 # The project's cloud: GitHub OIDC identities, the DVC remote and (where the
 # cloud has them) ephemeral GPU runners, from mlrig's modules at a pinned ref.
 # Every GitHub environment below gets its own identity, usable only by jobs of
 # this repository that run in that environment:
-#   infra-plan  terraform plan on pull requests (read-only)
-#   infra       terraform apply from main (protect it: required reviewers)
-#   training    continuous training (pushes to the DVC remote)
+#   infra-plan  terraform plan on pull requests: reads the state and what a
+#               plan refreshes, never the DVC data or the runner App's key
+#   infra       terraform apply from main, only from infra.yml (required reviewers)
+#   training    continuous training: the only identity that pushes to the DVC remote
 #   monitoring, ci, staging, production   pull from the DVC remote
+#               (with deploy_target 'managed', staging and production also deploy)
+# Subjects name the repository by its numeric ids (github.tf sets the matching
+# OIDC subject template), and github.tf creates the environments themselves.
 locals {
   tags = {
     project    = var.project_slug
     managed-by = "terraform"
   }
-  dvc_readers = ["monitoring", "ci", "staging", "production"]
+  dvc_readers    = ["monitoring", "ci", "staging", "production"]
+  infra_workflow = "${var.repository}/.github/workflows/infra.yml"
 {%- if cookiecutter.cloud == 'gcp' %}
-  prefix      = trimsuffix(substr(var.project_slug, 0, 16), "-")
+  prefix         = trimsuffix(substr(var.project_slug, 0, 16), "-")
 {%- endif %}
 }
 {%- if cookiecutter.cloud == 'aws' %}
@@ -45,36 +53,50 @@ locals {
 }
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-github-oidc{{ ref }}"
 
   repository           = var.repository
+  repository_id        = var.github_repository_id
+  repository_owner_id  = var.github_owner_id
   name_prefix          = var.project_slug
   create_oidc_provider = var.github_oidc_provider_arn == null
   oidc_provider_arn    = var.github_oidc_provider_arn
   identities = merge(
+    { for name in local.dvc_readers : name => { environment = name, policy_arns = lookup(local.deploy_policy_arns, name, {}) } },
     {
-      infra-plan = { environment = "infra-plan", managed_policy_arns = ["${local.policy_prefix}/ReadOnlyAccess"] }
-      infra      = { environment = "infra", managed_policy_arns = ["${local.policy_prefix}/AdministratorAccess"] }
-      training   = { environment = "training" }
+      infra-plan = {
+        environment   = "infra-plan"
+        workflow_refs = ["${local.infra_workflow}@refs/pull/*/merge"]
+        policy_arns   = { plan = aws_iam_policy.plan.arn }
+      }
+      infra = {
+        environment         = "infra"
+        workflow_refs       = ["${local.infra_workflow}@refs/heads/main"]
+        managed_policy_arns = ["${local.policy_prefix}/PowerUserAccess"]
+        policy_arns         = { project-iam = aws_iam_policy.infra_iam.arn }
+      }
+      training = { environment = "training" }
     },
-    { for name in local.dvc_readers : name => { environment = name } },
   )
   tags = local.tags
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-dvc-remote{{ ref }}"
 
-  bucket_name       = "{{ remote }}"
-  writer_role_names = [module.github_oidc.role_names["training"], module.gpu_runners.runner_role_name]
-  reader_role_names = [for name in local.dvc_readers : module.github_oidc.role_names[name]]
-  tags              = local.tags
+  bucket_name = "{{ remote }}"
+  path        = "{{ remote_path }}"
+  # Only the training environment's OIDC role writes; the runner instances get no data access.
+  writer_role_names    = [module.github_oidc.role_names["training"]]
+  reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(local.deploy_environments, name)]
+  publisher_role_names = [for name in local.deploy_environments : module.github_oidc.role_names[name]]
+  tags                 = local.tags
 }
 
 module "gpu_runners" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}aws-gpu-runners{{ ref }}"
 
   prefix                    = var.project_slug
@@ -92,37 +114,54 @@ module "gpu_runners" {
 {%- elif cookiecutter.cloud == 'gcp' %}
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-github-oidc{{ ref }}"
 
-  project_id  = var.project_id
-  repository  = var.repository
-  name_prefix = local.prefix
-  pool_id     = "${local.prefix}-github"
+  project_id          = var.project_id
+  repository          = var.repository
+  repository_id       = var.github_repository_id
+  repository_owner_id = var.github_owner_id
+  name_prefix         = local.prefix
+  pool_id             = "${local.prefix}-github"
   identities = merge(
+    { for name in local.dvc_readers : name => { environment = name, project_roles = lookup(local.deploy_project_roles, name, []) } },
     {
-      infra-plan = { environment = "infra-plan", project_roles = ["roles/viewer", "roles/iam.securityReviewer", "roles/storage.objectViewer"] }
-      infra      = { environment = "infra", project_roles = ["roles/owner"] }
-      training   = { environment = "training" }
+      # Project metadata and IAM policies only: no storage.objectViewer, so
+      # neither the DVC data nor other buckets; the state bucket is granted below.
+      infra-plan = {
+        environment   = "infra-plan"
+        workflow_refs = ["${local.infra_workflow}@refs/pull/*"]
+        project_roles = ["roles/viewer", "roles/iam.securityReviewer"]
+      }
+      infra = {
+        environment   = "infra"
+        workflow_refs = ["${local.infra_workflow}@refs/heads/main"]
+        project_roles = local.infra_project_roles
+      }
+      training = { environment = "training" }
     },
-    { for name in local.dvc_readers : name => { environment = name } },
   )
+  depends_on = [google_project_service.apis]
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-dvc-remote{{ ref }}"
 
-  project_id     = var.project_id
-  bucket_name    = "{{ remote }}"
-  location       = var.region
-  writer_members = [module.github_oidc.service_account_members["training"], "serviceAccount:${module.gpu_runners.runner_service_account_email}"]
-  reader_members = [for name in local.dvc_readers : module.github_oidc.service_account_members[name]]
-  labels         = local.tags
+  project_id  = var.project_id
+  bucket_name = "{{ remote }}"
+  path        = "{{ remote_path }}"
+  location    = var.region
+  # Only the training environment's identity writes; the runner VMs get no data access.
+  writer_members    = { training = module.github_oidc.service_account_members["training"] }
+  reader_members    = merge({ for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }, local.extra_dvc_readers)
+  publisher_members = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
+  labels            = local.tags
+  depends_on        = [google_project_service.apis]
 }
 
 module "gpu_runners" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}gcp-gpu-runners{{ ref }}"
 
   project_id           = var.project_id
@@ -135,14 +174,17 @@ module "gpu_runners" {
   cuda_version         = var.cuda_version
   image                = var.gpu_image
   max_lifetime_minutes = var.runner_max_lifetime_minutes
-  launcher_members     = [module.github_oidc.service_account_members["training"]]
+  launcher_members     = { training = module.github_oidc.service_account_members["training"] }
   labels               = local.tags
+  depends_on           = [google_project_service.apis]
 }
 {%- elif cookiecutter.cloud == 'azure' %}
 
 locals {
-  # The state's storage account (made by hand, README.md): the plan identity reads it.
-  state_account = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.project_slug }}-tfstate/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate"
+  # The state's container (made by hand, README.md). With shared keys off the
+  # backend reads the state blob, and takes a lease on it to lock, as the job's
+  # identity: a data role is needed besides any control-plane role.
+  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.project_slug }}-tfstate/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate/blobServices/default/containers/tfstate"
 }
 
 resource "azurerm_resource_group" "main" {
@@ -152,43 +194,54 @@ resource "azurerm_resource_group" "main" {
 }
 
 module "github_oidc" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}azure-github-oidc{{ ref }}"
 
   repository          = var.repository
+  repository_id       = var.github_repository_id
+  repository_owner_id = var.github_owner_id
   name_prefix         = var.project_slug
   resource_group_name = azurerm_resource_group.main.name
   location            = var.region
   identities = merge(
+    { for name in local.dvc_readers : name => { environment = name, role_assignments = lookup(local.deploy_role_assignments, name, []) } },
     {
+      # Reader carries no data actions: the DVC blobs stay out of reach.
       infra-plan = {
         environment = "infra-plan"
         role_assignments = [
-          { scope = var.subscription_scope, role_definition_name = "Reader" },
-          { scope = local.state_account, role_definition_name = "Storage Blob Data Reader" },
+          { key = "reader", scope = var.subscription_scope, role_definition_name = "Reader" },
+          { key = "state", scope = local.state_container, role_definition_name = "Storage Blob Data Reader" },
         ]
       }
+      # Contributor and role assignments, not Owner: no role definitions, no
+      # elevation; the state blob needs its data role.
       infra = {
-        environment      = "infra"
-        role_assignments = [{ scope = var.subscription_scope, role_definition_name = "Owner" }]
+        environment = "infra"
+        role_assignments = [
+          { key = "contributor", scope = var.subscription_scope, role_definition_name = "Contributor" },
+          { key = "rbac", scope = var.subscription_scope, role_definition_name = "Role Based Access Control Administrator" },
+          { key = "state", scope = local.state_container, role_definition_name = "Storage Blob Data Contributor" },
+        ]
       }
       training = { environment = "training" }
     },
-    { for name in local.dvc_readers : name => { environment = name } },
   )
   tags = local.tags
 }
 
 module "dvc_remote" {
-{{- tag_pin() }}
+{{- pin_note() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
   storage_account_name = "{{ cookiecutter.__azure_storage_account }}"
   container_name       = "{{ remote }}"
+  path                 = "{{ remote_path }}"
   resource_group_name  = azurerm_resource_group.main.name
   location             = var.region
-  writer_principal_ids = [module.github_oidc.principal_ids["training"]]
-  reader_principal_ids = [for name in local.dvc_readers : module.github_oidc.principal_ids[name]]
+  # Keyed by name: principal ids exist only after the identities are created.
+  writer_principal_ids = { training = module.github_oidc.principal_ids["training"] }
+  reader_principal_ids = merge({ for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }, local.extra_dvc_readers)
   tags                 = local.tags
 }
 {%- endif %}

@@ -1,14 +1,17 @@
 {%- if cookiecutter.cloud == 'aws' -%}
-output "github_environment_variables" {
-  description = "Variables to set on each GitHub environment (Settings > Environments) after apply."
-  value       = { for name, arn in module.github_oidc.role_arns : name => { AWS_ROLE_ARN = arn } }
-}
-
-output "github_repository_variables" {
-  description = "Repository variables to set after apply (Settings > Secrets and variables > Actions)."
-  value = {
-    CT_RUNNER_LABELS = jsonencode(module.gpu_runners.labels)
-  }
+locals {
+  # What the workflows read; github.tf sets them on the environments and the repository.
+  environment_variables = { for name, arn in module.github_oidc.role_arns : name => { AWS_ROLE_ARN = arn } }
+  repository_variables = merge(
+    {
+      CT_RUNNER_LABELS   = jsonencode(module.gpu_runners.labels)
+      DVC_REMOTE_ENABLED = "true"
+      INFRA_ENABLED      = "true"
+    },
+{%- if cookiecutter.deploy_target == 'managed' %}
+    { SAGEMAKER_EXECUTION_ROLE_ARN = aws_iam_role.sagemaker.arn },
+{%- endif %}
+  )
 }
 
 output "role_arns" {
@@ -25,23 +28,34 @@ output "runner_webhook_endpoint" {
   description = "Webhook URL of the GitHub App that starts the GPU runners."
   value       = module.gpu_runners.webhook_endpoint
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+output "serving_service_account_annotations" {
+  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only role (empty until the EKS inputs are set)."
+  value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
+}
+{%- else %}
+
+output "sagemaker_execution_role_arn" {
+  description = "Execution role of the SageMaker endpoints (the repository variable SAGEMAKER_EXECUTION_ROLE_ARN)."
+  value       = aws_iam_role.sagemaker.arn
+}
+{%- endif %}
 {%- elif cookiecutter.cloud == 'gcp' -%}
-output "github_environment_variables" {
-  description = "Variables to set on each GitHub environment (Settings > Environments) after apply."
-  value = {
+locals {
+  # What the workflows read; github.tf sets them on the environments and the repository.
+  environment_variables = {
     for name, email in module.github_oidc.service_account_emails : name => {
       GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider
       GCP_SERVICE_ACCOUNT            = email
     }
   }
-}
-
-output "github_repository_variables" {
-  description = "Repository variables to set after apply (Settings > Secrets and variables > Actions)."
-  value = {
+  repository_variables = {
     CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
     GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
     GPU_ZONES              = jsonencode(module.gpu_runners.zones)
+    DVC_REMOTE_ENABLED     = "true"
+    INFRA_ENABLED          = "true"
   }
 }
 
@@ -64,10 +78,17 @@ output "gpu_instance_templates" {
   description = "Instance templates of the GPU runners: spot first, on-demand as the fallback."
   value       = module.gpu_runners.instance_templates
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+output "serving_service_account_annotations" {
+  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account."
+  value       = module.serving_identity.service_account_annotations
+}
+{%- endif %}
 {%- elif cookiecutter.cloud == 'azure' -%}
-output "github_environment_variables" {
-  description = "Variables to set on each GitHub environment (Settings > Environments) after apply."
-  value = {
+locals {
+  # What the workflows read; github.tf sets them on the environments and the repository.
+  environment_variables = {
     for name, client_id in module.github_oidc.client_ids : name => {
       AZURE_CLIENT_ID       = client_id
       AZURE_TENANT_ID       = module.github_oidc.tenant_id
@@ -75,6 +96,18 @@ output "github_environment_variables" {
       AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
     }
   }
+  repository_variables = merge(
+    {
+      DVC_REMOTE_ENABLED = "true"
+      INFRA_ENABLED      = "true"
+    },
+{%- if cookiecutter.deploy_target == 'managed' %}
+    {
+      AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name
+      AZUREML_WORKSPACE      = azurerm_machine_learning_workspace.ml.name
+    },
+{%- endif %}
+  )
 }
 
 output "client_ids" {
@@ -86,7 +119,24 @@ output "dvc_storage_account" {
   description = "Storage account of the DVC remote."
   value       = module.dvc_remote.storage_account_name
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+output "serving_service_account_annotations" {
+  description = "Annotations for deploy/base/service-account.yaml: the model server's workload identity (empty until aks_oidc_issuer_url is set)."
+  value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
+}
 {%- endif %}
+{%- endif %}
+
+output "github_environment_variables" {
+  description = "Variables of each GitHub environment (github.tf sets them)."
+  value       = local.environment_variables
+}
+
+output "github_repository_variables" {
+  description = "Repository variables the workflows read (github.tf sets them)."
+  value       = local.repository_variables
+}
 
 output "dvc_remote_url" {
   description = "The DVC remote; .dvc/config names the same URL."

@@ -16,6 +16,24 @@ variable "region" {
   default     = "{{ cookiecutter.region }}"
 }
 
+variable "github_repository_id" {
+  description = "Numeric id of the repository: gh api repos/<owner>/<name> --jq .id (set it in terraform.tfvars). The identities trust it, not the name."
+  type        = string
+}
+
+variable "github_owner_id" {
+  description = "Numeric id of the repository's owner: gh api repos/<owner>/<name> --jq .owner.id (set it in terraform.tfvars)."
+  type        = string
+}
+
+variable "required_reviewers" {
+  description = "GitHub user and team ids (gh api users/<login> --jq .id, gh api orgs/<org>/teams/<slug> --jq .id) whose approval the infra and production environments wait for (set them in terraform.tfvars)."
+  type = object({
+    users = optional(list(number), [])
+    teams = optional(list(number), [])
+  })
+}
+
 variable "cuda_version" {
   description = "CUDA of the GPU runners; the training image and the torch wheel use the same one."
   type        = string
@@ -44,6 +62,20 @@ variable "github_oidc_provider_arn" {
   type        = string
   default     = null
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+variable "eks_oidc_provider_arn" {
+  description = "ARN of the EKS cluster's IAM OIDC provider, for IRSA of the model server; null until the cluster exists (or with EKS Pod Identity alone)."
+  type        = string
+  default     = null
+}
+
+variable "eks_pod_identity_cluster_name" {
+  description = "EKS cluster whose Pod Identity agent gives the model server its role, or null for IRSA only."
+  type        = string
+  default     = null
+}
+{%- endif %}
 {%- elif cookiecutter.cloud == 'gcp' %}
 
 variable "project_id" {
@@ -64,9 +96,9 @@ variable "gpu_accelerator_type" {
 }
 
 variable "gpu_zones" {
-  description = "Zones, in order of preference, where GPU runners may start."
+  description = "Zones, in order of preference, where GPU runners may start (where the GPU is offered); empty for every zone of the region that is up."
   type        = list(string)
-  default     = ["{{ cookiecutter.region }}-a", "{{ cookiecutter.region }}-b", "{{ cookiecutter.region }}-c"]
+  default     = []
 }
 
 variable "gpu_image" {
@@ -91,6 +123,14 @@ variable "subscription_scope" {
   description = "Subscription the plan identity may read: /subscriptions/<id> (set it in terraform.tfvars)."
   type        = string
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+variable "aks_oidc_issuer_url" {
+  description = "OIDC issuer URL of the AKS cluster (oidc_issuer_enabled, workload_identity_enabled), for the model server's workload identity; null until the cluster exists."
+  type        = string
+  default     = null
+}
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.cloud in ['aws', 'gcp'] %}
 

@@ -26,6 +26,10 @@ terraform {
       version = "4.81.0"
     }
 {%- endif %}
+    github = {
+      source  = "integrations/github"
+      version = "6.6.0"
+    }
   }
 
   # The state lives in a bucket made once by hand (see README.md), never in git.

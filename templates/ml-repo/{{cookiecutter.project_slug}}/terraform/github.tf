@@ -1,0 +1,37 @@
+{%- set src = cookiecutter.terraform_module_source ~ '//terraform/modules/' -%}
+{%- set ref = '?ref=' ~ cookiecutter.terraform_module_ref -%}
+{%- set module_ref = cookiecutter.terraform_module_ref -%}
+{%- set by_sha = module_ref | length == 40 and module_ref.strip('0123456789abcdef') == '' -%}
+# The GitHub side of the OIDC design, as code: the environments, who may deploy
+# from which branch, the variables the workflows read, and the OIDC subject
+# template that names this repository by its ids (what the cloud identities
+# trust). The provider reads GITHUB_TOKEN: the admin's token on the first apply,
+# then the infra workflow's GitHub App token (README.md).
+provider "github" {
+  owner = split("/", var.repository)[0]
+}
+
+module "github" {
+{%- if not by_sha %}
+  #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- elif module_ref == cookiecutter._mlrig_release.commit %}
+  # mlrig v{{ cookiecutter._mlrig_release.version }}
+{%- endif %}
+  source = "{{ src }}github-environments{{ ref }}"
+
+  repository = split("/", var.repository)[1]
+  environments = {
+    for name, settings in {
+      # Pull requests run these two: any branch, read-only identities.
+      infra-plan = { branches = [] }
+      ci         = { branches = [] }
+      # Everything that writes runs from main only; infra and production wait for a reviewer.
+      infra      = { reviewers = var.required_reviewers }
+      training   = {}
+      monitoring = {}
+      staging    = {}
+      production = { reviewers = var.required_reviewers }
+    } : name => merge(settings, { variables = lookup(local.environment_variables, name, {}) })
+  }
+  repository_variables = local.repository_variables
+}

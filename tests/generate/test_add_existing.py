@@ -1,0 +1,106 @@
+"""``mlrig add`` on a repository mlrig did not generate: it reads what the repository
+says, refuses parts whose prerequisites are missing, and lists every file it would write."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import RunMlrig
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
+ANSWERS = ".mlrig-answers.yml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A small real-shaped ML repository: a package, tests, DVC with a GCS remote, no lock."""
+    target = tmp_path / "churn-model"
+    shutil.copytree(FIXTURE, target)
+    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "git@github.com:acme-data/churn-model.git"],
+        cwd=target,
+        check=True,
+    )
+    return target
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git/" not in p.relative_to(root).as_posix() + "/"
+    }
+
+
+def test_ci_is_refused_without_a_lock_naming_what_is_missing(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    before = tree(repo)
+    result = run_mlrig("add", "ci", "-C", repo)
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: cannot add ci to {repo}: it needs requirements.txt "
+        "(a hashed lock, which the workflows install with pip install --require-hashes)\n"
+    )
+    assert tree(repo) == before
+
+
+def test_dry_run_shows_the_inferred_answers_and_every_file(repo: Path, run_mlrig: RunMlrig) -> None:
+    before = tree(repo)
+    result = run_mlrig("add", "pre-commit", "dependabot", "-C", repo, "--dry-run")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        "cloud=gcp (from the default remote 'storage' in .dvc/config)",
+        "description=Predicts which customers will leave next quarter. (from [project] description in pyproject.toml)",
+        "dvc_remote_url=gs://acme-churn-dvc/cache (from the default remote 'storage' in .dvc/config)",
+        "github_owner=acme-data (from the git remote 'origin')",
+        "package_name=churn_model (from src/churn_model/)",
+        "project_name=churn-model (from [project] name in pyproject.toml)",
+        "python_version=3.12 (from requires-python '>=3.12' in pyproject.toml)",
+        "would write .github/dependabot.yml",
+        "would write .pre-commit-config.yaml",
+        f"would write {ANSWERS}",
+        "3 file(s) to write, 0 already in place.",
+    ]
+    assert tree(repo) == before
+
+
+def test_add_records_what_the_repository_says(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / ".python-version").write_text("3.13\n", encoding="utf-8")
+    result = run_mlrig("add", "pre-commit", "-C", repo, "--set", "github_owner=acme")
+    assert result.code == 0, result.err
+    assert "python_version=3.13 (from .python-version)" in result.out
+    assert "github_owner=" not in result.out
+    answers = yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"]
+    assert (answers["python_version"], answers["cloud"], answers["github_owner"]) == (
+        "3.13",
+        "gcp",
+        "acme",
+    )
+    assert answers["dvc_remote_url"] == "gs://acme-churn-dvc/cache"
+
+
+def test_ci_is_added_once_the_lock_exists(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n", encoding="utf-8"
+    )
+    result = run_mlrig("add", "ci", "-C", repo)
+    assert result.code == 0, result.err
+    ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert 'python-version: "3.12"' in ci
+
+
+def test_infra_needs_a_cloud(repo: Path, run_mlrig: RunMlrig) -> None:
+    result = run_mlrig(
+        "add", "infra", "-C", repo, "--set", "cloud=none", "--set", "dvc_remote_url=../remote"
+    )
+    assert result.code == 1
+    assert result.err.endswith(
+        "it needs a cloud (cloud is 'none': there is no infrastructure to manage)\n"
+    )

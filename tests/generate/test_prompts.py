@@ -1,0 +1,104 @@
+"""``mlrig new`` asks well: each answer checked as it is given, irrelevant questions skipped."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import Result, RunMlrig
+
+ANSWERS = ".mlrig-answers.yml"
+
+
+def interactive(
+    run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch, out: Path, *typed: str
+) -> Result:
+    """``mlrig new`` with ``typed`` as the lines typed at its prompts (then only Enter)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n" * 40))
+    return run_mlrig("new", "-o", out)
+
+
+def answers_of(repo: Path) -> dict[str, str]:
+    record = yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))
+    answers: dict[str, str] = record["answers"]
+    return answers
+
+
+def test_an_invalid_package_name_is_asked_again_at_once(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = interactive(run_mlrig, monkeypatch, tmp_path, "Churn", "", "class", "churn_model")
+    assert result.code == 0, result.err
+    question = "Python package name [churn]: "
+    first = result.out.index(question)
+    again = "  error: package_name 'class' would shadow Python itself\n" + question
+    assert result.out[first + len(question) :].startswith(again)
+    assert result.out.count(question) == 2
+    assert answers_of(tmp_path / "churn")["package_name"] == "churn_model"
+
+
+def test_with_no_cloud_the_cloud_and_terraform_questions_are_not_asked(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = interactive(run_mlrig, monkeypatch, tmp_path, "", "", "", "", "", "", "none")
+    assert result.code == 0, result.err
+    for skipped in (
+        "Cloud region [",
+        "GPU instance type for continuous training [",
+        "Git source of mlrig's Terraform modules [",
+        "Tag or commit of those modules [",
+        "CUDA version [",
+        "Deployment target [",
+    ):
+        assert skipped not in result.out
+    assert "Cloud [aws]: " in result.out
+    assert "DVC remote URL [../my-ml-project-dvc-remote]: " in result.out
+    answers = answers_of(tmp_path / "my-ml-project")
+    assert answers["cloud"] == "none"
+    assert answers["deploy_target"] == "kserve"
+    assert not (tmp_path / "my-ml-project" / "terraform").exists()
+
+
+def test_a_choice_is_taken_by_value_or_by_its_number_in_sorted_order(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = interactive(run_mlrig, monkeypatch, tmp_path / "a", "", "", "", "", "", "3.12")
+    assert result.code == 0, result.err
+    assert "  1: 3.10   2: 3.11   3: 3.12   4: 3.13\nPython version [3.11]: " in result.out
+    assert answers_of(tmp_path / "a" / "my-ml-project")["python_version"] == "3.12"
+    result = interactive(
+        run_mlrig, monkeypatch, tmp_path / "b", "", "", "", "", "", "4", "9", "gcp"
+    )
+    assert result.code == 0, result.err
+    assert "  error: '9' is not one of aws, azure, gcp, none (or 1-4)\nCloud [aws]: " in result.out
+    answers = answers_of(tmp_path / "b" / "my-ml-project")
+    assert (answers["python_version"], answers["cloud"]) == ("3.13", "gcp")
+
+
+def test_a_contradiction_is_refused_at_the_later_question(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = ["", "", "", "", "", "", "aws", "", "", "pytorch", "12.4", "12.8"]
+    result = interactive(run_mlrig, monkeypatch, tmp_path, *typed)
+    assert result.code == 0, result.err
+    assert (
+        "  error: cuda_version '12.4': the locked torch wheel is built for CUDA 12.8" in result.out
+    )
+    assert answers_of(tmp_path / "my-ml-project")["cuda_version"] == "12.8"
+
+
+def test_next_steps_are_printed_after_generating(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--set", "cloud=gcp")
+    assert result.code == 0, result.err
+    steps = result.out.split("Next steps:\n", 1)[1]
+    assert f"  cd {tmp_path / 'my-ml-project'}\n" in steps
+    assert "  .venv/bin/pre-commit install\n" in steps
+    assert "  .venv/bin/dvc repro" in steps
+    assert "terraform -chdir=terraform init" in steps
+    assert "GCP_WORKLOAD_IDENTITY_PROVIDER" in steps
+    result = run_mlrig("new", "--no-input", "-o", tmp_path / "n", "--set", "cloud=none")
+    assert "terraform" not in result.out
+    assert "DVC pushes to the local folder ../my-ml-project-dvc-remote" in result.out

@@ -1,0 +1,129 @@
+"""Who may do what, read from the generated roots and the modules (issue 12's least privilege).
+
+The AWS roles are also applied against moto (test_aws_apply); these read the
+configuration of every cloud, where no provider can run here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.terraform.conftest import CLOUDS, MODULES_DIR
+from tests.terraform.hcl import fields, load, unquote
+from tests.terraform.test_schema import identity_entry
+
+FORBIDDEN = {
+    "aws": ("ReadOnlyAccess", "AdministratorAccess"),
+    "gcp": ("roles/owner", "roles/storage.objectViewer", "roles/editor"),
+    "azure": ('"Owner"',),
+}
+
+
+def module_call(root: Path, name: str) -> dict[str, Any]:
+    for path in sorted(root.glob("*.tf")):
+        for block in load(path).get("module", []):
+            calls = {unquote(k): v for k, v in fields(block).items()}
+            if name in calls:
+                found: dict[str, Any] = calls[name]
+                return found
+    raise AssertionError(f"no module {name} in {root}")
+
+
+def resource(module: Path, type_: str, name: str) -> dict[str, Any]:
+    for path in sorted(module.glob("*.tf")):
+        for block in load(path).get("resource", []):
+            for kind, named in fields(block).items():
+                if unquote(kind) == type_ and f'"{name}"' in named:
+                    body: dict[str, Any] = named[f'"{name}"']
+                    return body
+    raise AssertionError(f"no {type_}.{name} in {module}")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_terraform_identities_lose_the_broad_roles(cloud: str, generated: dict[str, Path]) -> None:
+    identities = str(module_call(generated[cloud] / "terraform", "github_oidc")["identities"])
+    for name in ("infra-plan", "infra"):
+        entry = identity_entry(identities, name)
+        assert not [role for role in FORBIDDEN[cloud] if role in entry], (name, entry)
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp"])
+def test_terraform_identities_are_pinned_to_the_infra_workflow(
+    cloud: str, generated: dict[str, Path]
+) -> None:
+    identities = str(module_call(generated[cloud] / "terraform", "github_oidc")["identities"])
+    assert '"${local.infra_workflow}@refs/heads/main"' in identity_entry(identities, "infra")
+    assert "${local.infra_workflow}@refs/pull/" in identity_entry(identities, "infra-plan")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_only_the_training_identity_writes_to_the_dvc_remote(
+    cloud: str, generated: dict[str, Path]
+) -> None:
+    call = module_call(generated[cloud] / "terraform", "dvc_remote")
+    writers = {
+        "aws": "writer_role_names",
+        "gcp": "writer_members",
+        "azure": "writer_principal_ids",
+    }[cloud]
+    written = str(call[writers])
+    assert re.findall(r'\["(\w+)"\]', written) == ["training"], written
+    assert "gpu_runners" not in written and "runner" not in written
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_identity_trusts_the_repository_by_its_ids(
+    cloud: str, generated: dict[str, Path]
+) -> None:
+    call = module_call(generated[cloud] / "terraform", "github_oidc")
+    assert unquote(call["repository_id"]) == "var.github_repository_id"
+    assert unquote(call["repository_owner_id"]) == "var.github_owner_id"
+    claims = resource(
+        MODULES_DIR / "github-environments",
+        "github_actions_repository_oidc_subject_claim_customization_template",
+        "this",
+    )
+    assert unquote(claims["include_claim_keys"]) == "var.oidc_subject_claims"
+
+
+def test_the_gcp_launcher_is_held_to_the_runner_templates_and_prefix() -> None:
+    module = MODULES_DIR / "gcp-gpu-runners"
+    launcher = resource(module, "google_project_iam_member", "launcher")
+    assert unquote(launcher["condition"][0]["expression"]) == "local.launcher_condition"
+    condition = str(load(module / "locals.tf")["locals"][0]["launcher_condition"])
+    assert "/global/instanceTemplates/${var.prefix}-" in condition
+    assert 'extract(\\"/instances/{name}\\").startsWith(\\"${var.prefix}-\\")' in condition
+    runner_roles = str(resource(module, "google_project_iam_member", "runner")["for_each"])
+    assert "storage" not in runner_roles
+
+
+def test_azure_writers_cannot_delete_or_move_blobs() -> None:
+    module = MODULES_DIR / "azure-dvc-remote"
+    writer = resource(module, "azurerm_role_assignment", "writer")
+    assert unquote(writer["condition_version"]) == "2.0"
+    assert "local.no_delete" in str(writer["condition"])
+    main = (module / "main.tf").read_text(encoding="utf-8")
+    assert '["delete", "move/action"]' in main
+
+
+def test_github_environments_gate_every_writer(generated: dict[str, Path]) -> None:
+    text = (generated["aws"] / "terraform" / "github.tf").read_text(encoding="utf-8")
+    environments = {
+        name: body.strip()
+        for name, body in re.findall(r"^\s+([\w-]+)\s+=\s+(\{[^\n]*\})$", text, re.MULTILINE)
+    }
+    assert environments == {
+        "infra-plan": "{ branches = [] }",
+        "ci": "{ branches = [] }",
+        "infra": "{ reviewers = var.required_reviewers }",
+        "training": "{}",
+        "monitoring": "{}",
+        "staging": "{}",
+        "production": "{ reviewers = var.required_reviewers }",
+    }
+    variables = (MODULES_DIR / "github-environments" / "variables.tf").read_text(encoding="utf-8")
+    assert 'branches = optional(list(string), ["main"])' in variables

@@ -1,0 +1,217 @@
+"""The two templates of an update: the one a repository was generated from (the merge
+base) and the one it moves to.
+
+The base must be exactly the recorded version: mlrig's own template of that
+release (bundled in the wheel, or from the git history of a checkout), or a
+fork's template fetched from its git URL at the recorded commit. When it cannot
+be had, the update stops and says so: merging against nothing would turn every
+template change into a conflict or silently drop it.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import UsageError, UserInputError
+from toolkit.generate.answers import template_options
+from toolkit.generate.answers_file import AnswersRecord
+from toolkit.generate.gitsource import git_template, is_git_url
+from toolkit.generate.releases import Release, bundled_releases, extract_release, find_release
+from toolkit.generate.render import resolve_commit, template_at
+from toolkit.generate.sources import TemplateSource
+from toolkit.resources import (
+    bundled_template,
+    is_bundled,
+    template_commit,
+    template_dir,
+    template_repository,
+)
+
+
+class NoBaseError(UserInputError):
+    """The template a repository was generated from cannot be found."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A template folder ready to render, and what it is."""
+
+    template: Path
+    source: TemplateSource
+    folder: Path | None = None  # the folder it came from, when that is a template folder
+
+
+def describe_folder(template: Path, commit: str | None = None) -> TemplateSource:
+    """The source of a template folder: mlrig's own, or one given on the command line."""
+    raw = template_options(template)
+    version = str(raw.get("_template_version", ""))
+    commit = commit or template_commit(template)
+    if is_bundled(template):
+        name = str(raw.get("_template_name", template.name))
+        return TemplateSource("bundled", name=name, version=version, commit=commit)
+    return TemplateSource("path", name=str(template.resolve()), version=version, commit=commit)
+
+
+def git_resolved(stack: ExitStack, url: str, ref: str, directory: str) -> Resolved:
+    template, commit = stack.enter_context(git_template(url, ref, directory))
+    version = str(template_options(template).get("_template_version", ""))
+    source = TemplateSource("git", version=version, commit=commit, url=url, directory=directory)
+    return Resolved(template, source)
+
+
+def _folder_at(stack: ExitStack, folder: Path, to: str | None, scratch: Path) -> Resolved:
+    if not to:
+        return Resolved(folder, describe_folder(folder), folder)
+    release = _bundled_release(folder, to) if is_bundled(folder) else None
+    if release is not None:
+        template = extract_release(release, scratch)
+        source = TemplateSource("bundled", release.name, release.version, release.commit)
+        return Resolved(template, source, folder)
+    commit = resolve_commit(to, folder)
+    template = stack.enter_context(template_at(commit, folder))
+    source = replace(describe_folder(folder, commit), version=_version(template))
+    return Resolved(template, source, folder)
+
+
+def _bundled_release(folder: Path, to: str) -> Release | None:
+    """The bundled release that ``--to`` names by version (``0.1.0``, ``v0.1.0``) or commit."""
+    name = str(template_options(folder).get("_template_name", folder.name))
+    return next(
+        (r for r in bundled_releases(name) if to in (r.version, f"v{r.version}", r.commit)),
+        None,
+    )
+
+
+def _version(template: Path) -> str:
+    return str(template_options(template).get("_template_version", ""))
+
+
+def open_template(stack: ExitStack, given: str, directory: str = "") -> Resolved:
+    """The template ``mlrig new`` renders: a name, a folder, or a git URL (at its HEAD)."""
+    if is_git_url(given):
+        return git_resolved(stack, given, "HEAD", directory)
+    folder = template_dir(given)
+    return Resolved(folder, describe_folder(folder), folder)
+
+
+def open_target(
+    stack: ExitStack,
+    recorded: TemplateSource,
+    *,
+    given: str | None,
+    directory: str,
+    to: str | None,
+    scratch: Path,
+) -> Resolved:
+    """The template to update to: from the command line, or the installed mlrig's;
+    never a folder or git URL that the answers file names (running a template runs
+    its code, and the answers file is the updated repository's)."""
+    if given and is_git_url(given):
+        return git_resolved(stack, given, to or "HEAD", directory or recorded.directory)
+    if given:
+        return _folder_at(stack, template_dir(given), to, scratch)
+    if recorded.kind == "git":
+        raise UsageError(
+            f"this repository was generated from the template at {recorded.url}; pass "
+            f"--template {recorded.url} to update from it (mlrig runs no template "
+            "that an answers file names)"
+        )
+    if recorded.kind == "bundled":
+        return _folder_at(stack, _recorded_bundled(recorded), to, scratch)
+    raise UsageError(
+        f"this repository was generated from the template folder {recorded.name}; "
+        "name the template to update to with --template (mlrig runs no template "
+        "that an answers file names)"
+    )
+
+
+def recorded_template(record: AnswersRecord, answers_file: Path) -> Path:
+    """mlrig's own template that the answers file names, for ``add`` and ``update``
+    without ``--template``.
+
+    The answers file belongs to the repository, which may be a stranger's: a folder
+    or git URL recorded there is never rendered (its hooks and filters are code), so
+    anything but one of mlrig's own templates is refused with what to pass instead.
+    """
+    source = record.template_source()
+    if source.kind == "git":
+        raise UsageError(
+            f"{answers_file}: records the template {source.url!r} (a git URL); mlrig runs "
+            f"no template that a repository names: pass --template {source.url} if you "
+            "trust it"
+        )
+    named = {source.name or "ml-repo", record.template or source.name or "ml-repo"}
+    for name in sorted(named):
+        if source.kind != "bundled" or bundled_template(name) is None:
+            shown = name if bundled_template(name) is None else source.name
+            raise UsageError(
+                f"{answers_file}: records the template {shown!r}, which is not one of "
+                "mlrig's; pass --template with the template you trust"
+            )
+    return _recorded_bundled(source)
+
+
+def _recorded_bundled(source: TemplateSource) -> Path:
+    """mlrig's own template that an answers file names; a path there is refused."""
+    found = bundled_template(source.name or "ml-repo")
+    if found is None:
+        raise UsageError(
+            f"the answers file names the template {source.name!r}, which is not one of "
+            "mlrig's; pass --template with the template you trust"
+        )
+    return found
+
+
+def _bundled_base(stack: ExitStack, source: TemplateSource, scratch: Path) -> Path | None:
+    installed = _recorded_bundled(source)
+    known = len(source.commit) == 40
+    if (known and template_commit(installed) == source.commit) or (
+        not known and _version(installed) == source.version
+    ):
+        return installed
+    release = find_release(source.name or "ml-repo", source.version, source.commit)
+    if release is not None:
+        return extract_release(release, scratch)
+    if known and template_repository(installed) is not None:
+        try:
+            return stack.enter_context(template_at(source.commit, installed))
+        except UserInputError:
+            return None
+    return None
+
+
+def _no_base(source: TemplateSource, why: str) -> NoBaseError:
+    return NoBaseError(
+        f"no merge base: {source.describe()} {why}; nothing was changed. Update with the "
+        "mlrig release that generated this repository first, or name the old template "
+        "with its git source"
+    )
+
+
+def open_base(stack: ExitStack, source: TemplateSource, target: Resolved, scratch: Path) -> Path:
+    """The template exactly as the repository was generated from it."""
+    if source.kind == "git" and target.source.kind == "git":
+        # The old commit comes from the template given on the command line, never
+        # from the URL the answers file records.
+        url, directory = target.source.url, target.source.directory
+        try:
+            return git_resolved(stack, url, source.commit, directory).template
+        except UserInputError as err:
+            raise _no_base(source, f"cannot be fetched from {url} ({err})") from None
+    if source.kind == "bundled":
+        found = _bundled_base(stack, source, scratch)
+        if found is None:
+            raise _no_base(
+                source, f"is not bundled with mlrig {__version__} nor in a git history here"
+            )
+        return found
+    folder = target.folder
+    if len(source.commit) == 40 and folder is not None and template_repository(folder):
+        try:
+            return stack.enter_context(template_at(source.commit, folder))
+        except UserInputError:
+            pass
+    raise _no_base(source, "is not in the git history of the template given")

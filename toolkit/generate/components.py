@@ -1,0 +1,107 @@
+"""The parts ``mlrig add`` can bring, and what each needs already in the repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import UsageError, UserInputError
+
+PKG = "src/{package_name}/"
+
+
+def _hashed_lock(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a symlink), bounded, with hashes."""
+    from toolkit.generate.confine import read_regular
+
+    try:
+        data = read_regular(path)
+    except UserInputError:
+        return False
+    return data is not None and b"--hash=sha256:" in data
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """A path the component's files rely on, and why."""
+
+    path: str
+    why: str
+    holds: Callable[[Path], bool] = Path.exists
+
+
+LOCK = Prerequisite(
+    "requirements.txt",
+    "a hashed lock, which the workflows install with pip install --require-hashes",
+    _hashed_lock,
+)
+PROJECT = Prerequisite("pyproject.toml", "the project the workflows install")
+PIPELINE = Prerequisite("dvc.yaml", "the DVC pipeline the workflows reproduce")
+PARAMS = Prerequisite("params.yaml", "the parameters continuous training changes")
+TESTS = Prerequisite("tests", "the tests CI runs (pytest fails when it collects none)")
+DVC_PROJECT = Prerequisite(".dvc", "a DVC project (dvc init, or mlrig add dvc)")
+
+
+@dataclass(frozen=True)
+class Component:
+    """Files a component brings (path prefixes; ``{package_name}`` is filled in), top-level
+    keys it adds to YAML files that may already exist, and what it needs."""
+
+    paths: tuple[str, ...]
+    yaml_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    needs: tuple[Prerequisite, ...] = ()
+    needs_cloud: bool = False
+
+
+COMPONENTS: dict[str, Component] = {
+    "pre-commit": Component((".pre-commit-config.yaml",)),
+    "ci": Component((".github/workflows/ci.yml",), needs=(LOCK, PROJECT, PIPELINE, TESTS)),
+    "cd": Component(
+        (".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py"),
+        needs=(LOCK, PROJECT, PIPELINE),
+    ),
+    "ct": Component(
+        (
+            ".github/workflows/ct.yml",
+            ".github/workflows/drift.yml",
+            PKG + "pins.py",
+            PKG + "drift.py",
+            "tests/test_pins.py",
+            "tests/test_drift.py",
+        ),
+        yaml_keys=(("params.yaml", ("drift",)),),
+        needs=(LOCK, PROJECT, PIPELINE, PARAMS),
+    ),
+    "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
+    "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
+    "dvc-remote": Component((".dvc/config",), needs=(DVC_PROJECT,)),
+    "dependabot": Component((".github/dependabot.yml",)),
+}
+
+
+def components(names: tuple[str, ...]) -> list[Component]:
+    unknown = [name for name in names if name not in COMPONENTS]
+    if unknown:
+        raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
+    return [COMPONENTS[name] for name in names]
+
+
+def refuse_missing(
+    repo: Path, names: tuple[str, ...], bringing: list[str], answers: Mapping[str, Any]
+) -> None:
+    """Raise, naming every missing prerequisite, unless each is in ``repo`` or among the
+    files being added."""
+    for name in names:
+        component = COMPONENTS[name]
+        missing = [
+            f"{need.path} ({need.why})"
+            for need in component.needs
+            if not need.holds(repo / need.path)
+            and not any(p == need.path or p.startswith(need.path + "/") for p in bringing)
+        ]
+        if component.needs_cloud and answers.get("cloud") == "none":
+            missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")
+        if missing:
+            raise UserInputError(f"cannot add {name} to {repo}: it needs " + "; ".join(missing))

@@ -1,0 +1,101 @@
+"""Ask the template's questions one at a time, validating each answer as it is given.
+
+A question that the earlier answers make irrelevant (its ``when`` in
+``mlrig-questions.yml`` is false) is not asked and takes cookiecutter's default. A
+choice is shown sorted and numbered, with its default once, and accepts the
+value or its number. A bad answer is explained and asked again at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolkit.generate.answers import (
+    Answers,
+    choices,
+    public_keys,
+    template_options,
+    validator,
+)
+from toolkit.generate.questions import Question, applies, load_questions
+from toolkit.generate.render import resolve_answers
+
+Check = Callable[[str], list[str]]
+
+
+def _natural(value: str) -> list[Any]:
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value)]
+
+
+def sorted_choices(options: list[str]) -> list[str]:
+    """``options`` in natural order: 3.10 after 3.9."""
+    return sorted(options, key=_natural)
+
+
+def pick(options: list[str], typed: str) -> str | None:
+    """The option ``typed`` names, by value or by its 1-based number; None if neither."""
+    if typed in options:
+        return typed
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1]
+    return None
+
+
+def _ask_one(label: str, question: Question, default: str, options: list[str], check: Check) -> str:
+    if question.help:
+        click.echo(f"  {question.help}")
+    shown = sorted_choices(options)
+    if shown:
+        click.echo("  " + "   ".join(f"{n}: {value}" for n, value in enumerate(shown, 1)))
+    while True:
+        typed = str(click.prompt(label, default=default, show_default=True)).strip()
+        value = pick(shown, typed) if shown else typed
+        if value is None:
+            click.echo(f"  error: {typed!r} is not one of {', '.join(shown)} (or 1-{len(shown)})")
+            continue
+        problems = check(value)
+        if not problems:
+            return value
+        for problem in problems:
+            click.echo(f"  error: {problem}")
+
+
+def _checker(template: Path, answers: Answers, key: str) -> Check:
+    validate = validator(template)
+    allowed = choices(template_options(template))
+
+    def check(value: str) -> list[str]:
+        if validate is None:
+            return [] if key not in allowed or value in allowed[key] else [f"{key} {value!r}"]
+        trial = resolve_answers(template, {**answers, key: value})
+        return [p for p in validate(trial, allowed) if p.startswith(f"{key} ")]
+
+    return check
+
+
+def ask_answers(template: Path, given: Mapping[str, Any]) -> Answers:
+    """Every answer: ``given`` as it is, the rest asked in the template's order."""
+    raw = template_options(template)
+    labels: Mapping[str, str] = raw.get("__prompts__", {})
+    questions = load_questions(template)
+    answers: Answers = dict(given)
+    for key in public_keys(raw):
+        if key in given:
+            continue
+        current = resolve_answers(template, answers)
+        if not applies(questions.get(key), current):
+            continue
+        options = [str(option) for option in raw[key]] if isinstance(raw[key], list) else []
+        answers[key] = _ask_one(
+            str(labels.get(key, key)),
+            questions.get(key),
+            str(current[key]),
+            options,
+            _checker(template, answers, key),
+        )
+    return resolve_answers(template, answers)

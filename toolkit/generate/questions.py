@@ -1,0 +1,86 @@
+"""How ``mlrig new`` asks the template's questions: the metadata beside ``cookiecutter.json``.
+
+``mlrig-questions.yml`` (plain cookiecutter never reads it) gives each question
+an optional ``help`` line and a ``when`` condition, a Jinja expression over the
+answers given so far; a question whose condition is false is not asked and
+takes its default, exactly what plain cookiecutter would give it. The file's
+``next_steps`` is a Jinja template printed after generating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit.errors import UsageError
+
+QUESTIONS_FILE = "mlrig-questions.yml"
+
+
+@dataclass(frozen=True)
+class Question:
+    """What mlrig knows about one question besides cookiecutter's default and label."""
+
+    help: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The template's question metadata (empty for a template without the file)."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+    next_steps: str = ""
+
+    def get(self, key: str) -> Question:
+        return self.questions.get(key, Question())
+
+
+def _question(path: Path, key: str, value: object) -> Question:
+    if not isinstance(value, Mapping) or set(value) - {"help", "when"}:
+        raise UsageError(f"{path}: question {key!r} takes only 'help' and 'when'")
+    return Question(help=str(value.get("help", "")), when=str(value.get("when", "")))
+
+
+def load_questions(template: Path) -> Questions:
+    """The metadata of ``template``; none when it has no questions file."""
+    path = template / QUESTIONS_FILE
+    if not path.is_file():
+        return Questions()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        raise UsageError(f"{path}:1: not valid YAML") from None
+    raw = data.get("questions", {}) if isinstance(data, Mapping) else None
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{path}:1: expected a mapping with 'questions'")
+    return Questions(
+        questions={str(k): _question(path, str(k), v) for k, v in raw.items()},
+        next_steps=str(data.get("next_steps", "")),
+    )
+
+
+def _environment() -> Any:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(keep_trailing_newline=True)
+
+
+def applies(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether ``question`` is worth asking after ``answers``."""
+    if not question.when:
+        return True
+    return bool(_environment().compile_expression(question.when)(**answers))
+
+
+def next_steps(template: Path, answers: Mapping[str, Any], target: Path) -> str:
+    """The template's next steps for a repository generated at ``target``."""
+    text = load_questions(template).next_steps
+    if not text:
+        return ""
+    rendered: str = _environment().from_string(text).render(**answers, path=str(target))
+    return "\n".join(line.rstrip() for line in rendered.strip().splitlines()) + "\n"

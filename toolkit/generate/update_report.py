@@ -1,0 +1,53 @@
+"""What ``mlrig update`` says: the plan, the outcome and the exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toolkit.generate.merge import Outcome
+from toolkit.generate.update import UpdateResult
+
+WOULD = {
+    Outcome.ADD: "would add",
+    Outcome.UPDATE: "would update",
+    Outcome.DELETE: "would delete",
+    Outcome.MERGE: "would merge",
+    Outcome.CONFLICT: "would conflict",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Standard output, standard error and the exit code."""
+
+    out: str
+    err: str = ""
+    code: int = 0
+
+
+def _counts(result: UpdateResult) -> str:
+    merged = sum(c.outcome is Outcome.MERGE for c in result.changed)
+    return f"{len(result.changed)} file(s), {merged} merged, {len(result.conflicts)} with conflicts"
+
+
+def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report:
+    """The report of one ``mlrig update`` run (``check``: behind exits 1)."""
+    new = result.record.template_source().describe()
+    if result.up_to_date:
+        return Report(f"Already up to date with {new}.\n")
+    if check:
+        lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+        if not result.changed:
+            return Report(f"Up to date: {new} changes no file of this repository.\n")
+        lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
+        return Report("\n".join(lines) + "\n", code=1)
+    if dry_run:
+        lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+        lines.append(f"Dry run: updating to {new} would change {_counts(result)}; nothing written.")
+        return Report("\n".join(lines) + "\n")
+    lines = [f"{c.outcome.value:9} {c.path}" for c in result.changed]
+    lines.append(f"Updated to {new}: {_counts(result)}.")
+    if result.conflicts:
+        err = f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.\n"
+        return Report("\n".join(lines) + "\n", err, 1)
+    return Report("\n".join(lines) + "\n")
