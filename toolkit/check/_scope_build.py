@@ -28,6 +28,7 @@ def build(project: Project) -> Scope:
     dockerfiles = _per_file(project, "dockerfile", _docker_facts)
     terraform = {posixpath.dirname(p) for p in files if p.endswith("/.terraform.lock.hcl")}
     roots = {posixpath.dirname(p) for p in files if posixpath.basename(p) in MANIFESTS}
+    roots |= {posixpath.dirname(posixpath.dirname(p)) for p in files if _is_dvc_config(p)}
     roots |= terraform | set(nested_git_roots(project)) | _submodules(project, fileset)
     roots |= _docker_contexts(dockerfiles, fileset, project.folders())
     scope = Scope(roots - {""}, terraform - {""})
@@ -56,6 +57,11 @@ def build(project: Project) -> Scope:
                 scope.link(unit, scope.unit_of(sibling))
     _mark_index_variants(scope)
     return scope
+
+
+def _is_dvc_config(path: str) -> bool:
+    """Whether ``path`` is the ``.dvc/config`` of a DVC repository (whose folder is a project)."""
+    return path == ".dvc/config" or path.endswith("/.dvc/config")
 
 
 def _per_file(project: Project, kind: str, extract: Any) -> dict[str, Any]:

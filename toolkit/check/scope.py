@@ -4,9 +4,10 @@ The engine owns this idea; the consistency rules ask it, none invents its own.
 
 - A **project** is the top folder, a nested git work tree (a folder holding
   ``.git``, or a submodule of ``.gitmodules``), or a folder below the top with its
-  own manifest: ``pyproject.toml``, ``setup.py``, a Terraform root (a folder with a
-  ``.terraform.lock.hcl``) or a Dockerfile with its build context (the Dockerfile
-  copies files of its own folder). A Terraform root is the infrastructure of the
+  own manifest: ``pyproject.toml``, ``setup.py``, a DVC repository (a folder with
+  a ``.dvc/config``), a Terraform root (a folder with a ``.terraform.lock.hcl``)
+  or a Dockerfile with its build context (the Dockerfile copies files of its own
+  folder). A Terraform root is the infrastructure of the
   project around it, so its pins are that project's :meth:`Scope.peer_group`.
 - An **install unit** is one requirements file or lock (its ``-r``/``-c`` files
   are links), one Dockerfile stage chain, one workflow job (its ``pip install``
