@@ -280,3 +280,25 @@ def test_the_uv_step_names_the_answered_python(render: Render) -> None:
             if UV_STEP.match(name)
         ]  # fmt: skip
         assert f" --python {python} " in step["run"]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_readme_explains_the_loop(render: Render, cloud: str) -> None:
+    readme = (render(cloud=cloud) / "README.md").read_text(encoding="utf-8")
+    assert "```mermaid\nflowchart LR\n" in readme
+    for words in (
+        "drift-detected",
+        "CT_APP_ID",
+        "CT_APP_PRIVATE_KEY",
+        "CT_RUNNER_LABELS",
+        "DVC_REMOTE_ENABLED",
+        "**Contents: read and write**",
+        "**Pull requests: read and write**",
+        "`dvc metrics diff`",
+        "ct-rejected",
+        "CT will retrain this PR",
+        "python -m my_ml_project.pins promote staging production",
+    ):
+        assert words in readme, words
+    assert ("**Administration: read and write**" in readme) == (cloud == "gcp")
+    assert ("`training`, `ci`, `monitoring`" in readme) == (cloud != "none")
