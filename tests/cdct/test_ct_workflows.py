@@ -302,3 +302,30 @@ def test_readme_explains_the_loop(render: Render, cloud: str) -> None:
         assert words in readme, words
     assert ("**Administration: read and write**" in readme) == (cloud == "gcp")
     assert ("`training`, `ci`, `monitoring`" in readme) == (cloud != "none")
+
+
+TRAINING_JOBS = {"ci.yml": {"test", "pipeline", "remote"}, "ct.yml": {"train"}}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_only_training_jobs_install_torch(render: Render, cloud: str) -> None:
+    repo = render(cloud=cloud, ml_framework="pytorch")
+    assert not re.search(r"(?m)^(torch|nvidia-\S+)==", (repo / "requirements.txt").read_text())
+    assert re.search(r"(?m)^torch==", (repo / "requirements-train.txt").read_text())
+    installs: dict[tuple[str, str], set[str]] = {}
+    for workflow in ("ci.yml", "cd.yml", "ct.yml", "drift.yml"):
+        for job_id, job in _workflow(repo, workflow)["jobs"].items():
+            for step in job.get("steps", []):
+                for lock in re.findall(r"--require-hashes -r (\S+)", step.get("run", "")):
+                    installs.setdefault((workflow, job_id), set()).add(lock)
+    for (workflow, job_id), locks in installs.items():
+        training = job_id in TRAINING_JOBS.get(workflow, set())
+        expected = {"requirements-train.txt" if training else "requirements.txt"}
+        assert locks == expected, (workflow, job_id, locks)
+    assert {("ci.yml", "lint"), ("cd.yml", "verify"), ("drift.yml", "monitor")} <= set(installs)
+
+
+def test_sklearn_has_one_lock(render: Render) -> None:
+    repo = render(cloud="aws")
+    assert not (repo / "requirements-train.in").exists()
+    assert not (repo / "requirements-train.txt").exists()
