@@ -41,6 +41,7 @@ class Loop:
         self.root, self.s3 = root, s3
         self.first_pr: set[str] = set()
         self.first_status = ""
+        self.first_body = ""
         self.remote = root / "remote.git"
         git(root, "init", "-q", "--bare", str(self.remote))
         self.gitconfig = root / "gitconfig"
@@ -113,6 +114,7 @@ def loop(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> L
     first = loop.clone("first-ct")
     ran = loop.train(first)
     assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("proposed", "true")
+    loop.first_body = (root / "runner-temp/ct/pr-body.md").read_text(encoding="utf-8")
     loop.first_pr = loop.open_pr(first, ran, "ct/retrain")
     loop.first_status = git(first.path, "status", "--porcelain")
     loop.merge("ct/retrain")
@@ -122,6 +124,11 @@ def loop(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> L
 def test_first_ct_pr_carries_everything_the_pipeline_wrote_to_git(loop: Loop) -> None:
     assert loop.first_pr == PR_FILES
     assert loop.first_status == ""
+    assert "## Quality gate: passed\n\nEvery threshold of `gate` for staging holds." in (
+        loop.first_body
+    )
+    assert "| metrics.json | roc_auc" in loop.first_body
+    assert "Drawn for both models: ROC curve, Confusion matrix." in loop.first_body
 
 
 def test_a_fresh_clone_of_the_merge_is_clean(loop: Loop) -> None:
@@ -204,7 +211,12 @@ def test_a_candidate_below_the_gate_is_rejected(loop: Loop) -> None:
     ran = loop.train(bad, event="push")
     assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("rejected", "true")
     body = (bad.path.parent / "runner-temp/ct/pr-body.md").read_text(encoding="utf-8")
+    assert body.startswith(
+        "Retrained by the CT workflow (trigger: `push`, "
+        "run https://github.com/my-org/my-ml-project/actions/runs/4242).\n"
+    )
     assert "## Quality gate: REJECTED (do not merge)" in body
+    assert "## Metrics: staging model against the new one\n\n| metric | staging | new |" in body
     assert "is above the staging maximum 0.6" in body
     assert "rose more than 0.05 above staging's" in body
     assert "`dvc metrics diff" in body and "`dvc plots diff" in body

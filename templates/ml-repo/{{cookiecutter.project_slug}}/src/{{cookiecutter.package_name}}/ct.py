@@ -105,10 +105,11 @@ def verdict(
 
 def body(decision: str, refused: list[str], env: str, diff: str, diffs: str) -> str:
     """The pull request's Markdown."""
-    env = os.environ
-    if env.get("GITHUB_RUN_ID"):
-        run = f"{env.get('GITHUB_SERVER_URL')}/{env.get('GITHUB_REPOSITORY')}/actions/runs/{env['GITHUB_RUN_ID']}"
-        where = f"by the CT workflow (trigger: `{env.get('GITHUB_EVENT_NAME')}`, run {run})"
+    github = os.environ
+    if github.get("GITHUB_RUN_ID"):
+        server, repository = github.get("GITHUB_SERVER_URL"), github.get("GITHUB_REPOSITORY")
+        run = f"{server}/{repository}/actions/runs/{github['GITHUB_RUN_ID']}"
+        where = f"by the CT workflow (trigger: `{github.get('GITHUB_EVENT_NAME')}`, run {run})"
     else:
         where = "outside GitHub Actions"
     lines = [f"Retrained {where}.", ""]
