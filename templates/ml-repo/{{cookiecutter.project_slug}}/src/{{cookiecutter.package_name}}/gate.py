@@ -21,6 +21,8 @@ ON_REJECT = ("pr", "none")
 
 def load(path: Path = PARAMS_FILE) -> dict[str, Any]:
     """The ``gate`` section (empty when there is none: nothing is enforced)."""
+    if not path.exists():
+        return {}
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
     section = data.get("gate") if isinstance(data, dict) else None
