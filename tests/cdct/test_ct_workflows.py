@@ -243,9 +243,8 @@ def test_gcp_launcher_reads_the_variables_terraform_outputs(render: Render) -> N
     text = (repo / ".github/workflows/ct.yml").read_text(encoding="utf-8")
     read = set(re.findall(r"vars\.(CT_RUNNER_LABELS|GPU_[A-Z_]+)", text))
     outputs = (repo / "terraform/outputs.tf").read_text(encoding="utf-8")
-    block = outputs[outputs.index('output "github_repository_variables"') :]
-    block = block[: block.index("\n}\n")]
-    given = dict(re.findall(r"(\w+)\s*=\s*jsonencode\(module\.gpu_runners\.(\w+)\)", block))
+    assert 'output "github_repository_variables"' in outputs
+    given = dict(re.findall(r"(\w+)\s*=\s*jsonencode\(module\.gpu_runners\.(\w+)\)", outputs))
     assert read == set(given) == {"CT_RUNNER_LABELS", "GPU_INSTANCE_TEMPLATES", "GPU_ZONES"}
     module_outputs = (MODULES / "gcp-gpu-runners/outputs.tf").read_text(encoding="utf-8")
     for name in given.values():
