@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.cdct.conftest import Render, copy_repo, git, run
+from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, git, moto_s3, run
 from tests.cdct.test_kustomize import kustomize, model_file, storage_uri
 
 pytestmark = pytest.mark.slow
@@ -36,34 +34,12 @@ S3_ENV = {
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
     """A moto S3 server on a free loopback port, with the remote's bucket."""
-    pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        client = boto3.client("s3", endpoint_url=url, **_credentials())
-        for _ in range(100):
-            try:
-                client.create_bucket(Bucket=BUCKET)
-                break
-            except Exception:  # the server is still starting
-                time.sleep(0.1)
+    with moto_s3(BUCKET) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _credentials() -> dict[str, str]:
-    return {
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
-        "region_name": "us-east-1",
-    }
+    return dict(S3_CREDENTIALS)
 
 
 class Repo:

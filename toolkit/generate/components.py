@@ -53,9 +53,17 @@ class Component:
 
 COMPONENTS: dict[str, Component] = {
     "pre-commit": Component((".pre-commit-config.yaml",)),
-    "ci": Component((".github/workflows/ci.yml",), needs=(LOCK, PROJECT, PIPELINE, TESTS)),
+    "ci": Component(
+        (".github/workflows/ci.yml", PKG + "reproduce.py"), needs=(LOCK, PROJECT, PIPELINE, TESTS)
+    ),
     "cd": Component(
-        (".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py"),
+        (
+            ".github/workflows/cd.yml",
+            "deploy/",
+            PKG + "pins.py",
+            PKG + "gate.py",
+            "tests/test_pins.py",
+        ),
         needs=(LOCK, PROJECT, PIPELINE),
     ),
     "ct": Component(
@@ -63,11 +71,13 @@ COMPONENTS: dict[str, Component] = {
             ".github/workflows/ct.yml",
             ".github/workflows/drift.yml",
             PKG + "pins.py",
+            PKG + "gate.py",
+            PKG + "ct.py",
             PKG + "drift.py",
             "tests/test_pins.py",
             "tests/test_drift.py",
         ),
-        yaml_keys=(("params.yaml", ("drift",)),),
+        yaml_keys=(("params.yaml", ("drift", "gate")),),
         needs=(LOCK, PROJECT, PIPELINE, PARAMS),
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),

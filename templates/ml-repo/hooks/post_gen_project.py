@@ -12,11 +12,14 @@ from pathlib import Path
 
 CLOUD = "{{ cookiecutter.cloud }}"
 DEPLOY_TARGET = "{{ cookiecutter.deploy_target }}"
+FRAMEWORK = "{{ cookiecutter.ml_framework }}"
 
 # With no cloud there is no infrastructure to manage.
 CLOUD_ONLY = ("terraform", ".github/workflows/infra.yml")
 # A managed endpoint is deployed by cd.yml; the GitOps manifests are KServe's.
 KSERVE_ONLY = ("deploy/base", "deploy/overlays", "deploy/argocd")
+# torch has its own lock, so that jobs which do not train do not install it.
+PYTORCH_ONLY = ("requirements-train.in", "requirements-train.txt")
 
 
 def remove(relative: str) -> None:
@@ -34,6 +37,9 @@ def main() -> int:
             remove(relative)
     if DEPLOY_TARGET != "kserve":
         for relative in KSERVE_ONLY:
+            remove(relative)
+    if FRAMEWORK != "pytorch":
+        for relative in PYTORCH_ONLY:
             remove(relative)
     return 0
 

@@ -165,3 +165,42 @@ def test_metrics_diff_is_markdown_with_a_chart(repo: Path) -> None:
     text = pins.metrics_diff("staging", repo)
     assert "| accuracy | 0.8 | 0.9 | +0.1 |" in text
     assert "xychart-beta" in text
+
+
+def _commit(repo: Path) -> str:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "next"], cwd=repo, check=True)
+    return pins.head_commit(repo)
+
+
+def test_the_commit_moves_only_with_the_model(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    trained_at = pins.head_commit(repo)
+    assert pins.update("staging", repo) != []
+    _commit(repo)
+    assert pins.update("staging", repo) == []
+    assert yaml.safe_load((repo / "deploy/staging.yaml").read_text())["source"]["commit"] == (
+        trained_at
+    )
+    (repo / "dvc.lock").write_text(LOCK.replace(MD5, "1" * 32))
+    head = _commit(repo)
+    assert pins.update("staging", repo) != []
+    assert yaml.safe_load((repo / "deploy/staging.yaml").read_text())["source"]["commit"] == head
+
+
+def test_promote_refuses_a_model_below_the_production_gate(repo: Path) -> None:
+    (repo / "params.yaml").write_text(
+        "gate:\n  production:\n    min: {accuracy: 0.95}\n    max: {log_loss: 0.3}\n"
+    )
+    (repo / "dvc.lock").write_text(LOCK)
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.9, "log_loss": 0.2}))
+    pins.update("staging", repo)
+    before = (repo / "deploy/production.yaml").read_text()
+    changed, refused = pins.promote("staging", "production", repo)
+    assert (changed, refused) == ([], ["accuracy 0.9 is below the production minimum 0.95"])
+    assert (repo / "deploy/production.yaml").read_text() == before
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.96, "log_loss": 0.2}))
+    pins.update("staging", repo)
+    changed, refused = pins.promote("staging", "production", repo)
+    assert refused == [] and repo / "deploy/production.yaml" in changed

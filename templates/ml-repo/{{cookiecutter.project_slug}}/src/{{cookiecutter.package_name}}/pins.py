@@ -5,7 +5,8 @@ Usage (from the repository root), with ``pins`` standing for
 
     pins update staging                 # pin what dvc.lock records now
     pins check                          # exit 1 if a pin or an overlay is stale
-    pins promote staging production     # copy the staging pin to production
+    pins promote staging production     # copy the staging pin to production,
+                                        # if it meets params.yaml's gate.production
     pins get staging model.storage_uri  # one field, for scripts
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
@@ -27,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE
+from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE, PARAMS_FILE
 
 LOCK_FILE = Path("dvc.lock")
 DVC_CONFIG = Path(".dvc/config")
@@ -186,6 +187,44 @@ def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix())
     }
 
 
+def keep_commit(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with ``old``'s source commit when the model did not move.
+
+    The commit names the code that trained the model: a rerun that reproduces the same
+    model bytes does not move it, so an unchanged model leaves the pin unchanged.
+    """
+    new_model, old_model = new.get("model"), old.get("model")
+    if not (isinstance(new_model, dict) and isinstance(old_model, dict)):
+        return new
+    old_commit = (old.get("source") or {}).get("commit")
+    if new_model.get("md5") == old_model.get("md5") and old_commit:
+        return dict(new, source=dict(new["source"], commit=old_commit))
+    return new
+
+
+def update(env: str, root: Path = Path()) -> list[Path]:
+    """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
+    path = pin_path(env, root)
+    old = (read_yaml(path) or {}) if path.exists() else {}
+    return write_pin(env, keep_commit(build_pin(env, root), old), root)
+
+
+def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], list[str]]:
+    """Copy the ``source`` pin to ``target`` if its metrics meet ``gate.<target>``.
+
+    Returns the changed files and, when the gate refuses the model, why (nothing written).
+    """
+    from {{ cookiecutter.package_name }} import gate
+
+    pin = dict(read_yaml(pin_path(source, root)) or {}, environment=target)
+    if not pin.get("model"):
+        return [], [f"deploy/{source}.yaml pins no model"]
+    refused = gate.failures(pin.get("metrics") or {}, gate.load(root / PARAMS_FILE), target)
+    if refused:
+        return [], refused
+    return write_pin(target, pin, root), []
+
+
 def render(pin: dict[str, Any], header: str) -> str:
     body = yaml.safe_dump(pin, sort_keys=False, default_flow_style=False, width=1000)
     return header + body
@@ -341,9 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("update").add_argument("env", choices=["staging"])
     sub.add_parser("check")
-    promote = sub.add_parser("promote")
-    promote.add_argument("source")
-    promote.add_argument("target")
+    promoter = sub.add_parser("promote")
+    promoter.add_argument("source")
+    promoter.add_argument("target")
     getter = sub.add_parser("get")
     getter.add_argument("env")
     getter.add_argument("field")
@@ -351,12 +390,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("storage-uri").add_argument("md5")
     args = parser.parse_args(argv)
     if args.command == "update":
-        for path in write_pin(args.env, build_pin(args.env)):
+        changed = update(args.env)
+        for path in changed:
             print(f"updated {path.as_posix()}")
+        if not changed:
+            print(f"deploy/{args.env}.yaml already pins the model dvc.lock records")
     elif args.command == "promote":
-        pin = dict(read_yaml(pin_path(args.source)) or {}, environment=args.target)
-        for path in write_pin(args.target, pin):
+        changed, refused = promote(args.source, args.target)
+        for reason in refused:
+            print(f"refused: {reason}", file=sys.stderr)
+        for path in changed:
             print(f"updated {path.as_posix()}")
+        return 1 if refused else 0
     elif args.command == "check":
         found = problems()
         for line in found:
