@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, git, moto_s3, run
-from tests.cdct.test_kustomize import kustomize, model_file, storage_uri
+from tests.cdct.test_kustomize import IMAGE, kustomize, model_file, storage_uri
 
 pytestmark = pytest.mark.slow
 PACKAGE = "my_ml_project"
@@ -141,6 +141,7 @@ def test_retraining_moves_the_lock_and_the_pin_together(trained: Repo, tmp_path:
         "params.yaml",
         "deploy/staging.yaml",
         "deploy/overlays/staging/inference-service-patch.yaml",
+        "deploy/overlays/staging/serving/kustomization.yaml",
     }
     done = repo.check()
     assert done.returncode == 0, done.stdout
@@ -190,13 +191,14 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     """KServe saves the object as /mnt/models/<last segment of storageUri>, that is the md5
     minus its first two hex digits; MLSERVER_MODEL_URI must name exactly that file."""
     md5 = trained.model_md5()
-    resources = kustomize(trained.path / "deploy/overlays/staging")
+    repo = _copy(trained, tmp_path / "repo")
+    repo.pins("image", "staging", IMAGE)  # no InferenceService renders before an image is pinned
+    resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
     assert model_file(resources) == f"/mnt/models/{md5[2:]}"
     assert model_file(resources) == "/mnt/models/" + storage_uri(resources).rsplit("/", 1)[1]
 
-    repo = _copy(trained, tmp_path / "repo")
     patch = repo.path / "deploy/overlays/staging/inference-service-patch.yaml"
     original = patch.read_text(encoding="utf-8")
     patch.write_text(original.replace(md5[2:] + "\n", "model.joblib\n"), encoding="utf-8")

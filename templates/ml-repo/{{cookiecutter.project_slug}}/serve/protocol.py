@@ -41,7 +41,9 @@ def decode(body: Any, n_features: int | None) -> np.ndarray:
     except (TypeError, ValueError) as error:
         raise BadRequest(f"data is not numeric: {error}") from None
     if values.size != shape[0] * shape[1]:
-        raise BadRequest(f"data has {values.size} values, shape {shape} needs {shape[0] * shape[1]}")
+        raise BadRequest(
+            f"data has {values.size} values, shape {shape} needs {shape[0] * shape[1]}"
+        )
     if not np.isfinite(values).all():
         raise BadRequest("data holds NaN or infinity")
     return values.reshape(shape)
@@ -51,7 +53,9 @@ def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def encode(model_name: str, request_id: Any, scores: np.ndarray, threshold: float) -> dict[str, Any]:
+def encode(
+    model_name: str, request_id: Any, scores: np.ndarray, threshold: float
+) -> dict[str, Any]:
     """The infer response: the probability of class 1 and the label at ``threshold``."""
     labels = (scores >= threshold).astype(np.int64)
     rows = [len(scores)]

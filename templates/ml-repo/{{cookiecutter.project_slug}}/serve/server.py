@@ -28,9 +28,10 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from serve import metrics
-from serve.protocol import BadRequest, decode, encode, metadata
 from {{ cookiecutter.package_name }} import model as trained
+
+from . import metrics
+from .protocol import BadRequest, decode, encode, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
 MODEL_FILE_ENV = "MLSERVER_MODEL_URI"

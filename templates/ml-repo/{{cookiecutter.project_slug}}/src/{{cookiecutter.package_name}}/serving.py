@@ -70,14 +70,13 @@ def component_text(env: str, pin: dict[str, Any]) -> str:
 
 
 def write_component(env: str, pin: dict[str, Any], root: Path = Path()) -> Path | None:
-    """Write the Component of ``env`` if it has a KServe overlay; the path when it changed."""
+    """Write the Component of ``env`` if its overlay has one; the path when it changed."""
     path = component_path(env, root)
-    if not path.parent.parent.is_dir():
+    if not path.parent.is_dir():
         return None
     text = component_text(env, pin)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return None
-    path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -85,12 +84,16 @@ def write_component(env: str, pin: dict[str, Any], root: Path = Path()) -> Path 
 def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> list[str]:
     """Why ``env``'s Component is not what its pin implies."""
     path = component_path(env, root)
-    if not path.parent.parent.is_dir():
+    if not path.parent.is_dir():
         return []
     name = path.relative_to(root).as_posix()
-    found = [f"deploy/{env}.yaml: {problem}" for problem in [image_problem(pin.get(IMAGE_KEY))] if problem]
+    found = [
+        f"deploy/{env}.yaml: {problem}"
+        for problem in [image_problem(pin.get(IMAGE_KEY))]
+        if problem
+    ]
     if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin):
-        found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins update {env}`)")
+        found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins sync`)")
     return found
 
 
