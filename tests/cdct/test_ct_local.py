@@ -120,6 +120,8 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     assert client.head_object(Bucket=BUCKET, Key=key)["ContentLength"] > 0
     patch = trained.path / "deploy/overlays/staging/inference-service-patch.yaml"
     assert f"storageUri: s3://{BUCKET}/{key}" in patch.read_text(encoding="utf-8")
+    component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
+    assert "# Not serving: serving image not built yet.\n" in component.read_text(encoding="utf-8")
     done = trained.check()
     assert done.returncode == 0, done.stdout
 
@@ -141,7 +143,6 @@ def test_retraining_moves_the_lock_and_the_pin_together(trained: Repo, tmp_path:
         "params.yaml",
         "deploy/staging.yaml",
         "deploy/overlays/staging/inference-service-patch.yaml",
-        "deploy/overlays/staging/serving/kustomization.yaml",
     }
     done = repo.check()
     assert done.returncode == 0, done.stdout
