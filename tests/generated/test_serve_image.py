@@ -14,7 +14,7 @@ DIGEST = re.compile(
     r"^FROM python:(?P<python>3\.\d+)-slim-bookworm@sha256:[0-9a-f]{64}(?: AS \w+)?$"
 )
 SUBSET = re.compile(
-    r"python lock_subset\.py requirements\.txt (?P<roots>[a-z0-9 -]+) > serving\.txt"
+    r"python lock_subset\.py (?P<lock>requirements(?:-train)?\.txt) (?P<roots>[a-z0-9 -]+) > serving\.txt"
 )
 ROOTS = {
     "sklearn": ["numpy", "scikit-learn", "joblib", "prometheus-client"],
@@ -60,7 +60,11 @@ def test_the_image_installs_the_serving_subset_of_the_lock(
     assert found is not None
     roots = found["roots"].split()
     assert roots == ROOTS[framework]
-    done = run([sys.executable, "serve/lock_subset.py", "requirements.txt", *roots], cwd=repo)
+    # torch is only in the training lock; it pins everything the dev lock does.
+    assert found["lock"] == (
+        "requirements-train.txt" if framework == "pytorch" else "requirements.txt"
+    )
+    done = run([sys.executable, "serve/lock_subset.py", found["lock"], *roots], cwd=repo)
     assert done.returncode == 0, done.stderr
     names = re.findall(r"^([a-z0-9-]+)==", done.stdout, flags=re.MULTILINE)
     assert set(roots) <= set(names)
@@ -72,7 +76,7 @@ def test_the_image_installs_the_serving_subset_of_the_lock(
     blocks = re.split(r"\n(?=[a-z0-9-]+==)", done.stdout.strip())
     assert len(blocks) == len(names)
     assert all("--hash=sha256:" in block for block in blocks)
-    lock = (repo / "requirements.txt").read_text(encoding="utf-8")
+    lock = (repo / found["lock"]).read_text(encoding="utf-8")
     assert all(block in lock for block in blocks)  # the lock's own lines, byte for byte
 
 
