@@ -101,7 +101,7 @@ def add(
     no_input: bool,
     dry_run: bool,
 ) -> int:
-    """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
+    """Add parts to a repo: pre-commit, ci, cd, ct, serve, infra, dvc, dvc-remote, dependabot."""
     from toolkit.generate.add import AddOptions, run_add
     from toolkit.generate.answers import parse_set
 

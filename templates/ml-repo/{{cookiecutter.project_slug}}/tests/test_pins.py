@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }} import pins
+from {{ cookiecutter.package_name }} import pins, serving
 
 MODEL = pins.MODEL_FILE.as_posix()
 MD5 = "50e15d6997ce472513fd07c08e97264f"
@@ -63,6 +63,8 @@ def repo(tmp_path: Path) -> Path:
         overlay = tmp_path / "deploy/overlays" / env
         overlay.mkdir(parents=True)
         (overlay / "inference-service-patch.yaml").write_text(PATCH)
+        (overlay / "serving").mkdir()
+        serving.write_component(env, {"environment": env, "model": None}, tmp_path)
         header = f"# Model pin for {env}. Kept header.\n"
         (tmp_path / f"deploy/{env}.yaml").write_text(header + f"environment: {env}\nmodel: null\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
@@ -144,6 +146,46 @@ def test_check_flags_a_hand_edited_model_file(repo: Path) -> None:
     ]
     pins.write_pin("staging", pins.build_pin("staging", repo), repo)
     assert pins.problems(repo) == []
+
+
+def test_no_inference_service_until_a_model_and_an_image_are_pinned(repo: Path) -> None:
+    component = repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    (repo / "dvc.lock").write_text(LOCK)
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    text = component.read_text()
+    assert "# Not serving: serving image not built yet.\n" in text
+    assert "$patch: delete" in text
+    assert pins.problems(repo) == []
+    image = "registry.example/serve@sha256:" + "0f" * 32
+    staging = serving.with_image(pins.build_pin("staging", repo), image)
+    assert list(staging)[:3] == ["environment", "model", "serving_image"]
+    assert pins.write_pin("staging", staging, repo) == [repo / "deploy/staging.yaml", component]
+    assert yaml.safe_load(component.read_text())["images"] == [
+        {
+            "name": serving.IMAGE_NAME,
+            "newName": "registry.example/serve",
+            "digest": "sha256:" + "0f" * 32,
+        }
+    ]
+    assert pins.problems(repo) == []
+    component.write_text(text)
+    assert pins.problems(repo) == [
+        "deploy/overlays/staging/serving/kustomization.yaml:"
+        " not what deploy/staging.yaml implies (run `pins sync`)"
+    ]
+
+
+def test_an_image_by_tag_is_never_served(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    pin = serving.with_image(pins.build_pin("staging", repo), "registry.example/serve:latest")
+    pins.write_pin("staging", pin, repo)
+    component = (repo / "deploy/overlays/staging/serving/kustomization.yaml").read_text()
+    assert "$patch: delete" in component
+    assert "is not <image>@sha256:<64 hex>" in component
+    assert (
+        "deploy/staging.yaml: serving_image 'registry.example/serve:latest'"
+        in pins.problems(repo)[0]
+    )
 
 
 def test_promote_copies_staging_and_its_overlay(repo: Path) -> None:

@@ -10,6 +10,8 @@ Usage (from the repository root), with ``pins`` standing for
     pins get staging model.storage_uri  # one field, for scripts
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
+    pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
+    pins sync                           # rewrite every overlay from its pin
 
 The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
 the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
@@ -28,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from {{ cookiecutter.package_name }} import serving
 from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE, PARAMS_FILE
 
 LOCK_FILE = Path("dvc.lock")
@@ -206,7 +209,8 @@ def update(env: str, root: Path = Path()) -> list[Path]:
     """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
     path = pin_path(env, root)
     old = (read_yaml(path) or {}) if path.exists() else {}
-    return write_pin(env, keep_commit(build_pin(env, root), old), root)
+    pin = serving.with_image(keep_commit(build_pin(env, root), old), old.get(serving.IMAGE_KEY))
+    return write_pin(env, pin, root)
 
 
 def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], list[str]]:
@@ -295,7 +299,8 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
         if new != old:
             patch.write_text(new, encoding="utf-8")
             changed.append(patch)
-    return changed
+    component = serving.write_component(env, pin, root)
+    return [*changed, component] if component else changed
 
 
 def problems(root: Path = Path()) -> list[str]:
@@ -311,8 +316,10 @@ def problems(root: Path = Path()) -> list[str]:
             )
     for env_pin in sorted((root / DEPLOY_DIR).glob("*.yaml")):
         patch = overlay_patch_path(env_pin.stem, root)
+        pin = read_yaml(env_pin) or {}
         if patch.exists():
-            found += _overlay_problems(patch, read_yaml(env_pin) or {}, root)
+            found += _overlay_problems(patch, pin, root)
+        found += serving.component_problems(env_pin.stem, pin, root)
     return found
 
 
@@ -375,6 +382,29 @@ def get(env: str, dotted: str, root: Path = Path()) -> str:
     return "" if value is None else str(value)
 
 
+def current(env: str, root: Path = Path()) -> dict[str, Any]:
+    path = pin_path(env, root)
+    pin = read_yaml(path) if path.exists() else None
+    return pin if isinstance(pin, dict) else {"environment": env, "model": None}
+
+
+def _write(args: argparse.Namespace) -> int:
+    """``image`` and ``sync``: write pins and overlays, print what changed."""
+    if args.command == "sync":
+        envs = sorted(path.stem for path in DEPLOY_DIR.glob("*.yaml"))
+        pins = {env: current(env) for env in envs}
+    elif args.command == "image":
+        problem = serving.image_problem(args.ref)
+        if problem:
+            print(f"pins image: {problem}", file=sys.stderr)
+            return 1
+        pins = {args.env: serving.with_image(current(args.env), args.ref)}
+    for env, pin in pins.items():
+        for path in write_pin(env, pin):
+            print(f"updated {path.as_posix()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -388,7 +418,13 @@ def main(argv: list[str] | None = None) -> int:
     getter.add_argument("field")
     sub.add_parser("metrics-diff").add_argument("env")
     sub.add_parser("storage-uri").add_argument("md5")
+    image = sub.add_parser("image")
+    image.add_argument("env")
+    image.add_argument("ref")
+    sub.add_parser("sync")
     args = parser.parse_args(argv)
+    if args.command in ("image", "sync"):
+        return _write(args)
     if args.command == "update":
         changed = update(args.env)
         for path in changed:
