@@ -36,14 +36,13 @@ RUN pip install --require-hashes -r requirements.lock
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.rules._pip import PipInstall, install_messages, pip_installs
+from toolkit.rules._pip import INSTALL_AT, PipInstall, install_messages, pip_installs
 from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "IMG003"
@@ -51,8 +50,6 @@ NAME = "unpinned-pip-install-in-image"
 FAMILY = "container-images"
 SUMMARY = "A Dockerfile RUN installs Python packages without exact pins or hashes"
 VIEWS = ("dockerfile", "pydeps")
-
-_INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -89,7 +86,7 @@ def _locate(lines: list[str], after: tuple[int, int], fallback: int) -> tuple[in
     """Where the next ``pip install`` after position ``after`` starts (line, column)."""
     line, column = after
     for number in range(line, len(lines) + 1):
-        found = _INSTALL.search(lines[number - 1], column if number == line else 0)
+        found = INSTALL_AT.search(lines[number - 1], column if number == line else 0)
         if found is not None:
             return number, found.start() + 1
     return fallback, 1
