@@ -14,6 +14,8 @@ provider "github" {
 module "github" {
 {%- if not by_sha %}
   #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- elif module_ref == cookiecutter._mlrig_release.commit %}
+  # mlrig v{{ cookiecutter._mlrig_release.version }}
 {%- endif %}
   source = "{{ src }}github-environments{{ ref }}"
 

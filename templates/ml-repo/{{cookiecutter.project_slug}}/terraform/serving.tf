@@ -5,6 +5,8 @@
 {%- macro tag_pin() -%}
 {%- if not by_sha %}
   #checkov:skip=CKV_TF_1:pinned to the release tag {{ module_ref }} chosen when the repository was generated; set terraform_module_ref to a commit to pin by hash
+{%- elif module_ref == cookiecutter._mlrig_release.commit %}
+  # mlrig v{{ cookiecutter._mlrig_release.version }}
 {%- endif %}
 {%- endmacro -%}
 # How deployed models reach the DVC remote.
