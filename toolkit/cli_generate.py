@@ -110,7 +110,7 @@ def add(  # noqa: PLR0917 (one parameter per option)
     dry_run: bool,
     template: str | None,
 ) -> int:
-    """Add parts to a repository: pre-commit, ci, cd, ct, infra, dvc, dvc-remote, dependabot."""
+    """Add parts to a repo: pre-commit, ci, cd, ct, serve, infra, dvc, dvc-remote, dependabot."""
     from toolkit.generate.add import AddOptions, run_add
     from toolkit.generate.answers import parse_set
 

@@ -12,7 +12,8 @@ the files are other projects' code and are never committed here.
 (``path:*:code`` judges every finding of that code in that file), ``true`` or
 ``false``, and a one-line reason. The report prints precision per rule (true
 findings over labelled ones) with counts, then every finding no label judges,
-every label that matched nothing, and any finding inside a template folder.
+every label that matched nothing (a false one is a fixed false positive, a true
+one a defect no longer reported), and any finding inside a template folder.
 """
 
 from __future__ import annotations

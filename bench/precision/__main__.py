@@ -56,9 +56,16 @@ def report(result: Score, labels: list[Label]) -> None:
     )
     _section("unlabelled findings", [f"{r.name} {f.text()}" for r, f in result.unlabelled])
     stale = [lb for lb in labels if lb not in result.used]
-    _section(
-        "labels that matched nothing", [f"{lb.repo} {lb.path}:{lb.line}:{lb.code}" for lb in stale]
-    )
+    # A false label that matches nothing is a false positive fixed (kept to catch its
+    # return); a true label that matches nothing is a real defect no longer reported.
+    for verdict, title in (
+        (True, "true labels that matched nothing (lost findings)"),
+        (False, "false labels that matched nothing (fixed)"),
+    ):
+        lines = [
+            f"{lb.repo} {lb.path}:{lb.line}:{lb.code}" for lb in stale if lb.verdict is verdict
+        ]
+        _section(title, lines)
     _section(
         "findings inside template folders", [f"{r.name} {f.text()}" for r, f in result.in_templates]
     )

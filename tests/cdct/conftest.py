@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
-from collections.abc import Callable, Mapping
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,3 +87,35 @@ def run(
 def script(name: str) -> str:
     """An executable installed in this venv (a failure when missing)."""
     return tool(name)
+
+
+S3_CREDENTIALS = {
+    "aws_access_key_id": "testing",
+    "aws_secret_access_key": "testing",
+    "region_name": "us-east-1",
+}
+
+
+@contextmanager
+def moto_s3(bucket: str) -> Iterator[str]:
+    """A moto S3 server on a free loopback port holding ``bucket``; yields its URL."""
+    import boto3
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        client = boto3.client("s3", endpoint_url=url, **S3_CREDENTIALS)
+        for _ in range(100):
+            try:
+                client.create_bucket(Bucket=bucket)
+                break
+            except Exception:  # the server is still starting
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +17,8 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.cdct.conftest import Render, copy_repo, git, run
-from tests.cdct.test_kustomize import kustomize, model_file, storage_uri
+from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, git, moto_s3, run
+from tests.cdct.test_kustomize import IMAGE, kustomize, model_file, storage_uri
 
 pytestmark = pytest.mark.slow
 PACKAGE = "my_ml_project"
@@ -36,34 +34,12 @@ S3_ENV = {
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
     """A moto S3 server on a free loopback port, with the remote's bucket."""
-    pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        client = boto3.client("s3", endpoint_url=url, **_credentials())
-        for _ in range(100):
-            try:
-                client.create_bucket(Bucket=BUCKET)
-                break
-            except Exception:  # the server is still starting
-                time.sleep(0.1)
+    with moto_s3(BUCKET) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _credentials() -> dict[str, str]:
-    return {
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
-        "region_name": "us-east-1",
-    }
+    return dict(S3_CREDENTIALS)
 
 
 class Repo:
@@ -144,6 +120,8 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     assert client.head_object(Bucket=BUCKET, Key=key)["ContentLength"] > 0
     patch = trained.path / "deploy/overlays/staging/inference-service-patch.yaml"
     assert f"storageUri: s3://{BUCKET}/{key}" in patch.read_text(encoding="utf-8")
+    component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
+    assert "# Not serving: serving image not built yet.\n" in component.read_text(encoding="utf-8")
     done = trained.check()
     assert done.returncode == 0, done.stdout
 
@@ -214,13 +192,14 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     """KServe saves the object as /mnt/models/<last segment of storageUri>, that is the md5
     minus its first two hex digits; MLSERVER_MODEL_URI must name exactly that file."""
     md5 = trained.model_md5()
-    resources = kustomize(trained.path / "deploy/overlays/staging")
+    repo = _copy(trained, tmp_path / "repo")
+    repo.pins("image", "staging", IMAGE)  # no InferenceService renders before an image is pinned
+    resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
     assert model_file(resources) == f"/mnt/models/{md5[2:]}"
     assert model_file(resources) == "/mnt/models/" + storage_uri(resources).rsplit("/", 1)[1]
 
-    repo = _copy(trained, tmp_path / "repo")
     patch = repo.path / "deploy/overlays/staging/inference-service-patch.yaml"
     original = patch.read_text(encoding="utf-8")
     patch.write_text(original.replace(md5[2:] + "\n", "model.joblib\n"), encoding="utf-8")

@@ -251,3 +251,22 @@ def test_no_ref_pins_the_default_branch(tmp_path: Path, world: World) -> None:
     assert out == "Fixed 2 findings. All checks passed (1 file checked).\n"
     text = (repo / WORKFLOW).read_text(encoding="utf-8")
     assert f"      - uses: actions/checkout@{world.sha['checkout-main']}  # main\n" in text
+
+
+def test_a_flow_mapping_step_is_pinned_and_commented_in_one_run(
+    tmp_path: Path, world: World
+) -> None:
+    steps = "      - {uses: actions/checkout@v4, with: {fetch-depth: 0}}\n"
+    repo = _repo(tmp_path, {WORKFLOW: _workflow(steps)})
+    code, out, err = world.check(repo, "--fix", "--select", "GHA001,GHA002")
+    text = (repo / WORKFLOW).read_text(encoding="utf-8")
+    sha = world.sha["checkout"]
+    assert f"      - {{uses: actions/checkout@{sha}, with: {{fetch-depth: 0}}}}  # v4.2.2\n" in text
+    assert (code, err) == (0, "")
+    assert out == "Fixed 2 findings. All checks passed (1 file checked).\n"
+    assert world.check(repo, "--fix", "--select", "GHA001,GHA002") == (
+        0,
+        "All checks passed (1 file checked).\n",
+        "",
+    )
+    assert (repo / WORKFLOW).read_text(encoding="utf-8") == text

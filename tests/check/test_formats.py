@@ -117,3 +117,17 @@ def test_exit_zero(repo: Path) -> None:
     run = mlrig("check", "--exit-zero", "--select", "GHA", cwd=repo)
     assert run.code == 0
     assert FIRST in run.out
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise", "full"])
+def test_control_characters_from_the_repository_are_shown_escaped(
+    tmp_path: Path, output_format: str
+) -> None:
+    """A ref that carries an OSC title sequence and a screen clear cannot drive the terminal."""
+    steps = '      - uses: "actions/checkout@v4\\e]0;pwned\\a\\e[2J"\n'
+    tree = build_file_tree(tmp_path, {WORKFLOW: workflow(steps)})
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    run = mlrig("check", "--select", "GHA", "--format", output_format, cwd=tree, env=env)
+    assert run.code == 1
+    assert "\x1b]" not in run.out and "\x07" not in run.out and "\x1b[2J" not in run.out
+    assert "v4\\x1b]0;pwned\\x07\\x1b[2J" in run.out

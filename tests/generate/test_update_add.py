@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -185,3 +188,34 @@ def test_managed_deployment_needs_a_cloud(tmp_path: Path, run_mlrig: RunMlrig) -
     )
     assert result.code == 1
     assert "deploy_target 'managed' needs a cloud" in result.err
+
+
+def test_add_serve_and_cd_bring_the_modules_the_pins_tool_imports(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    (tmp_path / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "0" * 64 + "\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "churn"\n', encoding="utf-8")
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    refused = run_mlrig("add", "serve", "-C", tmp_path, "--set", "package_name=churn")
+    assert refused.code == 1
+    assert "it needs src/churn/model.py (the model the server loads)" in refused.err
+    (tmp_path / "src/churn").mkdir(parents=True)
+    (tmp_path / "src/churn/model.py").write_text("# our model\n", encoding="utf-8")
+    result = run_mlrig("add", "cd", "serve", "-C", tmp_path, "--set", "package_name=churn")
+    assert result.code == 0, result.err
+    for path in ("src/churn/serving.py", "serve/server.py", "serve/Dockerfile",
+                 ".github/workflows/serve-image.yml", "deploy/base/serving-runtime.yaml"):  # fmt: skip
+        assert f"wrote {path}" in result.out
+    assert (tmp_path / "src/churn/model.py").read_text(encoding="utf-8") == "# our model\n"
+    # pins.py imports serving.py (the overlays' serving/ Component): both come with cd.
+    done = subprocess.run(
+        [sys.executable, "-c", "from churn import serving; print(serving.IMAGE_NAME)"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "churn-serve\n", "")

@@ -29,10 +29,10 @@ REMOTE = "'remote \"storage\"'"
 PINNED_LINE = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;]+)")
 
 
-def locked(repo: Path) -> dict[str, list[str]]:
-    """Package name to the exact versions ``requirements.txt`` pins (one per marker)."""
+def locked(repo: Path, lock: str = "requirements.txt") -> dict[str, list[str]]:
+    """Package name to the exact versions a lock pins (one per marker)."""
     versions: dict[str, list[str]] = {}
-    for line in (repo / "requirements.txt").read_text(encoding="utf-8").splitlines():
+    for line in (repo / lock).read_text(encoding="utf-8").splitlines():
         match = PINNED_LINE.match(line)
         if match:
             versions.setdefault(match["name"].lower(), []).append(match["version"])
@@ -127,7 +127,12 @@ def test_lock_pins_every_package_with_hashes(
         if cloud in DVC_EXTRA
         else not any(name in versions for name in DVC_EXTRA.values())
     )
-    assert ("torch" in versions) == (framework == "pytorch")
+    # torch lives in the training lock only, which pins every shared package alike.
+    assert "torch" not in versions
+    if framework == "pytorch":
+        training = locked(repo, "requirements-train.txt")
+        assert "torch" in training
+        assert {name: training[name] for name in versions} == versions
     assert ("scikit-learn" in versions) == (framework == "sklearn")
     for tool in ("pytest", "ruff", "pyyaml", "pre-commit", "hatchling"):
         assert tool in versions, tool
@@ -145,7 +150,7 @@ def test_ruff_in_the_lock_is_the_ruff_pre_commit_rev(repo_per_cloud: dict[str, P
 
 
 def test_torch_lock_is_the_cuda_12_8_wheel(generate: Generate) -> None:
-    versions = locked(generate(ml_framework="pytorch"))
+    versions = locked(generate(ml_framework="pytorch"), "requirements-train.txt")
     assert versions["torch"] == ["2.10.0"]
     assert versions["nvidia-cuda-runtime-cu12"][0].startswith("12.8.")
 
@@ -201,6 +206,18 @@ def test_no_secret_values_are_written(repo_per_cloud: dict[str, Path]) -> None:
             assert not secret.search(data.decode("utf-8", "replace")), path
 
 
+def _input_lines(source: Path) -> list[str]:
+    """The requirement lines of an input, with ``-r requirements.in`` (a training input's
+    dev input, ``<name>.in`` beside ``<name>-train.in``) read in place."""
+    lines = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.strip() == "-r requirements.in":
+            lines += _input_lines(source.with_name(source.stem.removesuffix("-train") + ".in"))
+        elif line.strip() and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
 @pytest.mark.parametrize("source", sorted((template_dir() / "templates" / "locks").glob("*.in")))
 def test_each_lock_satisfies_its_input(source: Path) -> None:
     """A lock is fresh against its ``.in`` (checked without a resolver; relock.py re-locks)."""
@@ -211,9 +228,7 @@ def test_each_lock_satisfies_its_input(source: Path) -> None:
         match = PINNED_LINE.match(line)
         if match:
             versions.setdefault(canonicalize_name(match["name"]), []).append(match["version"])
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in _input_lines(source):
         requirement = Requirement(line)
         pinned = versions.get(canonicalize_name(requirement.name), [])
         assert pinned, f"{source.name}: {requirement.name} is not in {lock.name}"

@@ -11,6 +11,7 @@ from toolkit.check.scope import (
     PROJECT_MANIFESTS,
     Scope,
     Unit,
+    installed_files,
     nested_git_roots,
     variant_tag,
 )
@@ -28,6 +29,7 @@ def build(project: Project) -> Scope:
     dockerfiles = _per_file(project, "dockerfile", _docker_facts)
     terraform = {posixpath.dirname(p) for p in files if p.endswith("/.terraform.lock.hcl")}
     roots = {posixpath.dirname(p) for p in files if posixpath.basename(p) in MANIFESTS}
+    roots |= {posixpath.dirname(posixpath.dirname(p)) for p in files if _is_dvc_config(p)}
     roots |= terraform | set(nested_git_roots(project)) | _submodules(project, fileset)
     roots |= _docker_contexts(dockerfiles, fileset, project.folders())
     scope = Scope(roots - {""}, terraform - {""})
@@ -56,6 +58,11 @@ def build(project: Project) -> Scope:
                 scope.link(unit, scope.unit_of(sibling))
     _mark_index_variants(scope)
     return scope
+
+
+def _is_dvc_config(path: str) -> bool:
+    """Whether ``path`` is the ``.dvc/config`` of a DVC repository (whose folder is a project)."""
+    return path == ".dvc/config" or path.endswith("/.dvc/config")
 
 
 def _per_file(project: Project, kind: str, extract: Any) -> dict[str, Any]:
@@ -134,28 +141,6 @@ def _exists(path: str, fileset: set[str], folders: set[str]) -> bool:
     return normal in fileset or normal in folders
 
 
-def _resolve(name: str, contexts: list[str], copies: list[str], fileset: set[str]) -> str | None:
-    """The checked file that an install of ``name`` reads, looked up through the
-    ``COPY`` sources (a file of that name, or that path below a copied folder),
-    then directly in each context folder."""
-    clean = posixpath.normpath(name).lstrip("/")
-    base = posixpath.basename(clean)
-    for context in contexts:
-        for source in copies:
-            copied = posixpath.normpath(posixpath.join(context, source))
-            if copied in fileset and posixpath.basename(copied) == base:
-                return copied
-            for tail in (clean, base):
-                inside = posixpath.normpath(posixpath.join(copied, tail))
-                if inside in fileset:
-                    return inside
-    for context in contexts:
-        direct = posixpath.normpath(posixpath.join(context, clean))
-        if direct in fileset:
-            return direct
-    return None
-
-
 def _link_installs(
     scope: Scope,
     unit: Unit,
@@ -174,7 +159,9 @@ def _link_installs(
                 for manifest in PROJECT_MANIFESTS
             ]
         else:
-            targets = [_resolve(name, contexts, copies, fileset) or ""]
+            # A build argument picks one of several files: link none of them, so that
+            # the alternatives are never compared with each other through this unit.
+            targets = [] if "$" in name else installed_files(name, contexts, copies, fileset)
         for target in targets:
             if target in fileset:
                 scope.link(unit, scope.unit_of(target))

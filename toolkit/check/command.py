@@ -184,8 +184,10 @@ def _fix(root: Path, options: CheckOptions, config: Config, result: Result) -> R
         for f in after.findings
         if _key(f) in skipped
     ]
+    from toolkit.check.report.text import printable
+
     for line in sorted(lines):
-        sys.stderr.write(_utf8(line + "\n"))
+        sys.stderr.write(_utf8(printable(line) + "\n"))
     if options.diff:
         sys.stderr.write(f"Would fix {len(fixed)} of {len(result.findings)} findings.\n")
         return result._replace(fixed=tuple(fixed))

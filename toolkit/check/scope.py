@@ -4,9 +4,10 @@ The engine owns this idea; the consistency rules ask it, none invents its own.
 
 - A **project** is the top folder, a nested git work tree (a folder holding
   ``.git``, or a submodule of ``.gitmodules``), or a folder below the top with its
-  own manifest: ``pyproject.toml``, ``setup.py``, a Terraform root (a folder with a
-  ``.terraform.lock.hcl``) or a Dockerfile with its build context (the Dockerfile
-  copies files of its own folder). A Terraform root is the infrastructure of the
+  own manifest: ``pyproject.toml``, ``setup.py``, a DVC repository (a folder with
+  a ``.dvc/config``), a Terraform root (a folder with a ``.terraform.lock.hcl``)
+  or a Dockerfile with its build context (the Dockerfile copies files of its own
+  folder). A Terraform root is the infrastructure of the
   project around it, so its pins are that project's :meth:`Scope.peer_group`.
 - An **install unit** is one requirements file or lock (its ``-r``/``-c`` files
   are links), one Dockerfile stage chain, one workflow job (its ``pip install``
@@ -23,12 +24,16 @@ The engine owns this idea; the consistency rules ask it, none invents its own.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from toolkit.check._record import lazy_pattern
+from toolkit.check._scope_scan import copy_sources
+
+__all__ = ["Scope", "Unit", "copy_sources", "installed_files", "scope_of", "variant_tag"]
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -154,6 +159,38 @@ class Scope:
 
     def _whole(self, path: str) -> Unit:
         return self.units[path][0] if self.units.get(path) else self.add_unit(path, 1)
+
+
+_VARIABLE = lazy_pattern(r"\$\{?\w+\}?")
+
+
+def installed_files(
+    name: str, contexts: Sequence[str], copies: Sequence[str], files: Collection[str]
+) -> list[str]:
+    """The checked files that an install of ``name`` in a Dockerfile reads: looked up
+    through the ``COPY`` sources (a file of that name, or that path below a copied
+    folder), then directly in each context folder. A build argument (``$MODEL``)
+    stands for any name, so it may give several files."""
+    pattern = _VARIABLE.sub("*", name)
+    clean = posixpath.normpath(pattern).lstrip("/")
+    base = posixpath.basename(clean)
+    wanted = []
+    for context in contexts:
+        for source in copies:
+            copied = posixpath.normpath(posixpath.join(context, source))
+            if fnmatch.fnmatchcase(posixpath.basename(copied), base):
+                wanted.append(copied)
+            wanted.extend(posixpath.normpath(posixpath.join(copied, t)) for t in (clean, base))
+    wanted.extend(posixpath.normpath(posixpath.join(context, clean)) for context in contexts)
+    for candidate in wanted:
+        if "*" not in candidate:
+            if candidate in files:
+                return [candidate]
+            continue
+        found = sorted(path for path in files if fnmatch.fnmatchcase(path, candidate))
+        if found:
+            return found
+    return []
 
 
 def scope_of(project: Project) -> Scope:

@@ -57,9 +57,18 @@ class Component:
 
 COMPONENTS: dict[str, Component] = {
     "pre-commit": Component((".pre-commit-config.yaml",)),
-    "ci": Component((".github/workflows/ci.yml",), needs=(LOCK, PROJECT, PIPELINE, TESTS)),
+    "ci": Component(
+        (".github/workflows/ci.yml", PKG + "reproduce.py"), needs=(LOCK, PROJECT, PIPELINE, TESTS)
+    ),
     "cd": Component(
-        (".github/workflows/cd.yml", "deploy/", PKG + "pins.py", "tests/test_pins.py"),
+        (
+            ".github/workflows/cd.yml",
+            "deploy/",
+            PKG + "pins.py",
+            PKG + "gate.py",
+            PKG + "serving.py",
+            "tests/test_pins.py",
+        ),
         needs=(LOCK, PROJECT, PIPELINE),
     ),
     "ct": Component(
@@ -67,12 +76,20 @@ COMPONENTS: dict[str, Component] = {
             ".github/workflows/ct.yml",
             ".github/workflows/drift.yml",
             PKG + "pins.py",
+            PKG + "gate.py",
+            PKG + "ct.py",
+            PKG + "serving.py",
             PKG + "drift.py",
             "tests/test_pins.py",
             "tests/test_drift.py",
         ),
-        yaml_keys=(("params.yaml", ("drift",)),),
+        yaml_keys=(("params.yaml", ("drift", "gate")),),
         needs=(LOCK, PROJECT, PIPELINE, PARAMS),
+    ),
+    # The model server and its image: it loads the package's own model module.
+    "serve": Component(
+        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py"),
+        needs=(LOCK, PROJECT, Prerequisite(PKG + "model.py", "the model the server loads")),
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
     "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
@@ -95,11 +112,13 @@ def refuse_missing(
     files being added."""
     for name in names:
         component = COMPONENTS[name]
+        package = str(answers.get("package_name", ""))
+        paths = [(need, need.path.format(package_name=package)) for need in component.needs]
         missing = [
-            f"{need.path} ({need.why})"
-            for need in component.needs
-            if not need.holds(repo / need.path)
-            and not any(p == need.path or p.startswith(need.path + "/") for p in bringing)
+            f"{path} ({need.why})"
+            for need, path in paths
+            if not need.holds(repo / path)
+            and not any(p == path or p.startswith(path + "/") for p in bringing)
         ]
         if component.needs_cloud and answers.get("cloud") == "none":
             missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from toolkit.check.project import Project
 from toolkit.check.views.mentions import (
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
     from toolkit.check._record import dataclass
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,30 @@ def dvc_installs(project: Project) -> list[DvcInstall]:
             where = "iterative/setup-dvc"
             found.append(DvcInstall(item.path, item.line, item.column, spec, ("all",), where))
     return found
+
+
+class DvcScope(Generic[T]):
+    """What the DVC files of each project say, looked up from a place that installs dvc.
+
+    A DVC project is read by the dvc its own project installs (see
+    :mod:`toolkit.check.scope`): two DVC projects side by side are never
+    compared with each other's installs. An install in a project that holds no
+    DVC files (a workflow at the top of the repository) serves the one DVC
+    project below it, or none when there are several.
+    """
+
+    def __init__(self, project: Project, facts: list[tuple[str, T]]) -> None:
+        from toolkit.check.scope import scope_of
+
+        self.scope = scope_of(project)
+        self.groups: dict[str, list[T]] = {}
+        for path, fact in facts:
+            self.groups.setdefault(self.scope.unit_of(path).group, []).append(fact)
+
+    def facts_for(self, path: str, line: int) -> list[T]:
+        """The facts of the DVC project that the install at ``path:line`` serves."""
+        group = self.scope.unit_of(path, line).group
+        if group in self.groups:
+            return self.groups[group]
+        below = [g for g in self.groups if not group or g.startswith(f"{group}/")]
+        return self.groups[below[0]] if len(below) == 1 else []

@@ -103,9 +103,47 @@ def _install(tokens: list[str]) -> PipInstall | None:
         words, tokens = words[2:], tokens[2:]
     elif words[:1] == ["uv"]:
         words, tokens = words[1:], tokens[1:]
-    if len(words) >= 2 and re.fullmatch(r"pip[0-9.]*", words[0]) and words[1] == "install":
+    if words[:2] == ["pipx", "install"]:
         return _arguments(tokens[2:])
+    if not words or not re.fullmatch(r"pip[0-9.]*", words[0]):
+        return None
+    index = _after_general_options(words, 1)  # pip --no-cache-dir -q install ...
+    if index < len(words) and words[index] == "install":
+        return _arguments(tokens[index + 1 :])
     return None
+
+
+# Where an install command starts on a line: pip (any general options before
+# ``install``) or pipx, up to ``install`` within the same command.
+INSTALL_AT = re.compile(r"\bpipx?[0-9.]*\s[^;&|\n]*?\binstall\b")
+
+# pip's general options that take a value (``pip --cache-dir DIR install ...``).
+_GENERAL_WITH_VALUE = frozenset(
+    (
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--exists-action",
+        "--trusted-host",
+        "--cert",
+        "--client-cert",
+        "--python",
+        "--use-feature",
+        "--use-deprecated",
+        "--keyring-provider",
+        "--resume-retries",
+    )
+)
+
+
+def _after_general_options(words: list[str], index: int) -> int:
+    """The index of the first word after pip's general options, from ``index``."""
+    while index < len(words) and words[index].startswith("-"):
+        option = words[index]
+        index += 2 if option in _GENERAL_WITH_VALUE else 1
+    return index
 
 
 def _arguments(args: list[str]) -> PipInstall:

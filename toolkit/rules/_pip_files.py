@@ -26,16 +26,23 @@ def depend_on_requirement_files(project: Project) -> None:
     project.files_of("pydeps")
 
 
-def covered(project: Project, name: str, folders: tuple[str, ...] = ("",)) -> bool:
-    """Whether ``-r name`` (relative to one of ``folders``) needs no finding at the command."""
-    if "$" in name or not project.has("pydeps"):
+def covered(
+    project: Project, name: str, folders: tuple[str, ...] = ("",), copies: tuple[str, ...] = ()
+) -> bool:
+    """Whether ``-r name`` needs no finding at the command: each file it may read
+    (relative to one of ``folders``, or through the ``COPY`` sources ``copies`` of a
+    Dockerfile) holds hashes, is a lock, or is reported by its own findings."""
+    if not project.has("pydeps"):
         return False
+    from toolkit.check.scope import installed_files
+
     facts = requirement_files(project)
-    for folder in folders:
-        fact = facts.get(posixpath.normpath(posixpath.join(folder, name)))
-        if fact is not None:
-            return fact.hashed or fact.is_lock or (fact.loose and _lock_like(fact, facts))
-    return False
+    paths = installed_files(name, folders, copies, facts)
+    return bool(paths) and all(_speaks_for_itself(facts[path], facts) for path in paths)
+
+
+def _speaks_for_itself(fact: FileFact, facts: dict[str, FileFact]) -> bool:
+    return fact.hashed or fact.is_lock or (fact.loose and _lock_like(fact, facts))
 
 
 class FileFact(NamedTuple):

@@ -15,9 +15,13 @@ train:
   lr: 0.01   # dvc.lock records train.lr: 0.1
 ```
 
+When a workflow runs `dvc repro` on pull requests that change the params file
+(the generated `ct.yml`), the message says that CT will retrain this pull
+request and commit `dvc.lock` back to it: the finding goes away with that commit.
+
 ## Fix
 Run `dvc repro` and commit `dvc.lock` together with the parameter change (or
-revert the parameter).
+revert the parameter); or let the CT workflow retrain the pull request.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from toolkit.check.project import Project
 from toolkit.check.views.dvc import LockedStage
 from toolkit.check.views.dvc_project import Pipeline, pipelines, repo_path
 from toolkit.check.views.dvc_stages import Stage, lookup
+from toolkit.rules._ct import hint, retrained_by
 
 CODE = "DVC002"
 NAME = "stale-dvc-params"
@@ -48,7 +53,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             locked = pipeline.locked(stage.name)
             if locked is not None:
                 yield from _declared(pipeline, stage, locked)
-                yield from _values(pipeline, stage, locked, pipeline.param_docs)
+                for found in _values(pipeline, stage, locked, pipeline.param_docs):
+                    yield _ct_advice(project, found)
 
 
 def _declared(pipeline: Pipeline, stage: Stage, locked: LockedStage) -> Iterator[Finding]:
@@ -72,7 +78,8 @@ def _has(keys: dict[str, Any], dotted: str) -> bool:
 
 def _values(
     pipeline: Pipeline, stage: Stage, locked: LockedStage, docs: Mapping[str, Any]
-) -> Iterator[Finding]:
+) -> Iterator[tuple[str, Finding]]:
+    """``(params file, finding)`` for each recorded value that differs from the file's."""
     assert pipeline.lock is not None
     lock_path = pipeline.lock.path
     recorded = locked.params.data if isinstance(locked.params.data, dict) else {}
@@ -86,7 +93,7 @@ def _values(
             if not found:
                 lock_line = locked.params.mark(file, key)[0]
                 message = f"param '{key}' recorded here is no longer in {path}; run `dvc repro`"
-                yield Finding(lock_path, lock_line, 1, CODE, message)
+                yield path, Finding(lock_path, lock_line, 1, CODE, message)
                 continue
             for sub, now_leaf, locked_leaf in _leaves(now, value, ()):
                 name = ".".join((str(key), *sub))
@@ -99,17 +106,29 @@ def _values(
                     )
                 elif now_leaf is _ABSENT:
                     message = f"param '{name}' recorded here is no longer in {path}"
-                    yield Finding(lock_path, lock_line, 1, CODE, message)
+                    yield path, Finding(lock_path, lock_line, 1, CODE, message)
                     continue
                 else:
                     message = (
                         f"param '{name}' is {_short(now_leaf)} here, but {lock_path}:{lock_line} "
                         f"records {_short(locked_leaf)} (stage '{stage.name}'); run `dvc repro`"
                     )
-                yield Finding(path, where[0], where[1], CODE, message)
+                yield path, Finding(path, where[0], where[1], CODE, message)
 
 
 _ABSENT = object()
+_REPRO = "run `dvc repro`"
+
+
+def _ct_advice(project: Project, found: tuple[str, Finding]) -> Finding:
+    """The finding, saying that CT will retrain when a workflow does so for its params file."""
+    params_file, finding = found
+    workflow = retrained_by(project, params_file)
+    if workflow is None:
+        return finding
+    message = finding.message.removesuffix("; " + _REPRO).removesuffix(_REPRO).rstrip("; ")
+    message = f"{message}; {hint(workflow, params_file)}"
+    return Finding(finding.path, finding.line, finding.column, CODE, message)
 
 
 def _leaves(

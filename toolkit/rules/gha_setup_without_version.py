@@ -81,7 +81,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             tool, inputs, fallback = SETUP_ACTIONS[action]
             takes = fallback.format(tool=tool)
-            message = f"{action} has no {' or '.join(inputs)} input, so it {takes}"
+            message = (
+                f"{action} has no {' or '.join(inputs)} input, so it {takes}; "
+                f"set {inputs[0]} to an exact version"
+            )
             yield Finding(path, line, column, CODE, message)
 
 

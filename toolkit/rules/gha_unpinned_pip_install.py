@@ -34,7 +34,6 @@ Pin exact versions, or install a hashed lock file:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
@@ -44,7 +43,7 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.yamlsource import YamlDoc, YStr
 from toolkit.rules._gha import GHA_VIEWS, view_steps
-from toolkit.rules._pip import PipInstall, install_messages, pip_installs
+from toolkit.rules._pip import INSTALL_AT, PipInstall, install_messages, pip_installs
 from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "GHA005"
@@ -53,7 +52,6 @@ FAMILY = "github-actions"
 SUMMARY = "A run: step installs Python packages without exact pins or hashes"
 VIEWS = (*GHA_VIEWS, "pydeps")
 
-_INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
 _PIP = lazy_pattern(r"\bpip")
 
 
@@ -89,7 +87,7 @@ def _locate(doc: YamlDoc, run: YStr, index: int) -> tuple[int, int]:
     if line > len(doc.lines):
         return run.line, run.col
     text = doc.lines[line - 1]
-    found = _INSTALL.search(text) or _PIP.search(text)
+    found = INSTALL_AT.search(text) or _PIP.search(text)
     if found is None:
         return line, len(text) - len(text.lstrip()) + 1
     return line, found.start() + 1

@@ -4,7 +4,9 @@ Reads the `RUN` instructions of Dockerfiles and Containerfiles for
 workflow `run:` scripts, and reports packages without an exact `==` pin, VCS
 URLs at a branch, a tag or no revision (`git+https://...@main`,
 `-e git+...#egg=x`), and requirement files (`-r`) installed without
-`--require-hashes`.
+`--require-hashes`. A `-r` file is looked up through the `COPY`
+instructions that bring it into the image; a build argument in its name
+(`-r deps/${MODEL}.txt`) stands for each file it may name.
 
 Local paths, archives, URLs at a commit SHA and values from build arguments
 (`$TORCH_VERSION`) are accepted. A `-r` file that pins with `--hash`, or that
@@ -34,14 +36,13 @@ RUN pip install --require-hashes -r requirements.lock
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.rules._pip import PipInstall, install_messages, pip_installs
+from toolkit.rules._pip import INSTALL_AT, PipInstall, install_messages, pip_installs
 from toolkit.rules._pip_files import covered, depend_on_requirement_files
 
 CODE = "IMG003"
@@ -50,23 +51,26 @@ FAMILY = "container-images"
 SUMMARY = "A Dockerfile RUN installs Python packages without exact pins or hashes"
 VIEWS = ("dockerfile", "pydeps")
 
-_INSTALL = re.compile(r"\bpip[0-9.]*\s+install\b")
-
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     depend_on_requirement_files(project)
-    found = project.each_file("dockerfile", "run-pip-installs", _installs, needle="install")
-    for path, line, column, install in found:
+    found = project.each_file("dockerfile", "run-pip-installs-copies", _installs, needle="install")
+    for path, line, column, install, copies in found:
         # The build context is usually the Dockerfile's folder or the repository root.
-        known = partial(covered, project, folders=(posixpath.dirname(path), ""))
+        context = (posixpath.dirname(path), "")
+        known = partial(covered, project, folders=context, copies=tuple(copies))
         for message in install_messages(install, known):
             yield Finding(path, line, column, CODE, message)
 
 
-def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall]]:
-    """Every install of one Dockerfile's ``RUN`` instructions, where it is written."""
+def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall, list[str]]]:
+    """Every install of one Dockerfile's ``RUN`` instructions, where it is written, with
+    the files the Dockerfile copies from its build context."""
+    from toolkit.check.scope import copy_sources
+
     lines = text.splitlines()
+    copies = copy_sources(text)
     found = []
     for instruction in view.instructions:
         if instruction.keyword != "RUN" or "install" not in instruction.arguments:
@@ -74,7 +78,7 @@ def _installs(view: Any, text: str) -> list[tuple[str, int, int, PipInstall]]:
         place = (instruction.line, 0)
         for install in pip_installs(instruction.arguments):
             place = _locate(lines, place, instruction.line)
-            found.append((view.path, *place, install))
+            found.append((view.path, *place, install, copies))
     return found
 
 
@@ -82,7 +86,7 @@ def _locate(lines: list[str], after: tuple[int, int], fallback: int) -> tuple[in
     """Where the next ``pip install`` after position ``after`` starts (line, column)."""
     line, column = after
     for number in range(line, len(lines) + 1):
-        found = _INSTALL.search(lines[number - 1], column if number == line else 0)
+        found = INSTALL_AT.search(lines[number - 1], column if number == line else 0)
         if found is not None:
             return number, found.start() + 1
     return fallback, 1

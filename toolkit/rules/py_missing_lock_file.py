@@ -5,6 +5,12 @@ that declares dependencies without a lock beside it: `uv.lock`, `poetry.lock`,
 `pdm.lock`, `pixi.lock`, `conda-lock.yml`, `Pipfile.lock` or a compiled
 requirements lock.
 
+A library is left alone: a `pyproject.toml` with a `[build-system]`, a
+`[project]` name and only ranges as dependencies, and no Dockerfile, compose
+file, `dvc.yaml` or `Procfile` beside it. It is installed into other people's
+environments, where their lock pins it; a lock of its own pins nothing anyone
+installs.
+
 ## Why is this bad
 Ranges such as `numpy>=1.26` resolve to whatever is newest on the day of the
 install. Two runs of the same commit then train with different libraries, and
@@ -43,7 +49,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Each manifest with dependencies needs a lock."""
     del options
     for manifest in manifests(project):
-        if manifest.lock is None:
+        if manifest.lock is None and not manifest.library:
             count = len(manifest.requirements)
             noun = "dependency" if count == 1 else "dependencies"
             pronoun = "it" if count == 1 else "them"

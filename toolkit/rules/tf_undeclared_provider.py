@@ -75,7 +75,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             guess = provider_address(name).split("/", 1)[1]
             message = (
                 f"provider {name} is used here but no required_providers entry or lock "
-                f"pins it, so terraform init installs the newest {guess}"
+                f"pins it, so terraform init installs the newest {guess}; declare it in "
+                "required_providers with a version and run terraform providers lock"
             )
             yield Finding(view.path, place.line, place.column, CODE, message)
 

@@ -36,14 +36,16 @@ SUMMARY = "The dvc version installed in CI is too old for the repository's dvc.l
 VIEWS: tuple[str, ...] = ("dvc", "pydeps", "workflow", "action", "dockerfile", "precommit")
 
 
-def needed(project: Project) -> tuple[int, str] | None:
-    """The dvc major version the DVC files need, and the place that needs it."""
-    best: tuple[int, str] | None = None
-    for need in project.each_file("dvc", "dvc-major-needed", lambda view, _: _needs(view)):
-        if need[0] == 3:
-            return need
-        best = best or need
-    return best
+def needed(facts: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The dvc major version one DVC project's files need, and the place that needs it."""
+    return next((need for need in facts if need[0] == 3), facts[0] if facts else None)
+
+
+def _needs_by_file(project: Project) -> list[tuple[str, tuple[int, str]]]:
+    """Each need of each DVC file, with the file's path."""
+    return project.each_file(
+        "dvc", "dvc-major-needed-by-file", lambda view, _: [(view.path, n) for n in _needs(view)]
+    )
 
 
 def _needs(view: Any) -> list[tuple[int, str]]:
@@ -83,13 +85,15 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     if not project.has("dvc"):
         return
-    from toolkit.rules._dvc_installs import dvc_installs
+    from toolkit.rules._dvc_installs import DvcScope, dvc_installs
 
-    need = needed(project)
-    if need is None:
-        return
-    major, because = need
+    needs = [(path, (need[0], need[1])) for path, need in _needs_by_file(project)]
+    scope = DvcScope(project, needs)
     for install in dvc_installs(project):
+        need = needed(scope.facts_for(install.path, install.line))
+        if need is None:
+            continue
+        major, because = need
         if not _can_reach(install.spec, major):
             message = (
                 f"dvc{install.spec} here cannot read the dvc files: {because} needs dvc>={major}"

@@ -51,17 +51,19 @@ PLUGINS = {
 }
 
 
-def _needed(project: Project) -> list[tuple[str, str, str, bool]]:
-    """Each plugin the remotes of ``.dvc/config`` need: (plugin, URL, place, default?),
+Need = tuple[str, str, str, bool]
+
+
+def _needed(needs: list[Need]) -> list[Need]:
+    """Each plugin one DVC project's remotes need: (plugin, URL, place, default?),
     one per plugin, the default remote's first."""
-    found = project.each_file("dvc", "dvc-remote-plugins", lambda view, _: _plugins(view))
-    by_plugin: dict[str, tuple[str, str, str, bool]] = {}
-    for item in sorted(found, key=lambda item: not item[3]):
+    by_plugin: dict[str, Need] = {}
+    for item in sorted(needs, key=lambda item: not item[3]):
         by_plugin.setdefault(item[0], item)
     return list(by_plugin.values())
 
 
-def _plugins(view: Any) -> list[tuple[str, str, str, bool]]:
+def _plugins(view: Any) -> list[Need]:
     """The plugin each remote of one ``.dvc/config`` needs, with its URL and place."""
     from toolkit.check.views.dvc import DvcConfig
 
@@ -81,17 +83,17 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     if not project.has("dvc"):
         return
-    from toolkit.rules._dvc_installs import all_requirements, dvc_installs
+    from toolkit.rules._dvc_installs import DvcScope, all_requirements, dvc_installs
 
-    needed = _needed(project)
-    if not needed:
-        return
+    found = project.each_file("dvc", "dvc-remote-plugins", lambda view, _: _plugins(view))
+    scope = DvcScope(project, [(item[2].rsplit(":", 1)[0], item) for item in found])
     installed = {
         (i.path, i.requirement.name.removeprefix("dvc-"))
         for i in all_requirements(project)
         if i.requirement.name.startswith("dvc-")
     }
     for install in dvc_installs(project):
+        needed = _needed(scope.facts_for(install.path, install.line))
         extras = {extra.lower() for extra in install.extras}
         missing = [
             item
@@ -102,7 +104,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             yield Finding(install.path, install.line, install.column, CODE, _message(missing))
 
 
-def _message(missing: list[tuple[str, str, str, bool]]) -> str:
+def _message(missing: list[Need]) -> str:
     if len(missing) == 1:
         plugin, url, where, default = missing[0]
         remote = "the default remote" if default else "a remote"

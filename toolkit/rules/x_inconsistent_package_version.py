@@ -9,7 +9,9 @@ installs (a Dockerfile that copies and installs it, a job that runs
 `pip install -r` or `uv sync` on it), else the locks of its own project;
 separate projects (nested git trees, folders with their own manifest or build
 context) and variants (files named for `cu118`, `rocm`, `cpu`...) are never
-compared with each other.
+compared with each other. A lock compiled against another lock (its header
+command has `-c other.txt`, as a dev lock compiled against the training lock
+that adds torch) must pin every package they share at the same versions.
 
 ## Why is this bad
 The linter in pre-commit, the one in CI and the one in the lock disagree about
@@ -51,6 +53,7 @@ from toolkit.check.views.mentions import (
     lock_requirements,
     shell_installs,
 )
+from toolkit.rules._constrained_locks import constraint_links
 
 if TYPE_CHECKING:
     from toolkit.check.scope import Scope
@@ -149,6 +152,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             elif pins is not None:
                 unlocked.append(item)
         yield from _among(scope, name, unlocked)
+    shared = [
+        pin for pins in locked.values() for pin in pins if pin.requirement.name not in skipped
+    ]
+    yield from _linked_locks(project, shared)
 
 
 class _Locks:
@@ -173,6 +180,30 @@ class _Locks:
         if near or unit.tag is not None:
             return near or None
         return self.by_group.get(unit.group, [])
+
+
+def _linked_locks(project: Project, pins: list[Install]) -> Iterator[Finding]:
+    """Each shared package of a lock and the lock it was compiled against, at one version set."""
+    by_file: dict[str, dict[str, list[Install]]] = {}
+    for pin in pins:
+        by_file.setdefault(pin.path, {}).setdefault(pin.requirement.name, []).append(pin)
+    for lock, other in constraint_links(project):
+        theirs_by_name = by_file.get(other, {})
+        for name, mine in sorted(by_file.get(lock, {}).items()):
+            theirs = theirs_by_name.get(name)
+            if theirs is None or _versions(mine) == _versions(theirs):
+                continue
+            first = theirs[0]
+            message = (
+                f"{name} {', '.join(sorted(_versions(mine)))} here, but {other}:{first.line} "
+                f"pins {', '.join(sorted(_versions(theirs)))}; this lock is compiled with "
+                f"-c {other}: re-lock both"
+            )
+            yield Finding(mine[0].path, mine[0].line, mine[0].column, CODE, message)
+
+
+def _versions(pins: list[Install]) -> set[str]:
+    return {str(pin.requirement.exact) for pin in pins}
 
 
 def _against_lock(name: str, items: list[Install], pins: list[Install]) -> Iterator[Finding]:

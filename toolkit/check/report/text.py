@@ -36,12 +36,24 @@ def render(result: Result, context: Context) -> str:
 
 def _headline(finding: Finding, context: Context) -> str:
     if not context.color:
-        return finding.text()
+        return printable(finding.text())
     from toolkit.check.report import style
 
-    where = style.bold(f"{finding.path}:{finding.line}:{finding.column}:", True)
+    where = style.bold(printable(f"{finding.path}:{finding.line}:{finding.column}:"), True)
     code = style.severity(finding.code, context.severity(finding.code), True)
-    return f"{where} {code} {finding.message}"
+    return f"{where} {code} {printable(finding.message)}"
+
+
+# Control characters from a repository (a path, a ref, a source line) are shown
+# escaped, so that a pull request cannot move the cursor, clear the screen or set
+# the terminal's title through mlrig's output, nor split one finding over lines.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code != 0x09}
+_CONTROL.update({0x0A: "\\n", 0x0D: "\\r"})
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters (tab aside) escaped for a terminal."""
+    return text.translate(_CONTROL)
 
 
 def _help(finding: Finding, context: Context) -> str:
@@ -70,7 +82,7 @@ def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
     mark = style.severity(caret, context.severity(finding.code), context.color)
     return [
         f"{gutter} |",
-        f"{finding.line} | {line.expandtabs(1)}",
+        f"{finding.line} | {printable(line.expandtabs(1))}",
         f"{gutter} | {mark} {finding.code}",
         f"{gutter} |",
     ]

@@ -11,8 +11,6 @@ from __future__ import annotations
 from toolkit.check.findings import Fix
 from toolkit.check.refs import is_version
 
-FLOW = "no comment can follow a value inside a flow mapping; write the step as a block mapping"
-
 
 class Unfixable(Exception):
     """This finding cannot be fixed; the message says why, in a few words."""
@@ -68,18 +66,14 @@ def pin_with_comment(
     """Replace ``line[span]`` with ``new`` and set the version comment of the line.
 
     A comment that starts with a version (``# v4``, ``# frozen: v4``) has that
-    version replaced; any other comment is kept after the new one. Inside a flow
-    mapping (``{uses: a@v4, with: ...}``) no comment can follow the value: only
-    the reference changes.
+    version replaced; any other comment is kept after the new one. In a flow
+    mapping (``- {uses: a@v4, with: {x: 1}}``) the comment goes at the end of the
+    line, after the closing braces, so that one ``--fix`` pins and comments it.
     """
     after = span[1] + (1 if line[span[1] : span[1] + 1] in ("'", '"') else 0)  # a closing quote
     hash_at = comment_start(line, after)
     content_end = len(line.rstrip())
     middle = line[span[1] : hash_at if hash_at is not None else content_end].rstrip()
-    if middle.strip("'\"").strip():
-        if line[span[0] : span[1]] == new:
-            raise Unfixable(FLOW)
-        return splice(path, number, line, span, new)
     tail = _kept_comment(line[hash_at + 1 :].strip()) if hash_at is not None else ""
     replacement = f"{new}{middle}  # {comment}{' ' + tail if tail else ''}"
     return Fix(path, number, span[0] + 1, number, content_end + 1, replacement)

@@ -13,6 +13,7 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from toolkit.check.views._requirements import Requirement
+from toolkit.check.views.distribution import is_library
 from toolkit.check.views.pydeps import (
     OtherLock,
     PoetryLock,
@@ -53,6 +54,7 @@ class Manifest:
     lock: Lock | None
     optional: frozenset[str] = frozenset()
     name: str | None = None  # the project's own name (pyproject.toml)
+    library: bool = False  # a distributable library, which states ranges and has no lock
 
 
 def views(project: Project) -> list[PyDepsView]:
@@ -127,7 +129,10 @@ def manifests(project: Project) -> list[Manifest]:
                 line = min(r.line for r in requirements)
                 lock = _lock_for_pyproject(view, folders)
                 extras = frozenset(r.name for group in view.optional.values() for r in group)
-                found.append(Manifest(view.path, requirements, line, lock, extras, view.name))
+                library = lock is None and is_library(project, view)
+                found.append(
+                    Manifest(view.path, requirements, line, lock, extras, view.name, library)
+                )
     return found
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }} import pins
+from {{ cookiecutter.package_name }} import pins, serving
 
 MODEL = pins.MODEL_FILE.as_posix()
 MD5 = "50e15d6997ce472513fd07c08e97264f"
@@ -63,6 +63,8 @@ def repo(tmp_path: Path) -> Path:
         overlay = tmp_path / "deploy/overlays" / env
         overlay.mkdir(parents=True)
         (overlay / "inference-service-patch.yaml").write_text(PATCH)
+        (overlay / "serving").mkdir()
+        serving.write_component(env, {"environment": env, "model": None}, tmp_path)
         header = f"# Model pin for {env}. Kept header.\n"
         (tmp_path / f"deploy/{env}.yaml").write_text(header + f"environment: {env}\nmodel: null\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
@@ -146,6 +148,46 @@ def test_check_flags_a_hand_edited_model_file(repo: Path) -> None:
     assert pins.problems(repo) == []
 
 
+def test_no_inference_service_until_a_model_and_an_image_are_pinned(repo: Path) -> None:
+    component = repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    (repo / "dvc.lock").write_text(LOCK)
+    pins.write_pin("staging", pins.build_pin("staging", repo), repo)
+    text = component.read_text()
+    assert "# Not serving: serving image not built yet.\n" in text
+    assert "$patch: delete" in text
+    assert pins.problems(repo) == []
+    image = "registry.example/serve@sha256:" + "0f" * 32
+    staging = serving.with_image(pins.build_pin("staging", repo), image)
+    assert list(staging)[:3] == ["environment", "model", "serving_image"]
+    assert pins.write_pin("staging", staging, repo) == [repo / "deploy/staging.yaml", component]
+    assert yaml.safe_load(component.read_text())["images"] == [
+        {
+            "name": serving.IMAGE_NAME,
+            "newName": "registry.example/serve",
+            "digest": "sha256:" + "0f" * 32,
+        }
+    ]
+    assert pins.problems(repo) == []
+    component.write_text(text)
+    assert pins.problems(repo) == [
+        "deploy/overlays/staging/serving/kustomization.yaml:"
+        " not what deploy/staging.yaml implies (run `pins sync`)"
+    ]
+
+
+def test_an_image_by_tag_is_never_served(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    pin = serving.with_image(pins.build_pin("staging", repo), "registry.example/serve:latest")
+    pins.write_pin("staging", pin, repo)
+    component = (repo / "deploy/overlays/staging/serving/kustomization.yaml").read_text()
+    assert "$patch: delete" in component
+    assert "is not <image>@sha256:<64 hex>" in component
+    assert (
+        "deploy/staging.yaml: serving_image 'registry.example/serve:latest'"
+        in pins.problems(repo)[0]
+    )
+
+
 def test_promote_copies_staging_and_its_overlay(repo: Path) -> None:
     (repo / "dvc.lock").write_text(LOCK)
     pins.write_pin("staging", pins.build_pin("staging", repo), repo)
@@ -165,3 +207,42 @@ def test_metrics_diff_is_markdown_with_a_chart(repo: Path) -> None:
     text = pins.metrics_diff("staging", repo)
     assert "| accuracy | 0.8 | 0.9 | +0.1 |" in text
     assert "xychart-beta" in text
+
+
+def _commit(repo: Path) -> str:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "next"], cwd=repo, check=True)
+    return pins.head_commit(repo)
+
+
+def test_the_commit_moves_only_with_the_model(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK)
+    trained_at = pins.head_commit(repo)
+    assert pins.update("staging", repo) != []
+    _commit(repo)
+    assert pins.update("staging", repo) == []
+    assert yaml.safe_load((repo / "deploy/staging.yaml").read_text())["source"]["commit"] == (
+        trained_at
+    )
+    (repo / "dvc.lock").write_text(LOCK.replace(MD5, "1" * 32))
+    head = _commit(repo)
+    assert pins.update("staging", repo) != []
+    assert yaml.safe_load((repo / "deploy/staging.yaml").read_text())["source"]["commit"] == head
+
+
+def test_promote_refuses_a_model_below_the_production_gate(repo: Path) -> None:
+    (repo / "params.yaml").write_text(
+        "gate:\n  production:\n    min: {accuracy: 0.95}\n    max: {log_loss: 0.3}\n"
+    )
+    (repo / "dvc.lock").write_text(LOCK)
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.9, "log_loss": 0.2}))
+    pins.update("staging", repo)
+    before = (repo / "deploy/production.yaml").read_text()
+    changed, refused = pins.promote("staging", "production", repo)
+    assert (changed, refused) == ([], ["accuracy 0.9 is below the production minimum 0.95"])
+    assert (repo / "deploy/production.yaml").read_text() == before
+    (repo / "metrics.json").write_text(json.dumps({"accuracy": 0.96, "log_loss": 0.2}))
+    pins.update("staging", repo)
+    changed, refused = pins.promote("staging", "production", repo)
+    assert refused == [] and repo / "deploy/production.yaml" in changed

@@ -55,12 +55,39 @@ def test_metrics_for_perfect_predictions() -> None:
 def test_pipeline_learns_the_synthetic_sample(tmp_path: Path) -> None:
     prepared, model_file = tmp_path / "prepared", tmp_path / "models" / "model"
     prepare.run(raw_dir=tmp_path / "empty", out_dir=prepared, params_file=PARAMS_FILE)
-    train.run(prepared_dir=prepared, model_file=model_file, params_file=PARAMS_FILE)
+    train.run(
+        prepared_dir=prepared,
+        model_file=model_file,
+        params_file=PARAMS_FILE,
+{%- if cookiecutter.ml_framework == 'pytorch' %}
+        curve_file=tmp_path / "training.csv",
+        info_file=tmp_path / "training.json",
+{%- endif %}
+    )
     metrics = evaluate.run(
         prepared_dir=prepared,
         model_file=model_file,
         metrics_file=tmp_path / "metrics.json",
         params_file=PARAMS_FILE,
+        roc_file=tmp_path / "roc.csv",
+        predictions_file=tmp_path / "predictions.csv",
     )
     assert json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8")) == metrics
     assert metrics["accuracy"] > 0.8
+    assert metrics["roc_auc"] > 0.9
+    roc = (tmp_path / "roc.csv").read_text(encoding="utf-8").splitlines()
+    assert roc[0] == "fpr,tpr,threshold" and roc[1].startswith("0.000000,0.000000,")
+    assert roc[-1].startswith("1.000000,1.000000,")
+    predictions = (tmp_path / "predictions.csv").read_text(encoding="utf-8").splitlines()
+    assert predictions[0] == "actual,predicted" and len(predictions) == 201
+{%- if cookiecutter.ml_framework == 'pytorch' %}
+    curve = (tmp_path / "training.csv").read_text(encoding="utf-8").splitlines()
+    assert curve[0] == "epoch,loss" and len(curve) == 1 + 60
+    assert float(curve[-1].split(",")[1]) < float(curve[1].split(",")[1])
+{%- endif %}
+
+
+def test_roc_auc_of_a_perfect_and_a_useless_ranking() -> None:
+    target = np.array([0, 0, 1, 1])
+    assert evaluate.roc_auc(target, np.array([0.1, 0.2, 0.8, 0.9])) == pytest.approx(1.0)
+    assert evaluate.roc_auc(target, np.array([0.5, 0.5, 0.5, 0.5])) == pytest.approx(0.5)

@@ -3,22 +3,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+# cuBLAS is deterministic only with a fixed workspace; set before CUDA starts.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+
 import torch
 from torch import nn
 
 
 @dataclass
 class Model:
-    """A trained network with the shape needed to rebuild it."""
+    """A trained network with the shape needed to rebuild it, and how it was trained."""
 
     net: nn.Module
     n_features: int
     hidden_units: int
+    device: str = "cpu"
+    losses: list[float] = field(default_factory=list)
+
+
+def device() -> torch.device:
+    """CUDA when a GPU is there (the CT runners), else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def _network(n_features: int, hidden_units: int) -> nn.Module:
@@ -26,22 +38,31 @@ def _network(n_features: int, hidden_units: int) -> nn.Module:
 
 
 def fit(features: np.ndarray, target: np.ndarray, params: dict[str, Any]) -> Model:
-    """Full-batch Adam on the logistic loss; the seed makes it repeatable on CPU."""
+    """Full-batch Adam on the logistic loss, on CUDA when present, else on the CPU.
+
+    Seeded and with deterministic kernels, so two runs on the same device give the
+    same weights; a CUDA run and a CPU run differ in the last bits.
+    """
     torch.manual_seed(int(params["seed"]))
+    torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.benchmark = False
+    where = device()
     hidden_units = int(params["hidden_units"])
-    net = _network(features.shape[1], hidden_units)
+    net = _network(features.shape[1], hidden_units).to(where)
     optimiser = torch.optim.Adam(net.parameters(), lr=float(params["learning_rate"]))
     loss_fn = nn.BCEWithLogitsLoss()
-    inputs = torch.as_tensor(features, dtype=torch.float32)
-    labels = torch.as_tensor(target, dtype=torch.float32).unsqueeze(1)
+    inputs = torch.as_tensor(features, dtype=torch.float32, device=where)
+    labels = torch.as_tensor(target, dtype=torch.float32, device=where).unsqueeze(1)
+    losses = []
     net.train()
     for _ in range(int(params["epochs"])):
         optimiser.zero_grad()
         loss = loss_fn(net(inputs), labels)
         loss.backward()
         optimiser.step()
+        losses.append(float(loss.detach().cpu()))
     net.eval()
-    return Model(net, features.shape[1], hidden_units)
+    return Model(net.cpu(), features.shape[1], hidden_units, where.type, losses)
 
 
 def predict_proba(model: Model, features: np.ndarray) -> np.ndarray:

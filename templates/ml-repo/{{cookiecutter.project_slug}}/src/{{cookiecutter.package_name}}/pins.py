@@ -5,10 +5,13 @@ Usage (from the repository root), with ``pins`` standing for
 
     pins update staging                 # pin what dvc.lock records now
     pins check                          # exit 1 if a pin or an overlay is stale
-    pins promote staging production     # copy the staging pin to production
+    pins promote staging production     # copy the staging pin to production,
+                                        # if it meets params.yaml's gate.production
     pins get staging model.storage_uri  # one field, for scripts
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
+    pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
+    pins sync                           # rewrite every overlay from its pin
 
 The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
 the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
@@ -27,7 +30,8 @@ from typing import Any
 
 import yaml
 
-from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE
+from {{ cookiecutter.package_name }} import serving
+from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE, PARAMS_FILE
 
 LOCK_FILE = Path("dvc.lock")
 DVC_CONFIG = Path(".dvc/config")
@@ -186,6 +190,45 @@ def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix())
     }
 
 
+def keep_commit(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with ``old``'s source commit when the model did not move.
+
+    The commit names the code that trained the model: a rerun that reproduces the same
+    model bytes does not move it, so an unchanged model leaves the pin unchanged.
+    """
+    new_model, old_model = new.get("model"), old.get("model")
+    if not (isinstance(new_model, dict) and isinstance(old_model, dict)):
+        return new
+    old_commit = (old.get("source") or {}).get("commit")
+    if new_model.get("md5") == old_model.get("md5") and old_commit:
+        return dict(new, source=dict(new["source"], commit=old_commit))
+    return new
+
+
+def update(env: str, root: Path = Path()) -> list[Path]:
+    """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
+    path = pin_path(env, root)
+    old = (read_yaml(path) or {}) if path.exists() else {}
+    pin = serving.with_image(keep_commit(build_pin(env, root), old), old.get(serving.IMAGE_KEY))
+    return write_pin(env, pin, root)
+
+
+def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], list[str]]:
+    """Copy the ``source`` pin to ``target`` if its metrics meet ``gate.<target>``.
+
+    Returns the changed files and, when the gate refuses the model, why (nothing written).
+    """
+    from {{ cookiecutter.package_name }} import gate
+
+    pin = dict(read_yaml(pin_path(source, root)) or {}, environment=target)
+    if not pin.get("model"):
+        return [], [f"deploy/{source}.yaml pins no model"]
+    refused = gate.failures(pin.get("metrics") or {}, gate.load(root / PARAMS_FILE), target)
+    if refused:
+        return [], refused
+    return write_pin(target, pin, root), []
+
+
 def render(pin: dict[str, Any], header: str) -> str:
     body = yaml.safe_dump(pin, sort_keys=False, default_flow_style=False, width=1000)
     return header + body
@@ -256,7 +299,8 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
         if new != old:
             patch.write_text(new, encoding="utf-8")
             changed.append(patch)
-    return changed
+    component = serving.write_component(env, pin, root)
+    return [*changed, component] if component else changed
 
 
 def problems(root: Path = Path()) -> list[str]:
@@ -272,8 +316,10 @@ def problems(root: Path = Path()) -> list[str]:
             )
     for env_pin in sorted((root / DEPLOY_DIR).glob("*.yaml")):
         patch = overlay_patch_path(env_pin.stem, root)
+        pin = read_yaml(env_pin) or {}
         if patch.exists():
-            found += _overlay_problems(patch, read_yaml(env_pin) or {}, root)
+            found += _overlay_problems(patch, pin, root)
+        found += serving.component_problems(env_pin.stem, pin, root)
     return found
 
 
@@ -336,27 +382,62 @@ def get(env: str, dotted: str, root: Path = Path()) -> str:
     return "" if value is None else str(value)
 
 
+def current(env: str, root: Path = Path()) -> dict[str, Any]:
+    path = pin_path(env, root)
+    pin = read_yaml(path) if path.exists() else None
+    return pin if isinstance(pin, dict) else {"environment": env, "model": None}
+
+
+def _write(args: argparse.Namespace) -> int:
+    """``image`` and ``sync``: write pins and overlays, print what changed."""
+    if args.command == "sync":
+        envs = sorted(path.stem for path in DEPLOY_DIR.glob("*.yaml"))
+        pins = {env: current(env) for env in envs}
+    elif args.command == "image":
+        problem = serving.image_problem(args.ref)
+        if problem:
+            print(f"pins image: {problem}", file=sys.stderr)
+            return 1
+        pins = {args.env: serving.with_image(current(args.env), args.ref)}
+    for env, pin in pins.items():
+        for path in write_pin(env, pin):
+            print(f"updated {path.as_posix()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("update").add_argument("env", choices=["staging"])
     sub.add_parser("check")
-    promote = sub.add_parser("promote")
-    promote.add_argument("source")
-    promote.add_argument("target")
+    promoter = sub.add_parser("promote")
+    promoter.add_argument("source")
+    promoter.add_argument("target")
     getter = sub.add_parser("get")
     getter.add_argument("env")
     getter.add_argument("field")
     sub.add_parser("metrics-diff").add_argument("env")
     sub.add_parser("storage-uri").add_argument("md5")
+    image = sub.add_parser("image")
+    image.add_argument("env")
+    image.add_argument("ref")
+    sub.add_parser("sync")
     args = parser.parse_args(argv)
+    if args.command in ("image", "sync"):
+        return _write(args)
     if args.command == "update":
-        for path in write_pin(args.env, build_pin(args.env)):
+        changed = update(args.env)
+        for path in changed:
             print(f"updated {path.as_posix()}")
+        if not changed:
+            print(f"deploy/{args.env}.yaml already pins the model dvc.lock records")
     elif args.command == "promote":
-        pin = dict(read_yaml(pin_path(args.source)) or {}, environment=args.target)
-        for path in write_pin(args.target, pin):
+        changed, refused = promote(args.source, args.target)
+        for reason in refused:
+            print(f"refused: {reason}", file=sys.stderr)
+        for path in changed:
             print(f"updated {path.as_posix()}")
+        return 1 if refused else 0
     elif args.command == "check":
         found = problems()
         for line in found:

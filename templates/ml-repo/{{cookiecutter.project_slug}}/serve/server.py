@@ -1,0 +1,149 @@
+"""Serve the trained model over the KServe v2 protocol, with Prometheus metrics.
+
+Run from the repository root with the package on the path (the image does this)::
+
+    PYTHONPATH=src python -m serve.server --model_name {{ cookiecutter.project_slug }} --model_dir models
+
+The model is loaded with this repository's own ``{{ cookiecutter.package_name }}.model.load``, so
+the server reads exactly what ``dvc repro`` wrote. The file is ``$MLSERVER_MODEL_URI``
+(the overlays set it to the file KServe's storage initializer makes of the pin) or
+the only file in ``--model_dir``.
+
+Routes: ``GET /v2/health/live``, ``GET /v2/health/ready``, ``GET /v2``,
+``GET /v2/models/<name>``, ``GET /v2/models/<name>/ready``,
+``POST /v2/models/<name>/infer`` and ``GET /metrics``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from {{ cookiecutter.package_name }} import model as trained
+
+from . import metrics
+from .protocol import BadRequest, decode, encode, metadata
+
+PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
+MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
+MAX_BODY = 16 * 1024 * 1024
+
+
+class Served:
+    """The loaded model and what the handler needs to answer for it."""
+
+    def __init__(self, name: str, path: Path, threshold: float) -> None:
+        self.name, self.threshold = name, threshold
+        self.model = trained.load(path)
+        width = getattr(self.model, "n_features", getattr(self.model, "n_features_in_", None))
+        self.n_features = int(width) if width is not None else None
+
+    def infer(self, body: Any) -> dict[str, Any]:
+        features = decode(body, self.n_features)
+        scores = trained.predict_proba(self.model, features)
+        for score, label in zip(scores, scores >= self.threshold, strict=True):
+            metrics.SCORES.labels(self.name).observe(float(score))
+            metrics.LABELS.labels(self.name, str(int(label))).inc()
+        return encode(self.name, body.get("id"), scores, self.threshold)
+
+
+def model_path(model_dir: Path) -> Path:
+    """``$MLSERVER_MODEL_URI``, or the one file in ``model_dir``."""
+    named = os.environ.get(MODEL_FILE_ENV)
+    if named:
+        return Path(named)
+    files = sorted(p for p in model_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if len(files) != 1:
+        raise SystemExit(f"{model_dir}: expected one model file, found {len(files)}")
+    return files[0]
+
+
+class Handler(BaseHTTPRequestHandler):
+    served: Served
+    server_version = "{{ cookiecutter.project_slug }}-serve"
+
+    def do_GET(self) -> None:
+        name = self.served.name
+        routes: dict[str, Any] = {
+            "/v2/health/live": {"live": True},
+            "/v2/health/ready": {"ready": True},
+            "/v2": {"name": self.server_version, "version": "2", "extensions": []},
+            f"/v2/models/{name}": metadata(name, PLATFORM, self.served.n_features),
+            f"/v2/models/{name}/ready": {"name": name, "ready": True},
+        }
+        if self.path == "/metrics":
+            self._send(HTTPStatus.OK, generate_latest(metrics.REGISTRY), CONTENT_TYPE_LATEST)
+        elif self.path in routes:
+            self._json(HTTPStatus.OK, routes[self.path])
+        else:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
+
+    def do_POST(self) -> None:
+        route = f"/v2/models/{self.served.name}/infer"
+        if self.path != route:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
+            return
+        started = time.perf_counter()
+        code, answer = self._infer()
+        metrics.LATENCY.labels(self.served.name, "infer").observe(time.perf_counter() - started)
+        metrics.REQUESTS.labels(self.served.name, "infer", str(int(code))).inc()
+        self._json(code, answer)
+
+    def _infer(self) -> tuple[HTTPStatus, dict[str, Any]]:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if not 0 < length <= MAX_BODY:
+                raise BadRequest(f"a body of 1 to {MAX_BODY} bytes is expected")
+            return HTTPStatus.OK, self.served.infer(json.loads(self.rfile.read(length)))
+        except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as error:
+            metrics.ERRORS.labels(self.served.name, "client").inc()
+            return HTTPStatus.BAD_REQUEST, {"error": str(error)}
+        except Exception as error:  # the model failed: answer 500, keep serving
+            metrics.ERRORS.labels(self.served.name, "server").inc()
+            return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": type(error).__name__}
+
+    def _json(self, code: HTTPStatus, body: dict[str, Any]) -> None:
+        self._send(code, json.dumps(body).encode(), "application/json")
+
+    def _send(self, code: HTTPStatus, payload: bytes, content_type: str) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="serve", description=__doc__.split("\n")[0])
+    parser.add_argument("--model_name", default="{{ cookiecutter.project_slug }}")
+    parser.add_argument("--model_dir", type=Path, default=Path("/mnt/models"))
+    parser.add_argument("--http_port", type=int, default=8080)
+    parser.add_argument("--host", default="0.0.0.0")  # a container listens on every address
+    parser.add_argument("--threshold", type=float, default=0.5)
+    args, _ = parser.parse_known_args(argv)  # KServe may pass flags this server does not use
+    Handler.served = Served(args.model_name, model_path(args.model_dir), args.threshold)
+    server = ThreadingHTTPServer((args.host, args.http_port), Handler)
+    print(f"serving {args.model_name} on {args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

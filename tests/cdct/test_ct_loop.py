@@ -1,0 +1,259 @@
+"""The CT loop run locally: the generated ct.yml's own steps, a bare git remote for
+GitHub, moto S3 on 127.0.0.1 for the DVC remote.
+
+The ``run:`` steps are taken from the rendered workflow and run as the runner would
+(``workflow_steps``); the two actions in between are stood in for by what they do:
+create-pull-request commits the step's ``paths`` output to a branch, and a merge
+merges it. Pushes to ``https://x-access-token:<token>@github.com/<repo>.git`` reach
+the bare remote through ``url.<bare>.insteadOf``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cdct.conftest import Render, copy_repo, git, moto_s3, run
+from tests.cdct.test_ct_local import BUCKET, PACKAGE, Repo
+from tests.cdct.workflow_steps import Ran, job_steps, run_step
+
+pytestmark = pytest.mark.slow
+GITHUB_REPOSITORY = "my-org/my-ml-project"
+TOKEN = "ghs_local-test-token"
+TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
+PR_FILES = {
+    "dvc.lock",
+    "metrics.json",
+    "eval/roc.csv",
+    "eval/predictions.csv",
+    "deploy/staging.yaml",
+    "deploy/overlays/staging/inference-service-patch.yaml",
+}
+
+
+class Loop:
+    """A bare remote standing in for GitHub, and clones of it that run CT's steps."""
+
+    def __init__(self, root: Path, source: Path, s3: str) -> None:
+        self.root, self.s3 = root, s3
+        self.first_pr: set[str] = set()
+        self.first_status = ""
+        self.first_body = ""
+        self.remote = root / "remote.git"
+        git(root, "init", "-q", "--bare", str(self.remote))
+        self.gitconfig = root / "gitconfig"
+        pushed = f"https://x-access-token:{TOKEN}@github.com/{GITHUB_REPOSITORY}.git"
+        self.gitconfig.write_text(
+            f'[url "{self.remote}"]\n\tinsteadOf = {pushed}\n'
+            "[user]\n\tname = t\n\temail = t@example.invalid\n",
+            encoding="utf-8",
+        )
+        git(source, "push", "-q", str(self.remote), "HEAD:refs/heads/main")
+
+    def clone(self, name: str, branch: str = "main") -> Repo:
+        path = self.root / name
+        git(self.root, "clone", "-q", "--branch", branch, str(self.remote), str(path))
+        repo = Repo(path)
+        repo.env["GIT_CONFIG_GLOBAL"] = str(self.gitconfig)
+        repo.dvc("remote", "modify", "--local", "storage", "endpointurl", self.s3)
+        return repo
+
+    def step(
+        self, repo: Repo, workflow: str, job: str, name: str, expressions: dict[str, str]
+    ) -> Ran:
+        steps = job_steps(repo.path / ".github/workflows" / workflow, job)
+        env = {
+            **repo.env,
+            "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_EVENT_NAME": expressions.get("github.event_name", "schedule"),
+            "GITHUB_RUN_ID": "4242",
+        }
+        return run_step(steps[name], repo.path, env, repo.path.parent / "runner-temp", expressions)
+
+    def train(self, repo: Repo, event: str = "schedule") -> Ran:
+        """ct.yml's train job after sign-in: pull, repro, push, then pin, gate and compare."""
+        ran = Ran(0, "", "")
+        for name in TRAIN_STEPS:
+            ran = self.step(repo, "ct.yml", "train", name, {"github.event_name": event})
+            assert ran.returncode == 0, f"{name}: {ran.stdout}{ran.stderr}"
+        return ran
+
+    def open_pr(self, repo: Repo, ran: Ran, branch: str) -> set[str]:
+        """What create-pull-request does with ``add-paths``; the files the PR changes."""
+        git(repo.path, "checkout", "-q", "-b", branch)
+        git(repo.path, "add", "--", *ran.outputs["paths"].splitlines())
+        git(repo.path, "commit", "-q", "-m", "CT: retrain and pin the new model in staging")
+        git(repo.path, "push", "-q", "origin", branch)
+        changed = git(repo.path, "diff", "--name-only", "origin/main", "HEAD")
+        return set(changed.split())
+
+    def merge(self, branch: str) -> None:
+        merger = self.clone(f"merge-{branch.replace('/', '-')}")
+        git(merger.path, "merge", "-q", "--no-ff", "-m", f"Merge {branch}", f"origin/{branch}")
+        git(merger.path, "push", "-q", "origin", "main")
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    with moto_s3(BUCKET) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def loop(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> Loop:
+    """A fresh generated repository on the remote, then CT's first pull request, merged."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("dvc")
+    root = tmp_path_factory.mktemp("loop")
+    source = copy_repo(render(cloud="aws"), root / "generated")
+    loop = Loop(root, source, s3)
+    first = loop.clone("first-ct")
+    ran = loop.train(first)
+    assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("proposed", "true")
+    loop.first_body = (root / "runner-temp/ct/pr-body.md").read_text(encoding="utf-8")
+    loop.first_pr = loop.open_pr(first, ran, "ct/retrain")
+    loop.first_status = git(first.path, "status", "--porcelain")
+    loop.merge("ct/retrain")
+    return loop
+
+
+def test_first_ct_pr_carries_everything_the_pipeline_wrote_to_git(loop: Loop) -> None:
+    assert loop.first_pr == PR_FILES
+    assert loop.first_status == ""
+    assert "## Quality gate: passed\n\nEvery threshold of `gate` for staging holds." in (
+        loop.first_body
+    )
+    assert "| metrics.json | roc_auc" in loop.first_body
+    assert "Drawn for both models: ROC curve, Confusion matrix." in loop.first_body
+
+
+def test_a_fresh_clone_of_the_merge_is_clean(loop: Loop) -> None:
+    fresh = loop.clone("fresh")
+    fresh.dvc("pull")
+    assert fresh.dvc("status").strip() == "Data and pipelines are up to date."
+    metrics = fresh.dvc("metrics", "show")
+    assert "metrics.json" in metrics and "accuracy" in metrics and "roc_auc" in metrics
+    plots = fresh.dvc("plots", "show", "--json")
+    assert '"ROC curve"' in plots and '"Confusion matrix"' in plots
+    done = fresh.check()
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_second_run_with_nothing_changed_opens_no_pr(loop: Loop) -> None:
+    again = loop.clone("second-ct")
+    ran = loop.train(again)
+    assert ran.outputs["decision"] == "unchanged"
+    assert ran.outputs["open_pr"] == "false"
+    assert "so no pull request is opened" in ran.summary
+    assert git(again.path, "status", "--porcelain") == ""  # the pin's commit did not move
+
+
+def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) -> None:
+    author = loop.clone("author")
+    git(author.path, "checkout", "-q", "-b", "tune")
+    params = author.path / "params.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("c: 1.0", "c: 0.5"), "utf-8")
+    git(author.path, "commit", "-q", "-am", "Tune the regularisation")
+    git(author.path, "push", "-q", "origin", "tune")
+    waiting = author.check()
+    assert waiting.returncode == 1
+    assert "DVC002 param 'train.c' is 0.5 here" in waiting.stdout
+    assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
+
+    ct = loop.clone("ct-on-pr", branch="tune")
+    pull_request = {
+        "github.event_name": "pull_request",
+        "github.event.pull_request.head.repo.full_name": GITHUB_REPOSITORY,
+        "vars.DVC_REMOTE_ENABLED": "true",
+        "vars.CT_APP_ID": "12345",
+    }
+    plan = "Train unless this is a fork's pull request or CT's own commit"
+    assert loop.step(ct, "ct.yml", "plan", plan, pull_request).outputs["train"] == "true"
+    ran = loop.train(ct, event="pull_request")
+    assert ran.outputs["decision"] == "proposed"
+    commit_back = {
+        "steps.app-token.outputs.token": TOKEN,
+        "steps.app-token.outputs.app-slug": "my-ct-app",
+        "github.head_ref": "tune",
+        "steps.propose.outputs.paths": ran.outputs["paths"],
+    }
+    name = "Commit the retrained model to this pull request"
+    pushed = loop.step(ct, "ct.yml", "train", name, commit_back)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+    after = loop.clone("after-ct", branch="tune")
+    subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
+    assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
+    done = after.check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    after.dvc("pull")
+    assert after.dvc("status").strip() == "Data and pipelines are up to date."
+    skipped = loop.step(after, "ct.yml", "plan", plan, pull_request)
+    assert skipped.outputs["train"] == "false"
+    assert "the head commit is CT's own retraining" in skipped.summary
+
+
+def _with_params(repo: Repo, old: str, new: str) -> None:
+    params = repo.path / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert old in text
+    params.write_text(text.replace(old, new), encoding="utf-8")
+    git(repo.path, "commit", "-q", "-am", f"params: {new.strip()}")
+
+
+def test_a_candidate_below_the_gate_is_rejected(loop: Loop) -> None:
+    bad = loop.clone("rejected")
+    _with_params(bad, "c: 1.0", "c: 0.000001")
+    ran = loop.train(bad, event="push")
+    assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("rejected", "true")
+    body = (bad.path.parent / "runner-temp/ct/pr-body.md").read_text(encoding="utf-8")
+    assert body.startswith(
+        "Retrained by the CT workflow (trigger: `push`, "
+        "run https://github.com/my-org/my-ml-project/actions/runs/4242).\n"
+    )
+    assert "## Quality gate: REJECTED (do not merge)" in body
+    assert "## Metrics: staging model against the new one\n\n| metric | staging | new |" in body
+    assert "is above the staging maximum 0.6" in body
+    assert "rose more than 0.05 above staging's" in body
+    assert "`dvc metrics diff" in body and "`dvc plots diff" in body
+
+    quiet = loop.clone("rejected-quietly")
+    _with_params(quiet, "on_reject: pr", "on_reject: none")
+    _with_params(quiet, "c: 1.0", "c: 0.000001")
+    ran = loop.train(quiet, event="push")
+    assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("rejected", "false")
+    assert "gate.on_reject is 'none': no pull request." in ran.summary
+
+
+def test_promote_refuses_a_model_below_the_production_gate(loop: Loop) -> None:
+    repo = loop.clone("promote")
+    pins = [sys.executable, "-m", f"{PACKAGE}.pins", "promote", "staging", "production"]
+    assert run(pins, repo.path, repo.env).returncode == 0
+    repo.ok("git", "checkout", "-q", "--", "deploy")
+    _with_params(repo, "min: {accuracy: 0.85, f1: 0.85}", "min: {accuracy: 0.999, f1: 0.85}")
+    refused = run(pins, repo.path, repo.env)
+    assert refused.returncode == 1
+    assert "refused: accuracy" in refused.stderr and "below the production minimum 0.999" in (
+        refused.stderr
+    )
+    assert git(repo.path, "status", "--porcelain") == ""
+
+
+def test_the_reproducibility_job_fails_on_a_tampered_lock(loop: Loop) -> None:
+    repo = loop.clone("reproduce")
+    name = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
+    good = loop.step(repo, "ci.yml", "pipeline", name, {})
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "dvc.lock: every stage compared byte for byte: reproduces" in good.stdout
+    lock = repo.path / "dvc.lock"
+    md5, forged = repo.model_md5(), "0123456789abcdef0123456789abcdef"
+    lock.write_text(lock.read_text(encoding="utf-8").replace(md5, forged), encoding="utf-8")
+    git(repo.path, "commit", "-q", "-am", "a lock no run produced")
+    bad = loop.step(repo, "ci.yml", "pipeline", name, {})
+    assert bad.returncode == 1
+    assert f"out models/model.joblib is {forged} in dvc.lock, {md5} after the rerun" in bad.stdout
+    assert "does not reproduce" in bad.stdout

@@ -1,0 +1,241 @@
+"""The generated model server, trained and started from the repository's own code.
+
+A repository is rendered, ``dvc repro`` trains it offline, and ``serve.server`` runs on
+127.0.0.1 with the repository's ``src/`` on the path; real KServe v2 requests get the
+answers the repository's own ``model.predict_proba`` gives, and ``/metrics`` counts them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cdct.conftest import Render, copy_repo, run
+
+pytestmark = pytest.mark.slow
+NAME = "my-ml-project"
+PACKAGE = "my_ml_project"
+ROWS = 25
+# The answers the repository's own code gives for the first ROWS test rows.
+EXPECTED = """
+import json
+from pathlib import Path
+from {package}.data import read_table
+from {package}.model import load, predict_proba
+from {package}.params import MODEL_FILE
+features, _, _ = read_table(Path("data/prepared/test.csv"))
+rows = features[:{rows}]
+print(json.dumps({{"rows": rows.tolist(), "scores": predict_proba(load(MODEL_FILE), rows).tolist()}}))
+"""
+
+
+class Server:
+    """``python -m serve.server`` of a trained repository, on a free loopback port."""
+
+    def __init__(self, repo: Path, env: dict[str, str]) -> None:
+        command = [sys.executable, "-m", "serve.server", "--model_name", NAME]
+        command += ["--model_dir", "models", "--host", "127.0.0.1", "--http_port", "0"]
+        self.process = subprocess.Popen(
+            command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith(f"serving {NAME} on 127.0.0.1:"), self.process.stderr.read()  # type: ignore[union-attr]
+        self.url = "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self._open(urllib.request.Request(self.url + path))
+
+    def post(self, path: str, body: object) -> tuple[int, Any]:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        request.add_header("Content-Type", "application/json")
+        code, payload = self._open(request)
+        return code, json.loads(payload)
+
+    @staticmethod
+    def _open(request: urllib.request.Request) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return int(answer.status), bytes(answer.read())
+        except urllib.error.HTTPError as error:
+            return int(error.code), bytes(error.read())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.communicate(timeout=10)
+
+
+def _trained(render: Render, framework: str, target: Path) -> tuple[Path, dict[str, str]]:
+    repo = copy_repo(render(cloud="none", ml_framework=framework), target)
+    bindir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(repo / "src"),
+        "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        "DVC_NO_ANALYTICS": "1",
+    }
+    done = run([Path(bindir) / "dvc", "repro"], repo, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo, env
+
+
+@pytest.fixture(scope="module", params=["sklearn", "pytorch"])
+def served(
+    request: pytest.FixtureRequest, render: Render, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, dict[str, Any], str]]:
+    framework = str(request.param)
+    if framework == "pytorch":
+        # The generated lock pins the CUDA torch wheel; the repository's own code runs
+        # here on the torch (CPU) of the test environment.
+        pytest.importorskip("torch", reason="the pytorch server needs torch in the test venv")
+    repo, env = _trained(render, framework, tmp_path_factory.mktemp("serve") / "repo")
+    script = EXPECTED.format(package=PACKAGE, rows=ROWS)
+    expected = run([sys.executable, "-c", script], repo, env)
+    assert expected.returncode == 0, expected.stderr
+    server = Server(repo, env)
+    try:
+        yield server, json.loads(expected.stdout), framework
+    finally:
+        server.stop()
+
+
+def infer_body(rows: list[list[float]]) -> dict[str, Any]:
+    flat = [value for row in rows for value in row]
+    return {
+        "id": "r1",
+        "inputs": [
+            {
+                "name": "features",
+                "shape": [len(rows), len(rows[0])],
+                "datatype": "FP64",
+                "data": flat,
+            }
+        ],
+    }
+
+
+def test_health_and_metadata(served: tuple[Server, dict[str, Any], str]) -> None:
+    server, _, framework = served
+    assert server.get("/v2/health/live") == (200, b'{"live": true}')
+    assert server.get("/v2/health/ready") == (200, b'{"ready": true}')
+    assert server.get(f"/v2/models/{NAME}/ready") == (
+        200,
+        b'{"name": "my-ml-project", "ready": true}',
+    )
+    code, body = server.get(f"/v2/models/{NAME}")
+    assert code == 200
+    assert json.loads(body) == {
+        "name": NAME,
+        "versions": [],
+        "platform": framework,
+        "inputs": [{"name": "features", "datatype": "FP64", "shape": [-1, 8]}],
+        "outputs": [
+            {"name": "probability", "datatype": "FP64", "shape": [-1]},
+            {"name": "label", "datatype": "INT64", "shape": [-1]},
+        ],
+    }
+    assert server.get("/v2/models/other")[0] == 404
+
+
+def test_infer_answers_what_the_repository_code_predicts(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    server, expected, _ = served
+    before = _samples(server.get("/metrics")[1].decode())
+    code, answer = server.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"]))
+    assert code == 200, answer
+    scores = expected["scores"]
+    assert answer == {
+        "model_name": NAME,
+        "id": "r1",
+        "outputs": [
+            {"name": "probability", "shape": [ROWS], "datatype": "FP64", "data": scores},
+            {
+                "name": "label",
+                "shape": [ROWS],
+                "datatype": "INT64",
+                "data": [int(s >= 0.5) for s in scores],
+            },
+        ],
+    }
+    assert 0 < sum(int(s >= 0.5) for s in scores) < ROWS  # both classes: a real model
+    nested = infer_body(expected["rows"][:2])
+    nested["inputs"][0]["data"] = expected["rows"][:2]
+    # Nested rows give the same answers (to rounding: a smaller batch sums in another order).
+    nested_scores = server.post(f"/v2/models/{NAME}/infer", nested)[1]["outputs"][0]["data"]
+    assert nested_scores == pytest.approx(scores[:2], rel=1e-9)
+    after = _samples(server.get("/metrics")[1].decode())
+    grew = {key: after[key] - before.get(key, 0.0) for key in after}
+    assert grew[f'inference_requests_total{{code="200",model="{NAME}",route="infer"}}'] == 2
+    assert grew[f'inference_prediction_score_count{{model="{NAME}"}}'] == ROWS + 2
+    assert grew[f'inference_request_duration_seconds_count{{model="{NAME}",route="infer"}}'] == 2
+    labelled = sum(
+        grew[f'inference_predictions_total{{label="{label}",model="{NAME}"}}'] for label in "01"
+    )
+    assert labelled == ROWS + 2
+
+
+def test_bad_requests_are_client_errors_and_counted(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    server, expected, _ = served
+    route = f"/v2/models/{NAME}/infer"
+    before = _samples(server.get("/metrics")[1].decode())
+    narrow = infer_body([row[:7] for row in expected["rows"][:2]])
+    assert server.post(route, narrow) == (
+        400,
+        {"error": "the model takes 8 features, the request has 7"},
+    )
+    assert server.post(route, b"{not json")[0] == 400
+    text = infer_body(expected["rows"][:1])
+    text["inputs"][0]["datatype"] = "BYTES"
+    assert server.post(route, text) == (400, {"error": "datatype 'BYTES' is not numeric"})
+    short = infer_body(expected["rows"][:2])
+    short["inputs"][0]["data"] = short["inputs"][0]["data"][:-1]
+    assert server.post(route, short) == (
+        400,
+        {"error": "data has 15 values, shape [2, 8] needs 16"},
+    )
+    after = _samples(server.get("/metrics")[1].decode())
+    assert (
+        after[f'inference_errors_total{{kind="client",model="{NAME}"}}']
+        - before.get(f'inference_errors_total{{kind="client",model="{NAME}"}}', 0.0)
+        == 4
+    )
+    assert after[f'inference_requests_total{{code="400",model="{NAME}",route="infer"}}'] >= 4
+
+
+def test_metrics_exports_latency_errors_throughput_and_predictions(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    server, _, _ = served
+    code, body = server.get("/metrics")
+    assert code == 200
+    families = {line.split()[2] for line in body.decode().splitlines() if line.startswith("# TYPE")}
+    assert families >= {
+        "inference_request_duration_seconds",
+        "inference_requests_total",
+        "inference_errors_total",
+        "inference_prediction_score",
+        "inference_predictions_total",
+    }
+
+
+def _samples(text: str) -> dict[str, float]:
+    """The samples of a Prometheus text exposition, keyed by name and labels as written."""
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(" ", 1)
+            samples[key] = float(value)
+    return samples
