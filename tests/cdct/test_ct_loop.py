@@ -31,6 +31,7 @@ PR_FILES = {
     "eval/predictions.csv",
     "deploy/staging.yaml",
     "deploy/overlays/staging/inference-service-patch.yaml",
+    "deploy/overlays/staging/serving/kustomization.yaml",
 }
 
 

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from {{ cookiecutter.package_name }} import gate, pins
+from {{ cookiecutter.package_name }} import gate, pins, serving
 from {{ cookiecutter.package_name }}.params import METRICS_FILE, PARAMS_FILE
 
 DVC_YAML = Path("dvc.yaml")
@@ -44,7 +44,7 @@ def git_outputs(env: str, root: Path = Path()) -> list[str]:
             for entry in (stage or {}).get(kind) or []:
                 if isinstance(entry, dict):
                     paths += [path for path, how in entry.items() if _uncached(how)]
-    for path in (pins.pin_path(env), pins.overlay_patch_path(env)):
+    for path in (pins.pin_path(env), pins.overlay_patch_path(env), serving.component_path(env)):
         if (root / path).exists():
             paths.append(path.as_posix())
     return list(dict.fromkeys(paths))
