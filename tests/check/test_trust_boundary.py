@@ -61,6 +61,19 @@ def test_a_link_inside_the_repository_is_read(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("target", ["inside", "outside"])
+def test_a_link_to_a_folder_is_a_finding_not_a_silent_pass(tmp_path: Path, target: str) -> None:
+    """A committed ``.github/workflows`` that links to a folder hides what is behind it."""
+    outside = build_file_tree(tmp_path / "elsewhere", {"ci.yml": UNPINNED})
+    tree = git_tree(tmp_path / "repo", {"wf/ci.yml": UNPINNED, "README.md": "x\n"})
+    (tree / ".github").mkdir()
+    (tree / ".github/workflows").symlink_to(tree / "wf" if target == "inside" else outside)
+    subprocess.run(["git", "-C", str(tree), "add", "-A"], check=True)
+    run = mlrig("check", "--no-cache", "--select", "MLR001", cwd=tree)
+    assert run.code == 1
+    assert ".github/workflows:1:1: MLR001 not read: a symbolic link to a folder" in run.out
+
+
 def _bounded(tree: Path, *args: str) -> tuple[int, str]:
     """Run mlrig with a 20 s timeout and a 1 GiB address-space limit."""
     import resource

@@ -123,9 +123,12 @@ def _project(root: Path, options: CheckOptions, config: Config) -> Project:
         for f in files
         if not is_template_path(f) and not any(glob_match(g, f) for g in config.exclude)
     ]
-    project = Project(root, files)
+    linked = [f for f in files if (root / f).is_symlink() and (root / f).is_dir()]
+    project = Project(root, [f for f in files if f not in set(linked)] if linked else files)
     for folder in unreadable:
         project.report(folder, ParseError("not read: a folder mlrig may not open"))
+    for folder in linked:  # git lists a link to a folder as one file: what is behind it is unread
+        project.report(folder, ParseError("not read: a symbolic link to a folder"))
     return project
 
 
