@@ -115,7 +115,7 @@ def test_dvc_repro_runs_offline_and_writes_metrics(aws_repo: Path, aws_venv: Pat
     assert (aws_repo / "dvc.lock").is_file()
     assert "up to date" in ok(run(["dvc", "status"], aws_repo, env))
     changed = git(aws_repo, "status", "--porcelain").splitlines()
-    assert sorted(changed) == ["?? dvc.lock", "?? metrics.json"]
+    assert sorted(changed) == ["?? dvc.lock", "?? eval/", "?? metrics.json"]  # eval/: plots data
 
 
 def test_dvc_push_then_pull_into_a_clean_clone(
