@@ -124,7 +124,10 @@ def _project(root: Path, options: CheckOptions, config: Config) -> Project:
         if not is_template_path(f) and not any(glob_match(g, f) for g in config.exclude)
     ]
     linked = [f for f in files if (root / f).is_symlink() and (root / f).is_dir()]
-    project = Project(root, [f for f in files if f not in set(linked)] if linked else files)
+    if linked:
+        refused = set(linked)
+        files = [f for f in files if f not in refused]
+    project = Project(root, files)
     for folder in unreadable:
         project.report(folder, ParseError("not read: a folder mlrig may not open"))
     for folder in linked:  # git lists a link to a folder as one file: what is behind it is unread
