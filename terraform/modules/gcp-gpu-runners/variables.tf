@@ -119,7 +119,7 @@ variable "extra_labels" {
 }
 
 variable "launcher_members" {
-  description = "IAM members (the continuous-training identity) that may create runners from the templates, by a static key. IAM conditions limit them to the runner templates and to VMs and disks named <prefix>-*."
+  description = "IAM members (the continuous-training identity) that may create runners from the templates, by a static key. IAM conditions limit them to the runner templates (<prefix>-*) and to VMs and disks named <runner_name_prefix>* (output runner_name_prefix)."
   type        = map(string)
   default     = {}
 }

@@ -154,10 +154,11 @@ module "dvc_remote" {
   location    = var.region
   # Only the training environment's identity writes; the runner VMs get no data access.
   writer_members    = { training = module.github_oidc.service_account_members["training"] }
-  reader_members    = merge({ for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }, local.extra_dvc_readers)
-  publisher_members = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
-  labels            = local.tags
-  depends_on        = [google_project_service.apis]
+  reader_members        = { for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }
+  publisher_members     = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
+  folder_reader_members = local.dvc_folder_readers
+  labels                = local.tags
+  depends_on            = [google_project_service.apis]
 }
 
 module "gpu_runners" {

@@ -54,6 +54,7 @@ locals {
     CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
     GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
     GPU_ZONES              = jsonencode(module.gpu_runners.zones)
+    GPU_RUNNER_NAME_PREFIX = module.gpu_runners.runner_name_prefix
     DVC_REMOTE_ENABLED     = "true"
     INFRA_ENABLED          = "true"
   }
@@ -81,8 +82,8 @@ output "gpu_instance_templates" {
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 output "serving_service_account_annotations" {
-  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account."
-  value       = module.serving_identity.service_account_annotations
+  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account (empty until gke_workload_pool is set)."
+  value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
 }
 {%- endif %}
 {%- elif cookiecutter.cloud == 'azure' -%}

@@ -153,28 +153,78 @@ resource "aws_iam_policy" "deploy" {
 
 locals {
   deploy_project_roles = {}
-  extra_dvc_readers    = { serving = module.serving_identity.member }
+  # The model server loads pinned artifacts (files/md5/) and nothing else.
+  dvc_folder_readers = { for identity in module.serving_identity : "serving" => { member = identity.member, folder = "files/md5/" } }
 }
 
 module "serving_identity" {
 {{- tag_pin() }}
   source = "{{ src }}gcp-serving-identity{{ ref }}"
+  # A cluster's workload identity pool exists only once a GKE cluster with
+  # Workload Identity does: binding to it earlier fails the apply.
+  count = var.gke_workload_pool == null ? 0 : 1
 
   project_id       = var.project_id
   account_id       = "${local.prefix}-serving"
+  workload_pool    = var.gke_workload_pool
   service_accounts = local.model_readers
   depends_on       = [google_project_service.apis]
 }
 {%- elif cookiecutter.cloud == 'gcp' %}
 
-data "google_project" "this" {
-  project_id = var.project_id
+# Vertex AI's service agent, which loads the serving copies, exists on a fresh
+# project only once something asks for it: create it before granting it.
+resource "google_project_service_identity" "vertex_ai" {
+  provider = google-beta
+
+  project    = var.project_id
+  service    = "aiplatform.googleapis.com"
+  depends_on = [google_project_service.apis]
+}
+
+# One endpoint per environment (cd.yml finds it by its display name), so that
+# each deploy identity is granted its own endpoint and no other.
+resource "google_vertex_ai_endpoint" "deploy" {
+  for_each = toset(local.deploy_environments)
+
+  project      = var.project_id
+  location     = var.region
+  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}"), 0, 8), 16))
+  display_name = "${var.project_slug}-${each.key}"
+  description  = "Managed CD of ${var.project_slug} (${each.key})"
+  labels       = local.tags
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_vertex_ai_endpoint_iam_member" "deploy" {
+  provider = google-beta
+  for_each = toset(local.deploy_environments)
+
+  project  = var.project_id
+  location = var.region
+  endpoint = google_vertex_ai_endpoint.deploy[each.key].name
+  role     = "roles/aiplatform.user"
+  member   = module.github_oidc.service_account_members[each.key]
+}
+
+# What deploying needs beyond the endpoint: upload a model, find the endpoint.
+resource "google_project_iam_custom_role" "model_publisher" {
+  project     = var.project_id
+  role_id     = "${replace(local.prefix, "-", "_")}_model_publisher"
+  title       = "${var.project_slug} model publisher"
+  description = "Upload models to the Vertex AI registry and find the endpoints; deploying needs the endpoint's own grant"
+  permissions = [
+    "aiplatform.endpoints.list",
+    "aiplatform.models.get",
+    "aiplatform.models.list",
+    "aiplatform.models.upload",
+  ]
 }
 
 locals {
-  deploy_project_roles = { for environment in local.deploy_environments : environment => ["roles/aiplatform.user"] }
-  # Vertex AI's service agent loads the serving copies from the bucket.
-  extra_dvc_readers = { vertex-ai = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-aiplatform.iam.gserviceaccount.com" }
+  deploy_project_roles = { for environment in local.deploy_environments : environment => [google_project_iam_custom_role.model_publisher.id] }
+  # The service agent lists the bucket and reads the serving copies only.
+  dvc_folder_readers = { vertex-ai = { member = google_project_service_identity.vertex_ai.member, folder = "serving/" } }
 }
 {%- elif cookiecutter.cloud == 'azure' and cookiecutter.deploy_target == 'kserve' %}
 
