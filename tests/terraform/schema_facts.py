@@ -33,6 +33,8 @@ FACTS: dict[str, Any] = {
             "google_project_iam_custom_role": "iam.googleapis.com",
             "google_project_iam_member": "cloudresourcemanager.googleapis.com",
             "google_project_service": "serviceusage.googleapis.com",
+            "google_project_service_identity": "serviceusage.googleapis.com",
+            "google_vertex_ai_": "aiplatform.googleapis.com",
             "google_project": "cloudresourcemanager.googleapis.com",
             "google_service_account": "iam.googleapis.com",
             "google_storage_": "storage.googleapis.com",

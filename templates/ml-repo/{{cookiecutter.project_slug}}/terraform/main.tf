@@ -136,7 +136,15 @@ module "github_oidc" {
       infra = {
         environment   = "infra"
         workflow_refs = ["${local.infra_workflow}@refs/heads/main"]
-        project_roles = local.infra_project_roles
+        project_roles = concat(local.infra_project_roles, ["roles/resourcemanager.projectIamAdmin"])
+        # It grants on the project only the roles this configuration grants to
+        # other identities: never an IAM admin role, never one it holds itself.
+        project_role_conditions = {
+          "roles/resourcemanager.projectIamAdmin" = {
+            title      = "grants-of-this-configuration-only"
+            expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(${jsonencode(local.infra_grantable_roles)})"
+          }
+        }
       }
       training = { environment = "training" }
     },
@@ -153,7 +161,7 @@ module "dvc_remote" {
   path        = "{{ remote_path }}"
   location    = var.region
   # Only the training environment's identity writes; the runner VMs get no data access.
-  writer_members    = { training = module.github_oidc.service_account_members["training"] }
+  writer_members        = { training = module.github_oidc.service_account_members["training"] }
   reader_members        = { for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }
   publisher_members     = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
   folder_reader_members = local.dvc_folder_readers

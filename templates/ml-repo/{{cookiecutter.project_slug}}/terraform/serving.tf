@@ -152,7 +152,8 @@ resource "aws_iam_policy" "deploy" {
 {%- elif cookiecutter.cloud == 'gcp' and cookiecutter.deploy_target == 'kserve' %}
 
 locals {
-  deploy_project_roles = {}
+  deploy_project_roles   = {}
+  deploy_grantable_roles = []
   # The model server loads pinned artifacts (files/md5/) and nothing else.
   dvc_folder_readers = { for identity in module.serving_identity : "serving" => { member = identity.member, folder = "files/md5/" } }
 }
@@ -221,8 +222,18 @@ resource "google_project_iam_custom_role" "model_publisher" {
   ]
 }
 
+# Keyed by environment, not by the role's id, which is known only after apply.
+resource "google_project_iam_member" "model_publisher" {
+  for_each = toset(local.deploy_environments)
+
+  project = var.project_id
+  role    = google_project_iam_custom_role.model_publisher.id
+  member  = module.github_oidc.service_account_members[each.key]
+}
+
 locals {
-  deploy_project_roles = { for environment in local.deploy_environments : environment => [google_project_iam_custom_role.model_publisher.id] }
+  deploy_project_roles   = {}
+  deploy_grantable_roles = [google_project_iam_custom_role.model_publisher.id]
   # The service agent lists the bucket and reads the serving copies only.
   dvc_folder_readers = { vertex-ai = { member = google_project_service_identity.vertex_ai.member, folder = "serving/" } }
 }
