@@ -245,13 +245,19 @@ def test_gcp_launcher_reads_the_variables_terraform_outputs(render: Render) -> N
     read = set(re.findall(r"vars\.(CT_RUNNER_LABELS|GPU_[A-Z_]+)", text))
     outputs = (repo / "terraform/outputs.tf").read_text(encoding="utf-8")
     assert 'output "github_repository_variables"' in outputs
-    given = dict(re.findall(r"([A-Z_]+)\s*=\s*(?:jsonencode\()?module\.gpu_runners\.(\w+)", outputs))
-    assert read == set(given) == {
-        "CT_RUNNER_LABELS",
-        "GPU_INSTANCE_TEMPLATES",
-        "GPU_ZONES",
-        "GPU_RUNNER_NAME_PREFIX",
-    }
+    given = dict(
+        re.findall(r"([A-Z_]+)\s*=\s*(?:jsonencode\()?module\.gpu_runners\.(\w+)", outputs)
+    )
+    assert (
+        read
+        == set(given)
+        == {
+            "CT_RUNNER_LABELS",
+            "GPU_INSTANCE_TEMPLATES",
+            "GPU_ZONES",
+            "GPU_RUNNER_NAME_PREFIX",
+        }
+    )
     module_outputs = (MODULES / "gcp-gpu-runners/outputs.tf").read_text(encoding="utf-8")
     for name in given.values():
         assert f'output "{name}"' in module_outputs

@@ -85,7 +85,9 @@ def provider_problems(address: str, body: dict[str, Any], spec: dict[str, Any]) 
     type_ = address.removeprefix("data.").split(".")[0]
     chosen = unquote(str(body.get("provider", ""))) or type_.split("_", 1)[0]
     if chosen != spec["provider"]:
-        return [f"{address}: {type_} is in the {spec['provider']} provider: set provider = {spec['provider']}"]
+        return [
+            f"{address}: {type_} is in the {spec['provider']} provider: set provider = {spec['provider']}"
+        ]
     return []
 
 

@@ -20,6 +20,13 @@ PATCHES: dict[str, dict[str, Any]] = {
         "add": {"user_assigned_identity_id": {"required": False}},
         "optional": ["parent_id", "resource_group_name"],
     },
+    "azurerm_machine_learning_workspace": {
+        "source": "terraform-provider-azurerm v4.81.0: storage_account_access_type (accessKey or "
+        "identity, the workspace's systemDatastoresAuthMode) in "
+        "internal/services/machinelearning/machine_learning_workspace_resource.go",
+        "add": {"storage_account_access_type": {"required": False}},
+        "optional": [],
+    },
 }
 
 FACTS: dict[str, Any] = {

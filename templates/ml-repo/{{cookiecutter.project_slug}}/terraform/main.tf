@@ -202,6 +202,28 @@ resource "azurerm_resource_group" "main" {
   tags     = local.tags
 }
 
+# The roles infra may assign and remove (its RBAC Administrator condition), to
+# service principals only: those this configuration gives the other identities.
+# Never its own roles: those, and infra-plan's, change when an administrator
+# applies (README.md).
+data "azurerm_role_definition" "assignable" {
+  for_each = toset(local.infra_assignable_roles)
+
+  name = each.value
+}
+
+locals {
+  infra_assignable_roles = ["Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist"{% endif %}]
+  infra_assignable_ids   = join(", ", [for role in data.azurerm_role_definition.assignable : role.role_definition_id])
+  infra_rbac_condition = join(" AND ", [
+    for action, attributes in { write = "Request", delete = "Resource" } : join("", [
+      "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/${action}'})) OR ",
+      "(@${attributes}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.infra_assignable_ids}} AND ",
+      "@${attributes}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}))",
+    ])
+  ])
+}
+
 module "github_oidc" {
 {{- pin_note() }}
   source = "{{ src }}azure-github-oidc{{ ref }}"
@@ -229,7 +251,12 @@ module "github_oidc" {
         environment = "infra"
         role_assignments = [
           { key = "contributor", scope = var.subscription_scope, role_definition_name = "Contributor" },
-          { key = "rbac", scope = var.subscription_scope, role_definition_name = "Role Based Access Control Administrator" },
+          {
+            key                  = "rbac"
+            scope                = var.subscription_scope
+            role_definition_name = "Role Based Access Control Administrator"
+            condition            = local.infra_rbac_condition
+          },
           { key = "state", scope = local.state_container, role_definition_name = "Storage Blob Data Contributor" },
         ]
       }

@@ -313,8 +313,7 @@ resource "azurerm_storage_account" "ml" {
   #checkov:skip=CKV_AZURE_35:see CKV_AZURE_59
   #checkov:skip=CKV2_AZURE_33:no private endpoint, for the same reason as CKV_AZURE_59
   #checkov:skip=CKV_AZURE_33:Azure ML uses blobs and files here, not queues
-  #checkov:skip=CKV2_AZURE_41:the SAS expiration policy below logs long-lived SAS; Azure ML signs short-lived ones
-  #checkov:skip=CKV2_AZURE_40:Azure ML's default datastores authenticate with the account key
+  #checkov:skip=CKV2_AZURE_41:shared keys are disabled, so no SAS can be signed with them
   #checkov:skip=CKV2_AZURE_38:run artifacts are reproducible from git and the DVC remote; soft delete stays at the account default
   #checkov:skip=CKV_AZURE_206:run artifacts are reproducible; locally redundant storage is enough
   name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:22] }}ml"
@@ -328,7 +327,12 @@ resource "azurerm_storage_account" "ml" {
   allow_nested_items_to_be_public   = false
   infrastructure_encryption_enabled = true
   cross_tenant_replication_enabled  = false
-  tags                              = local.tags
+  # No account key to read from the state or to list: Entra ID only (the
+  # workspace's datastores authenticate as identities, below).
+  shared_access_key_enabled       = false
+  default_to_oauth_authentication = true
+  local_user_enabled              = false
+  tags                            = local.tags
 
   sas_policy {
     expiration_period = "00.01:00:00"
@@ -346,7 +350,9 @@ resource "azurerm_machine_learning_workspace" "ml" {
   application_insights_id = azurerm_application_insights.ml.id
   key_vault_id            = azurerm_key_vault.ml.id
   storage_account_id      = azurerm_storage_account.ml.id
-  tags                    = local.tags
+  # The default datastores use Entra ID, not the account key (shared keys are off).
+  storage_account_access_type = "identity"
+  tags                        = local.tags
 
   identity {
     type = "SystemAssigned"
