@@ -8,10 +8,11 @@ conditions they write with ``iam_conditions``.
 from __future__ import annotations
 
 import re
+
 from tests.terraform.conftest import MODULES_DIR
 from tests.terraform.hcl import unquote
 from tests.terraform.iam_conditions import allows, fill
-from tests.terraform.test_schema import identity_entry, roots  # noqa: F401 (the fixture)
+from tests.terraform.test_schema import identity_entry
 from tests.terraform.tfgraph import Module, Scope, strings
 
 BUCKET = {"var.bucket_name": "acme-dvc", "local.objects": "projects/_/buckets/acme-dvc/objects/"}

@@ -17,8 +17,8 @@ import yaml
 from tests.terraform.conftest import CLOUDS, MODULES_DIR
 from tests.terraform.hcl import fields, load, unquote
 from tests.terraform.iam_conditions import allows, fill
-from tests.terraform.tfgraph import Module
 from tests.terraform.test_schema import identity_entry
+from tests.terraform.tfgraph import Module
 
 FORBIDDEN = {
     "aws": ("ReadOnlyAccess", "AdministratorAccess"),

@@ -11,12 +11,11 @@ module's providers).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.terraform.conftest import CLOUDS, MODULES, MODULES_DIR, render, with_local_modules
+from tests.terraform.conftest import MODULES, MODULES_DIR, VARIANTS
 from tests.terraform.hcl import unquote
 from tests.terraform.schema_checks import (
     attribute_problems,
@@ -24,31 +23,13 @@ from tests.terraform.schema_checks import (
     module_output_problems,
     resource_problems,
 )
-from tests.terraform.tfgraph import Module, Planner, Scope, schemas, scope_of
+from tests.terraform.tfgraph import Module, Planner, Scope, schemas
 
 SCHEMA = schemas()
 ENTRY = re.compile(
     r"\{\s*(?:key\s*=\s*\"[^\"]*\",\s*)?scope\s*=\s*([^,]+),\s*role_definition_name\s*=\s*\"([^\"]+)\"\s*\}"
 )
 API = re.compile(r"\"([a-z0-9]+\.googleapis\.com)\"")
-
-
-VARIANTS = [*CLOUDS, *(f"{cloud}-managed" for cloud in CLOUDS)]
-
-
-@pytest.fixture(scope="session")
-def roots(generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scope]:
-    """Each cloud's generated root (KServe, and managed endpoints), sources at this checkout."""
-    found: dict[str, Scope] = {}
-    for variant in VARIANTS:
-        cloud, _, managed = variant.partition("-")
-        repo = generated[cloud]
-        if managed:
-            repo = render(tmp_path_factory.mktemp(variant), cloud=cloud, deploy_target="managed")
-        into = tmp_path_factory.mktemp(f"schema-{variant}") / "terraform"
-        root = Module.read(with_local_modules(repo / "terraform", into))
-        found[variant] = scope_of(root, {}, None)
-    return found
 
 
 def test_the_schema_records_its_sources_and_version_gaps() -> None:
