@@ -163,3 +163,16 @@ def test_azure_storage_accounts_take_no_shared_keys(roots: dict[str, Scope]) -> 
         "Reader",
         "Storage Blob Data Reader",
     }
+
+
+def test_each_azure_deploy_identity_gets_its_own_workspace(roots: dict[str, Scope]) -> None:
+    root = roots["azure-managed"].module
+    assignments = unquote(str(root.locals["deploy_role_assignments"]))
+    assert "scope = azurerm_machine_learning_workspace.ml[environment].id" in assignments
+    for kind in ("machine_learning_workspace", "storage_account", "key_vault"):
+        body = root.resources[f"azurerm_{kind}.ml"]
+        assert unquote(body["for_each"]) == "toset(local.deploy_environments)", kind
+    # cd.yml reads vars.AZUREML_WORKSPACE: each environment gets its own.
+    variables = unquote(str(root.locals["environment_variables"]))
+    assert '"AZUREML_WORKSPACE" => workspace.name if environment == name' in variables
+    assert "AZUREML_WORKSPACE" not in str(root.locals["repository_variables"])

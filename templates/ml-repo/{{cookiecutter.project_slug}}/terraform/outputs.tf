@@ -90,12 +90,19 @@ output "serving_service_account_annotations" {
 locals {
   # What the workflows read; github.tf sets them on the environments and the repository.
   environment_variables = {
-    for name, client_id in module.github_oidc.client_ids : name => {
-      AZURE_CLIENT_ID       = client_id
-      AZURE_TENANT_ID       = module.github_oidc.tenant_id
-      AZURE_SUBSCRIPTION_ID = module.github_oidc.subscription_id
-      AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
-    }
+    for name, client_id in module.github_oidc.client_ids : name => merge(
+      {
+        AZURE_CLIENT_ID       = client_id
+        AZURE_TENANT_ID       = module.github_oidc.tenant_id
+        AZURE_SUBSCRIPTION_ID = module.github_oidc.subscription_id
+        AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
+      },
+{%- if cookiecutter.deploy_target == 'managed' %}
+      # Each deploying environment's own workspace (an environment's variable
+      # wins over a repository variable of the same name).
+      { for environment, workspace in azurerm_machine_learning_workspace.ml : "AZUREML_WORKSPACE" => workspace.name if environment == name },
+{%- endif %}
+    )
   }
   repository_variables = merge(
     {
@@ -103,10 +110,7 @@ locals {
       INFRA_ENABLED      = "true"
     },
 {%- if cookiecutter.deploy_target == 'managed' %}
-    {
-      AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name
-      AZUREML_WORKSPACE      = azurerm_machine_learning_workspace.ml.name
-    },
+    { AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name },
 {%- endif %}
   )
 }

@@ -259,10 +259,12 @@ module "serving_identity" {
 {%- elif cookiecutter.cloud == 'azure' %}
 
 locals {
-  # The staging and production identities deploy to the project's Azure ML workspace.
+  # One Azure ML workspace per environment: a role on a workspace reaches every
+  # endpoint in it, so staging's identity must not share production's.
+  ml_suffix = { staging = "stg", production = "prd" }
   deploy_role_assignments = {
     for environment in local.deploy_environments : environment => [
-      { key = "azureml", scope = azurerm_machine_learning_workspace.ml.id, role_definition_name = "AzureML Data Scientist" },
+      { key = "azureml", scope = azurerm_machine_learning_workspace.ml[environment].id, role_definition_name = "AzureML Data Scientist" },
     ]
   }
   extra_dvc_readers = {}
@@ -291,7 +293,9 @@ resource "azurerm_application_insights" "ml" {
 resource "azurerm_key_vault" "ml" {
   #checkov:skip=CKV_AZURE_189:the Azure ML workspace and its online endpoints reach the vault over its public endpoint; every request needs Entra ID (RBAC authorization)
   #checkov:skip=CKV2_AZURE_32:no private endpoint, for the same reason as CKV_AZURE_189
-  name                       = "{{ cookiecutter.project_slug[:20].rstrip('-') }}-kv"
+  for_each = toset(local.deploy_environments)
+
+  name                       = "{{ cookiecutter.project_slug[:16].rstrip('-') }}-kv-${local.ml_suffix[each.key]}"
   resource_group_name        = azurerm_resource_group.main.name
   location                   = var.region
   tenant_id                  = data.azurerm_client_config.current.tenant_id
@@ -316,7 +320,9 @@ resource "azurerm_storage_account" "ml" {
   #checkov:skip=CKV2_AZURE_41:shared keys are disabled, so no SAS can be signed with them
   #checkov:skip=CKV2_AZURE_38:run artifacts are reproducible from git and the DVC remote; soft delete stays at the account default
   #checkov:skip=CKV_AZURE_206:run artifacts are reproducible; locally redundant storage is enough
-  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:22] }}ml"
+  for_each = toset(local.deploy_environments)
+
+  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:19] }}ml${local.ml_suffix[each.key]}"
   resource_group_name               = azurerm_resource_group.main.name
   location                          = var.region
   account_kind                      = "StorageV2"
@@ -344,12 +350,14 @@ resource "azurerm_machine_learning_workspace" "ml" {
   #checkov:skip=CKV_AZURE_144:managed CD deploys from GitHub-hosted runners over the workspace's public endpoint, with Entra ID
   #checkov:skip=CKV_AZURE_145:the workspace is encrypted with Microsoft-managed keys; a customer-managed key is left to the caller
   #checkov:skip=CKV2_AZURE_50:the workspace holds serving copies of models the DVC remote keeps anyway, not high-business-impact data; its storage is reached like CKV_AZURE_59 says
-  name                    = "${var.project_slug}-ml"
+  for_each = toset(local.deploy_environments)
+
+  name                    = "${var.project_slug}-ml-${each.key}"
   resource_group_name     = azurerm_resource_group.main.name
   location                = var.region
   application_insights_id = azurerm_application_insights.ml.id
-  key_vault_id            = azurerm_key_vault.ml.id
-  storage_account_id      = azurerm_storage_account.ml.id
+  key_vault_id            = azurerm_key_vault.ml[each.key].id
+  storage_account_id      = azurerm_storage_account.ml[each.key].id
   # The default datastores use Entra ID, not the account key (shared keys are off).
   storage_account_access_type = "identity"
   tags                        = local.tags
