@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.terraform.conftest import MODULES_DIR
 from tests.terraform.hcl import unquote
 from tests.terraform.iam_conditions import allows, fill
@@ -176,3 +178,36 @@ def test_each_azure_deploy_identity_gets_its_own_workspace(roots: dict[str, Scop
     variables = unquote(str(root.locals["environment_variables"]))
     assert '"AZUREML_WORKSPACE" => workspace.name if environment == name' in variables
     assert "AZUREML_WORKSPACE" not in str(root.locals["repository_variables"])
+
+
+SERVICE_ACCOUNT_ID = re.compile(r"[a-z][-a-z0-9]{4,28}[a-z0-9]")
+
+
+def gcp_prefix(slug: str) -> str:
+    """The root's ``local.prefix``: ``trimsuffix(substr(var.project_slug, 0, 16), "-")``."""
+    return slug[:16].removesuffix("-")
+
+
+@pytest.mark.parametrize("slug", ["a", "ab", "ml", "a-very-long-project-name-for-a-team-x"])
+def test_gcp_names_are_valid_for_any_slug(slug: str, roots: dict[str, Scope]) -> None:
+    root = roots["gcp"]
+    assert (
+        unquote(root.module.locals["prefix"]) == 'trimsuffix(substr(var.project_slug, 0, 16), "-")'
+    )
+    prefix = gcp_prefix(slug)
+    runners = root.children["gpu_runners"].module
+    condition = unquote(runners.variables["prefix"]["validation"][0]["condition"])
+    pattern = re.search(r'regex\("(.*)", var\.prefix\)', condition)
+    assert pattern and re.fullmatch(pattern.group(1).replace("\\\\", "\\"), prefix), prefix
+    oidc = root.children["github_oidc"].module
+    rule = unquote(str(oidc.locals["account_id"]))
+    assert 'length("${var.name_prefix}-${name}") < 6 ? "${var.name_prefix}-${name}-gh"' in rule
+    identities = ["monitoring", "ci", "staging", "production", "infra-plan", "infra", "training"]
+    ids = [f"{prefix}-{n}" if len(f"{prefix}-{n}") >= 6 else f"{prefix}-{n}-gh" for n in identities]
+    for address, body in runners.resources.items():
+        if address.startswith("google_service_account."):
+            ids.append(fill(unquote(body["account_id"]), {"var.prefix": prefix}))
+    serving = unquote(root.module.calls["serving_identity"]["account_id"])
+    ids.append(fill(serving, {"local.prefix": prefix}))
+    assert len(ids) >= 10
+    assert [i for i in ids if not SERVICE_ACCOUNT_ID.fullmatch(i)] == []

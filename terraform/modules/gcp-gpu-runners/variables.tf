@@ -8,8 +8,8 @@ variable "prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.prefix))
-    error_message = "prefix is 2 to 21 lower-case letters, digits and dashes, starting with a letter."
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,19}[a-z0-9])?$", var.prefix))
+    error_message = "prefix is 1 to 21 lower-case letters, digits and dashes, starting with a letter and not ending with a dash."
   }
 }
 
