@@ -11,6 +11,7 @@ module's providers).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,3 +150,14 @@ def test_schema_lists_the_upstream_runner_role_as_a_list() -> None:
     assert runners["role_runner"]["list"] is True
     assert runners["launch_template_ami_id"]["configured_as"].startswith('"resolve:ssm:')
     assert unquote(runners["labels"]["source"]) == "local.runner_labels"
+
+
+def test_a_type_only_google_beta_has_needs_provider_google_beta(tmp_path: Path) -> None:
+    block = 'resource "google_project_service_identity" "agent" {\n  service = "aiplatform.googleapis.com"\n%s}\n'
+    (tmp_path / "main.tf").write_text(block % "", encoding="utf-8")
+    assert resource_problems(Module.read(tmp_path), SCHEMA) == [
+        "google_project_service_identity.agent: google_project_service_identity is in the "
+        "google-beta provider: set provider = google-beta"
+    ]
+    (tmp_path / "main.tf").write_text(block % "  provider = google-beta\n", encoding="utf-8")
+    assert resource_problems(Module.read(tmp_path), SCHEMA) == []
