@@ -171,6 +171,8 @@ def test_each_azure_deploy_identity_gets_its_own_workspace(roots: dict[str, Scop
     root = roots["azure-managed"].module
     assignments = unquote(str(root.locals["deploy_role_assignments"]))
     assert "scope = azurerm_machine_learning_workspace.ml[environment].id" in assignments
+    # Identity-based datastores: the model upload writes blobs as the deploy identity.
+    assert "scope = azurerm_storage_account.ml[environment].id" in assignments
     for kind in ("machine_learning_workspace", "storage_account", "key_vault"):
         body = root.resources[f"azurerm_{kind}.ml"]
         assert unquote(body["for_each"]) == "toset(local.deploy_environments)", kind
@@ -211,3 +213,18 @@ def test_gcp_names_are_valid_for_any_slug(slug: str, roots: dict[str, Scope]) ->
     ids.append(fill(serving, {"local.prefix": prefix}))
     assert len(ids) >= 10
     assert [i for i in ids if not SERVICE_ACCOUNT_ID.fullmatch(i)] == []
+
+
+def test_azure_model_server_reads_pinned_artifacts_only(roots: dict[str, Scope]) -> None:
+    module = Module.read(MODULES_DIR / "azure-dvc-remote")
+    body = module.resources["azurerm_role_assignment.folder_reader"]
+    assert unquote(body["role_definition_name"]) == "Storage Blob Data Reader"
+    condition = fill(
+        unquote(str(body["condition"])),
+        {"local.blob": "B", "local.prefix": "ml/", 'trim(each.value.folder, "/")': "files/md5"},
+    )
+    assert "(@Resource[B:path] StringStartsWith 'ml/files/md5/')" in condition
+    assert "!(ActionMatches{'B/read'} AND NOT SubOperationMatches{'Blob.List'})" in condition
+    readers = unquote(str(roots["azure"].module.locals["dvc_folder_readers"]))
+    assert re.search(r"folder\W+files/md5/", readers)
+    assert "serving" not in str(roots["azure"].module.calls["dvc_remote"]["reader_principal_ids"])

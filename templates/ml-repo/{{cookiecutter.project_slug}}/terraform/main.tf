@@ -276,8 +276,9 @@ module "dvc_remote" {
   resource_group_name  = azurerm_resource_group.main.name
   location             = var.region
   # Keyed by name: principal ids exist only after the identities are created.
-  writer_principal_ids = { training = module.github_oidc.principal_ids["training"] }
-  reader_principal_ids = merge({ for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }, local.extra_dvc_readers)
-  tags                 = local.tags
+  writer_principal_ids        = { training = module.github_oidc.principal_ids["training"] }
+  reader_principal_ids        = { for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }
+  folder_reader_principal_ids = local.dvc_folder_readers
+  tags                        = local.tags
 }
 {%- endif %}

@@ -243,7 +243,8 @@ locals {
 
 locals {
   deploy_role_assignments = {}
-  extra_dvc_readers       = { for identity in module.serving_identity : "serving" => identity.principal_id }
+  # The model server loads pinned artifacts (files/md5/) and nothing else.
+  dvc_folder_readers = { for identity in module.serving_identity : "serving" => { principal_id = identity.principal_id, folder = "files/md5/" } }
 }
 
 module "serving_identity" {
@@ -267,9 +268,11 @@ locals {
   deploy_role_assignments = {
     for environment in local.deploy_environments : environment => [
       { key = "azureml", scope = azurerm_machine_learning_workspace.ml[environment].id, role_definition_name = "AzureML Data Scientist" },
+      # The datastores use identities: uploading a model writes blobs as the deploy identity.
+      { key = "models", scope = azurerm_storage_account.ml[environment].id, role_definition_name = "Storage Blob Data Contributor" },
     ]
   }
-  extra_dvc_readers = {}
+  dvc_folder_readers = {}
 }
 
 data "azurerm_client_config" "current" {}
