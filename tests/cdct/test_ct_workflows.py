@@ -145,6 +145,7 @@ def _launcher_env(tmp_path: Path) -> tuple[dict[str, str], dict[str, Any]]:
         "vars.CT_RUNNER_LABELS": json.dumps(outputs["labels"]),
         "vars.GPU_INSTANCE_TEMPLATES": json.dumps(outputs["instance_templates"]),
         "vars.GPU_ZONES": json.dumps(outputs["zones"]),
+        "vars.GPU_RUNNER_NAME_PREFIX": "my-ml-project-ct-",
     }
     return expressions, outputs
 
@@ -217,7 +218,7 @@ def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
     assert "Authorization: Bearer ghs_app" in curl
     request = json.loads(curl[curl.index("-d") + 1])
     assert request == {
-        "name": "ct-4242-1",
+        "name": "my-ml-project-ct-4242-1",
         "runner_group_id": 1,
         "labels": outputs["labels"],
         "work_folder": "_work",
@@ -225,7 +226,7 @@ def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
     calls = (stubs / "gcloud.args").read_text(encoding="utf-8").split("--\n")[:-1]
     spot = outputs["instance_templates"]["spot"]
     expected = [
-        ["compute", "instances", "create", "ct-4242-1", "--project", "acme-ml", "--zone", zone,
+        ["compute", "instances", "create", "my-ml-project-ct-4242-1", "--project", "acme-ml", "--zone", zone,
          "--source-instance-template", spot, "--metadata-from-file",
          f"github-jit-config={tmp_path}/runner/jit-config"]
         for zone in outputs["zones"]
@@ -235,7 +236,7 @@ def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
     # The runner's startup script reads the same metadata key the launcher sets.
     startup = (MODULES / "gcp-gpu-runners/startup.sh.tftpl").read_text(encoding="utf-8")
     assert "metadata github-jit-config" in startup
-    assert "runner ct-4242-1 started in us-central1-b" in ran.summary
+    assert "runner my-ml-project-ct-4242-1 started in us-central1-b" in ran.summary
 
 
 def test_gcp_launcher_reads_the_variables_terraform_outputs(render: Render) -> None:
@@ -244,8 +245,19 @@ def test_gcp_launcher_reads_the_variables_terraform_outputs(render: Render) -> N
     read = set(re.findall(r"vars\.(CT_RUNNER_LABELS|GPU_[A-Z_]+)", text))
     outputs = (repo / "terraform/outputs.tf").read_text(encoding="utf-8")
     assert 'output "github_repository_variables"' in outputs
-    given = dict(re.findall(r"(\w+)\s*=\s*jsonencode\(module\.gpu_runners\.(\w+)\)", outputs))
-    assert read == set(given) == {"CT_RUNNER_LABELS", "GPU_INSTANCE_TEMPLATES", "GPU_ZONES"}
+    given = dict(
+        re.findall(r"([A-Z_]+)\s*=\s*(?:jsonencode\()?module\.gpu_runners\.(\w+)", outputs)
+    )
+    assert (
+        read
+        == set(given)
+        == {
+            "CT_RUNNER_LABELS",
+            "GPU_INSTANCE_TEMPLATES",
+            "GPU_ZONES",
+            "GPU_RUNNER_NAME_PREFIX",
+        }
+    )
     module_outputs = (MODULES / "gcp-gpu-runners/outputs.tf").read_text(encoding="utf-8")
     for name in given.values():
         assert f'output "{name}"' in module_outputs

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.terraform.tfgraph import Module, Scope, scope_of
 from tests.tools import tool as venv_tool
 from tests.venvs import bin_path, make_venv
 from toolkit.generate import NewOptions, run_new
@@ -17,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULES_DIR = REPO_ROOT / "terraform" / "modules"
 MODULES = sorted(path.name for path in MODULES_DIR.iterdir() if path.is_dir())
 CLOUDS = ("aws", "gcp", "azure")
+VARIANTS = [*CLOUDS, *(f"{cloud}-managed" for cloud in CLOUDS)]
 CHECKOV_VENV = Path.home() / ".cache" / "mlrig-tests" / "checkov-venv"  # reused across runs
 MODULE_SOURCE = re.compile(r'"git::[^"]*//terraform/modules/([a-z0-9-]+)\?ref=[^"]*"')
 
@@ -68,3 +70,18 @@ def with_local_modules(root: Path, into: Path) -> Path:
             encoding="utf-8",
         )
     return into
+
+
+@pytest.fixture(scope="session")
+def roots(generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scope]:
+    """Each cloud's generated root (KServe, and managed endpoints), sources at this checkout."""
+    found: dict[str, Scope] = {}
+    for variant in VARIANTS:
+        cloud, _, managed = variant.partition("-")
+        repo = generated[cloud]
+        if managed:
+            repo = render(tmp_path_factory.mktemp(variant), cloud=cloud, deploy_target="managed")
+        into = tmp_path_factory.mktemp(f"schema-{variant}") / "terraform"
+        root = Module.read(with_local_modules(repo / "terraform", into))
+        found[variant] = scope_of(root, {}, None)
+    return found

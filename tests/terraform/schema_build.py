@@ -5,6 +5,7 @@ Run it from the repository root after changing which resources the Terraform use
     python -m tests.terraform.schema_build \\
         --jsii aws=<unpacked @cdktf/provider-aws>/package \\
         --jsii google=<...provider-google>/package \\
+        --jsii google-beta=<...provider-google-beta>/package \\
         --jsii azurerm=<...provider-azurerm>/package \\
         --jsii github=<...provider-github>/package \\
         --runner-module <git dir of github-aws-runners/terraform-aws-github-runner>
@@ -32,8 +33,11 @@ from tests.terraform.schema_runner import runner_module_outputs
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = Path(__file__).with_name("provider_schemas.json")
 TEMPLATE_ROOT = REPO_ROOT / "templates" / "ml-repo" / "{{cookiecutter.project_slug}}" / "terraform"
-BLOCK_TYPE = re.compile(r'^(resource|data) "([a-z0-9_]+)"', re.MULTILINE)
-PIN = re.compile(r'source\s*=\s*"([\w-]+)/(\w+)"\s*\n\s*version\s*=\s*"([\d.]+)"')
+BLOCK = re.compile(
+    r'^(resource|data) "([a-z0-9_]+)" "\w+" \{(?:\}|\n(.*?)^\})', re.MULTILINE | re.DOTALL
+)
+PROVIDER = re.compile(r"^\s+provider\s*=\s*([a-z][\w-]*)", re.MULTILINE)
+PIN = re.compile(r'source\s*=\s*"([\w-]+)/([\w-]+)"\s*\n\s*version\s*=\s*"([\d.]+)"')
 LINK = re.compile(r"docs/(resources|data-sources)/\w+ (\w+)\}")
 ANCHOR = re.compile(r"#(\w+) ")
 KINDS = {"resources": "resource", "data-sources": "data"}
@@ -45,11 +49,17 @@ def terraform_sources() -> Iterator[Path]:
     yield from sorted(TEMPLATE_ROOT.glob("*.tf"))
 
 
-def used_types() -> set[tuple[str, str]]:
-    """(``resource`` or ``data``, type) of every block the Terraform declares."""
-    found: set[tuple[str, str]] = set()
+def used_types() -> set[tuple[str, str, str]]:
+    """(``resource`` or ``data``, type, provider) of every block the Terraform declares.
+
+    The provider is the block's ``provider`` meta-argument (``google-beta`` for
+    what the GA provider lacks), else the type's prefix.
+    """
+    found: set[tuple[str, str, str]] = set()
     for path in terraform_sources():
-        found |= set(BLOCK_TYPE.findall(path.read_text(encoding="utf-8")))
+        for kind, type_, body in BLOCK.findall(path.read_text(encoding="utf-8")):
+            chosen = PROVIDER.search(body)
+            found.add((kind, type_, chosen.group(1) if chosen else type_.split("_", 1)[0]))
     return found
 
 
@@ -139,8 +149,7 @@ def build(packages: dict[str, Path], runner_git: Path) -> dict[str, Any]:
     wanted = used_types()
     assemblies = {name: Assembly(path) for name, path in packages.items()}
     schemas: dict[str, Any] = {"resource": {}, "data": {}}
-    for kind, name in sorted(wanted):
-        provider = name.split("_", 1)[0]
+    for kind, name, provider in sorted(wanted):
         assembly = assemblies.get(provider)
         found = assembly.schema(kind, name) if assembly else None
         if found is None:

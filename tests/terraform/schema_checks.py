@@ -76,7 +76,19 @@ def resource_problems(module: Module, schema: dict[str, Any]) -> list[str]:
             problems.append(f"{address}: {type_} is not in the provider schema")
             continue
         problems += block_problems(address, body, spec)
+        problems += provider_problems(address, body, spec)
     return problems
+
+
+def provider_problems(address: str, body: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    """A type that only one provider has (``google-beta``) needs its ``provider`` argument."""
+    type_ = address.removeprefix("data.").split(".")[0]
+    chosen = unquote(str(body.get("provider", ""))) or type_.split("_", 1)[0]
+    if chosen != spec["provider"]:
+        return [
+            f"{address}: {type_} is in the {spec['provider']} provider: set provider = {spec['provider']}"
+        ]
+    return []
 
 
 def attribute_problems(module: Module, schema: dict[str, Any]) -> list[str]:

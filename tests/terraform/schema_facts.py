@@ -20,6 +20,13 @@ PATCHES: dict[str, dict[str, Any]] = {
         "add": {"user_assigned_identity_id": {"required": False}},
         "optional": ["parent_id", "resource_group_name"],
     },
+    "azurerm_machine_learning_workspace": {
+        "source": "terraform-provider-azurerm v4.81.0: storage_account_access_type (accessKey or "
+        "identity, the workspace's systemDatastoresAuthMode) in "
+        "internal/services/machinelearning/machine_learning_workspace_resource.go",
+        "add": {"storage_account_access_type": {"required": False}},
+        "optional": [],
+    },
 }
 
 FACTS: dict[str, Any] = {
@@ -33,6 +40,8 @@ FACTS: dict[str, Any] = {
             "google_project_iam_custom_role": "iam.googleapis.com",
             "google_project_iam_member": "cloudresourcemanager.googleapis.com",
             "google_project_service": "serviceusage.googleapis.com",
+            "google_project_service_identity": "serviceusage.googleapis.com",
+            "google_vertex_ai_": "aiplatform.googleapis.com",
             "google_project": "cloudresourcemanager.googleapis.com",
             "google_service_account": "iam.googleapis.com",
             "google_storage_": "storage.googleapis.com",

@@ -22,7 +22,7 @@ EXACT = re.compile(r"\d+\.\d+\.\d+\Z")
 BACKENDS = {"aws": "s3", "gcp": "gcs", "azure": "azurerm"}
 PROVIDERS = {
     "aws": {"aws", "null", "random", "github"},
-    "gcp": {"google", "github"},
+    "gcp": {"google", "google-beta", "github"},
     "azure": {"azurerm", "github"},
 }
 

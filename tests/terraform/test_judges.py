@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from tests.terraform.conftest import CLOUDS, MODULES, MODULES_DIR, run, tool, with_local_modules
+from tests.terraform.conftest import (
+    CLOUDS,
+    MODULES,
+    MODULES_DIR,
+    render,
+    run,
+    tool,
+    with_local_modules,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -81,6 +89,17 @@ def test_checkov_passes_the_root_with_its_modules_resolved(
     report = checkov_summary(checkov, root, "--skip-check", "CKV_TF_1,CKV_TF_2")
     assert_clean(report)
     assert report["summary"]["resource_count"] > 0
+
+
+@pytest.mark.parametrize("cloud", ["gcp", "azure"])
+def test_checkov_passes_the_managed_endpoint_root_with_its_modules_resolved(
+    cloud: str, checkov: Path, tmp_path: Path
+) -> None:
+    """deploy_target 'managed' adds the endpoints, their identities and their storage."""
+    repo = render(tmp_path / "repo", cloud=cloud, deploy_target="managed")
+    root = with_local_modules(repo / "terraform", tmp_path / "terraform")
+    assert_clean(checkov_summary(checkov, repo / "terraform"))
+    assert_clean(checkov_summary(checkov, root, "--skip-check", "CKV_TF_1,CKV_TF_2"))
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -7,14 +7,18 @@ configuration of every cloud, where no provider can run here.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.terraform.conftest import CLOUDS, MODULES_DIR
 from tests.terraform.hcl import fields, load, unquote
+from tests.terraform.iam_conditions import allows, fill
 from tests.terraform.test_schema import identity_entry
+from tests.terraform.tfgraph import Module
 
 FORBIDDEN = {
     "aws": ("ReadOnlyAccess", "AdministratorAccess"),
@@ -90,15 +94,63 @@ def test_every_identity_trusts_the_repository_by_its_ids(
     assert unquote(claims["include_claim_keys"]) == "var.oidc_subject_claims"
 
 
+def gcp_runner_locals() -> dict[str, str]:
+    """The gcp-gpu-runners launcher condition and VM name prefix, for project acme-ml and prefix demo."""
+    parsed = load(MODULES_DIR / "gcp-gpu-runners" / "locals.tf")["locals"][0]
+    values = {"var.project_id": "acme-ml", "var.prefix": "demo"}
+    values["local.runner_name_prefix"] = fill(unquote(parsed["runner_name_prefix"]), values)
+    conditions = re.findall(r'"((?:[^"\\]|\\.)*)"', str(parsed["launcher_condition"]))[1:]
+    return {
+        "name_prefix": values["local.runner_name_prefix"],
+        "condition": " || ".join(fill(part, values) for part in conditions),
+    }
+
+
 def test_the_gcp_launcher_is_held_to_the_runner_templates_and_prefix() -> None:
     module = MODULES_DIR / "gcp-gpu-runners"
     launcher = resource(module, "google_project_iam_member", "launcher")
     assert unquote(launcher["condition"][0]["expression"]) == "local.launcher_condition"
-    condition = str(load(module / "locals.tf")["locals"][0]["launcher_condition"])
-    assert "/global/instanceTemplates/${var.prefix}-" in condition
-    assert 'extract(\\"/instances/{name}\\").startsWith(\\"${var.prefix}-\\")' in condition
+    found = gcp_runner_locals()
+    condition, vm = found["condition"], found["name_prefix"] + "4242-1"
+    zone = "projects/acme-ml/zones/us-central1-b"
+    assert allows(condition, "projects/acme-ml/global/instanceTemplates/demo-spot-2026")
+    assert allows(condition, f"{zone}/instances/{vm}")
+    assert allows(condition, f"{zone}/disks/{vm}")
+    for other in (
+        f"{zone}/instances/web-1",
+        f"{zone}/instances/demo",
+        f"{zone}/disks/web-1",
+        "projects/acme-ml/global/instanceTemplates/web",
+        f"projects/other/zones/us-central1-b/instances/{vm}",
+        "projects/acme-ml",
+    ):
+        assert not allows(condition, other), other
     runner_roles = str(resource(module, "google_project_iam_member", "runner")["for_each"])
     assert "storage" not in runner_roles
+
+
+def test_the_ct_workflow_names_its_vms_as_the_launcher_condition_allows(
+    generated: dict[str, Path],
+) -> None:
+    """One name prefix, from the module through the repository variable to ct.yml."""
+    outputs = Module.read(MODULES_DIR / "gcp-gpu-runners").outputs
+    assert unquote(outputs["runner_name_prefix"]["value"]) == "local.runner_name_prefix"
+    root = generated["gcp"]
+    variables = load(root / "terraform" / "outputs.tf")["locals"][0]["repository_variables"]
+    assert unquote(variables["GPU_RUNNER_NAME_PREFIX"]) == "module.gpu_runners.runner_name_prefix"
+    workflow = yaml.safe_load((root / ".github/workflows/ct.yml").read_text(encoding="utf-8"))
+    (step,) = [s for s in workflow["jobs"]["launch"]["steps"] if "run" in s]
+    assert step["env"]["GPU_RUNNER_NAME_PREFIX"] == "${{ vars.GPU_RUNNER_NAME_PREFIX }}"
+    (line,) = [line for line in step["run"].splitlines() if line.strip().startswith("name=")]
+    env = {"GPU_RUNNER_NAME_PREFIX": gcp_runner_locals()["name_prefix"], "GITHUB_RUN_ID": "4242"}
+    env["GITHUB_RUN_ATTEMPT"] = "2"
+    named = subprocess.run(
+        ["bash", "-c", f'{line.strip()}; printf %s "$name"'],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    vm = f"projects/acme-ml/zones/us-central1-a/instances/{named.stdout}"
+    assert named.stdout == "demo-ct-4242-2"
+    assert allows(gcp_runner_locals()["condition"], vm)
 
 
 def test_azure_writers_cannot_delete_or_move_blobs() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.terraform.conftest import CLOUDS, MODULES, MODULES_DIR, render, with_local_modules
+from tests.terraform.conftest import MODULES, MODULES_DIR, VARIANTS
 from tests.terraform.hcl import unquote
 from tests.terraform.schema_checks import (
     attribute_problems,
@@ -24,31 +24,13 @@ from tests.terraform.schema_checks import (
     module_output_problems,
     resource_problems,
 )
-from tests.terraform.tfgraph import Module, Planner, Scope, schemas, scope_of
+from tests.terraform.tfgraph import Module, Planner, Scope, schemas
 
 SCHEMA = schemas()
 ENTRY = re.compile(
     r"\{\s*(?:key\s*=\s*\"[^\"]*\",\s*)?scope\s*=\s*([^,]+),\s*role_definition_name\s*=\s*\"([^\"]+)\"\s*\}"
 )
 API = re.compile(r"\"([a-z0-9]+\.googleapis\.com)\"")
-
-
-VARIANTS = [*CLOUDS, *(f"{cloud}-managed" for cloud in CLOUDS)]
-
-
-@pytest.fixture(scope="session")
-def roots(generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Scope]:
-    """Each cloud's generated root (KServe, and managed endpoints), sources at this checkout."""
-    found: dict[str, Scope] = {}
-    for variant in VARIANTS:
-        cloud, _, managed = variant.partition("-")
-        repo = generated[cloud]
-        if managed:
-            repo = render(tmp_path_factory.mktemp(variant), cloud=cloud, deploy_target="managed")
-        into = tmp_path_factory.mktemp(f"schema-{variant}") / "terraform"
-        root = Module.read(with_local_modules(repo / "terraform", into))
-        found[variant] = scope_of(root, {}, None)
-    return found
 
 
 def test_the_schema_records_its_sources_and_version_gaps() -> None:
@@ -168,3 +150,14 @@ def test_schema_lists_the_upstream_runner_role_as_a_list() -> None:
     assert runners["role_runner"]["list"] is True
     assert runners["launch_template_ami_id"]["configured_as"].startswith('"resolve:ssm:')
     assert unquote(runners["labels"]["source"]) == "local.runner_labels"
+
+
+def test_a_type_only_google_beta_has_needs_provider_google_beta(tmp_path: Path) -> None:
+    block = 'resource "google_project_service_identity" "agent" {\n  service = "aiplatform.googleapis.com"\n%s}\n'
+    (tmp_path / "main.tf").write_text(block % "", encoding="utf-8")
+    assert resource_problems(Module.read(tmp_path), SCHEMA) == [
+        "google_project_service_identity.agent: google_project_service_identity is in the "
+        "google-beta provider: set provider = google-beta"
+    ]
+    (tmp_path / "main.tf").write_text(block % "  provider = google-beta\n", encoding="utf-8")
+    assert resource_problems(Module.read(tmp_path), SCHEMA) == []

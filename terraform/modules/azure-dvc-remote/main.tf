@@ -73,7 +73,8 @@ resource "azurerm_storage_management_policy" "remote" {
 }
 
 locals {
-  blob = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+  blob   = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+  prefix = trim(var.path, "/") == "" ? "" : "${trim(var.path, "/")}/"
   # Writers push and pull but cannot delete or move blobs, as on AWS and GCP.
   no_delete = join(" AND ", [for action in ["delete", "move/action"] : "(!(ActionMatches{'${local.blob}/${action}'}))"])
 }
@@ -98,4 +99,20 @@ resource "azurerm_role_assignment" "reader" {
   role_definition_name = "Storage Blob Data Reader"
   principal_id         = each.value
   principal_type       = "ServicePrincipal"
+}
+
+# Readers of one folder of the remote (the model server): they list blob names
+# and read blobs under that folder alone.
+resource "azurerm_role_assignment" "folder_reader" {
+  for_each = var.folder_reader_principal_ids
+
+  scope                = azurerm_storage_container.remote.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = each.value.principal_id
+  principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition = join("", [
+    "((!(ActionMatches{'${local.blob}/read'} AND NOT SubOperationMatches{'Blob.List'})) OR ",
+    "(@Resource[${local.blob}:path] StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/'))",
+  ])
 }

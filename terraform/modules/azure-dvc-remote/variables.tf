@@ -36,6 +36,20 @@ variable "reader_principal_ids" {
   default     = {}
 }
 
+variable "folder_reader_principal_ids" {
+  description = "Principal ids that may read blobs under one folder of the remote only (folder is relative to path, such as files/md5/ for a model server that loads pinned artifacts) and list blob names, by a static key (Storage Blob Data Reader on the container with a path condition)."
+  type = map(object({
+    principal_id = string
+    folder       = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for reader in values(var.folder_reader_principal_ids) : can(regex("^[a-z0-9_.-]+(/[a-z0-9_.-]+)*/?$", reader.folder))])
+    error_message = "folder is a relative path such as files/md5/."
+  }
+}
+
 variable "path" {
   description = "Folder of the DVC remote inside the container (azure://<container_name>/<path>), or empty for the container's root."
   type        = string

@@ -45,4 +45,6 @@ resource "azurerm_role_assignment" "github" {
   role_definition_name = each.value.role_definition_name
   principal_id         = azurerm_user_assigned_identity.github[each.value.identity].principal_id
   principal_type       = "ServicePrincipal"
+  condition            = each.value.condition
+  condition_version    = each.value.condition == null ? null : "2.0"
 }

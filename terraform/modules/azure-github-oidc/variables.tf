@@ -31,13 +31,14 @@ variable "repository_owner_id" {
 }
 
 variable "identities" {
-  description = "One user-assigned managed identity per entry. The key names it; environment is the GitHub environment whose jobs may use it; role_assignments grant it roles (role_definition_name on scope), keyed by key, or by role_definition_name when key is null (never by scope: scopes are often ids that exist only after apply)."
+  description = "One user-assigned managed identity per entry. The key names it; environment is the GitHub environment whose jobs may use it; role_assignments grant it roles (role_definition_name on scope), keyed by key, or by role_definition_name when key is null (never by scope: scopes are often ids that exist only after apply); condition, when given, is an ABAC role assignment condition (version 2.0), for example the roles and principal types a Role Based Access Control Administrator may assign."
   type = map(object({
     environment = string
     role_assignments = optional(list(object({
       key                  = optional(string)
       scope                = string
       role_definition_name = string
+      condition            = optional(string)
     })), [])
   }))
 }

@@ -1,5 +1,6 @@
 locals {
   prefix            = var.path == "" ? "" : "${trim(var.path, "/")}/"
+  objects           = "projects/_/buckets/${var.bucket_name}/objects/"
   create_log_bucket = var.log_bucket == null
   log_bucket        = local.create_log_bucket ? google_storage_bucket.logs[0].name : var.log_bucket
   # Keyed by the callers' static names: members are often service-account emails
@@ -114,17 +115,43 @@ resource "google_storage_bucket_iam_member" "reader" {
   member = each.value.member
 }
 
-# Managed CD copies the pinned model under <path>/serving/ for the endpoint to load.
+# Managed CD copies the pinned model to <path>/serving/<md5>/ for the endpoint to
+# load; a second deploy of the same model overwrites it, which needs delete as
+# well as create. objectUser held to that prefix is the narrowest role with both.
 resource "google_storage_bucket_iam_member" "publisher" {
   for_each = var.publisher_members
 
   bucket = google_storage_bucket.remote.name
-  role   = "roles/storage.objectCreator"
+  role   = "roles/storage.objectUser"
   member = each.value
 
   condition {
     title       = "serving-copies-only"
-    description = "Create objects under ${local.prefix}serving/ only"
-    expression  = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.remote.name}/objects/${local.prefix}serving/\")"
+    description = "Create, overwrite and delete objects under ${local.prefix}serving/ only"
+    expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}serving/\")"
+  }
+}
+
+# Readers of one folder of the remote (the model server, an endpoint service):
+# they list the bucket (names only) and read objects under that folder alone.
+resource "google_storage_bucket_iam_member" "folder_reader_list" {
+  for_each = var.folder_reader_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.legacyBucketReader"
+  member = each.value.member
+}
+
+resource "google_storage_bucket_iam_member" "folder_reader" {
+  for_each = var.folder_reader_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectViewer"
+  member = each.value.member
+
+  condition {
+    title       = "${trim(replace(each.value.folder, "/", "-"), "-")}-only"
+    description = "Read objects under ${local.prefix}${trim(each.value.folder, "/")}/ only"
+    expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}${trim(each.value.folder, "/")}/\")"
   }
 }

@@ -26,9 +26,23 @@ variable "reader_members" {
 }
 
 variable "publisher_members" {
-  description = "IAM members that pull and may create objects under <path>/serving/ only (managed deployment identities), by a static key."
+  description = "IAM members that pull, and may create, overwrite and delete objects under <path>/serving/ only (managed deployment identities), by a static key."
   type        = map(string)
   default     = {}
+}
+
+variable "folder_reader_members" {
+  description = "IAM members that may read objects under one folder of the remote only (folder is relative to path: files/md5/ for a model server that loads pinned artifacts, serving/ for an endpoint service), and list the bucket's object names, by a static key."
+  type = map(object({
+    member = string
+    folder = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for reader in values(var.folder_reader_members) : can(regex("^[a-z0-9_.-]+(/[a-z0-9_.-]+)*/?$", reader.folder))])
+    error_message = "folder is a relative path such as files/md5/ or serving/."
+  }
 }
 
 variable "path" {

@@ -34,7 +34,11 @@ locals {
   }
   project_roles = merge([
     for name, identity in var.identities : {
-      for role in identity.project_roles : "${name}|${role}" => { identity = name, role = role }
+      for role in identity.project_roles : "${name}|${role}" => {
+        identity  = name
+        role      = role
+        condition = lookup(identity.project_role_conditions, role, null)
+      }
     }
   ]...)
 }
@@ -97,4 +101,13 @@ resource "google_project_iam_member" "roles" {
   project = var.project_id
   role    = each.value.role
   member  = "serviceAccount:${google_service_account.github[each.value.identity].email}"
+
+  dynamic "condition" {
+    for_each = each.value.condition == null ? [] : [each.value.condition]
+
+    content {
+      title      = condition.value.title
+      expression = condition.value.expression
+    }
+  }
 }

@@ -36,11 +36,16 @@ variable "repository_owner_id" {
 }
 
 variable "identities" {
-  description = "One service account per entry. The key names it (letters, digits, dashes; at most 30 characters with the prefix; ids under 6 get a -gh suffix); environment is the GitHub environment whose jobs may impersonate it; workflow_refs, when given, limit it to those job_workflow_ref values (a '*' ends an accepted prefix); project_roles are granted on the project."
+  description = "One service account per entry. The key names it (letters, digits, dashes; at most 30 characters with the prefix; ids under 6 get a -gh suffix); environment is the GitHub environment whose jobs may impersonate it; workflow_refs, when given, limit it to those job_workflow_ref values (a '*' ends an accepted prefix); project_roles are granted on the project, each with its IAM Condition in project_role_conditions when it has one (for example projectIamAdmin held to iam.googleapis.com/modifiedGrantsByRole)."
   type = map(object({
     environment   = string
     workflow_refs = optional(list(string), [])
     project_roles = optional(list(string), [])
+    # IAM Conditions of some of project_roles, by role: title and CEL expression.
+    project_role_conditions = optional(map(object({
+      title      = string
+      expression = string
+    })), {})
   }))
 
   validation {

@@ -23,6 +23,16 @@ output "runner_service_account_email" {
   value       = google_service_account.runner.email
 }
 
+output "runner_name_prefix" {
+  description = "Name prefix of the runner VMs: the launcher may create VMs (and their boot disks) with this prefix only, so the launching workflow names its VMs <runner_name_prefix><unique suffix>."
+  value       = local.runner_name_prefix
+}
+
+output "project_roles" {
+  description = "Roles this module grants on the project (its custom roles and predefined ones): what an identity that applies it must be allowed to grant."
+  value       = local.project_roles
+}
+
 output "launcher_role" {
   description = "Custom role that lets an identity create runners."
   value       = google_project_iam_custom_role.launcher.id

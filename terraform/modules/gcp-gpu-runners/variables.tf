@@ -8,8 +8,8 @@ variable "prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.prefix))
-    error_message = "prefix is 2 to 21 lower-case letters, digits and dashes, starting with a letter."
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,19}[a-z0-9])?$", var.prefix))
+    error_message = "prefix is 1 to 21 lower-case letters, digits and dashes, starting with a letter and not ending with a dash."
   }
 }
 
@@ -119,7 +119,7 @@ variable "extra_labels" {
 }
 
 variable "launcher_members" {
-  description = "IAM members (the continuous-training identity) that may create runners from the templates, by a static key. IAM conditions limit them to the runner templates and to VMs and disks named <prefix>-*."
+  description = "IAM members (the continuous-training identity) that may create runners from the templates, by a static key. IAM conditions limit them to the runner templates (<prefix>-*) and to VMs and disks named <runner_name_prefix>* (output runner_name_prefix)."
   type        = map(string)
   default     = {}
 }

@@ -14,9 +14,13 @@ variable "account_id" {
 }
 
 variable "workload_pool" {
-  description = "Workload Identity pool of the GKE cluster, <project>.svc.id.goog; null for the project's own."
+  description = "Workload Identity pool of the GKE cluster, <cluster project>.svc.id.goog. It exists only once a cluster with Workload Identity does: binding to it earlier fails the apply, so create this module after the cluster."
   type        = string
-  default     = null
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]\\.svc\\.id\\.goog$", var.workload_pool))
+    error_message = "workload_pool is <project id>.svc.id.goog."
+  }
 }
 
 variable "service_accounts" {

@@ -113,6 +113,36 @@ provider "registry.terraform.io/hashicorp/google" {
     "zh:f569b65999264a9416862bca5cd2a6177d94ccb0424f3a4ef424428912b9cb3c",
   ]
 }
+
+provider "registry.terraform.io/hashicorp/google-beta" {
+  version     = "7.10.0"
+  constraints = "7.10.0"
+  hashes = [
+    "h1:5dLhojMSzjCMQ2ykUQunSYoTB44KVSJd2NTW1i/a3p0=",
+    "h1:B+HG3Yoi9XydlIfeXYjVaDibTTAQxPiCHTggaos2fXM=",
+    "h1:BdabjL0U01xJDwypbVM8s/pjIThCivodjf8aSzsvIx4=",
+    "h1:DIUqX1x7aKpMGEYBwiZ1oe4HeaBMWb5PI5Om1vMZ0+o=",
+    "h1:Dkr/Ebg2iXNkkGJlOKajuJc4XvjfCsi5X7lvDrBHA4k=",
+    "h1:FsHkkoKKnJuxNjnDxhRWDZAhw/3SEWYC3VPLF5zOEBk=",
+    "h1:FvSoH8Il0kjaZP6AT09xwa5Niad3zjynDvTYJVf/6Pc=",
+    "h1:Pv+7RENUGoLQoBQlh35s7ujEBDMmbufD3pdAlgn1YX8=",
+    "h1:V6YcCaE+qoAabLdd+422PyfUoViIHH5xIcfwv1BYcS0=",
+    "h1:beO169BDMoM1PqrslE/1XRTxxJoJJF3e+zPWHPe5fa0=",
+    "h1:bfdLe7s3HZvaFMJngyJkvRtPpb3hd1LONf1tPC36FS0=",
+    "zh:00a3383b61f4b95e134e9221e6a79870318ba4f2929b7482ec6d3d29bcedfa95",
+    "zh:0cb22c8517af9c04f1b7dd4367d11ed9d03af5854118d5ff45502ebc2ff36d36",
+    "zh:2ac0e51d6b236625b92e909b4bae0962b2a6f4fd868532a24c31526f354e0e17",
+    "zh:2c43b483978024ca93e893cd8baa80b4d89206cf7274788354ead86cf507a820",
+    "zh:36310fbc7435b31eb2dffaeeeb77d5e976657e02ac651c7c220aacb12a3a6826",
+    "zh:6bc035c18d72f2de4cc37733d17f1b3c128eb8158a2eca5f9740935966a3800d",
+    "zh:925db9c2b81cee276ea38233fb45f58d1238e95d4802af090c65408c62646ff4",
+    "zh:98d808688f941fb36bd773268d9cf7b14ef71929bf54bb03052f2a1f9b759434",
+    "zh:9ba1b1df166ba0f894fcc3caf0110500a734b9574e2aa4963a015f7b2ee208f0",
+    "zh:ba4c996a06f8971b3eaf016acb76e5746bbe5b80d6e404c9f8bf19a390a404c1",
+    "zh:e74736ef69f27a8f05bc88a09f481beb036c6dd9104e7d9bd0b3ea37005265eb",
+    "zh:f569b65999264a9416862bca5cd2a6177d94ccb0424f3a4ef424428912b9cb3c",
+  ]
+}
 {%- elif cookiecutter.cloud == 'azure' %}
 
 provider "registry.terraform.io/hashicorp/azurerm" {

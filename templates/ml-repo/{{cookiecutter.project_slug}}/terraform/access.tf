@@ -137,21 +137,28 @@ locals {
     "workflowexecutions.googleapis.com",
     "workflows.googleapis.com",
   ])
-  # What the configuration manages, instead of roles/owner.
+  # What the configuration manages, instead of roles/owner. No roles/iam.roleAdmin:
+  # a custom role it could edit and then grant would be owner by another name,
+  # so custom roles, like the terraform identities' own grants, change only when
+  # an administrator applies (README.md).
   infra_project_roles = [
     "roles/cloudkms.admin",
     "roles/cloudscheduler.admin",
     "roles/compute.instanceAdmin.v1",
-    "roles/iam.roleAdmin",
     "roles/iam.securityReviewer",
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountUser",
     "roles/iam.workloadIdentityPoolAdmin",
-    "roles/resourcemanager.projectIamAdmin",
     "roles/serviceusage.serviceUsageAdmin",
     "roles/storage.admin",
     "roles/workflows.admin",
+{%- if cookiecutter.deploy_target == 'managed' %}
+    "roles/aiplatform.admin",
+{%- endif %}
   ]
+  # The only project roles infra may grant (projectIamAdmin's condition): those
+  # the runners and the deploy identities get.
+  infra_grantable_roles = sort(distinct(concat(module.gpu_runners.project_roles, local.deploy_grantable_roles)))
 }
 
 resource "google_project_service" "apis" {

@@ -136,7 +136,15 @@ module "github_oidc" {
       infra = {
         environment   = "infra"
         workflow_refs = ["${local.infra_workflow}@refs/heads/main"]
-        project_roles = local.infra_project_roles
+        project_roles = concat(local.infra_project_roles, ["roles/resourcemanager.projectIamAdmin"])
+        # It grants on the project only the roles this configuration grants to
+        # other identities: never an IAM admin role, never one it holds itself.
+        project_role_conditions = {
+          "roles/resourcemanager.projectIamAdmin" = {
+            title      = "grants-of-this-configuration-only"
+            expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(${jsonencode(local.infra_grantable_roles)})"
+          }
+        }
       }
       training = { environment = "training" }
     },
@@ -153,11 +161,12 @@ module "dvc_remote" {
   path        = "{{ remote_path }}"
   location    = var.region
   # Only the training environment's identity writes; the runner VMs get no data access.
-  writer_members    = { training = module.github_oidc.service_account_members["training"] }
-  reader_members    = merge({ for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }, local.extra_dvc_readers)
-  publisher_members = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
-  labels            = local.tags
-  depends_on        = [google_project_service.apis]
+  writer_members        = { training = module.github_oidc.service_account_members["training"] }
+  reader_members        = { for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }
+  publisher_members     = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
+  folder_reader_members = local.dvc_folder_readers
+  labels                = local.tags
+  depends_on            = [google_project_service.apis]
 }
 
 module "gpu_runners" {
@@ -193,6 +202,28 @@ resource "azurerm_resource_group" "main" {
   tags     = local.tags
 }
 
+# The roles infra may assign and remove (its RBAC Administrator condition), to
+# service principals only: those this configuration gives the other identities.
+# Never its own roles: those, and infra-plan's, change when an administrator
+# applies (README.md).
+data "azurerm_role_definition" "assignable" {
+  for_each = toset(local.infra_assignable_roles)
+
+  name = each.value
+}
+
+locals {
+  infra_assignable_roles = ["Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist"{% endif %}]
+  infra_assignable_ids   = join(", ", [for role in data.azurerm_role_definition.assignable : role.role_definition_id])
+  infra_rbac_condition = join(" AND ", [
+    for action, attributes in { write = "Request", delete = "Resource" } : join("", [
+      "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/${action}'})) OR ",
+      "(@${attributes}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.infra_assignable_ids}} AND ",
+      "@${attributes}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}))",
+    ])
+  ])
+}
+
 module "github_oidc" {
 {{- pin_note() }}
   source = "{{ src }}azure-github-oidc{{ ref }}"
@@ -220,7 +251,12 @@ module "github_oidc" {
         environment = "infra"
         role_assignments = [
           { key = "contributor", scope = var.subscription_scope, role_definition_name = "Contributor" },
-          { key = "rbac", scope = var.subscription_scope, role_definition_name = "Role Based Access Control Administrator" },
+          {
+            key                  = "rbac"
+            scope                = var.subscription_scope
+            role_definition_name = "Role Based Access Control Administrator"
+            condition            = local.infra_rbac_condition
+          },
           { key = "state", scope = local.state_container, role_definition_name = "Storage Blob Data Contributor" },
         ]
       }
@@ -240,8 +276,9 @@ module "dvc_remote" {
   resource_group_name  = azurerm_resource_group.main.name
   location             = var.region
   # Keyed by name: principal ids exist only after the identities are created.
-  writer_principal_ids = { training = module.github_oidc.principal_ids["training"] }
-  reader_principal_ids = merge({ for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }, local.extra_dvc_readers)
-  tags                 = local.tags
+  writer_principal_ids        = { training = module.github_oidc.principal_ids["training"] }
+  reader_principal_ids        = { for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }
+  folder_reader_principal_ids = local.dvc_folder_readers
+  tags                        = local.tags
 }
 {%- endif %}

@@ -54,6 +54,7 @@ locals {
     CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
     GPU_INSTANCE_TEMPLATES = jsonencode(module.gpu_runners.instance_templates)
     GPU_ZONES              = jsonencode(module.gpu_runners.zones)
+    GPU_RUNNER_NAME_PREFIX = module.gpu_runners.runner_name_prefix
     DVC_REMOTE_ENABLED     = "true"
     INFRA_ENABLED          = "true"
   }
@@ -81,20 +82,27 @@ output "gpu_instance_templates" {
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 output "serving_service_account_annotations" {
-  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account."
-  value       = module.serving_identity.service_account_annotations
+  description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account (empty until gke_workload_pool is set)."
+  value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
 }
 {%- endif %}
 {%- elif cookiecutter.cloud == 'azure' -%}
 locals {
   # What the workflows read; github.tf sets them on the environments and the repository.
   environment_variables = {
-    for name, client_id in module.github_oidc.client_ids : name => {
-      AZURE_CLIENT_ID       = client_id
-      AZURE_TENANT_ID       = module.github_oidc.tenant_id
-      AZURE_SUBSCRIPTION_ID = module.github_oidc.subscription_id
-      AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
-    }
+    for name, client_id in module.github_oidc.client_ids : name => merge(
+      {
+        AZURE_CLIENT_ID       = client_id
+        AZURE_TENANT_ID       = module.github_oidc.tenant_id
+        AZURE_SUBSCRIPTION_ID = module.github_oidc.subscription_id
+        AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
+      },
+{%- if cookiecutter.deploy_target == 'managed' %}
+      # Each deploying environment's own workspace (an environment's variable
+      # wins over a repository variable of the same name).
+      { for environment, workspace in azurerm_machine_learning_workspace.ml : "AZUREML_WORKSPACE" => workspace.name if environment == name },
+{%- endif %}
+    )
   }
   repository_variables = merge(
     {
@@ -102,10 +110,7 @@ locals {
       INFRA_ENABLED      = "true"
     },
 {%- if cookiecutter.deploy_target == 'managed' %}
-    {
-      AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name
-      AZUREML_WORKSPACE      = azurerm_machine_learning_workspace.ml.name
-    },
+    { AZUREML_RESOURCE_GROUP = azurerm_resource_group.main.name },
 {%- endif %}
   )
 }

@@ -12,6 +12,13 @@ provider "google" {
   region         = var.region
   default_labels = local.tags
 }
+
+# Only for what the GA provider lacks: the Vertex AI service agent and endpoint IAM.
+provider "google-beta" {
+  project        = var.project_id
+  region         = var.region
+  default_labels = local.tags
+}
 {%- elif cookiecutter.cloud == 'azure' -%}
 provider "azurerm" {
   features {}

@@ -152,35 +152,99 @@ resource "aws_iam_policy" "deploy" {
 {%- elif cookiecutter.cloud == 'gcp' and cookiecutter.deploy_target == 'kserve' %}
 
 locals {
-  deploy_project_roles = {}
-  extra_dvc_readers    = { serving = module.serving_identity.member }
+  deploy_project_roles   = {}
+  deploy_grantable_roles = []
+  # The model server loads pinned artifacts (files/md5/) and nothing else.
+  dvc_folder_readers = { for identity in module.serving_identity : "serving" => { member = identity.member, folder = "files/md5/" } }
 }
 
 module "serving_identity" {
 {{- tag_pin() }}
   source = "{{ src }}gcp-serving-identity{{ ref }}"
+  # A cluster's workload identity pool exists only once a GKE cluster with
+  # Workload Identity does: binding to it earlier fails the apply.
+  count = var.gke_workload_pool == null ? 0 : 1
 
   project_id       = var.project_id
   account_id       = "${local.prefix}-serving"
+  workload_pool    = var.gke_workload_pool
   service_accounts = local.model_readers
   depends_on       = [google_project_service.apis]
 }
 {%- elif cookiecutter.cloud == 'gcp' %}
 
-data "google_project" "this" {
-  project_id = var.project_id
+# Vertex AI's service agent, which loads the serving copies, exists on a fresh
+# project only once something asks for it: create it before granting it.
+resource "google_project_service_identity" "vertex_ai" {
+  provider = google-beta
+
+  project    = var.project_id
+  service    = "aiplatform.googleapis.com"
+  depends_on = [google_project_service.apis]
+}
+
+# One endpoint per environment (cd.yml finds it by its display name), so that
+# each deploy identity is granted its own endpoint and no other.
+resource "google_vertex_ai_endpoint" "deploy" {
+  #checkov:skip=CKV2_GCP_24:the endpoint serves copies of models the DVC remote keeps under its own CMEK; Google-managed encryption here, a customer-managed key is left to the caller
+  #checkov:skip=CKV2_GCP_33:clients and managed CD reach the endpoint over its public address, and every request needs IAM; a VPC-peered endpoint is left to the caller
+  for_each = toset(local.deploy_environments)
+
+  project      = var.project_id
+  location     = var.region
+  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}"), 0, 8), 16))
+  display_name = "${var.project_slug}-${each.key}"
+  description  = "Managed CD of ${var.project_slug} (${each.key})"
+  labels       = local.tags
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_vertex_ai_endpoint_iam_member" "deploy" {
+  provider = google-beta
+  for_each = toset(local.deploy_environments)
+
+  project  = var.project_id
+  location = var.region
+  endpoint = google_vertex_ai_endpoint.deploy[each.key].name
+  role     = "roles/aiplatform.user"
+  member   = module.github_oidc.service_account_members[each.key]
+}
+
+# What deploying needs beyond the endpoint: upload a model, find the endpoint.
+resource "google_project_iam_custom_role" "model_publisher" {
+  project     = var.project_id
+  role_id     = "${replace(local.prefix, "-", "_")}_model_publisher"
+  title       = "${var.project_slug} model publisher"
+  description = "Upload models to the Vertex AI registry and find the endpoints; deploying needs the endpoint's own grant"
+  permissions = [
+    "aiplatform.endpoints.list",
+    "aiplatform.models.get",
+    "aiplatform.models.list",
+    "aiplatform.models.upload",
+  ]
+}
+
+# Keyed by environment, not by the role's id, which is known only after apply.
+resource "google_project_iam_member" "model_publisher" {
+  for_each = toset(local.deploy_environments)
+
+  project = var.project_id
+  role    = google_project_iam_custom_role.model_publisher.id
+  member  = module.github_oidc.service_account_members[each.key]
 }
 
 locals {
-  deploy_project_roles = { for environment in local.deploy_environments : environment => ["roles/aiplatform.user"] }
-  # Vertex AI's service agent loads the serving copies from the bucket.
-  extra_dvc_readers = { vertex-ai = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-aiplatform.iam.gserviceaccount.com" }
+  deploy_project_roles   = {}
+  deploy_grantable_roles = [google_project_iam_custom_role.model_publisher.id]
+  # The service agent lists the bucket and reads the serving copies only.
+  dvc_folder_readers = { vertex-ai = { member = google_project_service_identity.vertex_ai.member, folder = "serving/" } }
 }
 {%- elif cookiecutter.cloud == 'azure' and cookiecutter.deploy_target == 'kserve' %}
 
 locals {
   deploy_role_assignments = {}
-  extra_dvc_readers       = { for identity in module.serving_identity : "serving" => identity.principal_id }
+  # The model server loads pinned artifacts (files/md5/) and nothing else.
+  dvc_folder_readers = { for identity in module.serving_identity : "serving" => { principal_id = identity.principal_id, folder = "files/md5/" } }
 }
 
 module "serving_identity" {
@@ -198,13 +262,17 @@ module "serving_identity" {
 {%- elif cookiecutter.cloud == 'azure' %}
 
 locals {
-  # The staging and production identities deploy to the project's Azure ML workspace.
+  # One Azure ML workspace per environment: a role on a workspace reaches every
+  # endpoint in it, so staging's identity must not share production's.
+  ml_suffix = { staging = "stg", production = "prd" }
   deploy_role_assignments = {
     for environment in local.deploy_environments : environment => [
-      { key = "azureml", scope = azurerm_machine_learning_workspace.ml.id, role_definition_name = "AzureML Data Scientist" },
+      { key = "azureml", scope = azurerm_machine_learning_workspace.ml[environment].id, role_definition_name = "AzureML Data Scientist" },
+      # The datastores use identities: uploading a model writes blobs as the deploy identity.
+      { key = "models", scope = azurerm_storage_account.ml[environment].id, role_definition_name = "Storage Blob Data Contributor" },
     ]
   }
-  extra_dvc_readers = {}
+  dvc_folder_readers = {}
 }
 
 data "azurerm_client_config" "current" {}
@@ -230,7 +298,9 @@ resource "azurerm_application_insights" "ml" {
 resource "azurerm_key_vault" "ml" {
   #checkov:skip=CKV_AZURE_189:the Azure ML workspace and its online endpoints reach the vault over its public endpoint; every request needs Entra ID (RBAC authorization)
   #checkov:skip=CKV2_AZURE_32:no private endpoint, for the same reason as CKV_AZURE_189
-  name                       = "{{ cookiecutter.project_slug[:20].rstrip('-') }}-kv"
+  for_each = toset(local.deploy_environments)
+
+  name                       = "{{ cookiecutter.project_slug[:16].rstrip('-') }}-kv-${local.ml_suffix[each.key]}"
   resource_group_name        = azurerm_resource_group.main.name
   location                   = var.region
   tenant_id                  = data.azurerm_client_config.current.tenant_id
@@ -252,11 +322,12 @@ resource "azurerm_storage_account" "ml" {
   #checkov:skip=CKV_AZURE_35:see CKV_AZURE_59
   #checkov:skip=CKV2_AZURE_33:no private endpoint, for the same reason as CKV_AZURE_59
   #checkov:skip=CKV_AZURE_33:Azure ML uses blobs and files here, not queues
-  #checkov:skip=CKV2_AZURE_41:the SAS expiration policy below logs long-lived SAS; Azure ML signs short-lived ones
-  #checkov:skip=CKV2_AZURE_40:Azure ML's default datastores authenticate with the account key
+  #checkov:skip=CKV2_AZURE_41:shared keys are disabled, so no SAS can be signed with them
   #checkov:skip=CKV2_AZURE_38:run artifacts are reproducible from git and the DVC remote; soft delete stays at the account default
   #checkov:skip=CKV_AZURE_206:run artifacts are reproducible; locally redundant storage is enough
-  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:22] }}ml"
+  for_each = toset(local.deploy_environments)
+
+  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:19] }}ml${local.ml_suffix[each.key]}"
   resource_group_name               = azurerm_resource_group.main.name
   location                          = var.region
   account_kind                      = "StorageV2"
@@ -267,7 +338,12 @@ resource "azurerm_storage_account" "ml" {
   allow_nested_items_to_be_public   = false
   infrastructure_encryption_enabled = true
   cross_tenant_replication_enabled  = false
-  tags                              = local.tags
+  # No account key to read from the state or to list: Entra ID only (the
+  # workspace's datastores authenticate as identities, below).
+  shared_access_key_enabled       = false
+  default_to_oauth_authentication = true
+  local_user_enabled              = false
+  tags                            = local.tags
 
   sas_policy {
     expiration_period = "00.01:00:00"
@@ -279,13 +355,17 @@ resource "azurerm_machine_learning_workspace" "ml" {
   #checkov:skip=CKV_AZURE_144:managed CD deploys from GitHub-hosted runners over the workspace's public endpoint, with Entra ID
   #checkov:skip=CKV_AZURE_145:the workspace is encrypted with Microsoft-managed keys; a customer-managed key is left to the caller
   #checkov:skip=CKV2_AZURE_50:the workspace holds serving copies of models the DVC remote keeps anyway, not high-business-impact data; its storage is reached like CKV_AZURE_59 says
-  name                    = "${var.project_slug}-ml"
+  for_each = toset(local.deploy_environments)
+
+  name                    = "${var.project_slug}-ml-${each.key}"
   resource_group_name     = azurerm_resource_group.main.name
   location                = var.region
   application_insights_id = azurerm_application_insights.ml.id
-  key_vault_id            = azurerm_key_vault.ml.id
-  storage_account_id      = azurerm_storage_account.ml.id
-  tags                    = local.tags
+  key_vault_id            = azurerm_key_vault.ml[each.key].id
+  storage_account_id      = azurerm_storage_account.ml[each.key].id
+  # The default datastores use Entra ID, not the account key (shared keys are off).
+  storage_account_access_type = "identity"
+  tags                        = local.tags
 
   identity {
     type = "SystemAssigned"

@@ -117,6 +117,14 @@ variable "subnetwork" {
   description = "Self link of the subnetwork (with Cloud NAT) of the GPU runners (set it in terraform.tfvars)."
   type        = string
 }
+{%- if cookiecutter.deploy_target == 'kserve' %}
+
+variable "gke_workload_pool" {
+  description = "Workload Identity pool of the GKE cluster that serves the model (<cluster project>.svc.id.goog), for the model server's identity; null until a cluster with Workload Identity exists (the pool does not exist before)."
+  type        = string
+  default     = null
+}
+{%- endif %}
 {%- elif cookiecutter.cloud == 'azure' %}
 
 variable "subscription_scope" {

@@ -20,6 +20,10 @@ terraform {
       source  = "hashicorp/google"
       version = "7.10.0"
     }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = "7.10.0"
+    }
 {%- elif cookiecutter.cloud == 'azure' %}
     azurerm = {
       source  = "hashicorp/azurerm"
