@@ -191,6 +191,7 @@ def test_a_role_that_infra_makes_an_administrator_is_still_held_by_the_boundary(
         ("iam:CreatePolicyVersion", f"{IAM}:policy/{slug}-boundary"),
         ("iam:PassRole", f"{IAM}:role/{slug}-infra"),
         ("sts:AssumeRole", f"{IAM}:role/{slug}-infra"),
+        ("sts:AssumeRole", f"{IAM}:role/OrganizationAccountAccessRole"),
         ("organizations:LeaveOrganization", "*"),
     ]:
         assert not allowed(widened, action, resource), (action, resource)

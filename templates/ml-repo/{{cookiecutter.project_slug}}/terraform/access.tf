@@ -10,13 +10,13 @@ locals {
   state_bucket = "arn:${data.aws_partition.current.partition}:s3:::{{ cookiecutter.project_slug }}-tfstate"
   # The runner module's roles, instance profile and policy live under this IAM
   # path (named <slug>-...); this configuration's own are at the root path.
-  runner_iam_path   = "/${var.project_slug}/"
-  project_roles     = ["${local.iam_prefix}:role/${var.project_slug}-*", "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*"]
-  project_policies  = ["${local.iam_prefix}:policy/${var.project_slug}-*", "${local.iam_prefix}:policy${local.runner_iam_path}${var.project_slug}-*"]
-  project_profiles  = ["${local.iam_prefix}:instance-profile${local.runner_iam_path}${var.project_slug}-*"]
-  github_oidc       = "${local.iam_prefix}:oidc-provider/token.actions.githubusercontent.com"
-  boundary_arn      = "${local.iam_prefix}:policy/${var.project_slug}-boundary"
-  terraform_roles   = ["${local.iam_prefix}:role/${var.project_slug}-infra", "${local.iam_prefix}:role/${var.project_slug}-infra-plan"]
+  runner_iam_path    = "/${var.project_slug}/"
+  project_roles      = ["${local.iam_prefix}:role/${var.project_slug}-*", "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*"]
+  project_policies   = ["${local.iam_prefix}:policy/${var.project_slug}-*", "${local.iam_prefix}:policy${local.runner_iam_path}${var.project_slug}-*"]
+  project_profiles   = ["${local.iam_prefix}:instance-profile${local.runner_iam_path}${var.project_slug}-*"]
+  github_oidc        = "${local.iam_prefix}:oidc-provider/token.actions.githubusercontent.com"
+  boundary_arn       = "${local.iam_prefix}:policy/${var.project_slug}-boundary"
+  terraform_roles    = ["${local.iam_prefix}:role/${var.project_slug}-infra", "${local.iam_prefix}:role/${var.project_slug}-infra-plan"]
   terraform_policies = ["${local.iam_prefix}:policy/${var.project_slug}-infra-iam", "${local.iam_prefix}:policy/${var.project_slug}-infra-plan", local.boundary_arn]
   # SSM folders a plan refreshes, and those it must never read (SecureString:
   # the runners' JIT configurations, the GitHub App's id, key and secret).
@@ -26,7 +26,7 @@ locals {
 
 data "aws_iam_policy_document" "boundary" {
   #checkov:skip=CKV_AWS_356:a permissions boundary is a ceiling, not a grant: each role's own policies name its resources
-  #checkov:skip=CKV_AWS_111:see CKV_AWS_356; the boundary allows no IAM write but passing the project's roles
+  #checkov:skip=CKV_AWS_111:see CKV_AWS_356; the boundary allows no IAM write but passing the project's roles, and no role chaining
   #checkov:skip=CKV_AWS_109:see CKV_AWS_356
   #checkov:skip=CKV_AWS_107:see CKV_AWS_356
   #checkov:skip=CKV_AWS_108:see CKV_AWS_356
@@ -37,8 +37,8 @@ data "aws_iam_policy_document" "boundary" {
   #checkov:skip=CKV_AWS_287:see CKV_AWS_356
   #checkov:skip=CKV_AWS_286:see CKV_AWS_356
   statement {
-    sid         = "ServicesButIam"
-    not_actions = ["iam:*", "organizations:*", "account:*"]
+    sid         = "ServicesButIamAndRoleChaining"
+    not_actions = ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"]
     resources   = ["*"]
   }
 
@@ -58,7 +58,7 @@ data "aws_iam_policy_document" "boundary" {
   statement {
     sid       = "NeverTheTerraformRoles"
     effect    = "Deny"
-    actions   = ["iam:PassRole", "sts:AssumeRole"]
+    actions   = ["iam:PassRole"]
     resources = local.terraform_roles
   }
 }
