@@ -31,11 +31,6 @@ data "aws_iam_policy_document" "boundary" {
   #checkov:skip=CKV_AWS_107:see CKV_AWS_356
   #checkov:skip=CKV_AWS_108:see CKV_AWS_356
   #checkov:skip=CKV_AWS_110:see CKV_AWS_356
-  #checkov:skip=CKV_AWS_289:see CKV_AWS_356
-  #checkov:skip=CKV_AWS_290:see CKV_AWS_356
-  #checkov:skip=CKV_AWS_288:see CKV_AWS_356
-  #checkov:skip=CKV_AWS_287:see CKV_AWS_356
-  #checkov:skip=CKV_AWS_286:see CKV_AWS_356
   statement {
     sid         = "ServicesButIamAndRoleChaining"
     not_actions = ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"]
