@@ -243,3 +243,25 @@ def test_plan_reads_the_state_and_settings_but_no_secret(applied: tuple[str, Any
         ("iam:CreateRole", f"{IAM}:role/{slug}-x", {}),
     ]
     assert [case[:2] for case in secrets if allowed(plan, *case)] == []
+
+
+def test_plan_decrypts_no_secure_string_whatever_the_key_policy_says(
+    applied: tuple[str, Any],
+) -> None:
+    """The aws/ssm key's own policy lets every principal of the account decrypt through SSM.
+
+    A key policy with ``"Principal": {"AWS": "*"}`` grants without any identity
+    policy; Principal Mapper does not model that grant, so the explicit deny that
+    overrides it is asserted as IAM stores it.
+    """
+    slug, iam = applied
+    plan = read_role(iam, f"{slug}-infra-plan")
+    [policy] = [doc for arn, doc in plan.policies.items() if arn.endswith(f"/{slug}-infra-plan")]
+    [deny] = [s for s in policy["Statement"] if s.get("Sid") == "NoDecryptionThroughSsm"]
+    assert deny == {
+        "Sid": "NoDecryptionThroughSsm",
+        "Effect": "Deny",
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {"StringLike": {"kms:ViaService": "ssm.*.amazonaws.com"}},
+    }
