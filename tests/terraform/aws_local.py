@@ -127,13 +127,20 @@ def moto_server_path() -> Path:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """moto's server on a free loopback port, stopped afterwards."""
+def moto_server(*, managed_policies: bool = False) -> Iterator[str]:
+    """moto's server on a free loopback port, stopped afterwards.
+
+    ``managed_policies`` loads AWS's managed policies (PowerUserAccess, ...), so
+    that a role can attach them.
+    """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [str(moto_server_path()), "-H", "127.0.0.1", "-p", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": str(managed_policies).lower()}
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     try:
         for _ in range(200):
             with socket.socket() as client:

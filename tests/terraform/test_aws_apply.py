@@ -163,6 +163,7 @@ def test_github_roles_trust_one_environment_of_the_repository_by_its_ids(
                 f"{issuer}:aud": "sts.amazonaws.com",
                 f"{issuer}:sub": SUBJECT + name,
                 f"{issuer}:repository_id": "1234",
+                f"{issuer}:repository_owner_id": "4567",
             }
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.gitrepo import git
 from tests.terraform.conftest import CLOUDS, MODULES, render
 from tests.terraform.hcl import fields, load, unquote
 from toolkit.infra.terraform_cli import Status, fmt_check
@@ -214,3 +216,29 @@ def test_the_tfvars_example_names_every_required_variable(
     example = fields(load(root / "terraform.tfvars.example"))
     example.pop("__comments__", None)
     assert set(example) == required
+
+
+SECRET_NAME = re.compile(r"key|secret|token|password|credential", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_terraform_tfvars_is_committed_and_holds_no_secret(cloud: str, tmp_path: Path) -> None:
+    """CI's plan reads the inputs of the first apply: the README says to commit them."""
+    repo = render(tmp_path, cloud=cloud)
+    root = repo / "terraform"
+    (root / "terraform.tfvars").write_bytes((root / "terraform.tfvars.example").read_bytes())
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "terraform/terraform.tfvars"], cwd=repo, check=False
+    )
+    assert ignored.returncode == 1, "terraform/terraform.tfvars is git-ignored"
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        "Commit `terraform.tfvars`: the `infra` workflow plans and applies with the same inputs"
+        in readme
+    )
+    assert "and commit\n# it: the infra workflow" in (root / "terraform.tfvars.example").read_text()
+    variables = merged(root, "variable")
+    assert [name for name in variables if SECRET_NAME.search(name)] == []
+    assert [name for name, body in variables.items() if body.get("sensitive")] == []

@@ -179,3 +179,33 @@ def test_github_environments_gate_every_writer(generated: dict[str, Path]) -> No
     }
     variables = (MODULES_DIR / "github-environments" / "variables.tf").read_text(encoding="utf-8")
     assert 'branches = optional(list(string), ["main"])' in variables
+
+
+def test_the_runner_module_puts_its_iam_where_infra_may_manage_it(
+    generated: dict[str, Path],
+) -> None:
+    """The upstream module's roles, instance profile and policy go under one path, bounded.
+
+    Its own default path is /<prefix>/ (modules/runners/main.tf at the pinned
+    commit); the wrapper passes the path explicitly and the root's infra policy
+    names the same path (test_aws_root_access evaluates that policy).
+    """
+    wrapper = MODULES_DIR / "aws-gpu-runners"
+    upstream = fields(load(wrapper / "main.tf")["module"][0])['"runners"']
+    assert {
+        key: unquote(upstream[key])
+        for key in ("role_path", "instance_profile_path", "role_permissions_boundary")
+    } == {
+        "role_path": "local.iam_path",
+        "instance_profile_path": "local.iam_path",
+        "role_permissions_boundary": "var.permissions_boundary_arn",
+    }
+    root = generated["aws"] / "terraform"
+    call = module_call(root, "gpu_runners")
+    assert unquote(call["iam_path"]) == "local.runner_iam_path"
+    assert unquote(call["permissions_boundary_arn"]) == "aws_iam_policy.boundary.arn"
+    access = load(root / "access.tf")["locals"][0]
+    assert unquote(access["runner_iam_path"]) == "/${var.project_slug}/"
+    assert "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*" in str(
+        access["project_roles"]
+    )

@@ -81,6 +81,23 @@ def test_aws_runners_wrap_the_public_module_pinned_by_commit() -> None:
     assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref)
 
 
+def test_aws_runners_find_the_pinned_ami_after_aws_deprecates_it() -> None:
+    """Lookups skip deprecated images unless told: the pinned name must keep resolving.
+
+    The wrapper looks the exact name up itself, deprecated images included, and
+    hands the upstream module only the SSM parameter holding the id; the upstream
+    module's own lookup then runs on its default filter, never on the pinned name.
+    """
+    main = load(MODULES_DIR / "aws-gpu-runners" / "main.tf")
+    [ami] = [fields(block)['"aws_ami"']['"gpu"'] for block in main["data"]]
+    assert ami["include_deprecated"] is True
+    names = [f["values"] for f in ami["filter"] if unquote(f["name"]) == "name"]
+    assert names == [["${var.ami_name}"]]
+    handed = main["module"][0]['"runners"']["ami"]
+    assert sorted(handed) == ["id_ssm_parameter_arn", "owners"]
+    assert unquote(handed["id_ssm_parameter_arn"]) == "aws_ssm_parameter.ami.arn"
+
+
 def test_gcp_gpu_image_must_carry_the_cuda_version() -> None:
     text = (MODULES_DIR / "gcp-gpu-runners" / "templates.tf").read_text(encoding="utf-8")
     assert "precondition" in text and "local.cuda_tag" in text

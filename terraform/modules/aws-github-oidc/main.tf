@@ -58,11 +58,13 @@ data "aws_iam_policy_document" "trust" {
       values   = [local.subject[each.key]]
     }
 
+    # The ids again, as claims of their own (GitHub's and AWS's advice): a
+    # custom subject template elsewhere cannot make a name-only subject match.
     dynamic "condition" {
-      for_each = local.by_id ? [var.repository_id] : []
+      for_each = local.by_id ? { repository_id = var.repository_id, repository_owner_id = var.repository_owner_id } : {}
       content {
         test     = "StringEquals"
-        variable = "${local.issuer}:repository_id"
+        variable = "${local.issuer}:${condition.key}"
         values   = [condition.value]
       }
     }
@@ -86,7 +88,7 @@ resource "aws_iam_role" "github" {
   description          = "GitHub Actions in ${var.repository}, environment ${each.value.environment}"
   assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
   max_session_duration = var.max_session_duration
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = each.value.bounded ? var.permissions_boundary_arn : null
   tags                 = var.tags
 
   lifecycle {

@@ -31,9 +31,10 @@ variable "repository_owner_id" {
 }
 
 variable "identities" {
-  description = "One IAM role per entry. The key names the role; environment is the GitHub environment whose jobs may assume it; workflow_refs, when given, also limit it to those job_workflow_ref values (owner/name/.github/workflows/<file>@<ref>, * allowed); managed_policy_arns (ARNs known before apply, such as AWS managed policies) and policy_arns (by a static key, for policies this configuration creates) are attached; inline policies by name."
+  description = "One IAM role per entry. The key names the role; environment is the GitHub environment whose jobs may assume it; workflow_refs, when given, also limit it to those job_workflow_ref values (owner/name/.github/workflows/<file>@<ref>, * allowed); managed_policy_arns (ARNs known before apply, such as AWS managed policies) and policy_arns (by a static key, for policies this configuration creates) are attached; inline policies by name; bounded = false leaves the role without permissions_boundary_arn (only for the identity that applies Terraform, which manages IAM and must not be capped by the boundary it hands out)."
   type = map(object({
     environment         = string
+    bounded             = optional(bool, true)
     workflow_refs       = optional(list(string), [])
     managed_policy_arns = optional(list(string), [])
     policy_arns         = optional(map(string), {})
@@ -70,7 +71,7 @@ variable "max_session_duration" {
 }
 
 variable "permissions_boundary_arn" {
-  description = "Permissions boundary attached to every role, or null for none."
+  description = "Permissions boundary attached to every role whose identity is bounded (the default), or null for none."
   type        = string
   default     = null
 }

@@ -1,5 +1,12 @@
 locals {
   labels = distinct(concat(["gpu", "cuda-${var.cuda_version}", var.prefix], var.extra_labels))
+  # The upstream module names its roles, instance profile and policies
+  # <prefix>-..., under this IAM path (its own default is /<prefix>/ too).
+  iam_path = coalesce(var.iam_path, "/${var.prefix}/")
+  # Its SSM layout at the pinned commit (ssm_paths defaults, use_prefix on):
+  # Terraform writes String parameters under config and webhook; the scale-up
+  # lambda writes each runner's JIT configuration under tokens (SecureString).
+  ssm_root = "/github-action-runners/${var.prefix}"
 
   # Runs before the runner agent is installed. The power-off timer is the hard
   # lifetime: the launch template terminates the instance on shutdown.
@@ -82,6 +89,10 @@ module "runners" {
   scale_down_schedule_expression  = var.reaper_schedule_expression
   runner_boot_time_in_minutes     = 15
   minimum_running_time_in_minutes = 5
+
+  role_path                 = local.iam_path
+  instance_profile_path     = local.iam_path
+  role_permissions_boundary = var.permissions_boundary_arn
 
   runner_os             = "linux"
   runner_architecture   = "x64"

@@ -32,3 +32,16 @@ output "runner_role_name" {
   description = "IAM role of the runner instances. Give it no data access: jobs reach the DVC remote through the OIDC role of their GitHub environment."
   value       = module.runners.runners.role_runner[0].name
 }
+
+output "iam_path" {
+  description = "IAM path of the roles, instance profile and policies the runner module creates, each named <prefix>-..."
+  value       = local.iam_path
+}
+
+output "ssm_parameter_paths" {
+  description = "SSM folders of the runners: terraform (String parameters that Terraform writes and a plan refreshes) and secret (the runners' JIT configurations, SecureString, written by the scale-up lambda; and the module's own GitHub App folder). No plan needs to read a secret one."
+  value = {
+    terraform = ["/${var.prefix}/runner", "${local.ssm_root}/runners/config", "${local.ssm_root}/webhook"]
+    secret    = ["${local.ssm_root}/runners/tokens", "${local.ssm_root}/app"]
+  }
+}

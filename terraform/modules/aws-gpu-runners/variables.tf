@@ -111,6 +111,23 @@ variable "reaper_schedule_expression" {
   default     = "cron(*/5 * * * ? *)"
 }
 
+variable "iam_path" {
+  description = "IAM path of every role, instance profile and policy the runner module creates (each named <prefix>-...), or null for /<prefix>/. Whoever applies needs IAM rights on exactly these: role/<path><prefix>-*, instance-profile/<path><prefix>-*, policy/<path><prefix>-*."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_path == null || can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.iam_path))
+    error_message = "iam_path starts and ends with '/', for example /my-project/."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of every role the runner module creates (its lambdas' and the runner instances'), or null for none."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "Customer-managed KMS key for the module's SSM parameters and queues, or null for AWS-managed keys."
   type        = string

@@ -1,24 +1,71 @@
 # What the terraform identities may do: infra-plan reads the state and what a
 # plan refreshes; infra applies, with the project's services only.
 {%- if cookiecutter.cloud == 'aws' %}
+# Every role but infra carries the boundary, and infra may create or change a
+# role only with it: no role it makes can do more than the boundary allows,
+# and nothing can touch infra itself, its policies or the boundary.
 
 locals {
   iam_prefix   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}"
   state_bucket = "arn:${data.aws_partition.current.partition}:s3:::{{ cookiecutter.project_slug }}-tfstate"
-  # Roles, policies and instance profiles this configuration creates (the runner
-  # module names its own after the same prefix).
-  project_iam = [
-    "${local.iam_prefix}:role/${var.project_slug}-*",
-    "${local.iam_prefix}:policy/${var.project_slug}-*",
-    "${local.iam_prefix}:instance-profile/${var.project_slug}-*",
-    "${local.iam_prefix}:oidc-provider/token.actions.githubusercontent.com",
-  ]
-  # The terraform identities themselves: only an administrator changes them.
-  terraform_roles = ["${local.iam_prefix}:role/${var.project_slug}-infra", "${local.iam_prefix}:role/${var.project_slug}-infra-plan"]
+  # The runner module's roles, instance profile and policy live under this IAM
+  # path (named <slug>-...); this configuration's own are at the root path.
+  runner_iam_path    = "/${var.project_slug}/"
+  project_roles      = ["${local.iam_prefix}:role/${var.project_slug}-*", "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*"]
+  project_policies   = ["${local.iam_prefix}:policy/${var.project_slug}-*", "${local.iam_prefix}:policy${local.runner_iam_path}${var.project_slug}-*"]
+  project_profiles   = ["${local.iam_prefix}:instance-profile${local.runner_iam_path}${var.project_slug}-*"]
+  github_oidc        = "${local.iam_prefix}:oidc-provider/token.actions.githubusercontent.com"
+  boundary_arn       = "${local.iam_prefix}:policy/${var.project_slug}-boundary"
+  terraform_roles    = ["${local.iam_prefix}:role/${var.project_slug}-infra", "${local.iam_prefix}:role/${var.project_slug}-infra-plan"]
+  terraform_policies = ["${local.iam_prefix}:policy/${var.project_slug}-infra-iam", "${local.iam_prefix}:policy/${var.project_slug}-infra-plan", local.boundary_arn]
+  # SSM folders a plan refreshes, and those it must never read (SecureString:
+  # the runners' JIT configurations, the GitHub App's id, key and secret).
+  plan_ssm_folders   = [for folder in module.gpu_runners.ssm_parameter_paths.terraform : "${local.ssm_arn_prefix}${folder}/*"]
+  secret_ssm_folders = [for folder in concat(module.gpu_runners.ssm_parameter_paths.secret, ["/${var.project_slug}/github-app"]) : "${local.ssm_arn_prefix}${folder}/*"]
+}
+
+data "aws_iam_policy_document" "boundary" {
+  #checkov:skip=CKV_AWS_356:a permissions boundary is a ceiling, not a grant: each role's own policies name its resources
+  #checkov:skip=CKV_AWS_111:see CKV_AWS_356; the boundary allows no IAM write but passing the project's roles, and no role chaining
+  #checkov:skip=CKV_AWS_109:see CKV_AWS_356
+  #checkov:skip=CKV_AWS_107:see CKV_AWS_356
+  #checkov:skip=CKV_AWS_108:see CKV_AWS_356
+  #checkov:skip=CKV_AWS_110:see CKV_AWS_356
+  statement {
+    sid         = "ServicesButIamAndRoleChaining"
+    not_actions = ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"]
+    resources   = ["*"]
+  }
+
+  statement {
+    sid       = "ReadIam"
+    actions   = ["iam:Get*", "iam:List*"]
+    resources = ["*"]
+  }
+
+  # The scale-up lambda passes the runner role; managed CD passes the SageMaker role.
+  statement {
+    sid       = "PassProjectRoles"
+    actions   = ["iam:PassRole"]
+    resources = local.project_roles
+  }
+
+  statement {
+    sid       = "NeverTheTerraformRoles"
+    effect    = "Deny"
+    actions   = ["iam:PassRole"]
+    resources = local.terraform_roles
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name        = "${var.project_slug}-boundary"
+  description = "Permissions boundary of every role of ${var.project_slug} but infra: no IAM writes"
+  policy      = data.aws_iam_policy_document.boundary.json
 }
 
 data "aws_iam_policy_document" "plan" {
-  #checkov:skip=CKV_AWS_356:a plan refreshes every resource type of the configuration; the Get/List/Describe actions are read-only and the data reads (DVC objects, the App's key) are denied below
+  #checkov:skip=CKV_AWS_356:a plan refreshes every resource type of the configuration; the Get/List/Describe actions are read-only and the data reads (DVC objects, SecureString parameters) are denied below
   statement {
     sid       = "ReadState"
     actions   = ["s3:GetObject"]
@@ -69,22 +116,41 @@ data "aws_iam_policy_document" "plan" {
     resources = ["*"]
   }
 
+  # The String parameters Terraform writes (the AMI id, the runners' settings).
   statement {
-    sid     = "RunnerConfiguration"
-    actions = ["ssm:GetParameter", "ssm:GetParameters"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:ssm:${var.region}:${data.aws_caller_identity.current.account_id}:parameter/${var.project_slug}/runner/*",
-      "arn:${data.aws_partition.current.partition}:ssm:${var.region}:${data.aws_caller_identity.current.account_id}:parameter/github-action-runners/${var.project_slug}/*",
-    ]
+    sid       = "RunnerConfiguration"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
+    resources = local.plan_ssm_folders
   }
 
-  # Pull-request code runs with this identity: it never reads the DVC data or
-  # the runner GitHub App's private key, whatever another grant says.
+  # Pull-request code runs with this identity: it never reads the DVC data, the
+  # runners' JIT configurations or the GitHub App's key, whatever another grant
+  # says, and decrypts no SecureString parameter with any key.
   statement {
     sid       = "NoDataReads"
     effect    = "Deny"
-    actions   = ["s3:GetObject*", "ssm:GetParameter*", "kms:Decrypt"]
-    resources = ["${module.dvc_remote.bucket_arn}/*", "${local.ssm_arn_prefix}/${var.project_slug}/github-app/*", module.dvc_remote.kms_key_arn]
+    actions   = ["s3:GetObject*", "kms:Decrypt"]
+    resources = ["${module.dvc_remote.bucket_arn}/*", module.dvc_remote.kms_key_arn]
+  }
+
+  statement {
+    sid       = "NoSecretParameters"
+    effect    = "Deny"
+    actions   = ["ssm:GetParameter*"]
+    resources = local.secret_ssm_folders
+  }
+
+  statement {
+    sid       = "NoDecryptionThroughSsm"
+    effect    = "Deny"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["ssm.*.amazonaws.com"]
+    }
   }
 }
 
@@ -96,9 +162,46 @@ resource "aws_iam_policy" "plan" {
 
 data "aws_iam_policy_document" "infra_iam" {
   statement {
-    sid       = "ProjectIam"
-    actions   = ["iam:*"]
-    resources = local.project_iam
+    sid       = "ReadProjectIam"
+    actions   = ["iam:Get*", "iam:List*"]
+    resources = concat(local.project_roles, local.project_policies, local.project_profiles, [local.github_oidc])
+  }
+
+  # Creating a role, or changing what it may do, only with the boundary on it.
+  statement {
+    sid       = "ProjectRolesWithTheBoundary"
+    actions   = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+    resources = local.project_roles
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "ProjectRoles"
+    actions   = ["iam:DeleteRole", "iam:PassRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"]
+    resources = local.project_roles
+  }
+
+  statement {
+    sid       = "ProjectPolicies"
+    actions   = ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = local.project_policies
+  }
+
+  statement {
+    sid       = "RunnerInstanceProfile"
+    actions   = ["iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile"]
+    resources = local.project_profiles
+  }
+
+  statement {
+    sid       = "GitHubOidcProvider"
+    actions   = ["iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"]
+    resources = [local.github_oidc]
   }
 
   statement {
@@ -110,14 +213,37 @@ data "aws_iam_policy_document" "infra_iam" {
   statement {
     sid       = "NoChangesToTheTerraformRoles"
     effect    = "Deny"
-    actions   = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
+    actions   = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:PassRole", "iam:Put*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
     resources = local.terraform_roles
+  }
+
+  statement {
+    sid       = "NoChangesToTheTerraformPoliciesOrTheBoundary"
+    effect    = "Deny"
+    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = local.terraform_policies
+  }
+
+  statement {
+    sid       = "NoRoleLeavesTheBoundary"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
+  }
+
+  # Terraform assumes no role; PowerUserAccess alone would let infra into any
+  # role of the account that trusts the account itself.
+  statement {
+    sid       = "NoOtherRoles"
+    effect    = "Deny"
+    actions   = ["sts:AssumeRole"]
+    resources = ["*"]
   }
 }
 
 resource "aws_iam_policy" "infra_iam" {
   name        = "${var.project_slug}-infra-iam"
-  description = "terraform apply: IAM of this project's roles and policies only (with PowerUserAccess for the rest)"
+  description = "terraform apply: IAM of this project's roles and policies only, every role under the boundary (with PowerUserAccess for the rest)"
   policy      = data.aws_iam_policy_document.infra_iam.json
 }
 {%- elif cookiecutter.cloud == 'gcp' %}

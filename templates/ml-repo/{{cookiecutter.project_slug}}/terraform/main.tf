@@ -62,6 +62,8 @@ module "github_oidc" {
   name_prefix          = var.project_slug
   create_oidc_provider = var.github_oidc_provider_arn == null
   oidc_provider_arn    = var.github_oidc_provider_arn
+  # Every role but infra (which hands the boundary out) is held to it.
+  permissions_boundary_arn = aws_iam_policy.boundary.arn
   identities = merge(
     { for name in local.dvc_readers : name => { environment = name, policy_arns = lookup(local.deploy_policy_arns, name, {}) } },
     {
@@ -72,6 +74,7 @@ module "github_oidc" {
       }
       infra = {
         environment         = "infra"
+        bounded             = false
         workflow_refs       = ["${local.infra_workflow}@refs/heads/main"]
         managed_policy_arns = ["${local.policy_prefix}/PowerUserAccess"]
         policy_arns         = { project-iam = aws_iam_policy.infra_iam.arn }
@@ -109,6 +112,8 @@ module "gpu_runners" {
   instance_types            = [var.gpu_instance_type]
   cuda_version              = var.cuda_version
   max_lifetime_minutes      = var.runner_max_lifetime_minutes
+  iam_path                  = local.runner_iam_path
+  permissions_boundary_arn  = aws_iam_policy.boundary.arn
   tags                      = local.tags
 }
 {%- elif cookiecutter.cloud == 'gcp' %}

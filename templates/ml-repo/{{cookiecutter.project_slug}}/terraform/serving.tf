@@ -45,6 +45,7 @@ module "serving_identity" {
   pod_identity_cluster_name = var.eks_pod_identity_cluster_name
   service_accounts          = local.model_readers
   policy_arns               = { dvc-read = module.dvc_remote.read_policy_arn }
+  permissions_boundary_arn  = aws_iam_policy.boundary.arn
   tags                      = local.tags
 }
 {%- elif cookiecutter.cloud == 'aws' %}
@@ -72,9 +73,10 @@ data "aws_iam_policy_document" "sagemaker_trust" {
 
 # The endpoints' execution role: pulls the serving image and reads the model.
 resource "aws_iam_role" "sagemaker" {
-  name               = "${var.project_slug}-sagemaker"
-  description        = "SageMaker endpoints of ${var.project_slug}: read the serving copies"
-  assume_role_policy = data.aws_iam_policy_document.sagemaker_trust.json
+  name                 = "${var.project_slug}-sagemaker"
+  description          = "SageMaker endpoints of ${var.project_slug}: read the serving copies"
+  assume_role_policy   = data.aws_iam_policy_document.sagemaker_trust.json
+  permissions_boundary = aws_iam_policy.boundary.arn
 }
 
 data "aws_iam_policy_document" "sagemaker" {
