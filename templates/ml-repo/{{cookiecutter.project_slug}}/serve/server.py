@@ -11,7 +11,8 @@ the only file in ``--model_dir``.
 
 Routes: ``GET /v2/health/live``, ``GET /v2/health/ready``, ``GET /v2``,
 ``GET /v2/models/<name>``, ``GET /v2/models/<name>/ready``,
-``POST /v2/models/<name>/infer`` and ``GET /metrics``.
+``POST /v2/models/<name>/infer`` and ``GET /metrics``; for SageMaker, which calls
+every container the same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Handler(BaseHTTPRequestHandler):
         routes: dict[str, Any] = {
             "/v2/health/live": {"live": True},
             "/v2/health/ready": {"ready": True},
+            "/ping": {"ready": True},
             "/v2": {"name": self.server_version, "version": "2", "extensions": []},
             f"/v2/models/{name}": metadata(name, PLATFORM, self.served.n_features),
             f"/v2/models/{name}/ready": {"name": name, "ready": True},
@@ -88,8 +90,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
 
     def do_POST(self) -> None:
-        route = f"/v2/models/{self.served.name}/infer"
-        if self.path != route:
+        routes = (f"/v2/models/{self.served.name}/infer", "/invocations")
+        if self.path not in routes:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
         started = time.perf_counter()
