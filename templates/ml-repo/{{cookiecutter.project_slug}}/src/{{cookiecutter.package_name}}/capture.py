@@ -3,7 +3,8 @@
 Every sink writes below a ``yyyy/mm/dd`` partition: ``serve/capture.py`` behind KServe's
 request logger (``kserve/<service>/yyyy/mm/dd/*.json``, one CloudEvent each), SageMaker's
 data capture (``sagemaker/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``) and Azure ML's
-data collector (``azureml/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``). A
+data collector (``azureml/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``); Vertex
+AI's BigQuery log rows, exported by drift.yml to ``vertex/yyyy/mm/dd/``. A
 record gives the request's feature rows (KServe v2 ``inputs``, or ``instances``) and,
 when the answer is captured too, the label the model served.
 """
@@ -79,12 +80,12 @@ def read_window(url: str, end: date, days: int) -> Window:
 
 
 def records(text: str) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a file: one document, or one per line."""
+    """The JSON objects of a file: one document, a list of them, or one per line."""
     try:
         whole = json.loads(text)
     except ValueError:
         whole = None
-    lines = [whole] if whole is not None else []
+    lines = whole if isinstance(whole, list) else [whole] if whole is not None else []
     if whole is None:
         for line in text.splitlines():
             try:
@@ -102,6 +103,12 @@ def parts(record: dict[str, Any], fallback: str) -> Iterator[tuple[str, str, Any
         for part, name in (("request", "endpointInput"), ("response", "endpointOutput")):
             if isinstance(capture.get(name), dict):
                 yield key, part, _sagemaker_body(capture[name])
+        return
+    if "request_payload" in record:  # a Vertex AI request-response log row (BigQuery)
+        key = str(record.get("id") or fallback)
+        for part in ("request", "response"):
+            payload = record.get(f"{part}_payload") or []
+            yield key, part, _json(payload[0] if isinstance(payload, list) and payload else None)
         return
     kind = str(record.get("type") or record.get("ce-type") or "")
     part = "response" if "response" in kind else "request" if "request" in kind else None

@@ -149,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--params", type=Path, default=PARAMS_FILE)
     parser.add_argument("--report", type=Path, help="write the results as JSON here")
     parser.add_argument("--register", type=Path, help="on drift, write the window here")
+    parser.add_argument("--markdown", type=Path, help="write the summary as Markdown here")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when drift is found")
     return parser
 
@@ -188,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\n"
     _append("GITHUB_OUTPUT", outputs + f"registered={registered or ''}\n")
     _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
+    if args.markdown:
+        note = f"\nThe captured window is registered as `{registered}`.\n" if registered else ""
+        args.markdown.write_text("## Drift monitor\n\n" + text + note, encoding="utf-8")
     return 1 if drifted and not args.exit_zero else 0
 
 
