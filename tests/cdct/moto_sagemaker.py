@@ -29,9 +29,7 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
     if config is None:
         raise ValidationError(message=f"Could not find endpoint configuration '{config_name}'.")
     endpoint.endpoint_config_name = config.endpoint_config_name
-    endpoint.production_variants = endpoint._process_production_variants(
-        config.production_variants
-    )
+    endpoint.production_variants = endpoint._process_production_variants(config.production_variants)
     endpoint.data_capture_config = config.data_capture_config
     endpoint.endpoint_status = "InService"
     return ActionResult({"EndpointArn": endpoint.arn})
