@@ -31,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from {{ cookiecutter.package_name }} import model as trained
 
-from . import metrics
+from . import fetch_model, metrics
 from .protocol import BadRequest, decode, encode, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
@@ -58,10 +58,13 @@ class Served:
 
 
 def model_path(model_dir: Path) -> Path:
-    """``$MLSERVER_MODEL_URI``, or the one file in ``model_dir``."""
+    """``$MLSERVER_MODEL_URI``, Vertex AI's ``$AIP_STORAGE_URI`` copy, or the one file in ``model_dir``."""
     named = os.environ.get(MODEL_FILE_ENV)
     if named:
         return Path(named)
+    fetched = fetch_model.from_vertex()
+    if fetched:
+        return fetched
     files = sorted(p for p in model_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     if len(files) != 1:
         raise SystemExit(f"{model_dir}: expected one model file, found {len(files)}")
