@@ -82,7 +82,7 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
 def _section(name: str, root: Path) -> dict[str, Any]:
     try:
         return load_params(name, root / PARAMS_FILE)
-    except (KeyError, TypeError):
+    except (OSError, KeyError, TypeError):  # no params.yaml or no such section
         return {}
 
 
