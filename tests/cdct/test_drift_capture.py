@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,3 +228,19 @@ def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> N
     table = registered.read_text(encoding="utf-8").splitlines()
     assert len(table) == 1 + 120  # the window's rows only, not the 2001 partition
     assert {line.rsplit(",", 1)[1] for line in table[1:]} == {"1"}
+
+
+def test_the_sink_refuses_what_is_not_a_cloud_event(trained: Repo, s3: str) -> None:
+    import boto3
+
+    sink = Sink(trained, f"s3://{BUCKET}/refused/monitoring/kserve")
+    try:
+        request = urllib.request.Request(sink.url, data=b'{"inputs": []}', method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 400
+        assert refused.value.read() == b"a CloudEvent needs Ce-Id and Ce-Type headers"
+    finally:
+        sink.stop()
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    assert client.list_objects_v2(Bucket=BUCKET, Prefix="refused/").get("KeyCount") == 0

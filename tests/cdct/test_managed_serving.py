@@ -83,19 +83,31 @@ def test_the_vertex_container_downloads_its_model_from_aip_storage_uri(
             del sys.modules[name]
 
 
-@pytest.mark.parametrize(("cloud", "target"), [("gcp", "managed"), ("gcp", "kserve")])
-def test_only_the_vertex_image_carries_google_cloud_storage(
-    render: Render, cloud: str, target: str
+@pytest.mark.parametrize(
+    ("cloud", "target", "extra"),
+    [
+        ("gcp", "managed", "google-cloud-storage"),  # Vertex AI: serve/fetch_model.py
+        ("aws", "managed", None),  # SageMaker and Azure ML mount the model
+        ("azure", "managed", None),
+        ("aws", "kserve", "s3fs"),  # serve/capture.py, the request logger's sink
+        ("gcp", "kserve", "gcsfs"),
+        ("azure", "kserve", "adlfs"),
+        ("none", "kserve", None),
+    ],
+)
+def test_the_image_carries_the_storage_client_its_target_needs(
+    render: Render, cloud: str, target: str, extra: str | None
 ) -> None:
     repo = render(cloud=cloud, deploy_target=target)
     dockerfile = (repo / "serve/Dockerfile").read_text(encoding="utf-8")
     found = re.search(r"python lock_subset\.py (\S+) ([a-z0-9 -]+) > serving\.txt", dockerfile)
     assert found is not None
     roots = found[2].split()
-    assert ("google-cloud-storage" in roots) is (target == "managed")
-    assert "serve/fetch_model.py" in dockerfile
+    base = ["numpy", "scikit-learn", "joblib", "prometheus-client"]
+    assert roots == base + ([extra] if extra else [])
+    assert "serve/capture.py serve/fetch_model.py" in dockerfile
     done = run([sys.executable, "serve/lock_subset.py", found[1], *roots], repo)
     assert done.returncode == 0, done.stderr
     names = set(re.findall(r"^([a-z0-9-]+)==", done.stdout, flags=re.MULTILINE))
-    assert ("google-cloud-storage" in names) is (target == "managed")
-    assert {"dvc", "pytest"}.isdisjoint(names)
+    assert set(roots) <= names
+    assert {"dvc", "pytest", "ruff"}.isdisjoint(names)
