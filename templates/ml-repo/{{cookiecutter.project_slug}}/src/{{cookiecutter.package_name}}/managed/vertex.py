@@ -20,7 +20,7 @@ from . import storage
 from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
 
 CANARY_PERCENT = 10
-SMOKE_ATTEMPTS = 60
+SMOKE_ATTEMPTS = 100  # at a 10% share, 100 misses in a row happen 3 times in 100,000
 DEPLOYED_MODEL_HEADER = "X-Vertex-AI-Deployed-Model-Id"
 
 
