@@ -1,6 +1,6 @@
 """moto's server on 127.0.0.1 with the one SageMaker action it lacks: ``UpdateEndpoint``.
 
-``python -m tests.cdct.moto_sagemaker <port>``. moto 5 serves CreateModel,
+``python -m tests.cdct.moto_sagemaker -H 127.0.0.1 -p <port>`` (moto.server's options). moto 5 serves CreateModel,
 CreateEndpointConfig, CreateEndpoint, DescribeEndpoint(Config), the deletes, the
 lists and the runtime's InvokeEndpoint, but not UpdateEndpoint. This adds it with
 the semantics AWS documents: the endpoint takes the new config's name, production
@@ -37,4 +37,4 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
 
 if __name__ == "__main__":
     SageMakerResponse.update_endpoint = update_endpoint  # type: ignore[attr-defined]
-    main(["-H", "127.0.0.1", "-p", sys.argv[1]])
+    main(sys.argv[1:])

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, run
+from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, moto_s3, run
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,28 +35,8 @@ GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "d
 @pytest.fixture(scope="module")
 def moto() -> Iterator[str]:
     """moto (with UpdateEndpoint) on a free loopback port, holding the remote's bucket."""
-    import boto3
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "tests.cdct.moto_sagemaker", str(port)]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        s3 = boto3.client("s3", endpoint_url=url, **S3_CREDENTIALS)
-        for _ in range(100):
-            try:
-                s3.create_bucket(Bucket=BUCKET)
-                break
-            except Exception:  # the server is still starting
-                time.sleep(0.1)
+    with moto_s3(BUCKET, "tests.cdct.moto_sagemaker") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def client(url: str, name: str) -> Any:
