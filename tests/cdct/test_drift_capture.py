@@ -31,6 +31,7 @@ import yaml
 
 from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, moto_s3, run
 from tests.cdct.test_serve import Server, infer_body
+from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 pytestmark = pytest.mark.slow
 BUCKET = "my-ml-project-dvc"
@@ -144,29 +145,54 @@ def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int =
 def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     trained: Repo, s3: str, tmp_path: Path
 ) -> None:
+    """drift.yml's own steps after sign-in: the reference from the remote, the captured
+    window, and on drift the window tracked by DVC and pushed; CT's dvc repro on it."""
     shutil.copytree(trained.path, tmp_path / "repo", symlinks=True)
-    trained = Repo(tmp_path / "repo", s3)  # this test adds data and retrains: a copy
-    serve_and_log(trained, f"s3://{BUCKET}/monitoring/kserve", traffic(2.5, seed=7))
-    done = trained.drift("--register", "data/raw", "--until", TODAY, "--report", "drift.json")
-    assert done.returncode == 1, done.stdout + done.stderr
-    lines = done.stdout.splitlines()
-    rows = {line.split(" | ")[0].strip("| "): line for line in lines if FEATURE_ROW.match(line)}
-    assert sorted(rows) == [f"f{i}" for i in range(8)]
-    assert rows["f3"].endswith("| yes |")
-    assert [name for name, line in rows.items() if line.endswith("| yes |")] == ["f3"]
+    repo = Repo(tmp_path / "repo", s3)  # this test adds data and retrains: a copy
+    repo.dvc("push")
+    done = repo.run(sys.executable, "-m", "my_ml_project.pins", "update", "staging")
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(repo.path / "data/prepared")
+    shutil.rmtree(repo.path / ".dvc/cache")  # the reference must come from the remote
+    serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", traffic(2.5, seed=7))
+    before = repo.model_md5()
+
+    reference = step(repo, "The staging model's training data (the reference)")
+    assert reference.returncode == 0, reference.stdout + reference.stderr
+    assert (repo.path / "data/prepared/train.csv").is_file()
+    ran = step(repo, "Drift over the captured window")
+    assert ran.returncode == 0, ran.stdout + ran.stderr  # --exit-zero
     start = time.strftime("%Y%m%d", time.gmtime(time.time() - 6 * 86400))
     window = f"data/raw/captured-{start}-{TODAY.replace('-', '')}.csv"
+    assert ran.outputs == {"drift": "true", "traffic": "true", "registered": window}
+    lines = ran.stdout.splitlines()
+    rows = {line.split(" | ")[0].strip("| "): line for line in lines if FEATURE_ROW.match(line)}
+    assert sorted(rows) == [f"f{i}" for i in range(8)]
+    assert [name for name, line in rows.items() if line.endswith("| yes |")] == ["f3"]
     assert lines[0] == f"registered 200 captured rows as {window}"
     assert lines[-1] == "drift detected"
-    report = json.loads((trained.path / "drift.json").read_text(encoding="utf-8"))
-    assert report["drift"] is True
-    header = (trained.path / window).read_text(encoding="utf-8").splitlines()[0]
+    assert json.loads((repo.path / "drift.json").read_text(encoding="utf-8"))["drift"] is True
+    assert "The captured window is registered as" in (repo.path / "drift.md").read_text("utf-8")
+    header = (repo.path / window).read_text(encoding="utf-8").splitlines()[0]
     assert header == "f0,f1,f2,f3,f4,f5,f6,f7,target"
-    before = trained.model_md5()
-    trained.dvc("add", window)
-    trained.dvc("repro")
-    assert trained.model_md5() != before
-    assert (trained.path / f"{window}.dvc").is_file()
+
+    tracked = step(repo, "Track the drifted window with DVC and push it", registered=window)
+    assert tracked.returncode == 0, tracked.stdout + tracked.stderr
+    pointer = yaml.safe_load((repo.path / f"{window}.dvc").read_text(encoding="utf-8"))
+    md5 = pointer["outs"][0]["md5"]
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    assert client.head_object(Bucket=BUCKET, Key=f"files/md5/{md5[:2]}/{md5[2:]}")
+    repo.dvc("repro")  # what CT runs on the pull request that carries the .dvc file
+    assert repo.model_md5() != before
+
+
+def step(repo: Repo, name: str, registered: str = "") -> Ran:
+    """One ``run:`` step of drift.yml's monitor job, as the runner runs it."""
+    steps = job_steps(repo.path / ".github/workflows/drift.yml", "monitor")
+    expressions = {"steps.drift.outputs.registered": registered}
+    return run_step(steps[name], repo.path, repo.env, repo.path.parent / "runner-temp", expressions)
 
 
 def test_unshifted_traffic_is_no_drift(trained: Repo) -> None:
