@@ -250,9 +250,8 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
         "name": NEW,
         "endpoint_name": endpoint,
         "model": f"azureml:{endpoint}:3",
-        "environment_variables": {
-            "MLSERVER_MODEL_URI": f"/var/azureml-app/azureml-models/{endpoint}/3/model.joblib"
-        },
+        "model_mount_path": "/var/azureml-app/model",
+        "environment_variables": {"MLSERVER_MODEL_URI": "/var/azureml-app/model/model.joblib"},
         "environment": {
             "image": IMAGE,
             "inference_config": {

@@ -27,7 +27,7 @@ from . import storage
 from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
 
 Runner = Callable[[Sequence[str]], str]
-MODEL_ROOT = "/var/azureml-app/azureml-models"  # $AZUREML_MODEL_DIR is <root>/<name>/<version>
+MODEL_MOUNT = "/var/azureml-app/model"  # model_mount_path: where a custom container gets the model
 
 
 def az(args: Sequence[str]) -> str:
@@ -73,7 +73,6 @@ def register_model(release: Release, ws: Workspace) -> str:
 
 def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, Any]:
     """The online deployment's YAML (schema managedOnlineDeployment) as a mapping."""
-    name, version = model.split(":")[1:]
     route = f"/v2/models/{serving.SERVICE}/infer"
     collect = f"azureml://datastores/{datastore}/paths/monitoring/azureml/{release.endpoint}"
     rate = max(0, min(100, release.capture_percent)) / 100
@@ -82,9 +81,8 @@ def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, A
         "name": deployment_name(release),
         "endpoint_name": release.endpoint,
         "model": model,
-        "environment_variables": {
-            "MLSERVER_MODEL_URI": f"{MODEL_ROOT}/{name}/{version}/{MODEL_FILE}"
-        },
+        "model_mount_path": MODEL_MOUNT,
+        "environment_variables": {"MLSERVER_MODEL_URI": f"{MODEL_MOUNT}/{MODEL_FILE}"},
         "environment": {
             "image": release.image,
             "inference_config": {
