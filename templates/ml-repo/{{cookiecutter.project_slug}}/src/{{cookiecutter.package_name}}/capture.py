@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 PARTITION = re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?:/|$)")
+MAX_OBJECT = 64 * 1024 * 1024  # a capture file is small; a larger object is not read
 AZURE_HTTPS = re.compile(r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<rest>.+)")
 
 
@@ -32,6 +33,7 @@ class Window:
     files: int = 0
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int | None] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # objects too large to read
 
 
 def filesystem(url: str) -> tuple[Any, str]:
@@ -63,8 +65,11 @@ def read_window(url: str, end: date, days: int) -> Window:
     if not fs.exists(root):
         return window
     exchanges: dict[str, dict[str, Any]] = {}
-    for path in sorted(fs.find(root)):
+    for path, info in sorted(fs.find(root, detail=True).items()):
         if not in_window(path[len(root) :], window.start, window.end):
+            continue
+        if int(info.get("size") or 0) > MAX_OBJECT:
+            window.skipped.append(path)
             continue
         window.files += 1
         text = fs.cat_file(path).decode("utf-8", errors="replace")

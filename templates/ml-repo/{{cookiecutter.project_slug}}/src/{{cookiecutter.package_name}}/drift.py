@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.capture import Window, read_window
+from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, Window, read_window
 from {{ cookiecutter.package_name }}.data import TARGET, write_table
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 from {{ cookiecutter.package_name }}.pins import remote_url
@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             args.window_days or int(params.get("window_days", 7)),
         )
         current = window_features(window, list(reference))
+        for path in window.skipped:
+            print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
         if len(next(iter(current.values()), [])) < int(params.get("min_rows", 1)):
             return no_traffic(window, current)
     results = compare(
