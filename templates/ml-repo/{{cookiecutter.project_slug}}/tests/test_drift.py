@@ -117,3 +117,14 @@ def test_an_unshifted_window_is_not_drift(workdir: Path) -> None:
         capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
     assert window_run(workdir, "--register", str(workdir / "raw")) == 0
     assert not (workdir / "raw").exists()
+
+
+def test_unreadable_captures_are_no_traffic_not_a_crash(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = workdir / "monitoring" / "kserve" / "svc" / "2026" / "03" / "09"
+    day.mkdir(parents=True)
+    (day / "garbage.json").write_bytes(b"\xff\xfe not json {")
+    (day / "wrong.json").write_text(json.dumps({"type": "x.request", "data": {"inputs": "no"}}))
+    assert window_run(workdir) == 0
+    assert capsys.readouterr().out.startswith("no traffic: 0 captured rows in 2 files")
