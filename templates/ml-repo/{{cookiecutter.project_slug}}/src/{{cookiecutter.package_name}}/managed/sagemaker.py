@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import storage
-from .common import MODEL_FILE, DeployError, Release, check_answer, log, smoke_request
+from .common import MODEL_FILE, DeployError, Release, check_answer, log, smoke_request, verify
 
 MODEL_DIR = "/opt/ml/model"  # where SageMaker puts ModelDataSource
 
@@ -47,8 +47,6 @@ def variant(release: Release) -> str:
 
 def stage_model(release: Release, aws: Clients) -> str:
     """Fetch the pinned model with the deploy role, check its md5, stage it; its S3 prefix."""
-    from .common import verify
-
     payload = verify(storage.read(release.storage_uri, aws.s3), release.md5)
     storage.write(f"{release.serving_prefix}/{MODEL_FILE}", payload, aws.s3)
     return f"{release.serving_prefix}/"
@@ -89,7 +87,7 @@ def data_capture(release: Release) -> dict[str, Any]:
 
 
 def create_config(release: Release, aws: Clients, name: str, variants: list[Any]) -> None:
-    _delete(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+    delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
     aws.sagemaker.create_endpoint_config(
         EndpointConfigName=name,
         ProductionVariants=variants,
@@ -136,7 +134,7 @@ def smoke(release: Release, aws: Clients) -> None:
     check_answer(answer["Body"].read())
 
 
-def _delete(action: Any, **name: str) -> None:
+def delete_quietly(action: Any, **name: str) -> None:
     try:
         action(**name)
     except Exception as error:  # already gone is fine; anything else is worth a line

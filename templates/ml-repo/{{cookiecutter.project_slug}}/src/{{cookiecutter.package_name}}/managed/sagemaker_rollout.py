@@ -8,10 +8,10 @@ from typing import Any
 from .common import DeployError, Release, log
 from .sagemaker import (
     Clients,
-    _delete,
     create_config,
     create_model,
     current_config,
+    delete_quietly,
     production_variant,
     smoke,
     stage_model,
@@ -42,7 +42,7 @@ def first_deploy(release: Release, aws: Clients) -> None:
         wait(release, aws)
         smoke(release, aws)
     except DeployError:
-        _delete(aws.sagemaker.delete_endpoint, EndpointName=release.endpoint)
+        delete_quietly(aws.sagemaker.delete_endpoint, EndpointName=release.endpoint)
         discard(release, aws)
         raise
 
@@ -72,8 +72,8 @@ def _update(release: Release, aws: Clients, config: str) -> None:
 def discard(release: Release, aws: Clients) -> None:
     """Delete the new model's configs and model (after a failed rollout)."""
     for name in (f"{release.version}-canary", release.version):
-        _delete(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
-    _delete(aws.sagemaker.delete_model, ModelName=release.version)
+        delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+    delete_quietly(aws.sagemaker.delete_model, ModelName=release.version)
 
 
 def clean_up(release: Release, aws: Clients) -> None:
@@ -87,10 +87,10 @@ def clean_up(release: Release, aws: Clients) -> None:
     for config in configs["EndpointConfigs"]:
         name = config["EndpointConfigName"]
         if ours.match(name) and name != keep_config:
-            _delete(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+            delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
             log(f"deleted endpoint config {name}")
     for model in aws.sagemaker.list_models(NameContains=prefix, MaxResults=100)["Models"]:
         name = model["ModelName"]
         if ours.match(name) and name not in keep_models:
-            _delete(aws.sagemaker.delete_model, ModelName=name)
+            delete_quietly(aws.sagemaker.delete_model, ModelName=name)
             log(f"deleted model {name}")
