@@ -23,6 +23,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from . import serve_until_stopped
+
 MAX_BODY = 16 * 1024 * 1024
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -104,14 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     Handler.sink = Sink(args.target)
     server = ThreadingHTTPServer((args.host, args.port), Handler)
-    print(f"capturing to {args.target} on {args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_stopped(
+        server, f"capturing to {args.target} on {args.host}:{server.server_port}"
+    )
 
 
 if __name__ == "__main__":

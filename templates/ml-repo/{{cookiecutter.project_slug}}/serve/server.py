@@ -31,7 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from {{ cookiecutter.package_name }} import model as trained
 
-from . import fetch_model, metrics
+from . import fetch_model, metrics, serve_until_stopped
 from .protocol import BadRequest, decode, encode, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
@@ -140,14 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     args, _ = parser.parse_known_args(argv)  # KServe may pass flags this server does not use
     Handler.served = Served(args.model_name, model_path(args.model_dir), args.threshold)
     server = ThreadingHTTPServer((args.host, args.http_port), Handler)
-    print(f"serving {args.model_name} on {args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_stopped(
+        server, f"serving {args.model_name} on {args.host}:{server.server_port}"
+    )
 
 
 if __name__ == "__main__":
