@@ -20,9 +20,10 @@ import re
 import sys
 import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
+from . import Handler as BaseHandler
 from . import serve_until_stopped
 
 MAX_BODY = 16 * 1024 * 1024
@@ -67,7 +68,7 @@ def event_of(headers: Any, body: bytes) -> dict[str, Any]:
     return {**attributes, "data": data}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(BaseHandler):
     sink: Sink
 
     def do_POST(self) -> None:
@@ -87,15 +88,7 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(HTTPStatus.OK, "ok")
 
     def _answer(self, code: HTTPStatus, text: str) -> None:
-        payload = text.encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        self._send(code, text.encode(), "text/plain")
 
 
 def main(argv: list[str] | None = None) -> int:

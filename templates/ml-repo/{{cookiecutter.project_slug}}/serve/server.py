@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from {{ cookiecutter.package_name }} import model as trained
 
+from . import Handler as BaseHandler
 from . import fetch_model, metrics, serve_until_stopped
 from .protocol import BadRequest, decode, encode, metadata
 
@@ -71,7 +72,7 @@ def model_path(model_dir: Path) -> Path:
     return files[0]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(BaseHandler):
     served: Served
     server_version = "{{ cookiecutter.project_slug }}-serve"
 
@@ -118,16 +119,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _json(self, code: HTTPStatus, body: dict[str, Any]) -> None:
         self._send(code, json.dumps(body).encode(), "application/json")
-
-    def _send(self, code: HTTPStatus, payload: bytes, content_type: str) -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
