@@ -97,15 +97,19 @@ S3_CREDENTIALS = {
 
 
 @contextmanager
-def moto_s3(bucket: str) -> Iterator[str]:
-    """A moto S3 server on a free loopback port holding ``bucket``; yields its URL."""
+def moto_s3(bucket: str, server_module: str = "moto.server") -> Iterator[str]:
+    """A moto S3 server on a free loopback port holding ``bucket``; yields its URL.
+    ``server_module`` runs it (``tests.cdct.moto_sagemaker`` adds UpdateEndpoint)."""
     import boto3
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", server_module, "-H", "127.0.0.1", "-p", str(port)]
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         client = boto3.client("s3", endpoint_url=url, **S3_CREDENTIALS)

@@ -90,7 +90,10 @@ def test_pipeline_files_agree(repo_per_cloud: dict[str, Path], cloud: str) -> No
         "reference": "data/prepared/train.csv",
         "psi_threshold": 0.2,
         "ks_pvalue": 0.01,
+        "window_days": 7,
+        "min_rows": 50,
     }
+    assert params["monitoring"] == {"capture_percent": 100}
 
 
 @pytest.mark.parametrize("python", ["3.10", "3.13"])

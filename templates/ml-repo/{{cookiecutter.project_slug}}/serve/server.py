@@ -11,7 +11,8 @@ the only file in ``--model_dir``.
 
 Routes: ``GET /v2/health/live``, ``GET /v2/health/ready``, ``GET /v2``,
 ``GET /v2/models/<name>``, ``GET /v2/models/<name>/ready``,
-``POST /v2/models/<name>/infer`` and ``GET /metrics``.
+``POST /v2/models/<name>/infer`` and ``GET /metrics``; for SageMaker, which calls
+every container the same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 import sys
 import time
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from {{ cookiecutter.package_name }} import model as trained
 
-from . import metrics
+from . import Handler as BaseHandler
+from . import fetch_model, metrics, serve_until_stopped
 from .protocol import BadRequest, decode, encode, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
@@ -57,17 +59,20 @@ class Served:
 
 
 def model_path(model_dir: Path) -> Path:
-    """``$MLSERVER_MODEL_URI``, or the one file in ``model_dir``."""
+    """``$MLSERVER_MODEL_URI``, Vertex AI's ``$AIP_STORAGE_URI`` copy, or the one file in ``model_dir``."""
     named = os.environ.get(MODEL_FILE_ENV)
     if named:
         return Path(named)
+    fetched = fetch_model.from_vertex()
+    if fetched:
+        return fetched
     files = sorted(p for p in model_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     if len(files) != 1:
         raise SystemExit(f"{model_dir}: expected one model file, found {len(files)}")
     return files[0]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(BaseHandler):
     served: Served
     server_version = "{{ cookiecutter.project_slug }}-serve"
 
@@ -76,6 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         routes: dict[str, Any] = {
             "/v2/health/live": {"live": True},
             "/v2/health/ready": {"ready": True},
+            "/ping": {"ready": True},
             "/v2": {"name": self.server_version, "version": "2", "extensions": []},
             f"/v2/models/{name}": metadata(name, PLATFORM, self.served.n_features),
             f"/v2/models/{name}/ready": {"name": name, "ready": True},
@@ -88,8 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
 
     def do_POST(self) -> None:
-        route = f"/v2/models/{self.served.name}/infer"
-        if self.path != route:
+        routes = (f"/v2/models/{self.served.name}/infer", "/invocations")
+        if self.path not in routes:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
         started = time.perf_counter()
@@ -114,16 +120,6 @@ class Handler(BaseHTTPRequestHandler):
     def _json(self, code: HTTPStatus, body: dict[str, Any]) -> None:
         self._send(code, json.dumps(body).encode(), "application/json")
 
-    def _send(self, code: HTTPStatus, payload: bytes, content_type: str) -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="serve", description=__doc__.split("\n")[0])
@@ -135,14 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     args, _ = parser.parse_known_args(argv)  # KServe may pass flags this server does not use
     Handler.served = Served(args.model_name, model_path(args.model_dir), args.threshold)
     server = ThreadingHTTPServer((args.host, args.http_port), Handler)
-    print(f"serving {args.model_name} on {args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_stopped(
+        server, f"serving {args.model_name} on {args.host}:{server.server_port}"
+    )
 
 
 if __name__ == "__main__":

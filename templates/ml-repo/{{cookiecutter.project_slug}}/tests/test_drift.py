@@ -55,7 +55,7 @@ def test_exit_zero_and_github_output(
     output = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     assert run(workdir, "shifted.csv", "--exit-zero") == 0
-    assert output.read_text() == "drift=true\n"
+    assert output.read_text() == "drift=true\ntraffic=true\nregistered=\n"
 
 
 def test_psi_and_ks_on_known_cases() -> None:
@@ -66,3 +66,65 @@ def test_psi_and_ks_on_known_cases() -> None:
     assert statistic > 0.3
     assert pvalue < 1e-6
     assert drift.ks_2samp(same[:2500], same[2500:])[1] > 0.01
+
+
+def capture_event(folder: Path, day: str, number: int, rows: np.ndarray) -> None:
+    """A request and its answer as serve/capture.py writes KServe's logger events."""
+    tensor = {"name": "x", "shape": list(rows.shape), "datatype": "FP64"}
+    request = {"inputs": [{**tensor, "data": rows.ravel().tolist()}]}
+    labels = [int(row.sum() > 0) for row in rows]
+    answer = {"outputs": [{"name": "label", "shape": [len(rows)], "data": labels}]}
+    where = folder / "kserve" / "svc" / day
+    where.mkdir(parents=True, exist_ok=True)
+    for kind, body in (("request", request), ("response", answer)):
+        event = {"id": f"e{number}", "type": f"org.kubeflow.serving.inference.{kind}", "data": body}
+        (where / f"{number}-{kind}.json").write_text(json.dumps(event))
+
+
+def window_run(workdir: Path, *extra: str) -> int:
+    params = str(workdir / "params.yaml")
+    reference = str(workdir / "ref.csv")
+    capture = str(workdir / "monitoring")
+    argv = ["--capture", capture, "--reference", reference, "--params", params]
+    return drift.main([*argv, "--until", "2026-03-10", *extra])
+
+
+def test_an_empty_window_is_no_traffic_never_drift(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capture_event(workdir / "monitoring", "2026/01/02", 0, sample(3, 5.0)[0])  # outside
+    assert window_run(workdir, "--register", str(workdir / "raw")) == 0
+    assert capsys.readouterr().out == (
+        "no traffic: 0 captured rows in 0 files from 2026-03-04 to 2026-03-10; nothing to compare\n"
+    )
+    assert not (workdir / "raw").exists()
+
+
+def test_a_drifted_window_is_registered_with_the_served_labels(workdir: Path) -> None:
+    rows = sample(3, 0.8)[0]
+    for number in range(8):
+        capture_event(workdir / "monitoring", "2026/03/09", number, rows[number * 100 :][:100])
+    assert window_run(workdir, "--register", str(workdir / "raw")) == 1
+    (registered,) = (workdir / "raw").iterdir()
+    assert registered.name == "captured-20260304-20260310.csv"
+    lines = registered.read_text().splitlines()
+    assert lines[0] == "f0,f1,f2,target" and len(lines) == 801
+
+
+def test_an_unshifted_window_is_not_drift(workdir: Path) -> None:
+    rows = sample(2, 0.0)[0]
+    for number in range(8):
+        capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
+    assert window_run(workdir, "--register", str(workdir / "raw")) == 0
+    assert not (workdir / "raw").exists()
+
+
+def test_unreadable_captures_are_no_traffic_not_a_crash(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = workdir / "monitoring" / "kserve" / "svc" / "2026" / "03" / "09"
+    day.mkdir(parents=True)
+    (day / "garbage.json").write_bytes(b"\xff\xfe not json {")
+    (day / "wrong.json").write_text(json.dumps({"type": "x.request", "data": {"inputs": "no"}}))
+    assert window_run(workdir) == 0
+    assert capsys.readouterr().out.startswith("no traffic: 0 captured rows in 2 files")

@@ -2,15 +2,25 @@
 
 Usage (from the repository root)::
 
-    python -m {{ cookiecutter.package_name }}.drift --current recent.csv
+    python -m {{ cookiecutter.package_name }}.drift                      # the captured window
+    python -m {{ cookiecutter.package_name }}.drift --register data/raw  # ... kept as data on drift
+    python -m {{ cookiecutter.package_name }}.drift --current recent.csv # a CSV file instead
+
+By default it reads the last ``drift.window_days`` of inference data that the endpoint
+captured under ``<DVC remote>/monitoring/`` (see ``capture.py``; ``--capture`` names
+another prefix, ``--until`` the window's last day). Fewer than ``drift.min_rows``
+rows there is "no traffic": exit 0, ``traffic=false``, never a comparison with
+anything else. With ``--register DIR``, a drifted window is written to
+``DIR/captured-<first day>-<last day>.csv`` (features and the label the model served),
+for ``dvc add`` and a pull request that retrains on it.
 
 For each feature column it computes the population stability index (PSI, over
 the reference's deciles) and a two-sample Kolmogorov-Smirnov test. A feature
 drifts when its PSI reaches ``drift.psi_threshold`` or its KS p-value falls
 below ``drift.ks_pvalue`` divided by the number of features (Bonferroni), both
-from ``params.yaml``. Exit code 1 means drift (0 with ``--exit-zero``); inside
-GitHub Actions it also writes ``drift=true|false`` to ``$GITHUB_OUTPUT`` and a
-table to the job summary. numpy only, so it runs with the pipeline's lock.
+from ``params.yaml``. Exit code 1 means drift (0 with ``--exit-zero``), 2 a
+missing reference; inside GitHub Actions it also writes ``drift``, ``traffic`` and
+``registered`` to ``$GITHUB_OUTPUT`` and a table to the job summary.
 """
 
 from __future__ import annotations
@@ -21,13 +31,17 @@ import json
 import math
 import os
 import sys
+import time
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.data import TARGET
+from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, Window, read_window
+from {{ cookiecutter.package_name }}.data import TARGET, write_table
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
+from {{ cookiecutter.package_name }}.pins import remote_url
 
 BINS = 10
 EPSILON = 1e-6
@@ -122,25 +136,50 @@ def _append(variable: str, text: str) -> None:
             handle.write(text)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="drift", description=__doc__.split("\n")[0])
-    parser.add_argument("--current", type=Path, required=True, help="CSV of recent inference data")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--current", type=Path, help="CSV of recent inference data")
+    source.add_argument("--capture", help="captured data prefix (default: <remote>/monitoring)")
+    parser.add_argument("--until", type=date.fromisoformat, help="last day of the window")
+    parser.add_argument("--window-days", type=int, help="default: drift.window_days")
     parser.add_argument(
         "--reference", type=Path, help="CSV of training data (default: drift.reference)"
     )
     parser.add_argument("--params", type=Path, default=PARAMS_FILE)
     parser.add_argument("--report", type=Path, help="write the results as JSON here")
+    parser.add_argument("--register", type=Path, help="on drift, write the window here")
+    parser.add_argument("--markdown", type=Path, help="write the summary as Markdown here")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when drift is found")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     params = load_params("drift", args.params)
-    reference = read_features(args.reference or Path(params["reference"]))
+    reference_file = args.reference or Path(params["reference"])
+    if not reference_file.is_file():
+        print(f"drift: no reference {reference_file} (run `dvc pull prepare`)", file=sys.stderr)
+        return 2
+    reference = read_features(reference_file)
+    if args.current:
+        current, window = read_features(args.current), None
+    else:
+        window = read_window(
+            args.capture or f"{remote_url()}/monitoring",
+            args.until or date(*time.gmtime()[:3]),
+            args.window_days or int(params.get("window_days", 7)),
+        )
+        current = window_features(window, list(reference))
+        for path in window.skipped:
+            print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
+        if len(next(iter(current.values()), [])) < int(params.get("min_rows", 1)):
+            return no_traffic(window, current)
     results = compare(
-        reference,
-        read_features(args.current),
-        float(params["psi_threshold"]),
-        float(params["ks_pvalue"]),
+        reference, current, float(params["psi_threshold"]), float(params["ks_pvalue"])
     )
     drifted = any(r.drifted for r in results)
+    registered = register(window, list(reference), args.register) if drifted else None
     if args.report:
         report = {"drift": drifted, "features": [asdict(r) for r in results]}
         args.report.write_text(
@@ -149,9 +188,51 @@ def main(argv: list[str] | None = None) -> int:
     text = summary(results)
     sys.stdout.write(text)
     print("drift detected" if drifted else "no drift")
-    _append("GITHUB_OUTPUT", f"drift={'true' if drifted else 'false'}\n")
+    outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\n"
+    _append("GITHUB_OUTPUT", outputs + f"registered={registered or ''}\n")
     _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
+    if args.markdown:
+        note = f"\nThe captured window is registered as `{registered}`.\n" if registered else ""
+        args.markdown.write_text("## Drift monitor\n\n" + text + note, encoding="utf-8")
     return 1 if drifted and not args.exit_zero else 0
+
+
+def window_features(window: Window, names: list[str]) -> dict[str, np.ndarray]:
+    """The window's rows as columns named like the reference's (rows of another width dropped)."""
+    rows = [row for row in window.rows if len(row) == len(names)]
+    table = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(names))
+    return {name: table[:, i] for i, name in enumerate(names)}
+
+
+def no_traffic(window: Window, current: dict[str, np.ndarray]) -> int:
+    rows = len(next(iter(current.values()), []))
+    text = (
+        f"no traffic: {rows} captured rows in {window.files} files "
+        f"from {window.start} to {window.end}; nothing to compare\n"
+    )
+    sys.stdout.write(text)
+    _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
+    _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
+    return 0
+
+
+def register(window: Window | None, names: list[str], folder: Path | None) -> Path | None:
+    """Write the drifted window's labelled rows as a raw-data CSV; its path."""
+    if window is None or folder is None:
+        return None
+    pairs = [
+        (row, label)
+        for row, label in zip(window.rows, window.labels, strict=True)
+        if label is not None and len(row) == len(names)
+    ]
+    if not pairs:
+        print("drift: the window holds no answered request; nothing registered", file=sys.stderr)
+        return None
+    path = folder / f"captured-{window.start:%Y%m%d}-{window.end:%Y%m%d}.csv"
+    features = np.asarray([row for row, _ in pairs], dtype=np.float64)
+    write_table(path, features, np.asarray([label for _, label in pairs]), names)
+    print(f"registered {len(pairs)} captured rows as {path.as_posix()}")
+    return path
 
 
 if __name__ == "__main__":

@@ -1,0 +1,187 @@
+"""Read the captured inference data under ``<DVC remote>/monitoring/``, one window at a time.
+
+Every sink writes below a ``yyyy/mm/dd`` partition: ``serve/capture.py`` behind KServe's
+request logger (``kserve/<service>/yyyy/mm/dd/*.json``, one CloudEvent each), SageMaker's
+data capture (``sagemaker/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``) and Azure ML's
+data collector (``azureml/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``); Vertex
+AI's BigQuery log rows, exported by drift.yml to ``vertex/yyyy/mm/dd/``. A
+record gives the request's feature rows (KServe v2 ``inputs``, or ``instances``) and,
+when the answer is captured too, the label the model served.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+PARTITION = re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?:/|$)")
+MAX_OBJECT = 64 * 1024 * 1024  # a capture file is small; a larger object is not read
+AZURE_HTTPS = re.compile(r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<rest>.+)")
+
+
+@dataclass
+class Window:
+    """The rows captured between ``start`` and ``end`` (inclusive), and what was served."""
+
+    start: date
+    end: date
+    files: int = 0
+    rows: list[list[float]] = field(default_factory=list)
+    labels: list[int | None] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # objects too large to read
+
+
+def filesystem(url: str) -> tuple[Any, str]:
+    """An fsspec filesystem for ``url`` (DVC's own s3fs, gcsfs or adlfs) and the path in it."""
+    import fsspec
+
+    found = AZURE_HTTPS.match(url)
+    if found:  # the Blob https form pins use: adlfs with the account and Azure AD sign-in
+        fs = fsspec.filesystem("az", account_name=found["account"], anon=False)
+        return fs, found["rest"]
+    return fsspec.core.url_to_fs(url)
+
+
+def in_window(path: str, start: date, end: date) -> bool:
+    found = PARTITION.search(path)
+    if not found:
+        return False
+    try:
+        day = date(int(found["y"]), int(found["m"]), int(found["d"]))
+    except ValueError:
+        return False
+    return start <= day <= end
+
+
+def read_window(url: str, end: date, days: int) -> Window:
+    """Every capture file under ``url`` whose partition lies in the ``days`` up to ``end``."""
+    window = Window(start=end - timedelta(days=max(days, 1) - 1), end=end)
+    fs, root = filesystem(url)
+    if not fs.exists(root):
+        return window
+    exchanges: dict[str, dict[str, Any]] = {}
+    for path, info in sorted(fs.find(root, detail=True).items()):
+        if not in_window(path[len(root) :], window.start, window.end):
+            continue
+        if int(info.get("size") or 0) > MAX_OBJECT:
+            window.skipped.append(path)
+            continue
+        window.files += 1
+        text = fs.cat_file(path).decode("utf-8", errors="replace")
+        for number, record in enumerate(records(text)):
+            for key, part, body in parts(record, f"{path}#{number}"):
+                exchanges.setdefault(key, {})[part] = body
+    for exchange in exchanges.values():
+        rows = feature_rows(exchange.get("request"))
+        served = served_labels(exchange.get("response"), len(rows))
+        window.rows += rows
+        window.labels += served
+    return window
+
+
+def records(text: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a file: one document, a list of them, or one per line."""
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        whole = None
+    lines = whole if isinstance(whole, list) else [whole] if whole is not None else []
+    if whole is None:
+        for line in text.splitlines():
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                continue
+    yield from (item for item in lines if isinstance(item, dict))
+
+
+def parts(record: dict[str, Any], fallback: str) -> Iterator[tuple[str, str, Any]]:
+    """(exchange id, "request" or "response", parsed body) found in one captured record."""
+    capture = record.get("captureData")
+    if isinstance(capture, dict):  # SageMaker data capture: both sides in one record
+        key = str((record.get("eventMetadata") or {}).get("eventId") or fallback)
+        for part, name in (("request", "endpointInput"), ("response", "endpointOutput")):
+            if isinstance(capture.get(name), dict):
+                yield key, part, _sagemaker_body(capture[name])
+        return
+    if "request_payload" in record:  # a Vertex AI request-response log row (BigQuery)
+        key = str(record.get("id") or fallback)
+        for part in ("request", "response"):
+            payload = record.get(f"{part}_payload") or []
+            yield key, part, _json(payload[0] if isinstance(payload, list) and payload else None)
+        return
+    kind = str(record.get("type") or record.get("ce-type") or "")
+    part = "response" if "response" in kind else "request" if "request" in kind else None
+    if part is not None:  # a CloudEvent: KServe's logger (via serve/capture.py), Azure ML
+        key = str(record.get("correlationid") or record.get("id") or fallback)
+        yield key, part, _json(record.get("data"))
+
+
+def _sagemaker_body(side: dict[str, Any]) -> Any:
+    data = side.get("data")
+    if str(side.get("encoding", "")).upper() == "BASE64" and isinstance(data, str):
+        data = base64.b64decode(data).decode("utf-8", errors="replace")
+    return _json(data)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (str, bytes)):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
+
+
+def feature_rows(body: Any) -> list[list[float]]:
+    """The rows of a v2 infer request (one ``[rows, features]`` tensor) or of ``instances``."""
+    if not isinstance(body, dict):
+        return []
+    if isinstance(body.get("instances"), list):
+        return [row for row in (_row(item) for item in body["instances"]) if row]
+    tensors = body.get("inputs")
+    if not (isinstance(tensors, list) and len(tensors) == 1 and isinstance(tensors[0], dict)):
+        return []
+    shape, data = tensors[0].get("shape"), _flat(tensors[0].get("data"))
+    if not (isinstance(shape, list) and len(shape) == 2 and data is not None):
+        return []
+    rows, width = shape
+    if not (isinstance(rows, int) and isinstance(width, int)) or len(data) != rows * width:
+        return []
+    return [data[i * width : (i + 1) * width] for i in range(rows)]
+
+
+def served_labels(body: Any, rows: int) -> list[int | None]:
+    """The ``label`` output of a v2 answer when it covers every row; else unknown labels."""
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    for tensor in outputs if isinstance(outputs, list) else []:
+        if isinstance(tensor, dict) and tensor.get("name") == "label":
+            data = _flat(tensor.get("data"))
+            if data is not None and len(data) == rows:
+                return [int(value) for value in data]
+    return [None] * rows
+
+
+def _row(item: Any) -> list[float] | None:
+    flat = _flat(item)
+    return flat or None
+
+
+def _flat(value: Any) -> list[float] | None:
+    """Numbers of a (nested) list, flattened; None when anything is not a finite number."""
+    out: list[float] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            out.append(float(item))
+        else:
+            return None
+    return [v for v in out if v == v and abs(v) != float("inf")] if out else None

@@ -1,0 +1,127 @@
+"""Azure ML, through the ``az ml`` CLI that ``azure/login`` signed in with OIDC.
+
+A new online deployment (``m-<md5 12>``) is created beside the served one with no
+traffic, a smoke request goes to it by ``--deployment-name``, then the endpoint's
+traffic moves to it and the deployments it replaced are deleted; a failing smoke
+request deletes the new deployment and leaves the traffic as it was. The model comes
+from the DVC remote through azure-storage-blob with ``DefaultAzureCredential`` (never
+an anonymous https download). The deployment's data collector writes requests and
+responses to ``monitoring/azureml/`` in the DVC container, through the workspace
+datastore named by ``AZUREML_MONITORING_DATASTORE``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from {{ cookiecutter.package_name }} import serving
+
+from . import storage
+from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
+
+Runner = Callable[[Sequence[str]], str]
+MODEL_MOUNT = "/var/azureml-app/model"  # model_mount_path: where a custom container gets the model
+
+
+def az(args: Sequence[str]) -> str:
+    """Run ``az`` and return its stdout; a DeployError with its stderr when it fails."""
+    done = subprocess.run(["az", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise DeployError(f"az {' '.join(args[:3])}: {done.stderr.strip()[-800:]}")
+    return done.stdout
+
+
+@dataclass
+class Workspace:
+    run: Runner
+    datastore: str
+    work: Path
+    blob: Any = None
+
+    def json(self, *args: str) -> Any:
+        out = self.run([*args, "--output", "json"])
+        return json.loads(out) if out.strip() else None
+
+
+def deployment_name(release: Release) -> str:
+    return f"m-{release.md5[:12]}"
+
+
+def register_model(release: Release, ws: Workspace) -> str:
+    """Fetch and check the pinned model, register it (tag md5); its ``azureml:`` id."""
+    found = ws.json(
+        "ml", "model", "list", "--name", release.endpoint,
+        "--query", f"[?tags.md5=='{release.md5}'].version | [0]",
+    )  # fmt: skip
+    if found:
+        return f"azureml:{release.endpoint}:{found}"
+    path = ws.work / MODEL_FILE
+    path.write_bytes(verify(storage.read(release.storage_uri, ws.blob), release.md5))
+    made = ws.json(
+        "ml", "model", "create", "--name", release.endpoint, "--type", "custom_model",
+        "--path", str(path), "--tags", f"md5={release.md5}",
+    )  # fmt: skip
+    return f"azureml:{release.endpoint}:{made['version']}"
+
+
+def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, Any]:
+    """The online deployment's YAML (schema managedOnlineDeployment) as a mapping."""
+    route = f"/v2/models/{serving.SERVICE}/infer"
+    collect = f"azureml://datastores/{datastore}/paths/monitoring/azureml/{release.endpoint}"
+    rate = max(0, min(100, release.capture_percent)) / 100
+    spec: dict[str, Any] = {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
+        "name": deployment_name(release),
+        "endpoint_name": release.endpoint,
+        "model": model,
+        "model_mount_path": MODEL_MOUNT,
+        "environment_variables": {"MLSERVER_MODEL_URI": f"{MODEL_MOUNT}/{MODEL_FILE}"},
+        "environment": {
+            "image": release.image,
+            "inference_config": {
+                "liveness_route": {"path": "/v2/health/live", "port": 8080},
+                "readiness_route": {"path": "/v2/health/ready", "port": 8080},
+                "scoring_route": {"path": route, "port": 8080},
+            },
+        },
+        "instance_type": release.instance_type,
+        "instance_count": 1,
+    }
+    if rate > 0:
+        spec["data_collector"] = {
+            "sampling_rate": rate,
+            "collections": {
+                kind: {"enabled": "True", "data": {"name": f"{release.endpoint}-{kind}",
+                                                    "path": f"{collect}/{kind}"}}
+                for kind in ("request", "response")
+            },
+        }  # fmt: skip
+    return spec
+
+
+def write_spec(ws: Workspace, spec: dict[str, Any]) -> Path:
+    path = ws.work / "deployment.yml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def smoke(release: Release, ws: Workspace) -> None:
+    request = ws.work / "smoke.json"
+    request.write_bytes(smoke_request(release.n_features))
+    try:
+        answer = ws.run([
+            "ml", "online-endpoint", "invoke", "--name", release.endpoint,
+            "--deployment-name", deployment_name(release), "--request-file", str(request),
+        ])  # fmt: skip
+    except DeployError as error:
+        raise DeployError(f"the smoke request failed: {error}") from None
+    # the CLI prints the answer as a JSON string holding the body
+    body = json.loads(answer) if answer.strip().startswith('"') else answer
+    check_answer(body)

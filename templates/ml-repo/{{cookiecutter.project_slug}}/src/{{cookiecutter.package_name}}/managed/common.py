@@ -1,0 +1,122 @@
+"""What every managed deploy shares: the release to roll out, the smoke request and its check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from {{ cookiecutter.package_name }} import pins, serving
+from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
+
+FILES = "/files/md5/"
+MODEL_FILE = "model.{{ 'pt' if cookiecutter.ml_framework == 'pytorch' else 'joblib' }}"
+NAME_LIMIT = 63  # SageMaker, Vertex and Azure ML names all fit in 63 characters
+
+
+class DeployError(RuntimeError):
+    """A deploy that cannot go on; the message says why (exit code 1)."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One pinned model to roll out to one environment's endpoint."""
+
+    environment: str
+    endpoint: str
+    md5: str
+    storage_uri: str
+    image: str
+    instance_type: str
+    capture_percent: int
+    n_features: int
+
+    @property
+    def remote(self) -> str:
+        """The DVC remote the pin's storage_uri lives in."""
+        return self.storage_uri.split(FILES, 1)[0]
+
+    @property
+    def version(self) -> str:
+        """The name of this model's resources: the endpoint and the md5's first 12 digits."""
+        return f"{self.endpoint[: NAME_LIMIT - 20].rstrip('-')}-{self.md5[:12]}"
+
+    @property
+    def serving_prefix(self) -> str:
+        """Where the verified model is staged for the endpoint (one folder per md5)."""
+        return f"{self.remote}/serving/{self.md5}"
+
+    @property
+    def monitoring(self) -> str:
+        """The prefix the endpoint's data capture writes to (the drift monitor reads it)."""
+        return f"{self.remote}/monitoring"
+
+
+def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Release:
+    """The release of ``deploy/<env>.yaml`` with the workflow's settings (``environ``)."""
+    pin = pins.current(env, root)
+    model = pin.get("model")
+    if not isinstance(model, dict) or FILES not in str(model.get("storage_uri", "")):
+        raise DeployError(f"deploy/{env}.yaml pins no model")
+    image = environ.get("SERVING_IMAGE") or pin.get(serving.IMAGE_KEY)
+    problem = serving.image_problem(image) if image else "no serving image (SERVING_IMAGE)"
+    if problem:
+        raise DeployError(problem)
+    monitoring = _section("monitoring", root)
+    return Release(
+        environment=env,
+        endpoint=environ.get("ENDPOINT") or f"{serving.SERVICE}-{env}",
+        md5=str(model["md5"]),
+        storage_uri=str(model["storage_uri"]),
+        image=str(image),
+        instance_type=environ.get("INSTANCE_TYPE") or "",
+        capture_percent=int(monitoring.get("capture_percent", 0)),
+        n_features=int(_section("prepare", root).get("n_features", 1)),
+    )
+
+
+def _section(name: str, root: Path) -> dict[str, Any]:
+    try:
+        return load_params(name, root / PARAMS_FILE)
+    except (OSError, KeyError, TypeError):  # no params.yaml or no such section
+        return {}
+
+
+def verify(payload: bytes, md5: str) -> bytes:
+    """``payload`` if its md5 is the pinned one; a DeployError otherwise."""
+    found = hashlib.md5(payload, usedforsecurity=False).hexdigest()
+    if found != md5:
+        raise DeployError(f"the fetched model has md5 {found}, the pin names {md5}")
+    return payload
+
+
+def smoke_request(n_features: int) -> bytes:
+    """One KServe v2 infer request: a row of zeros with the model's width."""
+    tensor = {"name": "features", "shape": [1, n_features], "datatype": "FP64"}
+    return json.dumps({"inputs": [{**tensor, "data": [0.0] * n_features}]}).encode()
+
+
+def check_answer(payload: bytes | str) -> None:
+    """A DeployError unless ``payload`` is a v2 answer with one probability in [0, 1]."""
+    try:
+        body = json.loads(payload)
+        outputs = {o["name"]: o["data"] for o in body["outputs"]}
+        (score,) = outputs["probability"]
+        ok = 0.0 <= float(score) <= 1.0
+    except (ValueError, TypeError, KeyError) as error:
+        raise DeployError(f"the smoke request got no v2 answer: {error!r}") from None
+    if not ok:
+        raise DeployError(f"the smoke request got probability {score}, not in [0, 1]")
+
+
+def log(message: str) -> None:
+    """A line on stdout and in the job summary."""
+    print(message, flush=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with Path(summary).open("a", encoding="utf-8") as handle:
+            handle.write(message + "\n")

@@ -1,0 +1,142 @@
+"""SageMaker: a new production variant at weight 0, a smoke request to it, then all traffic.
+
+The endpoint keeps one stable name (``<slug>-<env>``). A new model gets its own model
+and endpoint config (``<endpoint>-<md5 12>``); during the rollout the endpoint runs a
+``-canary`` config holding the old variants and the new one at weight 0. The smoke
+request goes to the new variant by ``TargetVariant``; if it fails, the endpoint goes
+back to its old config and the new resources are deleted. Once the new config serves,
+every model and config of this endpoint that it does not use is deleted. Data capture
+(inputs and outputs) goes to ``<remote>/monitoring/sagemaker/<endpoint>/<variant>/
+yyyy/mm/dd/hh/``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import storage
+from .common import MODEL_FILE, DeployError, Release, check_answer, log, smoke_request, verify
+
+MODEL_DIR = "/opt/ml/model"  # where SageMaker puts ModelDataSource
+
+
+@dataclass
+class Clients:
+    """botocore clients: ``sagemaker``, ``sagemaker-runtime`` and ``s3``."""
+
+    sagemaker: Any
+    runtime: Any
+    s3: Any
+    poll_seconds: float = 30.0
+    timeout_seconds: float = 3600.0
+
+
+def clients() -> Clients:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    names = ("sagemaker", "sagemaker-runtime", "s3")
+    return Clients(*(session.create_client(name) for name in names))
+
+
+def variant(release: Release) -> str:
+    return f"m-{release.md5[:12]}"
+
+
+def stage_model(release: Release, aws: Clients) -> str:
+    """Fetch the pinned model with the deploy role, check its md5, stage it; its S3 prefix."""
+    payload = verify(storage.read(release.storage_uri, aws.s3), release.md5)
+    storage.write(f"{release.serving_prefix}/{MODEL_FILE}", payload, aws.s3)
+    return f"{release.serving_prefix}/"
+
+
+def create_model(release: Release, aws: Clients, role_arn: str, prefix: str) -> None:
+    source = {"S3Uri": prefix, "S3DataType": "S3Prefix", "CompressionType": "None"}
+    aws.sagemaker.create_model(
+        ModelName=release.version,
+        ExecutionRoleArn=role_arn,
+        PrimaryContainer={
+            "Image": release.image,
+            "ModelDataSource": {"S3DataSource": source},
+            "Environment": {"MLSERVER_MODEL_URI": f"{MODEL_DIR}/{MODEL_FILE}"},
+        },
+    )
+
+
+def production_variant(release: Release, weight: float) -> dict[str, Any]:
+    return {
+        "VariantName": variant(release),
+        "ModelName": release.version,
+        "InstanceType": release.instance_type,
+        "InitialInstanceCount": 1,
+        "InitialVariantWeight": weight,
+    }
+
+
+def data_capture(release: Release) -> dict[str, Any]:
+    """``DataCaptureConfig``: inputs and outputs as JSON under ``monitoring/sagemaker``."""
+    return {
+        "EnableCapture": release.capture_percent > 0,
+        "InitialSamplingPercentage": max(0, min(100, release.capture_percent)),
+        "DestinationS3Uri": f"{release.monitoring}/sagemaker",
+        "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+        "CaptureContentTypeHeader": {"JsonContentTypes": ["application/json"]},
+    }
+
+
+def create_config(release: Release, aws: Clients, name: str, variants: list[Any]) -> None:
+    delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+    aws.sagemaker.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=variants,
+        DataCaptureConfig=data_capture(release),
+    )
+
+
+def current_config(release: Release, aws: Clients) -> dict[str, Any] | None:
+    """The endpoint config the endpoint runs now (None: no endpoint yet)."""
+    try:
+        endpoint = aws.sagemaker.describe_endpoint(EndpointName=release.endpoint)
+    except aws.sagemaker.exceptions.ClientError:
+        return None
+    name = endpoint["EndpointConfigName"]
+    return dict(aws.sagemaker.describe_endpoint_config(EndpointConfigName=name))
+
+
+def wait(release: Release, aws: Clients) -> None:
+    """Until the endpoint is InService; a DeployError when it fails or times out."""
+    deadline = time.monotonic() + aws.timeout_seconds
+    while True:
+        endpoint = aws.sagemaker.describe_endpoint(EndpointName=release.endpoint)
+        status = endpoint["EndpointStatus"]
+        if status == "InService":
+            return
+        if status == "Failed" or time.monotonic() > deadline:
+            reason = endpoint.get("FailureReason", "timed out")
+            raise DeployError(f"endpoint {release.endpoint} is {status}: {reason}")
+        time.sleep(aws.poll_seconds)
+
+
+def smoke(release: Release, aws: Clients) -> None:
+    """One request through the endpoint to the new variant; a DeployError if it fails."""
+    try:
+        answer = aws.runtime.invoke_endpoint(
+            EndpointName=release.endpoint,
+            TargetVariant=variant(release),
+            ContentType="application/json",
+            Accept="application/json",
+            Body=smoke_request(release.n_features),
+        )
+    except aws.runtime.exceptions.ClientError as error:
+        raise DeployError(f"the smoke request failed: {error}") from None
+    check_answer(answer["Body"].read())
+
+
+def delete_quietly(action: Any, **name: str) -> None:
+    try:
+        action(**name)
+    except Exception as error:  # already gone is fine; anything else is worth a line
+        if "Could not find" not in str(error):
+            log(f"could not delete {name}: {error}")

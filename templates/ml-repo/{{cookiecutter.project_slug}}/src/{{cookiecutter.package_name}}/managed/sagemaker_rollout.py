@@ -1,0 +1,96 @@
+"""The SageMaker rollout itself: first deploy, canary update, rollback and clean-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .common import DeployError, Release, log
+from .sagemaker import (
+    Clients,
+    create_config,
+    create_model,
+    current_config,
+    delete_quietly,
+    production_variant,
+    smoke,
+    stage_model,
+    wait,
+)
+
+
+def deploy(release: Release, aws: Clients, role_arn: str) -> str:
+    """Roll ``release`` out to its endpoint; what happened, as one line."""
+    current = current_config(release, aws)
+    served = [v["ModelName"] for v in (current or {}).get("ProductionVariants", [])]
+    if served == [release.version]:
+        clean_up(release, aws)
+        return f"{release.endpoint} already serves {release.version}"
+    create_model(release, aws, role_arn, stage_model(release, aws))
+    if current is None:
+        first_deploy(release, aws)
+    else:
+        canary(release, aws, current)
+    clean_up(release, aws)
+    return f"{release.endpoint} serves {release.version}"
+
+
+def first_deploy(release: Release, aws: Clients) -> None:
+    create_config(release, aws, release.version, [production_variant(release, 1.0)])
+    aws.sagemaker.create_endpoint(EndpointName=release.endpoint, EndpointConfigName=release.version)
+    try:
+        wait(release, aws)
+        smoke(release, aws)
+    except DeployError:
+        delete_quietly(aws.sagemaker.delete_endpoint, EndpointName=release.endpoint)
+        discard(release, aws)
+        raise
+
+
+def canary(release: Release, aws: Clients, current: dict[str, Any]) -> None:
+    """Old variants as they are plus the new one at weight 0; smoke; then the new alone."""
+    old = current["EndpointConfigName"]
+    variants = [*current["ProductionVariants"], production_variant(release, 0.0)]
+    create_config(release, aws, f"{release.version}-canary", variants)
+    _update(release, aws, f"{release.version}-canary")
+    try:
+        smoke(release, aws)
+    except DeployError:
+        log(f"smoke request failed: rolling {release.endpoint} back to {old}")
+        _update(release, aws, old)
+        discard(release, aws)
+        raise
+    create_config(release, aws, release.version, [production_variant(release, 1.0)])
+    _update(release, aws, release.version)
+
+
+def _update(release: Release, aws: Clients, config: str) -> None:
+    aws.sagemaker.update_endpoint(EndpointName=release.endpoint, EndpointConfigName=config)
+    wait(release, aws)
+
+
+def discard(release: Release, aws: Clients) -> None:
+    """Delete the new model's configs and model (after a failed rollout)."""
+    for name in (f"{release.version}-canary", release.version):
+        delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+    delete_quietly(aws.sagemaker.delete_model, ModelName=release.version)
+
+
+def clean_up(release: Release, aws: Clients) -> None:
+    """Delete every config and model of this endpoint that the endpoint does not use now."""
+    current = current_config(release, aws) or {}
+    keep_config = current.get("EndpointConfigName")
+    keep_models = {v["ModelName"] for v in current.get("ProductionVariants", [])}
+    prefix = release.version[: -len(release.md5[:12])]
+    ours = re.compile(re.escape(prefix) + r"[0-9a-f]{12}(-canary)?\Z")
+    configs = aws.sagemaker.list_endpoint_configs(NameContains=prefix, MaxResults=100)
+    for config in configs["EndpointConfigs"]:
+        name = config["EndpointConfigName"]
+        if ours.match(name) and name != keep_config:
+            delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
+            log(f"deleted endpoint config {name}")
+    for model in aws.sagemaker.list_models(NameContains=prefix, MaxResults=100)["Models"]:
+        name = model["ModelName"]
+        if ours.match(name) and name not in keep_models:
+            delete_quietly(aws.sagemaker.delete_model, ModelName=name)
+            log(f"deleted model {name}")

@@ -1,0 +1,130 @@
+"""Vertex AI, through its REST API with the workflow's workload identity.
+
+A public Vertex endpoint cannot route a request to a chosen deployed model, so the
+smoke request goes through a canary share: the new model is deployed at 0%, gets
+``CANARY_PERCENT`` of the traffic, and requests go through ``:rawPredict`` until one is
+answered by it (the ``X-Vertex-AI-Deployed-Model-Id`` response header). A failing answer
+puts all traffic back on the old models and undeploys the new one; a good one moves all
+traffic to it, undeploys the models it replaced and deletes their Model resources.
+Request-response logging (BigQuery, the only sink Vertex offers) follows
+``monitoring.capture_percent``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import storage
+from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
+
+CANARY_PERCENT = 10
+SMOKE_ATTEMPTS = 100  # at a 10% share, 100 misses in a row happen 3 times in 100,000
+DEPLOYED_MODEL_HEADER = "X-Vertex-AI-Deployed-Model-Id"
+
+
+@dataclass
+class Api:
+    """An authorised HTTP session (google-auth's ``AuthorizedSession``) and the location."""
+
+    session: Any
+    project: str
+    region: str
+    poll_seconds: float = 15.0
+    gcs: Any = field(default=None)
+
+    @property
+    def host(self) -> str:
+        return f"https://{self.region}-aiplatform.googleapis.com/v1"
+
+    def url(self, path: str) -> str:
+        """``path`` under the location, or a full resource name (``projects/...``)."""
+        if path.startswith("projects/"):
+            return f"{self.host}/{path}"
+        return f"{self.host}/projects/{self.project}/locations/{self.region}/{path}"
+
+    def call(self, method: str, path: str, body: Any = None, **params: str) -> dict[str, Any]:
+        full = self.url(path)
+        answer = self.session.request(method, full, json=body, params=params or None)
+        if answer.status_code >= 400:
+            raise DeployError(f"{method} {full}: {answer.status_code} {answer.text[:500]}")
+        return dict(answer.json() or {})
+
+    def wait(self, operation: dict[str, Any]) -> dict[str, Any]:
+        """The response of a long-running operation, once done."""
+        while not operation.get("done"):
+            time.sleep(self.poll_seconds)
+            operation = self.call("GET", operation["name"])
+        if "error" in operation:
+            raise DeployError(f"{operation['name']}: {operation['error']}")
+        return dict(operation.get("response") or {})
+
+
+def api(project: str, region: str) -> Api:
+    import google.auth
+    from google.auth.transport.requests import AuthorizedSession
+
+    credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    return Api(AuthorizedSession(credentials), project, region)
+
+
+def logging_config(release: Release, project: str) -> dict[str, Any]:
+    """``predictRequestResponseLoggingConfig``: a project-only URI lets Vertex make the table."""
+    return {
+        "enabled": release.capture_percent > 0,
+        "samplingRate": max(0, min(100, release.capture_percent)) / 100,
+        "bigqueryDestination": {"outputUri": f"bq://{project}"},
+    }
+
+
+def upload_model(release: Release, vertex: Api, model_name: str) -> str:
+    """Fetch, check and stage the pinned model; upload it as a Vertex Model; its name."""
+    payload = verify(storage.read(release.storage_uri, vertex.gcs), release.md5)
+    storage.write(f"{release.serving_prefix}/{MODEL_FILE}", payload, vertex.gcs)
+    container = {
+        "imageUri": release.image,
+        "predictRoute": f"/v2/models/{model_name}/infer",
+        "healthRoute": "/v2/health/ready",
+        "ports": [{"containerPort": 8080}],
+    }
+    model = {
+        "displayName": release.version,
+        "artifactUri": release.serving_prefix,
+        "containerSpec": container,
+        "labels": {"md5": release.md5},
+    }
+    done = vertex.wait(vertex.call("POST", "models:upload", {"model": model}))
+    return str(done["model"])
+
+
+def endpoint(release: Release, vertex: Api) -> dict[str, Any]:
+    """The endpoint named ``release.endpoint``, created (with logging) if missing."""
+    config = logging_config(release, vertex.project)
+    found = vertex.call("GET", "endpoints", filter=f'display_name="{release.endpoint}"')
+    if found.get("endpoints"):
+        current = dict(found["endpoints"][0])
+        if current.get("predictRequestResponseLoggingConfig") != config:
+            body = {"predictRequestResponseLoggingConfig": config}
+            mask = "predict_request_response_logging_config"
+            vertex.call("PATCH", current["name"], body, updateMask=mask)
+        return current
+    body = {"displayName": release.endpoint, "predictRequestResponseLoggingConfig": config}
+    return vertex.wait(vertex.call("POST", "endpoints", body))
+
+
+def smoke(release: Release, vertex: Api, name: str, deployed_id: str) -> None:
+    """Requests through ``:rawPredict`` until the new model answers one; checks that answer."""
+    url = vertex.url(f"{name}:rawPredict")
+    for _ in range(SMOKE_ATTEMPTS):
+        answer = vertex.session.request(
+            "POST", url, data=smoke_request(release.n_features),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        if answer.headers.get(DEPLOYED_MODEL_HEADER) != deployed_id:
+            continue
+        if answer.status_code >= 400:
+            raise DeployError(f"the smoke request failed: {answer.status_code} {answer.text}")
+        check_answer(answer.content)
+        return
+    raise DeployError(f"no smoke request reached deployed model {deployed_id}")

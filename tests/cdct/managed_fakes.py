@@ -1,0 +1,146 @@
+"""Fakes at the cloud SDK boundary for the generated managed-deploy code, and its import.
+
+Only what the SDKs hand back is faked (an HTTP session's answers, a storage client's
+blobs, the ``az`` CLI's stdout); every call is recorded with its arguments, so a
+test compares them with the shapes the APIs document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+PACKAGE = "my_ml_project"
+IMAGE = "europe-docker.pkg.dev/p/serve/serve@sha256:" + "cd" * 32
+MODEL = b"pinned model bytes"
+MD5 = hashlib.md5(MODEL).hexdigest()
+GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.3]}]}
+
+
+def import_generated(repo: Path, module: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``<pkg>.managed.<module>`` of the rendered ``repo``, imported in-process, with the
+    working directory in ``repo`` (call ``forget()`` afterwards)."""
+    monkeypatch.chdir(repo)
+    monkeypatch.syspath_prepend(str(repo / "src"))
+    forget()
+    __import__(f"{PACKAGE}.managed.{module}")
+    return sys.modules[f"{PACKAGE}.managed.{module}"]
+
+
+def forget() -> None:
+    """Drop the generated package from ``sys.modules`` (the next import is fresh)."""
+    for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+        del sys.modules[name]
+
+
+def pin(storage_uri: str) -> None:
+    """deploy/staging.yaml naming ``MODEL`` at ``storage_uri`` (the working directory's repo)."""
+    body = {
+        "environment": "staging",
+        "model": {"path": "models/model.joblib", "md5": MD5, "storage_uri": storage_uri},
+        "serving_image": IMAGE,
+    }
+    Path("deploy/staging.yaml").write_text(yaml.safe_dump(body), encoding="utf-8")
+
+
+@dataclass
+class Answer:
+    """What ``requests.Response`` offers the code: status, JSON, text, headers, content."""
+
+    body: Any = None
+    status_code: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return self.body
+
+    @property
+    def content(self) -> bytes:
+        return json.dumps(self.body).encode()
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.body)
+
+
+@dataclass
+class Session:
+    """An ``AuthorizedSession`` whose answers come from ``route(method, url)``."""
+
+    route: Callable[[str, str], Answer]
+    calls: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Answer:
+        self.calls.append((method, url, kwargs.get("json"), kwargs.get("params")))
+        return self.route(method, url)
+
+
+@dataclass
+class Blobs:
+    """A storage client (google-cloud-storage or azure-storage-blob shape) over a dict."""
+
+    objects: dict[str, bytes]
+
+    def bucket(self, name: str) -> Blobs:
+        return _Prefixed(self, name)  # type: ignore[return-value]
+
+    def get_blob_client(self, container: str, blob: str) -> _Blob:
+        return _Blob(self, f"{container}/{blob}")
+
+
+@dataclass
+class _Prefixed:
+    store: Blobs
+    name: str
+
+    def blob(self, key: str) -> _Blob:
+        return _Blob(self.store, f"{self.name}/{key}")
+
+
+@dataclass
+class _Blob:
+    store: Blobs
+    key: str
+
+    def download_as_bytes(self) -> bytes:
+        return self.store.objects[self.key]
+
+    def upload_from_string(self, payload: bytes) -> None:
+        self.store.objects[self.key] = payload
+
+    def download_blob(self) -> _Blob:
+        return self
+
+    def readall(self) -> bytes:
+        return self.store.objects[self.key]
+
+
+@dataclass
+class Az:
+    """The ``az`` CLI: stdout per command prefix (a callable may raise, as a failing az)."""
+
+    answers: list[tuple[tuple[str, ...], Any]]
+    calls: list[list[str]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, args: Sequence[str]) -> str:
+        argv = list(args)
+        self.calls.append(argv)
+        for flag in ("--file", "--request-file"):
+            if flag in argv:
+                path = argv[argv.index(flag) + 1]
+                self.files[Path(path).name] = Path(path).read_text(encoding="utf-8")
+        for prefix, answer in self.answers:
+            if tuple(argv[: len(prefix)]) == prefix:
+                value = answer(argv) if callable(answer) else answer
+                return value if isinstance(value, str) else json.dumps(value)
+        return ""

@@ -1,0 +1,272 @@
+"""The drift loop over captured inference data, with real components on 127.0.0.1.
+
+A generated repository is trained offline (``dvc repro``), its model server answers
+real KServe v2 requests, and each request and answer goes to ``serve.capture`` as
+KServe's request logger sends them (binary CloudEvents); the sink writes them to a
+moto S3 bucket under ``monitoring/``. ``<pkg>.drift`` then reads the window from
+there: a shifted feature is drift and registers the window as raw data, on which
+``dvc repro`` trains a different model; unshifted traffic is no drift; an empty
+window is "no traffic". SageMaker's data capture format is read the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, moto_s3, run
+from tests.cdct.test_serve import Server, infer_body
+from tests.cdct.workflow_steps import Ran, job_steps, run_step
+
+pytestmark = pytest.mark.slow
+BUCKET = "my-ml-project-dvc"
+FEATURE_ROW = re.compile(r"\| f\d+ \|")
+TODAY = time.strftime("%Y-%m-%d", time.gmtime())
+
+
+class Repo:
+    def __init__(self, path: Path, s3: str) -> None:
+        bindir = str(Path(sys.executable).parent)
+        self.path, self.bindir = path, bindir
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(path / "src"), str(path)]),
+            "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+            "AWS_ENDPOINT_URL": s3,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "DVC_NO_ANALYTICS": "1",
+        }
+
+    def run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        return run(list(command), self.path, self.env)
+
+    def dvc(self, *args: str) -> None:
+        done = self.run(str(Path(self.bindir) / "dvc"), *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def drift(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return self.run(sys.executable, "-m", "my_ml_project.drift", *args)
+
+    def model_md5(self) -> str:
+        lock = yaml.safe_load((self.path / "dvc.lock").read_text(encoding="utf-8"))
+        (out,) = lock["stages"]["train"]["outs"]
+        return str(out["md5"])
+
+
+class Sink:
+    """``python -m serve.capture`` writing to the moto bucket, on a free loopback port."""
+
+    def __init__(self, repo: Repo, target: str) -> None:
+        command = [sys.executable, "-m", "serve.capture", "--target", target]
+        self.process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", "0"],
+            cwd=repo.path, env=repo.env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith(f"capturing to {target} on 127.0.0.1:"), line
+        self.url = "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip()
+
+    def event(self, kind: str, event_id: str, body: Any) -> None:
+        """One CloudEvent, in binary mode, as KServe's logger sends it."""
+        request = urllib.request.Request(self.url, data=json.dumps(body).encode(), method="POST")
+        for name, value in {
+            "Content-Type": "application/json",
+            "Ce-Specversion": "1.0",
+            "Ce-Id": event_id,
+            "Ce-Type": f"org.kubeflow.serving.inference.{kind}",
+            "Ce-Source": "http://localhost:9081/",
+            "Ce-Inferenceservicename": "my-ml-project",
+        }.items():
+            request.add_header(name, value)
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 202
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    with moto_s3(BUCKET) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def trained(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    pytest.importorskip("sklearn")
+    repo = Repo(copy_repo(render(cloud="aws"), tmp_path_factory.mktemp("drift") / "repo"), s3)
+    repo.dvc("repro")
+    return repo
+
+
+def traffic(shift: float, seed: int, rows: int = 200) -> list[list[float]]:
+    """Rows like prepare's synthetic sample (8 features), with feature f3 moved by ``shift``."""
+    rng = np.random.default_rng(seed)
+    centres = np.where(rng.integers(0, 2, size=rows)[:, None] == 1, 0.75, -0.75)
+    features = rng.normal(loc=centres, scale=1.0, size=(rows, 8))
+    features[:, 3] += shift
+    return [[round(float(v), 6) for v in row] for row in features]
+
+
+def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int = 20) -> None:
+    """Send ``rows`` to the model server in batches; log each request and answer to the sink."""
+    server, sink = Server(repo.path, repo.env), Sink(repo, target)
+    try:
+        for start in range(0, len(rows), batch):
+            body = infer_body(rows[start : start + batch])
+            code, answer = server.post("/v2/models/my-ml-project/infer", body)
+            assert code == 200, answer
+            sink.event("request", f"req-{start}", body)
+            sink.event("response", f"req-{start}", answer)
+    finally:
+        server.stop()
+        sink.stop()
+
+
+def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
+    trained: Repo, s3: str, tmp_path: Path
+) -> None:
+    """drift.yml's own steps after sign-in: the reference from the remote, the captured
+    window, and on drift the window tracked by DVC and pushed; CT's dvc repro on it."""
+    shutil.copytree(trained.path, tmp_path / "repo", symlinks=True)
+    repo = Repo(tmp_path / "repo", s3)  # this test adds data and retrains: a copy
+    repo.dvc("push")
+    done = repo.run(sys.executable, "-m", "my_ml_project.pins", "update", "staging")
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(repo.path / "data/prepared")
+    shutil.rmtree(repo.path / ".dvc/cache")  # the reference must come from the remote
+    serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", traffic(2.5, seed=7))
+    before = repo.model_md5()
+
+    reference = step(repo, "The staging model's training data (the reference)")
+    assert reference.returncode == 0, reference.stdout + reference.stderr
+    assert (repo.path / "data/prepared/train.csv").is_file()
+    ran = step(repo, "Drift over the captured window")
+    assert ran.returncode == 0, ran.stdout + ran.stderr  # --exit-zero
+    start = time.strftime("%Y%m%d", time.gmtime(time.time() - 6 * 86400))
+    window = f"data/raw/captured-{start}-{TODAY.replace('-', '')}.csv"
+    assert ran.outputs == {"drift": "true", "traffic": "true", "registered": window}
+    lines = ran.stdout.splitlines()
+    rows = {line.split(" | ")[0].strip("| "): line for line in lines if FEATURE_ROW.match(line)}
+    assert sorted(rows) == [f"f{i}" for i in range(8)]
+    assert [name for name, line in rows.items() if line.endswith("| yes |")] == ["f3"]
+    assert lines[0] == f"registered 200 captured rows as {window}"
+    assert lines[-1] == "drift detected"
+    assert json.loads((repo.path / "drift.json").read_text(encoding="utf-8"))["drift"] is True
+    assert "The captured window is registered as" in (repo.path / "drift.md").read_text("utf-8")
+    header = (repo.path / window).read_text(encoding="utf-8").splitlines()[0]
+    assert header == "f0,f1,f2,f3,f4,f5,f6,f7,target"
+
+    tracked = step(repo, "Track the drifted window with DVC and push it", registered=window)
+    assert tracked.returncode == 0, tracked.stdout + tracked.stderr
+    pointer = yaml.safe_load((repo.path / f"{window}.dvc").read_text(encoding="utf-8"))
+    md5 = pointer["outs"][0]["md5"]
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    assert client.head_object(Bucket=BUCKET, Key=f"files/md5/{md5[:2]}/{md5[2:]}")
+    repo.dvc("repro")  # what CT runs on the pull request that carries the .dvc file
+    assert repo.model_md5() != before
+
+
+def step(repo: Repo, name: str, registered: str = "") -> Ran:
+    """One ``run:`` step of drift.yml's monitor job, as the runner runs it."""
+    steps = job_steps(repo.path / ".github/workflows/drift.yml", "monitor")
+    expressions = {"steps.drift.outputs.registered": registered}
+    return run_step(steps[name], repo.path, repo.env, repo.path.parent / "runner-temp", expressions)
+
+
+def test_unshifted_traffic_is_no_drift(trained: Repo) -> None:
+    target = f"s3://{BUCKET}/calm/monitoring/kserve"
+    serve_and_log(trained, target, traffic(0.0, seed=11))
+    capture = f"s3://{BUCKET}/calm/monitoring"
+    done = trained.drift("--capture", capture, "--until", TODAY, "--register", "unused")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "no drift"
+    assert not (trained.path / "unused").exists()
+
+
+def test_an_empty_window_is_no_traffic(trained: Repo, tmp_path: Path) -> None:
+    output = tmp_path / "github_output"
+    trained.env["GITHUB_OUTPUT"] = str(output)
+    try:
+        done = trained.drift("--until", "2000-01-01", "--register", "data/raw")
+    finally:
+        del trained.env["GITHUB_OUTPUT"]
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "no traffic: 0 captured rows in 0 files from 1999-12-26 to 2000-01-01; nothing to compare\n"
+    )
+    assert output.read_text(encoding="utf-8") == "drift=false\ntraffic=false\nregistered=\n"
+
+
+def sagemaker_record(rows: list[list[float]], labels: list[int], event: str) -> str:
+    """One line of SageMaker data capture (input as JSON, output base64), as AWS documents."""
+    answer = {"outputs": [{"name": "label", "shape": [len(labels)], "datatype": "INT64",
+                           "data": labels}]}  # fmt: skip
+    return json.dumps({
+        "captureData": {
+            "endpointInput": {"observedContentType": "application/json", "mode": "INPUT",
+                              "data": json.dumps(infer_body(rows)), "encoding": "JSON"},
+            "endpointOutput": {"observedContentType": "application/json", "mode": "OUTPUT",
+                               "data": base64.b64encode(json.dumps(answer).encode()).decode(),
+                               "encoding": "BASE64"},
+        },
+        "eventMetadata": {"eventId": event, "inferenceTime": f"{TODAY}T10:00:00Z"},
+        "eventVersion": "0",
+    })  # fmt: skip
+
+
+def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> None:
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    rows = traffic(3.0, seed=5, rows=120)
+    lines = [sagemaker_record(rows[i : i + 40], [1] * 40, f"e{i}") for i in range(0, 120, 40)]
+    day = TODAY.replace("-", "/")
+    prefix = "sm/monitoring/sagemaker/my-ml-project-staging/m-0123456789ab"
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}/{day}/10/a.jsonl", Body="\n".join(lines))
+    old = "\n".join(sagemaker_record(rows, [0] * 120, "old") for _ in range(2))
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}/2001/01/01/10/b.jsonl", Body=old)
+    capture = f"s3://{BUCKET}/sm/monitoring"
+    done = trained.drift("--capture", capture, "--until", TODAY, "--register", "sm")
+    assert done.returncode == 1, done.stdout + done.stderr
+    (registered,) = (trained.path / "sm").iterdir()
+    table = registered.read_text(encoding="utf-8").splitlines()
+    assert len(table) == 1 + 120  # the window's rows only, not the 2001 partition
+    assert {line.rsplit(",", 1)[1] for line in table[1:]} == {"1"}
+
+
+def test_the_sink_refuses_what_is_not_a_cloud_event(trained: Repo, s3: str) -> None:
+    import boto3
+
+    sink = Sink(trained, f"s3://{BUCKET}/refused/monitoring/kserve")
+    try:
+        request = urllib.request.Request(sink.url, data=b'{"inputs": []}', method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 400
+        assert refused.value.read() == b"a CloudEvent needs Ce-Id and Ce-Type headers"
+    finally:
+        sink.stop()
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    assert client.list_objects_v2(Bucket=BUCKET, Prefix="refused/").get("KeyCount") == 0

@@ -1,0 +1,157 @@
+"""The generated SageMaker rollout (``python -m <pkg>.managed deploy``) against moto on 127.0.0.1.
+
+The deploy command runs as CD runs it, in a generated ``deploy_target=managed``
+repository, with botocore pointed at moto by ``AWS_ENDPOINT_URL``: it fetches the
+pinned object from the DVC remote's bucket, checks its md5, stages it, creates the
+model, config and endpoint, replaces them on the next pin through a weight-0 canary
+variant, deletes what it replaced, and rolls back when the smoke request fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, moto_s3, run
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+BUCKET = "my-ml-project-dvc"
+ENDPOINT = "my-ml-project-staging"
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve@sha256:" + "ab" * 32
+ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution"
+GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.42]}]}
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[str]:
+    """moto (with UpdateEndpoint) on a free loopback port, holding the remote's bucket."""
+    with moto_s3(BUCKET, "tests.cdct.moto_sagemaker") as url:
+        yield url
+
+
+def client(url: str, name: str) -> Any:
+    import boto3
+
+    return boto3.client(name, endpoint_url=url, **S3_CREDENTIALS)
+
+
+def publish(url: str, repo: Path, payload: bytes) -> str:
+    """Put ``payload`` in the remote by its md5, as ``dvc push`` would, and pin it in staging."""
+    md5 = hashlib.md5(payload).hexdigest()
+    key = f"files/md5/{md5[:2]}/{md5[2:]}"
+    client(url, "s3").put_object(Bucket=BUCKET, Key=key, Body=payload)
+    pin = {
+        "environment": "staging",
+        "model": {"path": "models/model.joblib", "md5": md5, "storage_uri": f"s3://{BUCKET}/{key}"},
+        "serving_image": IMAGE,
+    }
+    (repo / "deploy/staging.yaml").write_text(yaml.safe_dump(pin), encoding="utf-8")
+    return md5
+
+
+def answer_smoke(url: str, *bodies: str) -> None:
+    """Queue what moto's InvokeEndpoint answers next (one body per new request)."""
+    results = [{"Body": body, "ContentType": "application/json"} for body in bodies]
+    request = urllib.request.Request(
+        f"{url}/moto-api/static/sagemaker/endpoint-results",
+        data=json.dumps({"results": results}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+
+
+def deploy(url: str, repo: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PYTHONPATH": str(repo / "src"),
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "EXECUTION_ROLE_ARN": ROLE,
+        "INSTANCE_TYPE": "ml.m5.large",
+        "ENDPOINT": ENDPOINT,
+        "SERVING_IMAGE": "",
+    }
+    return run([sys.executable, "-m", "my_ml_project.managed", "deploy", "staging"], repo, env)
+
+
+def state(url: str) -> tuple[str, list[str], list[str], list[str]]:
+    """The endpoint's config, its variants' models, and every model and config that exists."""
+    sm = client(url, "sagemaker")
+    endpoint = sm.describe_endpoint(EndpointName=ENDPOINT)
+    config = sm.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    models = sorted(m["ModelName"] for m in sm.list_models()["Models"])
+    configs = sorted(c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"])
+    served = [v["ModelName"] for v in config["ProductionVariants"]]
+    return endpoint["EndpointConfigName"], served, models, configs
+
+
+def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_path: Path) -> None:
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    first = publish(moto, repo, b"model one")
+    answer_smoke(moto, json.dumps(GOOD))
+    done = deploy(moto, repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    a = f"{ENDPOINT}-{first[:12]}"
+    assert done.stdout.splitlines() == [f"{ENDPOINT} serves {a}"]
+    assert state(moto) == (a, [a], [a], [a])
+    sm = client(moto, "sagemaker")
+    capture = sm.describe_endpoint_config(EndpointConfigName=a)["DataCaptureConfig"]
+    assert capture["DestinationS3Uri"] == f"s3://{BUCKET}/monitoring/sagemaker"
+    assert capture["InitialSamplingPercentage"] == 100 and capture["EnableCapture"] is True
+    container = sm.describe_model(ModelName=a)["PrimaryContainer"]
+    assert container["Image"] == IMAGE
+    source = container["ModelDataSource"]["S3DataSource"]
+    assert source["S3Uri"] == f"s3://{BUCKET}/serving/{first}/"
+    staged = client(moto, "s3").get_object(Bucket=BUCKET, Key=f"serving/{first}/model.joblib")
+    assert staged["Body"].read() == b"model one"
+
+    second = publish(moto, repo, b"model two")
+    answer_smoke(moto, json.dumps(GOOD))
+    done = deploy(moto, repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    b = f"{ENDPOINT}-{second[:12]}"
+    assert done.stdout.splitlines() == [
+        f"deleted endpoint config {a}",
+        f"deleted endpoint config {b}-canary",
+        f"deleted model {a}",
+        f"{ENDPOINT} serves {b}",
+    ]
+    assert state(moto) == (b, [b], [b], [b])
+
+    third = publish(moto, repo, b"model three")
+    answer_smoke(moto, "<html>502 Bad Gateway</html>")
+    done = deploy(moto, repo)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [f"smoke request failed: rolling {ENDPOINT} back to {b}"]
+    assert done.stderr.startswith(
+        "::error::deploy staging: the smoke request got no v2 answer: JSONDecodeError("
+    )
+    assert f"{ENDPOINT}-{third[:12]}" not in str(state(moto))
+    assert state(moto) == (b, [b], [b], [b])
+
+
+def test_a_model_whose_md5_differs_from_the_pin_is_refused(
+    moto: str, render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    md5 = publish(moto, repo, b"the pinned bytes")
+    key = f"files/md5/{md5[:2]}/{md5[2:]}"
+    client(moto, "s3").put_object(Bucket=BUCKET, Key=key, Body=b"tampered")
+    done = deploy(moto, repo)
+    assert done.returncode == 1
+    found = hashlib.md5(b"tampered").hexdigest()
+    assert done.stderr == (
+        f"::error::deploy staging: the fetched model has md5 {found}, the pin names {md5}\n"
+    )

@@ -1,0 +1,292 @@
+"""The generated Vertex AI and Azure ML rollouts, checked call by call at the SDK boundary.
+
+Neither cloud runs here, so the recorded calls are compared with the shapes the
+APIs document: Vertex AI's REST v1 (``models:upload``, ``endpoints:deployModel`` with
+``trafficSplit`` "0" for the new model, ``PATCH`` with an ``updateMask``,
+``:rawPredict``, ``:undeployModel``, ``DELETE`` of the Model) and the ``az ml`` CLI
+(``online-deployment create`` without ``--all-traffic`` is 0% of the traffic,
+``online-endpoint invoke --deployment-name``, ``online-endpoint update --traffic``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render, copy_repo
+from tests.cdct.managed_fakes import (
+    GOOD,
+    IMAGE,
+    MD5,
+    MODEL,
+    Answer,
+    Az,
+    Blobs,
+    Session,
+    forget,
+    import_generated,
+    pin,
+)
+
+pytestmark = pytest.mark.slow
+HOST = "https://us-central1-aiplatform.googleapis.com/v1"
+BASE = f"{HOST}/projects/p/locations/us-central1"
+EP = "projects/p/locations/us-central1/endpoints/7"
+OLD_MODEL = "projects/p/locations/us-central1/models/9"
+NEW_MODEL = "projects/p/locations/us-central1/models/22"
+VERSION = f"my-ml-project-staging-{MD5[:12]}"
+LOGGING = {
+    "enabled": True,
+    "samplingRate": 1.0,
+    "bigqueryDestination": {"outputUri": "bq://p"},
+}
+Generated = Callable[[str, str], ModuleType]
+
+
+@pytest.fixture
+def generated(
+    render: Render, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Generated]:
+    """``generated(cloud, module)``: that module of a fresh managed repository's package."""
+
+    def _import(cloud: str, module: str) -> ModuleType:
+        repo = copy_repo(render(cloud=cloud, deploy_target="managed"), tmp_path / cloud)
+        return import_generated(repo, module, monkeypatch)
+
+    yield _import
+    forget()
+
+
+def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
+    """Answers of a Vertex endpoint serving deployed model 111; the new one becomes 222."""
+    served = iter(["111", "222"])
+
+    def route(method: str, url: str) -> Answer:
+        done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
+        if url.endswith(":rawPredict"):
+            by = next(served)
+            status = 200 if by == "111" else smoke_status
+            return Answer(GOOD, status, {"X-Vertex-AI-Deployed-Model-Id": by})
+        if method == "GET":
+            endpoint = {
+                "name": EP,
+                "displayName": "my-ml-project-staging",
+                "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
+                "trafficSplit": {"111": 100},
+            }
+            return Answer({"endpoints": [endpoint]})
+        if url.endswith("models:upload"):
+            return Answer({**done, "response": {"model": NEW_MODEL}})
+        if url.endswith(":deployModel"):
+            return Answer({**done, "response": {"deployedModel": {"id": "222"}}})
+        if method == "PATCH":
+            return Answer({"name": EP})
+        return Answer(done)
+
+    return route
+
+
+def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs, Any]:
+    vertex = generated("gcp", "vertex_rollout")
+    api_module = __import__("my_ml_project.managed.vertex", fromlist=["Api"])
+    common = __import__("my_ml_project.managed.common", fromlist=["release"])
+    key = f"files/md5/{MD5[:2]}/{MD5[2:]}"
+    pin(f"gs://my-ml-project-dvc/{key}")
+    blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
+    session = Session(vertex_route(smoke_status))
+    api = api_module.Api(session, "p", "us-central1", poll_seconds=0, gcs=blobs)
+    release = common.release("staging", {"INSTANCE_TYPE": "n1-standard-4"})
+    return session, blobs, (vertex, api, release, common)
+
+
+def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
+    model = {
+        "displayName": VERSION,
+        "artifactUri": f"gs://my-ml-project-dvc/serving/{MD5}",
+        "containerSpec": {
+            "imageUri": IMAGE,
+            "predictRoute": "/v2/models/my-ml-project/infer",
+            "healthRoute": "/v2/health/ready",
+            "ports": [{"containerPort": 8080}],
+        },
+        "labels": {"md5": MD5},
+    }
+    deployed = {
+        "model": NEW_MODEL,
+        "displayName": VERSION,
+        "dedicatedResources": {
+            "machineSpec": {"machineType": "n1-standard-4"},
+            "minReplicaCount": 1,
+            "maxReplicaCount": 1,
+        },
+    }
+    return [
+        ("GET", f"{BASE}/endpoints", None, {"filter": 'display_name="my-ml-project-staging"'}),
+        (
+            "PATCH",
+            f"{HOST}/{EP}",
+            {"predictRequestResponseLoggingConfig": LOGGING},
+            {"updateMask": "predict_request_response_logging_config"},
+        ),
+        ("POST", f"{BASE}/models:upload", {"model": model}, None),
+        (
+            "POST",
+            f"{HOST}/{EP}:deployModel",
+            {"deployedModel": deployed, "trafficSplit": {"0": 0, "111": 100}},
+            None,
+        ),
+        (
+            "PATCH",
+            f"{HOST}/{EP}",
+            {"trafficSplit": {"111": 90, "222": 10}},
+            {"updateMask": "traffic_split"},
+        ),
+        ("POST", f"{HOST}/{EP}:rawPredict", None, None),
+        ("POST", f"{HOST}/{EP}:rawPredict", None, None),
+    ]
+
+
+def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
+    generated: Generated,
+) -> None:
+    session, blobs, (vertex, api, release, _) = vertex_run(generated, 200)
+    assert vertex.deploy(release, api) == f"my-ml-project-staging serves {VERSION}"
+    assert session.calls == [
+        *vertex_calls_until_smoke(),
+        ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"222": 100}}, {"updateMask": "traffic_split"}),
+        ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "111"}, None),
+        ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
+    ]
+    assert blobs.objects[f"my-ml-project-dvc/serving/{MD5}/model.joblib"] == MODEL
+
+
+def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
+    generated: Generated,
+) -> None:
+    session, _, (vertex, api, release, common) = vertex_run(generated, 500)
+    with pytest.raises(common.DeployError, match=r"^the smoke request failed: 500 "):
+        vertex.deploy(release, api)
+    assert session.calls == [
+        *vertex_calls_until_smoke(),
+        ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"111": 100}}, {"updateMask": "traffic_split"}),
+        ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "222"}, None),
+        ("DELETE", f"{HOST}/{NEW_MODEL}", None, None),
+    ]
+
+
+OLD = "m-0123456789ab"
+NEW = f"m-{MD5[:12]}"
+
+
+def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, Any, Any, Any, Blobs]:
+    rollout = generated("azure", "azureml_rollout")
+    azureml = __import__("my_ml_project.managed.azureml", fromlist=["Workspace"])
+    common = __import__("my_ml_project.managed.common", fromlist=["release"])
+    key = f"files/md5/{MD5[:2]}/{MD5[2:]}"
+    pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{key}")
+    blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
+    created: list[str] = []
+
+    def deployments(argv: list[str]) -> list[dict[str, str]]:
+        return [{"name": name} for name in [OLD, *created]]
+
+    az = Az([
+        (("ml", "online-endpoint", "show"), {"name": "e", "traffic": {OLD: 100}}),
+        (("ml", "online-deployment", "list"), deployments),
+        (("ml", "model", "list"), ""),
+        (("ml", "model", "create"), {"version": "3"}),
+        (("ml", "online-deployment", "create"), lambda argv: created.append(NEW) or "{}"),
+        (("ml", "online-endpoint", "invoke"), invoke),
+    ])  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    workspace = azureml.Workspace(az, "dvcstore", work, blobs)
+    release = common.release("staging", {"INSTANCE_TYPE": "Standard_DS3_v2"})
+    return az, rollout, workspace, release, common
+
+
+def azure_calls_until_smoke(work: Path) -> list[list[str]]:
+    endpoint = "my-ml-project-staging"
+    return [
+        ["ml", "online-endpoint", "show", "--name", endpoint, "--output", "json"],
+        ["ml", "online-deployment", "list", "--endpoint-name", endpoint, "--output", "json"],
+        ["ml", "model", "list", "--name", endpoint,
+         "--query", f"[?tags.md5=='{MD5}'].version | [0]", "--output", "json"],
+        ["ml", "model", "create", "--name", endpoint, "--type", "custom_model",
+         "--path", str(work / "model.joblib"), "--tags", f"md5={MD5}", "--output", "json"],
+        ["ml", "online-deployment", "create", "--file", str(work / "deployment.yml")],
+        ["ml", "online-endpoint", "invoke", "--name", endpoint,
+         "--deployment-name", NEW, "--request-file", str(work / "smoke.json")],
+    ]  # fmt: skip
+
+
+def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
+    generated: Generated, tmp_path: Path
+) -> None:
+    az, rollout, ws, release, _ = azure_run(generated, tmp_path, json.dumps(json.dumps(GOOD)))
+    assert rollout.deploy(release, ws) == f"my-ml-project-staging serves {NEW}"
+    endpoint = "my-ml-project-staging"
+    assert az.calls == [
+        *azure_calls_until_smoke(ws.work),
+        ["ml", "online-endpoint", "update", "--name", endpoint,
+         "--traffic", " ".join(sorted([f"{OLD}=0", f"{NEW}=100"]))],
+        ["ml", "online-deployment", "list", "--endpoint-name", endpoint, "--output", "json"],
+        ["ml", "online-deployment", "delete", "--name", OLD, "--endpoint-name", endpoint, "--yes"],
+    ]  # fmt: skip
+    assert (ws.work / "model.joblib").read_bytes() == MODEL
+    request = json.loads(az.files["smoke.json"])
+    assert request["inputs"][0]["shape"] == [1, 8]
+    spec = yaml.safe_load(az.files["deployment.yml"])
+    monitoring = f"azureml://datastores/dvcstore/paths/monitoring/azureml/{endpoint}"
+    assert spec == {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
+        "name": NEW,
+        "endpoint_name": endpoint,
+        "model": f"azureml:{endpoint}:3",
+        "model_mount_path": "/var/azureml-app/model",
+        "environment_variables": {"MLSERVER_MODEL_URI": "/var/azureml-app/model/model.joblib"},
+        "environment": {
+            "image": IMAGE,
+            "inference_config": {
+                "liveness_route": {"path": "/v2/health/live", "port": 8080},
+                "readiness_route": {"path": "/v2/health/ready", "port": 8080},
+                "scoring_route": {"path": "/v2/models/my-ml-project/infer", "port": 8080},
+            },
+        },
+        "instance_type": "Standard_DS3_v2",
+        "instance_count": 1,
+        "data_collector": {
+            "sampling_rate": 1.0,
+            "collections": {
+                "request": {"enabled": "True", "data": {
+                    "name": f"{endpoint}-request", "path": f"{monitoring}/request"}},
+                "response": {"enabled": "True", "data": {
+                    "name": f"{endpoint}-response", "path": f"{monitoring}/response"}},
+            },
+        },
+    }  # fmt: skip
+
+
+def test_azure_deletes_the_new_deployment_when_its_smoke_request_fails(
+    generated: Generated, tmp_path: Path
+) -> None:
+    def failing(argv: list[str]) -> str:
+        """``az`` exits non-zero: the generated ``az()`` turns that into its DeployError."""
+        deploy_error = sys.modules["my_ml_project.managed.common"].DeployError
+        raise deploy_error("az ml online-endpoint invoke: (UserError) upstream request timeout")
+
+    az, rollout, ws, release, common = azure_run(generated, tmp_path, failing)
+    with pytest.raises(common.DeployError, match=r"^the smoke request failed: az ml "):
+        rollout.deploy(release, ws)
+    endpoint = "my-ml-project-staging"
+    assert az.calls == [
+        *azure_calls_until_smoke(ws.work),
+        ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
+    ]  # fmt: skip
