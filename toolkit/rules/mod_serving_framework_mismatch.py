@@ -86,7 +86,8 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
         name = canonical(install.requirement.name)
         version = install.requirement.exact
         if name in training and version is not None and version not in training[name]:
-            yield _mismatch(install.path, install.line, install.column, name, version, training)
+            where = (install.path, install.line, install.column)
+            yield _mismatch(where, name, version, training)
     yield from _pins(project, training)
 
 
@@ -96,7 +97,8 @@ def _training(project: Project) -> dict[str, dict[str, str]]:
     for install in lock_requirements(project):
         name = canonical(install.requirement.name)
         version = install.requirement.exact
-        if name in FRAMEWORKS and version and install.what == "lock" and not is_serving(install.path):
+        training = install.what == "lock" and not is_serving(install.path)
+        if name in FRAMEWORKS and version and training:
             found.setdefault(name, {}).setdefault(version, install.path)
     return found
 
@@ -112,14 +114,14 @@ def _serving(project: Project) -> Iterator[Install]:
 
 
 def _mismatch(
-    path: str, line: int, column: int, name: str, version: str, training: dict[str, dict[str, str]]
+    where: tuple[str, int, int], name: str, version: str, training: dict[str, dict[str, str]]
 ) -> Finding:
     locked = ", ".join(f"{v} ({p})" for v, p in sorted(training[name].items()))
     message = (
         f"serving installs {name} {version}, the training lock pins {locked};"
         " install the serving image from the lock or pin the same version"
     )
-    return Finding(path, line, column, CODE, message)
+    return Finding(*where, CODE, message)
 
 
 def _pins(project: Project, training: dict[str, dict[str, str]]) -> Iterator[Finding]:
@@ -137,5 +139,5 @@ def _pins(project: Project, training: dict[str, dict[str, str]]) -> Iterator[Fin
         for key, value in record.items():
             name, version = canonical(str(key)), str(value)
             if name in training and version not in training[name]:
-                where = pin.doc.mark("serving_framework", key)
-                yield _mismatch(pin.path, *where, name, version, training)
+                line, column = pin.doc.mark("serving_framework", key)
+                yield _mismatch((pin.path, line, column), name, version, training)

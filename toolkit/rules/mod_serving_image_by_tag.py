@@ -51,7 +51,7 @@ from toolkit.rules._mod import models
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
-SUMMARY = "A serving runtime, InferenceService, kustomize image or deployment pin names an image by tag"
+SUMMARY = "A KServe runtime, InferenceService, kustomize image or deploy pin names an image by tag"
 VIEWS: tuple[str, ...] = ("kube", "pins")
 
 

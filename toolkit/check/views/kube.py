@@ -27,7 +27,9 @@ else:
     from toolkit.check._record import dataclass
 
 SERVING_KINDS = ("ServingRuntime", "ClusterServingRuntime", "InferenceService")
-_KIND = re.compile(r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b")
+_KIND = re.compile(
+    r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b"
+)
 _KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml\Z")
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
 
@@ -52,7 +54,8 @@ class Image:
 
     @property
     def pinned(self) -> bool:
-        return DIGEST.search(self.reference.rpartition("@")[2]) is not None and "@" in self.reference
+        head, at, digest = self.reference.rpartition("@")
+        return bool(head and at) and DIGEST.match(digest) is not None
 
 
 @dataclass(frozen=True)
