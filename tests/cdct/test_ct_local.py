@@ -121,7 +121,11 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     patch = trained.path / "deploy/overlays/staging/inference-service-patch.yaml"
     assert f"storageUri: s3://{BUCKET}/{key}" in patch.read_text(encoding="utf-8")
     component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
-    assert "# Not serving: serving image not built yet.\n" in component.read_text(encoding="utf-8")
+    reason = (
+        "# Not serving: serving image not built yet;"
+        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
+    )
+    assert reason in component.read_text(encoding="utf-8")
     done = trained.check()
     assert done.returncode == 0, done.stdout
 
