@@ -1,6 +1,6 @@
-"""Validate rendered Kubernetes objects: core kinds with ``kubernetes-validate``, KServe's
-with the schemas of a pinned KServe release (``kserve_crds.json``, built by
-``kserve_schemas.py`` from the public CRDs), the rest by their apiVersion and shape."""
+"""Validate rendered Kubernetes objects: core kinds with ``kubernetes-validate``; KServe's
+and the Prometheus Operator's with the schemas of a pinned release of each
+(``crds_<project>.json``, built by ``crd_schemas.py`` from the public CRDs)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,32 @@ from typing import Any
 
 import pytest
 
-CRDS = Path(__file__).with_name("kserve_crds.json")
+HERE = Path(__file__).parent
+PROJECTS = ("kserve", "prometheus-operator")
 KUBERNETES = "1.30.0"
-# Prometheus Operator kinds: no schema is carried here; their apiVersion is checked.
-MONITORING = {"PodMonitor", "PrometheusRule"}
 
 
 @cache
-def kserve() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(CRDS.read_text(encoding="utf-8"))
+def crds(project: str) -> dict[str, Any]:
+    path = HERE / f"crds_{project}.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def validate_kserve(resource: dict[str, Any]) -> list[str]:
-    """The schema errors of a KServe object (empty: valid), each as ``path: message``."""
+def kserve() -> dict[str, Any]:
+    return crds("kserve")
+
+
+@cache
+def custom_kinds() -> dict[str, dict[str, Any]]:
+    return {kind: spec for project in PROJECTS for kind, spec in crds(project)["kinds"].items()}
+
+
+def validate_custom(resource: dict[str, Any]) -> list[str]:
+    """The schema errors of a KServe or Prometheus Operator object (empty: valid)."""
     import jsonschema
 
-    kind = kserve()["kinds"][resource["kind"]]
+    kind = custom_kinds()[resource["kind"]]
     assert resource["apiVersion"] == kind["apiVersion"]
     validator = jsonschema.Draft7Validator(kind["schema"])
     return sorted(
@@ -42,10 +51,8 @@ def validate(resources: list[dict[str, Any]]) -> list[str]:
     checked = []
     for resource in resources:
         kind = str(resource["kind"])
-        if kind in kserve()["kinds"]:
-            assert validate_kserve(resource) == [], kind
-        elif kind in MONITORING:
-            assert resource["apiVersion"] == "monitoring.coreos.com/v1"
+        if kind in custom_kinds():
+            assert validate_custom(resource) == [], kind
         else:
             kubernetes_validate.validate(resource, KUBERNETES, strict=True)
         checked.append(kind)

@@ -1,6 +1,6 @@
 """Every KServe overlay renders with ``kubectl kustomize``; each rendered object validates
-(KServe's against the CRDs of a pinned KServe release, the core kinds with
-``kubernetes-validate``); its storageUri is its environment's pin, its canary share the
+(KServe's and the Prometheus Operator's against the CRDs of a pinned release of each,
+the core kinds with ``kubernetes-validate``); its storageUri is its environment's pin, its canary share the
 pin's, and nothing is served until a model, a serving image and the identity are set."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import Render, copy_repo, run, script
-from tests.cdct.kube_validate import kserve, validate, validate_kserve
+from tests.cdct.kube_validate import crds, validate, validate_custom
 
 PLACEHOLDER = "pending://no-model-pinned"
 PLACEHOLDER_FILE = "/mnt/models/no-model-pinned"
@@ -26,7 +26,7 @@ NOT_BUILT = "my-ml-project-serve"
 IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
 CLOUDS = ("aws", "gcp", "azure", "none")
-MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]
+MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
 IDENTITY = {
     "aws": {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"},
     "gcp": {"iam.gke.io/gcp-service-account": "serving@p.iam.gserviceaccount.com"},
@@ -190,7 +190,7 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
 
 def test_the_kserve_schemas_refuse_what_kserve_would_not_take() -> None:
     """The extract is closed: a misspelt field or a wrong type is an error, not pruned."""
-    assert kserve()["kserve"] == "v0.16.0"
+    assert (crds("kserve")["project"], crds("kserve")["version"]) == ("kserve", "v0.16.0")
     service = {
         "apiVersion": "serving.kserve.io/v1beta1",
         "kind": "InferenceService",
@@ -203,9 +203,21 @@ def test_the_kserve_schemas_refuse_what_kserve_would_not_take() -> None:
             }
         },
     }
-    assert validate_kserve(service) == [
+    assert validate_custom(service) == [
         "spec/predictor/logger/mode: 'everything' is not one of ['all', 'request', 'response']",
         "spec/predictor: Additional properties are not allowed ('canaryTrafficPercnt' was unexpected)",
+    ]
+
+
+def test_the_pod_monitor_schema_refuses_a_misspelt_endpoint_list() -> None:
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PodMonitor",
+        "metadata": {"name": "m"},
+        "spec": {"selector": {}, "podMetricEndpoints": [{"port": "http1"}]},
+    }
+    assert validate_custom(monitor) == [
+        "spec: Additional properties are not allowed ('podMetricEndpoints' was unexpected)"
     ]
 
 
