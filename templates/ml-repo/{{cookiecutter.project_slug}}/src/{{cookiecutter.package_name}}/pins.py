@@ -300,7 +300,9 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
     patch = overlay_patch_path(env, root)
     if patch.exists():
         old = patch.read_text(encoding="utf-8")
-        new = rollout.patch_text(overlay_text(old, expected_uri(pin), expected_model_file(pin)), pin)
+        new = rollout.patch_text(
+            overlay_text(old, expected_uri(pin), expected_model_file(pin)), pin
+        )
         if new != old:
             patch.write_text(new, encoding="utf-8")
             changed.append(patch)

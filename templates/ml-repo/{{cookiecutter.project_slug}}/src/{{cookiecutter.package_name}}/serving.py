@@ -33,7 +33,9 @@ KIND = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
 # The lock the serving image installs from (serve/Dockerfile) and the model's framework.
 LOCK = Path("{{ 'requirements-train.txt' if cookiecutter.ml_framework == 'pytorch' else 'requirements.txt' }}")
 FRAMEWORK = "{{ 'torch' if cookiecutter.ml_framework == 'pytorch' else 'scikit-learn' }}"
-PIN_LINE = re.compile(rf"^{re.escape(FRAMEWORK)}==(?P<version>[^\s;\\]+)\s*(?:;(?P<marker>[^\\]*))?")
+PIN_LINE = re.compile(
+    rf"^{re.escape(FRAMEWORK)}==(?P<version>[^\s;\\]+)\s*(?:;(?P<marker>[^\\]*))?"
+)
 
 
 def built_with(root: Path = Path()) -> dict[str, str]:
