@@ -147,6 +147,7 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
     framework_package = "torch" if framework == "pytorch" else "scikit-learn"
     assert list(pin["serving_framework"]) == [framework_package]
+    assert serving_checks(repo) == (0, "")  # the recorded version is one the lock pins
     if IDENTITY[cloud]:  # the identity is still empty: nothing served yet
         kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
         assert kinds == [*MONITORING, "ServiceAccount"]
@@ -186,6 +187,40 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
         "deploy/overlays/production/serving/kustomization.yaml: "
         "not what deploy/production.yaml implies (run `pins sync`)\n"
     )
+
+
+def serving_checks(repo: Path) -> tuple[int, str]:
+    done = run([sys.executable, "-m", "toolkit", "check", "--select", "MOD006,MOD007", "."], repo)
+    return done.returncode, done.stdout if done.returncode else ""
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_mlrig_check_flags_an_image_built_with_another_framework_or_by_tag(
+    render: Render, tmp_path: Path, framework: str
+) -> None:
+    repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
+    assert pins(repo, "image", "staging", IMAGE).returncode == 0
+    pin = repo / "deploy/staging.yaml"
+    text = pin.read_text(encoding="utf-8")
+    package = "torch" if framework == "pytorch" else "scikit-learn"
+    recorded = yaml.safe_load(text)["serving_framework"][package]
+    pin.write_text(
+        text.replace(f"{package}: {recorded}", f"{package}: 0.0.1").replace("@sha256:", ":v1#"),
+        encoding="utf-8",
+    )
+    code, out = serving_checks(repo)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0] == (
+        "deploy/staging.yaml:4:1: MOD006 serving_image"
+        " us-central1-docker.pkg.dev/p/r/my-ml-project-serve:v1#"
+        + "ab" * 32
+        + " is not pinned by digest; write <image>@sha256:<64 hex> (`pins image` does)"
+    )
+    assert lines[1].startswith(
+        f"deploy/staging.yaml:6:3: MOD007 serving installs {package} 0.0.1, the training lock pins "
+    )
+    assert recorded in lines[1]
 
 
 def test_the_kserve_schemas_refuse_what_kserve_would_not_take() -> None:
