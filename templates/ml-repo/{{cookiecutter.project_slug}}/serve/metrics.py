@@ -47,31 +47,27 @@ LABELS = Counter(
     ["model", "label"],
     registry=REGISTRY,
 )
+
+
+def _per_feature(name: str, documentation: str) -> Counter:
+    return Counter(name, documentation, ["model", "feature"], registry=REGISTRY)
+
+
 # Per-feature moments of the inputs, for drift: counters only grow, so the values are
 # summed in a positive and a negative part; mean = (positive - negative) / observations.
-FEATURE_OBSERVATIONS = Counter(
-    "inference_feature_observations",
-    "Input values seen, by feature (column index).",
-    ["model", "feature"],
-    registry=REGISTRY,
+FEATURE_OBSERVATIONS = _per_feature(
+    "inference_feature_observations", "Input values seen, by feature (column index)."
 )
-FEATURE_POSITIVE = Counter(
-    "inference_feature_value_positive",
-    "Sum of the positive input values, by feature.",
-    ["model", "feature"],
-    registry=REGISTRY,
+FEATURE_POSITIVE = _per_feature(
+    "inference_feature_value_positive", "Sum of the positive input values, by feature."
 )
-FEATURE_NEGATIVE = Counter(
+FEATURE_NEGATIVE = _per_feature(
     "inference_feature_value_negative",
     "Sum of the magnitudes of the negative input values, by feature.",
-    ["model", "feature"],
-    registry=REGISTRY,
 )
-FEATURE_SQUARES = Counter(
+FEATURE_SQUARES = _per_feature(
     "inference_feature_value_squares",
     "Sum of the squared input values, by feature (with the mean: their spread).",
-    ["model", "feature"],
-    registry=REGISTRY,
 )
 FEEDBACK = Counter(
     "inference_feedback",
