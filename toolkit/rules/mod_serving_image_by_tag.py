@@ -2,10 +2,11 @@
 Checks that every image a deployment names is pinned by digest: each `image:` of a
 KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`, each entry of
 a kustomization's `images:` list, and the `serving_image` of each deployment pin
-(`deploy/<env>.yaml`). An image written without a digest passes only when a
-kustomization sets it by digest (an `images:` entry of the same name with
-`digest:`), or when a kustomization deletes that resource (`$patch: delete`, as the
-generated overlays do until the serving image is built).
+(`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
+judged at that entry (it needs `digest:`; `newTag` or a bare `newName` is a
+finding), not again in the resource; an image that a kustomization deletes with
+its resource (`$patch: delete`, as the generated overlays do until the serving
+image is built) passes.
 
 ## Why is this bad
 A tag moves: `kserve/sklearnserver:latest` (or `v0.14.0`, rebuilt) is another image
@@ -60,13 +61,14 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     del options
     manifests: list[Manifests] = project.views("kube")
     entries = [entry for view in manifests for entry in view.kustomize_images]
-    by_digest = {entry.name for entry in entries if _valid(entry.digest)}
+    # An image a kustomization sets is judged at that entry, not again where it is named.
+    set_by_kustomize = {entry.name for entry in entries if entry.sets}
     deleted = {pair for view in manifests for pair in view.deletes}
     for entry in entries:
         yield from _entry(entry)
     for view in manifests:
         for image in view.images:
-            if not _covered(image, by_digest, deleted):
+            if not _covered(image, set_by_kustomize, deleted):
                 yield _image(image)
     yield from _pins(project)
 
@@ -75,11 +77,11 @@ def _valid(digest: str | None) -> bool:
     return digest is not None and DIGEST.match(digest) is not None
 
 
-def _covered(image: Image, by_digest: set[str], deleted: set[tuple[str, str]]) -> bool:
+def _covered(image: Image, set_by_kustomize: set[str], deleted: set[tuple[str, str]]) -> bool:
     reference = image.reference
     if image.pinned or "$" in reference or "{{" in reference or not reference.strip():
         return True
-    return image.repository in by_digest or (image.kind, image.name) in deleted
+    return image.repository in set_by_kustomize or (image.kind, image.name) in deleted
 
 
 def _entry(entry: KustomizeImage) -> Iterator[Finding]:
@@ -93,6 +95,12 @@ def _entry(entry: KustomizeImage) -> Iterator[Finding]:
             " set `digest: sha256:...` instead of `newTag`"
         )
         yield Finding(entry.path, *entry.tag_mark, CODE, message)
+    elif entry.digest is None and entry.new_name is not None:
+        message = (
+            f"kustomize image {entry.name} is renamed to {entry.new_name} with no digest;"
+            " add `digest: sha256:...`"
+        )
+        yield Finding(entry.path, entry.line, entry.column, CODE, message)
 
 
 def _image(image: Image) -> Finding:

@@ -3,9 +3,10 @@
 Any YAML file outside ``.github/`` may hold one. A file is parsed only when a cheap
 scan finds a KServe kind (``ServingRuntime``, ``ClusterServingRuntime``,
 ``InferenceService``) or it is a ``kustomization.yaml``; every other YAML file is an
-empty view, never a parse error (it is not this view's to judge). A templated file
-that is not YAML until rendered (Helm's ``{{ ... }}``) is skipped as well; KServe's own
-``{{.Name}}`` arguments are fine.
+empty view, never a parse error (it is not this view's to judge). A KServe manifest
+that is not YAML until someone fills it in (Helm's ``{{ ... }}``, a sample's
+``{username}/image``) is skipped as well; KServe's own ``{{.Name}}`` arguments are fine.
+Only a ``kustomization.yaml`` that does not parse is a finding: kustomize must read it.
 
 ``parse`` returns a :class:`Manifests`: the images each KServe resource names
 (every ``image:`` under its ``spec``), the ``images:`` entries of a kustomization, and
@@ -71,6 +72,11 @@ class KustomizeImage:
     digest: str | None
     tag_mark: tuple[int, int]
 
+    @property
+    def sets(self) -> bool:
+        """Whether the entry changes the image at all (a bare ``name`` does not)."""
+        return any(v is not None for v in (self.new_name, self.new_tag, self.digest))
+
 
 @dataclass(frozen=True)
 class Manifests:
@@ -95,8 +101,10 @@ def parse(path: str, text: str) -> Manifests:
     try:
         documents = load(path, text).documents
     except (ParseError, IndexError) as err:
-        if "{{" in text:
-            return Manifests(path)  # a Helm (or other) template: not a manifest yet
+        if not kustomization or "{{" in text:
+            # A template (Helm's {{ }}, a sample's {username}) is no manifest yet; only a
+            # kustomization, which kustomize itself must read, is a parse finding.
+            return Manifests(path)
         if isinstance(err, ParseError):
             raise
         raise ParseError("invalid YAML: unexpected end of file", text.count("\n") + 1) from None
