@@ -31,6 +31,8 @@ SERVING_KINDS = ("ServingRuntime", "ClusterServingRuntime", "InferenceService")
 _KIND = re.compile(
     r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b"
 )
+# A KServe object, not a CRD that merely names the kind (``names.kind: InferenceService``).
+_API = re.compile(r"(?m)^\s*apiVersion:\s*['\"]?serving\.kserve\.io/")
 _KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml\Z")
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
 
@@ -94,7 +96,7 @@ def match(path: str) -> bool:
 
 def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
-    if not (kustomization or _KIND.search(text)):
+    if not (kustomization or (_KIND.search(text) and _API.search(text))):
         return Manifests(path)
     from toolkit.check.yamlsource import load
 
