@@ -197,7 +197,11 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     minus its first two hex digits; MLSERVER_MODEL_URI must name exactly that file."""
     md5 = trained.model_md5()
     repo = _copy(trained, tmp_path / "repo")
-    repo.pins("image", "staging", IMAGE)  # no InferenceService renders before an image is pinned
+    # No InferenceService renders before an image is pinned and the identity is set.
+    repo.pins("image", "staging", IMAGE)
+    role = tmp_path / "identity.json"
+    role.write_text('{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}', encoding="utf-8")
+    repo.pins("identity", "--from", str(role))
     resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
