@@ -212,7 +212,11 @@ def test_add_serve_and_cd_bring_the_modules_the_pins_tool_imports(
     # pins.py imports serving.py (the overlays' serving/ Component), identity.py (the
     # ServiceAccount) and rollout.py (the canary): all come with cd.
     done = subprocess.run(
-        [sys.executable, "-c", "from churn import identity, rollout, serving; print(serving.IMAGE_NAME)"],
+        [
+            sys.executable,
+            "-c",
+            "from churn import identity, rollout, serving; print(serving.IMAGE_NAME)",
+        ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
         capture_output=True,
