@@ -272,7 +272,26 @@ def test_identity_refuses_an_empty_or_malformed_terraform_output(
     assert broken.stderr.startswith(
         "pins identity: serving_service_account_annotations is not JSON"
     )
+    empty = pins(repo, "identity", "--from", "-", stdin="{}")  # the cluster inputs are not set
+    assert (empty.returncode, empty.stderr) == (
+        1,
+        "pins identity: serving_service_account_annotations is empty: set the cluster inputs"
+        " of the serving identity in terraform/ (EKS, GKE workload pool, AKS OIDC issuer) and"
+        " apply; with EKS Pod Identity, which needs no annotation, run"
+        " `pins identity --no-annotation`\n",
+    )
     assert git_status(repo) == ""
+
+
+def test_eks_pod_identity_needs_no_annotation_when_said_so(render: Render, tmp_path: Path) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    done = pins(repo, "identity", "--no-annotation")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "updated deploy/base/service-account.yaml"
+    account = yaml.safe_load((repo / "deploy/base/service-account.yaml").read_text("utf-8"))
+    assert account["metadata"]["annotations"] == {}
+    reason = (repo / "deploy/overlays/staging/serving/kustomization.yaml").read_text("utf-8")
+    assert "# Not serving: no model pinned; serving image not built yet.\n" in reason
 
 
 def git_status(repo: Path) -> str:

@@ -22,6 +22,11 @@ OUTPUT = "serving_service_account_annotations"
 TERRAFORM_DIR = Path("terraform")
 # The annotations block of the generated file (two-space indent, one key per line).
 BLOCK = re.compile(r"(?m)^  annotations:.*\n(?:    .*\n)*")
+EMPTY = (
+    f"{OUTPUT} is empty: set the cluster inputs of the serving identity in terraform/ (EKS,"
+    " GKE workload pool, AKS OIDC issuer) and apply; with EKS Pod Identity, which needs no"
+    " annotation, run `pins identity --no-annotation`"
+)
 KEY = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?\Z")
 
 
@@ -71,7 +76,8 @@ def parse(text: str) -> dict[str, str]:
 def write(values: dict[str, str], root: Path = Path()) -> bool:
     """Set the ServiceAccount's annotations to ``values``; whether the file changed.
 
-    An empty map (EKS Pod Identity needs no annotation) writes ``annotations: {}``.
+    An empty map (``pins identity --no-annotation``: EKS Pod Identity needs none) writes
+    ``annotations: {}``.
     """
     path = root / SERVICE_ACCOUNT
     old = path.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ Usage (from the repository root), with ``pins`` standing for
                                         # and record the framework it was built with
     pins identity [--from FILE]         # the ServiceAccount's workload identity, from
                                         # `terraform output` (or a JSON file; - is stdin)
+    pins identity --no-annotation       # none needed (EKS Pod Identity)
     pins rollout production [PERCENT]   # end a canary: the new model takes 100% (or PERCENT)
     pins sync                           # rewrite every overlay from its pin
 
@@ -412,7 +413,7 @@ def _write(args: argparse.Namespace) -> int:
         share = int(args.percent) if problem is None else rollout.FULL
         pins = {args.env: rollout.with_percent(current(args.env), share)}
     elif args.command == "identity":
-        problem = _identity(args.source)
+        problem = _identity(args.source, args.no_annotation)
     if problem:
         print(f"pins {args.command}: {problem}", file=sys.stderr)
         return 1
@@ -422,16 +423,21 @@ def _write(args: argparse.Namespace) -> int:
     return 0
 
 
-def _identity(source: str | None) -> str | None:
+def _identity(source: str | None, no_annotation: bool) -> str | None:
     """Write the ServiceAccount's annotations; why not (None: written)."""
+    values: dict[str, str] = {}
     try:
-        if source is None:
+        if no_annotation:
+            pass
+        elif source is None:
             values = identity.from_terraform()
         else:
             text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
             values = identity.parse(text)
     except (OSError, ValueError) as error:
         return str(error)
+    if not values and not no_annotation:
+        return identity.EMPTY
     if identity.write(values):
         print(f"updated {identity.SERVICE_ACCOUNT.as_posix()}")
     return None
@@ -453,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     image = sub.add_parser("image")
     image.add_argument("env")
     image.add_argument("ref")
-    sub.add_parser("identity").add_argument("--from", dest="source", metavar="FILE")
+    identities = sub.add_parser("identity")
+    identities.add_argument("--from", dest="source", metavar="FILE")
+    identities.add_argument("--no-annotation", action="store_true")
     roller = sub.add_parser("rollout")
     roller.add_argument("env")
     roller.add_argument("percent", nargs="?", default=str(rollout.FULL))
