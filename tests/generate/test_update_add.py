@@ -209,9 +209,14 @@ def test_add_serve_and_cd_bring_the_modules_the_pins_tool_imports(
                  ".github/workflows/serve-image.yml", "deploy/base/serving-runtime.yaml"):  # fmt: skip
         assert f"wrote {path}" in result.out
     assert (tmp_path / "src/churn/model.py").read_text(encoding="utf-8") == "# our model\n"
-    # pins.py imports serving.py (the overlays' serving/ Component): both come with cd.
+    # pins.py imports serving.py (the overlays' serving/ Component), identity.py (the
+    # ServiceAccount) and rollout.py (the canary): all come with cd.
     done = subprocess.run(
-        [sys.executable, "-c", "from churn import serving; print(serving.IMAGE_NAME)"],
+        [
+            sys.executable,
+            "-c",
+            "from churn import identity, rollout, serving; print(serving.IMAGE_NAME)",
+        ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
         capture_output=True,

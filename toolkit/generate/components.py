@@ -68,6 +68,8 @@ COMPONENTS: dict[str, Component] = {
             PKG + "gate.py",
             PKG + "serving.py",
             PKG + "managed/",
+            PKG + "identity.py",
+            PKG + "rollout.py",
             "tests/test_pins.py",
         ),
         needs=(LOCK, PROJECT, PIPELINE),
@@ -80,6 +82,8 @@ COMPONENTS: dict[str, Component] = {
             PKG + "gate.py",
             PKG + "ct.py",
             PKG + "serving.py",
+            PKG + "identity.py",
+            PKG + "rollout.py",
             PKG + "drift.py",
             PKG + "capture.py",
             "tests/test_pins.py",
@@ -90,7 +94,7 @@ COMPONENTS: dict[str, Component] = {
     ),
     # The model server and its image: it loads the package's own model module.
     "serve": Component(
-        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py"),
+        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py", PKG + "identity.py"),
         needs=(LOCK, PROJECT, Prerequisite(PKG + "model.py", "the model the server loads")),
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
