@@ -27,7 +27,7 @@ def _help(name: str, command: click.Command) -> str:
     root = cli.make_context("mlrig", [], resilient_parsing=True, terminal_width=88)
     if not name:
         return cli.get_help(root)
-    ctx = command.make_context(f"mlrig {name}", [], parent=root, resilient_parsing=True)
+    ctx = command.make_context(name, [], parent=root, resilient_parsing=True)  # click adds "mlrig "
     return command.get_help(ctx)
 
 

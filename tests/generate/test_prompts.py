@@ -34,7 +34,10 @@ def test_an_invalid_package_name_is_asked_again_at_once(
     assert result.code == 0, result.err
     question = "Python package name [churn]: "
     first = result.out.index(question)
-    again = "  error: package_name 'class' would shadow Python itself\n" + question
+    again = (
+        "  error: package_name 'class' is a Python keyword, so `import class` cannot work\n"
+        + question
+    )
     assert result.out[first + len(question) :].startswith(again)
     assert result.out.count(question) == 2
     assert answers_of(tmp_path / "churn")["package_name"] == "churn_model"

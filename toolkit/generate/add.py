@@ -23,6 +23,7 @@ from toolkit.generate.answers import (
     template_options,
     validate_answers,
 )
+from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import describe_folder, recorded_template
@@ -112,6 +113,9 @@ def _answers(
         | {key: found.value for key, found in inferred.items()}
     )
     check_overrides(raw, options.overrides)
+    if record is not None:
+        trusted = not options.dry_run or is_bundled(template)
+        refuse_bad_file_answers(record.given(answers_file), template, options.overrides, trusted)
     given.update(options.overrides)
     if record is None and not options.no_input:
         from toolkit.generate.prompts import ask_answers

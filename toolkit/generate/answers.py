@@ -7,9 +7,12 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import AnswerError, UsageError, UserInputError
+from toolkit.errors import AnswerError, AnswersFileError, UsageError, UserInputError
+
+if TYPE_CHECKING:
+    from toolkit.generate.answers_check import FileAnswers
 
 Answers = dict[str, Any]
 
@@ -55,19 +58,29 @@ def parse_set(pairs: tuple[str, ...]) -> Answers:
     return result
 
 
-def load_answers_file(path: Path) -> Answers:
+def load_answers_file(path: Path) -> FileAnswers:
     """Answers from a YAML or JSON file: a mapping, or an answers file's ``answers:``."""
-    from toolkit.generate.answers_yaml import answers_of, parse_mapping
+    from toolkit.generate.answers_check import FileAnswers
+    from toolkit.generate.answers_yaml import (
+        answer_lines,
+        answers_of,
+        parse_mapping,
+        refuse_repeated_keys,
+    )
     from toolkit.generate.confine import read_regular
 
     data = read_regular(path)
     if data is None:
         raise UsageError(f"{path}: answers file not found")
-    mapping = parse_mapping(str(path), data, UsageError)
+    mapping = parse_mapping(str(path), data, AnswersFileError)
+    refuse_repeated_keys(str(path), mapping, AnswersFileError)
+    line = 1
     inner = mapping.get("answers")
     if isinstance(inner, Mapping):
+        line = answer_lines(mapping).get("answers", 1)
         mapping = inner
-    return answers_of(str(path), mapping, UsageError)
+    answers = answers_of(str(path), mapping, AnswersFileError)
+    return FileAnswers(str(path), answers, answer_lines(mapping), line)
 
 
 def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from toolkit.errors import UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import open_base, open_target, recorded_template
@@ -140,9 +141,11 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         base = open_base(stack, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
         check_overrides(raw, options.overrides)
+        trusted = hooks or target.source.kind == "bundled"
+        refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
         given = {**explicit_answers(base, record.answers), **options.overrides}
         answers = resolve_answers(target.template, given)
-        validate_answers(target.template, answers, hooks or target.source.kind == "bundled")
+        validate_answers(target.template, answers, trusted)
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
