@@ -37,16 +37,21 @@ def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report
         return Report(f"Already up to date with {new}.\n")
     if check:
         lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+        if result.downgrade:
+            lines.append(f"Newer than {new}: going back to it would change {_counts(result)}.")
+            return Report("\n".join(lines) + "\n", code=1)
         if not result.changed:
             return Report(f"Up to date: {new} changes no file of this repository.\n")
         lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
         return Report("\n".join(lines) + "\n", code=1)
     if dry_run:
         lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
-        lines.append(f"Dry run: updating to {new} would change {_counts(result)}; nothing written.")
+        verb = "downgrading" if result.downgrade else "updating"
+        lines.append(f"Dry run: {verb} to {new} would change {_counts(result)}; nothing written.")
         return Report("\n".join(lines) + "\n")
     lines = [f"{c.outcome.value:9} {c.path}" for c in result.changed]
-    lines.append(f"Updated to {new}: {_counts(result)}.")
+    done = "Downgraded" if result.downgrade else "Updated"
+    lines.append(f"{done} to {new}: {_counts(result)}.")
     if result.conflicts:
         err = f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.\n"
         return Report("\n".join(lines) + "\n", err, 1)
