@@ -58,10 +58,10 @@ def test_unresolved_markers_are_not_up_to_date(
 ) -> None:
     params = generated / "params.yaml"
     lines = params.read_text(encoding="utf-8").splitlines(keepends=True)
-    params.write_text("".join(lines[:3] + ["# ours\n"] + lines[4:]), encoding="utf-8")
+    params.write_text("".join([*lines[:3], "# ours\n", *lines[4:]]), encoding="utf-8")
     commit_all(generated)
     theirs = template_copy / SLUG_DIR / "params.yaml"
-    theirs.write_text("".join(lines[:3] + ["# theirs\n"] + lines[4:]), encoding="utf-8")
+    theirs.write_text("".join([*lines[:3], "# theirs\n", *lines[4:]]), encoding="utf-8")
     commit_all(template_copy)
     first = run_mlrig("update", "-C", generated, "--template", template_copy)
     assert first.code == 1
@@ -75,7 +75,7 @@ def test_unresolved_markers_are_not_up_to_date(
             "params.yaml:4; resolve them (keep what you want, delete the <<<<<<< ======= >>>>>>> "
             "lines), commit, then update again\n"
         )
-    params.write_text("".join(lines[:3] + ["# ours\n"] + lines[4:]), encoding="utf-8")
+    params.write_text("".join([*lines[:3], "# ours\n", *lines[4:]]), encoding="utf-8")
     commit_all(generated)
     result = run_mlrig("update", "-C", generated, "--template", template_copy)
     assert result.code == 0, result.err

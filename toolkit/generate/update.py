@@ -22,10 +22,10 @@ from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import open_base, open_target, recorded_template
-from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.render import explicit_answers, render, resolve_answers
+from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 
 CHANGES = frozenset({Outcome.ADD, Outcome.UPDATE, Outcome.DELETE, Outcome.MERGE, Outcome.CONFLICT})
 

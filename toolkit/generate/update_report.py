@@ -30,20 +30,25 @@ def _counts(result: UpdateResult) -> str:
     return f"{len(result.changed)} file(s), {merged} merged, {len(result.conflicts)} with conflicts"
 
 
+def _check_report(result: UpdateResult, new: str) -> Report:
+    """``--check``: exit 1 when updating would change a file (a downgrade, when allowed, too)."""
+    lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+    if result.downgrade:
+        lines.append(f"Newer than {new}: going back to it would change {_counts(result)}.")
+    elif not result.changed:
+        return Report(f"Up to date: {new} changes no file of this repository.\n")
+    else:
+        lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
+    return Report("\n".join(lines) + "\n", code=1)
+
+
 def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report:
     """The report of one ``mlrig update`` run (``check``: behind exits 1)."""
     new = result.record.template_source().describe()
     if result.up_to_date:
         return Report(f"Already up to date with {new}.\n")
     if check:
-        lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
-        if result.downgrade:
-            lines.append(f"Newer than {new}: going back to it would change {_counts(result)}.")
-            return Report("\n".join(lines) + "\n", code=1)
-        if not result.changed:
-            return Report(f"Up to date: {new} changes no file of this repository.\n")
-        lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
-        return Report("\n".join(lines) + "\n", code=1)
+        return _check_report(result, new)
     if dry_run:
         lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
         verb = "downgrading" if result.downgrade else "updating"
