@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -127,12 +126,13 @@ def hook_syntax_error(hook: Path, err: SyntaxError) -> UserInputError:
 
 
 def _load_hook(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_mlrig_template_validation", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
-        raise UserInputError(f"{path}:1: cannot load the template's validation")
-    module = importlib.util.module_from_spec(spec)
+    """The hook as a module, compiled from its source: nothing is imported or cached, so
+    no ``__pycache__`` is written into the template."""
+    module = ModuleType("_mlrig_template_validation")
+    module.__file__ = str(path)
     try:
-        spec.loader.exec_module(module)
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)  # the template's validation, as cookiecutter runs it
     except SyntaxError as err:
         raise hook_syntax_error(path, err) from None
     except Exception as err:
