@@ -52,8 +52,17 @@ def run(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[s
     )
 
 
-def mlrig(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return run(env, sys.executable, "-m", "toolkit", *args)
+def mlrig(
+    env: dict[str, str], *args: str | Path, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *map(str, args)],
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_plain_cookiecutter_leaves_the_template_as_it_was(
@@ -72,7 +81,8 @@ def test_mlrig_new_add_and_update_leave_the_template_and_temp_folder_as_they_wer
     git(template, "init", "-q")
     commit_all(template)
     before = snapshot(template)
-    done = mlrig(env, "new", "--no-input", "-o", tmp_path / "out", "--template", template)
+    # A relative output folder: cookiecutter runs the hooks in the generated folder.
+    done = mlrig(env, "new", "--no-input", "-o", "out", "--template", template, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     repo = tmp_path / "out" / "my-ml-project"
     git(repo, "init", "-q")

@@ -125,7 +125,7 @@ def _generate(template: Path, answers: Answers, into: Path, hooks: bool, named: 
 def _hook_scripts_in(scratch: Path) -> Iterator[None]:
     """Cookiecutter writes each rendered hook to a temporary file it never removes: make
     those files in mlrig's own scratch folder, which is removed with it."""
-    folder = scratch / ".hooks"
+    folder = (scratch / ".hooks").absolute()  # cookiecutter runs hooks in another folder
     folder.mkdir(parents=True, exist_ok=True)
     saved = tempfile.tempdir
     tempfile.tempdir = str(folder)
