@@ -91,17 +91,3 @@ def test_a_contradiction_is_refused_at_the_later_question(
         "  error: cuda_version '12.4': the locked torch wheel is built for CUDA 12.8" in result.out
     )
     assert answers_of(tmp_path / "my-ml-project")["cuda_version"] == "12.8"
-
-
-def test_next_steps_are_printed_after_generating(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--set", "cloud=gcp")
-    assert result.code == 0, result.err
-    steps = result.out.split("Next steps:\n", 1)[1]
-    assert f"  cd {tmp_path / 'my-ml-project'}\n" in steps
-    assert "  .venv/bin/pre-commit install\n" in steps
-    assert "  .venv/bin/dvc repro" in steps
-    assert "terraform -chdir=terraform init" in steps
-    assert "GCP_WORKLOAD_IDENTITY_PROVIDER" in steps
-    result = run_mlrig("new", "--no-input", "-o", tmp_path / "n", "--set", "cloud=none")
-    assert "terraform" not in result.out
-    assert "DVC pushes to the local folder ../my-ml-project-dvc-remote" in result.out
