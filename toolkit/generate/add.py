@@ -27,7 +27,7 @@ from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import describe_folder, recorded_template
-from toolkit.generate.components import Component, components, refuse_missing
+from toolkit.generate.components import COMPONENTS, Component, components, refuse_missing
 from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, infer_answers
 from toolkit.generate.render import render, resolve_answers
@@ -119,8 +119,10 @@ def _answers(
     given.update(options.overrides)
     if record is None and not options.no_input:
         from toolkit.generate.prompts import ask_answers
+        from toolkit.generate.used import used_answers
 
-        answers = ask_answers(template, given)
+        paths = [path for name in options.components for path in COMPONENTS[name].paths]
+        answers = ask_answers(template, given, only=used_answers(template, paths))
     else:
         answers = resolve_answers(template, given)
     validate_answers(template, answers, not options.dry_run or is_bundled(template))
