@@ -12,18 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunMlrig
-from tests.generate.conftest import commit_all, git
+from tests.generate.conftest import commit_all, new_committed_repo
 
 ANSWERS = ".mlrig-answers.yml"
 
 
 @pytest.fixture
 def repo(tmp_path: Path, run_mlrig: RunMlrig) -> Path:
-    assert run_mlrig("new", "--no-input", "-o", tmp_path).code == 0
-    repo = tmp_path / "my-ml-project"
-    git(repo, "init", "-q")
-    commit_all(repo)
-    return repo
+    return new_committed_repo(run_mlrig, tmp_path)
 
 
 def edit_answer(repo: Path, old: str, new: str) -> int:

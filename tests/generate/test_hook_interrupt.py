@@ -8,7 +8,6 @@ a group of its own and signals the group while the hook is running.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,23 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.generate.conftest import copy_template
 
 
 @pytest.mark.parametrize("hook", ["pre_gen_project.py", "post_gen_project.py"])
 def test_ctrl_c_during_a_hook_is_one_line_and_130(tmp_path: Path, hook: str) -> None:
-    template = tmp_path / "template"
-    shutil.copytree(
-        REPO_ROOT / "templates" / "ml-repo", template, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    template = copy_template(tmp_path / "template")
     marker = tmp_path / "hook-started"
     path = template / "hooks" / hook
     text = path.read_text(encoding="utf-8")
-    slow = f"def main() -> int:\n    open({str(marker)!r}, 'w').close()\n    import time\n    time.sleep(30)\n"
+    slow = (
+        f"def main() -> int:\n    open({str(marker)!r}, 'w').close()\n"
+        "    import time\n    time.sleep(30)\n"
+    )
     path.write_text(text.replace("def main() -> int:\n", slow, 1), encoding="utf-8")
+    args = ["new", "--no-input", "-o", tmp_path / "out", "--template", template]
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "new", "--no-input", "-o", tmp_path / "out",
-         "--template", template],  # fmt: skip
+        [sys.executable, "-m", "toolkit", *map(str, args)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -8,7 +8,6 @@ or a hook that mlrig imports, would leave ``__pycache__`` in the template.
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.generate.conftest import commit_all, git
+from tests.generate.conftest import commit_all, copy_template, git
 from tests.tools import tool
 
 
@@ -39,11 +38,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
-    copy = tmp_path / "template"
-    shutil.copytree(
-        REPO_ROOT / "templates" / "ml-repo", copy, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return copy
+    return copy_template(tmp_path / "template")
 
 
 def run(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[str]:

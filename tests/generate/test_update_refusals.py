@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import RunMlrig
-from tests.generate.conftest import SLUG_DIR, commit_all, git
+from tests.generate.conftest import SLUG_DIR, commit_all, new_committed_repo
 
 ANSWERS = ".mlrig-answers.yml"
 
@@ -19,21 +19,13 @@ def files(repo: Path) -> dict[str, bytes]:
     }
 
 
-def new_repo(run_mlrig: RunMlrig, out: Path) -> Path:
-    assert run_mlrig("new", "--no-input", "-o", out).code == 0
-    repo = out / "my-ml-project"
-    git(repo, "init", "-q")
-    commit_all(repo)
-    return repo
-
-
 def test_an_older_release_is_a_downgrade_refused_unless_allowed(
     tmp_path: Path, run_mlrig: RunMlrig
 ) -> None:
     from toolkit import __version__
     from toolkit.resources import template_commit, template_dir
 
-    repo = new_repo(run_mlrig, tmp_path)
+    repo = new_committed_repo(run_mlrig, tmp_path)
     before = files(repo)
     commit = template_commit(template_dir("ml-repo"))
     shown = commit[:12] if len(commit) == 40 else "unknown commit"
@@ -85,7 +77,7 @@ def test_unresolved_markers_are_not_up_to_date(
 def test_a_fork_git_cannot_fetch_is_one_line_with_gits_own_error(
     tmp_path: Path, run_mlrig: RunMlrig
 ) -> None:
-    repo = new_repo(run_mlrig, tmp_path)
+    repo = new_committed_repo(run_mlrig, tmp_path)
     gone = tmp_path / "moved.git"
     before = files(repo)
     result = run_mlrig("update", "-C", repo, "--template", gone.as_uri())
