@@ -132,3 +132,104 @@ def test_the_release_is_recorded_without_tags() -> None:
     tagged = git("rev-parse", "--verify", "--quiet", f"v{VERSION}^{{commit}}")
     if tagged.returncode == 0:
         assert tagged.stdout.strip() == COMMIT, f"tag v{VERSION} is not the release commit"
+
+
+META_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
+
+
+@pytest.fixture(scope="module")
+def released_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``terraform/modules`` as the release commit has them: what a generated root fetches."""
+    if git("cat-file", "-e", f"{COMMIT}:terraform/modules").returncode != 0:
+        pytest.skip("a shallow clone without the pinned commit")
+    out = tmp_path_factory.mktemp("released")
+    archive = subprocess.run(
+        ["git", "archive", COMMIT, "terraform/modules"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / "terraform" / "modules"
+
+
+@pytest.mark.parametrize("target", ["kserve", "managed"])
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_the_generated_root_fits_the_modules_at_the_release_commit(
+    cloud: str, target: str, released_modules: Path, tmp_path: Path
+) -> None:
+    """The root fetches its modules at the release commit, not from this checkout: every
+    argument it passes is a variable there, every required variable is passed, and every
+    ``module.<name>.<output>`` it reads is an output there. A template that uses a module
+    change before the release holding it fails here, not at the user's first plan."""
+    from tests.terraform.hcl import blocks, fields, load, unquote
+
+    repo = run_new(
+        NewOptions(
+            output_dir=tmp_path, no_input=True, overrides={"cloud": cloud, "deploy_target": target}
+        )
+    ).path
+    root = repo / "terraform"
+    calls: dict[str, tuple[str, dict[str, object]]] = {}
+    for path in sorted(root.glob("*.tf")):
+        for block in load(path).get("module", []):
+            for name, body in fields(block).items():
+                source = unquote(str(body["source"]))
+                found = re.search(r"//terraform/modules/([\w-]+)\?ref=", source)
+                if found:
+                    calls[unquote(name)] = (found.group(1), fields(body))
+    assert calls, f"{cloud}/{target}: no mlrig module in the generated root"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.glob("*.tf")))
+    problems = []
+    for name, (module, body) in sorted(calls.items()):
+        variables = blocks(released_modules / module, "variable")
+        outputs = blocks(released_modules / module, "output")
+        passed = {unquote(key) for key in body if not key.startswith("__")} - META_ARGUMENTS
+        problems += [
+            f"module.{name}: {module}@{COMMIT[:7]} has no input {a!r}"
+            for a in sorted(passed - set(variables))
+        ]
+        required = {v for v, spec in variables.items() if "default" not in spec}
+        problems += [
+            f"module.{name}: required input {v!r} not passed" for v in sorted(required - passed)
+        ]
+        used = set(re.findall(rf"\bmodule\.{re.escape(name)}(?:\[[^\]]*\])?\.(\w+)", text))
+        problems += [
+            f"module.{name}: {module}@{COMMIT[:7]} has no output {o!r}"
+            for o in sorted(used - set(outputs))
+        ]
+    assert not problems, f"{cloud}/{target}:\n" + "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def released_toolkit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlrig's code as the release commit has it: what a generated repository's CI runs."""
+    if git("cat-file", "-e", f"{COMMIT}:toolkit").returncode != 0:
+        pytest.skip("a shallow clone without the pinned commit")
+    out = tmp_path_factory.mktemp("released-toolkit")
+    archive = subprocess.run(
+        ["git", "archive", COMMIT, "toolkit"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def test_the_released_check_passes_on_a_fresh_repository(
+    generated: dict[str, Path], released_toolkit: Path
+) -> None:
+    """A generated repository's CI runs ``mlrig check`` at the release commit (the action,
+    the pre-commit hook): a fresh repository must pass that check, not only this checkout's."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(released_toolkit)}
+    for cloud, repo in generated.items():
+        done = subprocess.run(
+            [sys.executable, "-m", "toolkit", "check", str(repo)],
+            cwd=released_toolkit,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, f"{cloud}: {done.stdout}{done.stderr}"
