@@ -10,6 +10,7 @@ the bare remote through ``url.<bare>.insteadOf``.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,9 +161,21 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     params.write_text(params.read_text(encoding="utf-8").replace("c: 1.0", "c: 0.5"), "utf-8")
     git(author.path, "commit", "-q", "-am", "Tune the regularisation")
     git(author.path, "push", "-q", "origin", "tune")
+    on_a_laptop = author.check()
+    assert on_a_laptop.returncode == 1
+    assert "DVC002 param 'train.c' is 0.5 here" in on_a_laptop.stdout
+    assert "or let CT retrain it in a pull request (.github/workflows/ct.yml" in on_a_laptop.stdout
+    event = author.path.parent / "event.json"
+    head = {"pull_request": {"head": {"repo": {"full_name": GITHUB_REPOSITORY}}}}
+    event.write_text(json.dumps(head), encoding="utf-8")
+    author.env |= {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_HEAD_REF": "tune",
+        "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
+        "GITHUB_EVENT_PATH": str(event),
+    }
     waiting = author.check()
-    assert waiting.returncode == 1
-    assert "DVC002 param 'train.c' is 0.5 here" in waiting.stdout
+    assert waiting.returncode == 0, waiting.stdout  # a note while CT retrains the pull request
     assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
 
     ct = loop.clone("ct-on-pr", branch="tune")
