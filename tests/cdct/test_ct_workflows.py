@@ -340,3 +340,19 @@ def test_sklearn_has_one_lock(render: Render) -> None:
     repo = render(cloud="aws")
     assert not (repo / "requirements-train.in").exists()
     assert not (repo / "requirements-train.txt").exists()
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_environments_ct_uses_on_pull_requests_allow_their_branches(
+    render: Render, cloud: str
+) -> None:
+    """GitHub refuses a job whose environment's deployment branches exclude the run's branch."""
+    repo = render(cloud=cloud)
+    workflow = _workflow(repo)
+    assert "pull_request" in workflow[True]
+    used = {job["environment"] for job in workflow["jobs"].values() if "environment" in job}
+    assert used == {"training"}
+    github_tf = (repo / "terraform/github.tf").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"(?m)^\s+([\w-]+)\s*=\s*(\{[^}\n]*\})$", github_tf))
+    for environment in used:
+        assert declared[environment] == "{ branches = [] }", declared
