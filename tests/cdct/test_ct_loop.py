@@ -24,6 +24,11 @@ from tests.cdct.workflow_steps import Ran, job_steps, run_step
 pytestmark = pytest.mark.slow
 GITHUB_REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_local-test-token"
+SAME_REPOSITORY_PR = (
+    "github.event_name == 'pull_request' && "
+    "github.event.pull_request.head.repo.full_name == github.repository"
+)
+REPRODUCE = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
 TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
 PR_FILES = {
     "dvc.lock",
@@ -178,6 +183,18 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     assert waiting.returncode == 0, waiting.stdout  # a note while CT retrains the pull request
     assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
 
+    # CI's reproducibility job: the stale lock waits for CT in this pull request, and
+    # fails anywhere else.
+    waits = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "true"})
+    assert waits.returncode == 0, waits.stdout + waits.stderr
+    stale = "stage 'train': params differ from params.yaml\ndvc.lock is stale: its inputs"
+    assert stale in waits.stdout
+    assert waits.stdout.endswith("let CT retrain): CT retrains this pull request and commits it\n")
+    author.ok("git", "checkout", "-q", "--", ".")
+    fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
+    author.ok("git", "checkout", "-q", "--", ".")
+
     ct = loop.clone("ct-on-pr", branch="tune")
     pull_request = {
         "github.event_name": "pull_request",
@@ -259,15 +276,15 @@ def test_promote_refuses_a_model_below_the_production_gate(loop: Loop) -> None:
 
 def test_the_reproducibility_job_fails_on_a_tampered_lock(loop: Loop) -> None:
     repo = loop.clone("reproduce")
-    name = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
-    good = loop.step(repo, "ci.yml", "pipeline", name, {})
+    name, main = REPRODUCE, {SAME_REPOSITORY_PR: "false"}
+    good = loop.step(repo, "ci.yml", "pipeline", name, main)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "dvc.lock: every stage compared byte for byte: reproduces" in good.stdout
     lock = repo.path / "dvc.lock"
     md5, forged = repo.model_md5(), "0123456789abcdef0123456789abcdef"
     lock.write_text(lock.read_text(encoding="utf-8").replace(md5, forged), encoding="utf-8")
     git(repo.path, "commit", "-q", "-am", "a lock no run produced")
-    bad = loop.step(repo, "ci.yml", "pipeline", name, {})
+    bad = loop.step(repo, "ci.yml", "pipeline", name, main)
     assert bad.returncode == 1
     assert f"out models/model.joblib is {forged} in dvc.lock, {md5} after the rerun" in bad.stdout
     assert "does not reproduce" in bad.stdout
