@@ -105,22 +105,31 @@ def test_without_the_ct_workflow_a_pull_request_fails(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("event", "code"), [("pull_request", 0), ("push", 1)])
 def test_a_params_pr_waits_for_ct_and_main_fails(tmp_path: Path, event: str, code: int) -> None:
+    """The parameter is recorded (DVC002) and interpolated into each stage's cmd (DVC001)."""
     repo = _repo(tmp_path, PARAMS_PR)
-    # (DVC001 reports the stages whose cmd interpolates the parameter; CT does not wait on those.)
-    run = _check(repo, _github(tmp_path, event), select="DVC002")
-    stale = "params.yaml:2:3: DVC002 param 'train.lr' is 0.01 here, but dvc.lock:{} records 0.1"
+    run = _check(repo, _github(tmp_path, event))
     if event == "pull_request":
         tail = (
-            f"; CT will retrain this PR: {WORKFLOW} reruns `dvc repro` on pull requests that "
+            f"CT will retrain this PR: {WORKFLOW} reruns `dvc repro` on pull requests that "
             "change params.yaml and commits dvc.lock back"
         )
     else:
         tail = (
-            "; run `dvc repro`, or let CT retrain it in a pull request "
+            "run `dvc repro{}`, or let CT retrain it in a pull request "
             f"({WORKFLOW} reruns `dvc repro` on pull requests that change params.yaml)"
         )
+    cmd = (
+        "dvc.yaml:15:7: DVC001 cmd of stage 'train@{0}' is 'python train.py --size {0} "
+        "--lr 0.01' here, but 'python train.py --size {0} --lr 0.1' in dvc.lock:{1}; "
+    )
+    param = (
+        "params.yaml:2:3: DVC002 param 'train.lr' is 0.01 here, but dvc.lock:{1} records 0.1 "
+        "(stage 'train@{0}'); "
+    )
     lines = [
-        stale.format(28) + " (stage 'train@small')" + tail,
-        stale.format(46) + " (stage 'train@large')" + tail,
+        cmd.format("large", 34) + tail.format(" train@large"),
+        cmd.format("small", 16) + tail.format(" train@small"),
+        param.format("small", 28) + tail.format(""),
+        param.format("large", 46) + tail.format(""),
     ]
-    assert (run.code, run.out) == (code, "\n".join(lines) + "\nFound 2 findings in 1 file.\n")
+    assert (run.code, run.out) == (code, "\n".join(lines) + "\nFound 4 findings in 2 files.\n")

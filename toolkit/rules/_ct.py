@@ -41,7 +41,7 @@ def hint(workflow: str, path: str) -> str:
     )
 
 
-_REPRO = re.compile(r";? *run `dvc repro`( and commit dvc\.lock)?\Z")
+_REPRO = re.compile(r";? *run `dvc repro[^`]*`( and commit dvc\.lock)?\Z")
 
 
 def awaiting_ct(project: Project, finding: Finding, inputs: Iterable[str]) -> Finding:
