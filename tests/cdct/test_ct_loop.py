@@ -189,7 +189,7 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     assert waits.returncode == 0, waits.stdout + waits.stderr
     stale = "stage 'train': params differ from params.yaml\ndvc.lock is stale: its inputs"
     assert stale in waits.stdout
-    assert waits.stdout.endswith("let CT retrain): CT retrains this pull request and commits it\n")
+    assert "let CT retrain): CT retrains this pull request and commits it\n" in waits.stdout
     author.ok("git", "checkout", "-q", "--", ".")
     fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
     assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr

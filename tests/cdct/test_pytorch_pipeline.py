@@ -3,13 +3,15 @@
 Two ``dvc repro`` runs give the same ``dvc.lock`` (seeds and deterministic kernels),
 the device that trained is recorded, the training curve, ROC curve and confusion
 matrix are declared and drawn, the metrics read back, and CI's reproducibility step
-says the committed lock reproduces.
+says the committed lock reproduces. The repository's own tests pass too (the lock
+pins the CUDA wheel; this venv's torch is the CPU build).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -77,3 +79,14 @@ def test_two_runs_give_the_same_lock_and_the_plots(render: Render, tmp_path: Pat
     metrics = json.loads(_ok([*dvc, "metrics", "show", "--json"], repo))
     scores = next(iter(metrics.values()))["data"]["metrics.json"]["data"]
     assert scores["accuracy"] >= 0.85 and scores["log_loss"] <= 0.5  # the production gate
+
+
+def test_the_repositorys_own_tests_pass(render: Render, tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="the pytorch server needs torch in the test venv")
+    repo = copy_repo(render(cloud="none", ml_framework="pytorch"), tmp_path / "repo")
+    out = _ok(
+        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "tests"], repo
+    )
+    for name in ("test_training_twice_gives_the_same_model", "test_training_uses_cuda_when_a_gpu"):
+        assert f"PASSED tests/test_pipeline.py::{name}" in out
+    assert re.fullmatch(r"=* \d+ passed in [\d.]+s =*", out.splitlines()[-1]), out
