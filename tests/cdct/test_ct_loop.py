@@ -29,6 +29,13 @@ SAME_REPOSITORY_PR = (
     "github.event.pull_request.head.repo.full_name == github.repository"
 )
 REPRODUCE = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
+PLAN = "Train unless this is a fork's pull request or CT's own commit"
+PULL_REQUEST = {
+    "github.event_name": "pull_request",
+    "github.event.pull_request.head.repo.full_name": GITHUB_REPOSITORY,
+    "vars.DVC_REMOTE_ENABLED": "true",
+    "vars.CT_APP_ID": "12345",
+}
 TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
 PR_FILES = {
     "dvc.lock",
@@ -97,6 +104,42 @@ class Loop:
         git(repo.path, "push", "-q", "origin", branch)
         changed = git(repo.path, "diff", "--name-only", "origin/main", "HEAD")
         return set(changed.split())
+
+    def as_pull_request(self, repo: Repo, branch: str) -> None:
+        """Make ``repo``'s commands run as GitHub Actions does for a pull request from
+        this repository's ``branch`` (its variables and event payload)."""
+        event = repo.path.parent / f"event-{branch}.json"
+        head = {"pull_request": {"head": {"repo": {"full_name": GITHUB_REPOSITORY}}}}
+        event.write_text(json.dumps(head), encoding="utf-8")
+        repo.env |= {
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_HEAD_REF": branch,
+            "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
+            "GITHUB_EVENT_PATH": str(event),
+        }
+
+    def retrain_pull_request(self, branch: str) -> tuple[Ran, Repo]:
+        """ct.yml on the pull request from ``branch``: plan, train, commit back; a fresh
+        clone of the branch afterwards."""
+        ct = self.clone(f"ct-on-{branch}", branch=branch)
+        assert self.step(ct, "ct.yml", "plan", PLAN, PULL_REQUEST).outputs["train"] == "true"
+        ran = self.train(ct, event="pull_request")
+        commit_back = {
+            "steps.app-token.outputs.token": TOKEN,
+            "steps.app-token.outputs.app-slug": "my-ct-app",
+            "github.head_ref": branch,
+            "steps.propose.outputs.paths": ran.outputs["paths"],
+        }
+        name = "Commit the retrained model to this pull request"
+        pushed = self.step(ct, "ct.yml", "train", name, commit_back)
+        assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+        after = self.clone(f"after-ct-{branch}", branch=branch)
+        subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
+        assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
+        skipped = self.step(after, "ct.yml", "plan", PLAN, PULL_REQUEST)
+        assert skipped.outputs["train"] == "false"
+        assert "the head commit is CT's own retraining" in skipped.summary
+        return ran, after
 
     def merge(self, branch: str) -> None:
         merger = self.clone(f"merge-{branch.replace('/', '-')}")
@@ -170,15 +213,7 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     assert on_a_laptop.returncode == 1
     assert "DVC002 param 'train.c' is 0.5 here" in on_a_laptop.stdout
     assert "or let CT retrain it in a pull request (.github/workflows/ct.yml" in on_a_laptop.stdout
-    event = author.path.parent / "event.json"
-    head = {"pull_request": {"head": {"repo": {"full_name": GITHUB_REPOSITORY}}}}
-    event.write_text(json.dumps(head), encoding="utf-8")
-    author.env |= {
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_HEAD_REF": "tune",
-        "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
-        "GITHUB_EVENT_PATH": str(event),
-    }
+    loop.as_pull_request(author, "tune")
     waiting = author.check()
     assert waiting.returncode == 0, waiting.stdout  # a note while CT retrains the pull request
     assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
@@ -195,37 +230,12 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
     author.ok("git", "checkout", "-q", "--", ".")
 
-    ct = loop.clone("ct-on-pr", branch="tune")
-    pull_request = {
-        "github.event_name": "pull_request",
-        "github.event.pull_request.head.repo.full_name": GITHUB_REPOSITORY,
-        "vars.DVC_REMOTE_ENABLED": "true",
-        "vars.CT_APP_ID": "12345",
-    }
-    plan = "Train unless this is a fork's pull request or CT's own commit"
-    assert loop.step(ct, "ct.yml", "plan", plan, pull_request).outputs["train"] == "true"
-    ran = loop.train(ct, event="pull_request")
+    ran, after = loop.retrain_pull_request("tune")
     assert ran.outputs["decision"] == "proposed"
-    commit_back = {
-        "steps.app-token.outputs.token": TOKEN,
-        "steps.app-token.outputs.app-slug": "my-ct-app",
-        "github.head_ref": "tune",
-        "steps.propose.outputs.paths": ran.outputs["paths"],
-    }
-    name = "Commit the retrained model to this pull request"
-    pushed = loop.step(ct, "ct.yml", "train", name, commit_back)
-    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
-
-    after = loop.clone("after-ct", branch="tune")
-    subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
-    assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
     done = after.check()
     assert done.returncode == 0, done.stdout + done.stderr
     after.dvc("pull")
     assert after.dvc("status").strip() == "Data and pipelines are up to date."
-    skipped = loop.step(after, "ct.yml", "plan", plan, pull_request)
-    assert skipped.outputs["train"] == "false"
-    assert "the head commit is CT's own retraining" in skipped.summary
 
 
 def _with_params(repo: Repo, old: str, new: str) -> None:
