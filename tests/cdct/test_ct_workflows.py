@@ -393,3 +393,21 @@ def test_environments_ct_uses_on_pull_requests_allow_their_branches(
     declared = dict(re.findall(r"(?m)^\s+([\w-]+)\s*=\s*(\{[^}\n]*\})$", github_tf))
     for environment in used:
         assert declared[environment] == "{ branches = [] }", declared
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_ct_retrains_a_change_to_any_input_of_the_pipeline(render: Render, framework: str) -> None:
+    """Every file a stage depends on is in CT's paths, for pull requests and for main;
+    the data folder's inputs are .dvc files."""
+    repo = render(cloud="aws", ml_framework=framework)
+    triggers = _workflow(repo)[True]
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    outs = {
+        out for stage in stages.values() for out in stage.get("outs", []) if isinstance(out, str)
+    }
+    deps = {dep for stage in stages.values() for dep in stage["deps"]} - outs
+    assert deps - {"data/raw"} == {path for path in deps if (repo / path).is_file()}
+    for event in ("push", "pull_request"):
+        paths = triggers[event]["paths"]
+        assert {"**.dvc", "params.yaml"} <= set(paths)
+        assert deps - {"data/raw"} <= set(paths)
