@@ -10,6 +10,7 @@ the bare remote through ``url.<bare>.insteadOf``.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,18 @@ from tests.cdct.workflow_steps import Ran, job_steps, run_step
 pytestmark = pytest.mark.slow
 GITHUB_REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_local-test-token"
+SAME_REPOSITORY_PR = (
+    "github.event_name == 'pull_request' && "
+    "github.event.pull_request.head.repo.full_name == github.repository"
+)
+REPRODUCE = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
+PLAN = "Train unless this is a fork's pull request or CT's own commit"
+PULL_REQUEST = {
+    "github.event_name": "pull_request",
+    "github.event.pull_request.head.repo.full_name": GITHUB_REPOSITORY,
+    "vars.DVC_REMOTE_ENABLED": "true",
+    "vars.CT_APP_ID": "12345",
+}
 TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
 PR_FILES = {
     "dvc.lock",
@@ -92,6 +105,42 @@ class Loop:
         changed = git(repo.path, "diff", "--name-only", "origin/main", "HEAD")
         return set(changed.split())
 
+    def as_pull_request(self, repo: Repo, branch: str) -> None:
+        """Make ``repo``'s commands run as GitHub Actions does for a pull request from
+        this repository's ``branch`` (its variables and event payload)."""
+        event = repo.path.parent / f"event-{branch}.json"
+        head = {"pull_request": {"head": {"repo": {"full_name": GITHUB_REPOSITORY}}}}
+        event.write_text(json.dumps(head), encoding="utf-8")
+        repo.env |= {
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_HEAD_REF": branch,
+            "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
+            "GITHUB_EVENT_PATH": str(event),
+        }
+
+    def retrain_pull_request(self, branch: str) -> tuple[Ran, Repo]:
+        """ct.yml on the pull request from ``branch``: plan, train, commit back; a fresh
+        clone of the branch afterwards."""
+        ct = self.clone(f"ct-on-{branch}", branch=branch)
+        assert self.step(ct, "ct.yml", "plan", PLAN, PULL_REQUEST).outputs["train"] == "true"
+        ran = self.train(ct, event="pull_request")
+        commit_back = {
+            "steps.app-token.outputs.token": TOKEN,
+            "steps.app-token.outputs.app-slug": "my-ct-app",
+            "github.head_ref": branch,
+            "steps.propose.outputs.paths": ran.outputs["paths"],
+        }
+        name = "Commit the retrained model to this pull request"
+        pushed = self.step(ct, "ct.yml", "train", name, commit_back)
+        assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+        after = self.clone(f"after-ct-{branch}", branch=branch)
+        subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
+        assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
+        skipped = self.step(after, "ct.yml", "plan", PLAN, PULL_REQUEST)
+        assert skipped.outputs["train"] == "false"
+        assert "the head commit is CT's own retraining" in skipped.summary
+        return ran, after
+
     def merge(self, branch: str) -> None:
         merger = self.clone(f"merge-{branch.replace('/', '-')}")
         git(merger.path, "merge", "-q", "--no-ff", "-m", f"Merge {branch}", f"origin/{branch}")
@@ -160,42 +209,33 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     params.write_text(params.read_text(encoding="utf-8").replace("c: 1.0", "c: 0.5"), "utf-8")
     git(author.path, "commit", "-q", "-am", "Tune the regularisation")
     git(author.path, "push", "-q", "origin", "tune")
+    on_a_laptop = author.check()
+    assert on_a_laptop.returncode == 1
+    assert "DVC002 param 'train.c' is 0.5 here" in on_a_laptop.stdout
+    assert "or let CT retrain it in a pull request (.github/workflows/ct.yml" in on_a_laptop.stdout
+    loop.as_pull_request(author, "tune")
     waiting = author.check()
-    assert waiting.returncode == 1
-    assert "DVC002 param 'train.c' is 0.5 here" in waiting.stdout
+    assert waiting.returncode == 0, waiting.stdout  # a note while CT retrains the pull request
     assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
 
-    ct = loop.clone("ct-on-pr", branch="tune")
-    pull_request = {
-        "github.event_name": "pull_request",
-        "github.event.pull_request.head.repo.full_name": GITHUB_REPOSITORY,
-        "vars.DVC_REMOTE_ENABLED": "true",
-        "vars.CT_APP_ID": "12345",
-    }
-    plan = "Train unless this is a fork's pull request or CT's own commit"
-    assert loop.step(ct, "ct.yml", "plan", plan, pull_request).outputs["train"] == "true"
-    ran = loop.train(ct, event="pull_request")
-    assert ran.outputs["decision"] == "proposed"
-    commit_back = {
-        "steps.app-token.outputs.token": TOKEN,
-        "steps.app-token.outputs.app-slug": "my-ct-app",
-        "github.head_ref": "tune",
-        "steps.propose.outputs.paths": ran.outputs["paths"],
-    }
-    name = "Commit the retrained model to this pull request"
-    pushed = loop.step(ct, "ct.yml", "train", name, commit_back)
-    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    # CI's reproducibility job: the stale lock waits for CT in this pull request, and
+    # fails anywhere else.
+    waits = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "true"})
+    assert waits.returncode == 0, waits.stdout + waits.stderr
+    stale = "stage 'train': params differ from params.yaml\ndvc.lock is stale: its inputs"
+    assert stale in waits.stdout
+    assert "let CT retrain): CT retrains this pull request and commits it\n" in waits.stdout
+    author.ok("git", "checkout", "-q", "--", ".")
+    fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
+    author.ok("git", "checkout", "-q", "--", ".")
 
-    after = loop.clone("after-ct", branch="tune")
-    subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
-    assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
+    ran, after = loop.retrain_pull_request("tune")
+    assert ran.outputs["decision"] == "proposed"
     done = after.check()
     assert done.returncode == 0, done.stdout + done.stderr
     after.dvc("pull")
     assert after.dvc("status").strip() == "Data and pipelines are up to date."
-    skipped = loop.step(after, "ct.yml", "plan", plan, pull_request)
-    assert skipped.outputs["train"] == "false"
-    assert "the head commit is CT's own retraining" in skipped.summary
 
 
 def _with_params(repo: Repo, old: str, new: str) -> None:
@@ -246,15 +286,15 @@ def test_promote_refuses_a_model_below_the_production_gate(loop: Loop) -> None:
 
 def test_the_reproducibility_job_fails_on_a_tampered_lock(loop: Loop) -> None:
     repo = loop.clone("reproduce")
-    name = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
-    good = loop.step(repo, "ci.yml", "pipeline", name, {})
+    name, main = REPRODUCE, {SAME_REPOSITORY_PR: "false"}
+    good = loop.step(repo, "ci.yml", "pipeline", name, main)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "dvc.lock: every stage compared byte for byte: reproduces" in good.stdout
     lock = repo.path / "dvc.lock"
     md5, forged = repo.model_md5(), "0123456789abcdef0123456789abcdef"
     lock.write_text(lock.read_text(encoding="utf-8").replace(md5, forged), encoding="utf-8")
     git(repo.path, "commit", "-q", "-am", "a lock no run produced")
-    bad = loop.step(repo, "ci.yml", "pipeline", name, {})
+    bad = loop.step(repo, "ci.yml", "pipeline", name, main)
     assert bad.returncode == 1
     assert f"out models/model.joblib is {forged} in dvc.lock, {md5} after the rerun" in bad.stdout
     assert "does not reproduce" in bad.stdout

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import Render, run
-from tests.cdct.workflow_steps import job_steps, run_step
+from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 CLOUDS = ("aws", "gcp", "azure", "none")
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
@@ -151,7 +151,8 @@ def _launcher_env(tmp_path: Path) -> tuple[dict[str, str], dict[str, Any]]:
 
 
 STUB_CURL = """#!/bin/sh
-printf '%s\\n' "$@" > "$STUBS/curl.args"
+printf '%s\\n' "$@" >> "$STUBS/curl.args"
+echo "--" >> "$STUBS/curl.args"
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in -o) out="$2"; shift ;; esac
@@ -166,14 +167,43 @@ for arg in "$@"; do
   case "$arg" in github-jit-config=*) cat "${arg#github-jit-config=}" > "$STUBS/jit" ;; esac
 done
 # No capacity in the first zone: the launcher must try the next one.
-case "$*" in *"--zone us-central1-a"*) exit 1 ;; esac
+case "$*" in *"--zone us-central1-a"*|*"$NO_CAPACITY"*) exit 1 ;; esac
 """
+
+
+def _calls(log: Path) -> list[list[str]]:
+    """The argument lists of each call a stub logged."""
+    return [call.splitlines() for call in log.read_text(encoding="utf-8").split("--\n")[:-1]]
 
 
 def _stub(folder: Path, name: str, text: str) -> None:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     path.chmod(0o755)
+
+
+def _launch(
+    repo: Path, tmp_path: Path, no_capacity: str = "no such zone"
+) -> tuple[Ran, Path, dict[str, Any]]:
+    """The launcher's step with curl and gcloud stood in for; gcloud fails in the first
+    zone and in any zone whose arguments contain ``no_capacity``."""
+    launch = _workflow(repo)["jobs"]["launch"]
+    (step,) = [s for s in launch["steps"] if "run" in s]
+    expressions, outputs = _launcher_env(tmp_path)
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    _stub(stubs, "curl", STUB_CURL)
+    _stub(stubs, "gcloud", STUB_GCLOUD)
+    env = {
+        "PATH": f"{stubs}:/usr/bin:/bin",
+        "STUBS": str(stubs),
+        "NO_CAPACITY": no_capacity,
+        "GITHUB_API_URL": "https://api.github.com",
+        "GITHUB_REPOSITORY": "my-org/my-ml-project",
+        "GITHUB_RUN_ID": "4242",
+        "GITHUB_RUN_ATTEMPT": "1",
+    }
+    return run_step(step, repo, env, tmp_path / "runner", expressions), stubs, outputs
 
 
 def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
@@ -191,25 +221,10 @@ def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
     assert launch["permissions"] == {"contents": "read", "id-token": "write"}
     token_step = next(s for s in launch["steps"] if "create-github-app-token" in s.get("uses", ""))
     assert token_step["with"]["permission-administration"] == "write"
-    (step,) = [s for s in launch["steps"] if "run" in s]
-
-    expressions, outputs = _launcher_env(tmp_path)
-    stubs = tmp_path / "stubs"
-    stubs.mkdir()
-    _stub(stubs, "curl", STUB_CURL)
-    _stub(stubs, "gcloud", STUB_GCLOUD)
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "STUBS": str(stubs),
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_REPOSITORY": "my-org/my-ml-project",
-        "GITHUB_RUN_ID": "4242",
-        "GITHUB_RUN_ATTEMPT": "1",
-    }
-    ran = run_step(step, repo, env, tmp_path / "runner", expressions)
+    ran, stubs, outputs = _launch(repo, tmp_path)
     assert ran.returncode == 0, ran.stdout + ran.stderr
 
-    curl = (stubs / "curl.args").read_text(encoding="utf-8").splitlines()
+    (curl,) = _calls(stubs / "curl.args")
     assert (
         curl[-1]
         == "https://api.github.com/repos/my-org/my-ml-project/actions/runners/generate-jitconfig"
@@ -237,6 +252,28 @@ def test_gcp_launcher_asks_github_for_a_jit_runner_and_creates_the_vm(
     startup = (MODULES / "gcp-gpu-runners/startup.sh.tftpl").read_text(encoding="utf-8")
     assert "metadata github-jit-config" in startup
     assert "runner my-ml-project-ct-4242-1 started in us-central1-b" in ran.summary
+
+
+def test_gcp_launcher_without_capacity_removes_the_runner_it_registered(
+    render: Render, tmp_path: Path
+) -> None:
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed (GitHub's runners have it)")
+    ran, stubs, outputs = _launch(render(cloud="gcp"), tmp_path, no_capacity="--zone")
+    assert ran.returncode == 1
+    assert "::error::no zone had capacity for a GPU runner (spot nor on-demand)" in ran.stdout
+    gcloud = _calls(stubs / "gcloud.args")
+    templates = [call[call.index("--source-instance-template") + 1] for call in gcloud]
+    spot, on_demand = (
+        outputs["instance_templates"]["spot"],
+        outputs["instance_templates"]["on-demand"],
+    )
+    assert templates == [spot, spot, on_demand, on_demand]  # each zone, spot first
+    register, remove = _calls(stubs / "curl.args")
+    assert register[register.index("-X") + 1] == "POST"
+    assert remove[remove.index("-X") + 1] == "DELETE"
+    assert remove[-1] == "https://api.github.com/repos/my-org/my-ml-project/actions/runners/7"
+    assert "Authorization: Bearer ghs_app" in remove
 
 
 def test_gcp_launcher_reads_the_variables_terraform_outputs(render: Render) -> None:
@@ -340,3 +377,37 @@ def test_sklearn_has_one_lock(render: Render) -> None:
     repo = render(cloud="aws")
     assert not (repo / "requirements-train.in").exists()
     assert not (repo / "requirements-train.txt").exists()
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_environments_ct_uses_on_pull_requests_allow_their_branches(
+    render: Render, cloud: str
+) -> None:
+    """GitHub refuses a job whose environment's deployment branches exclude the run's branch."""
+    repo = render(cloud=cloud)
+    workflow = _workflow(repo)
+    assert "pull_request" in workflow[True]
+    used = {job["environment"] for job in workflow["jobs"].values() if "environment" in job}
+    assert used == {"training"}
+    github_tf = (repo / "terraform/github.tf").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"(?m)^\s+([\w-]+)\s*=\s*(\{[^}\n]*\})$", github_tf))
+    for environment in used:
+        assert declared[environment] == "{ branches = [] }", declared
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_ct_retrains_a_change_to_any_input_of_the_pipeline(render: Render, framework: str) -> None:
+    """Every file a stage depends on is in CT's paths, for pull requests and for main;
+    the data folder's inputs are .dvc files."""
+    repo = render(cloud="aws", ml_framework=framework)
+    triggers = _workflow(repo)[True]
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    outs = {
+        out for stage in stages.values() for out in stage.get("outs", []) if isinstance(out, str)
+    }
+    deps = {dep for stage in stages.values() for dep in stage["deps"]} - outs
+    assert deps - {"data/raw"} == {path for path in deps if (repo / path).is_file()}
+    for event in ("push", "pull_request"):
+        paths = triggers[event]["paths"]
+        assert {"**.dvc", "params.yaml"} <= set(paths)
+        assert deps - {"data/raw"} <= set(paths)

@@ -311,7 +311,7 @@ def test_fix_never_uses_cached_findings(tmp_path: Path) -> None:
     assert isinstance(memos, dict)
     for key, memo in memos.items():
         rows = tuple(
-            (*row[:4], "STORED", *row[5:7], (*row[7][:5], "  # v9.9.9", *row[7][6:]))
+            (*row[:4], "STORED", *row[5:7], (*row[7][:5], "  # v9.9.9", *row[7][6:]), *row[8:])
             for row in memo[0]
             if row[7] is not None
         )

@@ -15,7 +15,7 @@ from toolkit.check.findings import Finding, Fix
 from toolkit.check.reads import Signature, digest
 
 FILE_NAME = "check.marshal"
-FORMAT = 2  # 2: each result carries its inputs' signatures; no pickled facts
+FORMAT = 3  # 2: each result carries its inputs' signatures; no pickled facts; 3: pending
 RACY_SECONDS = 2
 
 FindingRow = tuple[Any, ...]
@@ -90,13 +90,22 @@ def to_row(finding: Finding) -> FindingRow:
         finding.end_line,
         finding.end_column,
         fix_row,
+        finding.pending,
     )
 
 
 def from_row(row: FindingRow) -> Finding:
-    path, line, column, code, message, end_line, end_column, fix = row
+    path, line, column, code, message, end_line, end_column, fix, pending = row
     return Finding(
-        path, line, column, code, message, end_line, end_column, Fix(*fix) if fix else None
+        path,
+        line,
+        column,
+        code,
+        message,
+        end_line,
+        end_column,
+        Fix(*fix) if fix else None,
+        pending,
     )
 
 

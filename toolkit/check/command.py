@@ -21,6 +21,7 @@ from toolkit.check.engine import Result, check_project, selected_rules
 from toolkit.check.findings import Finding, ParseError
 from toolkit.check.globs import glob_match
 from toolkit.check.project import Project
+from toolkit.check.pull_request import ct_pull_request
 from toolkit.check.rules import RuleRef, check_selectors
 from toolkit.check.severity import rank, severities
 from toolkit.errors import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -74,14 +75,27 @@ def run_check(options: CheckOptions) -> int:
         if options.diff:
             return EXIT_OK if options.exit_zero or not result.fixed else EXIT_FINDINGS
     levels = severities(result.rules, config.severity)
-    _report(result, options, _context(root, options, levels))
+    waiting = ct_pull_request(os.environ)
+    if waiting:
+        result = result._replace(findings=[_pending(f) for f in result.findings])
+    _report(result, options, _context(root, options, levels, waiting))
     failing = [
-        f for f in result.findings if rank(levels.get(f.code, "error")) >= rank(options.fail_on)
+        f
+        for f in result.findings
+        if rank(levels.get(f.code, "error")) >= rank(options.fail_on)
+        and not (waiting and f.pending)
     ]
     return EXIT_OK if options.exit_zero or not failing else EXIT_FINDINGS
 
 
-def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Context:
+def _pending(finding: Finding) -> Finding:
+    """In a pull request CT retrains: the finding's words for that case."""
+    return finding.reworded(finding.pending, finding.pending) if finding.pending else finding
+
+
+def _context(
+    root: Path, options: CheckOptions, levels: dict[str, str], waiting: bool = False
+) -> Context:
     from toolkit.check.report import Context, wants_color
 
     to_terminal = options.output is None and sys.stdout.isatty()
@@ -94,6 +108,7 @@ def _context(root: Path, options: CheckOptions, levels: dict[str, str]) -> Conte
         help=text and (show_help or options.output_format == "full"),
         source=options.output_format == "full" and not options.statistics,
         color=color and wants_color(sys.stdout),
+        ct_pull_request=waiting,
     )
 
 

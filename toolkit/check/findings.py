@@ -35,7 +35,13 @@ class Fix:
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem at one place: ``path:line:column: CODE message``."""
+    """One problem at one place: ``path:line:column: CODE message``.
+
+    ``pending``, when set, is the message for a check of a pull request that the
+    repository's CT workflow will retrain (a stale input it reruns ``dvc repro``
+    for): there the finding is a note that does not fail the run (see
+    :mod:`toolkit.check.pull_request`); anywhere else ``message`` stands and fails.
+    """
 
     path: str
     line: int
@@ -45,10 +51,25 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     fix: Fix | None = None
+    pending: str | None = None
 
     def text(self) -> str:
         """The ruff-style one-line form, ``path:line:col: CODE message``."""
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+    def reworded(self, message: str, pending: str | None = None) -> Finding:
+        """The same finding with other words (and ``pending`` message)."""
+        return Finding(
+            self.path,
+            self.line,
+            self.column,
+            self.code,
+            message,
+            self.end_line,
+            self.end_column,
+            self.fix,
+            pending,
+        )
 
 
 class ParseError(Exception):

@@ -4,15 +4,19 @@ A workflow that runs ``dvc repro`` and triggers on ``pull_request`` for some
 ``paths`` (the generated ``ct.yml``: ``params.yaml`` and ``**.dvc``) retrains a
 pull request that changes one of those files and commits ``dvc.lock`` back to it.
 A stale lock there is a pull request waiting for that run, not a forgotten
-``dvc repro``; the DVC rules say so in their message.
+``dvc repro``: the DVC rules give such a finding a ``pending`` message, which a
+check of a pull request shows as a note that does not fail the run; anywhere
+else (main, a fork's pull request, a laptop) the finding fails and names CT.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views.gha import as_map
 from toolkit.check.yamlsource import YList
@@ -35,6 +39,24 @@ def hint(workflow: str, path: str) -> str:
         f"CT will retrain this PR: {workflow} reruns `dvc repro` on pull requests that "
         f"change {path} and commits dvc.lock back"
     )
+
+
+_REPRO = re.compile(r";? *run `dvc repro[^`]*`( and commit dvc\.lock)?\Z")
+
+
+def awaiting_ct(project: Project, finding: Finding, inputs: Iterable[str]) -> Finding:
+    """``finding`` with its ``pending`` message when CT retrains pull requests that
+    change one of ``inputs`` (the files whose change made the lock stale)."""
+    for path in inputs:
+        workflow = retrained_by(project, path)
+        if workflow is not None:
+            base = _REPRO.sub("", finding.message)
+            message = (
+                f"{finding.message}, or let CT retrain it in a pull request "
+                f"({workflow} reruns `dvc repro` on pull requests that change {path})"
+            )
+            return finding.reworded(message, pending=f"{base}; {hint(workflow, path)}")
+    return finding
 
 
 def _pr_paths(view: Any, text: str) -> list[list[str]]:

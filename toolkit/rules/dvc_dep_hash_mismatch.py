@@ -4,8 +4,12 @@ For every dependency and output that `dvc.lock` records and that git tracks
 dvc would record and compares it with the lock. dvc 3 hashes the raw bytes
 (entries with `hash: md5`); for older entries dvc 2's text normalisation
 (CRLF to LF) is accepted too. A folder's `.dir` hash is recomputed as dvc 3 does
-(honouring `.dvcignore`) when every file in it is one git sees; a folder holding
-git-ignored files (`__pycache__`) is skipped, since dvc would hash those too.
+(honouring `.dvcignore`) when every file in it is one git sees or the output of
+a `.dvc` file in it (data added with `dvc add`, pulled or not: its recorded md5
+stands for it); a folder holding other git-ignored files (`__pycache__`) is
+skipped, since dvc would hash those too. A new data version (a changed `.dvc`
+file) in a pull request that the CT workflow retrains is a note there ("CT will
+retrain this PR"), as DVC002 explains; on main it fails.
 A lock whose md5 is the file's with the other line endings (made on a Windows
 checkout that turned LF into CRLF, or the reverse) is reported as that.
 
@@ -30,6 +34,7 @@ for every checkout in `.gitattributes` (`* text=auto eol=lf`) and `dvc commit`.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -37,13 +42,14 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._dvc_dirs import dir_md5, dvcignore_rules
 from toolkit.check.views._gitignore import Matcher
-from toolkit.check.views.dvc import Entry
+from toolkit.check.views.dvc import DvcFile, Entry
 from toolkit.check.views.dvc_project import (
     file_md5,
     other_line_endings_md5,
     pipelines,
     repo_path,
 )
+from toolkit.rules._ct import awaiting_ct
 
 CODE = "DVC003"
 NAME = "dvc-dep-hash-mismatch"
@@ -58,6 +64,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     tracked = set(project.files)
     folders = project.folders()
     ignore: Matcher | None = None
+    outs: dict[str, str] | None = None
     for pipeline in pipelines(project):
         lock = pipeline.lock
         if lock is None or lock.problem:
@@ -71,11 +78,32 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                     yield from _compare(project, lock.path, path, entry)
                 elif path in folders and _comparable_dir(entry):
                     ignore = dvcignore_rules(project) if ignore is None else ignore
-                    actual = dir_md5(project, path, tracked, ignore)
+                    outs = data_outs(project) if outs is None else outs
+                    actual = dir_md5(project, path, tracked, ignore, outs)
                     if actual is not None and actual != entry.hash:
-                        yield Finding(
-                            lock.path, entry.line, entry.column, CODE, _message(path, actual, entry)
+                        message = _message(path, actual, entry)
+                        yield awaiting_ct(
+                            project,
+                            Finding(lock.path, entry.line, entry.column, CODE, message),
+                            _inputs(path, tracked),
                         )
+
+
+def data_outs(project: Project) -> dict[str, str]:
+    """The output of each ``.dvc`` file (``dvc add``) and the md5 it records."""
+    found: dict[str, str] = {}
+    for view in project.views("dvc"):
+        if isinstance(view, DvcFile):
+            for out in view.outs:
+                if out.hash is not None and out.hash_name in (None, "md5"):
+                    found[repo_path(posixpath.dirname(view.path), out.path)] = out.hash
+    return found
+
+
+def _inputs(folder: str, tracked: set[str]) -> list[str]:
+    """The git-tracked files in ``folder`` (its ``.dvc`` files among them): a change to
+    one of them changed its hash; CT retrains when its workflow follows one of them."""
+    return sorted(path for path in tracked if path.startswith(folder + "/"))
 
 
 def _comparable_dir(entry: Entry) -> bool:
@@ -104,9 +132,11 @@ def _compare(project: Project, lock_path: str, path: str, entry: Entry) -> Itera
         endings = other_line_endings_md5(project, path).get(entry.hash or "")
         if endings is not None:
             message = _endings_message(path, endings)
-        else:
-            message = _message(path, sorted(actual)[0], entry)
-        yield Finding(lock_path, entry.line, entry.column, CODE, message)
+            yield Finding(lock_path, entry.line, entry.column, CODE, message)
+            return
+        message = _message(path, sorted(actual)[0], entry)
+        finding = Finding(lock_path, entry.line, entry.column, CODE, message)
+        yield awaiting_ct(project, finding, [path])
 
 
 def _endings_message(path: str, endings: str) -> str:

@@ -5,7 +5,9 @@ outputs. `foreach`/`matrix` stages are compared by their generated names
 (`train@small`), after `${}` interpolation from `params.yaml` and `vars`.
 An empty or malformed `dvc.lock` is reported too. A repository with a
 `dvc.yaml` and no `dvc.lock` at all has never been reproduced, which is not a
-finding.
+finding. A `cmd` that differs only because a parameter it interpolates changed
+(the lock's recorded values give back the locked `cmd`) waits for CT in a pull
+request that the CT workflow retrains, as DVC002 explains.
 
 ## Why is this bad
 `dvc.lock` is the record of what produced the data and models in this commit.
@@ -33,8 +35,9 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views.dvc import Entry, LockedStage
-from toolkit.check.views.dvc_project import Pipeline, pipelines
-from toolkit.check.views.dvc_stages import Stage
+from toolkit.check.views.dvc_project import Pipeline, pipelines, recorded_params
+from toolkit.check.views.dvc_stages import Stage, expand
+from toolkit.rules._ct import awaiting_ct
 
 CODE = "DVC001"
 NAME = "stale-dvc-lock"
@@ -47,10 +50,10 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Every pipeline whose ``dvc.lock`` exists is compared stage by stage."""
     del options
     for pipeline in pipelines(project):
-        yield from _pipeline(pipeline)
+        yield from _pipeline(project, pipeline)
 
 
-def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
+def _pipeline(project: Project, pipeline: Pipeline) -> Iterator[Finding]:
     lock = pipeline.lock
     if lock is None or pipeline.yaml is None:
         return
@@ -67,7 +70,11 @@ def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
             message = f"stage '{stage.name}' is not in {lock.path}; run `dvc repro {stage.name}`"
             yield Finding(where, stage.line, stage.column, CODE, message)
             continue
-        yield from _stage(where, stage, locked, lock.path)
+        if _cmd(stage.cmd) != _cmd(locked.cmd):
+            yield _cmd_finding(project, pipeline, stage, locked)
+        both = (lock.path, locked)
+        yield from _entries(where, stage, "dep", (stage.deps, locked.deps), both)
+        yield from _entries(where, stage, "out", (stage.outs, locked.outs), both)
     known = {stage.name for stage in pipeline.expanded.stages}
     known.update(pipeline.expanded.unresolved)
     known.update(name for name, _, _ in pipeline.expanded.malformed)
@@ -77,16 +84,27 @@ def _pipeline(pipeline: Pipeline) -> Iterator[Finding]:
             yield Finding(lock.path, locked.line, locked.column, CODE, message)
 
 
-def _stage(where: str, stage: Stage, locked: LockedStage, lock_path: str) -> Iterator[Finding]:
-    if _cmd(stage.cmd) != _cmd(locked.cmd):
-        message = (
-            f"cmd of stage '{stage.name}' is {_short(stage.cmd)} here, "
-            f"but {_short(locked.cmd)} in {lock_path}:{locked.line}; run `dvc repro {stage.name}`"
-        )
-        yield Finding(where, stage.cmd_line, stage.cmd_column, CODE, message)
-    lock = (lock_path, locked)
-    yield from _entries(where, stage, "dep", (stage.deps, locked.deps), lock)
-    yield from _entries(where, stage, "out", (stage.outs, locked.outs), lock)
+def _cmd_finding(
+    project: Project, pipeline: Pipeline, stage: Stage, locked: LockedStage
+) -> Finding:
+    assert pipeline.lock is not None and pipeline.yaml is not None
+    message = (
+        f"cmd of stage '{stage.name}' is {_short(stage.cmd)} here, but {_short(locked.cmd)} "
+        f"in {pipeline.lock.path}:{locked.line}; run `dvc repro {stage.name}`"
+    )
+    finding = Finding(pipeline.yaml.path, stage.cmd_line, stage.cmd_column, CODE, message)
+    files = _interpolated_params(pipeline, stage, locked)
+    return awaiting_ct(project, finding, files) if files else finding
+
+
+def _interpolated_params(pipeline: Pipeline, stage: Stage, locked: LockedStage) -> list[str]:
+    """The params files whose recorded values, put back, give the locked cmd (it differs
+    only because a parameter it interpolates changed)."""
+    assert pipeline.yaml is not None
+    params, changed = recorded_params(pipeline.params, stage.wdir, locked)
+    again = expand(pipeline.yaml, params).stages if changed else ()
+    same = any(s.name == stage.name and _cmd(s.cmd) == _cmd(locked.cmd) for s in again)
+    return changed if same else []
 
 
 def _entries(

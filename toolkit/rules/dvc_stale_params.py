@@ -16,8 +16,10 @@ train:
 ```
 
 When a workflow runs `dvc repro` on pull requests that change the params file
-(the generated `ct.yml`), the message says that CT will retrain this pull
-request and commit `dvc.lock` back to it: the finding goes away with that commit.
+(the generated `ct.yml`), a check of a pull request from the repository itself
+(GitHub Actions, `pull_request`) says "CT will retrain this PR" as a note that
+does not fail the run: CT commits `dvc.lock` back, and the finding goes away.
+On main, in a fork's pull request or on a laptop it fails, and names CT.
 
 ## Fix
 Run `dvc repro` and commit `dvc.lock` together with the parameter change (or
@@ -34,7 +36,7 @@ from toolkit.check.project import Project
 from toolkit.check.views.dvc import LockedStage
 from toolkit.check.views.dvc_project import Pipeline, pipelines, repo_path
 from toolkit.check.views.dvc_stages import Stage, lookup
-from toolkit.rules._ct import hint, retrained_by
+from toolkit.rules._ct import awaiting_ct
 
 CODE = "DVC002"
 NAME = "stale-dvc-params"
@@ -117,18 +119,12 @@ def _values(
 
 
 _ABSENT = object()
-_REPRO = "run `dvc repro`"
 
 
 def _ct_advice(project: Project, found: tuple[str, Finding]) -> Finding:
     """The finding, saying that CT will retrain when a workflow does so for its params file."""
     params_file, finding = found
-    workflow = retrained_by(project, params_file)
-    if workflow is None:
-        return finding
-    message = finding.message.removesuffix("; " + _REPRO).removesuffix(_REPRO).rstrip("; ")
-    message = f"{message}; {hint(workflow, params_file)}"
-    return Finding(finding.path, finding.line, finding.column, CODE, message)
+    return awaiting_ct(project, finding, [params_file])
 
 
 def _leaves(

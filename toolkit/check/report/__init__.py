@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, cast
 
 from toolkit.check.engine import Result
+from toolkit.check.findings import Finding
 
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -44,9 +45,14 @@ class Context(NamedTuple):
     help: bool = False
     source: bool = False
     color: bool = False
+    ct_pull_request: bool = False
 
     def severity(self, code: str) -> str:
         return self.severities.get(code, "error")
+
+    def level(self, finding: Finding) -> str:
+        """The finding's severity: a note when it waits for CT in a pull request it retrains."""
+        return "note" if self.ct_pull_request and finding.pending else self.severity(finding.code)
 
 
 def wants_color(stream: IO[str]) -> bool:

@@ -20,7 +20,7 @@ SHOWN_PER_KIND = 10
 
 
 def render(result: Result, context: Context) -> str:
-    kinds = [GITHUB_KIND[context.severity(finding.code)] for finding in result.findings]
+    kinds = [GITHUB_KIND[context.level(finding)] for finding in result.findings]
     lines = [_limit_warning(len(result.findings))] if _over_limit(kinds) else []
     lines += [annotation(f, kind) for f, kind in zip(result.findings, kinds, strict=True)]
     lines.append(tally(result))
@@ -62,7 +62,7 @@ def summary(result: Result, context: Context | None = None) -> str:
             name, uri = names.get(finding.code, (finding.code, ""))
             rule = f"[{finding.code}]({uri}) {name}" if uri else finding.code
             where = f"`{finding.path}:{finding.line}:{finding.column}`"
-            level = context.severity(finding.code)
+            level = context.level(finding)
             lines.append(f"| {rule} | {level} | {where} | {_cell(finding.message)} |")
         lines.append("")
     return "\n".join(lines)

@@ -42,6 +42,6 @@ def _finding(
         "code": finding.code,
         "name": names.get(finding.code, ""),
         "message": finding.message,
-        "severity": context.severity(finding.code),
+        "severity": context.level(finding),
         "fixable": finding.fix is not None or finding.code in resolvable,
     }

@@ -73,7 +73,7 @@ def _result(
     }
     entry: dict[str, Any] = {
         "ruleId": finding.code,
-        "level": SARIF_LEVEL[context.severity(finding.code)],
+        "level": SARIF_LEVEL[context.level(finding)],
         "message": {"text": finding.message},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: hashed},

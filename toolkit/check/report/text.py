@@ -40,7 +40,7 @@ def _headline(finding: Finding, context: Context) -> str:
     from toolkit.check.report import style
 
     where = style.bold(printable(f"{finding.path}:{finding.line}:{finding.column}:"), True)
-    code = style.severity(finding.code, context.severity(finding.code), True)
+    code = style.severity(finding.code, context.level(finding), True)
     return f"{where} {code} {printable(finding.message)}"
 
 
@@ -58,7 +58,7 @@ def printable(text: str) -> str:
 
 def _help(finding: Finding, context: Context) -> str:
     url = DOCS_URL.format(code=finding.code)
-    text = f"help: mlrig rules {finding.code}, {url} ({context.severity(finding.code)})"
+    text = f"help: mlrig rules {finding.code}, {url} ({context.level(finding)})"
     if not context.color:
         return f"  {text}"
     from toolkit.check.report import style
@@ -79,7 +79,7 @@ def _source(finding: Finding, sources: Sources, context: Context) -> list[str]:
     caret = " " * _display_width(line[:start]) + "^" * width
     from toolkit.check.report import style
 
-    mark = style.severity(caret, context.severity(finding.code), context.color)
+    mark = style.severity(caret, context.level(finding), context.color)
     return [
         f"{gutter} |",
         f"{finding.line} | {printable(line.expandtabs(1))}",

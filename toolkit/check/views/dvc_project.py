@@ -80,6 +80,35 @@ def _pipelines(project: Project) -> tuple[Pipeline, ...]:
     return tuple(found)
 
 
+def recorded_params(
+    params: dict[str, Any], wdir: str, locked: LockedStage
+) -> tuple[dict[str, Any], list[str]]:
+    """``params`` with the values ``locked`` recorded put back, and the files that changed."""
+    recorded = locked.params.data if isinstance(locked.params.data, dict) else {}
+    import copy
+
+    out = copy.deepcopy(params)
+    changed: set[str] = set()
+    for file, keys in recorded.items():
+        path = repo_path(wdir, str(file))
+        if path in out and isinstance(keys, dict):
+            for key, value in keys.items():
+                if _put(out[path], str(key), value):
+                    changed.add(path)
+    return out, sorted(changed)
+
+
+def _put(data: Any, dotted: str, value: Any) -> bool:
+    """Set ``dotted`` (a key, or a dotted path of keys) in ``data``; True when it changed."""
+    parts = [dotted] if isinstance(data, dict) and dotted in data else dotted.split(".")
+    for part in parts[:-1]:
+        data = data.get(part) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or parts[-1] not in data or data[parts[-1]] == value:
+        return False
+    data[parts[-1]] = value
+    return True
+
+
 def referenced_files(dvc_yaml: DvcYaml) -> set[str]:
     """The params and vars files a ``dvc.yaml`` names (outside ``${}``), as repository paths."""
     folder = posixpath.dirname(dvc_yaml.path)

@@ -25,9 +25,11 @@ module "github" {
       # Pull requests run these two: any branch, read-only identities.
       infra-plan = { branches = [] }
       ci         = { branches = [] }
-      # Everything that writes runs from main only; infra and production wait for a reviewer.
+      # CT retrains pull requests from this repository's branches (never a fork's) and
+      # commits the result back, so training allows any branch (add reviewers to gate it).
+      training = { branches = [] }
+      # Everything else that writes runs from main only; infra and production wait for a reviewer.
       infra      = { reviewers = var.required_reviewers }
-      training   = {}
       monitoring = {}
       staging    = {}
       production = { reviewers = var.required_reviewers }

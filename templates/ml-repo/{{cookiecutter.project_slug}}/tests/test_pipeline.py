@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from {{ cookiecutter.package_name }} import data, evaluate, prepare, train
+from {{ cookiecutter.package_name }} import data, evaluate, {{ 'model, ' if cookiecutter.ml_framework == 'pytorch' }}prepare, train
 
 PARAMS_FILE = Path(__file__).resolve().parents[1] / "params.yaml"
 
@@ -91,3 +91,27 @@ def test_roc_auc_of_a_perfect_and_a_useless_ranking() -> None:
     target = np.array([0, 0, 1, 1])
     assert evaluate.roc_auc(target, np.array([0.1, 0.2, 0.8, 0.9])) == pytest.approx(1.0)
     assert evaluate.roc_auc(target, np.array([0.5, 0.5, 0.5, 0.5])) == pytest.approx(0.5)
+{%- if cookiecutter.ml_framework == 'pytorch' %}
+
+
+def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
+    """Seeded, with deterministic kernels: the same weights, losses and file bytes."""
+    features, target = prepare.synthetic_sample(seed=3, n_samples=200, n_features=4)
+    params = {"seed": 7, "hidden_units": 8, "epochs": 5, "learning_rate": 0.05}
+    first, second = model.fit(features, target, params), model.fit(features, target, params)
+    assert first.losses == second.losses
+    # torch.save names the archive's folder after the file: the same name in two folders.
+    model.save(first, tmp_path / "first" / "model.pt")
+    model.save(second, tmp_path / "second" / "model.pt")
+    saved = [(tmp_path / run / "model.pt").read_bytes() for run in ("first", "second")]
+    assert saved[0] == saved[1]
+
+
+def test_training_uses_cuda_when_a_gpu_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert model.device().type == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert model.device().type == "cpu"
+{%- endif %}

@@ -7,6 +7,11 @@ CI reruns every stage on a CPU from the pinned data and parameters, then::
 compares the rerun's ``dvc.lock`` with the committed one (``git show HEAD:dvc.lock``)
 and exits 1 on any difference in a command, a dependency, a parameter or an output.
 The stages are seeded, so a CPU rerun gives the same bytes as a CPU training run.
+
+A lock whose inputs changed since it was made (a parameter, or a dependency no stage
+writes: code, a new data version) is stale, not irreproducible: it exits 1 and says
+so, except in a pull request that the CT workflow retrains (``CT_RETRAINS_THIS_PR``
+is ``true``), where CT commits the retrained lock and CI runs again on that commit.
 {%- if cookiecutter.ml_framework == 'pytorch' %}
 A model trained on CUDA (``eval/training.json`` records ``cuda: 1``) differs from a CPU
 rerun in the last bits; for such a lock the outputs of ``train`` and the stages after
@@ -19,6 +24,7 @@ from __future__ import annotations
 {% if cookiecutter.ml_framework == 'pytorch' -%}
 import json
 {% endif -%}
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +37,7 @@ from {{ cookiecutter.package_name }}.params import METRICS_FILE, PARAMS_FILE
 {%- endif %}
 
 LOCK = "dvc.lock"
+STALE = "its inputs changed since it was made (run `dvc repro`, or let CT retrain)"
 {%- if cookiecutter.ml_framework == 'pytorch' %}
 TRAINING_INFO = "eval/training.json"
 MODEL_STAGE = "train"
@@ -104,6 +111,21 @@ def metric_drift(old_text: str | None, root: Path, tolerance: float) -> list[str
 {%- endif %}
 
 
+def stale_inputs(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The inputs that changed since ``old`` was made: parameters, and dependencies that
+    no stage writes (code, data tracked by .dvc files)."""
+    written = {path for stage in new.values() for path in entries(stage or {}, "outs")}
+    found = []
+    for name in sorted(set(old) & set(new)):
+        if (old[name] or {}).get("params") != (new[name] or {}).get("params"):
+            found.append(f"stage '{name}': params differ from params.yaml")
+        before, after = entries(old[name] or {}, "deps"), entries(new[name] or {}, "deps")
+        for path in sorted(set(after) - written):
+            if before.get(path) != after[path]:
+                found.append(f"stage '{name}': dep {path} changed since {LOCK} was made")
+    return found
+
+
 def check(root: Path = Path()) -> tuple[list[str], str]:
     """The differences, and a line that says what was compared."""
     text = committed(LOCK, root)
@@ -111,6 +133,9 @@ def check(root: Path = Path()) -> tuple[list[str], str]:
         return [], f"no {LOCK} is committed yet: nothing to compare"
     old = (yaml.safe_load(text) or {}).get("stages") or {}
     new = (yaml.safe_load((root / LOCK).read_text(encoding="utf-8")) or {}).get("stages") or {}
+    stale = stale_inputs(old, new)
+    if stale:
+        return stale, f"{LOCK} is stale: {STALE}"
 {%- if cookiecutter.ml_framework == 'pytorch' %}
     if trained_on_cuda(committed(TRAINING_INFO, root)) and not trained_on_cuda(
         (root / TRAINING_INFO).read_text(encoding="utf-8")
@@ -132,6 +157,10 @@ def main() -> int:
     found, what = check()
     for line in found:
         print(line)
+    if what.endswith(STALE):
+        waiting = os.environ.get("CT_RETRAINS_THIS_PR") == "true"
+        print(what + (": CT retrains this pull request and commits it" if waiting else ""))
+        return 0 if waiting else 1
     print(f"{what}: {'does not reproduce' if found else 'reproduces'}")
     return 1 if found else 0
 
