@@ -298,3 +298,76 @@ def test_the_reproducibility_job_fails_on_a_tampered_lock(loop: Loop) -> None:
     assert bad.returncode == 1
     assert f"out models/model.joblib is {forged} in dvc.lock, {md5} after the rerun" in bad.stdout
     assert "does not reproduce" in bad.stdout
+
+
+GATE = "Pinned models meet the quality gate"
+
+
+def test_a_rejected_pull_request_stays_red_after_a_later_push(loop: Loop) -> None:
+    author = loop.clone("worse-author")
+    git(author.path, "checkout", "-q", "-b", "worse")
+    _with_params(author, "c: 1.0", "c: 0.000001")
+    git(author.path, "push", "-q", "origin", "worse")
+    ct = loop.clone("worse-ct", branch="worse")
+    ct.env["GITHUB_BASE_REF"] = "main"
+    ran = loop.train(ct, event="pull_request")
+    assert (ran.outputs["decision"], ran.outputs["gate"]) == ("rejected", "refused")
+    commit_back = {
+        "steps.app-token.outputs.token": TOKEN,
+        "steps.app-token.outputs.app-slug": "my-ct-app",
+        "github.head_ref": "worse",
+        "steps.propose.outputs.paths": ran.outputs["paths"],
+    }
+    name = "Commit the retrained model to this pull request"
+    assert loop.step(ct, "ct.yml", "train", name, commit_back).returncode == 0
+
+    # A later push that changes no pipeline input: CI's gate step is still red.
+    later = loop.clone("worse-later", branch="worse")
+    (later.path / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    git(later.path, "add", "NOTES.md")
+    git(later.path, "commit", "-q", "-m", "notes")
+    red = loop.step(later, "ci.yml", "lint", GATE, {})
+    assert red.returncode == 1
+    lines = red.stderr.splitlines()
+    assert lines[0] == (
+        "deploy/staging.yaml: accuracy 0.425 is below the staging minimum 0.8"
+        " (params.yaml gate.staging)"
+    )
+    assert lines[-1] == (
+        "deploy/staging.yaml: log_loss 0.694603 is above the staging maximum 0.6"
+        " (params.yaml gate.staging)"
+    )
+    # A later push that CT retrains: nothing changes, and the gate still refuses.
+    _with_params(later, "on_reject: pr", "on_reject: pr # reviewed")
+    later.env["GITHUB_BASE_REF"] = "main"
+    again = loop.train(later, event="pull_request")
+    assert (again.outputs["decision"], again.outputs["gate"]) == ("unchanged", "refused")
+    assert "- the pinned model still fails the gate: log_loss " in again.summary
+    assert "rose more than 0.05 above staging's" in again.summary  # main's staging, not its own
+
+
+def test_a_production_pin_below_the_production_gate_fails_ci(loop: Loop) -> None:
+    repo = loop.clone("production-by-hand")
+    green = loop.step(repo, "ci.yml", "lint", GATE, {})
+    assert (green.returncode, green.stdout) == (
+        0,
+        "every pinned model meets its environment's quality gate\n",
+    )
+    pins = [sys.executable, "-m", f"{PACKAGE}.pins", "promote", "staging", "production"]
+    assert run(pins, repo.path, repo.env).returncode == 0
+    production = repo.path / "deploy/production.yaml"
+    text = production.read_text(encoding="utf-8")
+    production.write_text(
+        "\n".join(
+            "  accuracy: 0.5" if line.startswith("  accuracy: ") else line
+            for line in text.splitlines()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    red = loop.step(repo, "ci.yml", "lint", GATE, {})
+    assert (red.returncode, red.stderr) == (
+        1,
+        "deploy/production.yaml: accuracy 0.5 is below the production minimum 0.85"
+        " (params.yaml gate.production)\n",
+    )
