@@ -26,7 +26,8 @@ GITHUB_REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_local-test-token"
 SAME_REPOSITORY_PR = (
     "github.event_name == 'pull_request' && "
-    "github.event.pull_request.head.repo.full_name == github.repository"
+    "github.event.pull_request.head.repo.full_name == github.repository && "
+    "vars.DVC_REMOTE_ENABLED == 'true' && vars.CT_APP_ID != ''"
 )
 REPRODUCE = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
 PLAN = "Train unless this is a fork's pull request or CT's own commit"
@@ -189,6 +190,9 @@ def test_a_fresh_clone_of_the_merge_is_clean(loop: Loop) -> None:
     assert "metrics.json" in metrics and "accuracy" in metrics and "roc_auc" in metrics
     plots = fresh.dvc("plots", "show", "--json")
     assert '"ROC curve"' in plots and '"Confusion matrix"' in plots
+    fresh.dvc("plots", "show")  # the HTML, in dvc_plots/
+    assert (fresh.path / "dvc_plots/index.html").is_file()
+    assert git(fresh.path, "status", "--porcelain") == ""
     done = fresh.check()
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -1,0 +1,89 @@
+"""What each cloud answer's CT can do, said the same way by README.md, ct.yml and ci.yml.
+
+With ``cloud: none`` the DVC remote is a folder that a runner loses with the job, so
+CT is local-only: it never pulls, pushes, proposes a pin or retrains a pull request,
+and CI never treats a stale lock as waiting for CT. With a cloud, CI treats it so
+only under the settings that ct.yml's plan job requires.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render
+
+PLAN = "Train unless this is a fork's pull request or CT's own commit"
+APP_TOKEN = "actions/create-github-app-token"
+
+
+def _workflow(repo: Path, name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((repo / ".github/workflows" / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _step(job: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(step for step in job["steps"] if step.get("name") == name)
+
+
+def _mlrig_env(repo: Path) -> dict[str, Any]:
+    steps = _workflow(repo, "ci.yml")["jobs"]["mlrig"]["steps"]
+    return next(step for step in steps if "/mlrig@" in str(step.get("uses")))["env"]
+
+
+def test_cloud_none_ct_is_local_only(render: Render) -> None:
+    repo = render(cloud="none")
+    train = _workflow(repo, "ct.yml")["jobs"]["train"]
+    assert _step(train, "dvc pull")["if"] is False
+    assert _step(train, "dvc push")["if"] is False
+    token = next(step for step in train["steps"] if APP_TOKEN in str(step.get("uses")))
+    assert " && false && " in token["if"]  # no App token: no pull request, no commit
+    plan = _step(_workflow(repo, "ct.yml")["jobs"]["plan"], PLAN)
+    assert plan["env"]["REMOTE_ENABLED"] == "false"
+    assert "cloud 'none' has no shared DVC remote" in plan["run"]
+    assert _mlrig_env(repo) == {"MLRIG_CT_ENABLED": "false"}
+    ci = _workflow(repo, "ci.yml")["jobs"]["pipeline"]
+    assert _step(ci, "Rerun every stage from the pinned inputs, and compare with dvc.lock")[
+        "env"
+    ] == {"CT_RETRAINS_THIS_PR": "false"}
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "**With `cloud: none` CT is local-only.**" in readme
+    assert "`DVC_REMOTE_ENABLED`" not in readme
+    assert "`cloud: none` has no Terraform" in readme
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_ci_waits_for_ct_only_under_the_settings_ct_requires(render: Render, cloud: str) -> None:
+    repo = render(cloud=cloud)
+    plan = _step(_workflow(repo, "ct.yml")["jobs"]["plan"], PLAN)
+    assert plan["env"]["REMOTE_ENABLED"] == "${{ vars.DVC_REMOTE_ENABLED }}"
+    assert plan["env"]["APP_ID"] == "${{ vars.CT_APP_ID }}"
+    assert '[ "$REMOTE_ENABLED" != true ] || [ -z "$APP_ID" ]' in plan["run"]
+    enabled = _mlrig_env(repo)["MLRIG_CT_ENABLED"]
+    assert enabled == (
+        "${{ github.event_name == 'pull_request' && "
+        "github.event.pull_request.head.repo.full_name == github.repository && "
+        "vars.DVC_REMOTE_ENABLED == 'true' && vars.CT_APP_ID != '' }}"
+    )
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "CT is local-only" not in readme
+    labels = "`terraform output github_repository_variables`"
+    assert (labels in readme) == (cloud != "azure")
+
+
+def test_the_readme_pins_staging_before_the_commit(render: Render) -> None:
+    readme = (render(cloud="aws") / "README.md").read_text(encoding="utf-8")
+    assert (
+        "python -m my_ml_project.pins update staging\n"
+        "git add dvc.lock metrics.json eval/ deploy/\n"
+        "dvc push\n"
+    ) in readme
+    assert "`dvc_plots/`, where it writes them, is git-ignored" in readme
+    assert "dvc_plots/\n" in (render(cloud="aws") / ".gitignore").read_text(encoding="utf-8")
+    assert "The GPU runners need a second GitHub App" in readme
+    gcp = (render(cloud="gcp") / "README.md").read_text(encoding="utf-8")
+    assert "The GPU runners need a second GitHub App" not in gcp
