@@ -87,3 +87,29 @@ def test_the_readme_pins_staging_before_the_commit(render: Render) -> None:
     assert "The GPU runners need a second GitHub App" in readme
     gcp = (render(cloud="gcp") / "README.md").read_text(encoding="utf-8")
     assert "The GPU runners need a second GitHub App" not in gcp
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_setup_installs_the_lock_that_dvc_repro_needs(tmp_path: Path, framework: str) -> None:
+    """``mlrig new``'s next steps and the README install the lock that has the
+    framework the stages import (torch is only in the training lock)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "toolkit", "new", "-o", str(tmp_path), "--no-input"]
+    done = subprocess.run(
+        [*command, "--set", f"ml_framework={framework}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    repo = tmp_path / "my-ml-project"
+    lock = "requirements-train.txt" if framework == "pytorch" else "requirements.txt"
+    assert f".venv/bin/pip install --require-hashes -r {lock}\n" in done.stdout + done.stderr
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert f"python -m pip install --require-hashes -r {lock}\n" in readme
+    module = "import torch" if framework == "pytorch" else "from sklearn"
+    package = "torch" if framework == "pytorch" else "scikit-learn"
+    assert f"\n{package}==" in (repo / lock).read_text(encoding="utf-8")
+    assert f"{module}" in (repo / "src/my_ml_project/model.py").read_text(encoding="utf-8")
