@@ -8,6 +8,7 @@ only under the settings that ct.yml's plan job requires.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,35 @@ def test_setup_installs_the_lock_that_dvc_repro_needs(tmp_path: Path, framework:
     package = "torch" if framework == "pytorch" else "scikit-learn"
     assert f"\n{package}==" in (repo / lock).read_text(encoding="utf-8")
     assert f"{module}" in (repo / "src/my_ml_project/model.py").read_text(encoding="utf-8")
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A GitHub ``paths`` filter pattern: ``**`` crosses folders, ``*`` does not."""
+    parts = re.split(r"(\*\*|\*)", pattern)
+    table = {"**": ".*", "*": "[^/]*"}
+    return re.compile("".join(table.get(part, re.escape(part)) for part in parts) + r"\Z")
+
+
+@pytest.mark.parametrize(
+    "answers", [{"cloud": "aws"}, {"cloud": "gcp", "ml_framework": "pytorch"}, {"cloud": "none"}]
+)
+def test_ct_triggers_on_every_input_of_the_pipeline_in_git(
+    render: Render, answers: dict[str, str]
+) -> None:
+    """A pull request (or a push to main) that changes any dependency of a stage that no
+    stage writes (code, raw data, parameters) makes the lock stale: CT must retrain it."""
+    repo = render(**answers)
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    written = {
+        next(iter(out)) if isinstance(out, dict) else out
+        for stage in stages.values()
+        for out in stage.get("outs", []) + stage.get("metrics", [])
+    }
+    inputs = {dep for stage in stages.values() for dep in stage["deps"]} - written
+    changed = {dep if (repo / dep).is_file() else f"{dep}/new.csv" for dep in inputs}
+    changed |= {"params.yaml", "data/raw/new.csv.dvc"}
+    events = _workflow(repo, "ct.yml")[True]
+    for event in ("push", "pull_request"):
+        patterns = [_glob(p) for p in events[event]["paths"]]
+        missed = sorted(p for p in changed if not any(g.match(p) for g in patterns))
+        assert missed == [], f"{event}: CT does not retrain a change to {missed}"
