@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.cdct.conftest import Render
+from tests.cdct.conftest import Render, copy_repo, git
+from tests.cdct.workflow_steps import Ran, run_step
 
 PLAN = "Train unless this is a fork's pull request or CT's own commit"
 APP_TOKEN = "actions/create-github-app-token"
@@ -146,3 +147,48 @@ def test_ct_triggers_on_every_input_of_the_pipeline_in_git(
         patterns = [_glob(p) for p in events[event]["paths"]]
         missed = sorted(p for p in changed if not any(g.match(p) for g in patterns))
         assert missed == [], f"{event}: CT does not retrain a change to {missed}"
+
+
+def _plan(repo: Path, base: str, tmp_path: Path, event: str = "pull_request") -> Ran:
+    step = _step(_workflow(repo, "ct.yml")["jobs"]["plan"], PLAN)
+    expressions = {
+        "github.event_name": event,
+        "github.event.pull_request.head.repo.full_name": "my-org/my-ml-project",
+        "github.event.pull_request.base.sha || github.event.before": base,
+        "vars.DVC_REMOTE_ENABLED": "true",
+        "vars.CT_APP_ID": "12345",
+    }
+    env = {"GITHUB_REPOSITORY": "my-org/my-ml-project"}
+    return run_step(step, repo, env, tmp_path / "runner-temp", expressions)
+
+
+def _edit(repo: Path, path: str, old: str, new: str) -> None:
+    text = (repo / path).read_text(encoding="utf-8")
+    assert old in text
+    (repo / path).write_text(text.replace(old, new), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", f"{path}: {new}")
+
+
+@pytest.mark.parametrize("event", ["pull_request", "push"])
+def test_a_change_to_the_gate_alone_retrains_nothing(
+    render: Render, tmp_path: Path, event: str
+) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    _edit(repo, "params.yaml", "min: {accuracy: 0.8, f1: 0.8}", "min: {accuracy: 0.9, f1: 0.8}")
+    _edit(repo, "README.md", "# My ML Project", "# My ML Project, tuned")
+    skipped = _plan(repo, base, tmp_path, event)
+    assert skipped.outputs["train"] == "false"
+    assert skipped.summary == (
+        f"CT: train=false (no input of the pipeline changed since {base[:12]}"
+        " (params.yaml's gate retrains nothing))\n"
+    )
+    _edit(repo, "params.yaml", "c: 1.0", "c: 0.5")
+    assert _plan(repo, base, tmp_path, event).outputs["train"] == "true"
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    git(repo, "reset", "-q", "--hard", first)
+    _edit(repo, "src/my_ml_project/model.py", '"""The model', '"""The retuned model')
+    assert _plan(repo, first, tmp_path, event).outputs["train"] == "true"
+    # No base (a schedule, a dispatch, a new branch): train.
+    assert _plan(repo, "", tmp_path, event).outputs["train"] == "true"
+    assert _plan(repo, "0" * 40, tmp_path, event).outputs["train"] == "true"
