@@ -375,3 +375,26 @@ def test_a_production_pin_below_the_production_gate_fails_ci(loop: Loop) -> None
         "deploy/production.yaml: accuracy 0.5 is below the production minimum 0.85"
         " (params.yaml gate.production)\n",
     )
+
+
+def test_a_pin_citing_a_commit_main_lacks_moves_to_main(loop: Loop) -> None:
+    """After a squash merge, the pin's commit is one main never had: the next
+    ``pins update`` (CT's next run) moves it to main's, the model unchanged."""
+    repo = loop.clone("squashed")
+    git(repo.path, "checkout", "-q", "-b", "squashed-away")
+    git(repo.path, "commit", "-q", "--allow-empty", "-m", "a commit only the PR branch had")
+    orphan = git(repo.path, "rev-parse", "HEAD").strip()
+    git(repo.path, "checkout", "-q", "main")
+    pin = repo.path / "deploy/staging.yaml"
+    kept = repo.yaml("deploy/staging.yaml")["source"]["commit"]  # type: ignore[index]
+    pin.write_text(pin.read_text(encoding="utf-8").replace(kept, orphan), encoding="utf-8")
+    git(repo.path, "commit", "-q", "-am", "Squash-merge the CT pull request")
+    head = git(repo.path, "rev-parse", "HEAD").strip()
+    assert repo.pins("update", "staging") == "updated deploy/staging.yaml\n"
+    source = repo.yaml("deploy/staging.yaml")["source"]
+    assert source["commit"] == head  # type: ignore[index]
+    # A commit in main's history stays: the model did not move.
+    git(repo.path, "commit", "-q", "-am", "the pin names main's commit")
+    assert repo.pins("update", "staging") == (
+        "deploy/staging.yaml already pins the model dvc.lock records\n"
+    )
