@@ -103,7 +103,9 @@ def pinned(root: Path = Path()) -> list[str]:
         if not isinstance(pin, dict) or not pin.get("model") or env not in rules:
             continue
         for reason in absolute(pin.get("metrics") or {}, rules, env):
-            found.append(f"{DEPLOY_DIR.as_posix()}/{path.name}: {reason} ({PARAMS_FILE} gate.{env})")
+            found.append(
+                f"{DEPLOY_DIR.as_posix()}/{path.name}: {reason} ({PARAMS_FILE} gate.{env})"
+            )
     return found
 
 
