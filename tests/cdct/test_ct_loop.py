@@ -37,6 +37,8 @@ PULL_REQUEST = {
     "vars.DVC_REMOTE_ENABLED": "true",
     "vars.CT_APP_ID": "12345",
 }
+# What ct.yml's plan job compares a pull request or a push with.
+BASE = "github.event.pull_request.base.sha || github.event.before"
 TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
 PR_FILES = {
     "dvc.lock",
@@ -123,7 +125,9 @@ class Loop:
         """ct.yml on the pull request from ``branch``: plan, train, commit back; a fresh
         clone of the branch afterwards."""
         ct = self.clone(f"ct-on-{branch}", branch=branch)
-        assert self.step(ct, "ct.yml", "plan", PLAN, PULL_REQUEST).outputs["train"] == "true"
+        base = git(ct.path, "rev-parse", "origin/main").strip()
+        pull_request = {**PULL_REQUEST, BASE: base}
+        assert self.step(ct, "ct.yml", "plan", PLAN, pull_request).outputs["train"] == "true"
         ran = self.train(ct, event="pull_request")
         commit_back = {
             "steps.app-token.outputs.token": TOKEN,
@@ -137,7 +141,7 @@ class Loop:
         after = self.clone(f"after-ct-{branch}", branch=branch)
         subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
         assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
-        skipped = self.step(after, "ct.yml", "plan", PLAN, PULL_REQUEST)
+        skipped = self.step(after, "ct.yml", "plan", PLAN, pull_request)
         assert skipped.outputs["train"] == "false"
         assert "the head commit is CT's own retraining" in skipped.summary
         return ran, after
