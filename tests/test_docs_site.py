@@ -77,3 +77,16 @@ def test_the_readme_links_the_site_and_lists_every_command() -> None:
 def test_ci_builds_the_site() -> None:
     ci = (REPO_ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert "mkdocs build --strict" in ci
+
+
+def test_the_site_knows_its_own_address(site: Path) -> None:
+    """``site_url`` is the GitHub Pages address of ``repo_url``; pages link it as canonical."""
+    import yaml
+
+    config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    owner, name = config["repo_url"].removeprefix("https://github.com/").split("/")
+    assert config["site_url"] == f"https://{owner}.github.io/{name}/"
+    page = (site / "getting-started" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{config["site_url"]}getting-started/">' in page
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{config['site_url']}rules/GHA001/</loc>" in sitemap

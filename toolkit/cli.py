@@ -22,7 +22,21 @@ from toolkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, MlrigErr
 REPORT_URL = "https://github.com/mlrig/mlrig/issues"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Interrupted(Exception):
+    """Ctrl-C inside a command; click would print a blank line and 'Aborted.' for it."""
+
+
+class _Group(click.Group):
+    """The command group; a Ctrl-C in a command reaches :func:`_run` as one exception."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlrig")
 def cli() -> None:
     """Generate pinned machine-learning repositories and prove they stay pinned."""
@@ -95,7 +109,7 @@ def _run(command: Callable[[], object]) -> int:  # noqa: PLR0911 (one return per
         return EXIT_USAGE if err.exit_code == 2 else err.exit_code
     except click.exceptions.Exit as err:
         return err.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Interrupted):
         click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -154,6 +154,11 @@ def add(  # noqa: PLR0917 (one parameter per option)
 @click.option(
     "--check", "check_only", is_flag=True, help="Change nothing; exit 1 when behind the template."
 )
+@click.option(
+    "--allow-downgrade",
+    is_flag=True,
+    help="Move to an older template than the one that generated the repository.",
+)
 def update(  # noqa: PLR0917 (one parameter per option)
     repo: Path,
     to: str | None,
@@ -162,6 +167,7 @@ def update(  # noqa: PLR0917 (one parameter per option)
     overrides: tuple[str, ...],
     dry_run: bool,
     check_only: bool,
+    allow_downgrade: bool,
 ) -> int:
     """Bring a generated repository up to a newer template, keeping local edits."""
     from toolkit.generate.answers import parse_set
@@ -175,6 +181,7 @@ def update(  # noqa: PLR0917 (one parameter per option)
         directory=directory,
         overrides=parse_set(overrides),
         dry_run=dry_run or check_only,
+        allow_downgrade=allow_downgrade,
     )
     report = report_update(run_update(options), dry_run=dry_run, check=check_only)
     click.echo(report.out, nl=False)

@@ -44,3 +44,7 @@ class UsageError(MlrigError):
 
 class ConfigError(UsageError):
     """``[tool.mlrig]`` or ``mlrig.toml`` is invalid."""
+
+
+class AnswersFileError(ConfigError):
+    """A file of answers (``.mlrig-answers.yml``, ``--answers``) is invalid, at a line (exit 2)."""

@@ -121,7 +121,11 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     patch = trained.path / "deploy/overlays/staging/inference-service-patch.yaml"
     assert f"storageUri: s3://{BUCKET}/{key}" in patch.read_text(encoding="utf-8")
     component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
-    assert "# Not serving: serving image not built yet.\n" in component.read_text(encoding="utf-8")
+    reason = (
+        "# Not serving: serving image not built yet;"
+        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
+    )
+    assert reason in component.read_text(encoding="utf-8")
     done = trained.check()
     assert done.returncode == 0, done.stdout
 
@@ -193,7 +197,11 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     minus its first two hex digits; MLSERVER_MODEL_URI must name exactly that file."""
     md5 = trained.model_md5()
     repo = _copy(trained, tmp_path / "repo")
-    repo.pins("image", "staging", IMAGE)  # no InferenceService renders before an image is pinned
+    # No InferenceService renders before an image is pinned and the identity is set.
+    repo.pins("image", "staging", IMAGE)
+    role = tmp_path / "identity.json"
+    role.write_text('{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}', encoding="utf-8")
+    repo.pins("identity", "--from", str(role))
     resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]

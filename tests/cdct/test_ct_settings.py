@@ -108,7 +108,7 @@ def test_setup_installs_the_lock_that_dvc_repro_needs(tmp_path: Path, framework:
     assert done.returncode == 0, done.stderr
     repo = tmp_path / "my-ml-project"
     lock = "requirements-train.txt" if framework == "pytorch" else "requirements.txt"
-    assert f".venv/bin/pip install --require-hashes -r {lock}\n" in done.stdout + done.stderr
+    assert f"python -m pip install --require-hashes -r {lock}\n" in done.stdout + done.stderr
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert f"python -m pip install --require-hashes -r {lock}\n" in readme
     module = "import torch" if framework == "pytorch" else "from sklearn"

@@ -1,16 +1,22 @@
-"""Every KServe overlay renders with ``kubectl kustomize``; its core resources validate
-with ``kubernetes-validate``; its storageUri is its environment's pin."""
+"""Every KServe overlay renders with ``kubectl kustomize``; each rendered object validates
+(KServe's and the Prometheus Operator's against the CRDs of a pinned release of each,
+the core kinds with ``kubernetes-validate``); its storageUri is its environment's pin, its canary share the
+pin's, and nothing is served until a model, a serving image and the identity are set."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from tests.cdct.conftest import Render, copy_repo, run, script
+from tests.cdct.kube_validate import crds, validate, validate_custom
 
 PLACEHOLDER = "pending://no-model-pinned"
 PLACEHOLDER_FILE = "/mnt/models/no-model-pinned"
@@ -19,10 +25,14 @@ RUNTIME = "my-ml-project-server"
 NOT_BUILT = "my-ml-project-serve"
 IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
-# kubernetes-validate ships the schemas of Kubernetes itself, not of CRDs:
-# KServe's InferenceService and Argo CD's Application are checked by shape below.
-# A ServingRuntime's containers are core Containers: they are validated as a Pod's.
-CRD_KINDS = {"InferenceService", "Application", "ServingRuntime"}
+CLOUDS = ("aws", "gcp", "azure", "none")
+MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
+IDENTITY = {
+    "aws": {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"},
+    "gcp": {"iam.gke.io/gcp-service-account": "serving@p.iam.gserviceaccount.com"},
+    "azure": {"azure.workload.identity/client-id": "00000000-1111-2222-3333-444444444444"},
+    "none": {},
+}
 
 
 def kustomize(overlay: Path) -> list[dict[str, object]]:
@@ -31,20 +41,9 @@ def kustomize(overlay: Path) -> list[dict[str, object]]:
     return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
 
 
-def validate_core(resources: list[dict[str, object]]) -> list[str]:
-    kubernetes_validate = pytest.importorskip("kubernetes_validate")
-    checked = []
-    for resource in resources:
-        if resource["kind"] == "ServingRuntime":
-            spec = {"containers": resource["spec"]["containers"]}  # type: ignore[index]
-            pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}
-            kubernetes_validate.validate(pod, "1.30.0", strict=True)
-            checked.append("ServingRuntime.containers")
-        if resource["kind"] in CRD_KINDS:
-            continue
-        kubernetes_validate.validate(resource, "1.30.0", strict=True)
-        checked.append(str(resource["kind"]))
-    return checked
+def one(resources: list[dict[str, object]], kind: str) -> dict[str, Any]:
+    (found,) = [r for r in resources if r["kind"] == kind]
+    return found
 
 
 def storage_uri(resources: list[dict[str, object]]) -> str:
@@ -61,37 +60,34 @@ def model_file(resources: list[dict[str, object]]) -> str:
 
 
 @pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
-@pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_fresh_overlay_renders_the_runtime_and_no_inference_service(
-    render: Render, environment: str, framework: str
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_fresh_overlays_render_no_inference_service_and_no_runtime(
+    render: Render, tmp_path: Path, cloud: str, framework: str
 ) -> None:
-    """Before the first pin Argo CD applies no InferenceService (none with a placeholder
-    URI, which KServe would reject): only the ServiceAccount and the repository's runtime."""
-    repo = render(cloud="aws", ml_framework=framework)
-    resources = kustomize(repo / "deploy/overlays" / environment)
-    assert sorted(validate_core(resources)) == ["ServiceAccount", "ServingRuntime.containers"]
-    assert sorted(str(r["kind"]) for r in resources) == ["ServiceAccount", "ServingRuntime"]
-    assert {r["metadata"]["namespace"] for r in resources} == {f"my-ml-project-{environment}"}  # type: ignore[index]
-    (runtime,) = [r for r in resources if r["kind"] == "ServingRuntime"]
-    assert runtime["metadata"]["name"] == RUNTIME  # type: ignore[index]
-    spec = runtime["spec"]
-    assert spec["supportedModelFormats"] == [  # type: ignore[index]
-        {"name": framework, "version": "1", "autoSelect": True}
-    ]
-    assert spec["protocolVersions"] == ["v2"]  # type: ignore[index]
-    (container,) = spec["containers"]  # type: ignore[index]
-    assert container["image"] == NOT_BUILT
-    assert container["args"] == [
-        "--model_name={{.Name}}",
-        "--model_dir=/mnt/models",
-        "--http_port=8080",
-    ]
-    pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
-    assert pin == {"environment": environment, "model": None, "serving_image": None}
-    component = (repo / f"deploy/overlays/{environment}/serving/kustomization.yaml").read_text(
-        encoding="utf-8"
-    )
-    assert "# Not serving: no model pinned; serving image not built yet." in component
+    """Before the first pin Argo CD applies nothing that serves (no InferenceService with a
+    placeholder URI, which KServe would reject, no runtime on an unbuilt image): only the
+    ServiceAccount and the monitoring, every object valid."""
+    repo = render(cloud=cloud, ml_framework=framework)
+    for environment in ENVIRONMENTS:
+        resources = kustomize(repo / "deploy/overlays" / environment)
+        assert validate(resources) == [*MONITORING, "ServiceAccount"]
+        namespaces = {r["metadata"]["namespace"] for r in resources}  # type: ignore[index]
+        assert namespaces == {f"my-ml-project-{environment}"}
+        pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
+        assert pin == {"environment": environment, "model": None, "serving_image": None}
+        component = repo / f"deploy/overlays/{environment}/serving/kustomization.yaml"
+        (reason,) = [
+            line for line in component.read_text(encoding="utf-8").splitlines() if "Not" in line
+        ]
+        unset = "".join(
+            f"; workload identity not set ({key}: run `pins identity`)" for key in IDENTITY[cloud]
+        )
+        assert reason == f"# Not serving: no model pinned; serving image not built yet{unset}."
+        account = one(resources, "ServiceAccount")
+        assert account["metadata"].get("annotations") == (
+            dict.fromkeys(IDENTITY[cloud], "") or None
+        )
+    assert pins(copy_repo(repo, tmp_path / "repo"), "check").stderr == ""
 
 
 def pin_model(repo: Path, environment: str, md5: str, uri: str) -> None:
@@ -108,24 +104,38 @@ def pin_model(repo: Path, environment: str, md5: str, uri: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def pins(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pins(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The repository's own pins tool."""
-    command: list[str | Path] = [sys.executable, "-m", "my_ml_project.pins", *args]
-    return run(command, repo, {"PYTHONPATH": str(repo / "src")})
+    command = [sys.executable, "-m", "my_ml_project.pins", *args]
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    return subprocess.run(
+        command, cwd=repo, env=env, input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def set_identity(repo: Path, cloud: str) -> None:
+    done = pins(repo, "identity", "--from", "-", stdin=json.dumps(IDENTITY[cloud]))
+    assert done.returncode == 0, done.stderr
+
+
+def serving_resources(repo: Path, environment: str) -> list[dict[str, object]]:
+    resources = kustomize(repo / "deploy/overlays" / environment)
+    kinds = [*MONITORING, "InferenceService", "ServiceAccount", "ServingRuntime"]
+    assert validate(resources) == sorted(kinds)
+    return resources
 
 
 @pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
-def test_a_model_and_an_image_pinned_render_the_service_on_its_runtime(
-    render: Render, tmp_path: Path, framework: str
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime(
+    render: Render, tmp_path: Path, cloud: str, framework: str
 ) -> None:
-    repo = copy_repo(render(cloud="gcp", ml_framework=framework), tmp_path / "repo")
+    repo = copy_repo(render(cloud=cloud, ml_framework=framework), tmp_path / "repo")
     md5 = "50e15d6997ce472513fd07c08e97264f"
     uri = f"gs://my-ml-project-dvc/files/md5/50/{md5[2:]}"
     pin_model(repo, "production", md5, uri)
     kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
-    assert kinds == ["ServiceAccount", "ServingRuntime"]  # a model, but no image yet
-    component = repo / "deploy/overlays/production/serving/kustomization.yaml"
-    assert "# Not serving: serving image not built yet." in component.read_text(encoding="utf-8")
+    assert kinds == [*MONITORING, "ServiceAccount"]  # a model, but no image yet
 
     bad = pins(repo, "image", "production", "registry.example/serve:latest")
     assert bad.returncode == 1
@@ -134,24 +144,40 @@ def test_a_model_and_an_image_pinned_render_the_service_on_its_runtime(
     )
     done = pins(repo, "image", "production", IMAGE)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == (
-        "updated deploy/production.yaml\nupdated deploy/overlays/production/serving/kustomization.yaml\n"
+    pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
+    framework_package = "torch" if framework == "pytorch" else "scikit-learn"
+    assert list(pin["serving_framework"]) == [framework_package]
+    assert serving_checks(repo) == (0, "")  # the recorded version is one the lock pins
+    if IDENTITY[cloud]:  # the identity is still empty: nothing served yet
+        kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
+        assert kinds == [*MONITORING, "ServiceAccount"]
+        set_identity(repo, cloud)
+    resources = serving_resources(repo, "production")
+    assert one(resources, "ServiceAccount")["metadata"].get("annotations") == (
+        IDENTITY[cloud] or None
     )
-    resources = kustomize(repo / "deploy/overlays/production")
-    assert sorted(str(r["kind"]) for r in resources) == [
-        "InferenceService", "ServiceAccount", "ServingRuntime"
-    ]  # fmt: skip
-    (runtime,) = [r for r in resources if r["kind"] == "ServingRuntime"]
-    assert runtime["spec"]["containers"][0]["image"] == IMAGE  # type: ignore[index]
-    (service,) = [r for r in resources if r["kind"] == "InferenceService"]
-    model = service["spec"]["predictor"]["model"]  # type: ignore[index]
+    runtime = one(resources, "ServingRuntime")
+    assert runtime["spec"]["containers"][0]["image"] == IMAGE
+    assert runtime["spec"]["supportedModelFormats"] == [
+        {"name": framework, "version": "1", "autoSelect": True}
+    ]
+    predictor = one(resources, "InferenceService")["spec"]["predictor"]
+    model = predictor["model"]
     assert model["runtime"] == RUNTIME
     assert model["modelFormat"] == {"name": framework, "version": "1"}
     assert model["protocolVersion"] == "v2"
+    assert predictor["logger"] == {
+        "mode": "all",
+        "url": "http://my-ml-project-inference-logger.my-ml-project-production.svc.cluster.local",
+    }
+    assert predictor["canaryTrafficPercent"] == 100
+    labels = {"azure.workload.identity/use": "true"} if cloud == "azure" else None
+    assert predictor.get("labels") == labels
     assert storage_uri(resources) == uri
     assert model_file(resources) == f"/mnt/models/{md5[2:]}"
     assert pins(repo, "check").stderr == ""  # staging: still no model, as dvc.lock says
 
+    component = repo / "deploy/overlays/production/serving/kustomization.yaml"
     component.write_text(
         component.read_text(encoding="utf-8").replace("sha256:", "sha256:0"), "utf-8"
     )
@@ -160,6 +186,168 @@ def test_a_model_and_an_image_pinned_render_the_service_on_its_runtime(
     assert stale.stderr == (
         "deploy/overlays/production/serving/kustomization.yaml: "
         "not what deploy/production.yaml implies (run `pins sync`)\n"
+    )
+
+
+def serving_checks(repo: Path) -> tuple[int, str]:
+    done = run([sys.executable, "-m", "toolkit", "check", "--select", "MOD006,MOD007", "."], repo)
+    return done.returncode, done.stdout if done.returncode else ""
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_mlrig_check_flags_an_image_built_with_another_framework_or_by_tag(
+    render: Render, tmp_path: Path, framework: str
+) -> None:
+    repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
+    assert pins(repo, "image", "staging", IMAGE).returncode == 0
+    pin = repo / "deploy/staging.yaml"
+    text = pin.read_text(encoding="utf-8")
+    package = "torch" if framework == "pytorch" else "scikit-learn"
+    recorded = yaml.safe_load(text)["serving_framework"][package]
+    pin.write_text(
+        text.replace(f"{package}: {recorded}", f"{package}: 0.0.1").replace("@sha256:", ":v1#"),
+        encoding="utf-8",
+    )
+    code, out = serving_checks(repo)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0] == (
+        "deploy/staging.yaml:4:1: MOD006 serving_image"
+        " us-central1-docker.pkg.dev/p/r/my-ml-project-serve:v1#"
+        + "ab" * 32
+        + " is not pinned by digest; write <image>@sha256:<64 hex> (`pins image` does)"
+    )
+    assert lines[1].startswith(
+        f"deploy/staging.yaml:6:3: MOD007 serving installs {package} 0.0.1, the training lock pins "
+    )
+    assert recorded in lines[1]
+
+
+def test_the_kserve_schemas_refuse_what_kserve_would_not_take() -> None:
+    """The extract is closed: a misspelt field or a wrong type is an error, not pruned."""
+    assert (crds("kserve")["project"], crds("kserve")["version"]) == ("kserve", "v0.16.0")
+    service = {
+        "apiVersion": "serving.kserve.io/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": "m"},
+        "spec": {
+            "predictor": {
+                "canaryTrafficPercnt": 10,
+                "logger": {"mode": "everything", "url": "http://sink"},
+                "model": {"modelFormat": {"name": "sklearn"}, "storageUri": "s3://b/k"},
+            }
+        },
+    }
+    assert validate_custom(service) == [
+        "spec/predictor/logger/mode: 'everything' is not one of ['all', 'request', 'response']",
+        "spec/predictor: Additional properties are not allowed ('canaryTrafficPercnt' was unexpected)",
+    ]
+
+
+def test_the_pod_monitor_schema_refuses_a_misspelt_endpoint_list() -> None:
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PodMonitor",
+        "metadata": {"name": "m"},
+        "spec": {"selector": {}, "podMetricEndpoints": [{"port": "http1"}]},
+    }
+    assert validate_custom(monitor) == [
+        "spec: Additional properties are not allowed ('podMetricEndpoints' was unexpected)"
+    ]
+
+
+def test_identity_refuses_an_empty_or_malformed_terraform_output(
+    render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="gcp"), tmp_path / "repo")
+    message = (
+        "pins identity: serving_service_account_annotations must be an object of"
+        " annotation names to non-empty strings\n"
+    )
+    for text in ('{"iam.gke.io/gcp-service-account": ""}', "[]", '{"bad key": "x"}'):
+        refused = pins(repo, "identity", "--from", "-", stdin=text)
+        assert (refused.returncode, refused.stderr) == (1, message)
+    broken = pins(repo, "identity", "--from", "-", stdin="{")
+    assert broken.returncode == 1
+    assert broken.stderr.startswith(
+        "pins identity: serving_service_account_annotations is not JSON"
+    )
+    empty = pins(repo, "identity", "--from", "-", stdin="{}")  # the cluster inputs are not set
+    assert (empty.returncode, empty.stderr) == (
+        1,
+        "pins identity: serving_service_account_annotations is empty: set the cluster inputs"
+        " of the serving identity in terraform/ (EKS, GKE workload pool, AKS OIDC issuer) and"
+        " apply; with EKS Pod Identity, which needs no annotation, run"
+        " `pins identity --no-annotation`\n",
+    )
+    assert git_status(repo) == ""
+
+
+def test_eks_pod_identity_needs_no_annotation_when_said_so(render: Render, tmp_path: Path) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    done = pins(repo, "identity", "--no-annotation")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "updated deploy/base/service-account.yaml"
+    account = yaml.safe_load((repo / "deploy/base/service-account.yaml").read_text("utf-8"))
+    assert account["metadata"]["annotations"] == {}
+    reason = (repo / "deploy/overlays/staging/serving/kustomization.yaml").read_text("utf-8")
+    assert "# Not serving: no model pinned; serving image not built yet.\n" in reason
+
+
+def git_status(repo: Path) -> str:
+    return run(["git", "status", "--porcelain"], repo).stdout
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_it(
+    render: Render, tmp_path: Path, cloud: str
+) -> None:
+    repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
+    set_identity(repo, cloud)
+    assert pins(repo, "image", "production", IMAGE).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE).returncode == 0
+    uri = "s3://my-ml-project-dvc/files/md5/{}/{}"
+    first, second = "50e15d6997ce472513fd07c08e97264f", "60e15d6997ce472513fd07c08e97264f"
+    pin_model(repo, "staging", first, uri.format(first[:2], first[2:]))
+    metrics = "metrics:\n  accuracy: 0.9\n  f1: 0.9\n  log_loss: 0.3\n"
+    staging = repo / "deploy/staging.yaml"
+    staging.write_text(staging.read_text(encoding="utf-8") + metrics, encoding="utf-8")
+
+    done = pins(repo, "promote", "staging", "production")
+    assert done.returncode == 0, done.stderr
+    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    assert predictor["canaryTrafficPercent"] == 100  # the first model has nothing beside it
+
+    text = staging.read_text(encoding="utf-8").replace(first, second).replace(first[2:], second[2:])
+    staging.write_text(text.replace(f"/{first[:2]}/", f"/{second[:2]}/"), encoding="utf-8")
+    done = pins(repo, "promote", "staging", "production")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "updated deploy/production.yaml\n"
+        "updated deploy/overlays/production/inference-service-patch.yaml\n"
+    )
+    pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
+    assert pin["canary_traffic_percent"] == 10
+    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    assert predictor["canaryTrafficPercent"] == 10
+    assert predictor["model"]["storageUri"] == uri.format(second[:2], second[2:])
+    staged = one(serving_resources(repo, "staging"), "InferenceService")["spec"]["predictor"]
+    assert staged["canaryTrafficPercent"] == 100  # staging follows main whole
+
+    assert pins(repo, "rollout", "production", "150").stderr == (
+        "pins rollout: '150' is not a percentage from 0 to 100\n"
+    )
+    done = pins(repo, "rollout", "production")
+    assert done.returncode == 0, done.stderr
+    assert "canary_traffic_percent" not in (repo / "deploy/production.yaml").read_text("utf-8")
+    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    assert predictor["canaryTrafficPercent"] == 100
+    patch = repo / "deploy/overlays/production/inference-service-patch.yaml"
+    patch.write_text(patch.read_text("utf-8").replace("Percent: 100", "Percent: 30"), "utf-8")
+    stale = pins(repo, "check").stderr.splitlines()  # staging was edited by hand, too
+    assert (
+        "deploy/overlays/production/inference-service-patch.yaml: canaryTrafficPercent is not 100"
+        in stale
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.cdct.conftest import Render, copy_repo, run
+from tests.cdct.dashboard import alerts, dashboard, exported, metric_names, queries, records
 
 pytestmark = pytest.mark.slow
 NAME = "my-ml-project"
@@ -239,3 +240,66 @@ def _samples(text: str) -> dict[str, float]:
             key, value = line.rsplit(" ", 1)
             samples[key] = float(value)
     return samples
+
+
+def test_feedback_counts_past_predictions_by_outcome(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    server, _, _ = served
+    route = f"/v2/models/{NAME}/feedback"
+    before = _samples(server.get("/metrics")[1].decode())
+    assert server.post(route, {"predicted": [1, 0, 1], "actual": [1, 1, 1]}) == (
+        200,
+        {"model_name": NAME, "correct": 2, "incorrect": 1},
+    )
+    assert server.post(route, {"predicted": [1], "actual": []}) == (
+        400,
+        {"error": "'predicted' and 'actual' must be non-empty and of one length"},
+    )
+    after = _samples(server.get("/metrics")[1].decode())
+    for outcome, count in (("correct", 2), ("incorrect", 1)):
+        key = f'inference_feedback_total{{model="{NAME}",outcome="{outcome}"}}'
+        assert after[key] - before.get(key, 0.0) == count
+
+
+def test_feature_moments_follow_the_inputs(served: tuple[Server, dict[str, Any], str]) -> None:
+    server, expected, _ = served
+    rows = expected["rows"][:4]
+    before = _samples(server.get("/metrics")[1].decode())
+    assert server.post(f"/v2/models/{NAME}/infer", infer_body(rows))[0] == 200
+    after = _samples(server.get("/metrics")[1].decode())
+
+    def grew(metric: str, feature: int) -> float:
+        key = f'{metric}{{feature="{feature}",model="{NAME}"}}'
+        return after[key] - before.get(key, 0.0)
+
+    for feature in range(len(rows[0])):
+        column = [row[feature] for row in rows]
+        assert grew("inference_feature_observations_total", feature) == len(rows)
+        mean = (
+            grew("inference_feature_value_positive_total", feature)
+            - grew("inference_feature_value_negative_total", feature)
+        ) / len(rows)
+        assert mean == pytest.approx(sum(column) / len(rows))
+        squares = grew("inference_feature_value_squares_total", feature)
+        assert squares == pytest.approx(sum(value * value for value in column))
+
+
+def test_every_metric_the_dashboard_reads_is_exported(
+    served: tuple[Server, dict[str, Any], str], render: Render
+) -> None:
+    """Each metric the dashboard's queries name, directly or through the recording rules,
+    is in the running server's /metrics once it has answered, failed and had feedback."""
+    server, expected, framework = served
+    assert server.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:3]))[0] == 200
+    assert server.post(f"/v2/models/{NAME}/infer", b"{")[0] == 400
+    feedback = {"predicted": [0], "actual": [0]}
+    assert server.post(f"/v2/models/{NAME}/feedback", feedback)[0] == 200
+    repo = render(cloud="none", ml_framework=framework)
+    rules = records(repo)
+    wanted = set()
+    for expr in [*queries(dashboard(repo)), *rules.values(), *alerts(repo)]:
+        wanted |= metric_names(expr, rules)
+    scraped = exported(server.get("/metrics")[1].decode())
+    assert sorted(wanted - scraped) == []
+    assert len(wanted) == 10

@@ -24,13 +24,27 @@ def git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def copy_template(into: Path) -> Path:
+    """A copy of mlrig's template at ``into`` (without build artefacts)."""
+    shutil.copytree(
+        REPO_ROOT / "templates" / "ml-repo", into, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return into
+
+
+def new_committed_repo(run_mlrig: RunMlrig, out: Path) -> Path:
+    """``mlrig new --no-input -o out``, committed in a git repository of its own."""
+    assert run_mlrig("new", "--no-input", "-o", out).code == 0
+    repo = out / "my-ml-project"
+    git(repo, "init", "-q")
+    commit_all(repo)
+    return repo
+
+
 @pytest.fixture
 def template_copy(tmp_path: Path) -> Path:
     """A company fork of the template, in a git repository of its own."""
-    copy = tmp_path / "template"
-    shutil.copytree(
-        REPO_ROOT / "templates" / "ml-repo", copy, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    copy = copy_template(tmp_path / "template")
     git(copy, "init", "-q")
     commit_all(copy)
     return copy

@@ -121,7 +121,7 @@ def test_add_refuses_a_dangling_symlinked_folder(
     repo = tmp_path / "legacy"
     repo.mkdir()
     (repo / ".github").symlink_to(outside / "not-yet")
-    result = run_mlrig("add", "ci", "dependabot", "-C", repo)
+    result = run_mlrig("add", "dependabot", "-C", repo)  # ci: its prerequisites come first
     assert result.code == 1
     assert result.err == f"mlrig: error: {repo / '.github'}: a symbolic link; {REFUSED}\n"
     assert not (outside / "not-yet").exists()

@@ -91,7 +91,7 @@ def test_a_hostile_answers_file_in_the_repository_is_refused(
     )
     for command in (("update", "--dry-run"), ("add", "dependabot")):
         code, err, _ = mlrig(*command, "-C", repo)
-        assert code == 1, err
+        assert code == 2, err
         assert err.startswith(f"mlrig: error: {repo / '.mlrig-answers.yml'}:")
         assert "aliases expand to more than 100000 nodes" in err
     assert sorted(p.name for p in repo.iterdir()) == [".mlrig-answers.yml"]

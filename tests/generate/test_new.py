@@ -105,7 +105,9 @@ def test_invalid_answers_are_refused_on_one_line_and_nothing_is_written(
     cases = {
         "project_slug=my project": "project_slug 'my project' is not lower case letters",
         "cloud=oracle": "cloud 'oracle' is not one of: aws, gcp, azure, none",
-        "package_name=class": "package_name 'class' would shadow Python itself",
+        "package_name=class": "package_name 'class' is a Python keyword, so `import class` cannot work",
+        "package_name=import": "package_name 'import' is a Python keyword, so `import import` cannot work",
+        "package_name=json": "package_name 'json' is the name of a standard library module, which it would shadow",
         "dvc_remote_url=gs://bucket": "dvc_remote_url 'gs://bucket' must be s3://<bucket>[/path] when cloud is 'aws'",
         "colour=blue": "unknown answer 'colour'",
     }

@@ -34,7 +34,10 @@ def test_an_invalid_package_name_is_asked_again_at_once(
     assert result.code == 0, result.err
     question = "Python package name [churn]: "
     first = result.out.index(question)
-    again = "  error: package_name 'class' would shadow Python itself\n" + question
+    again = (
+        "  error: package_name 'class' is a Python keyword, so `import class` cannot work\n"
+        + question
+    )
     assert result.out[first + len(question) :].startswith(again)
     assert result.out.count(question) == 2
     assert answers_of(tmp_path / "churn")["package_name"] == "churn_model"
@@ -78,27 +81,38 @@ def test_a_choice_is_taken_by_value_or_by_its_number_in_sorted_order(
     assert (answers["python_version"], answers["cloud"]) == ("3.13", "gcp")
 
 
-def test_a_contradiction_is_refused_at_the_later_question(
+def test_cuda_offers_only_what_the_framework_allows_and_says_why(
     tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    typed = ["", "", "", "", "", "", "aws", "", "", "pytorch", "12.4", "12.8"]
+    typed = ["", "", "", "", "", "", "aws", "", "", "pytorch"]
     result = interactive(run_mlrig, monkeypatch, tmp_path, *typed)
     assert result.code == 0, result.err
     assert (
-        "  error: cuda_version '12.4': the locked torch wheel is built for CUDA 12.8" in result.out
-    )
+        "ML framework [sklearn]:   the training image, the torch wheel and the GPU image all use it\n"
+        "  not offered: cuda_version '12.4': the locked torch wheel is built for CUDA 12.8; "
+        "choose 12.8 with pytorch\n"
+        "  not offered: cuda_version '12.6': the locked torch wheel is built for CUDA 12.8; "
+        "choose 12.8 with pytorch\n"
+        "CUDA version: 12.8 (the only choice that fits the answers so far)\n"
+    ) in result.out
+    assert "CUDA version [" not in result.out
     assert answers_of(tmp_path / "my-ml-project")["cuda_version"] == "12.8"
 
 
-def test_next_steps_are_printed_after_generating(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    result = run_mlrig("new", "--no-input", "-o", tmp_path, "--set", "cloud=gcp")
+def test_a_menu_leaves_out_what_the_answers_so_far_exclude(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a local DVC remote given, only cloud 'none' fits: it is taken, and said."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    result = run_mlrig("new", "-o", tmp_path, "--set", "dvc_remote_url=../remote")
     assert result.code == 0, result.err
-    steps = result.out.split("Next steps:\n", 1)[1]
-    assert f"  cd {tmp_path / 'my-ml-project'}\n" in steps
-    assert "  .venv/bin/pre-commit install\n" in steps
-    assert "  .venv/bin/dvc repro" in steps
-    assert "terraform -chdir=terraform init" in steps
-    assert "GCP_WORKLOAD_IDENTITY_PROVIDER" in steps
-    result = run_mlrig("new", "--no-input", "-o", tmp_path / "n", "--set", "cloud=none")
-    assert "terraform" not in result.out
-    assert "DVC pushes to the local folder ../my-ml-project-dvc-remote" in result.out
+    assert (
+        "  not offered: dvc_remote_url '../remote' must be s3://<bucket>[/path] when cloud is "
+        "'aws'\n"
+        "  not offered: dvc_remote_url '../remote' must be azure://<bucket>[/path] when cloud is "
+        "'azure'\n"
+        "  not offered: dvc_remote_url '../remote' must be gs://<bucket>[/path] when cloud is "
+        "'gcp'\n"
+        "Cloud: none (the only choice that fits the answers so far)\n"
+    ) in result.out
+    assert answers_of(tmp_path / "my-ml-project")["cloud"] == "none"

@@ -169,7 +169,8 @@ def test_add_ct_merges_the_drift_section_into_existing_params(
     )
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "churn"\n', encoding="utf-8")
     (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
-    result = run_mlrig("add", "ct", "-C", tmp_path, "--set", "package_name=churn")
+    sets = ("--set", "package_name=churn", "--set", "cloud=aws", "--set", "python_version=3.12")
+    result = run_mlrig("add", "ct", "-C", tmp_path, *sets)
     assert result.code == 0, result.err
     assert "wrote src/churn/drift.py" in result.out
     assert "wrote params.yaml" in result.out
@@ -177,7 +178,7 @@ def test_add_ct_merges_the_drift_section_into_existing_params(
     assert text.startswith("# our parameters\nlr: 0.1  # tuned by hand\r\n")
     assert "drift:\r\n" in text
     assert yaml.safe_load(text)["drift"]["psi_threshold"] == 0.2
-    again = run_mlrig("add", "ct", "-C", tmp_path, "--set", "package_name=churn")
+    again = run_mlrig("add", "ct", "-C", tmp_path, *sets)
     assert again.code == 0
     assert params.read_bytes().decode() == text
 
@@ -203,15 +204,21 @@ def test_add_serve_and_cd_bring_the_modules_the_pins_tool_imports(
     assert "it needs src/churn/model.py (the model the server loads)" in refused.err
     (tmp_path / "src/churn").mkdir(parents=True)
     (tmp_path / "src/churn/model.py").write_text("# our model\n", encoding="utf-8")
-    result = run_mlrig("add", "cd", "serve", "-C", tmp_path, "--set", "package_name=churn")
+    sets = ("--set", "package_name=churn", "--set", "cloud=aws", "--set", "python_version=3.12")
+    result = run_mlrig("add", "cd", "serve", "-C", tmp_path, *sets)
     assert result.code == 0, result.err
     for path in ("src/churn/serving.py", "serve/server.py", "serve/Dockerfile",
                  ".github/workflows/serve-image.yml", "deploy/base/serving-runtime.yaml"):  # fmt: skip
         assert f"wrote {path}" in result.out
     assert (tmp_path / "src/churn/model.py").read_text(encoding="utf-8") == "# our model\n"
-    # pins.py imports serving.py (the overlays' serving/ Component): both come with cd.
+    # pins.py imports serving.py (the overlays' serving/ Component), identity.py (the
+    # ServiceAccount) and rollout.py (the canary): all come with cd.
     done = subprocess.run(
-        [sys.executable, "-c", "from churn import serving; print(serving.IMAGE_NAME)"],
+        [
+            sys.executable,
+            "-c",
+            "from churn import identity, rollout, serving; print(serving.IMAGE_NAME)",
+        ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
         capture_output=True,

@@ -99,6 +99,17 @@ class YMap(dict[Any, Any]):
         """Where ``key`` itself is written (the mapping itself when absent)."""
         return self.keys_at.get(key, Pos(self.line, self.col))
 
+    def repeated_keys(self) -> list[tuple[Any, int, int]]:
+        """Each key written more than once: the key, the line it repeats on, its first line."""
+        first: dict[Any, int] = {}
+        repeated = []
+        for key, (key_node, _) in zip(self._keys, self._pairs, strict=True):
+            line = _pos(key_node).line
+            if key in first:
+                repeated.append((key, line, first[key]))
+            first.setdefault(key, line)
+        return repeated
+
     def _index(self) -> None:
         self._keys_at, self._values_at = {}, {}
         for key, (key_node, value_node) in zip(self._keys, self._pairs, strict=True):

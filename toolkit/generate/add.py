@@ -16,22 +16,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
+from toolkit.generate.add_answers import collect
+from toolkit.generate.add_merge import merged
 from toolkit.generate.answers import (
     Answers,
-    check_overrides,
-    choices,
     template_options,
     validate_answers,
 )
-from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
+from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes
 from toolkit.generate.atomic import apply_changes, filesystem_errors
-from toolkit.generate.base import describe_folder, recorded_template
-from toolkit.generate.components import Component, components, refuse_missing
+from toolkit.generate.base import describe_folder
+from toolkit.generate.components import (
+    Component,
+    components,
+    refuse_missing,
+    refuse_missing_early,
+)
 from toolkit.generate.confine import read_inside
-from toolkit.generate.infer import Inferred, infer_answers
-from toolkit.generate.render import render, resolve_answers
+from toolkit.generate.infer import Inferred, package_name
+from toolkit.generate.render import render
 from toolkit.generate.yaml_edit import add_missing_keys
-from toolkit.resources import is_bundled, template_dir
+from toolkit.resources import is_bundled
 
 
 @dataclass(frozen=True)
@@ -90,40 +95,6 @@ def _yaml_edits(
     return edits
 
 
-def _answers(
-    options: AddOptions,
-) -> tuple[Path, Answers, AnswersRecord | None, dict[str, Inferred]]:
-    """The template, then the recorded answers, or what the repository says, then
-    ``--set``, then prompts; and the repository's record (if it has one)."""
-    answers_file = options.repo / ANSWERS_FILE
-    record = read_record(options.repo) if os.path.lexists(answers_file) else None
-    if options.template:
-        template = template_dir(options.template)
-    elif record is not None:
-        template = recorded_template(record, answers_file)
-    else:
-        template = template_dir("ml-repo")
-    raw = template_options(template)
-    inferred = {} if record else infer_answers(options.repo, choices(raw))
-    given: Answers = (
-        dict(record.answers)
-        if record
-        else {"project_name": options.repo.resolve().name}
-        | {key: found.value for key, found in inferred.items()}
-    )
-    check_overrides(raw, options.overrides)
-    given.update(options.overrides)
-    if record is None and not options.no_input:
-        from toolkit.generate.prompts import ask_answers
-
-        answers = ask_answers(template, given)
-    else:
-        answers = resolve_answers(template, given)
-    validate_answers(template, answers, not options.dry_run or is_bundled(template))
-    kept = {k: v for k, v in inferred.items() if k not in options.overrides}
-    return template, answers, record, kept
-
-
 def _already_present(repo: Path, root: Path, paths: list[str]) -> list[str]:
     """The paths that ``repo`` already holds as rendered; refuse any other file in the way."""
     current = {p: read_inside(repo, p) for p in paths}
@@ -137,6 +108,30 @@ def _already_present(repo: Path, root: Path, paths: list[str]) -> list[str]:
     return present
 
 
+def _completed(repo: Path, root: Path, paths: list[str]) -> dict[str, str | None]:
+    """New text of each existing file that mlrig completes rather than refuses (see
+    :mod:`toolkit.generate.add_merge`); ``None`` for one that already has all it needs."""
+    completed: dict[str, str | None] = {}
+    for path in paths:
+        current = read_inside(repo, path)
+        rendered = (root / path).read_bytes()
+        result = None if current in (None, rendered) else merged(path, current, rendered)
+        if result is not None:
+            completed[path] = None if result == current else result.decode("utf-8")
+    return completed
+
+
+def _known_package(options: AddOptions) -> str | None:
+    """The package before the answers are collected: ``--set``, else what a repository
+    without an answers file says."""
+    if "package_name" in options.overrides:
+        return str(options.overrides["package_name"])
+    if os.path.lexists(options.repo / ANSWERS_FILE):
+        return None
+    found = package_name(options.repo)
+    return found.value if found else None
+
+
 def run_add(options: AddOptions) -> AddResult:
     """Add the components' files to ``options.repo``; all or nothing.
 
@@ -144,7 +139,17 @@ def run_add(options: AddOptions) -> AddResult:
     the repository refuses the whole add; a dry run runs none of the template's code.
     """
     chosen = components(options.components)
-    template, answers, record, inferred = _answers(options)
+    refuse_missing_early(options.repo, options.components, _known_package(options))
+    collected = collect(
+        options.repo,
+        options.components,
+        options.overrides,
+        template_name=options.template,
+        dry_run=options.dry_run,
+        no_input=options.no_input,
+    )
+    template, answers, record = collected.template, collected.answers, collected.record
+    validate_answers(template, answers, not options.dry_run or is_bundled(template))
     with (
         filesystem_errors(options.repo),
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
@@ -152,14 +157,17 @@ def run_add(options: AddOptions) -> AddResult:
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
         hashes = file_hashes(root)
         paths = _selected(hashes, chosen, answers)
-        present = _already_present(options.repo, root, paths)
+        completed = _completed(options.repo, root, paths)
+        present = _already_present(options.repo, root, [p for p in paths if p not in completed])
+        present += [p for p, text in completed.items() if text is None]
+        completions = {p: text for p, text in completed.items() if text is not None}
         refuse_missing(options.repo, options.components, paths, answers)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
             )
-        written = [p for p in paths if p not in present]
-        edits = _yaml_edits(options.repo, root, chosen, skip=paths)
+        written = [p for p in paths if p not in present and p not in completed]
+        edits = _yaml_edits(options.repo, root, chosen, skip=paths) | completions
         answers_text = _record(template, answers, record, {p: hashes[p] for p in paths})
         if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
             edits[ANSWERS_FILE] = answers_text
@@ -167,7 +175,7 @@ def run_add(options: AddOptions) -> AddResult:
         writes.update({p: text.encode("utf-8") for p, text in edits.items()})
         modes = {p: (root / p).stat().st_mode for p in written}
         apply_changes(options.repo, writes, modes, dry_run=options.dry_run)
-    return AddResult(written=written + sorted(edits), present=present, inferred=inferred)
+    return AddResult(written + sorted(edits), present, collected.inferred)
 
 
 def _record(

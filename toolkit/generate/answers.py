@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import AnswerError, UsageError, UserInputError
+from toolkit.errors import AnswerError, AnswersFileError, UsageError, UserInputError
+
+if TYPE_CHECKING:
+    from toolkit.generate.answers_check import FileAnswers
 
 Answers = dict[str, Any]
 
@@ -55,19 +57,29 @@ def parse_set(pairs: tuple[str, ...]) -> Answers:
     return result
 
 
-def load_answers_file(path: Path) -> Answers:
+def load_answers_file(path: Path) -> FileAnswers:
     """Answers from a YAML or JSON file: a mapping, or an answers file's ``answers:``."""
-    from toolkit.generate.answers_yaml import answers_of, parse_mapping
+    from toolkit.generate.answers_check import FileAnswers
+    from toolkit.generate.answers_yaml import (
+        answer_lines,
+        answers_of,
+        parse_mapping,
+        refuse_repeated_keys,
+    )
     from toolkit.generate.confine import read_regular
 
     data = read_regular(path)
     if data is None:
         raise UsageError(f"{path}: answers file not found")
-    mapping = parse_mapping(str(path), data, UsageError)
+    mapping = parse_mapping(str(path), data, AnswersFileError)
+    refuse_repeated_keys(str(path), mapping, AnswersFileError)
+    line = 1
     inner = mapping.get("answers")
     if isinstance(inner, Mapping):
+        line = answer_lines(mapping).get("answers", 1)
         mapping = inner
-    return answers_of(str(path), mapping, UsageError)
+    answers = answers_of(str(path), mapping, AnswersFileError)
+    return FileAnswers(str(path), answers, answer_lines(mapping), line)
 
 
 def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
@@ -114,12 +126,13 @@ def hook_syntax_error(hook: Path, err: SyntaxError) -> UserInputError:
 
 
 def _load_hook(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_mlrig_template_validation", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
-        raise UserInputError(f"{path}:1: cannot load the template's validation")
-    module = importlib.util.module_from_spec(spec)
+    """The hook as a module, compiled from its source: nothing is imported or cached, so
+    no ``__pycache__`` is written into the template."""
+    module = ModuleType("_mlrig_template_validation")
+    module.__file__ = str(path)
     try:
-        spec.loader.exec_module(module)
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)  # the template's validation, as cookiecutter runs it
     except SyntaxError as err:
         raise hook_syntax_error(path, err) from None
     except Exception as err:

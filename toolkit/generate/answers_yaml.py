@@ -53,5 +53,20 @@ def answer_text(name: str, mapping: Mapping[Any, Any], key: Any, error: type[Mlr
 
 
 def answers_of(name: str, mapping: Mapping[Any, Any], error: type[MlrigError]) -> dict[str, str]:
-    """Every entry of ``mapping`` as answer name to answer text."""
+    """Every entry of ``mapping`` as answer name to answer text; a key written twice is refused
+    (YAML keeps the last one silently, so one of the two answers would be lost)."""
+    refuse_repeated_keys(name, mapping, error)
     return {str(key): answer_text(name, mapping, key, error) for key in mapping}
+
+
+def refuse_repeated_keys(name: str, mapping: Mapping[Any, Any], error: type[MlrigError]) -> None:
+    """Raise ``error`` at the second place a key of ``mapping`` is written."""
+    repeated = getattr(mapping, "repeated_keys", None)
+    for key, line, first in repeated() if repeated else ():
+        raise error(f"{name}:{line}: {str(key)!r} is written twice (first at line {first})")
+
+
+def answer_lines(mapping: Mapping[Any, Any]) -> dict[str, int]:
+    """The line each answer of ``mapping`` is written on (none for a plain mapping)."""
+    key_pos = getattr(mapping, "key_pos", None)
+    return {str(key): key_pos(key).line for key in mapping} if key_pos else {}

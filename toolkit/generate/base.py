@@ -18,7 +18,7 @@ from toolkit import __version__
 from toolkit.errors import UsageError, UserInputError
 from toolkit.generate.answers import template_options
 from toolkit.generate.answers_file import AnswersRecord
-from toolkit.generate.gitsource import git_template, is_git_url
+from toolkit.generate.gitsource import GitFetchError, git_template, is_git_url
 from toolkit.generate.releases import Release, bundled_releases, extract_release, find_release
 from toolkit.generate.render import resolve_commit, template_at
 from toolkit.generate.sources import TemplateSource
@@ -200,7 +200,9 @@ def open_base(stack: ExitStack, source: TemplateSource, target: Resolved, scratc
         try:
             return git_resolved(stack, url, source.commit, directory).template
         except UserInputError as err:
-            raise _no_base(source, f"cannot be fetched from {url} ({err})") from None
+            reason = err.reason if isinstance(err, GitFetchError) else str(err)
+            reason = reason.removeprefix(f"{url}: ")
+            raise _no_base(source, f"cannot be fetched from {url}: {reason}") from None
     if source.kind == "bundled":
         found = _bundled_base(stack, source, scratch)
         if found is None:

@@ -23,13 +23,35 @@ def _hashed_lock(path: Path) -> bool:
     return data is not None and b"--hash=sha256:" in data
 
 
+def _tests(repo: Path) -> bool:
+    from toolkit.generate.tests_present import has_tests
+
+    return has_tests(repo)
+
+
 @dataclass(frozen=True)
 class Prerequisite:
-    """A path the component's files rely on, and why."""
+    """A path the component's files rely on, and why; ``what`` names it in messages when
+    it is not one path (then ``path`` is ``.``, and a brought file satisfies it when
+    ``brought`` says so)."""
 
     path: str
     why: str
     holds: Callable[[Path], bool] = Path.exists
+    what: str = ""
+    brought: Callable[[str], bool] | None = None
+
+    def brought_in(self, path: str, bringing: list[str]) -> bool:
+        """Whether one of the files being added (``bringing``) gives it."""
+        if self.brought is not None:
+            return any(self.brought(p) for p in bringing)
+        return any(p == path or p.startswith(path + "/") for p in bringing)
+
+
+def _test_file(relative: str) -> bool:
+    from toolkit.generate.tests_present import is_test_file
+
+    return is_test_file(relative)
 
 
 LOCK = Prerequisite(
@@ -40,8 +62,16 @@ LOCK = Prerequisite(
 PROJECT = Prerequisite("pyproject.toml", "the project the workflows install")
 PIPELINE = Prerequisite("dvc.yaml", "the DVC pipeline the workflows reproduce")
 PARAMS = Prerequisite("params.yaml", "the parameters continuous training changes")
-TESTS = Prerequisite("tests", "the tests CI runs (pytest fails when it collects none)")
-DVC_PROJECT = Prerequisite(".dvc", "a DVC project (dvc init, or mlrig add dvc)")
+TESTS = Prerequisite(
+    ".",
+    "CI runs `python -m pytest`, which fails when it collects no test",
+    _tests,
+    what="a test file (test_*.py or *_test.py) where pytest looks",
+    brought=_test_file,
+)
+DVC_PROJECT = Prerequisite(
+    ".dvc", "a DVC project: run `dvc init` or `mlrig add dvc` first", Path.is_dir
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +98,8 @@ COMPONENTS: dict[str, Component] = {
             PKG + "gate.py",
             PKG + "serving.py",
             PKG + "managed/",
+            PKG + "identity.py",
+            PKG + "rollout.py",
             "tests/test_pins.py",
         ),
         needs=(LOCK, PROJECT, PIPELINE),
@@ -80,6 +112,8 @@ COMPONENTS: dict[str, Component] = {
             PKG + "gate.py",
             PKG + "ct.py",
             PKG + "serving.py",
+            PKG + "identity.py",
+            PKG + "rollout.py",
             PKG + "drift.py",
             PKG + "capture.py",
             "tests/test_pins.py",
@@ -90,11 +124,14 @@ COMPONENTS: dict[str, Component] = {
     ),
     # The model server and its image: it loads the package's own model module.
     "serve": Component(
-        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py"),
+        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py", PKG + "identity.py"),
         needs=(LOCK, PROJECT, Prerequisite(PKG + "model.py", "the model the server loads")),
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
-    "dvc": Component(("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/")),
+    # The pipeline's outs are git-ignored where DVC writes them (dvc add/repro would too).
+    "dvc": Component(
+        ("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/", "data/.gitignore", "models/.gitignore")
+    ),
     "dvc-remote": Component((".dvc/config",), needs=(DVC_PROJECT,)),
     "dependabot": Component((".github/dependabot.yml",)),
 }
@@ -107,20 +144,33 @@ def components(names: tuple[str, ...]) -> list[Component]:
     return [COMPONENTS[name] for name in names]
 
 
+def refuse_missing_early(repo: Path, names: tuple[str, ...], package: str | None) -> None:
+    """:func:`refuse_missing` before the answers are known (``package`` when it is)."""
+    bringing = [
+        path.format(package_name=package or "{package_name}")
+        for name in names
+        for path in COMPONENTS[name].paths
+    ]
+    refuse_missing(repo, names, bringing, {"package_name": package} if package else {})
+
+
 def refuse_missing(
     repo: Path, names: tuple[str, ...], bringing: list[str], answers: Mapping[str, Any]
 ) -> None:
     """Raise, naming every missing prerequisite, unless each is in ``repo`` or among the
-    files being added."""
+    files that the *other* components being added bring (a part never satisfies its own
+    prerequisite: ``dvc-remote`` writes ``.dvc/config`` but needs a DVC project)."""
+    package = str(answers.get("package_name", "{package_name}"))
     for name in names:
         component = COMPONENTS[name]
-        package = str(answers.get("package_name", ""))
-        paths = [(need, need.path.format(package_name=package)) for need in component.needs]
+        own = tuple(p.format(package_name=package) for p in component.paths)
+        others = [p for p in bringing if not p.startswith(own)]
+        needs = [n for n in component.needs if "package_name" in answers or "{" not in n.path]
+        paths = [(need, need.path.format(package_name=package)) for need in needs]
         missing = [
-            f"{path} ({need.why})"
+            f"{need.what or path} ({need.why})"
             for need, path in paths
-            if not need.holds(repo / path)
-            and not any(p == path or p.startswith(path + "/") for p in bringing)
+            if not need.holds(repo / path) and not need.brought_in(path, others)
         ]
         if component.needs_cloud and answers.get("cloud") == "none":
             missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")

@@ -49,9 +49,23 @@ def _git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[byt
     )
 
 
-def _last_line(result: subprocess.CompletedProcess[bytes]) -> str:
-    lines = result.stderr.decode(errors="replace").strip().splitlines()
-    return lines[-1] if lines else f"git exited with {result.returncode}"
+class GitFetchError(UserInputError):
+    """git could not fetch a template; ``reason`` is git's own error, on one line."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: cannot fetch the template: {reason}")
+        self.reason = reason
+
+
+def git_error(result: subprocess.CompletedProcess[bytes]) -> str:
+    """git's own error as one printable line: its first ``fatal:``/``error:`` line, else
+    its first line (git explains below it, and a remote may send escape sequences)."""
+    text = result.stderr.decode(errors="replace")
+    lines = ["".join(c for c in line if c.isprintable()).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    found = (errors or lines or [f"git exited with {result.returncode}"])[0]
+    return found.removeprefix("fatal:").removeprefix("error:").strip()
 
 
 @contextmanager
@@ -63,7 +77,7 @@ def git_template(url: str, ref: str, directory: str) -> Iterator[tuple[Path, str
         clone = Path(scratch) / "repo.git"
         result = _git("clone", "--quiet", "--bare", "--", url, str(clone))
         if result.returncode != 0:
-            raise UserInputError(f"{url}: cannot fetch the template: {_last_line(result)}")
+            raise GitFetchError(url, git_error(result))
         if ref.startswith("-"):
             raise UserInputError(f"{url}: has no commit {ref!r}")
         found = _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=clone)

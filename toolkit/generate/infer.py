@@ -41,7 +41,8 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _pyproject(repo: Path) -> dict[str, Any]:
+def pyproject(repo: Path) -> dict[str, Any]:
+    """The repository's ``pyproject.toml`` (empty when absent or not valid TOML)."""
     import sys
 
     if sys.version_info >= (3, 11):
@@ -54,7 +55,11 @@ def _pyproject(repo: Path) -> dict[str, Any]:
         data = tomllib.loads(text) if text else {}
     except tomllib.TOMLDecodeError:
         return {}
-    project = data.get("project")
+    return data
+
+
+def _pyproject(repo: Path) -> dict[str, Any]:
+    project = pyproject(repo).get("project")
     return project if isinstance(project, dict) else {}
 
 
@@ -88,26 +93,52 @@ def dvc_remote(repo: Path) -> tuple[Inferred, Inferred] | None:
     except configparser.Error:
         return None
     name = parser.get("core", "remote", fallback="").strip()
+    kind = "default" if name else "only"
+    remotes = [section for section in parser.sections() if section.startswith('remote "')]
+    if not name and len(remotes) == 1:  # the only remote, though not the default
+        name = remotes[0].removeprefix('remote "').removesuffix('"')
     url = parser.get(f'remote "{name}"', "url", fallback="").strip() if name else ""
     if not url:
         return None
     cloud = next((c for scheme, c in SCHEMES.items() if url.startswith(scheme)), None)
     if cloud is None and "://" in url:
         return None
-    where = f"the default remote {name!r} in .dvc/config"
+    where = f"the {kind} remote {name!r} in .dvc/config"
     return Inferred(url, where), Inferred(cloud or "none", where)
 
 
+PROVIDER = re.compile(
+    r"""source\s*=\s*"(?:registry\.terraform\.io/)?hashicorp/(\w+)"|provider\s+"(\w+)"\s*{"""
+)
+MAX_TF_FILES = 200
+
+
+def _tf_files(repo: Path) -> list[Path]:
+    """``*.tf`` files at the top and up to two folders down (bounded; no symlinks)."""
+    found = [
+        path
+        for pattern in ("*.tf", "*/*.tf", "*/*/*.tf")
+        for path in sorted(repo.glob(pattern))
+        if not any(part.startswith(".") for part in path.relative_to(repo).parts)
+    ]
+    return found[:MAX_TF_FILES]
+
+
 def terraform_cloud(repo: Path) -> Inferred | None:
-    """The cloud whose provider the Terraform in ``terraform/`` requires."""
-    folder = repo / "terraform"
-    for path in sorted(folder.glob("*.tf")) if folder.is_dir() else []:
-        for provider in re.findall(r"source\s*=\s*\"hashicorp/(\w+)\"", _text(path) or ""):
-            if provider in PROVIDERS:
-                return Inferred(
-                    PROVIDERS[provider], f"the {provider} provider in {path.relative_to(repo)}"
+    """The one cloud whose provider the repository's Terraform requires or configures
+    (none when it names several: which one the data lives in is then the user's call)."""
+    seen: dict[str, str] = {}
+    for path in _tf_files(repo):
+        for required, configured in PROVIDER.findall(_text(path) or ""):
+            cloud = PROVIDERS.get(required or configured)
+            if cloud is not None:
+                seen.setdefault(
+                    cloud, f"the {required or configured} provider in {path.relative_to(repo)}"
                 )
-    return None
+    if len(seen) != 1:
+        return None
+    ((cloud, source),) = seen.items()
+    return Inferred(cloud, source)
 
 
 def github_owner(repo: Path) -> Inferred | None:
@@ -126,8 +157,14 @@ def github_owner(repo: Path) -> Inferred | None:
 
 
 def package_name(repo: Path) -> Inferred | None:
-    packages = sorted(p.parent.name for p in (repo / "src").glob("*/__init__.py"))
-    return Inferred(packages[0], f"src/{packages[0]}/") if len(packages) == 1 else None
+    """The import package, when the repository names exactly one (see
+    :mod:`toolkit.generate.infer_package`)."""
+    from toolkit.generate.infer_package import packages
+
+    found = packages(repo, pyproject(repo))
+    if found is None or len(found.names) != 1:
+        return None
+    return Inferred(found.names[0], found.source)
 
 
 def infer_answers(repo: Path, choices: dict[str, list[str]]) -> dict[str, Inferred]:

@@ -51,7 +51,12 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
     """Defaults, then the answers file, then ``--set``, then prompts; validated."""
     overrides: Answers = {}
     if options.answers_file is not None:
-        overrides.update(load_answers_file(options.answers_file))
+        from toolkit.generate.answers_check import refuse_bad_file_answers
+
+        given = load_answers_file(options.answers_file)
+        check_overrides(template_options(template), options.overrides)
+        refuse_bad_file_answers(given, template, options.overrides)
+        overrides.update(given.answers)
     overrides.update(options.overrides)
     check_overrides(template_options(template), overrides)
     if options.no_input:

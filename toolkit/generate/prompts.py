@@ -9,7 +9,7 @@ value or its number. A bad answer is explained and asked again at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +46,43 @@ def pick(options: list[str], typed: str) -> str | None:
     return None
 
 
-def _ask_one(label: str, question: Question, default: str, options: list[str], check: Check) -> str:
+def _fitting(options: list[str], check: Check) -> list[str]:
+    """The options that the answers so far allow, sorted; each one left out is named with
+    the reason (all of them when none fits: the answer's own check then says why)."""
+    refused = {option: check(option) for option in options}
+    fitting = [option for option in options if not refused[option]]
+    if not fitting or len(fitting) == len(options):
+        return options
+    for option in options:
+        if refused[option]:
+            click.echo(f"  not offered: {refused[option][0]}")
+    return fitting
+
+
+def _introduced(check: Check, key: str, default: str, options: list[str]) -> Check:
+    """``check`` less the problems that no answer to ``key`` can cause or cure (an earlier
+    answer's own): those of every option, or of the default's for free text."""
+    if options:
+        every = [set(check(option)) for option in options]
+        baseline = set.intersection(*every)
+    else:
+        baseline = {p for p in check(default) if not p.startswith(f"{key} ")}
+    return lambda value: [p for p in check(value) if p not in baseline]
+
+
+def _ask_one(
+    key: str, label: str, question: Question, default: str, options: list[str], *, check: Check
+) -> str:
     if question.help:
         click.echo(f"  {question.help}")
-    shown = sorted_choices(options)
+    check = _introduced(check, key, default, sorted_choices(options))
+    shown = _fitting(sorted_choices(options), check) if options else []
+    if len(shown) == 1 and len(options) > 1:
+        click.echo(f"{label}: {shown[0]} (the only choice that fits the answers so far)")
+        return shown[0]
     if shown:
         click.echo("  " + "   ".join(f"{n}: {value}" for n, value in enumerate(shown, 1)))
+        default = default if default in shown else shown[0]
     while True:
         typed = str(click.prompt(label, default=default, show_default=True)).strip()
         value = pick(shown, typed) if shown else typed
@@ -66,36 +97,42 @@ def _ask_one(label: str, question: Question, default: str, options: list[str], c
 
 
 def _checker(template: Path, answers: Answers, key: str) -> Check:
+    """The problems an answer to ``key`` has, or gives an answer already fixed."""
     validate = validator(template)
     allowed = choices(template_options(template))
+    fixed = tuple(f"{k} " for k in [*answers, key])
 
     def check(value: str) -> list[str]:
         if validate is None:
             return [] if key not in allowed or value in allowed[key] else [f"{key} {value!r}"]
         trial = resolve_answers(template, {**answers, key: value})
-        return [p for p in validate(trial, allowed) if p.startswith(f"{key} ")]
+        return [p for p in validate(trial, allowed) if p.startswith(fixed)]
 
     return check
 
 
-def ask_answers(template: Path, given: Mapping[str, Any]) -> Answers:
-    """Every answer: ``given`` as it is, the rest asked in the template's order."""
+def ask_answers(
+    template: Path, given: Mapping[str, Any], only: Collection[str] | None = None
+) -> Answers:
+    """Every answer: ``given`` as it is, the rest asked in the template's order (only the
+    questions in ``only``, when given; the others take their defaults)."""
     raw = template_options(template)
     labels: Mapping[str, str] = raw.get("__prompts__", {})
     questions = load_questions(template)
     answers: Answers = dict(given)
     for key in public_keys(raw):
-        if key in given:
+        if key in given or (only is not None and key not in only):
             continue
         current = resolve_answers(template, answers)
         if not applies(questions.get(key), current):
             continue
         options = [str(option) for option in raw[key]] if isinstance(raw[key], list) else []
         answers[key] = _ask_one(
+            key,
             str(labels.get(key, key)),
             questions.get(key),
             str(current[key]),
             options,
-            _checker(template, answers, key),
+            check=_checker(template, answers, key),
         )
     return resolve_answers(template, answers)

@@ -9,6 +9,7 @@ takes its default, exactly what plain cookiecutter would give it. The file's
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,5 +83,6 @@ def next_steps(template: Path, answers: Mapping[str, Any], target: Path) -> str:
     text = load_questions(template).next_steps
     if not text:
         return ""
-    rendered: str = _environment().from_string(text).render(**answers, path=str(target))
+    quoted = shlex.quote(str(target))
+    rendered: str = _environment().from_string(text).render(**answers, path=quoted)
     return "\n".join(line.rstrip() for line in rendered.strip().splitlines()) + "\n"

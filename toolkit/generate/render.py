@@ -26,13 +26,22 @@ from toolkit.resources import template_repository
 
 @contextmanager
 def template_importable(template: Path) -> Iterator[None]:
-    """Let cookiecutter import the template's ``local_extensions``, as its CLI does."""
-    saved = list(sys.path)
+    """Let cookiecutter import a template's own Jinja extensions (``_extensions``), as its
+    CLI does, without writing ``__pycache__`` into the template and without reusing the
+    module of the same name that another template (the other side of an update) loaded."""
+    saved_path, saved_flag = list(sys.path), sys.dont_write_bytecode
+    saved_modules = set(sys.modules)
     sys.path.append(str(template))
+    sys.dont_write_bytecode = True
     try:
         yield
     finally:
-        sys.path[:] = saved
+        sys.path[:] = saved_path
+        sys.dont_write_bytecode = saved_flag
+        for name in set(sys.modules) - saved_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(template)):
+                del sys.modules[name]
 
 
 def resolve_answers(template: Path, given: Mapping[str, Any], no_input: bool = True) -> Answers:
@@ -97,7 +106,7 @@ def _generate(template: Path, answers: Answers, into: Path, hooks: bool, named: 
         if key.startswith("_") and not key.startswith("__"):
             context["cookiecutter"].setdefault(key, value)
     try:
-        with template_importable(template):
+        with template_importable(template), _hook_scripts_in(into):
             folder = generate_files(
                 repo_dir=str(template), context=context, output_dir=str(into), accept_hooks=hooks
             )
@@ -110,6 +119,20 @@ def _generate(template: Path, answers: Answers, into: Path, hooks: bool, named: 
     if not hooks:
         remove_declared(Path(folder), raw.get("_remove_when"), answers)
     return Path(folder)
+
+
+@contextmanager
+def _hook_scripts_in(scratch: Path) -> Iterator[None]:
+    """Cookiecutter writes each rendered hook to a temporary file it never removes: make
+    those files in mlrig's own scratch folder, which is removed with it."""
+    folder = (scratch / ".hooks").absolute()  # cookiecutter runs hooks in another folder
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _hook_error(template: Path) -> UserInputError | None:

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from toolkit.errors import UserInputError
 from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import open_base, open_target, recorded_template
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.render import explicit_answers, render, resolve_answers
+from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 
 CHANGES = frozenset({Outcome.ADD, Outcome.UPDATE, Outcome.DELETE, Outcome.MERGE, Outcome.CONFLICT})
 
@@ -39,6 +41,7 @@ class UpdateOptions:
     template: str | None = None
     directory: str = ""
     overrides: Answers = field(default_factory=dict)
+    allow_downgrade: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class UpdateResult:
     changes: list[FileChange]
     record: AnswersRecord
     previous: AnswersRecord
+    downgrade: bool = False
 
     @property
     def conflicts(self) -> list[str]:
@@ -118,6 +122,7 @@ def run_update(options: UpdateOptions) -> UpdateResult:
     """
     repo = options.repo
     record = read_record(repo)
+    refuse_unresolved_conflicts(repo, record)
     if not options.dry_run and not options.allow_dirty:
         _refuse_dirty(repo)
     source = record.template_source()
@@ -137,12 +142,20 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             to=options.to,
             scratch=Path(scratch) / "to",
         )
+        downgrade = is_downgrade(source, target.source)
+        if downgrade and not options.allow_downgrade:
+            raise UserInputError(
+                f"{target.source.describe()} is older than {source.describe()}, which generated "
+                "this repository: that is a downgrade; pass --allow-downgrade to move back to it"
+            )
         base = open_base(stack, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
         check_overrides(raw, options.overrides)
+        trusted = hooks or target.source.kind == "bundled"
+        refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
         given = {**explicit_answers(base, record.answers), **options.overrides}
         answers = resolve_answers(target.template, given)
-        validate_answers(target.template, answers, hooks or target.source.kind == "bundled")
+        validate_answers(target.template, answers, trusted)
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
@@ -154,7 +167,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             files=file_hashes(new_root),
             source=target.source,
         )
-        result = UpdateResult(plan_update(repo, record, new_root, base_root), new_record, record)
+        changes = plan_update(repo, record, new_root, base_root)
+        result = UpdateResult(changes, new_record, record, downgrade)
         if not result.up_to_date:
             writes = {**writes_of(result.changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}
             apply_changes(repo, writes, dry_run=options.dry_run)

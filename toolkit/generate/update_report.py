@@ -30,23 +30,33 @@ def _counts(result: UpdateResult) -> str:
     return f"{len(result.changed)} file(s), {merged} merged, {len(result.conflicts)} with conflicts"
 
 
+def _check_report(result: UpdateResult, new: str) -> Report:
+    """``--check``: exit 1 when updating would change a file (a downgrade, when allowed, too)."""
+    lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+    if result.downgrade:
+        lines.append(f"Newer than {new}: going back to it would change {_counts(result)}.")
+    elif not result.changed:
+        return Report(f"Up to date: {new} changes no file of this repository.\n")
+    else:
+        lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
+    return Report("\n".join(lines) + "\n", code=1)
+
+
 def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report:
     """The report of one ``mlrig update`` run (``check``: behind exits 1)."""
     new = result.record.template_source().describe()
     if result.up_to_date:
         return Report(f"Already up to date with {new}.\n")
     if check:
-        lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
-        if not result.changed:
-            return Report(f"Up to date: {new} changes no file of this repository.\n")
-        lines.append(f"Behind {new}: `mlrig update` would change {_counts(result)}.")
-        return Report("\n".join(lines) + "\n", code=1)
+        return _check_report(result, new)
     if dry_run:
         lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
-        lines.append(f"Dry run: updating to {new} would change {_counts(result)}; nothing written.")
+        verb = "downgrading" if result.downgrade else "updating"
+        lines.append(f"Dry run: {verb} to {new} would change {_counts(result)}; nothing written.")
         return Report("\n".join(lines) + "\n")
     lines = [f"{c.outcome.value:9} {c.path}" for c in result.changed]
-    lines.append(f"Updated to {new}: {_counts(result)}.")
+    done = "Downgraded" if result.downgrade else "Updated"
+    lines.append(f"{done} to {new}: {_counts(result)}.")
     if result.conflicts:
         err = f"{len(result.conflicts)} conflict(s): resolve the markers, then commit.\n"
         return Report("\n".join(lines) + "\n", err, 1)

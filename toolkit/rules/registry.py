@@ -51,6 +51,8 @@ RULES: tuple[str, ...] = (
     "mod_pin_lineage_mismatch",
     "mod_unproduced_production_model",
     "mod_overlay_storage_uri_mismatch",
+    "mod_serving_image_by_tag",
+    "mod_serving_framework_mismatch",
     # Python dependencies
     "py_missing_lock_file",
     "py_stale_lock_file",

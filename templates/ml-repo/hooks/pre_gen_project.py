@@ -42,6 +42,16 @@ def _pattern(name: str, value: str, pattern: re.Pattern[str], what: str) -> list
     return [f"{name} {value!r} is not {what}"]
 
 
+def _shadowing(package: str) -> list[str]:
+    """A package named like a keyword cannot be imported; one named like a standard
+    library module hides that module."""
+    if keyword.iskeyword(package):
+        return [f"package_name {package!r} is a Python keyword, so `import {package}` cannot work"]
+    if package in sys.stdlib_module_names:
+        return [f"package_name {package!r} is the name of a standard library module, which it would shadow"]
+    return []
+
+
 def _remote(cloud: str, url: str) -> list[str]:
     scheme = REMOTE_SCHEMES.get(cloud)
     if scheme is None:
@@ -64,8 +74,7 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
     problems += _free_text("description", text["description"])
     problems += _pattern("project_slug", text["project_slug"], SLUG, "lower case letters, digits and single dashes, starting with a letter")
     problems += _pattern("package_name", text["package_name"], PACKAGE, "a Python identifier in lower case")
-    if keyword.iskeyword(text["package_name"]) or text["package_name"] in sys.stdlib_module_names:
-        problems.append(f"package_name {text['package_name']!r} would shadow Python itself")
+    problems += _shadowing(text["package_name"])
     problems += _pattern("github_owner", text["github_owner"], OWNER, "a GitHub user or organisation name")
     problems += _pattern("region", text["region"], TOKEN, "a region name")
     problems += _pattern("gpu_instance_type", text["gpu_instance_type"], TOKEN, "an instance type")
@@ -94,4 +103,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C reaches the hook too: the command says it, once
+        sys.exit(130)

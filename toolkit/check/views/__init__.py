@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "terraform": "toolkit.check.views.terraform",
     "pins": "toolkit.check.views.pins",
     "runtime": "toolkit.check.views.runtime",
+    "kube": "toolkit.check.views.kube",
 }
 
 
@@ -41,6 +42,7 @@ HINTS: dict[str, str] = {
     "terraform": r"\.tf$|(^|/)\.terraform\.lock\.hcl$",
     "pins": r"(^|/)deploy/",
     "runtime": r"\.gitlab-ci\.yml$|(^|/)\.gitlab/ci/|devcontainer\.json$",
+    "kube": r"\.ya?ml$",
 }
 
 

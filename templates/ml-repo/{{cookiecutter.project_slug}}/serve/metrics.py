@@ -1,11 +1,18 @@
-"""Prometheus metrics of the model server: latency, errors, throughput, predictions.
+"""Prometheus metrics of the model server: latency, errors, throughput, predictions, the
+inputs (per feature) and the outcomes of past predictions once their labels arrive.
 
-Their names are the contract of the dashboards and alerts; ``GET /metrics`` exports them.
+Their names are the contract of the dashboard (deploy/base/dashboard.json) and the
+recording rules (deploy/base/prometheus-rule.yaml); ``GET /metrics`` exports them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
+
+# A bound on the ``feature`` label's values: wider inputs are watched on their first columns.
+MAX_FEATURES = 64
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -40,3 +47,41 @@ LABELS = Counter(
     ["model", "label"],
     registry=REGISTRY,
 )
+
+
+def _per_feature(name: str, documentation: str) -> Counter:
+    return Counter(name, documentation, ["model", "feature"], registry=REGISTRY)
+
+
+# Per-feature moments of the inputs, for drift: counters only grow, so the values are
+# summed in a positive and a negative part; mean = (positive - negative) / observations.
+FEATURE_OBSERVATIONS = _per_feature(
+    "inference_feature_observations", "Input values seen, by feature (column index)."
+)
+FEATURE_POSITIVE = _per_feature(
+    "inference_feature_value_positive", "Sum of the positive input values, by feature."
+)
+FEATURE_NEGATIVE = _per_feature(
+    "inference_feature_value_negative",
+    "Sum of the magnitudes of the negative input values, by feature.",
+)
+FEATURE_SQUARES = _per_feature(
+    "inference_feature_value_squares",
+    "Sum of the squared input values, by feature (with the mean: their spread).",
+)
+FEEDBACK = Counter(
+    "inference_feedback",
+    "Past predictions whose true label arrived, by outcome (correct, incorrect): accuracy.",
+    ["model", "outcome"],
+    registry=REGISTRY,
+)
+
+
+def observe_features(model: str, features: Any) -> None:
+    """Add a batch (rows x features) to the per-feature moments."""
+    for column, values in enumerate(features.T[:MAX_FEATURES]):
+        feature = str(column)
+        FEATURE_OBSERVATIONS.labels(model, feature).inc(len(values))
+        FEATURE_POSITIVE.labels(model, feature).inc(float(values.clip(min=0).sum()))
+        FEATURE_NEGATIVE.labels(model, feature).inc(float((-values).clip(min=0).sum()))
+        FEATURE_SQUARES.labels(model, feature).inc(float((values**2).sum()))

@@ -83,3 +83,18 @@ def metadata(model_name: str, platform: str, n_features: int | None) -> dict[str
             {"name": "label", "datatype": "INT64", "shape": [-1]},
         ],
     }
+
+
+def feedback(body: Any) -> tuple[int, int]:
+    """(correct, incorrect) of a feedback body: the labels predicted and the true ones."""
+    if not isinstance(body, dict):
+        raise BadRequest("feedback is an object with 'predicted' and 'actual' lists")
+    predicted, actual = body.get("predicted"), body.get("actual")
+    if not isinstance(predicted, list) or not isinstance(actual, list):
+        raise BadRequest("feedback needs 'predicted' and 'actual' lists")
+    if len(predicted) != len(actual) or not predicted:
+        raise BadRequest("'predicted' and 'actual' must be non-empty and of one length")
+    if not all(isinstance(v, (int, str)) for v in [*predicted, *actual]):
+        raise BadRequest("labels are integers or strings")
+    correct = sum(str(p) == str(a) for p, a in zip(predicted, actual, strict=True))
+    return correct, len(predicted) - correct

@@ -11,8 +11,10 @@ the only file in ``--model_dir``.
 
 Routes: ``GET /v2/health/live``, ``GET /v2/health/ready``, ``GET /v2``,
 ``GET /v2/models/<name>``, ``GET /v2/models/<name>/ready``,
-``POST /v2/models/<name>/infer`` and ``GET /metrics``; for SageMaker, which calls
-every container the same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
+``POST /v2/models/<name>/infer``, ``POST /v2/models/<name>/feedback`` (the true labels of
+past predictions, once known: ``{"predicted": [0, 1], "actual": [0, 0]}``, for the
+accuracy panel) and ``GET /metrics``; for SageMaker, which calls every container the
+same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from {{ cookiecutter.package_name }} import model as trained
 
 from . import Handler as BaseHandler
 from . import fetch_model, metrics, serve_until_stopped
-from .protocol import BadRequest, decode, encode, metadata
+from .protocol import BadRequest, decode, encode, feedback, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
 MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
@@ -51,6 +53,7 @@ class Served:
 
     def infer(self, body: Any) -> dict[str, Any]:
         features = decode(body, self.n_features)
+        metrics.observe_features(self.name, features)
         scores = trained.predict_proba(self.model, features)
         for score, label in zip(scores, scores >= self.threshold, strict=True):
             metrics.SCORES.labels(self.name).observe(float(score))
@@ -94,28 +97,40 @@ class Handler(BaseHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
 
     def do_POST(self) -> None:
-        routes = (f"/v2/models/{self.served.name}/infer", "/invocations")
-        if self.path not in routes:
+        base = f"/v2/models/{self.served.name}"
+        # SageMaker's /invocations is the v2 infer, counted as such on the dashboard.
+        routes = {f"{base}/infer": "infer", "/invocations": "infer", f"{base}/feedback": "feedback"}
+        route = routes.get(self.path)
+        if route is None:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
         started = time.perf_counter()
-        code, answer = self._infer()
-        metrics.LATENCY.labels(self.served.name, "infer").observe(time.perf_counter() - started)
-        metrics.REQUESTS.labels(self.served.name, "infer", str(int(code))).inc()
+        code, answer = self._answer(route)
+        metrics.LATENCY.labels(self.served.name, route).observe(time.perf_counter() - started)
+        metrics.REQUESTS.labels(self.served.name, route, str(int(code))).inc()
         self._json(code, answer)
 
-    def _infer(self) -> tuple[HTTPStatus, dict[str, Any]]:
+    def _answer(self, route: str) -> tuple[HTTPStatus, dict[str, Any]]:
         try:
             length = int(self.headers.get("Content-Length") or 0)
             if not 0 < length <= MAX_BODY:
                 raise BadRequest(f"a body of 1 to {MAX_BODY} bytes is expected")
-            return HTTPStatus.OK, self.served.infer(json.loads(self.rfile.read(length)))
+            body = json.loads(self.rfile.read(length))
+            if route == "feedback":
+                return HTTPStatus.OK, self._feedback(body)
+            return HTTPStatus.OK, self.served.infer(body)
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as error:
             metrics.ERRORS.labels(self.served.name, "client").inc()
             return HTTPStatus.BAD_REQUEST, {"error": str(error)}
         except Exception as error:  # the model failed: answer 500, keep serving
             metrics.ERRORS.labels(self.served.name, "server").inc()
             return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": type(error).__name__}
+
+    def _feedback(self, body: Any) -> dict[str, Any]:
+        correct, incorrect = feedback(body)
+        metrics.FEEDBACK.labels(self.served.name, "correct").inc(correct)
+        metrics.FEEDBACK.labels(self.served.name, "incorrect").inc(incorrect)
+        return {"model_name": self.served.name, "correct": correct, "incorrect": incorrect}
 
     def _json(self, code: HTTPStatus, body: dict[str, Any]) -> None:
         self._send(code, json.dumps(body).encode(), "application/json")

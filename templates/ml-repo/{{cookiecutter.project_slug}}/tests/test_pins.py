@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }} import pins, serving
+from {{ cookiecutter.package_name }} import identity, pins, rollout, serving
 
 MODEL = pins.MODEL_FILE.as_posix()
 MD5 = "50e15d6997ce472513fd07c08e97264f"
@@ -246,3 +246,48 @@ def test_promote_refuses_a_model_below_the_production_gate(repo: Path) -> None:
     pins.update("staging", repo)
     changed, refused = pins.promote("staging", "production", repo)
     assert refused == [] and repo / "deploy/production.yaml" in changed
+
+
+ACCOUNT = """# the model reader
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: reader
+  annotations:
+    iam.gke.io/gcp-service-account: ""
+automountServiceAccountToken: false
+"""
+
+
+def test_nothing_is_served_until_the_identity_is_set(repo: Path) -> None:
+    (repo / "deploy/base").mkdir()
+    (repo / "deploy/base/service-account.yaml").write_text(ACCOUNT)
+    (repo / "dvc.lock").write_text(LOCK)
+    image = "registry.example/serve@sha256:" + "0f" * 32
+    pins.write_pin("staging", serving.with_image(pins.build_pin("staging", repo), image), repo)
+    component = repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    reason = "workload identity not set (iam.gke.io/gcp-service-account: run `pins identity`)"
+    assert f"# Not serving: {reason}.\n" in component.read_text()
+    with pytest.raises(ValueError, match="non-empty strings"):
+        identity.parse('{"iam.gke.io/gcp-service-account": ""}')
+    values = identity.parse(
+        '{"iam.gke.io/gcp-service-account": "reader@p.iam.gserviceaccount.com"}'
+    )
+    assert identity.write(values, repo)
+    account = yaml.safe_load((repo / "deploy/base/service-account.yaml").read_text())
+    assert account["metadata"]["annotations"] == values
+    assert identity.unset(repo) == []
+    pins.write_pin("staging", yaml.safe_load((repo / "deploy/staging.yaml").read_text()), repo)
+    assert "images:" in component.read_text()
+
+
+def test_a_model_that_replaces_another_starts_as_a_canary() -> None:
+    old = {"model": {"md5": MD5}}
+    new = {"model": {"md5": "6" + MD5[1:]}}
+    assert rollout.start(new, {"model": None}) == new  # the first model: all traffic
+    assert rollout.start(new, old)[rollout.KEY] == rollout.CANARY
+    assert rollout.start(old, dict(old, canary_traffic_percent=10))[rollout.KEY] == 10
+    assert rollout.KEY not in rollout.with_percent(dict(new, canary_traffic_percent=10), 100)
+    text = "spec:\n  predictor:\n    canaryTrafficPercent: 100\n"
+    assert rollout.patch_text(text, {rollout.KEY: 10}) == text.replace("100", "10")
+    assert rollout.problem("101") == "'101' is not a percentage from 0 to 100"

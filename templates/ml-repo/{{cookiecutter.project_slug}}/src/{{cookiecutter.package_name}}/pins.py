@@ -11,6 +11,11 @@ Usage (from the repository root), with ``pins`` standing for
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
     pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
+                                        # and record the framework it was built with
+    pins identity [--from FILE]         # the ServiceAccount's workload identity, from
+                                        # `terraform output` (or a JSON file; - is stdin)
+    pins identity --no-annotation       # none needed (EKS Pod Identity)
+    pins rollout production [PERCENT]   # end a canary: the new model takes 100% (or PERCENT)
     pins sync                           # rewrite every overlay from its pin
 
 The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
@@ -30,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from {{ cookiecutter.package_name }} import serving
+from {{ cookiecutter.package_name }} import identity, rollout, serving
 from {{ cookiecutter.package_name }}.params import METRICS_FILE, MODEL_FILE, PARAMS_FILE
 
 LOCK_FILE = Path("dvc.lock")
@@ -252,6 +257,7 @@ def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], 
     refused = gate.failures(pin.get("metrics") or {}, gate.load(root / PARAMS_FILE), target)
     if refused:
         return [], refused
+    pin = rollout.start(pin, current(target, root))
     return write_pin(target, pin, root), []
 
 
@@ -321,7 +327,9 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
     patch = overlay_patch_path(env, root)
     if patch.exists():
         old = patch.read_text(encoding="utf-8")
-        new = overlay_text(old, expected_uri(pin), expected_model_file(pin))
+        new = rollout.patch_text(
+            overlay_text(old, expected_uri(pin), expected_model_file(pin)), pin
+        )
         if new != old:
             patch.write_text(new, encoding="utf-8")
             changed.append(patch)
@@ -357,6 +365,8 @@ def _overlay_problems(patch: Path, pin: dict[str, Any], root: Path) -> list[str]
     found = []
     if overlay_text(text, uri) != text:
         found.append(f"{name}: storageUri is not {uri}")
+    if rollout.patch_text(text, pin) != text:
+        found.append(f"{name}: canaryTrafficPercent is not {rollout.percent(pin)}")
     model = flatten(read_yaml(patch) or {}).get("spec.predictor.model.env") or []
     values = [
         entry.get("value")
@@ -415,20 +425,48 @@ def current(env: str, root: Path = Path()) -> dict[str, Any]:
 
 
 def _write(args: argparse.Namespace) -> int:
-    """``image`` and ``sync``: write pins and overlays, print what changed."""
-    if args.command == "sync":
-        envs = sorted(path.stem for path in DEPLOY_DIR.glob("*.yaml"))
-        pins = {env: current(env) for env in envs}
-    elif args.command == "image":
+    """``image``, ``identity``, ``rollout`` and ``sync``: write pins and overlays, print what
+    changed."""
+    envs = sorted(path.stem for path in DEPLOY_DIR.glob("*.yaml"))
+    pins = {env: current(env) for env in envs}
+    problem = None
+    if args.command == "image":
         problem = serving.image_problem(args.ref)
-        if problem:
-            print(f"pins image: {problem}", file=sys.stderr)
-            return 1
-        pins = {args.env: serving.with_image(current(args.env), args.ref)}
+        framework = serving.built_with()
+        pins = {args.env: serving.with_image(current(args.env), args.ref, framework)}
+    elif args.command == "rollout":
+        problem = rollout.problem(args.percent)
+        share = int(args.percent) if problem is None else rollout.FULL
+        pins = {args.env: rollout.with_percent(current(args.env), share)}
+    elif args.command == "identity":
+        problem = _identity(args.source, args.no_annotation)
+    if problem:
+        print(f"pins {args.command}: {problem}", file=sys.stderr)
+        return 1
     for env, pin in pins.items():
         for path in write_pin(env, pin):
             print(f"updated {path.as_posix()}")
     return 0
+
+
+def _identity(source: str | None, no_annotation: bool) -> str | None:
+    """Write the ServiceAccount's annotations; why not (None: written)."""
+    values: dict[str, str] = {}
+    try:
+        if no_annotation:
+            pass
+        elif source is None:
+            values = identity.from_terraform()
+        else:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            values = identity.parse(text)
+    except (OSError, ValueError) as error:
+        return str(error)
+    if not values and not no_annotation:
+        return identity.EMPTY
+    if identity.write(values):
+        print(f"updated {identity.SERVICE_ACCOUNT.as_posix()}")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -447,9 +485,15 @@ def main(argv: list[str] | None = None) -> int:
     image = sub.add_parser("image")
     image.add_argument("env")
     image.add_argument("ref")
+    identities = sub.add_parser("identity")
+    identities.add_argument("--from", dest="source", metavar="FILE")
+    identities.add_argument("--no-annotation", action="store_true")
+    roller = sub.add_parser("rollout")
+    roller.add_argument("env")
+    roller.add_argument("percent", nargs="?", default=str(rollout.FULL))
     sub.add_parser("sync")
     args = parser.parse_args(argv)
-    if args.command in ("image", "sync"):
+    if args.command in ("image", "identity", "rollout", "sync"):
         return _write(args)
     if args.command == "update":
         changed = update(args.env)

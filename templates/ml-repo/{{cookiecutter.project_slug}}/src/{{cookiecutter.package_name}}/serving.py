@@ -2,8 +2,9 @@
 
 That file is a Kustomize Component written from ``deploy/<env>.yaml`` (never by hand).
 Until the pin names a model *and* a serving image by digest (``serving_image``, set by
-``.github/workflows/serve-image.yml``) it deletes the InferenceService, so the first
-Argo CD sync is Healthy and KServe never sees a placeholder; then it sets the image of
+``.github/workflows/serve-image.yml``) and the model reader's workload identity is set
+(``pins identity``), it deletes the InferenceService and the ServingRuntime, so the first
+Argo CD sync is Healthy and nothing unpinned is applied; then it sets the image of
 the repository's own ServingRuntime (deploy/base/serving-runtime.yaml) by digest.
 """
 
@@ -13,7 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from {{ cookiecutter.package_name }} import identity
+
 IMAGE_KEY = "serving_image"
+FRAMEWORK_KEY = "serving_framework"
+RUNTIME = "{{ cookiecutter.project_slug }}-server"
 # The image name deploy/base/serving-runtime.yaml uses; the Component replaces it.
 IMAGE_NAME = "{{ cookiecutter.project_slug }}-serve"
 SERVICE = "{{ cookiecutter.project_slug }}"
@@ -23,6 +28,28 @@ HEADER = (
     "# `pins check` fails when it differs from what the pin implies.\n"
 )
 KIND = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+
+
+# The lock the serving image installs from (serve/Dockerfile) and the model's framework.
+LOCK = Path("{{ 'requirements-train.txt' if cookiecutter.ml_framework == 'pytorch' else 'requirements.txt' }}")
+FRAMEWORK = "{{ 'torch' if cookiecutter.ml_framework == 'pytorch' else 'scikit-learn' }}"
+PIN_LINE = re.compile(
+    rf"^{re.escape(FRAMEWORK)}==(?P<version>[^\s;\\]+)\s*(?:;(?P<marker>[^\\]*))?"
+)
+
+
+def built_with(root: Path = Path()) -> dict[str, str]:
+    """The framework version the serving image installs: the lock's, for .python-version."""
+    from packaging.markers import Marker
+
+    python = (root / ".python-version").read_text(encoding="utf-8").strip()
+    env = {"python_version": python, "python_full_version": f"{python}.0"}
+    for line in (root / LOCK).read_text(encoding="utf-8").splitlines():
+        found = PIN_LINE.match(line)
+        marker = found["marker"].strip() if found and found["marker"] else ""
+        if found and (not marker or Marker(marker).evaluate(env)):
+            return {FRAMEWORK: found["version"]}
+    return {}
 
 
 def component_path(env: str, root: Path = Path()) -> Path:
@@ -36,7 +63,7 @@ def image_problem(value: Any) -> str | None:
     return f"{IMAGE_KEY} {value!r} is not <image>@sha256:<64 hex>"
 
 
-def not_serving(pin: dict[str, Any]) -> list[str]:
+def not_serving(pin: dict[str, Any], root: Path = Path()) -> list[str]:
     """Why the environment serves nothing yet (empty: it serves the pinned model)."""
     reasons = [] if pin.get("model") else ["no model pinned"]
     image = pin.get(IMAGE_KEY)
@@ -44,20 +71,31 @@ def not_serving(pin: dict[str, Any]) -> list[str]:
         reasons.append("serving image not built yet")
     elif image_problem(image):
         reasons.append(str(image_problem(image)))
+    unset = identity.unset(root)
+    if unset:
+        reasons.append(f"workload identity not set ({', '.join(unset)}: run `pins identity`)")
     return reasons
 
 
-def component_text(env: str, pin: dict[str, Any]) -> str:
-    """The Component for ``env``: delete the InferenceService, or pin the runtime's image."""
-    reasons = not_serving(pin)
+def _delete(api: str, kind: str, name: str) -> str:
+    return (
+        "  - patch: |-\n      $patch: delete\n"
+        + f"      apiVersion: {api}\n      kind: {kind}\n"
+        + f"      metadata:\n        name: {name}\n"
+    )
+
+
+def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
+    """The Component for ``env``: delete the service and its runtime, or pin the image."""
+    reasons = not_serving(pin, root)
     if reasons:
         return (
             HEADER.format(env=env)
             + f"# Not serving: {'; '.join(reasons)}.\n"
             + KIND
-            + "patches:\n  - patch: |-\n      $patch: delete\n"
-            + "      apiVersion: serving.kserve.io/v1beta1\n      kind: InferenceService\n"
-            + f"      metadata:\n        name: {SERVICE}\n"
+            + "patches:\n"
+            + _delete("serving.kserve.io/v1beta1", "InferenceService", SERVICE)
+            + _delete("serving.kserve.io/v1alpha1", "ServingRuntime", RUNTIME)
         )
     ref = IMAGE_REF.match(str(pin[IMAGE_KEY]))
     assert ref is not None
@@ -74,7 +112,7 @@ def write_component(env: str, pin: dict[str, Any], root: Path = Path()) -> Path 
     path = component_path(env, root)
     if not path.parent.is_dir():
         return None
-    text = component_text(env, pin)
+    text = component_text(env, pin, root)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return None
     path.write_text(text, encoding="utf-8")
@@ -92,18 +130,24 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
         for problem in [image_problem(pin.get(IMAGE_KEY))]
         if problem
     ]
-    if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin):
+    if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin, root):
         found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins sync`)")
     return found
 
 
-def with_image(pin: dict[str, Any], image: Any) -> dict[str, Any]:
-    """``pin`` with ``serving_image`` set, placed after ``model``."""
+def with_image(pin: dict[str, Any], image: Any, framework: Any = None) -> dict[str, Any]:
+    """``pin`` with ``serving_image`` (and, for an image, ``serving_framework``: the versions
+    it was built with) placed after ``model``."""
     out: dict[str, Any] = {}
     for key, value in pin.items():
-        if key != IMAGE_KEY:
+        if key not in (IMAGE_KEY, FRAMEWORK_KEY):
             out[key] = value
         if key == "model":
             out[IMAGE_KEY] = image
     out.setdefault(IMAGE_KEY, image)
-    return out
+    framework = framework if framework is not None else pin.get(FRAMEWORK_KEY)
+    if image is None or not framework:
+        return out
+    items = list(out.items())
+    at = list(out).index(IMAGE_KEY) + 1
+    return dict([*items[:at], (FRAMEWORK_KEY, framework), *items[at:]])

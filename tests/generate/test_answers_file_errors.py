@@ -1,0 +1,120 @@
+"""A bad answers file is a configuration error (exit 2) naming the file and the line.
+
+The file may be a repository's ``.mlrig-answers.yml`` (read by ``add`` and
+``update``) or ``mlrig new --answers FILE``; a bad value there never reaches
+cookiecutter (which crashed on it: exit 3).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunMlrig
+from tests.generate.conftest import commit_all, new_committed_repo
+
+ANSWERS = ".mlrig-answers.yml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, run_mlrig: RunMlrig) -> Path:
+    return new_committed_repo(run_mlrig, tmp_path)
+
+
+def edit_answer(repo: Path, old: str, new: str) -> int:
+    """Replace the answer line ``old`` by ``new`` (and commit); the 1-based line it is on."""
+    path = repo / ANSWERS
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = lines.index(f"  {old}\n")
+    lines[index] = f"  {new}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    commit_all(repo)
+    return index + 1
+
+
+@pytest.mark.parametrize("command", [("update",), ("update", "--dry-run"), ("add", "dependabot")])
+def test_a_choice_outside_its_list_names_the_file_and_line(
+    repo: Path, run_mlrig: RunMlrig, command: tuple[str, ...]
+) -> None:
+    line = edit_answer(repo, "cloud: aws", "cloud: mars")
+    before = (repo / ANSWERS).read_bytes()
+    result = run_mlrig(*command, "-C", repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"mlrig: error: {repo / ANSWERS}:{line}: cloud 'mars' is not one of: aws, gcp, azure, none\n"
+    )
+    assert (repo / ANSWERS).read_bytes() == before
+
+
+def test_python_3_1_names_the_file_and_line(repo: Path, run_mlrig: RunMlrig) -> None:
+    line = edit_answer(repo, "python_version: '3.11'", "python_version: 3.1")
+    result = run_mlrig("update", "-C", repo)
+    assert result.code == 2
+    assert result.err == (
+        f"mlrig: error: {repo / ANSWERS}:{line}: python_version '3.1' is not one of: "
+        "3.11, 3.12, 3.10, 3.13 (for 3.10, quote it: YAML reads 3.10 as 3.1)\n"
+    )
+
+
+def test_an_answer_the_template_refuses_names_its_line(repo: Path, run_mlrig: RunMlrig) -> None:
+    line = edit_answer(repo, "package_name: my_ml_project", "package_name: import")
+    result = run_mlrig("update", "-C", repo)
+    assert result.code == 2
+    assert result.err == (
+        f"mlrig: error: {repo / ANSWERS}:{line}: package_name 'import' is a Python keyword, "
+        "so `import import` cannot work\n"
+    )
+
+
+def test_an_answer_written_twice_is_refused(repo: Path, run_mlrig: RunMlrig) -> None:
+    first = edit_answer(repo, "cloud: aws", "cloud: aws\n  cloud: gcp")
+    for command in (("update", "--dry-run"), ("add", "dependabot")):
+        result = run_mlrig(*command, "-C", repo)
+        assert result.code == 2
+        assert result.err == (
+            f"mlrig: error: {repo / ANSWERS}:{first + 1}: 'cloud' is written twice "
+            f"(first at line {first})\n"
+        )
+
+
+def test_a_top_level_key_written_twice_is_refused(repo: Path, run_mlrig: RunMlrig) -> None:
+    path = repo / ANSWERS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "template: other\n", encoding="utf-8")
+    commit_all(repo)
+    last = len(text.splitlines()) + 1
+    result = run_mlrig("update", "--dry-run", "-C", repo)
+    assert result.code == 2
+    assert (
+        result.err
+        == f"mlrig: error: {path}:{last}: 'template' is written twice (first at line 2)\n"
+    )
+
+
+def test_new_answers_file_errors_name_their_line(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+    answers = tmp_path / "answers.yml"
+    cases = {
+        "project_name: A\ncloud: gcp\ncloud: aws\n": "3: 'cloud' is written twice (first at line 2)",
+        "project_name: A\ncloud: mars\n": "2: cloud 'mars' is not one of: aws, gcp, azure, none",
+        "colour: blue\n": "1: unknown answer 'colour'; known answers: project_name, ",
+        "answers:\n  project_name: A\n  package_name: class\n": (
+            "3: package_name 'class' is a Python keyword, so `import class` cannot work"
+        ),
+    }
+    for text, message in cases.items():
+        answers.write_text(text, encoding="utf-8")
+        result = run_mlrig("new", "--no-input", "-o", tmp_path / "out", "--answers", answers)
+        assert result.code == 2, text
+        assert result.err.startswith(f"mlrig: error: {answers}:{message}"), result.err
+        assert len(result.err.splitlines()) == 1
+        assert not (tmp_path / "out").exists()
+
+
+def test_set_wins_over_a_bad_answer_in_the_file(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text("package_name: class\n", encoding="utf-8")
+    result = run_mlrig(
+        "new", "--no-input", "-o", tmp_path, "--answers", answers, "--set", "package_name=ok"
+    )
+    assert result.code == 0, result.err

@@ -1,0 +1,183 @@
+"""The serving manifests view: KServe resources and Kustomize files, as far as images go.
+
+Any YAML file outside ``.github/`` may hold one. A file is parsed only when a cheap
+scan finds a KServe kind (``ServingRuntime``, ``ClusterServingRuntime``,
+``InferenceService``) or it is a ``kustomization.yaml``; every other YAML file is an
+empty view, never a parse error (it is not this view's to judge). A KServe manifest
+that is not YAML until someone fills it in (Helm's ``{{ ... }}``, a sample's
+``{username}/image``) is skipped as well; KServe's own ``{{.Name}}`` arguments are fine.
+Only a ``kustomization.yaml`` that does not parse is a finding: kustomize must read it.
+
+``parse`` returns a :class:`Manifests`: the images each KServe resource names
+(every ``image:`` under its ``spec``), the ``images:`` entries of a kustomization, and
+the resources a kustomization deletes with an inline ``$patch: delete``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from toolkit.check.findings import ParseError
+from toolkit.check.yamlsource import YList, YMap
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from toolkit.check._record import dataclass
+
+SERVING_KINDS = ("ServingRuntime", "ClusterServingRuntime", "InferenceService")
+_KIND = re.compile(
+    r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b"
+)
+# A KServe object, not a CRD that merely names the kind (``names.kind: InferenceService``).
+_API = re.compile(r"(?m)^\s*apiVersion:\s*['\"]?serving\.kserve\.io/")
+_KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml\Z")
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
+
+
+@dataclass(frozen=True)
+class Image:
+    """An ``image:`` of a KServe resource: the reference and where it is written."""
+
+    path: str
+    line: int
+    column: int
+    reference: str
+    kind: str
+    name: str
+
+    @property
+    def repository(self) -> str:
+        """The reference without its tag and digest (what kustomize ``images:`` matches)."""
+        bare = self.reference.split("@", 1)[0]
+        head, _, tail = bare.rpartition(":")
+        return head if head and "/" not in tail else bare
+
+    @property
+    def pinned(self) -> bool:
+        head, at, digest = self.reference.rpartition("@")
+        return bool(head and at) and DIGEST.match(digest) is not None
+
+
+@dataclass(frozen=True)
+class KustomizeImage:
+    """One entry of a kustomization's ``images:`` list."""
+
+    path: str
+    line: int
+    column: int
+    name: str
+    new_name: str | None
+    new_tag: str | None
+    digest: str | None
+    tag_mark: tuple[int, int]
+
+    @property
+    def sets(self) -> bool:
+        """Whether the entry changes the image at all (a bare ``name`` does not)."""
+        return any(v is not None for v in (self.new_name, self.new_tag, self.digest))
+
+
+@dataclass(frozen=True)
+class Manifests:
+    """What one YAML file says about serving images (empty for unrelated files)."""
+
+    path: str
+    images: tuple[Image, ...] = ()
+    kustomize_images: tuple[KustomizeImage, ...] = ()
+    deletes: tuple[tuple[str, str], ...] = ()
+
+
+def match(path: str) -> bool:
+    return path.endswith((".yaml", ".yml")) and not path.startswith(".github/")
+
+
+def parse(path: str, text: str) -> Manifests:
+    kustomization = _KUSTOMIZATION.search(path) is not None
+    if not (kustomization or (_KIND.search(text) and _API.search(text))):
+        return Manifests(path)
+    from toolkit.check.yamlsource import load
+
+    try:
+        documents = load(path, text).documents
+    except (ParseError, IndexError) as err:
+        if not kustomization or "{{" in text:
+            # A template (Helm's {{ }}, a sample's {username}) is no manifest yet; only a
+            # kustomization, which kustomize itself must read, is a parse finding.
+            return Manifests(path)
+        if isinstance(err, ParseError):
+            raise
+        raise ParseError("invalid YAML: unexpected end of file", text.count("\n") + 1) from None
+    images = tuple(image for doc in documents for image in _images(path, doc))
+    if not kustomization:
+        return Manifests(path, images)
+    root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
+    return Manifests(path, images, tuple(_kustomize_images(path, root)), _deletes(root))
+
+
+def _images(path: str, doc: Any) -> Iterator[Image]:
+    if not isinstance(doc, YMap) or str(doc.get("kind")) not in SERVING_KINDS:
+        return
+    metadata = doc.get("metadata")
+    name = str(metadata.get("name")) if isinstance(metadata, YMap) else ""
+    for value in _image_values(doc.get("spec")):
+        line, column = getattr(value, "line", doc.line), getattr(value, "col", doc.col)
+        yield Image(path, line, column, str(value), str(doc.get("kind")), name)
+
+
+def _image_values(node: Any) -> Iterator[Any]:
+    """Every string under an ``image`` key, at any depth."""
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            if key == "image" and isinstance(value, str):
+                yield value
+            else:
+                yield from _image_values(value)
+    elif isinstance(node, YList):
+        for item in node:
+            yield from _image_values(item)
+
+
+def _kustomize_images(path: str, root: YMap) -> Iterator[KustomizeImage]:
+    entries = root.get("images")
+    for entry in entries if isinstance(entries, YList) else []:
+        if not isinstance(entry, YMap) or not isinstance(entry.get("name"), str):
+            continue
+        tag = entry.get("newTag")
+        line, column = entry.pos("newTag")
+        yield KustomizeImage(
+            path,
+            entry.line,
+            entry.col,
+            str(entry["name"]),
+            _text(entry.get("newName")),
+            _text(tag),
+            _text(entry.get("digest")),
+            (line, column),
+        )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, (YMap, YList)) else str(value)
+
+
+def _deletes(root: YMap) -> tuple[tuple[str, str], ...]:
+    """(kind, name) of each resource an inline ``$patch: delete`` removes."""
+    import yaml
+
+    found = []
+    patches = root.get("patches")
+    for entry in patches if isinstance(patches, YList) else []:
+        patch = entry.get("patch") if isinstance(entry, YMap) else None
+        if not isinstance(patch, str) or "$patch: delete" not in patch:
+            continue
+        try:
+            doc = yaml.safe_load(patch)
+        except yaml.YAMLError:
+            continue
+        metadata = doc.get("metadata") if isinstance(doc, dict) else None
+        if isinstance(metadata, dict) and doc.get("$patch") == "delete":
+            found.append((str(doc.get("kind")), str(metadata.get("name"))))
+    return tuple(found)

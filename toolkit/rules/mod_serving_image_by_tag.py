@@ -1,0 +1,126 @@
+"""## What it does
+Checks that every image a deployment names is pinned by digest: each `image:` of a
+KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`, each entry of
+a kustomization's `images:` list, and the `serving_image` of each deployment pin
+(`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
+judged at that entry (it needs `digest:`; `newTag` or a bare `newName` is a
+finding), not again in the resource; an image that a kustomization deletes with
+its resource (`$patch: delete`, as the generated overlays do until the serving
+image is built) passes.
+
+## Why is this bad
+A tag moves: `kserve/sklearnserver:latest` (or `v0.14.0`, rebuilt) is another image
+tomorrow, so two pods of one InferenceService, or a rollback, can run different
+server code and a different scikit-learn or torch than the one the model was
+trained with; a pickle then fails to load, or predicts differently. Only a digest
+names the bytes that were tested.
+
+## Example
+```yaml
+apiVersion: serving.kserve.io/v1alpha1
+kind: ServingRuntime
+metadata:
+  name: sklearn-server
+spec:
+  containers:
+    - name: kserve-container
+      image: kserve/sklearnserver:latest
+```
+
+## Fix
+Name the image by digest (`image: kserve/sklearnserver@sha256:<64 hex>`), or set it
+in the overlay with kustomize:
+```yaml
+images:
+  - name: kserve/sklearnserver
+    digest: sha256:<64 hex>
+```
+In a generated repository, `serve-image.yml` builds the serving image and writes
+its digest with `python -m <package>.pins image <env> <image>@sha256:<digest>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from toolkit.check.findings import Finding
+from toolkit.check.project import Project
+from toolkit.check.views.kube import DIGEST, Image, KustomizeImage, Manifests
+from toolkit.rules._mod import models
+
+CODE = "MOD006"
+NAME = "serving-image-by-tag"
+FAMILY = "models"
+SUMMARY = "A KServe runtime, InferenceService, kustomize image or deploy pin names an image by tag"
+VIEWS: tuple[str, ...] = ("kube", "pins")
+
+
+def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every serving image is named by digest, directly or through a kustomization."""
+    del options
+    manifests: list[Manifests] = project.views("kube")
+    entries = [entry for view in manifests for entry in view.kustomize_images]
+    # An image a kustomization sets is judged at that entry, not again where it is named.
+    set_by_kustomize = {entry.name for entry in entries if entry.sets}
+    deleted = {pair for view in manifests for pair in view.deletes}
+    for entry in entries:
+        yield from _entry(entry)
+    for view in manifests:
+        for image in view.images:
+            if not _covered(image, set_by_kustomize, deleted):
+                yield _image(image)
+    yield from _pins(project)
+
+
+def _valid(digest: str | None) -> bool:
+    return digest is not None and DIGEST.match(digest) is not None
+
+
+def _covered(image: Image, set_by_kustomize: set[str], deleted: set[tuple[str, str]]) -> bool:
+    reference = image.reference
+    if image.pinned or "$" in reference or "{{" in reference or not reference.strip():
+        return True
+    return image.repository in set_by_kustomize or (image.kind, image.name) in deleted
+
+
+def _entry(entry: KustomizeImage) -> Iterator[Finding]:
+    if entry.digest is not None and not _valid(entry.digest):
+        message = f"kustomize image {entry.name} has digest {entry.digest!r}, not sha256:<64 hex>"
+        yield Finding(entry.path, entry.line, entry.column, CODE, message)
+    elif entry.digest is None and entry.new_tag is not None:
+        target = entry.new_name or entry.name
+        message = (
+            f"kustomize image {entry.name} is set to {target}:{entry.new_tag} by tag;"
+            " set `digest: sha256:...` instead of `newTag`"
+        )
+        yield Finding(entry.path, *entry.tag_mark, CODE, message)
+    elif entry.digest is None and entry.new_name is not None:
+        message = (
+            f"kustomize image {entry.name} is renamed to {entry.new_name} with no digest;"
+            " add `digest: sha256:...`"
+        )
+        yield Finding(entry.path, entry.line, entry.column, CODE, message)
+
+
+def _image(image: Image) -> Finding:
+    message = (
+        f"{image.kind} {image.name} runs {image.reference} by tag; name it by digest"
+        " (<image>@sha256:...) or set it by digest with kustomize `images:`"
+    )
+    return Finding(image.path, image.line, image.column, CODE, message)
+
+
+def _pins(project: Project) -> Iterator[Finding]:
+    for pin in models(project).pins:
+        value = pin.doc.get("serving_image")
+        if value is None:
+            continue
+        reference = str(value)
+        if "@" in reference and _valid(reference.rpartition("@")[2]):
+            continue
+        message = (
+            f"serving_image {reference} is not pinned by digest; write <image>@sha256:<64 hex>"
+            " (`pins image` does)"
+        )
+        yield Finding(pin.path, *pin.doc.mark("serving_image"), CODE, message)
