@@ -26,7 +26,8 @@ GITHUB_REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_local-test-token"
 SAME_REPOSITORY_PR = (
     "github.event_name == 'pull_request' && "
-    "github.event.pull_request.head.repo.full_name == github.repository"
+    "github.event.pull_request.head.repo.full_name == github.repository && "
+    "vars.DVC_REMOTE_ENABLED == 'true' && vars.CT_APP_ID != ''"
 )
 REPRODUCE = "Rerun every stage from the pinned inputs, and compare with dvc.lock"
 PLAN = "Train unless this is a fork's pull request or CT's own commit"
@@ -36,6 +37,8 @@ PULL_REQUEST = {
     "vars.DVC_REMOTE_ENABLED": "true",
     "vars.CT_APP_ID": "12345",
 }
+# What ct.yml's plan job compares a pull request or a push with.
+BASE = "github.event.pull_request.base.sha || github.event.before"
 TRAIN_STEPS = ("dvc pull", "dvc repro", "dvc push", "Pin, gate and compare with staging")
 PR_FILES = {
     "dvc.lock",
@@ -122,7 +125,9 @@ class Loop:
         """ct.yml on the pull request from ``branch``: plan, train, commit back; a fresh
         clone of the branch afterwards."""
         ct = self.clone(f"ct-on-{branch}", branch=branch)
-        assert self.step(ct, "ct.yml", "plan", PLAN, PULL_REQUEST).outputs["train"] == "true"
+        base = git(ct.path, "rev-parse", "origin/main").strip()
+        pull_request = {**PULL_REQUEST, BASE: base}
+        assert self.step(ct, "ct.yml", "plan", PLAN, pull_request).outputs["train"] == "true"
         ran = self.train(ct, event="pull_request")
         commit_back = {
             "steps.app-token.outputs.token": TOKEN,
@@ -136,7 +141,7 @@ class Loop:
         after = self.clone(f"after-ct-{branch}", branch=branch)
         subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
         assert subject[:2] == ["CT: retrain for this pull request", "my-ct-app[bot]"]
-        skipped = self.step(after, "ct.yml", "plan", PLAN, PULL_REQUEST)
+        skipped = self.step(after, "ct.yml", "plan", PLAN, pull_request)
         assert skipped.outputs["train"] == "false"
         assert "the head commit is CT's own retraining" in skipped.summary
         return ran, after
@@ -189,6 +194,9 @@ def test_a_fresh_clone_of_the_merge_is_clean(loop: Loop) -> None:
     assert "metrics.json" in metrics and "accuracy" in metrics and "roc_auc" in metrics
     plots = fresh.dvc("plots", "show", "--json")
     assert '"ROC curve"' in plots and '"Confusion matrix"' in plots
+    fresh.dvc("plots", "show")  # the HTML, in dvc_plots/
+    assert (fresh.path / "dvc_plots/index.html").is_file()
+    assert git(fresh.path, "status", "--porcelain") == ""
     done = fresh.check()
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -298,3 +306,99 @@ def test_the_reproducibility_job_fails_on_a_tampered_lock(loop: Loop) -> None:
     assert bad.returncode == 1
     assert f"out models/model.joblib is {forged} in dvc.lock, {md5} after the rerun" in bad.stdout
     assert "does not reproduce" in bad.stdout
+
+
+GATE = "Pinned models meet the quality gate"
+
+
+def test_a_rejected_pull_request_stays_red_after_a_later_push(loop: Loop) -> None:
+    author = loop.clone("worse-author")
+    git(author.path, "checkout", "-q", "-b", "worse")
+    _with_params(author, "c: 1.0", "c: 0.000001")
+    git(author.path, "push", "-q", "origin", "worse")
+    ct = loop.clone("worse-ct", branch="worse")
+    ct.env["GITHUB_BASE_REF"] = "main"
+    ran = loop.train(ct, event="pull_request")
+    assert (ran.outputs["decision"], ran.outputs["gate"]) == ("rejected", "refused")
+    commit_back = {
+        "steps.app-token.outputs.token": TOKEN,
+        "steps.app-token.outputs.app-slug": "my-ct-app",
+        "github.head_ref": "worse",
+        "steps.propose.outputs.paths": ran.outputs["paths"],
+    }
+    name = "Commit the retrained model to this pull request"
+    assert loop.step(ct, "ct.yml", "train", name, commit_back).returncode == 0
+
+    # A later push that changes no pipeline input: CI's gate step is still red.
+    later = loop.clone("worse-later", branch="worse")
+    (later.path / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    git(later.path, "add", "NOTES.md")
+    git(later.path, "commit", "-q", "-m", "notes")
+    red = loop.step(later, "ci.yml", "lint", GATE, {})
+    assert red.returncode == 1
+    lines = red.stderr.splitlines()
+    assert lines[0] == (
+        "deploy/staging.yaml: accuracy 0.425 is below the staging minimum 0.8"
+        " (params.yaml gate.staging)"
+    )
+    assert lines[-1] == (
+        "deploy/staging.yaml: log_loss 0.694603 is above the staging maximum 0.6"
+        " (params.yaml gate.staging)"
+    )
+    # A later push that CT retrains: nothing changes, and the gate still refuses.
+    _with_params(later, "on_reject: pr", "on_reject: pr # reviewed")
+    later.env["GITHUB_BASE_REF"] = "main"
+    again = loop.train(later, event="pull_request")
+    assert (again.outputs["decision"], again.outputs["gate"]) == ("unchanged", "refused")
+    assert "- the pinned model still fails the gate: log_loss " in again.summary
+    assert "rose more than 0.05 above staging's" in again.summary  # main's staging, not its own
+
+
+def test_a_production_pin_below_the_production_gate_fails_ci(loop: Loop) -> None:
+    repo = loop.clone("production-by-hand")
+    green = loop.step(repo, "ci.yml", "lint", GATE, {})
+    assert (green.returncode, green.stdout) == (
+        0,
+        "every pinned model meets its environment's quality gate\n",
+    )
+    pins = [sys.executable, "-m", f"{PACKAGE}.pins", "promote", "staging", "production"]
+    assert run(pins, repo.path, repo.env).returncode == 0
+    production = repo.path / "deploy/production.yaml"
+    text = production.read_text(encoding="utf-8")
+    production.write_text(
+        "\n".join(
+            "  accuracy: 0.5" if line.startswith("  accuracy: ") else line
+            for line in text.splitlines()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    red = loop.step(repo, "ci.yml", "lint", GATE, {})
+    assert (red.returncode, red.stderr) == (
+        1,
+        "deploy/production.yaml: accuracy 0.5 is below the production minimum 0.85"
+        " (params.yaml gate.production)\n",
+    )
+
+
+def test_a_pin_citing_a_commit_main_lacks_moves_to_main(loop: Loop) -> None:
+    """After a squash merge, the pin's commit is one main never had: the next
+    ``pins update`` (CT's next run) moves it to main's, the model unchanged."""
+    repo = loop.clone("squashed")
+    git(repo.path, "checkout", "-q", "-b", "squashed-away")
+    git(repo.path, "commit", "-q", "--allow-empty", "-m", "a commit only the PR branch had")
+    orphan = git(repo.path, "rev-parse", "HEAD").strip()
+    git(repo.path, "checkout", "-q", "main")
+    pin = repo.path / "deploy/staging.yaml"
+    kept = repo.yaml("deploy/staging.yaml")["source"]["commit"]  # type: ignore[index]
+    pin.write_text(pin.read_text(encoding="utf-8").replace(kept, orphan), encoding="utf-8")
+    git(repo.path, "commit", "-q", "-am", "Squash-merge the CT pull request")
+    head = git(repo.path, "rev-parse", "HEAD").strip()
+    assert repo.pins("update", "staging") == "updated deploy/staging.yaml\n"
+    source = repo.yaml("deploy/staging.yaml")["source"]
+    assert source["commit"] == head  # type: ignore[index]
+    # A commit in main's history stays: the model did not move.
+    git(repo.path, "commit", "-q", "-am", "the pin names main's commit")
+    assert repo.pins("update", "staging") == (
+        "deploy/staging.yaml already pins the model dvc.lock records\n"
+    )

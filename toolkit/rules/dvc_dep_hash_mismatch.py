@@ -102,8 +102,10 @@ def data_outs(project: Project) -> dict[str, str]:
 
 def _inputs(folder: str, tracked: set[str]) -> list[str]:
     """The git-tracked files in ``folder`` (its ``.dvc`` files among them): a change to
-    one of them changed its hash; CT retrains when its workflow follows one of them."""
-    return sorted(path for path in tracked if path.startswith(folder + "/"))
+    one of them changed its hash; CT retrains when its workflow follows one of them.
+    ``.dvc`` files first: a new data version is the usual change, and names it best."""
+    inside = (path for path in tracked if path.startswith(folder + "/"))
+    return sorted(inside, key=lambda path: (not path.endswith(".dvc"), path))
 
 
 def _comparable_dir(entry: Entry) -> bool:

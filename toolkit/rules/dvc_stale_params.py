@@ -19,7 +19,9 @@ When a workflow runs `dvc repro` on pull requests that change the params file
 (the generated `ct.yml`), a check of a pull request from the repository itself
 (GitHub Actions, `pull_request`) says "CT will retrain this PR" as a note that
 does not fail the run: CT commits `dvc.lock` back, and the finding goes away.
-On main, in a fork's pull request or on a laptop it fails, and names CT.
+On main, in a fork's pull request or on a laptop it fails, and names CT; so it
+does where the workflow says CT is not set up (`MLRIG_CT_ENABLED` other than
+`true`: the generated `ci.yml` sets it from the settings `ct.yml` needs).
 
 ## Fix
 Run `dvc repro` and commit `dvc.lock` together with the parameter change (or

@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from {{ cookiecutter.package_name }} import gate, pins, serving
 from {{ cookiecutter.package_name }}.params import METRICS_FILE, PARAMS_FILE
 
@@ -123,10 +125,23 @@ def body(decision: str, refused: list[str], env: str, diff: str, diffs: str) -> 
     return "\n".join(lines) + "\n"
 
 
+def baseline_pin(env: str, root: Path = Path()) -> dict[str, Any]:
+    """The pin the candidate is compared with: the pull request's base branch's
+    (``GITHUB_BASE_REF``), so that a second run on a pull request whose own pin CT
+    already moved still compares with what staging runs; else the checked-out one."""
+    base = os.environ.get("GITHUB_BASE_REF")
+    if base:
+        shown = _run(["git", "show", f"origin/{base}:{pins.pin_path(env).as_posix()}"], root)
+        if shown.returncode == 0:
+            loaded = yaml.safe_load(shown.stdout)
+            return loaded if isinstance(loaded, dict) else {}
+    path = root / pins.pin_path(env)
+    return (pins.read_yaml(path) or {}) if path.exists() else {}
+
+
 def propose(env: str, out: Path, root: Path = Path()) -> tuple[str, list[str], list[str]]:
     """Pin, gate and describe the retrained model: (decision, refusals, git paths)."""
-    path = root / pins.pin_path(env)
-    old_pin = (pins.read_yaml(path) or {}) if path.exists() else {}
+    old_pin = baseline_pin(env, root)
     rules = gate.load(root / PARAMS_FILE)
     diff = pins.metrics_diff(env, root)
     refused = verdict(pins.numbers(root / METRICS_FILE), old_pin, rules, env)
@@ -144,10 +159,11 @@ def propose(env: str, out: Path, root: Path = Path()) -> tuple[str, list[str], l
 def report(decision: str, refused: list[str], paths: list[str], rules: dict[str, Any]) -> str:
     """One paragraph for the log and the job summary."""
     if decision == "unchanged":
-        return (
+        text = (
             "Nothing changed: dvc.lock, the metrics, the plots data and the staging pin equal"
             " the checked-out commit's, so no pull request is opened.\n"
         )
+        return text + "".join(f"- the pinned model still fails the gate: {r}\n" for r in refused)
     text = f"Decision: {decision}. Files for git: {', '.join(paths)}.\n"
     for reason in refused:
         text += f"- refused: {reason}\n"
@@ -156,10 +172,19 @@ def report(decision: str, refused: list[str], paths: list[str], rules: dict[str,
     return text
 
 
-def github_outputs(decision: str, paths: list[str], rules: dict[str, Any]) -> dict[str, str]:
-    """The step outputs ct.yml reads."""
+def github_outputs(
+    decision: str, paths: list[str], rules: dict[str, Any], refused: list[str]
+) -> dict[str, str]:
+    """The step outputs ct.yml reads; ``gate`` is the verdict on the model now pinned,
+    changed or not (a pull request's rejected candidate stays rejected)."""
     open_pr = decision == "proposed" or (decision == "rejected" and gate.on_reject(rules) == "pr")
-    return {"decision": decision, "open_pr": str(open_pr).lower(), "paths": "\n".join(paths)}
+    verdict = "refused" if refused else "passed"
+    return {
+        "decision": decision,
+        "gate": verdict,
+        "open_pr": str(open_pr).lower(),
+        "paths": "\n".join(paths),
+    }
 
 
 def _append(variable: str, text: str) -> None:
@@ -181,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(decision, refused, paths, rules)
     sys.stdout.write(text)
     _append("GITHUB_STEP_SUMMARY", text)
-    outputs = github_outputs(decision, paths, rules)
+    outputs = github_outputs(decision, paths, rules, refused)
     _append("GITHUB_OUTPUT", "".join(f"{k}<<CT_EOF\n{v}\nCT_EOF\n" for k, v in outputs.items()))
     return 0
 

@@ -4,11 +4,18 @@
 pinned in ``<env>``; ``gate.versus_staging.max_drop`` and ``max_rise`` bound how far a
 candidate may fall behind the model pinned in staging now. CT reads them before it
 proposes a model (``python -m {{ cookiecutter.package_name }}.ct propose staging``) and
-``pins promote`` before it copies a model to production.
+``pins promote`` before it copies a model to production. CI checks what is pinned::
+
+    python -m {{ cookiecutter.package_name }}.gate
+
+exits 1 when a pin's recorded metrics miss the absolute bounds of its environment
+(``deploy/staging.yaml`` against ``gate.staging``, ``deploy/production.yaml`` against
+``gate.production``), so a rejected candidate or a hand-edited pin never turns green.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +24,7 @@ import yaml
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE
 
 ON_REJECT = ("pr", "none")
+DEPLOY_DIR = Path("deploy")
 
 
 def load(path: Path = PARAMS_FILE) -> dict[str, Any]:
@@ -82,3 +90,33 @@ def failures(
 
 def _show(value: Any) -> str:
     return "(missing)" if value is None else f"{value:.6g}"
+
+
+def pinned(root: Path = Path()) -> list[str]:
+    """Why a pinned model misses its environment's absolute bounds (empty: every pin meets them)."""
+    rules = load(root / PARAMS_FILE)
+    found = []
+    for path in sorted((root / DEPLOY_DIR).glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            pin = yaml.safe_load(handle) or {}
+        env = path.stem
+        if not isinstance(pin, dict) or not pin.get("model") or env not in rules:
+            continue
+        for reason in absolute(pin.get("metrics") or {}, rules, env):
+            found.append(
+                f"{DEPLOY_DIR.as_posix()}/{path.name}: {reason} ({PARAMS_FILE} gate.{env})"
+            )
+    return found
+
+
+def main() -> int:
+    found = pinned()
+    for line in found:
+        print(line, file=sys.stderr)
+    if not found:
+        print("every pinned model meets its environment's quality gate")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

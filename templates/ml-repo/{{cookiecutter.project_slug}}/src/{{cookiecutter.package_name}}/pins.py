@@ -195,26 +195,52 @@ def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix())
     }
 
 
-def keep_commit(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+def keep_commit(new: dict[str, Any], old: dict[str, Any], root: Path = Path()) -> dict[str, Any]:
     """``new`` with ``old``'s source commit when the model did not move.
 
     The commit names the code that trained the model: a rerun that reproduces the same
-    model bytes does not move it, so an unchanged model leaves the pin unchanged.
+    model bytes does not move it, so an unchanged model leaves the pin unchanged. A
+    commit this branch's history lacks (a squash or rebase merge rewrote the CT pull
+    request's commits) moves to HEAD, so that the pin never cites a commit main lacks.
     """
     new_model, old_model = new.get("model"), old.get("model")
     if not (isinstance(new_model, dict) and isinstance(old_model, dict)):
         return new
     old_commit = (old.get("source") or {}).get("commit")
-    if new_model.get("md5") == old_model.get("md5") and old_commit:
+    same = new_model.get("md5") == old_model.get("md5")
+    if same and old_commit and in_history(str(old_commit), root):
         return dict(new, source=dict(new["source"], commit=old_commit))
     return new
+
+
+def in_history(commit: str, root: Path = Path()) -> bool:
+    """Whether ``commit`` is HEAD or one of its ancestors (a shallow clone cannot
+    tell a missing commit from one it did not fetch: it says yes)."""
+    done = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", commit, "HEAD"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode in (0, 1):
+        return done.returncode == 0
+    shallow = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return shallow.stdout.strip() == "true"
 
 
 def update(env: str, root: Path = Path()) -> list[Path]:
     """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
     path = pin_path(env, root)
     old = (read_yaml(path) or {}) if path.exists() else {}
-    pin = serving.with_image(keep_commit(build_pin(env, root), old), old.get(serving.IMAGE_KEY))
+    pin = serving.with_image(
+        keep_commit(build_pin(env, root), old, root), old.get(serving.IMAGE_KEY)
+    )
     return write_pin(env, pin, root)
 
 

@@ -58,8 +58,13 @@ def entries(stage: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def differences(old: dict[str, Any], new: dict[str, Any], loose: set[str]) -> list[str]:
-    """How the rerun's stages differ from the committed ones (outs of ``loose`` stages aside)."""
+    """How the rerun's stages differ from the committed ones.
+
+    What the ``loose`` stages write is compared elsewhere (by metrics): as their
+    outputs, and as the dependencies of the stages that read them.
+    """
     found = []
+    written = {path for name in loose for path in entries(old.get(name) or {}, "outs")}
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name) or {}, new.get(name) or {}
         if before.get("cmd") != after.get("cmd"):
@@ -69,7 +74,7 @@ def differences(old: dict[str, Any], new: dict[str, Any], loose: set[str]) -> li
         kinds = ("deps",) if name in loose else ("deps", "outs")
         for kind in kinds:
             mine, theirs = entries(before, kind), entries(after, kind)
-            for path in sorted(set(mine) | set(theirs)):
+            for path in sorted((set(mine) | set(theirs)) - (written if kind == "deps" else set())):
                 if mine.get(path) != theirs.get(path):
                     found.append(
                         f"stage '{name}': {kind[:-1]} {path} is {mine.get(path)} in {LOCK}, "
