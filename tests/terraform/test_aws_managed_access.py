@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,8 +122,16 @@ def test_deploy_roles_reach_their_own_endpoint_and_folders_only(
         ("sagemaker:DeleteModel", f"{SAGEMAKER}:model/someone-else", {}),
         ("sagemaker:DeleteEndpointConfig", f"{SAGEMAKER}:endpoint-config/{other}-x", {}),
         ("sagemaker:CreateTrainingJob", f"{SAGEMAKER}:training-job/{slug}-staging-x", {}),
-        ("iam:PassRole", f"{IAM}:role/{slug}-sagemaker", {"iam:PassedToService": "ec2.amazonaws.com"}),
-        ("iam:PassRole", f"{IAM}:role/{slug}-training", {"iam:PassedToService": "sagemaker.amazonaws.com"}),
+        (
+            "iam:PassRole",
+            f"{IAM}:role/{slug}-sagemaker",
+            {"iam:PassedToService": "ec2.amazonaws.com"},
+        ),
+        (
+            "iam:PassRole",
+            f"{IAM}:role/{slug}-training",
+            {"iam:PassedToService": "sagemaker.amazonaws.com"},
+        ),
         ("s3:DeleteObject", f"{remote}/files/md5/{MD5[:2]}/{MD5[2:]}", {}),
         ("s3:DeleteObject", f"{remote}/serving/{MD5}/model.joblib", {}),
         ("s3:PutObject", f"{remote}/files/md5/{MD5[:2]}/{MD5[2:]}", {}),
@@ -141,26 +148,32 @@ def test_execution_role_loads_serving_copies_and_writes_data_capture(
     slug, remote, iam = managed
     execution = read_role(iam, f"{slug}-sagemaker")
     capture = f"{remote}/monitoring/sagemaker/{slug}-staging/m-{MD5[:12]}/2026/12/06/10/a.jsonl"
-    assert refused(
-        execution,
-        [
-            listing(remote, f"serving/{MD5}/"),
-            ("s3:GetObject", f"{remote}/serving/{MD5}/model.joblib", {}),
-            ("s3:PutObject", capture, {}),
-        ],
-    ) == []
-    assert granted(
-        execution,
-        [
-            ("s3:GetObject", f"{remote}/files/md5/{MD5[:2]}/{MD5[2:]}", {}),
-            ("s3:GetObject", capture, {}),
-            ("s3:PutObject", f"{remote}/monitoring/kserve/a.json", {}),
-            ("s3:PutObject", f"{remote}/serving/{MD5}/model.joblib", {}),
-            ("s3:DeleteObject", capture, {}),
-            listing(remote, "files/md5/"),
-            listing(remote, ""),
-        ],
-    ) == []
+    assert (
+        refused(
+            execution,
+            [
+                listing(remote, f"serving/{MD5}/"),
+                ("s3:GetObject", f"{remote}/serving/{MD5}/model.joblib", {}),
+                ("s3:PutObject", capture, {}),
+            ],
+        )
+        == []
+    )
+    assert (
+        granted(
+            execution,
+            [
+                ("s3:GetObject", f"{remote}/files/md5/{MD5[:2]}/{MD5[2:]}", {}),
+                ("s3:GetObject", capture, {}),
+                ("s3:PutObject", f"{remote}/monitoring/kserve/a.json", {}),
+                ("s3:PutObject", f"{remote}/serving/{MD5}/model.joblib", {}),
+                ("s3:DeleteObject", capture, {}),
+                listing(remote, "files/md5/"),
+                listing(remote, ""),
+            ],
+        )
+        == []
+    )
 
 
 def test_monitoring_reads_the_capture_and_pushes_a_registered_window(
@@ -178,15 +191,18 @@ def test_monitoring_reads_the_capture_and_pushes_a_registered_window(
         ("s3:PutObject", obj, {}),  # dvc push of the registered window
     ]
     assert refused(monitor, calls) == []
-    assert granted(
-        monitor,
-        [
-            ("s3:DeleteObject", obj, {}),
-            ("s3:PutObject", f"{remote}/monitoring/kserve/a.json", {}),
-            ("s3:PutObject", f"{remote}/serving/{MD5}/model.joblib", {}),
-            ("s3:GetObject", f"{remote}/serving/{MD5}/model.joblib", {}),
-            listing(remote, ""),
-            listing(remote, "serving/"),
-            ("sagemaker:InvokeEndpoint", f"{SAGEMAKER}:endpoint/{slug}-staging", {}),
-        ],
-    ) == []
+    assert (
+        granted(
+            monitor,
+            [
+                ("s3:DeleteObject", obj, {}),
+                ("s3:PutObject", f"{remote}/monitoring/kserve/a.json", {}),
+                ("s3:PutObject", f"{remote}/serving/{MD5}/model.joblib", {}),
+                ("s3:GetObject", f"{remote}/serving/{MD5}/model.joblib", {}),
+                listing(remote, ""),
+                listing(remote, "serving/"),
+                ("sagemaker:InvokeEndpoint", f"{SAGEMAKER}:endpoint/{slug}-staging", {}),
+            ],
+        )
+        == []
+    )

@@ -83,11 +83,8 @@ locals {
   path       = "@Resource[${local.blob}:path]"
   # The drift monitor reads the pinned data and the captured traffic (and the
   # name "monitoring", which adlfs looks up before it lists), pushes DVC objects.
-  monitor_condition = join(" AND ", [
-    "((!${local.blob_read}) OR (${local.path} StringStartsWith '${local.prefix}files/md5/' OR ${local.path} StringStartsWith '${local.prefix}monitoring/' OR ${local.path} StringEquals '${local.prefix}monitoring'))",
-    "((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}files/md5/'))",
-    local.no_delete,
-  ])
+  monitor_reads     = "${local.path} StringStartsWith '${local.prefix}files/md5/' OR ${local.path} StringStartsWith '${local.prefix}monitoring/' OR ${local.path} StringEquals '${local.prefix}monitoring'"
+  monitor_condition = "((!${local.blob_read}) OR (${local.monitor_reads})) AND ((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}files/md5/')) AND ${local.no_delete}"
 }
 
 # Keyed by the callers' static names: principal ids of identities created in
@@ -151,9 +148,5 @@ resource "azurerm_role_assignment" "folder_writer" {
   principal_id         = each.value.principal_id
   principal_type       = "ServicePrincipal"
   condition_version    = "2.0"
-  condition = join(" AND ", [
-    "((!${local.blob_read}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/'))",
-    "((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/'))",
-    local.no_delete,
-  ])
+  condition            = "((!${local.blob_read}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/')) AND ((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/')) AND ${local.no_delete}"
 }

@@ -6,12 +6,16 @@ locals {
   # Keyed by the callers' static names: members are often service-account emails
   # that exist only after the first apply, and for_each keys must be known at plan.
   readers = var.reader_members
-  # Object reads held to folders (relative to path): managed CD reads pinned
-  # models; the drift monitor reads the pinned data and the captured traffic
-  # (and "monitoring" itself, which gcsfs looks up before it lists the folder).
+  # Object reads held to folders: managed CD reads pinned models; the drift
+  # monitor reads the pinned data and the captured traffic (and "monitoring"
+  # itself, which gcsfs looks up before it lists the folder).
+  pinned_models     = "resource.name.startsWith(\"${local.objects}${local.prefix}files/md5/\")"
+  monitor_reads     = "${local.pinned_models} || resource.name.startsWith(\"${local.objects}${local.prefix}monitoring/\") || resource.name == \"${local.objects}${local.prefix}monitoring\""
+  publisher_reads   = local.pinned_models
+  monitor_push_only = local.pinned_models
   scoped_readers = merge(
-    { for name, member in var.publisher_members : "publisher|${name}" => { member = member, folders = ["files/md5/"], exact = [] } },
-    { for name, member in var.monitor_members : "monitor|${name}" => { member = member, folders = ["files/md5/", "monitoring/"], exact = ["monitoring"] } },
+    { for name, member in var.publisher_members : "publisher|${name}" => { member = member, title = "pinned-models-only", expression = local.publisher_reads } },
+    { for name, member in var.monitor_members : "monitor|${name}" => { member = member, title = "pinned-data-and-capture-only", expression = local.monitor_reads } },
   )
   monitor_exports = merge([
     for name, member in var.monitor_members : {
@@ -176,12 +180,9 @@ resource "google_storage_bucket_iam_member" "scoped_reader" {
   member = each.value.member
 
   condition {
-    title       = "${split("|", each.key)[0]}-folders-only"
-    description = "Read objects under ${join(", ", [for folder in each.value.folders : "${local.prefix}${folder}"])} only"
-    expression = join(" || ", concat(
-      [for folder in each.value.folders : "resource.name.startsWith(\"${local.objects}${local.prefix}${trim(folder, "/")}/\")"],
-      [for name in each.value.exact : "resource.name == \"${local.objects}${local.prefix}${name}\""],
-    ))
+    title       = each.value.title
+    description = "Read objects under the folders of ${each.key} only"
+    expression  = each.value.expression
   }
 }
 
@@ -205,7 +206,7 @@ resource "google_storage_bucket_iam_member" "monitor_push" {
   condition {
     title       = "dvc-objects-only"
     description = "Create objects under ${local.prefix}files/md5/ only"
-    expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}files/md5/\")"
+    expression  = local.monitor_push_only
   }
 }
 
