@@ -13,10 +13,21 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.terraform.aws_local import copy_module, relax
+import pytest
+
+from tests.terraform.aws_local import (
+    copy_module,
+    moto_provider,
+    moto_server,
+    relax,
+    require_terraform,
+    terraform,
+)
 from tests.terraform.conftest import MODULE_SOURCE, MODULES, MODULES_DIR
 from tests.terraform.hcl import fields, load
 from tests.terraform.tfgraph import schemas
@@ -28,6 +39,13 @@ ONE_VALUE = '"stand-in"'
 NOT_IN_MIRROR = re.compile(r"\n    (null|random|github) = \{\n[^}]*\}")
 # The root pins Terraform 1.12.2 exactly; this machine carries 1.11.
 EXACT_CORE = re.compile(r'required_version = "[0-9.]+"')
+TFVARS = """github_repository_id = "1234"
+github_owner_id      = "4567"
+required_reviewers   = { teams = [1] }
+vpc_id               = "vpc-0123456789abcdef0"
+subnet_ids           = ["subnet-0123456789abcdef0"]
+"""
+BACKEND = 'terraform {\n  backend "local" {}\n}\n'
 
 
 def stand_in(into: Path) -> Path:
@@ -72,3 +90,25 @@ def local_root(repo: Path, into: Path, aws_version: str) -> Path:
         path.write_text(text, encoding="utf-8")
     relax(root, aws_version)
     return root
+
+
+@contextmanager
+def applied_root(repo: Path, into: Path, targets: Sequence[str]) -> Iterator[Any]:
+    """A boto3 IAM client of a moto server where ``repo``'s root is applied (``-target``
+    each of ``targets``), with AWS's managed policies loaded; destroyed afterwards."""
+    boto3 = pytest.importorskip("boto3")
+    _, aws_version = require_terraform()
+    root = local_root(repo, into, aws_version)
+    (root / "terraform.tfvars").write_text(TFVARS, encoding="utf-8")
+    chosen = [f"-target={target}" for target in targets]
+    with moto_server(managed_policies=True) as endpoint:
+        (root / "override.tf").write_text(BACKEND + moto_provider(endpoint), encoding="utf-8")
+        for step in (("init",), ("apply", "-auto-approve", *chosen)):
+            done = terraform(root, *step)
+            assert done.returncode == 0, done.stdout + done.stderr
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        yield session.client("iam", endpoint_url=endpoint)
+        done = terraform(root, "destroy", "-auto-approve", *chosen)
+        assert done.returncode == 0, done.stdout + done.stderr

@@ -2,7 +2,7 @@
 
 The modules build CEL from Terraform strings: ``resource.name.startsWith("...")``,
 ``resource.name.extract("/instances/{name}").startsWith("...")``, joined with
-``&&`` and ``||``. ``allows`` fills in the Terraform references it is given and
+``resource.name == "..."``, joined with ``&&`` and ``||``. ``allows`` fills in the Terraform references it is given and
 answers for one resource name, with CEL's meaning of ``extract`` (the text after
 the template's prefix, empty when the prefix is absent).
 """
@@ -41,6 +41,35 @@ def allows(expression: str, resource_name: str) -> bool:
     )
     python = re.sub(r"resource\.name@extract\(('[^']*')\)", r"extract(name, \1)", python)
     python = python.replace("resource.name", "name").replace("&&", " and ").replace("||", " or ")
-    assert re.fullmatch(r"[\w\s.,()'/{}*:-]+", python), f"unsupported CEL: {expression}"
+    plain = python.replace("==", "")
+    assert re.fullmatch(r"[\w\s.,()'\"/{}*:-]+", plain), f"unsupported CEL: {expression}"
     result = eval(python, {"__builtins__": {}}, {"name": resource_name, "extract": extract})
     return bool(result)
+
+
+AZURE_TERMS = [
+    (re.compile(r"ActionMatches\{'([^']*)'\}"), r"(action == '\1')"),
+    (re.compile(r"SubOperationMatches\{'([^']*)'\}"), r"(sub_operation == '\1')"),
+    (re.compile(r"@Resource\[[^\]]*:path\] StringStartsWith '([^']*)'"), r"path.startswith('\1')"),
+    (re.compile(r"@Resource\[[^\]]*:path\] StringEquals '([^']*)'"), r"(path == '\1')"),
+    (re.compile(r"\bAND NOT\b"), " and not "),
+    (re.compile(r"\bAND\b"), " and "),
+    (re.compile(r"\bOR\b"), " or "),
+    (re.compile(r"!"), " not "),
+]
+
+
+def azure_allows(condition: str, action: str, path: str, sub_operation: str = "") -> bool:
+    """Whether an Azure ABAC role-assignment condition (the forms the modules write) lets
+    ``action`` on the blob at ``path`` through (``sub_operation``: ``Blob.List`` for a listing).
+
+    A condition is one boolean over ``ActionMatches``, ``SubOperationMatches`` and the
+    blob path (``StringStartsWith``, ``StringEquals``), with ``!``, ``NOT``, ``AND``, ``OR``.
+    """
+    python = condition
+    for pattern, replacement in AZURE_TERMS:
+        python = pattern.sub(replacement, python)
+    rest = re.sub(r"'[^']*'", "''", python).replace("==", "")
+    assert re.fullmatch(r"[\w\s().']+", rest), f"unsupported condition: {condition}"
+    scope = {"action": action, "path": path, "sub_operation": sub_operation}
+    return bool(eval(python, {"__builtins__": {}}, scope))

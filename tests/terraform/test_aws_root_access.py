@@ -25,21 +25,13 @@ from typing import Any
 
 import pytest
 
-from tests.terraform.aws_local import moto_provider, moto_server, require_terraform, terraform
-from tests.terraform.aws_root import local_root
+from tests.terraform.aws_root import applied_root
 from tests.terraform.iam_eval import Role, allowed, document
 
 pytestmark = pytest.mark.slow
 ACCOUNT = "123456789012"
 IAM = f"arn:aws:iam::{ACCOUNT}"
 SSM = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter"
-TFVARS = """github_repository_id = "1234"
-github_owner_id      = "4567"
-required_reviewers   = { teams = [1] }
-vpc_id               = "vpc-0123456789abcdef0"
-subnet_ids           = ["subnet-0123456789abcdef0"]
-"""
-BACKEND = 'terraform {\n  backend "local" {}\n}\n'
 
 
 def upstream_role(prefix: str, what: str) -> str:
@@ -76,21 +68,9 @@ def applied(
     generated: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Any]]:
     """(project slug, boto3 IAM client) after the targeted apply; destroyed afterwards."""
-    boto3 = pytest.importorskip("boto3")
-    _, aws_version = require_terraform()
-    root = local_root(generated["aws"], tmp_path_factory.mktemp("aws-root"), aws_version)
-    (root / "terraform.tfvars").write_text(TFVARS, encoding="utf-8")
-    with moto_server(managed_policies=True) as endpoint:
-        (root / "override.tf").write_text(BACKEND + moto_provider(endpoint), encoding="utf-8")
-        for step in (("init",), ("apply", "-auto-approve", "-target=module.github_oidc")):
-            done = terraform(root, *step)
-            assert done.returncode == 0, done.stdout + done.stderr
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-        )
-        yield generated["aws"].name, session.client("iam", endpoint_url=endpoint)
-        done = terraform(root, "destroy", "-auto-approve", "-target=module.github_oidc")
-        assert done.returncode == 0, done.stdout + done.stderr
+    into = tmp_path_factory.mktemp("aws-root")
+    with applied_root(generated["aws"], into, ["module.github_oidc"]) as iam:
+        yield generated["aws"].name, iam
 
 
 def test_every_role_but_infra_carries_the_boundary(applied: tuple[str, Any]) -> None:

@@ -195,9 +195,14 @@ data "aws_iam_policy_document" "write" {
   }
 }
 
-# Managed CD copies the pinned model under <path>/serving/ for the endpoint to load.
+# Managed CD reads the pinned model (<path>/files/md5/) and copies it under
+# <path>/serving/ for the endpoint to load; it lists nothing and reads nothing else.
 data "aws_iam_policy_document" "publish" {
-  source_policy_documents = [data.aws_iam_policy_document.read.json]
+  statement {
+    sid       = "ReadPinnedModels"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.remote.arn}/${local.prefix}files/md5/*"]
+  }
 
   statement {
     sid       = "PublishServingCopies"
@@ -206,15 +211,71 @@ data "aws_iam_policy_document" "publish" {
   }
 
   statement {
-    sid       = "EncryptObjects"
-    actions   = ["kms:GenerateDataKey"]
+    sid       = "UseTheKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [aws_kms_key.remote.arn]
   }
 }
 
+# The drift monitor: reads the captured inference data (<path>/monitoring/) and
+# the pinned data (<path>/files/md5/), and pushes a registered window as DVC
+# objects (<path>/files/md5/, no deletes); it lists those two folders only.
+data "aws_iam_policy_document" "monitor" {
+  statement {
+    sid       = "ListCaptureAndObjects"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.remote.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.prefix}files/md5/*", "${local.prefix}monitoring/*"]
+    }
+  }
+
+  statement {
+    sid       = "BucketRegion"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.remote.arn]
+  }
+
+  # "monitoring" itself: s3fs asks for it (HEAD) before it lists the folder.
+  statement {
+    sid       = "ReadCaptureAndObjects"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.remote.arn}/${local.prefix}files/md5/*", "${aws_s3_bucket.remote.arn}/${local.prefix}monitoring", "${aws_s3_bucket.remote.arn}/${local.prefix}monitoring/*"]
+  }
+
+  statement {
+    sid       = "PushObjects"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = ["${aws_s3_bucket.remote.arn}/${local.prefix}files/md5/*"]
+  }
+
+  statement {
+    sid       = "UseTheKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.remote.arn]
+  }
+}
+
+resource "aws_iam_policy" "monitor" {
+  name        = "${var.bucket_name}-monitor"
+  description = "Read ${local.prefix}monitoring/ and ${local.prefix}files/md5/ of ${var.bucket_name}, push to ${local.prefix}files/md5/"
+  policy      = data.aws_iam_policy_document.monitor.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "monitor" {
+  for_each = toset(var.monitor_role_names)
+
+  role       = each.value
+  policy_arn = aws_iam_policy.monitor.arn
+}
+
 resource "aws_iam_policy" "publish" {
   name        = "${var.bucket_name}-publish"
-  description = "Pull from the DVC remote ${var.bucket_name} and write serving copies under ${local.prefix}serving/"
+  description = "Read pinned models of ${var.bucket_name} and write serving copies under ${local.prefix}serving/"
   policy      = data.aws_iam_policy_document.publish.json
   tags        = var.tags
 }

@@ -29,11 +29,21 @@ output "write_policy_arn" {
 }
 
 output "publish_policy_arn" {
-  description = "IAM policy that allows pulling and writing serving copies under <path>/serving/."
+  description = "IAM policy that allows reading pinned models and writing serving copies under <path>/serving/."
   value       = aws_iam_policy.publish.arn
 }
 
 output "access_log_bucket" {
   description = "Bucket that receives the access logs."
   value       = local.log_bucket
+}
+
+output "monitor_policy_arn" {
+  description = "IAM policy of the drift monitor: read <path>/monitoring/ and <path>/files/md5/, push to <path>/files/md5/."
+  value       = aws_iam_policy.monitor.arn
+}
+
+output "prefix" {
+  description = "The remote's folder in the bucket with a trailing slash, or empty: object keys start with it."
+  value       = local.prefix
 }

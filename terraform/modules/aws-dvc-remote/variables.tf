@@ -16,7 +16,13 @@ variable "reader_role_names" {
 }
 
 variable "publisher_role_names" {
-  description = "IAM roles that pull from the remote and write serving copies under <path>/serving/ (managed deployment roles)."
+  description = "IAM roles that read pinned models (<path>/files/md5/) and write serving copies under <path>/serving/ (managed deployment roles)."
+  type        = list(string)
+  default     = []
+}
+
+variable "monitor_role_names" {
+  description = "IAM roles that read <path>/monitoring/ and <path>/files/md5/ and push to <path>/files/md5/ (the drift monitor)."
   type        = list(string)
   default     = []
 }

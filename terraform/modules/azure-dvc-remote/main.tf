@@ -77,6 +77,14 @@ locals {
   prefix = trim(var.path, "/") == "" ? "" : "${trim(var.path, "/")}/"
   # Writers push and pull but cannot delete or move blobs, as on AWS and GCP.
   no_delete = join(" AND ", [for action in ["delete", "move/action"] : "(!(ActionMatches{'${local.blob}/${action}'}))"])
+  # Blob reads other than listing names, and blob writes, as condition actions.
+  blob_read  = "(ActionMatches{'${local.blob}/read'} AND NOT SubOperationMatches{'Blob.List'})"
+  blob_write = "(ActionMatches{'${local.blob}/write'} OR ActionMatches{'${local.blob}/add/action'})"
+  path       = "@Resource[${local.blob}:path]"
+  # The drift monitor reads the pinned data and the captured traffic (and the
+  # name "monitoring", which adlfs looks up before it lists), pushes DVC objects.
+  monitor_reads     = "${local.path} StringStartsWith '${local.prefix}files/md5/' OR ${local.path} StringStartsWith '${local.prefix}monitoring/' OR ${local.path} StringEquals '${local.prefix}monitoring'"
+  monitor_condition = "((!${local.blob_read}) OR (${local.monitor_reads})) AND ((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}files/md5/')) AND ${local.no_delete}"
 }
 
 # Keyed by the callers' static names: principal ids of identities created in
@@ -115,4 +123,30 @@ resource "azurerm_role_assignment" "folder_reader" {
     "((!(ActionMatches{'${local.blob}/read'} AND NOT SubOperationMatches{'Blob.List'})) OR ",
     "(@Resource[${local.blob}:path] StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/'))",
   ])
+}
+
+# The drift monitor: lists names, reads files/md5/ and monitoring/, pushes to
+# files/md5/; never deletes or moves a blob.
+resource "azurerm_role_assignment" "monitor" {
+  for_each = var.monitor_principal_ids
+
+  scope                = azurerm_storage_container.remote.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = each.value
+  principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition            = local.monitor_condition
+}
+
+# Writers of one folder (a capture sink such as Azure ML's data collector): they
+# list names, and read and write blobs under that folder alone; no deletes.
+resource "azurerm_role_assignment" "folder_writer" {
+  for_each = var.folder_writer_principal_ids
+
+  scope                = azurerm_storage_container.remote.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = each.value.principal_id
+  principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition            = "((!${local.blob_read}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/')) AND ((!${local.blob_write}) OR (${local.path} StringStartsWith '${local.prefix}${trim(each.value.folder, "/")}/')) AND ${local.no_delete}"
 }

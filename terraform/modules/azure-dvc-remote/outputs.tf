@@ -17,3 +17,8 @@ output "storage_account_id" {
   description = "Resource id of the storage account."
   value       = azurerm_storage_account.remote.id
 }
+
+output "container_id" {
+  description = "Resource id of the container (an Azure ML datastore's storage_container_id)."
+  value       = azurerm_storage_container.remote.id
+}

@@ -36,6 +36,26 @@ variable "reader_principal_ids" {
   default     = {}
 }
 
+variable "monitor_principal_ids" {
+  description = "Principal ids of the drift monitor, by a static key: list blob names, read <path>/files/md5/ and <path>/monitoring/, push to <path>/files/md5/; no deletes (Storage Blob Data Contributor on the container with path conditions)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "folder_writer_principal_ids" {
+  description = "Principal ids that may read and write blobs under one folder of the remote only (folder is relative to path, such as monitoring/azureml/ for a data collector) and list blob names, by a static key; no deletes (Storage Blob Data Contributor on the container with path conditions)."
+  type = map(object({
+    principal_id = string
+    folder       = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for writer in values(var.folder_writer_principal_ids) : can(regex("^[a-z0-9_.-]+(/[a-z0-9_.-]+)*/?$", writer.folder))])
+    error_message = "folder is a relative path such as monitoring/azureml/."
+  }
+}
+
 variable "folder_reader_principal_ids" {
   description = "Principal ids that may read blobs under one folder of the remote only (folder is relative to path, such as files/md5/ for a model server that loads pinned artifacts) and list blob names, by a static key (Storage Blob Data Reader on the container with a path condition)."
   type = map(object({

@@ -5,7 +5,23 @@ locals {
   log_bucket        = local.create_log_bucket ? google_storage_bucket.logs[0].name : var.log_bucket
   # Keyed by the callers' static names: members are often service-account emails
   # that exist only after the first apply, and for_each keys must be known at plan.
-  readers = merge(var.reader_members, var.publisher_members)
+  readers = var.reader_members
+  # Object reads held to folders: managed CD reads pinned models; the drift
+  # monitor reads the pinned data and the captured traffic (and "monitoring"
+  # itself, which gcsfs looks up before it lists the folder).
+  pinned_models     = "resource.name.startsWith(\"${local.objects}${local.prefix}files/md5/\")"
+  monitor_reads     = "${local.pinned_models} || resource.name.startsWith(\"${local.objects}${local.prefix}monitoring/\") || resource.name == \"${local.objects}${local.prefix}monitoring\""
+  publisher_reads   = local.pinned_models
+  monitor_push_only = local.pinned_models
+  scoped_readers = merge(
+    { for name, member in var.publisher_members : "publisher|${name}" => { member = member, title = "pinned-models-only", expression = local.publisher_reads } },
+    { for name, member in var.monitor_members : "monitor|${name}" => { member = member, title = "pinned-data-and-capture-only", expression = local.monitor_reads } },
+  )
+  monitor_exports = merge([
+    for name, member in var.monitor_members : {
+      for folder in var.monitor_export_folders : "${name}|${folder}" => { member = member, folder = trim(folder, "/") }
+    }
+  ]...)
   reader_bindings = merge(
     { for name, member in local.readers : "objectViewer|${name}" => { role = "roles/storage.objectViewer", member = member } },
     { for name, member in local.readers : "legacyBucketReader|${name}" => { role = "roles/storage.legacyBucketReader", member = member } },
@@ -153,5 +169,59 @@ resource "google_storage_bucket_iam_member" "folder_reader" {
     title       = "${trim(replace(each.value.folder, "/", "-"), "-")}-only"
     description = "Read objects under ${local.prefix}${trim(each.value.folder, "/")}/ only"
     expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}${trim(each.value.folder, "/")}/\")"
+  }
+}
+
+resource "google_storage_bucket_iam_member" "scoped_reader" {
+  for_each = local.scoped_readers
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectViewer"
+  member = each.value.member
+
+  condition {
+    title       = each.value.title
+    description = "Read objects under the folders of ${each.key} only"
+    expression  = each.value.expression
+  }
+}
+
+# The drift monitor lists object names (DVC and gcsfs look before they read or push).
+resource "google_storage_bucket_iam_member" "monitor_list" {
+  for_each = var.monitor_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.legacyBucketReader"
+  member = each.value
+}
+
+# It pushes a registered window as DVC objects: create only, never overwrite or delete.
+resource "google_storage_bucket_iam_member" "monitor_push" {
+  for_each = var.monitor_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectCreator"
+  member = each.value
+
+  condition {
+    title       = "dvc-objects-only"
+    description = "Create objects under ${local.prefix}files/md5/ only"
+    expression  = local.monitor_push_only
+  }
+}
+
+# It writes (and rewrites, on a second run the same day) exports of the captured
+# traffic, such as Vertex AI's BigQuery log under monitoring/vertex/.
+resource "google_storage_bucket_iam_member" "monitor_export" {
+  for_each = local.monitor_exports
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectUser"
+  member = each.value.member
+
+  condition {
+    title       = "${replace(each.value.folder, "/", "-")}-exports-only"
+    description = "Create, overwrite and delete objects under ${local.prefix}${each.value.folder}/ only"
+    expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}${each.value.folder}/\")"
   }
 }

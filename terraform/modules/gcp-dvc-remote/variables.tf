@@ -26,9 +26,26 @@ variable "reader_members" {
 }
 
 variable "publisher_members" {
-  description = "IAM members that pull, and may create, overwrite and delete objects under <path>/serving/ only (managed deployment identities), by a static key."
+  description = "IAM members that read pinned models (<path>/files/md5/) and may create, overwrite and delete objects under <path>/serving/ only (managed deployment identities), by a static key."
   type        = map(string)
   default     = {}
+}
+
+variable "monitor_members" {
+  description = "IAM members of the drift monitor, by a static key: they list object names, read <path>/files/md5/ and <path>/monitoring/, and create objects under <path>/files/md5/ (dvc push, no overwrite or delete)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "monitor_export_folders" {
+  description = "Folders (relative to path, under monitoring/) where the drift monitor also creates, overwrites and deletes objects: exports of captured traffic such as monitoring/vertex/."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for folder in var.monitor_export_folders : can(regex("^monitoring/[a-z0-9_.-]+/?$", folder))])
+    error_message = "An export folder is one folder under monitoring/, such as monitoring/vertex/."
+  }
 }
 
 variable "folder_reader_members" {

@@ -252,6 +252,9 @@ locals {
   # The APIs the modules and the workflows use; a fresh project has none of them.
   apis = toset([
     "aiplatform.googleapis.com",
+{%- if cookiecutter.deploy_target == 'managed' %}
+    "bigquery.googleapis.com",
+{%- endif %}
     "cloudkms.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",

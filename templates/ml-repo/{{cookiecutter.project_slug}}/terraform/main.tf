@@ -93,9 +93,11 @@ module "dvc_remote" {
   path        = "{{ remote_path }}"
   # Only the training environment's OIDC role writes; the runner instances get no data access.
   writer_role_names    = [module.github_oidc.role_names["training"]]
-  reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(local.deploy_environments, name)]
+  reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(concat(local.deploy_environments, ["monitoring"]), name)]
   publisher_role_names = [for name in local.deploy_environments : module.github_oidc.role_names[name]]
-  tags                 = local.tags
+  # drift.yml: reads the captured window and pushes it when it registers it.
+  monitor_role_names = [module.github_oidc.role_names["monitoring"]]
+  tags               = local.tags
 }
 
 module "gpu_runners" {
@@ -129,7 +131,13 @@ module "github_oidc" {
   name_prefix         = local.prefix
   pool_id             = "${local.prefix}-github"
   identities = merge(
-    { for name in local.dvc_readers : name => { environment = name, project_roles = lookup(local.deploy_project_roles, name, []) } },
+    {
+      for name in local.dvc_readers : name => {
+        environment             = name
+        project_roles           = lookup(local.deploy_project_roles, name, [])
+        project_role_conditions = lookup(local.deploy_project_role_conditions, name, {})
+      }
+    },
     {
       # Project metadata and IAM policies only: no storage.objectViewer, so
       # neither the DVC data nor other buckets; the state bucket is granted below.
@@ -166,12 +174,16 @@ module "dvc_remote" {
   path        = "{{ remote_path }}"
   location    = var.region
   # Only the training environment's identity writes; the runner VMs get no data access.
-  writer_members        = { training = module.github_oidc.service_account_members["training"] }
-  reader_members        = { for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(local.deploy_environments, name) }
-  publisher_members     = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
-  folder_reader_members = local.dvc_folder_readers
-  labels                = local.tags
-  depends_on            = [google_project_service.apis]
+  writer_members    = { training = module.github_oidc.service_account_members["training"] }
+  reader_members    = { for name in local.dvc_readers : name => module.github_oidc.service_account_members[name] if !contains(concat(local.deploy_environments, ["monitoring"]), name) }
+  publisher_members = { for name in local.deploy_environments : name => module.github_oidc.service_account_members[name] }
+  # drift.yml: reads the captured window, pushes it when it registers it, and
+  # (managed) exports the endpoint's request log (monitor_export_folders).
+  monitor_members        = { monitoring = module.github_oidc.service_account_members["monitoring"] }
+  monitor_export_folders = local.monitor_export_folders
+  folder_reader_members  = local.dvc_folder_readers
+  labels                 = local.tags
+  depends_on             = [google_project_service.apis]
 }
 
 module "gpu_runners" {
@@ -282,8 +294,11 @@ module "dvc_remote" {
   location             = var.region
   # Keyed by name: principal ids exist only after the identities are created.
   writer_principal_ids        = { training = module.github_oidc.principal_ids["training"] }
-  reader_principal_ids        = { for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] }
+  reader_principal_ids        = { for name in local.dvc_readers : name => module.github_oidc.principal_ids[name] if !contains(concat(local.deploy_environments, ["monitoring"]), name) }
   folder_reader_principal_ids = local.dvc_folder_readers
-  tags                        = local.tags
+  folder_writer_principal_ids = local.dvc_folder_writers
+  # drift.yml: reads the captured window and pushes it when it registers it.
+  monitor_principal_ids = { monitoring = module.github_oidc.principal_ids["monitoring"] }
+  tags                  = local.tags
 }
 {%- endif %}

@@ -57,6 +57,9 @@ locals {
     GPU_RUNNER_NAME_PREFIX = module.gpu_runners.runner_name_prefix
     DVC_REMOTE_ENABLED     = "true"
     INFRA_ENABLED          = "true"
+{%- if cookiecutter.deploy_target == 'managed' %}
+    VERTEX_LOGGING_TABLE   = local.vertex_logging_table
+{%- endif %}
   }
 }
 
@@ -101,6 +104,7 @@ locals {
       # Each deploying environment's own workspace (an environment's variable
       # wins over a repository variable of the same name).
       { for environment, workspace in azurerm_machine_learning_workspace.ml : "AZUREML_WORKSPACE" => workspace.name if environment == name },
+      { for environment, datastore in azurerm_machine_learning_datastore_blobstorage.monitoring : "AZUREML_MONITORING_DATASTORE" => datastore.name if environment == name },
 {%- endif %}
     )
   }

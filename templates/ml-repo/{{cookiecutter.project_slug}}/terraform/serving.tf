@@ -92,6 +92,38 @@ data "aws_iam_policy_document" "sagemaker" {
     resources = ["*"]
   }
 
+  # ModelDataSource (S3Prefix): the serving copies that managed CD staged.
+  statement {
+    sid       = "ListServingCopies"
+    actions   = ["s3:ListBucket"]
+    resources = [module.dvc_remote.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${module.dvc_remote.prefix}serving/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadServingCopies"
+    actions   = ["s3:GetObject"]
+    resources = ["${module.dvc_remote.bucket_arn}/${module.dvc_remote.prefix}serving/*"]
+  }
+
+  # DataCaptureConfig: requests and answers under <remote>/monitoring/sagemaker/.
+  statement {
+    sid       = "WriteDataCapture"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.dvc_remote.bucket_arn}/${module.dvc_remote.prefix}monitoring/sagemaker/*"]
+  }
+
+  statement {
+    sid       = "UseTheRemotesKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.dvc_remote.kms_key_arn]
+  }
+
   statement {
     sid       = "EndpointLogs"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
@@ -105,10 +137,6 @@ resource "aws_iam_role_policy" "sagemaker" {
   policy = data.aws_iam_policy_document.sagemaker.json
 }
 
-resource "aws_iam_role_policy_attachment" "sagemaker_reads_models" {
-  role       = aws_iam_role.sagemaker.name
-  policy_arn = module.dvc_remote.read_policy_arn
-}
 
 data "aws_iam_policy_document" "deploy" {
   for_each = local.model_readers
@@ -122,6 +150,9 @@ data "aws_iam_policy_document" "deploy" {
       "sagemaker:DescribeEndpoint",
       "sagemaker:DescribeEndpointConfig",
       "sagemaker:DescribeModel",
+      "sagemaker:DeleteEndpoint",
+      "sagemaker:DeleteEndpointConfig",
+      "sagemaker:DeleteModel",
       "sagemaker:UpdateEndpoint",
     ]
     resources = [
@@ -129,6 +160,21 @@ data "aws_iam_policy_document" "deploy" {
       "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.project_slug}-${each.key}-*",
       "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:model/${var.project_slug}-${each.key}-*",
     ]
+  }
+
+  # The smoke request, to this environment's endpoint only.
+  statement {
+    sid       = "SmokeRequest"
+    actions   = ["sagemaker:InvokeEndpoint"]
+    resources = ["arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.project_slug}-${each.key}"]
+  }
+
+  # The clean-up lists configs and models by name (List* has no resource-level
+  # permissions); it deletes only those named for this endpoint (above).
+  statement {
+    sid       = "FindOldVersions"
+    actions   = ["sagemaker:ListEndpointConfigs", "sagemaker:ListModels"]
+    resources = ["*"]
   }
 
   statement {
@@ -154,8 +200,10 @@ resource "aws_iam_policy" "deploy" {
 {%- elif cookiecutter.cloud == 'gcp' and cookiecutter.deploy_target == 'kserve' %}
 
 locals {
-  deploy_project_roles   = {}
-  deploy_grantable_roles = []
+  deploy_project_roles           = {}
+  deploy_project_role_conditions = {}
+  deploy_grantable_roles         = []
+  monitor_export_folders         = []
   # The model server loads pinned artifacts (files/md5/) and nothing else.
   dvc_folder_readers = { for identity in module.serving_identity : "serving" => { member = identity.member, folder = "files/md5/" } }
 }
@@ -212,14 +260,17 @@ resource "google_vertex_ai_endpoint_iam_member" "deploy" {
   member   = module.github_oidc.service_account_members[each.key]
 }
 
-# What deploying needs beyond the endpoint: upload a model, find the endpoint.
+# What deploying needs beyond the endpoint: upload a model, find the endpoint,
+# delete the models it replaced. Model ids are numbers Vertex AI assigns, so
+# no IAM Condition can tell this project's models from others in the project.
 resource "google_project_iam_custom_role" "model_publisher" {
   project     = var.project_id
   role_id     = "${replace(local.prefix, "-", "_")}_model_publisher"
   title       = "${var.project_slug} model publisher"
-  description = "Upload models to the Vertex AI registry and find the endpoints; deploying needs the endpoint's own grant"
+  description = "Upload models to the Vertex AI registry, delete the ones a rollout replaced, find the endpoints; deploying needs the endpoint's own grant"
   permissions = [
     "aiplatform.endpoints.list",
+    "aiplatform.models.delete",
     "aiplatform.models.get",
     "aiplatform.models.list",
     "aiplatform.models.upload",
@@ -236,8 +287,24 @@ resource "google_project_iam_member" "model_publisher" {
 }
 
 locals {
-  deploy_project_roles   = {}
-  deploy_grantable_roles = [google_project_iam_custom_role.model_publisher.id]
+  # Vertex AI logs each endpoint's requests and answers to the dataset
+  # logging_<display name, dashes as underscores>_<endpoint id>, table
+  # request_response_logging, which its service agent creates on the first
+  # deploy; drift.yml exports the production endpoint's window from it.
+  vertex_logging_dataset = "logging_${replace(google_vertex_ai_endpoint.deploy["production"].display_name, "-", "_")}_${google_vertex_ai_endpoint.deploy["production"].name}"
+  vertex_logging_table   = "${var.project_id}.${local.vertex_logging_dataset}.request_response_logging"
+  deploy_project_roles   = { monitoring = ["roles/bigquery.jobUser", "roles/bigquery.dataViewer"] }
+  # The monitor reads that dataset alone (it need not exist at apply time).
+  deploy_project_role_conditions = {
+    monitoring = {
+      "roles/bigquery.dataViewer" = {
+        title      = "vertex-request-log-only"
+        expression = "resource.name == \"projects/${var.project_id}/datasets/${local.vertex_logging_dataset}\" || resource.name.startsWith(\"projects/${var.project_id}/datasets/${local.vertex_logging_dataset}/tables/\")"
+      }
+    }
+  }
+  deploy_grantable_roles = [google_project_iam_custom_role.model_publisher.id, "roles/bigquery.dataViewer", "roles/bigquery.jobUser"]
+  monitor_export_folders = ["monitoring/vertex/"]
   # The service agent lists the bucket and reads the serving copies only.
   dvc_folder_readers = { vertex-ai = { member = google_project_service_identity.vertex_ai.member, folder = "serving/" } }
 }
@@ -247,6 +314,7 @@ locals {
   deploy_role_assignments = {}
   # The model server loads pinned artifacts (files/md5/) and nothing else.
   dvc_folder_readers = { for identity in module.serving_identity : "serving" => { principal_id = identity.principal_id, folder = "files/md5/" } }
+  dvc_folder_writers = {}
 }
 
 module "serving_identity" {
@@ -274,7 +342,11 @@ locals {
       { key = "models", scope = azurerm_storage_account.ml[environment].id, role_definition_name = "Storage Blob Data Contributor" },
     ]
   }
-  dvc_folder_readers = {}
+  # Managed CD reads the pinned model (files/md5/) and nothing else of the remote.
+  dvc_folder_readers = { for environment in local.deploy_environments : environment => { principal_id = module.github_oidc.principal_ids[environment], folder = "files/md5/" } }
+  # The data collector writes through the monitoring datastore as the workspace's identity.
+  dvc_folder_writers   = { for environment in local.deploy_environments : "azureml-${environment}" => { principal_id = azurerm_machine_learning_workspace.ml[environment].identity[0].principal_id, folder = "monitoring/azureml/" } }
+  monitoring_datastore = "dvc_monitoring"
 }
 
 data "azurerm_client_config" "current" {}
@@ -372,5 +444,19 @@ resource "azurerm_machine_learning_workspace" "ml" {
   identity {
     type = "SystemAssigned"
   }
+}
+
+# The datastore that the deployments' data collector writes through
+# (AZUREML_MONITORING_DATASTORE): the DVC container, reached with the workspace's
+# identity (no account key: shared keys are off), which may write under
+# monitoring/azureml/ only (dvc_folder_writers).
+resource "azurerm_machine_learning_datastore_blobstorage" "monitoring" {
+  for_each = toset(local.deploy_environments)
+
+  name                       = local.monitoring_datastore
+  workspace_id               = azurerm_machine_learning_workspace.ml[each.key].id
+  storage_container_id       = module.dvc_remote.container_id
+  service_data_auth_identity = "WorkspaceSystemAssignedIdentity"
+  description                = "The DVC remote: the data collector writes under monitoring/azureml/"
 }
 {%- endif %}
