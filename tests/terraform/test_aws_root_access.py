@@ -27,6 +27,7 @@ import pytest
 
 from tests.terraform.aws_root import applied_root
 from tests.terraform.iam_eval import Role, allowed, document
+from tests.terraform.refresh_table import requests
 
 pytestmark = pytest.mark.slow
 ACCOUNT = "123456789012"
@@ -245,3 +246,12 @@ def test_plan_decrypts_no_secure_string_whatever_the_key_policy_says(
         "Resource": "*",
         "Condition": {"StringLike": {"kms:ViaService": "ssm.*.amazonaws.com"}},
     }
+
+
+def test_plan_may_make_every_call_a_refresh_makes(applied: tuple[str, Any]) -> None:
+    """Each type's read calls (``refresh_actions.json``) on a resource named as the root names it."""
+    slug, iam = applied
+    plan = read_role(iam, f"{slug}-infra-plan")
+    calls = requests(slug, ACCOUNT)
+    assert len(calls) > 60
+    assert [call for call in calls if not allowed(plan, call[1], call[2])] == []
