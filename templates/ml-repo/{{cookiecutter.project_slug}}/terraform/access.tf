@@ -247,6 +247,25 @@ data "aws_iam_policy_document" "infra_iam" {
     resources = ["*"]
   }
 
+  # PowerUserAccess is account-wide: what would reach beyond the project
+  # without IAM is held to it here. No other function's code, settings or
+  # invocation (another workload's role would run it) ...
+  statement {
+    sid           = "NoFunctionsOutsideTheProject"
+    effect        = "Deny"
+    actions       = ["lambda:AddPermission", "lambda:CreateFunctionUrlConfig", "lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionUrlConfig"]
+    not_resources = ["arn:${data.aws_partition.current.partition}:lambda:*:${data.aws_caller_identity.current.account_id}:function:${var.project_slug}-*"]
+  }
+
+  # ... no commands or sessions on any instance, no secret values: Terraform
+  # here needs neither.
+  statement {
+    sid       = "NoRemoteCommandsOrSecrets"
+    effect    = "Deny"
+    actions   = ["ec2-instance-connect:*", "secretsmanager:GetSecretValue", "ssm:ResumeSession", "ssm:SendCommand", "ssm:StartAutomationExecution", "ssm:StartSession"]
+    resources = ["*"]
+  }
+
   # Terraform assumes no role; PowerUserAccess alone would let infra into any
   # role of the account that trusts the account itself.
   statement {
@@ -277,6 +296,7 @@ locals {
     "compute.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    "serviceusage.googleapis.com",
     "storage.googleapis.com",
     "sts.googleapis.com",
     "workflowexecutions.googleapis.com",
