@@ -69,4 +69,6 @@ def test_gcp_plan_holds_only_its_custom_role(roots: dict[str, Scope]) -> None:
         root = roots[variant].module
         plan = identity_entry(str(root.calls["github_oidc"]["identities"]), "infra-plan")
         roles = re.findall(r'"((?:roles|projects)/[^"]+)"', plan)
-        assert roles == ["projects/${var.project_id}/roles/${google_project_iam_custom_role.plan.role_id}"]
+        assert roles == [
+            "projects/${var.project_id}/roles/${google_project_iam_custom_role.plan.role_id}"
+        ]
