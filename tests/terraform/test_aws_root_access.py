@@ -27,11 +27,13 @@ import pytest
 
 from tests.terraform.aws_root import applied_root
 from tests.terraform.iam_eval import Role, allowed, document
+from tests.terraform.refresh_table import requests
 
 pytestmark = pytest.mark.slow
 ACCOUNT = "123456789012"
 IAM = f"arn:aws:iam::{ACCOUNT}"
 SSM = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter"
+TARGETS = ["module.github_oidc", "aws_iam_service_linked_role.spot"]
 
 
 def upstream_role(prefix: str, what: str) -> str:
@@ -69,7 +71,7 @@ def applied(
 ) -> Iterator[tuple[str, Any]]:
     """(project slug, boto3 IAM client) after the targeted apply; destroyed afterwards."""
     into = tmp_path_factory.mktemp("aws-root")
-    with applied_root(generated["aws"], into, ["module.github_oidc"]) as iam:
+    with applied_root(generated["aws"], into, TARGETS) as iam:
         yield generated["aws"].name, iam
 
 
@@ -78,6 +80,7 @@ def test_every_role_but_infra_carries_the_boundary(applied: tuple[str, Any]) -> 
     boundaries = {
         role["RoleName"]: role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
         for role in iam.list_roles()["Roles"]
+        if not role["Path"].startswith("/aws-service-role/")
         for role in [iam.get_role(RoleName=role["RoleName"])["Role"]]
     }
     names = ["ci", "infra", "infra-plan", "monitoring", "production", "staging", "training"]
@@ -245,3 +248,45 @@ def test_plan_decrypts_no_secure_string_whatever_the_key_policy_says(
         "Resource": "*",
         "Condition": {"StringLike": {"kms:ViaService": "ssm.*.amazonaws.com"}},
     }
+
+
+def test_plan_may_make_every_call_a_refresh_makes(applied: tuple[str, Any]) -> None:
+    """Each type's read calls (``refresh_actions.json``) on a resource named as the root names it."""
+    slug, iam = applied
+    plan = read_role(iam, f"{slug}-infra-plan")
+    calls = requests(slug, ACCOUNT)
+    assert len(calls) > 60
+    assert [call for call in calls if not allowed(plan, call[1], call[2])] == []
+
+
+def test_the_root_creates_the_spot_service_linked_role(applied: tuple[str, Any]) -> None:
+    """Spot runners need it; nothing else creates it (the boundary denies the lambdas IAM writes)."""
+    slug, iam = applied
+    # AWS names it AWSServiceRoleForEC2Spot; moto names it after the service.
+    linked = [
+        role["Path"] for role in iam.list_roles()["Roles"] if "/aws-service-role/" in role["Path"]
+    ]
+    assert linked == ["/aws-service-role/spot.amazonaws.com/"]
+    arn = f"{IAM}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"
+    assert allowed(read_role(iam, f"{slug}-infra"), "iam:CreateServiceLinkedRole", arn)
+
+
+def test_infra_touches_no_function_outside_the_project_and_runs_no_command(
+    applied: tuple[str, Any],
+) -> None:
+    """PowerUserAccess is account-wide; the project's denies hold it to ``<slug>-*``."""
+    slug, iam = applied
+    infra = read_role(iam, f"{slug}-infra")
+    function = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function"
+    for action in ("lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"):
+        assert allowed(infra, action, f"{function}:{slug}-scale-up"), action
+        assert not allowed(infra, action, f"{function}:payroll-export"), action
+    instance = f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0123456789abcdef0"
+    denied = [
+        ("lambda:InvokeFunction", f"{function}:payroll-export"),
+        ("ssm:SendCommand", instance),
+        ("ssm:StartSession", instance),
+        ("ec2-instance-connect:SendSSHPublicKey", instance),
+        ("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db"),
+    ]
+    assert [case for case in denied if allowed(infra, *case)] == []

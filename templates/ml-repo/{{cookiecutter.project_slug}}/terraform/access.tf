@@ -78,11 +78,15 @@ data "aws_iam_policy_document" "plan" {
     resources = [local.state_bucket]
   }
 
+  # What refreshing each resource type of the configuration calls (the root,
+  # mlrig's modules and the runner module at its pinned commit); the table
+  # tests/terraform/refresh_actions.json in mlrig lists them per type.
   statement {
     sid = "RefreshWhatThePlanManages"
     actions = [
       "apigateway:GET",
       "ec2:Describe*",
+      "eks:DescribePodIdentityAssociation",
       "events:Describe*",
       "events:ListTagsForResource",
       "events:ListTargetsByRule",
@@ -93,6 +97,7 @@ data "aws_iam_policy_document" "plan" {
       "kms:GetKeyRotationStatus",
       "kms:ListAliases",
       "kms:ListResourceTags",
+      "lambda:GetEventSourceMapping",
       "lambda:GetFunction",
       "lambda:GetFunctionCodeSigningConfig",
       "lambda:GetPolicy",
@@ -107,6 +112,9 @@ data "aws_iam_policy_document" "plan" {
       "s3:GetLifecycleConfiguration",
       "s3:GetReplicationConfiguration",
       "s3:ListBucket",
+      "scheduler:GetSchedule",
+      "scheduler:GetScheduleGroup",
+      "scheduler:ListTagsForResource",
       "sqs:GetQueueAttributes",
       "sqs:ListQueueTags",
       "ssm:DescribeParameters",
@@ -114,6 +122,14 @@ data "aws_iam_policy_document" "plan" {
       "xray:GetSamplingRules",
     ]
     resources = ["*"]
+  }
+
+  # The runner module's trigger object in its binaries bucket (<slug>-dist-<random>):
+  # public runner releases, no project data.
+  statement {
+    sid       = "RunnerBinariesTrigger"
+    actions   = ["s3:GetObject", "s3:GetObjectTagging"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.project_slug}-dist-*/triggers/*"]
   }
 
   # The String parameters Terraform writes (the AMI id, the runners' settings).
@@ -231,6 +247,25 @@ data "aws_iam_policy_document" "infra_iam" {
     resources = ["*"]
   }
 
+  # PowerUserAccess is account-wide: what would reach beyond the project
+  # without IAM is held to it here. No other function's code, settings or
+  # invocation (another workload's role would run it) ...
+  statement {
+    sid           = "NoFunctionsOutsideTheProject"
+    effect        = "Deny"
+    actions       = ["lambda:AddPermission", "lambda:CreateFunctionUrlConfig", "lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionUrlConfig"]
+    not_resources = ["arn:${data.aws_partition.current.partition}:lambda:*:${data.aws_caller_identity.current.account_id}:function:${var.project_slug}-*"]
+  }
+
+  # ... no commands or sessions on any instance, no secret values: Terraform
+  # here needs neither.
+  statement {
+    sid       = "NoRemoteCommandsOrSecrets"
+    effect    = "Deny"
+    actions   = ["ec2-instance-connect:*", "secretsmanager:GetSecretValue", "ssm:ResumeSession", "ssm:SendCommand", "ssm:StartAutomationExecution", "ssm:StartSession"]
+    resources = ["*"]
+  }
+
   # Terraform assumes no role; PowerUserAccess alone would let infra into any
   # role of the account that trusts the account itself.
   statement {
@@ -261,6 +296,7 @@ locals {
     "compute.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    "serviceusage.googleapis.com",
     "storage.googleapis.com",
     "sts.googleapis.com",
     "workflowexecutions.googleapis.com",
@@ -296,6 +332,43 @@ resource "google_project_service" "apis" {
   project            = var.project_id
   service            = each.value
   disable_on_destroy = false
+}
+
+# What infra-plan may read, instead of roles/viewer: the get of each resource
+# type this configuration manages (what a refresh calls) and its IAM policy.
+# Never compute.instances.get/list (a runner VM's metadata carries its JIT
+# configuration), the project's metadata (compute.projects.get), objects,
+# secrets, logs or workflow executions: pull-request code runs as infra-plan.
+resource "google_project_iam_custom_role" "plan" {
+  project     = var.project_id
+  role_id     = "${replace(local.prefix, "-", "_")}_infra_plan"
+  title       = "mlrig terraform plan (${local.prefix})"
+  description = "Refresh what the configuration manages; no VM metadata, objects or secrets"
+  permissions = [
+    "aiplatform.endpoints.get",
+    "aiplatform.endpoints.getIamPolicy",
+    "cloudkms.cryptoKeys.get",
+    "cloudkms.cryptoKeys.getIamPolicy",
+    "cloudkms.keyRings.get",
+    "cloudscheduler.jobs.get",
+    "compute.instanceTemplates.get",
+    "compute.subnetworks.get",
+    "compute.subnetworks.getIamPolicy",
+    "compute.zones.list",
+    "iam.roles.get",
+    "iam.serviceAccounts.get",
+    "iam.serviceAccounts.getIamPolicy",
+    "iam.workloadIdentityPoolProviders.get",
+    "iam.workloadIdentityPools.get",
+    "resourcemanager.projects.get",
+    "resourcemanager.projects.getIamPolicy",
+    "serviceusage.services.get",
+    "serviceusage.services.list",
+    "storage.buckets.get",
+    "storage.buckets.getIamPolicy",
+    "workflows.workflows.get",
+  ]
+  depends_on = [google_project_service.apis]
 }
 
 # The plan identity reads the state (objects of the state bucket only).

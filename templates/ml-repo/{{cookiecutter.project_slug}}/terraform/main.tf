@@ -100,6 +100,18 @@ module "dvc_remote" {
   tags               = local.tags
 }
 
+# Spot requests need the account's EC2 Spot service-linked role, which a fresh
+# account lacks; the scale-up lambda cannot create it (the boundary denies it
+# any IAM write), so this configuration does. An account holds only one: where
+# it exists, import it or set create_spot_service_linked_role = false (README.md).
+resource "aws_iam_service_linked_role" "spot" {
+  count = var.create_spot_service_linked_role ? 1 : 0
+
+  aws_service_name = "spot.amazonaws.com"
+  description      = "EC2 Spot requests of the GPU runners"
+  tags             = local.tags
+}
+
 module "gpu_runners" {
 {{- pin_note() }}
   source = "{{ src }}aws-gpu-runners{{ ref }}"
@@ -117,6 +129,7 @@ module "gpu_runners" {
   iam_path                  = local.runner_iam_path
   permissions_boundary_arn  = aws_iam_policy.boundary.arn
   tags                      = local.tags
+  depends_on                = [aws_iam_service_linked_role.spot]
 }
 {%- elif cookiecutter.cloud == 'gcp' %}
 
@@ -139,12 +152,13 @@ module "github_oidc" {
       }
     },
     {
-      # Project metadata and IAM policies only: no storage.objectViewer, so
-      # neither the DVC data nor other buckets; the state bucket is granted below.
+      # The gets a refresh calls (access.tf), by the role's name: its id is
+      # known only once the role exists. Neither the DVC data nor a VM's
+      # metadata; the state bucket is granted in access.tf.
       infra-plan = {
         environment   = "infra-plan"
         workflow_refs = ["${local.infra_workflow}@refs/pull/*"]
-        project_roles = ["roles/viewer", "roles/iam.securityReviewer"]
+        project_roles = ["projects/${var.project_id}/roles/${google_project_iam_custom_role.plan.role_id}"]
       }
       infra = {
         environment   = "infra"
@@ -162,7 +176,7 @@ module "github_oidc" {
       training = { environment = "training" }
     },
   )
-  depends_on = [google_project_service.apis]
+  depends_on = [google_project_service.apis, google_project_iam_custom_role.plan]
 }
 
 module "dvc_remote" {

@@ -62,6 +62,12 @@ variable "github_oidc_provider_arn" {
   type        = string
   default     = null
 }
+
+variable "create_spot_service_linked_role" {
+  description = "Create the account's EC2 Spot service-linked role AWSServiceRoleForEC2Spot (false when the account already has it and you did not import it)."
+  type        = bool
+  default     = true
+}
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 variable "eks_oidc_provider_arn" {
