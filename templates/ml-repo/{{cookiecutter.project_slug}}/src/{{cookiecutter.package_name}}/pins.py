@@ -238,9 +238,10 @@ def update(env: str, root: Path = Path()) -> list[Path]:
     """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
     path = pin_path(env, root)
     old = (read_yaml(path) or {}) if path.exists() else {}
-    pin = serving.with_image(
-        keep_commit(build_pin(env, root), old, root), old.get(serving.IMAGE_KEY)
-    )
+    # The serving image and the framework it was built with stay until serve-image.yml
+    # rebuilds them: a retrained model is served by the same image.
+    image, framework = old.get(serving.IMAGE_KEY), old.get(serving.FRAMEWORK_KEY)
+    pin = serving.with_image(keep_commit(build_pin(env, root), old, root), image, framework)
     return write_pin(env, pin, root)
 
 
@@ -257,6 +258,7 @@ def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], 
     refused = gate.failures(pin.get("metrics") or {}, gate.load(root / PARAMS_FILE), target)
     if refused:
         return [], refused
+    pin = serving.with_image(pin, pin.get(serving.IMAGE_KEY), pin.get(serving.FRAMEWORK_KEY))
     pin = rollout.start(pin, current(target, root))
     return write_pin(target, pin, root), []
 

@@ -125,14 +125,35 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
     if not path.parent.is_dir():
         return []
     name = path.relative_to(root).as_posix()
-    found = [
-        f"deploy/{env}.yaml: {problem}"
-        for problem in [image_problem(pin.get(IMAGE_KEY))]
-        if problem
-    ]
+    checks = [image_problem(pin.get(IMAGE_KEY)), framework_problem(pin, root)]
+    found = [f"deploy/{env}.yaml: {problem}" for problem in checks if problem]
     if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin, root):
         found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins sync`)")
     return found
+
+
+def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
+    """Why the pin's ``serving_framework`` does not say that its image holds the lock's
+    framework (None: it does, or there is no image). mlrig's MOD007 checks the same."""
+    if pin.get(IMAGE_KEY) is None:
+        return None
+    record = pin.get(FRAMEWORK_KEY)
+    if not isinstance(record, dict) or not record:
+        return (
+            f"{IMAGE_KEY} records no {FRAMEWORK_KEY} (the framework versions it was built"
+            " with); rebuild it or record them with `pins image`"
+        )
+    try:
+        locked = built_with(root).get(FRAMEWORK)
+    except OSError:
+        locked = None  # no lock or .python-version: MOD007 and `pins image` say so
+    built = record.get(FRAMEWORK)
+    if locked is not None and built is not None and str(built) != locked:
+        return (
+            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the lock's {locked}"
+            " (rebuild the image: serve-image.yml)"
+        )
+    return None
 
 
 def with_image(pin: dict[str, Any], image: Any, framework: Any = None) -> dict[str, Any]:
