@@ -123,7 +123,8 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
     reason = (
         "# Not serving: serving image not built yet;"
-        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
+        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`);"
+        " capture identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
     )
     assert reason in component.read_text(encoding="utf-8")
     done = trained.check()
@@ -201,7 +202,7 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     repo.pins("image", "staging", IMAGE)
     role = tmp_path / "identity.json"
     role.write_text('{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}', encoding="utf-8")
-    repo.pins("identity", "--from", str(role))
+    repo.pins("identity", "--from", str(role), "--capture-from", str(role))
     resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
