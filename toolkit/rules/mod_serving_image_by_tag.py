@@ -46,7 +46,7 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.views.kube import DIGEST, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
 from toolkit.rules._mod import models
 
 CODE = "MOD006"
@@ -64,13 +64,39 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     # An image a kustomization sets is judged at that entry, not again where it is named.
     set_by_kustomize = {entry.name for entry in entries if entry.sets}
     deleted = {pair for view in manifests for pair in view.deletes}
+    trees = {
+        _folder(view.path)
+        for view in manifests
+        if view.kustomize_images or _is_kustomization(view.path)
+    }
     for entry in entries:
         yield from _entry(entry)
     for view in manifests:
         for image in view.images:
+            if image.kind in WORKLOAD_KINDS and not _in_tree(image.path, trees):
+                continue  # a workload outside any kustomize tree is not a deployment we judge
             if not _covered(image, set_by_kustomize, deleted):
                 yield _image(image)
     yield from _pins(project)
+
+
+def _is_kustomization(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] in ("kustomization.yaml", "kustomization.yml")
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _in_tree(path: str, trees: set[str]) -> bool:
+    """Whether ``path`` lies in a folder that holds a kustomization, or below one."""
+    folder = _folder(path)
+    while True:
+        if folder in trees:
+            return True
+        if not folder:
+            return False
+        folder = _folder(folder)
 
 
 def _valid(digest: str | None) -> bool:
@@ -104,6 +130,12 @@ def _entry(entry: KustomizeImage) -> Iterator[Finding]:
 
 
 def _image(image: Image) -> Finding:
+    if image.kind == "patch":
+        message = (
+            f"a patch of {image.name} sets image {image.reference} by tag; set it by digest"
+            " (<image>@sha256:...) or with kustomize `images:` and a digest"
+        )
+        return Finding(image.path, image.line, image.column, CODE, message)
     message = (
         f"{image.kind} {image.name} runs {image.reference} by tag; name it by digest"
         " (<image>@sha256:...) or set it by digest with kustomize `images:`"
