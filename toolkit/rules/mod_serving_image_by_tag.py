@@ -1,8 +1,12 @@
 """## What it does
 Checks that every image a deployment names is pinned by digest: each `image:` of a
-KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`, each entry of
-a kustomization's `images:` list, and the `serving_image` of each deployment pin
-(`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
+KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`; each container
+image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
+`CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
+one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
+of a container, inline or in a patch file, and every `image:` of a strategic-merge
+patch); each entry of a kustomization's `images:` list, and the `serving_image` of
+each deployment pin (`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
 judged at that entry (it needs `digest:`; `newTag` or a bare `newName` is a
 finding), not again in the resource; an image that a kustomization deletes with
 its resource (`$patch: delete`, as the generated overlays do until the serving
@@ -52,7 +56,7 @@ from toolkit.rules._mod import models
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
-SUMMARY = "A KServe runtime, InferenceService, kustomize image or deploy pin names an image by tag"
+SUMMARY = "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag"
 VIEWS: tuple[str, ...] = ("kube", "pins")
 
 

@@ -27,7 +27,7 @@ def patch_file_images(path: str, doc: Any) -> Iterator[Image]:
     if isinstance(doc, YList):
         for op, value in _operations(doc):
             line, column = getattr(value, "line", op.line), getattr(value, "col", op.col)
-            yield _image(path, line, column, str(value), "patch", path.rsplit("/", 1)[-1])
+            yield _image(path, line, column, str(value), path.rsplit("/", 1)[-1])
 
 
 def inline_patch_images(path: str, root: YMap, lines: list[str]) -> Iterator[Image]:
@@ -49,7 +49,7 @@ def inline_patch_images(path: str, root: YMap, lines: list[str]) -> Iterator[Ima
             for value in _set_by(doc):
                 line = start + _line_of(text, value)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
-                yield _image(path, line, raw.find(value) + 1 or 1, value, "patch", name)
+                yield _image(path, line, raw.find(value) + 1 or 1, value, name)
 
 
 def _operations(doc: list[Any]) -> Iterator[tuple[Any, Any]]:
@@ -59,9 +59,12 @@ def _operations(doc: list[Any]) -> Iterator[tuple[Any, Any]]:
         where, value = str(op.get("path", "")), op.get("value")
         if where.endswith("/image") and isinstance(value, str):
             yield op, value
-        elif _CONTAINER.search(where) and isinstance(value, dict):
-            if isinstance(value.get("image"), str):
-                yield op, value["image"]
+        elif (
+            _CONTAINER.search(where)
+            and isinstance(value, dict)
+            and isinstance(value.get("image"), str)
+        ):
+            yield op, value["image"]
 
 
 def _set_by(doc: Any) -> Iterator[str]:
@@ -101,7 +104,8 @@ def _line_of(text: str, value: str) -> int:
     return 0
 
 
-def _image(path: str, line: int, column: int, value: str, kind: str, name: str) -> Image:
+def _image(path: str, line: int, column: int, value: str, name: str) -> Image:
+    """An image a patch sets (its kind is ``patch``; ``name`` says which object)."""
     from toolkit.check.views.kube import Image
 
-    return Image(path, line, column, value, kind, name)
+    return Image(path, line, column, value, "patch", name)

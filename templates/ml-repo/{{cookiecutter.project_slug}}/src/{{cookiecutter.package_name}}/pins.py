@@ -20,7 +20,8 @@ Usage (from the repository root), with ``pins`` standing for
     pins rollout production [PERCENT]   # end a canary: the new model takes 100% (or PERCENT)
     pins sync                           # rewrite every overlay from its pin
 
-The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
+README.md ("Serve") shows the path; the format is documented at
+https://mlrig.github.io/mlrig/deploy-pins/. Writing is deterministic:
 the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
 """
 
