@@ -359,6 +359,8 @@ def problems(root: Path = Path()) -> list[str]:
         if patch.exists():
             found += _overlay_problems(patch, pin, root)
         found += serving.component_problems(env_pin.stem, pin, root)
+        framework = serving.framework_problem(pin, root)  # KServe or managed: MOD007's check
+        found += [f"deploy/{env_pin.stem}.yaml: {framework}"] if framework else []
     return found
 
 

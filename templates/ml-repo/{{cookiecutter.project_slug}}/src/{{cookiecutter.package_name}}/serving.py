@@ -162,8 +162,11 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
     if not path.parent.is_dir():
         return []
     name = path.relative_to(root).as_posix()
-    checks = [image_problem(pin.get(IMAGE_KEY)), framework_problem(pin, root)]
-    found = [f"deploy/{env}.yaml: {problem}" for problem in checks if problem]
+    found = [
+        f"deploy/{env}.yaml: {problem}"
+        for problem in [image_problem(pin.get(IMAGE_KEY))]
+        if problem
+    ]
     if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin, root):
         found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins sync`)")
     return found
