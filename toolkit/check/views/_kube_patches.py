@@ -71,19 +71,20 @@ def _set_by(doc: Any) -> Iterator[str]:
     if isinstance(doc, list):
         yield from (str(value) for _, value in _operations(doc))
     elif isinstance(doc, dict) and doc.get("$patch") != "delete":
-        yield from _strings_under_image(doc.get("spec"))
+        yield from (str(value) for value in image_values(doc.get("spec")))
 
 
-def _strings_under_image(node: Any) -> Iterator[str]:
+def image_values(node: Any) -> Iterator[Any]:
+    """Every string under an ``image`` key, at any depth (placed values keep their place)."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "image" and isinstance(value, str):
                 yield value
             else:
-                yield from _strings_under_image(value)
+                yield from image_values(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _strings_under_image(item)
+            yield from image_values(item)
 
 
 def _target(entry: Any, doc: Any) -> str:

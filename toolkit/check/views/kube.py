@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
-from toolkit.check.views._kube_patches import inline_patch_images, patch_file_images
+from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -143,22 +143,9 @@ def _images(path: str, doc: Any) -> Iterator[Image]:
         return
     metadata = doc.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, YMap) else ""
-    for value in _image_values(doc.get("spec")):
+    for value in image_values(doc.get("spec")):
         line, column = getattr(value, "line", doc.line), getattr(value, "col", doc.col)
         yield Image(path, line, column, str(value), str(doc.get("kind")), name)
-
-
-def _image_values(node: Any) -> Iterator[Any]:
-    """Every string under an ``image`` key, at any depth."""
-    if isinstance(node, YMap):
-        for key, value in node.items():
-            if key == "image" and isinstance(value, str):
-                yield value
-            else:
-                yield from _image_values(value)
-    elif isinstance(node, YList):
-        for item in node:
-            yield from _image_values(item)
 
 
 def _kustomize_images(path: str, root: YMap) -> Iterator[KustomizeImage]:
