@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from tests.cdct.conftest import Render, copy_repo
+
+pytestmark = pytest.mark.slow  # renders a repository and starts the sink
 
 
 @contextmanager
