@@ -123,7 +123,8 @@ def test_first_training_pins_the_pushed_model(trained: Repo, s3: str) -> None:
     component = trained.path / "deploy/overlays/staging/serving/kustomization.yaml"
     reason = (
         "# Not serving: serving image not built yet;"
-        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
+        " workload identity not set (eks.amazonaws.com/role-arn: run `pins identity`);"
+        " capture identity not set (eks.amazonaws.com/role-arn: run `pins identity`).\n"
     )
     assert reason in component.read_text(encoding="utf-8")
     done = trained.check()
@@ -201,7 +202,7 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     repo.pins("image", "staging", IMAGE)
     role = tmp_path / "identity.json"
     role.write_text('{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}', encoding="utf-8")
-    repo.pins("identity", "--from", str(role))
+    repo.pins("identity", "--from", str(role), "--capture-from", str(role))
     resources = kustomize(repo.path / "deploy/overlays/staging")
     pinned = trained.yaml("deploy/staging.yaml")["model"]
     assert storage_uri(resources) == pinned["storage_uri"]  # type: ignore[index]
@@ -255,3 +256,53 @@ def test_generated_repository_own_pin_and_drift_tests_pass(trained: Repo) -> Non
         trained.env,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _retrain_with(repo: Repo, c: str) -> None:
+    params = repo.path / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    current = next(line for line in text.splitlines() if line.strip().startswith("c: "))
+    params.write_text(text.replace(current, current.split("c: ")[0] + f"c: {c}"), "utf-8")
+    repo.retrain()
+
+
+def test_retraining_twice_keeps_the_serving_framework_and_the_check_clean(
+    trained: Repo, tmp_path: Path
+) -> None:
+    """The image serve-image.yml built (and the framework it recorded) serves the next models
+    too: two CT runs and a promotion leave a pin MOD007 accepts."""
+    repo = _copy(trained, tmp_path / "repo")
+    repo.pins("image", "staging", IMAGE)
+    recorded = repo.yaml("deploy/staging.yaml")["serving_framework"]
+    assert list(recorded) == ["scikit-learn"]  # type: ignore[call-overload]
+    for c in ("0.05", "0.2"):
+        _retrain_with(repo, c)
+        assert repo.yaml("deploy/staging.yaml")["serving_framework"] == recorded
+    repo.pins("promote", "staging", "production")
+    production = repo.yaml("deploy/production.yaml")
+    assert (production["serving_image"], production["serving_framework"]) == (IMAGE, recorded)
+    done = repo.check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("All checks passed ("), done.stdout
+    repo.pins("check")
+
+
+def test_pins_check_agrees_with_mod007_on_a_missing_framework(
+    trained: Repo, tmp_path: Path
+) -> None:
+    repo = _copy(trained, tmp_path / "repo")
+    repo.pins("image", "staging", IMAGE)
+    pin = repo.path / "deploy/staging.yaml"
+    lines = pin.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("serving_framework:"))
+    pin.write_text("".join(lines[:at] + lines[at + 2 :]), encoding="utf-8")
+    done = repo.check("--select", "MOD007")
+    assert done.returncode == 1
+    assert "MOD007 serving_image records no serving_framework" in done.stdout
+    command: list[str | Path] = [sys.executable, "-m", f"{PACKAGE}.pins", "check"]
+    checked = run(command, repo.path, repo.env)
+    assert (checked.returncode, checked.stderr) == (
+        1,
+        "deploy/staging.yaml: serving_image records no serving_framework (the framework"
+        " versions it was built with); rebuild it or record them with `pins image`\n",
+    )

@@ -205,11 +205,19 @@ def test_unshifted_traffic_is_no_drift(trained: Repo) -> None:
     assert not (trained.path / "unused").exists()
 
 
-def test_an_empty_window_is_no_traffic(trained: Repo, tmp_path: Path) -> None:
+def test_an_empty_window_is_no_traffic(trained: Repo, s3: str, tmp_path: Path) -> None:
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    old = "quiet/monitoring/kserve/my-ml-project/1999/01/01/000000-a-request.json"
+    client.put_object(Bucket=BUCKET, Key=old, Body=b"{}")  # captured, long before the window
     output = tmp_path / "github_output"
     trained.env["GITHUB_OUTPUT"] = str(output)
     try:
-        done = trained.drift("--until", "2000-01-01", "--register", "data/raw")
+        capture = f"s3://{BUCKET}/quiet/monitoring"
+        done = trained.drift(
+            "--capture", capture, "--until", "2000-01-01", "--register", "data/raw"
+        )
     finally:
         del trained.env["GITHUB_OUTPUT"]
     assert done.returncode == 0, done.stderr
@@ -270,3 +278,29 @@ def test_the_sink_refuses_what_is_not_a_cloud_event(trained: Repo, s3: str) -> N
         sink.stop()
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
     assert client.list_objects_v2(Bucket=BUCKET, Prefix="refused/").get("KeyCount") == 0
+
+
+def test_a_missing_prefix_is_no_capture_and_an_unreadable_one_fails(
+    trained: Repo, tmp_path: Path
+) -> None:
+    """Misconfiguration is not "no traffic": nothing ever written under the prefix is a
+    warning of its own, and a prefix that cannot be read is an error (exit 2)."""
+    output = tmp_path / "github_output"
+    trained.env.update(GITHUB_OUTPUT=str(output), GITHUB_ACTIONS="true")
+    try:
+        capture = f"s3://{BUCKET}/never-written/monitoring"
+        missing = trained.drift("--capture", capture, "--until", TODAY)
+    finally:
+        del trained.env["GITHUB_OUTPUT"], trained.env["GITHUB_ACTIONS"]
+    text = (
+        f"no capture: {capture} does not exist; nothing was ever captured there"
+        " (is the serving side's capture writing to it?)"
+    )
+    assert (missing.returncode, missing.stdout) == (0, f"{text}\n::warning::{text}\n")
+    assert output.read_text(encoding="utf-8") == "drift=false\ntraffic=false\nregistered=\n"
+    unreadable = trained.drift("--capture", "nosuch://bucket/monitoring", "--until", TODAY)
+    assert (unreadable.returncode, unreadable.stdout) == (2, "")
+    assert unreadable.stderr == (
+        "drift: cannot read the captured data under nosuch://bucket/monitoring:"
+        " ValueError: Protocol not known: nosuch\n"
+    )

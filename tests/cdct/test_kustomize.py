@@ -27,6 +27,16 @@ IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
 CLOUDS = ("aws", "gcp", "azure", "none")
 MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
+ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture writer
+READER, WRITER = "my-ml-project-model-reader", "my-ml-project-capture-writer"
+SINK = "my-ml-project-inference-logger"
+# Where the capture sink writes: <DVC remote>/monitoring/kserve, as an fsspec URL.
+TARGET = {
+    "aws": "s3://my-ml-project-dvc/monitoring/kserve",
+    "gcp": "gs://my-ml-project-dvc/monitoring/kserve",
+    "azure": "abfs://my-ml-project-dvc@mymlprojectdvc.dfs.core.windows.net/monitoring/kserve",
+    "none": "../my-ml-project-dvc-remote/monitoring/kserve",  # relative to the repository
+}
 IDENTITY = {
     "aws": {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"},
     "gcp": {"iam.gke.io/gcp-service-account": "serving@p.iam.gserviceaccount.com"},
@@ -41,8 +51,12 @@ def kustomize(overlay: Path) -> list[dict[str, object]]:
     return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
 
 
-def one(resources: list[dict[str, object]], kind: str) -> dict[str, Any]:
-    (found,) = [r for r in resources if r["kind"] == kind]
+def one(resources: list[dict[str, object]], kind: str, name: str | None = None) -> dict[str, Any]:
+    (found,) = [
+        r
+        for r in resources
+        if r["kind"] == kind and name in (None, r["metadata"]["name"])  # type: ignore[index]
+    ]
     return found
 
 
@@ -70,7 +84,7 @@ def test_fresh_overlays_render_no_inference_service_and_no_runtime(
     repo = render(cloud=cloud, ml_framework=framework)
     for environment in ENVIRONMENTS:
         resources = kustomize(repo / "deploy/overlays" / environment)
-        assert validate(resources) == [*MONITORING, "ServiceAccount"]
+        assert validate(resources) == [*MONITORING, *ACCOUNTS]
         namespaces = {r["metadata"]["namespace"] for r in resources}  # type: ignore[index]
         assert namespaces == {f"my-ml-project-{environment}"}
         pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
@@ -80,13 +94,16 @@ def test_fresh_overlays_render_no_inference_service_and_no_runtime(
             line for line in component.read_text(encoding="utf-8").splitlines() if "Not" in line
         ]
         unset = "".join(
-            f"; workload identity not set ({key}: run `pins identity`)" for key in IDENTITY[cloud]
+            f"; {who} identity not set ({key}: run `pins identity`)"
+            for key in IDENTITY[cloud]
+            for who in ("workload", "capture")
         )
         assert reason == f"# Not serving: no model pinned; serving image not built yet{unset}."
-        account = one(resources, "ServiceAccount")
-        assert account["metadata"].get("annotations") == (
-            dict.fromkeys(IDENTITY[cloud], "") or None
-        )
+        for name in (READER, WRITER):
+            account = one(resources, "ServiceAccount", name)
+            assert account["metadata"].get("annotations") == (
+                dict.fromkeys(IDENTITY[cloud], "") or None
+            )
     assert pins(copy_repo(repo, tmp_path / "repo"), "check").stderr == ""
 
 
@@ -114,13 +131,17 @@ def pins(repo: Path, *args: str, stdin: str | None = None) -> subprocess.Complet
 
 
 def set_identity(repo: Path, cloud: str) -> None:
-    done = pins(repo, "identity", "--from", "-", stdin=json.dumps(IDENTITY[cloud]))
+    """The model reader's and the capture writer's annotations, as Terraform outputs them."""
+    (repo / "reader.json").write_text(json.dumps(IDENTITY[cloud]), encoding="utf-8")
+    writer = {key: value.replace("serving", "capture") for key, value in IDENTITY[cloud].items()}
+    (repo / "writer.json").write_text(json.dumps(writer), encoding="utf-8")
+    done = pins(repo, "identity", "--from", "reader.json", "--capture-from", "writer.json")
     assert done.returncode == 0, done.stderr
 
 
 def serving_resources(repo: Path, environment: str) -> list[dict[str, object]]:
     resources = kustomize(repo / "deploy/overlays" / environment)
-    kinds = [*MONITORING, "InferenceService", "ServiceAccount", "ServingRuntime"]
+    kinds = [*MONITORING, *ACCOUNTS, "Deployment", "InferenceService", "Service", "ServingRuntime"]
     assert validate(resources) == sorted(kinds)
     return resources
 
@@ -135,7 +156,7 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     uri = f"gs://my-ml-project-dvc/files/md5/50/{md5[2:]}"
     pin_model(repo, "production", md5, uri)
     kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
-    assert kinds == [*MONITORING, "ServiceAccount"]  # a model, but no image yet
+    assert kinds == [*MONITORING, *ACCOUNTS]  # a model, but no image yet
 
     bad = pins(repo, "image", "production", "registry.example/serve:latest")
     assert bad.returncode == 1
@@ -150,12 +171,13 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     assert serving_checks(repo) == (0, "")  # the recorded version is one the lock pins
     if IDENTITY[cloud]:  # the identity is still empty: nothing served yet
         kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
-        assert kinds == [*MONITORING, "ServiceAccount"]
+        assert kinds == [*MONITORING, *ACCOUNTS]
         set_identity(repo, cloud)
     resources = serving_resources(repo, "production")
-    assert one(resources, "ServiceAccount")["metadata"].get("annotations") == (
+    assert one(resources, "ServiceAccount", READER)["metadata"].get("annotations") == (
         IDENTITY[cloud] or None
     )
+    assert_capture_sink(resources, cloud)
     runtime = one(resources, "ServingRuntime")
     assert runtime["spec"]["containers"][0]["image"] == IMAGE
     assert runtime["spec"]["supportedModelFormats"] == [
@@ -187,6 +209,30 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
         "deploy/overlays/production/serving/kustomization.yaml: "
         "not what deploy/production.yaml implies (run `pins sync`)\n"
     )
+
+
+def assert_capture_sink(resources: list[dict[str, object]], cloud: str) -> None:
+    """The logger's sink runs serve/capture.py from the pinned image, writes to the remote's
+    monitoring/kserve as its own identity, and answers at the address the logger names."""
+    writer = one(resources, "ServiceAccount", WRITER)["metadata"].get("annotations")
+    assert writer == (
+        {k: v.replace("serving", "capture") for k, v in IDENTITY[cloud].items()} or None
+    )
+    pod = one(resources, "Deployment", SINK)["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == WRITER
+    (container,) = pod["containers"]
+    assert (container["image"], container["command"]) == (IMAGE, ["python", "-m", "serve.capture"])
+    assert container["args"] == [f"--target={TARGET[cloud]}", "--port=8081"]
+    service = one(resources, "Service", SINK)
+    assert service["spec"]["ports"] == [
+        {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}
+    ]
+    assert service["spec"]["selector"] == pod_labels(resources)
+
+
+def pod_labels(resources: list[dict[str, object]]) -> dict[str, str]:
+    labels = one(resources, "Deployment", SINK)["spec"]["template"]["metadata"]["labels"]
+    return {k: v for k, v in labels.items() if k != "azure.workload.identity/use"}
 
 
 def serving_checks(repo: Path) -> tuple[int, str]:

@@ -81,7 +81,6 @@ def deploy(url: str, repo: Path) -> subprocess.CompletedProcess[str]:
         "EXECUTION_ROLE_ARN": ROLE,
         "INSTANCE_TYPE": "ml.m5.large",
         "ENDPOINT": ENDPOINT,
-        "SERVING_IMAGE": "",
     }
     return run([sys.executable, "-m", "my_ml_project.managed", "deploy", "staging"], repo, env)
 

@@ -290,3 +290,29 @@ def test_azure_deletes_the_new_deployment_when_its_smoke_request_fails(
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cloud", "default"),
+    [("aws", "ml.m5.large"), ("gcp", "n1-standard-2"), ("azure", "Standard_DS3_v2")],
+)
+def test_the_release_deploys_the_pinned_image_on_the_params_instance_type(
+    generated: Generated, cloud: str, default: str
+) -> None:
+    """The image is the reviewed pin's, whatever the environment says; the instance type has
+    a default in params.yaml that ENDPOINT_INSTANCE_TYPE (INSTANCE_TYPE in the job) overrides."""
+    common = generated(cloud, "common")
+    pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
+    other = IMAGE.split("@")[0] + "@sha256:" + "cd" * 32
+    release = common.release("staging", {"SERVING_IMAGE": other})
+    assert (release.image, release.instance_type) == (IMAGE, default)
+    assert common.release("staging", {"INSTANCE_TYPE": "big"}).instance_type == "big"
+    bare = yaml.safe_load(Path("deploy/staging.yaml").read_text(encoding="utf-8"))
+    del bare["serving_image"]
+    Path("deploy/staging.yaml").write_text(yaml.safe_dump(bare), encoding="utf-8")
+    with pytest.raises(common.DeployError) as refused:
+        common.release("staging", {"SERVING_IMAGE": other})
+    assert str(refused.value) == (
+        "deploy/staging.yaml: no serving_image (serve-image.yml builds the image and pins it"
+        " by digest with `pins image`, in a pull request)"
+    )

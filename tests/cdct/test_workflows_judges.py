@@ -66,4 +66,6 @@ def test_production_deploys_only_from_main_through_its_environment(render: Rende
     )
     assert "pull_request" not in text
     assert "environment: ${{ matrix.environment }}" in text
-    assert "@sha256:[0-9a-f]{64}" in text
+    # The image is the pin's (by digest, checked by `pins check` and mlrig), never a variable.
+    assert "SERVING_IMAGE:" not in text and "vars.SERVING_IMAGE " not in text
+    assert "run: python -m my_ml_project.pins check" in text

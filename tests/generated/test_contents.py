@@ -239,3 +239,15 @@ def test_each_lock_satisfies_its_input(source: Path) -> None:
         extra_packages = {f"dvc-{extra}" for extra in requirement.extras if extra != "all"}
         for package in extra_packages:
             assert package in versions, f"{lock.name} lacks {package} for {line}"
+
+
+def test_every_docs_page_a_generated_file_names_exists(repo_per_cloud: dict[str, Path]) -> None:
+    """A comment that sends the reader to ``docs/<page>.md`` sends them to a file of this
+    repository (mlrig's own pages are linked by URL)."""
+    page = re.compile(r"(?<![\w/.:-])docs/[\w./-]+\.md\b")
+    for repo in repo_per_cloud.values():
+        for path, data in files_of(repo).items():
+            if path.startswith(".git/"):
+                continue
+            for name in page.findall(data.decode("utf-8", "replace")):
+                assert (repo / name).is_file(), f"{path} names {name}, which is not there"

@@ -273,7 +273,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = 
         "mod_serving_image_by_tag",
         ("kube", "pins"),
         "models",
-        "A KServe runtime, InferenceService, kustomize image or deploy pin names an image by tag",
+        "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag",
         "error",
         False,
     ),

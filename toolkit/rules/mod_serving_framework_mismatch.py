@@ -13,7 +13,13 @@ as the training lock. The serving side is:
   and no such record is a finding too, since nothing says what the image holds.
 
 The training lock is every other lock of the project that pins the package; the
-serving version must be one of the versions they pin. A Dockerfile that installs
+serving version must be one of the versions they pin **for the image's Python**: a
+lock line whose environment marker excludes it (`; python_version < "3.10"` on a
+3.12 image) does not count. The image's Python is its Dockerfile's final `FROM`
+tag (`python:3.12-slim`), else the repository's `.python-version`. A version set
+by a build argument (`pip install torch==${TORCH_VERSION}`) is the `ARG`'s
+default; an `ARG` without a default is a finding, since the version is whatever
+the build passes. A Dockerfile that installs
 from the training lock itself (as the generated `serve/Dockerfile` does) agrees by
 construction and names no version to compare.
 
@@ -46,9 +52,11 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._markers import applies
 from toolkit.check.views._requirements import canonical
 from toolkit.check.views.mentions import Install, lock_requirements, shell_installs
 from toolkit.rules._mod import models
+from toolkit.rules._serving_image import arg_pins, image_pythons, repository_python
 
 CODE = "MOD007"
 NAME = "serving-framework-mismatch"
@@ -77,30 +85,77 @@ def is_serving(path: str) -> bool:
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Each serving-side framework version is one the training lock pins."""
+    """Each serving-side framework version is one the training lock pins for the image's
+    Python (lock lines whose environment marker excludes that Python do not count)."""
     del options
-    training = _training(project)
-    if not training:
+    pythons = image_pythons(project, _serving_dockerfile)
+    default = next(iter(sorted(pythons.items())), ("", repository_python(project)))[1]
+    locks = _Training(project)
+    if not locks.of(default):
         return
     for install in _serving(project):
         name = canonical(install.requirement.name)
         version = install.requirement.exact
+        training = locks.of(pythons.get(install.path, default))
         if name in training and version is not None and version not in training[name]:
             where = (install.path, install.line, install.column)
             yield _mismatch(where, name, version, training)
-    yield from _pins(project, training)
+    yield from _build_args(project, locks, pythons, default)
+    yield from _pins(project, locks.of(default))
 
 
-def _training(project: Project) -> dict[str, dict[str, str]]:
-    """Framework package -> {version: the lock that pins it} over the training locks."""
-    found: dict[str, dict[str, str]] = {}
-    for install in lock_requirements(project):
-        name = canonical(install.requirement.name)
-        version = install.requirement.exact
-        training = install.what == "lock" and not is_serving(install.path)
-        if name in FRAMEWORKS and version and training:
-            found.setdefault(name, {}).setdefault(version, install.path)
-    return found
+class _Training:
+    """Framework package -> {version: the lock that pins it} over the training locks, for
+    one Python (None: every line, whatever its marker)."""
+
+    def __init__(self, project: Project) -> None:
+        self.installs = [
+            install
+            for install in lock_requirements(project)
+            if install.what == "lock" and not is_serving(install.path)
+        ]
+        self.cache: dict[str | None, dict[str, dict[str, str]]] = {}
+
+    def of(self, python: str | None) -> dict[str, dict[str, str]]:
+        if python not in self.cache:
+            self.cache[python] = self._for(python)
+        return self.cache[python]
+
+    def _for(self, python: str | None) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for install in self.installs:
+            name = canonical(install.requirement.name)
+            version = install.requirement.exact
+            marker = install.requirement.marker
+            if python and marker and applies(marker, python) is False:
+                continue  # this line is for another Python than the image's
+            if name in FRAMEWORKS and version:
+                found.setdefault(name, {}).setdefault(version, install.path)
+        return found
+
+
+def _serving_dockerfile(path: str) -> bool:
+    return DOCKERFILE.search(path.rsplit("/", 1)[-1]) is not None and is_serving(path)
+
+
+def _build_args(
+    project: Project, locks: _Training, pythons: dict[str, str], default: str | None
+) -> Iterator[Finding]:
+    """``name==${VAR}`` in a serving Dockerfile: the ARG's default is the version; without
+    one, the version is whatever the build passes, which nothing in the repository pins."""
+    for pin in arg_pins(project, FRAMEWORKS, _serving_dockerfile):
+        training = locks.of(pythons.get(pin.path, default))
+        where = (pin.path, pin.line, pin.column)
+        if pin.name not in training:
+            continue
+        if pin.resolved is None:
+            message = (
+                f"serving installs {pin.name} {pin.written}, a build argument with no default:"
+                " the version is whatever the build passes; install from the lock or pin it"
+            )
+            yield Finding(*where, CODE, message)
+        elif pin.resolved not in training[pin.name]:
+            yield _mismatch(where, pin.name, pin.resolved, training)
 
 
 def _serving(project: Project) -> Iterator[Install]:
@@ -109,7 +164,7 @@ def _serving(project: Project) -> Iterator[Install]:
             yield install
     installs, _ = shell_installs(project)
     for install in installs:
-        if DOCKERFILE.search(install.path.rsplit("/", 1)[-1]) and is_serving(install.path):
+        if _serving_dockerfile(install.path) and "$" not in (install.requirement.exact or ""):
             yield install
 
 

@@ -1,8 +1,12 @@
 """## What it does
 Checks that every image a deployment names is pinned by digest: each `image:` of a
-KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`, each entry of
-a kustomization's `images:` list, and the `serving_image` of each deployment pin
-(`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
+KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`; each container
+image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
+`CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
+one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
+of a container, inline or in a patch file, and every `image:` of a strategic-merge
+patch); each entry of a kustomization's `images:` list, and the `serving_image` of
+each deployment pin (`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
 judged at that entry (it needs `digest:`; `newTag` or a bare `newName` is a
 finding), not again in the resource; an image that a kustomization deletes with
 its resource (`$patch: delete`, as the generated overlays do until the serving
@@ -46,13 +50,13 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.views.kube import DIGEST, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
 from toolkit.rules._mod import models
 
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
-SUMMARY = "A KServe runtime, InferenceService, kustomize image or deploy pin names an image by tag"
+SUMMARY = "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag"
 VIEWS: tuple[str, ...] = ("kube", "pins")
 
 
@@ -64,13 +68,39 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     # An image a kustomization sets is judged at that entry, not again where it is named.
     set_by_kustomize = {entry.name for entry in entries if entry.sets}
     deleted = {pair for view in manifests for pair in view.deletes}
+    trees = {
+        _folder(view.path)
+        for view in manifests
+        if view.kustomize_images or _is_kustomization(view.path)
+    }
     for entry in entries:
         yield from _entry(entry)
     for view in manifests:
         for image in view.images:
+            if image.kind in WORKLOAD_KINDS and not _in_tree(image.path, trees):
+                continue  # a workload outside any kustomize tree is not a deployment we judge
             if not _covered(image, set_by_kustomize, deleted):
                 yield _image(image)
     yield from _pins(project)
+
+
+def _is_kustomization(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] in ("kustomization.yaml", "kustomization.yml")
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _in_tree(path: str, trees: set[str]) -> bool:
+    """Whether ``path`` lies in a folder that holds a kustomization, or below one."""
+    folder = _folder(path)
+    while True:
+        if folder in trees:
+            return True
+        if not folder:
+            return False
+        folder = _folder(folder)
 
 
 def _valid(digest: str | None) -> bool:
@@ -104,6 +134,12 @@ def _entry(entry: KustomizeImage) -> Iterator[Finding]:
 
 
 def _image(image: Image) -> Finding:
+    if image.kind == "patch":
+        message = (
+            f"a patch of {image.name} sets image {image.reference} by tag; set it by digest"
+            " (<image>@sha256:...) or with kustomize `images:` and a digest"
+        )
+        return Finding(image.path, image.line, image.column, CODE, message)
     message = (
         f"{image.kind} {image.name} runs {image.reference} by tag; name it by digest"
         " (<image>@sha256:...) or set it by digest with kustomize `images:`"

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
+from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -28,8 +29,24 @@ else:
     from toolkit.check._record import dataclass
 
 SERVING_KINDS = ("ServingRuntime", "ClusterServingRuntime", "InferenceService")
+# Workload kinds: their container images count where kustomize deploys them (the rule says).
+WORKLOAD_KINDS = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "ReplicationController",
+)
 _KIND = re.compile(
     r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b"
+)
+_WORKLOAD = re.compile(r"(?m)^\s*kind:\s*['\"]?(" + "|".join(WORKLOAD_KINDS) + r")['\"]?\s*$")
+# A JSON 6902 patch that sets an image: ``path: /spec/.../image`` or ``.../containers/<n>``.
+_IMAGE_OP = re.compile(
+    r"(?m)^[\s-]*path:\s*['\"]?/\S*/(?:image|(?:init|ephemeral)?[cC]ontainers/(?:\d+|-))['\"]?\s*$"
 )
 # A KServe object, not a CRD that merely names the kind (``names.kind: InferenceService``).
 _API = re.compile(r"(?m)^\s*apiVersion:\s*['\"]?serving\.kserve\.io/")
@@ -96,7 +113,8 @@ def match(path: str) -> bool:
 
 def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
-    if not (kustomization or (_KIND.search(text) and _API.search(text))):
+    serving = _KIND.search(text) is not None and _API.search(text) is not None
+    if not (kustomization or serving or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
         return Manifests(path)
     from toolkit.check.yamlsource import load
 
@@ -111,33 +129,23 @@ def parse(path: str, text: str) -> Manifests:
             raise
         raise ParseError("invalid YAML: unexpected end of file", text.count("\n") + 1) from None
     images = tuple(image for doc in documents for image in _images(path, doc))
+    images += tuple(image for doc in documents for image in patch_file_images(path, doc))
     if not kustomization:
         return Manifests(path, images)
     root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
+    images += tuple(inline_patch_images(path, root, text.splitlines()))
     return Manifests(path, images, tuple(_kustomize_images(path, root)), _deletes(root))
 
 
 def _images(path: str, doc: Any) -> Iterator[Image]:
-    if not isinstance(doc, YMap) or str(doc.get("kind")) not in SERVING_KINDS:
+    kinds = (*SERVING_KINDS, *WORKLOAD_KINDS)
+    if not isinstance(doc, YMap) or str(doc.get("kind")) not in kinds:
         return
     metadata = doc.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, YMap) else ""
-    for value in _image_values(doc.get("spec")):
+    for value in image_values(doc.get("spec")):
         line, column = getattr(value, "line", doc.line), getattr(value, "col", doc.col)
         yield Image(path, line, column, str(value), str(doc.get("kind")), name)
-
-
-def _image_values(node: Any) -> Iterator[Any]:
-    """Every string under an ``image`` key, at any depth."""
-    if isinstance(node, YMap):
-        for key, value in node.items():
-            if key == "image" and isinstance(value, str):
-                yield value
-            else:
-                yield from _image_values(value)
-    elif isinstance(node, YList):
-        for item in node:
-            yield from _image_values(item)
 
 
 def _kustomize_images(path: str, root: YMap) -> Iterator[KustomizeImage]:

@@ -35,9 +35,12 @@ class Sink:
 
     def __init__(self, target: str) -> None:
         import fsspec
+        from fsspec.implementations.local import LocalFileSystem
 
         self.fs, self.root = fsspec.core.url_to_fs(target)
         self.root = self.root.rstrip("/")
+        if isinstance(self.fs, LocalFileSystem):
+            self.fs.auto_mkdir = True  # a folder per day; object stores need none
 
     def path(self, event: dict[str, Any], received: float) -> str:
         service = SAFE.sub("_", str(event.get("inferenceservicename") or "default"))
@@ -81,7 +84,12 @@ class Handler(BaseHandler):
         except ValueError as error:
             self._answer(HTTPStatus.BAD_REQUEST, str(error))
             return
-        self.sink.write(event, time.time())  # partitioned by the UTC day it arrived
+        try:
+            self.sink.write(event, time.time())  # partitioned by the UTC day it arrived
+        except Exception as error:  # any storage failure: the logger sees it and may retry
+            self.log_message("cannot store event %s: %r", event["id"], error)
+            self._answer(HTTPStatus.SERVICE_UNAVAILABLE, f"cannot store the event: {error}")
+            return
         self._answer(HTTPStatus.ACCEPTED, "stored")
 
     def do_GET(self) -> None:  # liveness

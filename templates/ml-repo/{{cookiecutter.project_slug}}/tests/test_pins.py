@@ -157,7 +157,8 @@ def test_no_inference_service_until_a_model_and_an_image_are_pinned(repo: Path) 
     assert "$patch: delete" in text
     assert pins.problems(repo) == []
     image = "registry.example/serve@sha256:" + "0f" * 32
-    staging = serving.with_image(pins.build_pin("staging", repo), image)
+    built = {serving.FRAMEWORK: "1.0"}  # what `pins image` records
+    staging = serving.with_image(pins.build_pin("staging", repo), image, built)
     assert list(staging)[:3] == ["environment", "model", "serving_image"]
     assert pins.write_pin("staging", staging, repo) == [repo / "deploy/staging.yaml", component]
     assert yaml.safe_load(component.read_text())["images"] == [

@@ -34,6 +34,11 @@ class Window:
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int | None] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # objects too large to read
+    missing: bool = False  # the prefix does not exist: nothing was ever captured there
+
+
+class CaptureError(RuntimeError):
+    """The captured data cannot be read (no driver, no access, no such bucket or account)."""
 
 
 def filesystem(url: str) -> tuple[Any, str]:
@@ -61,8 +66,16 @@ def in_window(path: str, start: date, end: date) -> bool:
 def read_window(url: str, end: date, days: int) -> Window:
     """Every capture file under ``url`` whose partition lies in the ``days`` up to ``end``."""
     window = Window(start=end - timedelta(days=max(days, 1) - 1), end=end)
+    try:
+        return _read(url, window)
+    except Exception as error:  # whatever the driver raises: credentials, access, protocol
+        raise CaptureError(f"{type(error).__name__}: {error}") from None
+
+
+def _read(url: str, window: Window) -> Window:
     fs, root = filesystem(url)
     if not fs.exists(root):
+        window.missing = True
         return window
     exchanges: dict[str, dict[str, Any]] = {}
     for path, info in sorted(fs.find(root, detail=True).items()):

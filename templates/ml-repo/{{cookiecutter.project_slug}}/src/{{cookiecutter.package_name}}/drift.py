@@ -10,7 +10,10 @@ By default it reads the last ``drift.window_days`` of inference data that the en
 captured under ``<DVC remote>/monitoring/`` (see ``capture.py``; ``--capture`` names
 another prefix, ``--until`` the window's last day). Fewer than ``drift.min_rows``
 rows there is "no traffic": exit 0, ``traffic=false``, never a comparison with
-anything else. With ``--register DIR``, a drifted window is written to
+anything else. A prefix that does not exist is "no capture", a warning (exit 0,
+``traffic=false``, a ``::warning::`` in GitHub Actions): nothing was ever captured,
+so the serving side's capture is not writing there yet; a prefix that cannot be read
+(no access, no such protocol, bucket or account) is an error, exit 2. With ``--register DIR``, a drifted window is written to
 ``DIR/captured-<first day>-<last day>.csv`` (features and the label the model served),
 for ``dvc add`` and a pull request that retrains on it.
 
@@ -19,7 +22,7 @@ the reference's deciles) and a two-sample Kolmogorov-Smirnov test. A feature
 drifts when its PSI reaches ``drift.psi_threshold`` or its KS p-value falls
 below ``drift.ks_pvalue`` divided by the number of features (Bonferroni), both
 from ``params.yaml``. Exit code 1 means drift (0 with ``--exit-zero``), 2 a
-missing reference; inside GitHub Actions it also writes ``drift``, ``traffic`` and
+missing reference or unreadable captured data; inside GitHub Actions it also writes ``drift``, ``traffic`` and
 ``registered`` to ``$GITHUB_OUTPUT`` and a table to the job summary.
 """
 
@@ -38,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, Window, read_window
+from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, CaptureError, Window, read_window
 from {{ cookiecutter.package_name }}.data import TARGET, write_table
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 from {{ cookiecutter.package_name }}.pins import remote_url
@@ -165,11 +168,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.current:
         current, window = read_features(args.current), None
     else:
-        window = read_window(
-            args.capture or f"{remote_url()}/monitoring",
-            args.until or date(*time.gmtime()[:3]),
-            args.window_days or int(params.get("window_days", 7)),
-        )
+        url = args.capture or f"{remote_url()}/monitoring"
+        try:
+            window = read_window(
+                url,
+                args.until or date(*time.gmtime()[:3]),
+                args.window_days or int(params.get("window_days", 7)),
+            )
+        except CaptureError as error:
+            print(f"drift: cannot read the captured data under {url}: {error}", file=sys.stderr)
+            return 2
+        if window.missing:
+            return no_capture(url)
         current = window_features(window, list(reference))
         for path in window.skipped:
             print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
@@ -211,6 +221,20 @@ def no_traffic(window: Window, current: dict[str, np.ndarray]) -> int:
         f"from {window.start} to {window.end}; nothing to compare\n"
     )
     sys.stdout.write(text)
+    _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
+    _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
+    return 0
+
+
+def no_capture(url: str) -> int:
+    """Nothing was ever captured under ``url``: a warning, not "no traffic" (exit 0)."""
+    text = (
+        f"no capture: {url} does not exist; nothing was ever captured there"
+        " (is the serving side's capture writing to it?)\n"
+    )
+    sys.stdout.write(text)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(f"::warning::{text.strip()}")
     _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
     _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
     return 0

@@ -19,6 +19,10 @@ import yaml
 
 SERVICE_ACCOUNT = Path("deploy/base/service-account.yaml")
 OUTPUT = "serving_service_account_annotations"
+# The capture sink's writer (deploy/base/capture-sink.yaml): it writes KServe's request log
+# to <DVC remote>/monitoring/, so it has its own identity, allowed to write there only.
+CAPTURE_ACCOUNT = Path("deploy/base/capture-service-account.yaml")
+CAPTURE_OUTPUT = "capture_service_account_annotations"
 TERRAFORM_DIR = Path("terraform")
 # The annotations block of the generated file (two-space indent, one key per line).
 BLOCK = re.compile(r"(?m)^  annotations:.*\n(?:    .*\n)*")
@@ -30,9 +34,9 @@ EMPTY = (
 KEY = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?\Z")
 
 
-def annotations(root: Path = Path()) -> dict[str, Any] | None:
+def annotations(root: Path = Path(), account: Path = SERVICE_ACCOUNT) -> dict[str, Any] | None:
     """The ServiceAccount's annotations (None: this repository has no ServiceAccount)."""
-    path = root / SERVICE_ACCOUNT
+    path = root / account
     if not path.exists():
         return None
     account = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -41,45 +45,45 @@ def annotations(root: Path = Path()) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else {}
 
 
-def unset(root: Path = Path()) -> list[str]:
+def unset(root: Path = Path(), account: Path = SERVICE_ACCOUNT) -> list[str]:
     """The annotations still empty (a placeholder the generated file starts with)."""
-    return sorted(key for key, value in (annotations(root) or {}).items() if not value)
+    return sorted(key for key, value in (annotations(root, account) or {}).items() if not value)
 
 
-def from_terraform(directory: Path = TERRAFORM_DIR) -> dict[str, str]:
-    """``terraform output -json serving_service_account_annotations`` in ``directory``."""
+def from_terraform(directory: Path = TERRAFORM_DIR, output: str = OUTPUT) -> dict[str, str]:
+    """``terraform output -json <output>`` in ``directory``."""
     done = subprocess.run(
-        ["terraform", f"-chdir={directory}", "output", "-json", OUTPUT],
+        ["terraform", f"-chdir={directory}", "output", "-json", output],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        raise ValueError(f"terraform output {OUTPUT} failed: {done.stderr.strip()}")
-    return parse(done.stdout)
+        raise ValueError(f"terraform output {output} failed: {done.stderr.strip()}")
+    return parse(done.stdout, output)
 
 
-def parse(text: str) -> dict[str, str]:
+def parse(text: str, output: str = OUTPUT) -> dict[str, str]:
     """A JSON object of annotation names to non-empty strings, as Terraform prints it."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{OUTPUT} is not JSON: {error}") from None
+        raise ValueError(f"{output} is not JSON: {error}") from None
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and KEY.match(k) and isinstance(v, str) and v.strip()
         for k, v in value.items()
     ):
-        raise ValueError(f"{OUTPUT} must be an object of annotation names to non-empty strings")
+        raise ValueError(f"{output} must be an object of annotation names to non-empty strings")
     return {key: value[key] for key in sorted(value)}
 
 
-def write(values: dict[str, str], root: Path = Path()) -> bool:
+def write(values: dict[str, str], root: Path = Path(), account: Path = SERVICE_ACCOUNT) -> bool:
     """Set the ServiceAccount's annotations to ``values``; whether the file changed.
 
     An empty map (``pins identity --no-annotation``: EKS Pod Identity needs none) writes
     ``annotations: {}``.
     """
-    path = root / SERVICE_ACCOUNT
+    path = root / account
     old = path.read_text(encoding="utf-8")
     if values:
         lines = "".join(f"    {key}: {json.dumps(value)}\n" for key, value in values.items())

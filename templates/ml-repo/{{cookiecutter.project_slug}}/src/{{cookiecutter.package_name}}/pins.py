@@ -12,13 +12,16 @@ Usage (from the repository root), with ``pins`` standing for
     pins storage-uri <md5>              # where the default remote keeps <md5>
     pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
                                         # and record the framework it was built with
-    pins identity [--from FILE]         # the ServiceAccount's workload identity, from
-                                        # `terraform output` (or a JSON file; - is stdin)
+    pins identity [--from FILE] [--capture-from FILE]
+                                        # the ServiceAccounts' workload identities (model
+                                        # reader, capture writer), from `terraform output`
+                                        # (or JSON files; - is stdin)
     pins identity --no-annotation       # none needed (EKS Pod Identity)
     pins rollout production [PERCENT]   # end a canary: the new model takes 100% (or PERCENT)
     pins sync                           # rewrite every overlay from its pin
 
-The format is documented in mlrig's docs/deploy-pins.md. Writing is deterministic:
+README.md ("Serve") shows the path; the format is documented at
+https://mlrig.github.io/mlrig/deploy-pins/. Writing is deterministic:
 the same dvc.lock, commit and metrics give the same bytes, and the header comment stays.
 """
 
@@ -238,9 +241,10 @@ def update(env: str, root: Path = Path()) -> list[Path]:
     """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
     path = pin_path(env, root)
     old = (read_yaml(path) or {}) if path.exists() else {}
-    pin = serving.with_image(
-        keep_commit(build_pin(env, root), old, root), old.get(serving.IMAGE_KEY)
-    )
+    # The serving image and the framework it was built with stay until serve-image.yml
+    # rebuilds them: a retrained model is served by the same image.
+    image, framework = old.get(serving.IMAGE_KEY), old.get(serving.FRAMEWORK_KEY)
+    pin = serving.with_image(keep_commit(build_pin(env, root), old, root), image, framework)
     return write_pin(env, pin, root)
 
 
@@ -257,6 +261,7 @@ def promote(source: str, target: str, root: Path = Path()) -> tuple[list[Path], 
     refused = gate.failures(pin.get("metrics") or {}, gate.load(root / PARAMS_FILE), target)
     if refused:
         return [], refused
+    pin = serving.with_image(pin, pin.get(serving.IMAGE_KEY), pin.get(serving.FRAMEWORK_KEY))
     pin = rollout.start(pin, current(target, root))
     return write_pin(target, pin, root), []
 
@@ -354,6 +359,8 @@ def problems(root: Path = Path()) -> list[str]:
         if patch.exists():
             found += _overlay_problems(patch, pin, root)
         found += serving.component_problems(env_pin.stem, pin, root)
+        framework = serving.framework_problem(pin, root)  # KServe or managed: MOD007's check
+        found += [f"deploy/{env_pin.stem}.yaml: {framework}"] if framework else []
     return found
 
 
@@ -439,7 +446,7 @@ def _write(args: argparse.Namespace) -> int:
         share = int(args.percent) if problem is None else rollout.FULL
         pins = {args.env: rollout.with_percent(current(args.env), share)}
     elif args.command == "identity":
-        problem = _identity(args.source, args.no_annotation)
+        problem = _identity(args.source, args.capture, args.no_annotation)
     if problem:
         print(f"pins {args.command}: {problem}", file=sys.stderr)
         return 1
@@ -449,23 +456,39 @@ def _write(args: argparse.Namespace) -> int:
     return 0
 
 
-def _identity(source: str | None, no_annotation: bool) -> str | None:
-    """Write the ServiceAccount's annotations; why not (None: written)."""
+def _identity(source: str | None, capture: str | None, no_annotation: bool) -> str | None:
+    """Write both ServiceAccounts' annotations (the model reader's and the capture sink's
+    writer's); why not (None: written)."""
+    accounts = [
+        (identity.SERVICE_ACCOUNT, identity.OUTPUT, source),
+        (identity.CAPTURE_ACCOUNT, identity.CAPTURE_OUTPUT, capture),
+    ]
+    files = source is not None or capture is not None  # then only the accounts given
+    for account, output, given in accounts:
+        if (files and given is None) or not (account.exists() or output == identity.OUTPUT):
+            continue  # not given, or a repository from before the capture sink
+        problem = _one_identity(account, output, given, no_annotation)
+        if problem:
+            return problem
+    return None
+
+
+def _one_identity(account: Path, output: str, source: str | None, none: bool) -> str | None:
     values: dict[str, str] = {}
     try:
-        if no_annotation:
+        if none:
             pass
         elif source is None:
-            values = identity.from_terraform()
+            values = identity.from_terraform(output=output)
         else:
             text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-            values = identity.parse(text)
+            values = identity.parse(text, output)
     except (OSError, ValueError) as error:
         return str(error)
-    if not values and not no_annotation:
-        return identity.EMPTY
-    if identity.write(values):
-        print(f"updated {identity.SERVICE_ACCOUNT.as_posix()}")
+    if not values and not none:
+        return identity.EMPTY.replace(identity.OUTPUT, output, 1)
+    if identity.write(values, account=account):
+        print(f"updated {account.as_posix()}")
     return None
 
 
@@ -487,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     image.add_argument("ref")
     identities = sub.add_parser("identity")
     identities.add_argument("--from", dest="source", metavar="FILE")
+    identities.add_argument("--capture-from", dest="capture", metavar="FILE")
     identities.add_argument("--no-annotation", action="store_true")
     roller = sub.add_parser("rollout")
     roller.add_argument("env")

@@ -2,10 +2,12 @@
 
 That file is a Kustomize Component written from ``deploy/<env>.yaml`` (never by hand).
 Until the pin names a model *and* a serving image by digest (``serving_image``, set by
-``.github/workflows/serve-image.yml``) and the model reader's workload identity is set
-(``pins identity``), it deletes the InferenceService and the ServingRuntime, so the first
-Argo CD sync is Healthy and nothing unpinned is applied; then it sets the image of
-the repository's own ServingRuntime (deploy/base/serving-runtime.yaml) by digest.
+``.github/workflows/serve-image.yml``) and the workload identities of the model reader and
+the capture writer are set (``pins identity``), it deletes the InferenceService, the
+ServingRuntime and the capture sink, so the first Argo CD sync is Healthy and nothing
+unpinned is applied; then it sets the image of the repository's own ServingRuntime
+(deploy/base/serving-runtime.yaml) and of the capture sink (deploy/base/capture-sink.yaml)
+by digest, and the sink's target: ``<DVC remote>/monitoring/kserve``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ RUNTIME = "{{ cookiecutter.project_slug }}-server"
 # The image name deploy/base/serving-runtime.yaml uses; the Component replaces it.
 IMAGE_NAME = "{{ cookiecutter.project_slug }}-serve"
 SERVICE = "{{ cookiecutter.project_slug }}"
+# The capture sink (deploy/base/capture-sink.yaml): the Deployment and Service that KServe's
+# request logger posts to; the same image, `python -m serve.capture`.
+SINK = "{{ cookiecutter.project_slug }}-inference-logger"
+AZURE_BLOB = re.compile(
+    r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<container>[^/]+)(?P<rest>.*)\Z"
+)
 IMAGE_REF = re.compile(r"(?P<name>[^@\s:/][^@\s]*)@(?P<digest>sha256:[0-9a-f]{64})\Z")
 HEADER = (
     "# Generated from deploy/{env}.yaml by `python -m {{ cookiecutter.package_name }}.pins`; do not edit.\n"
@@ -74,7 +82,32 @@ def not_serving(pin: dict[str, Any], root: Path = Path()) -> list[str]:
     unset = identity.unset(root)
     if unset:
         reasons.append(f"workload identity not set ({', '.join(unset)}: run `pins identity`)")
+    writer = identity.unset(root, identity.CAPTURE_ACCOUNT)
+    if writer:
+        reasons.append(f"capture identity not set ({', '.join(writer)}: run `pins identity`)")
     return reasons
+
+
+def capture_target(root: Path = Path()) -> str:
+    """Where the capture sink writes KServe's request log: ``<DVC remote>/monitoring/kserve``,
+    as an fsspec URL (Azure Blob as ``abfs://<container>@<account>.dfs.core.windows.net``)."""
+    from {{ cookiecutter.package_name }} import pins
+
+    remote = pins.remote_url(root / pins.DVC_CONFIG)
+    blob = AZURE_BLOB.match(remote)
+    if blob:
+        remote = f"abfs://{blob['container']}@{blob['account']}.dfs.core.windows.net{blob['rest']}"
+    return f"{remote}/monitoring/kserve"
+
+
+def _sink_target(target: str) -> str:
+    return (
+        "  - target:\n"
+        + f"      kind: Deployment\n      name: {SINK}\n"
+        + "    patch: |-\n"
+        + "      - op: replace\n        path: /spec/template/spec/containers/0/args/0\n"
+        + f"        value: --target={target}\n"
+    )
 
 
 def _delete(api: str, kind: str, name: str) -> str:
@@ -96,6 +129,8 @@ def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
             + "patches:\n"
             + _delete("serving.kserve.io/v1beta1", "InferenceService", SERVICE)
             + _delete("serving.kserve.io/v1alpha1", "ServingRuntime", RUNTIME)
+            + _delete("apps/v1", "Deployment", SINK)
+            + _delete("v1", "Service", SINK)
         )
     ref = IMAGE_REF.match(str(pin[IMAGE_KEY]))
     assert ref is not None
@@ -104,6 +139,8 @@ def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
         + KIND
         + f"images:\n  - name: {IMAGE_NAME}\n    newName: {ref['name']}\n"
         + f"    digest: {ref['digest']}\n"
+        + "patches:\n"
+        + _sink_target(capture_target(root))
     )
 
 
@@ -133,6 +170,30 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
     if not path.exists() or path.read_text(encoding="utf-8") != component_text(env, pin, root):
         found.append(f"{name}: not what deploy/{env}.yaml implies (run `pins sync`)")
     return found
+
+
+def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
+    """Why the pin's ``serving_framework`` does not say that its image holds the lock's
+    framework (None: it does, or there is no image). mlrig's MOD007 checks the same."""
+    if pin.get(IMAGE_KEY) is None:
+        return None
+    record = pin.get(FRAMEWORK_KEY)
+    if not isinstance(record, dict) or not record:
+        return (
+            f"{IMAGE_KEY} records no {FRAMEWORK_KEY} (the framework versions it was built"
+            " with); rebuild it or record them with `pins image`"
+        )
+    try:
+        locked = built_with(root).get(FRAMEWORK)
+    except OSError:
+        locked = None  # no lock or .python-version: MOD007 and `pins image` say so
+    built = record.get(FRAMEWORK)
+    if locked is not None and built is not None and str(built) != locked:
+        return (
+            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the lock's {locked}"
+            " (rebuild the image: serve-image.yml)"
+        )
+    return None
 
 
 def with_image(pin: dict[str, Any], image: Any, framework: Any = None) -> dict[str, Any]:

@@ -18,6 +18,12 @@ MODEL_FILE = "model.{{ 'pt' if cookiecutter.ml_framework == 'pytorch' else 'jobl
 NAME_LIMIT = 63  # SageMaker, Vertex and Azure ML names all fit in 63 characters
 
 
+NO_IMAGE = (
+    "no serving_image (serve-image.yml builds the image and pins it by digest"
+    " with `pins image`, in a pull request)"
+)
+
+
 class DeployError(RuntimeError):
     """A deploy that cannot go on; the message says why (exit code 1)."""
 
@@ -62,18 +68,21 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
     model = pin.get("model")
     if not isinstance(model, dict) or FILES not in str(model.get("storage_uri", "")):
         raise DeployError(f"deploy/{env}.yaml pins no model")
-    image = environ.get("SERVING_IMAGE") or pin.get(serving.IMAGE_KEY)
-    problem = serving.image_problem(image) if image else "no serving image (SERVING_IMAGE)"
+    # The image is the pin's: reviewed in the pull request that set it and checked by
+    # `mlrig check` (MOD006 by digest, MOD007 against the lock), never a CI variable.
+    image = pin.get(serving.IMAGE_KEY)
+    problem = serving.image_problem(image) if image else NO_IMAGE
     if problem:
-        raise DeployError(problem)
+        raise DeployError(f"deploy/{env}.yaml: {problem}")
     monitoring = _section("monitoring", root)
+    endpoint = _section("endpoint", root)
     return Release(
         environment=env,
         endpoint=environ.get("ENDPOINT") or f"{serving.SERVICE}-{env}",
         md5=str(model["md5"]),
         storage_uri=str(model["storage_uri"]),
         image=str(image),
-        instance_type=environ.get("INSTANCE_TYPE") or "",
+        instance_type=environ.get("INSTANCE_TYPE") or str(endpoint.get("instance_type", "")),
         capture_percent=int(monitoring.get("capture_percent", 0)),
         n_features=int(_section("prepare", root).get("n_features", 1)),
     )
