@@ -9,8 +9,10 @@ travel with every clone).
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,20 +139,21 @@ def test_the_release_is_recorded_without_tags() -> None:
 META_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
 
 
+def released(path: str, out: Path) -> Path:
+    """``path`` of this repository as the release commit has it, unpacked below ``out``."""
+    if git("cat-file", "-e", f"{COMMIT}:{path}").returncode != 0:
+        pytest.skip("a shallow clone without the pinned commit")
+    archive = subprocess.run(
+        ["git", "archive", COMMIT, path], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / path
+
+
 @pytest.fixture(scope="module")
 def released_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``terraform/modules`` as the release commit has them: what a generated root fetches."""
-    if git("cat-file", "-e", f"{COMMIT}:terraform/modules").returncode != 0:
-        pytest.skip("a shallow clone without the pinned commit")
-    out = tmp_path_factory.mktemp("released")
-    archive = subprocess.run(
-        ["git", "archive", COMMIT, "terraform/modules"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
-    return out / "terraform" / "modules"
+    return released("terraform/modules", tmp_path_factory.mktemp("released"))
 
 
 @pytest.mark.parametrize("target", ["kserve", "managed"])
@@ -204,14 +207,7 @@ def test_the_generated_root_fits_the_modules_at_the_release_commit(
 @pytest.fixture(scope="module")
 def released_toolkit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """mlrig's code as the release commit has it: what a generated repository's CI runs."""
-    if git("cat-file", "-e", f"{COMMIT}:toolkit").returncode != 0:
-        pytest.skip("a shallow clone without the pinned commit")
-    out = tmp_path_factory.mktemp("released-toolkit")
-    archive = subprocess.run(
-        ["git", "archive", COMMIT, "toolkit"], cwd=REPO_ROOT, capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
-    return out
+    return released("toolkit", tmp_path_factory.mktemp("released-toolkit")).parent
 
 
 def test_the_released_check_passes_on_a_fresh_repository(
@@ -219,9 +215,6 @@ def test_the_released_check_passes_on_a_fresh_repository(
 ) -> None:
     """A generated repository's CI runs ``mlrig check`` at the release commit (the action,
     the pre-commit hook): a fresh repository must pass that check, not only this checkout's."""
-    import os
-    import sys
-
     env = {**os.environ, "PYTHONPATH": str(released_toolkit)}
     for cloud, repo in generated.items():
         done = subprocess.run(
