@@ -83,3 +83,13 @@ def leftovers(folder: Path) -> list[str]:
         for path in folder.rglob("*")
         if path.name.endswith(".mlrig-tmp") or (path.is_dir() and path.name.startswith(".my-"))
     )
+
+
+def differences(state: Tree, *expected: Tree) -> list[str]:
+    """The paths where ``state`` differs from each of ``expected``: what a failure shows."""
+    return [
+        ", ".join(
+            sorted(key for key in set(state) | set(tree) if state.get(key) != tree.get(key))[:8]
+        )
+        for tree in expected
+    ]

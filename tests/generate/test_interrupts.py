@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.generate.conftest import SLUG_DIR, append, commit_all
-from tests.generate.interrupts import interrupt, leftovers, mlrig_process, snapshot
+from tests.generate.interrupts import differences, interrupt, leftovers, mlrig_process, snapshot
 
 TRIALS = 10
 INTERRUPTED = (0, 130, -2)  # finished first, interrupted, or killed before Python started
@@ -42,7 +42,9 @@ def test_interrupted_new_leaves_nothing_or_everything(tmp_path: Path) -> None:
         assert code in INTERRUPTED, err
         assert code == -2 or "Traceback" not in err  # -2: Ctrl-C before mlrig's code ran
         state = snapshot(out / "my-ml-project")
-        assert state in ({}, complete), f"trial {trial}: a half-written repository"
+        assert state in ({}, complete), (
+            f"trial {trial}: a half-written repository: {differences(state, {}, complete)}"
+        )
         assert leftovers(out) == [], f"trial {trial} (exit {code}): {err}"
         outcomes.append("complete" if state else "nothing")
         if not state:
@@ -75,7 +77,9 @@ def test_interrupted_update_leaves_the_tree_as_it_was_or_updated(
         assert code in INTERRUPTED, err
         assert code == -2 or "Traceback" not in err  # -2: Ctrl-C before mlrig's code ran
         state = snapshot(repo)
-        assert state in (before, updated), f"trial {trial}: a half-applied update"
+        assert state in (before, updated), (
+            f"trial {trial}: a half-applied update: {differences(state, before, updated)}"
+        )
         assert leftovers(repo) == []
         outcomes.append("updated" if state == updated else "as it was")
         if state == before:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -64,9 +65,17 @@ def _umask() -> int:
     return mask
 
 
-def _stage(target: Path, data: bytes, mode: int) -> Path:
-    """``data`` in a temporary file beside ``target``, flushed to disk."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mlrig-tmp", dir=target.parent)
+_SUFFIX = ".mlrig-tmp"
+
+
+def _stage(target: Path, data: bytes, mode: int, token: str) -> Path:
+    """``data`` in a temporary file beside ``target``, flushed to disk.
+
+    The name carries ``token``, so that the undo finds the file even when Ctrl-C
+    lands between its creation and the moment its name is known here.
+    """
+    prefix = f".{target.name}.{token}."
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -94,8 +103,8 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
         missing.append(folder)
         folder = folder.parent
     for path in reversed(missing):
+        made.append(path)  # first: Ctrl-C right after mkdir must not hide the folder from the undo
         path.mkdir()
-        made.append(path)
 
 
 def apply_changes(
@@ -115,6 +124,7 @@ def apply_changes(
         return
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []
+    token = secrets.token_hex(6)
     done = False
     try:
         with filesystem_errors(repo):
@@ -123,7 +133,7 @@ def apply_changes(
                 if data is not None:
                     _make_folders(target.parent, made)
                     mode = _mode(target, (modes or {}).get(relative))
-                    staged.append((_stage(target, data, mode), target))
+                    staged.append((_stage(target, data, mode, token), target))
             with signals_held():
                 for temporary, target in staged:
                     temporary.replace(target)
@@ -133,12 +143,15 @@ def apply_changes(
                 done = True
     finally:
         if not done:
-            _undo(staged, made)
+            _undo({target.parent for target in targets.values()}, token, made)
 
 
-def _undo(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
-    for temporary, _ in staged:
-        temporary.unlink(missing_ok=True)
+def _undo(folders: set[Path], token: str, made: list[Path]) -> None:
+    """Remove every temporary file of this run (found by ``token``) and the folders it made."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for temporary in folder.glob(f".*.{token}.*{_SUFFIX}"):
+                temporary.unlink(missing_ok=True)
     for folder in reversed(made):
         with contextlib.suppress(OSError):
             folder.rmdir()
