@@ -147,7 +147,7 @@ def test_update_without_a_base_is_an_error_that_says_so(
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     append(template / SLUG_DIR / "params.yaml", "# template change\n")
     result = run_mlrig("update", "-C", repo, "--template", template)
-    assert result.code == 1
+    assert result.code == 2
     assert result.err == (
         f"mlrig: error: no merge base: template {template.resolve()} {__version__} (unknown commit) "
         "is not in the git history of the template given; nothing was changed. Update with the "
