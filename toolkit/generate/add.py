@@ -28,6 +28,7 @@ from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import describe_folder
 from toolkit.generate.components import (
     Component,
+    component_paths,
     components,
     refuse_missing,
     refuse_missing_early,
@@ -58,13 +59,6 @@ class AddResult:
     written: list[str]
     present: list[str]
     inferred: dict[str, Inferred] = field(default_factory=dict)
-
-
-def _selected(rendered: dict[str, str], components: list[Component], answers: Answers) -> list[str]:
-    prefixes = tuple(
-        p.format(package_name=answers["package_name"]) for c in components for p in c.paths
-    )
-    return sorted(path for path in rendered if path.startswith(prefixes))
 
 
 def _read_text(repo: Path, relative: str) -> str:
@@ -156,7 +150,7 @@ def run_add(options: AddOptions) -> AddResult:
     ):
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
         hashes = file_hashes(root)
-        paths = _selected(hashes, chosen, answers)
+        paths = component_paths(hashes, options.components, answers)
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]
@@ -168,7 +162,8 @@ def run_add(options: AddOptions) -> AddResult:
             )
         written = [p for p in paths if p not in present and p not in completed]
         edits = _yaml_edits(options.repo, root, chosen, skip=paths) | completions
-        answers_text = _record(template, answers, record, {p: hashes[p] for p in paths})
+        added = {p: hashes[p] for p in paths}
+        answers_text = _record(template, answers, record, added, options.components)
         if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
             edits[ANSWERS_FILE] = answers_text
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
@@ -183,10 +178,14 @@ def _record(
     answers: Answers,
     record: AnswersRecord | None,
     added: dict[str, str],
+    names: tuple[str, ...],
 ) -> str:
-    """The answers file after the add."""
+    """The answers file after the add: a repository mlrig did not generate records the
+    parts added, which are all that ``update`` will touch there."""
     raw = template_options(template)
     files = dict(record.files) if record else {}
+    if record and not record.parts:  # generated whole by ``mlrig new``
+        names = ()
     files.update(added)
     source = record.template_source() if record else describe_folder(template)
     updated = AnswersRecord(
@@ -196,5 +195,6 @@ def _record(
         answers={key: answers[key] for key in raw if not key.startswith("_")},
         files=files,
         source=source,
+        parts=tuple(sorted({*(record.parts if record else ()), *names})),
     )
     return updated.dump()

@@ -34,6 +34,9 @@ class AnswersRecord:
     answers: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)
     source: TemplateSource | None = None
+    # The components ``mlrig add`` brought into a repository mlrig did not generate;
+    # empty for a repository generated whole (``mlrig new``).
+    parts: tuple[str, ...] = ()
     # Where each answer is written in the file read (for messages), and the ``answers:`` line.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     line: int = field(default=1, compare=False)
@@ -63,6 +66,8 @@ class AnswersRecord:
             "answers": dict(self.answers),
             "files": dict(sorted(self.files.items())),
         }
+        if self.parts:
+            data["parts"] = sorted(self.parts)
         body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
         return HEADER + body
 
@@ -116,7 +121,23 @@ def read_record(repo: Path) -> AnswersRecord:
         source=source_from_record(source_fields, fields),
         lines=answer_lines(answers),
         line=answer_lines(mapping).get("answers", 1),
+        parts=_parts(name, mapping, error),
     )
+
+
+def _parts(name: str, mapping: Mapping[str, Any], error: type[AnswersFileError]) -> tuple[str, ...]:
+    """The recorded ``parts:``: names of components that ``mlrig add`` knows."""
+    from toolkit.generate.answers_yaml import answer_lines
+    from toolkit.generate.components import COMPONENTS
+
+    parts = mapping.get("parts") or []
+    line = answer_lines(mapping).get("parts", 1)
+    if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+        raise error(f"{name}:{line}: 'parts' is not a list of component names")
+    unknown = sorted(set(parts) - set(COMPONENTS))
+    if unknown:
+        raise error(f"{name}:{line}: 'parts' names an unknown component {unknown[0]!r}")
+    return tuple(sorted({str(part) for part in parts}))
 
 
 _TEXT_FIELDS = ("template", "template_version", "template_commit")

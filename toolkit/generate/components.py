@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,16 @@ def components(names: tuple[str, ...]) -> list[Component]:
     if unknown:
         raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
     return [COMPONENTS[name] for name in names]
+
+
+def component_paths(
+    rendered: Iterable[str], names: Iterable[str], answers: Mapping[str, Any]
+) -> list[str]:
+    """The rendered paths that the components ``names`` bring."""
+    prefixes = tuple(
+        p.format(package_name=answers["package_name"]) for n in names for p in COMPONENTS[n].paths
+    )
+    return sorted(path for path in rendered if path.startswith(prefixes))
 
 
 def refuse_missing_early(repo: Path, names: tuple[str, ...], package: str | None) -> None:
