@@ -35,6 +35,7 @@ from toolkit.generate.components import (
 )
 from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, package_name
+from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import render
 from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import is_bundled
@@ -133,7 +134,9 @@ def run_add(options: AddOptions) -> AddResult:
     the repository refuses the whole add; a dry run runs none of the template's code.
     """
     chosen = components(options.components)
-    refuse_missing_early(options.repo, options.components, _known_package(options))
+    known = _known_package(options)
+    folder = package_dir(options.repo, known) if known else None
+    refuse_missing_early(options.repo, options.components, known, folder)
     collected = collect(
         options.repo,
         options.components,
@@ -149,13 +152,16 @@ def run_add(options: AddOptions) -> AddResult:
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
     ):
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
+        package = str(answers["package_name"])
+        folder = package_dir(options.repo, package)
+        relocate_tree(root, package, folder)
         hashes = file_hashes(root)
-        paths = component_paths(hashes, options.components, answers)
+        paths = component_paths(hashes, options.components, package, folder)
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]
         completions = {p: text for p, text in completed.items() if text is not None}
-        refuse_missing(options.repo, options.components, paths, answers)
+        refuse_missing(options.repo, options.components, paths, answers, folder)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"

@@ -144,28 +144,41 @@ def components(names: tuple[str, ...]) -> list[Component]:
     return [COMPONENTS[name] for name in names]
 
 
+def _place(path: str, package: str, folder: str | None) -> str:
+    from toolkit.generate.package_dir import relocated
+
+    path = path.format(package_name=package)
+    return relocated(path, package, folder) if folder else path
+
+
 def component_paths(
-    rendered: Iterable[str], names: Iterable[str], answers: Mapping[str, Any]
+    rendered: Iterable[str], names: Iterable[str], package: str, folder: str | None = None
 ) -> list[str]:
-    """The rendered paths that the components ``names`` bring."""
-    prefixes = tuple(
-        p.format(package_name=answers["package_name"]) for n in names for p in COMPONENTS[n].paths
-    )
+    """The rendered paths that the components ``names`` bring (with the package at
+    ``folder`` when the tree was relocated there)."""
+    prefixes = tuple(_place(p, package, folder) for n in names for p in COMPONENTS[n].paths)
     return sorted(path for path in rendered if path.startswith(prefixes))
 
 
-def refuse_missing_early(repo: Path, names: tuple[str, ...], package: str | None) -> None:
+def refuse_missing_early(
+    repo: Path, names: tuple[str, ...], package: str | None, folder: str | None = None
+) -> None:
     """:func:`refuse_missing` before the answers are known (``package`` when it is)."""
     bringing = [
-        path.format(package_name=package or "{package_name}")
+        _place(path, package or "{package_name}", folder)
         for name in names
         for path in COMPONENTS[name].paths
     ]
-    refuse_missing(repo, names, bringing, {"package_name": package} if package else {})
+    answers = {"package_name": package} if package else {}
+    refuse_missing(repo, names, bringing, answers, folder)
 
 
 def refuse_missing(
-    repo: Path, names: tuple[str, ...], bringing: list[str], answers: Mapping[str, Any]
+    repo: Path,
+    names: tuple[str, ...],
+    bringing: list[str],
+    answers: Mapping[str, Any],
+    folder: str | None = None,
 ) -> None:
     """Raise, naming every missing prerequisite, unless each is in ``repo`` or among the
     files that the *other* components being added bring (a part never satisfies its own
@@ -173,10 +186,10 @@ def refuse_missing(
     package = str(answers.get("package_name", "{package_name}"))
     for name in names:
         component = COMPONENTS[name]
-        own = tuple(p.format(package_name=package) for p in component.paths)
+        own = tuple(_place(p, package, folder) for p in component.paths)
         others = [p for p in bringing if not p.startswith(own)]
         needs = [n for n in component.needs if "package_name" in answers or "{" not in n.path]
-        paths = [(need, need.path.format(package_name=package)) for need in needs]
+        paths = [(need, _place(need.path, package, folder)) for need in needs]
         missing = [
             f"{need.what or path} ({need.why})"
             for need, path in paths

@@ -25,6 +25,7 @@ from toolkit.generate.base import open_base, open_target, recorded_template
 from toolkit.generate.components import component_paths
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
+from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import explicit_answers, render, resolve_answers
 from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 
@@ -93,14 +94,16 @@ def _read(root: Path, path: str) -> bytes | None:
 
 
 def planned_paths(
-    record: AnswersRecord, new: set[str], base: set[str], answers: Answers
+    repo: Path, record: AnswersRecord, new: set[str], base: set[str], answers: Answers
 ) -> set[str]:
     """The paths an update may touch: every path of either template version, or, in a
     repository that ``mlrig add`` populated, only the recorded files and what the added
     parts bring (the rest of the template was never written there)."""
     if not record.parts:
         return new | base | set(record.files)
-    return set(record.files) | set(component_paths(new | base, record.parts, answers))
+    package = str(answers["package_name"])
+    folder = package_dir(repo, package)
+    return set(record.files) | set(component_paths(new | base, record.parts, package, folder))
 
 
 def plan_update(repo: Path, paths: set[str], new_root: Path, base_root: Path) -> list[FileChange]:
@@ -168,8 +171,12 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
+        if record.parts:  # mlrig add put the package's files where the package lives
+            for root, given_answers in ((new_root, answers), (base_root, base_answers)):
+                package = str(given_answers["package_name"])
+                relocate_tree(root, package, package_dir(repo, package))
         new_files = file_hashes(new_root)
-        paths = planned_paths(record, set(new_files), set(file_hashes(base_root)), answers)
+        paths = planned_paths(repo, record, set(new_files), set(file_hashes(base_root)), answers)
         new_record = AnswersRecord(
             template=record.template,
             template_version=target.source.version,
