@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
 ANSWERS = ".mlrig-answers.yml"
@@ -87,13 +88,38 @@ def test_add_records_what_the_repository_says(repo: Path, run_mlrig: RunMlrig) -
 
 
 def test_ci_is_added_once_the_lock_exists(repo: Path, run_mlrig: RunMlrig) -> None:
-    (repo / "requirements.txt").write_text(
-        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n", encoding="utf-8"
-    )
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     result = run_mlrig("add", "ci", "-C", repo)
     assert result.code == 0, result.err
     ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert 'python-version: "3.12"' in ci
+
+
+def test_ci_names_what_a_hashed_lock_lacks(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n", encoding="utf-8"
+    )
+    before = tree(repo)
+    result = run_mlrig("add", "ci", "-C", repo)
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: cannot add ci to {repo}: requirements.txt does not lock dvc, "
+        "pytest, ruff, hatchling (CI installs only the lock, then runs ruff, pytest, dvc and "
+        "builds the project without isolation)\n"
+    )
+    assert tree(repo) == before
+
+
+def test_a_lock_without_hashes_is_named_as_such(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text("dvc==3.59.1\npytest==8.3.4\n", encoding="utf-8")
+    for part in ("ci", "cd"):
+        result = run_mlrig("add", part, "-C", repo)
+        assert result.code == 1
+        assert result.err == (
+            f"mlrig: error: cannot add {part} to {repo}: requirements.txt has no "
+            "hashes (the workflows install it with pip install --require-hashes; lock it with "
+            "pip-compile --generate-hashes or uv pip compile --generate-hashes)\n"
+        )
 
 
 def test_infra_needs_a_cloud(repo: Path, run_mlrig: RunMlrig) -> None:

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK
 from tests.generate.test_add_existing import ANSWERS, FIXTURE
-from tests.generate.test_update_parts import LOCK
 from tests.gitrepo import commit_all, git
 
 
@@ -27,7 +27,7 @@ def flat(tmp_path: Path) -> Path:
     text = text.replace('requires = ["hatchling"]', 'requires = ["setuptools"]')
     text = text.replace('"hatchling.build"', '"setuptools.build_meta"')
     pyproject.write_text(text + '\n[tool.setuptools]\npackages = ["ranker"]\n', encoding="utf-8")
-    (repo / "requirements.txt").write_text(LOCK, encoding="utf-8")
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     git(repo, "init", "-q")
     commit_all(repo, "flat")
     return repo

@@ -8,15 +8,11 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK
 from tests.generate.test_add_existing import ANSWERS, repo, tree
 from tests.gitrepo import commit_all
 
 __all__ = ["repo"]
-
-LOCK = "".join(
-    f"{name}=={version} \\\n    --hash=sha256:{'ab' * 32}\n"
-    for name, version in (("dvc", "3.59.1"), ("pytest", "8.3.4"), ("pyyaml", "6.0.2"))
-)
 
 
 def recorded(root: Path) -> dict[str, object]:
@@ -25,7 +21,7 @@ def recorded(root: Path) -> dict[str, object]:
 
 
 def test_update_set_after_add_touches_only_the_added_parts(repo: Path, run_mlrig: RunMlrig) -> None:
-    (repo / "requirements.txt").write_text(LOCK, encoding="utf-8")
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     added = run_mlrig("add", "ci", "-C", repo)
     assert added.code == 0, added.err
     commit_all(repo, "add ci")

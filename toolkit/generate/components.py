@@ -12,15 +12,23 @@ from toolkit.errors import UsageError, UserInputError
 PKG = "src/{package_name}/"
 
 
-def _hashed_lock(path: Path) -> bool:
-    """Whether ``path`` is a regular file (not a symlink), bounded, with hashes."""
+def _regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a symlink), within the read bound."""
     from toolkit.generate.confine import read_regular
 
     try:
-        data = read_regular(path)
+        return read_regular(path) is not None
     except UserInputError:
         return False
-    return data is not None and b"--hash=sha256:" in data
+
+
+def _lock_problem(*wanted: str) -> Callable[[Path], str | None]:
+    def problem(repo: Path) -> str | None:
+        from toolkit.generate.lock_needs import lock_problem
+
+        return lock_problem(repo, wanted)
+
+    return problem
 
 
 def _tests(repo: Path) -> bool:
@@ -40,6 +48,18 @@ class Prerequisite:
     holds: Callable[[Path], bool] = Path.exists
     what: str = ""
     brought: Callable[[str], bool] | None = None
+    # What is wrong with it when it is there (given the repository), if anything.
+    problem: Callable[[Path], str | None] | None = None
+
+    def absent(self, repo: Path, path: str, bringing: list[str]) -> bool:
+        """Whether it is neither in ``repo`` nor among the files being added."""
+        return not self.holds(repo / path) and not self.brought_in(path, bringing)
+
+    def problem_in(self, repo: Path, path: str, bringing: list[str]) -> str | None:
+        """What is wrong with it in ``repo`` (when it is there and not being added)."""
+        if self.problem is None or self.brought_in(path, bringing) or self.absent(repo, path, []):
+            return None
+        return self.problem(repo)
 
     def brought_in(self, path: str, bringing: list[str]) -> bool:
         """Whether one of the files being added (``bringing``) gives it."""
@@ -54,10 +74,14 @@ def _test_file(relative: str) -> bool:
     return is_test_file(relative)
 
 
-LOCK = Prerequisite(
+LOCK_WHY = "a hashed lock, which the workflows install with pip install --require-hashes"
+LOCK = Prerequisite("requirements.txt", LOCK_WHY, _regular_file, problem=_lock_problem())
+# CI runs ruff, pytest and dvc, and reads YAML, from the lock alone.
+CI_LOCK = Prerequisite(
     "requirements.txt",
-    "a hashed lock, which the workflows install with pip install --require-hashes",
-    _hashed_lock,
+    LOCK_WHY,
+    _regular_file,
+    problem=_lock_problem("dvc", "pytest", "pyyaml", "ruff"),
 )
 PROJECT = Prerequisite("pyproject.toml", "the project the workflows install")
 PIPELINE = Prerequisite("dvc.yaml", "the DVC pipeline the workflows reproduce")
@@ -88,7 +112,8 @@ class Component:
 COMPONENTS: dict[str, Component] = {
     "pre-commit": Component((".pre-commit-config.yaml",)),
     "ci": Component(
-        (".github/workflows/ci.yml", PKG + "reproduce.py"), needs=(LOCK, PROJECT, PIPELINE, TESTS)
+        (".github/workflows/ci.yml", PKG + "reproduce.py"),
+        needs=(CI_LOCK, PROJECT, PIPELINE, TESTS),
     ),
     "cd": Component(
         (
@@ -190,12 +215,10 @@ def refuse_missing(
         others = [p for p in bringing if not p.startswith(own)]
         needs = [n for n in component.needs if "package_name" in answers or "{" not in n.path]
         paths = [(need, _place(need.path, package, folder)) for need in needs]
-        missing = [
-            f"{need.what or path} ({need.why})"
-            for need, path in paths
-            if not need.holds(repo / path) and not need.brought_in(path, others)
-        ]
+        missing = [f"{n.what or p} ({n.why})" for n, p in paths if n.absent(repo, p, others)]
         if component.needs_cloud and answers.get("cloud") == "none":
             missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")
-        if missing:
-            raise UserInputError(f"cannot add {name} to {repo}: it needs " + "; ".join(missing))
+        problems = [found for n, p in paths if (found := n.problem_in(repo, p, others))]
+        if missing or problems:
+            said = ["it needs " + "; ".join(missing)] if missing else []
+            raise UserInputError(f"cannot add {name} to {repo}: " + "; ".join(said + problems))
