@@ -27,6 +27,9 @@ def flat(tmp_path: Path) -> Path:
     text = text.replace('requires = ["hatchling"]', 'requires = ["setuptools"]')
     text = text.replace('"hatchling.build"', '"setuptools.build_meta"')
     pyproject.write_text(text + '\n[tool.setuptools]\npackages = ["ranker"]\n', encoding="utf-8")
+    pipeline = repo / "dvc.yaml"
+    text = pipeline.read_text(encoding="utf-8").replace("src/churn_model/", "ranker/")
+    pipeline.write_text(text.replace("churn_model.", "ranker."), encoding="utf-8")
     (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     git(repo, "init", "-q")
     commit_all(repo, "flat")

@@ -37,6 +37,7 @@ from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import render
+from toolkit.generate.stage_modules import refuse_unrunnable_pipeline
 from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import is_bundled
 
@@ -162,6 +163,8 @@ def run_add(options: AddOptions) -> AddResult:
         present += [p for p, text in completed.items() if text is None]
         completions = {p: text for p, text in completed.items() if text is not None}
         refuse_missing(options.repo, options.components, paths, answers, folder)
+        if "dvc.yaml" in paths:
+            refuse_unrunnable_pipeline(options.repo, root / "dvc.yaml", paths)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"

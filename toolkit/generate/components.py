@@ -10,6 +10,7 @@ from typing import Any
 from toolkit.errors import UsageError, UserInputError
 
 PKG = "src/{package_name}/"
+STAGE_MODULES = ("prepare", "train", "evaluate", "data", "model", "params")
 
 
 def _regular_file(path: Path) -> bool:
@@ -84,7 +85,17 @@ CI_LOCK = Prerequisite(
     problem=_lock_problem("dvc", "pytest", "pyyaml", "ruff"),
 )
 PROJECT = Prerequisite("pyproject.toml", "the project the workflows install")
-PIPELINE = Prerequisite("dvc.yaml", "the DVC pipeline the workflows reproduce")
+
+
+def _pipeline_problem(repo: Path) -> str | None:
+    from toolkit.generate.stage_modules import pipeline_problem
+
+    return pipeline_problem(repo)
+
+
+PIPELINE = Prerequisite(
+    "dvc.yaml", "the DVC pipeline the workflows reproduce", problem=_pipeline_problem
+)
 PARAMS = Prerequisite("params.yaml", "the parameters continuous training changes")
 TESTS = Prerequisite(
     ".",
@@ -154,8 +165,17 @@ COMPONENTS: dict[str, Component] = {
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
     # The pipeline's outs are git-ignored where DVC writes them (dvc add/repro would too).
+    # The stages run the template's modules: they come with the pipeline.
     "dvc": Component(
-        ("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/", "data/.gitignore", "models/.gitignore")
+        (
+            "dvc.yaml",
+            "params.yaml",
+            ".dvcignore",
+            ".dvc/",
+            "data/.gitignore",
+            "models/.gitignore",
+            *(PKG + f"{module}.py" for module in STAGE_MODULES),
+        )
     ),
     "dvc-remote": Component((".dvc/config",), needs=(DVC_PROJECT,)),
     "dependabot": Component((".github/dependabot.yml",)),

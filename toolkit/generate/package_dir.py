@@ -61,3 +61,16 @@ def relocate_tree(root: Path, package: str, folder: str) -> None:
     shutil.rmtree(source)
     if not any((root / "src").iterdir()):
         (root / "src").rmdir()
+    _repoint(root, f"src/{package}/", f"{folder}/")
+
+
+def _repoint(root: Path, old: str, new: str) -> None:
+    """Rewrite the package's template path in the rendered text files (pipeline deps,
+    workflow path filters)."""
+    for path in (p for p in root.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if old in text:
+            path.write_text(text.replace(old, new), encoding="utf-8")
