@@ -132,16 +132,15 @@ def test_infra_needs_a_cloud(repo: Path, run_mlrig: RunMlrig) -> None:
     )
 
 
-def test_dvc_brings_the_modules_its_stages_run(repo: Path, run_mlrig: RunMlrig) -> None:
-    for path in (
-        "dvc.yaml",
-        ".dvc/config",
-        ".dvc/.gitignore",
-        "params.yaml",
-        "src/churn_model/train.py",
-    ):
+def without_dvc(repo: Path) -> None:
+    """The plain repository before it had DVC (and with no train module of its own)."""
+    for path in ("dvc.yaml", "params.yaml", "src/churn_model/train.py"):
         (repo / path).unlink()
-    (repo / ".dvc").rmdir()
+    shutil.rmtree(repo / ".dvc")
+
+
+def test_dvc_brings_the_modules_its_stages_run(repo: Path, run_mlrig: RunMlrig) -> None:
+    without_dvc(repo)
     result = run_mlrig("add", "dvc", "-C", repo, "--set", "cloud=none")
     assert result.code == 0, result.err
     wrote = [line.removeprefix("wrote ") for line in result.out.splitlines()]
@@ -165,14 +164,7 @@ def test_a_template_pipeline_that_cannot_run_is_not_added(
         ),
         encoding="utf-8",
     )
-    for path in (
-        "dvc.yaml",
-        ".dvc/config",
-        ".dvc/.gitignore",
-        "params.yaml",
-        "src/churn_model/train.py",
-    ):
-        (repo / path).unlink()
+    without_dvc(repo)
     before = tree(repo)
     result = run_mlrig("add", "dvc", "-C", repo, "--template", template, "--set", "cloud=none")
     assert result.code == 1
