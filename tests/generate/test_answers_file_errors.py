@@ -118,3 +118,23 @@ def test_set_wins_over_a_bad_answer_in_the_file(tmp_path: Path, run_mlrig: RunMl
         "new", "--no-input", "-o", tmp_path, "--answers", answers, "--set", "package_name=ok"
     )
     assert result.code == 0, result.err
+
+
+def test_an_oversized_answers_file_is_a_configuration_error(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    padding = "#" * 1023 + "\n"
+    big = (repo / ANSWERS).read_text(encoding="utf-8") + padding * (4 * 1024 + 1)
+    (repo / ANSWERS).write_text(big, encoding="utf-8")
+    commit_all(repo)
+    for command in (("update", "--check"), ("add", "dependabot")):
+        result = run_mlrig(*command, "-C", repo)
+        assert result.code == 2, result.err
+        assert result.err == (
+            f"mlrig: error: {repo / ANSWERS}: larger than 4 MiB; mlrig will not read it\n"
+        )
+    given = tmp_path / "answers.yml"
+    given.write_text(padding * (4 * 1024 + 1), encoding="utf-8")
+    result = run_mlrig("new", "--no-input", "--answers", given, "-o", tmp_path / "out")
+    assert result.code == 2, result.err
+    assert result.err == f"mlrig: error: {given}: larger than 4 MiB; mlrig will not read it\n"

@@ -66,9 +66,12 @@ def load_answers_file(path: Path) -> FileAnswers:
         parse_mapping,
         refuse_repeated_keys,
     )
-    from toolkit.generate.confine import read_regular
+    from toolkit.generate.confine import TooLargeError, read_regular
 
-    data = read_regular(path)
+    try:
+        data = read_regular(path)
+    except TooLargeError as err:  # a bad answers file, like every other (exit 2)
+        raise AnswersFileError(str(err)) from None
     if data is None:
         raise UsageError(f"{path}: answers file not found")
     mapping = parse_mapping(str(path), data, AnswersFileError)
