@@ -42,7 +42,7 @@ def test_a_choice_outside_its_list_names_the_file_and_line(
     result = run_mlrig(*command, "-C", repo)
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"mlrig: error: {repo / ANSWERS}:{line}: cloud 'mars' is not one of: aws, gcp, azure, none\n"
+        f"mlrig: error: {repo / ANSWERS}:{line}: cloud 'mars' is not one of: aws, azure, gcp, none\n"
     )
     assert (repo / ANSWERS).read_bytes() == before
 
@@ -53,7 +53,7 @@ def test_python_3_1_names_the_file_and_line(repo: Path, run_mlrig: RunMlrig) -> 
     assert result.code == 2
     assert result.err == (
         f"mlrig: error: {repo / ANSWERS}:{line}: python_version '3.1' is not one of: "
-        "3.11, 3.12, 3.10, 3.13 (for 3.10, quote it: YAML reads 3.10 as 3.1)\n"
+        "3.10, 3.11, 3.12, 3.13 (for 3.10, quote it: YAML reads 3.10 as 3.1)\n"
     )
 
 
@@ -96,7 +96,7 @@ def test_new_answers_file_errors_name_their_line(tmp_path: Path, run_mlrig: RunM
     answers = tmp_path / "answers.yml"
     cases = {
         "project_name: A\ncloud: gcp\ncloud: aws\n": "3: 'cloud' is written twice (first at line 2)",
-        "project_name: A\ncloud: mars\n": "2: cloud 'mars' is not one of: aws, gcp, azure, none",
+        "project_name: A\ncloud: mars\n": "2: cloud 'mars' is not one of: aws, azure, gcp, none",
         "colour: blue\n": "1: unknown answer 'colour'; known answers: project_name, ",
         "answers:\n  project_name: A\n  package_name: class\n": (
             "3: package_name 'class' is a Python keyword, so `import class` cannot work"

@@ -115,7 +115,10 @@ def test_add_never_overwrites(tmp_path: Path, run_mlrig: RunMlrig) -> None:
 def test_add_unknown_component_is_a_usage_error(tmp_path: Path, run_mlrig: RunMlrig) -> None:
     result = run_mlrig("add", "kubernetes", "-C", tmp_path)
     assert result.code == 2
-    assert "unknown component 'kubernetes'" in result.err
+    assert result.err == (
+        "mlrig: error: unknown component 'kubernetes'; components: cd, ci, ct, dependabot, "
+        "dvc, dvc-remote, infra, pre-commit, serve\n"
+    )
 
 
 def test_update_to_a_tag_of_the_template_history(

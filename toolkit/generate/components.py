@@ -185,7 +185,9 @@ COMPONENTS: dict[str, Component] = {
 def components(names: tuple[str, ...]) -> list[Component]:
     unknown = [name for name in names if name not in COMPONENTS]
     if unknown:
-        raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
+        raise UsageError(
+            f"unknown component {unknown[0]!r}; components: {', '.join(sorted(COMPONENTS))}"
+        )
     return [COMPONENTS[name] for name in names]
 
 
