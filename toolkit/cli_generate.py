@@ -152,7 +152,10 @@ def add(  # noqa: PLR0917 (one parameter per option)
 )
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing, run no hook.")
 @click.option(
-    "--check", "check_only", is_flag=True, help="Change nothing; exit 1 when behind the template."
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Change nothing; exit 1 when behind the template, 2 when there is no merge base.",
 )
 @click.option(
     "--allow-downgrade",

@@ -17,6 +17,19 @@ collect_ignore = ["fixtures"]
 
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 
+# A hashed lock with what the CI workflow runs (and the fixtures' build backends).
+HASHED_LOCK = "".join(
+    f"{name}=={version} \\\n    --hash=sha256:{'ab' * 32}\n"
+    for name, version in (
+        ("dvc[gs]", "3.59.1"),
+        ("hatchling", "1.27.0"),
+        ("PyYAML", "6.0.2"),
+        ("pytest", "8.3.4"),
+        ("ruff", "0.16.4"),
+        ("setuptools", "80.9.0"),
+    )
+)
+
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK, SLUG_DIR, copy_template
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
 ANSWERS = ".mlrig-answers.yml"
@@ -87,13 +88,38 @@ def test_add_records_what_the_repository_says(repo: Path, run_mlrig: RunMlrig) -
 
 
 def test_ci_is_added_once_the_lock_exists(repo: Path, run_mlrig: RunMlrig) -> None:
-    (repo / "requirements.txt").write_text(
-        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n", encoding="utf-8"
-    )
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     result = run_mlrig("add", "ci", "-C", repo)
     assert result.code == 0, result.err
     ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert 'python-version: "3.12"' in ci
+
+
+def test_ci_names_what_a_hashed_lock_lacks(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text(
+        "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n", encoding="utf-8"
+    )
+    before = tree(repo)
+    result = run_mlrig("add", "ci", "-C", repo)
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: cannot add ci to {repo}: requirements.txt does not lock dvc, "
+        "pytest, ruff, hatchling (CI installs only the lock, then runs ruff, pytest, dvc and "
+        "builds the project without isolation)\n"
+    )
+    assert tree(repo) == before
+
+
+def test_a_lock_without_hashes_is_named_as_such(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text("dvc==3.59.1\npytest==8.3.4\n", encoding="utf-8")
+    for part in ("ci", "cd"):
+        result = run_mlrig("add", part, "-C", repo)
+        assert result.code == 1
+        assert result.err == (
+            f"mlrig: error: cannot add {part} to {repo}: requirements.txt has no "
+            "hashes (the workflows install it with pip install --require-hashes; lock it with "
+            "pip-compile --generate-hashes or uv pip compile --generate-hashes)\n"
+        )
 
 
 def test_infra_needs_a_cloud(repo: Path, run_mlrig: RunMlrig) -> None:
@@ -104,3 +130,69 @@ def test_infra_needs_a_cloud(repo: Path, run_mlrig: RunMlrig) -> None:
     assert result.err.endswith(
         "it needs a cloud (cloud is 'none': there is no infrastructure to manage)\n"
     )
+
+
+def without_dvc(repo: Path) -> None:
+    """The plain repository before it had DVC (and with no train module of its own)."""
+    for path in ("dvc.yaml", "params.yaml", "src/churn_model/train.py"):
+        (repo / path).unlink()
+    shutil.rmtree(repo / ".dvc")
+
+
+def test_dvc_brings_the_modules_its_stages_run(repo: Path, run_mlrig: RunMlrig) -> None:
+    without_dvc(repo)
+    result = run_mlrig("add", "dvc", "-C", repo, "--set", "cloud=none")
+    assert result.code == 0, result.err
+    wrote = [line.removeprefix("wrote ") for line in result.out.splitlines()]
+    modules = ("data", "evaluate", "model", "params", "prepare", "train")
+    assert [p for p in wrote if p.startswith("src/")] == [
+        f"src/churn_model/{module}.py" for module in modules
+    ]
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
+    assert run_mlrig("add", "ci", "-C", repo).code == 0
+
+
+def test_a_template_pipeline_that_cannot_run_is_not_added(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    template = copy_template(tmp_path / "fork")
+    pipeline = template / SLUG_DIR / "dvc.yaml"
+    text = pipeline.read_text(encoding="utf-8")
+    pipeline.write_text(
+        text.replace(
+            ".evaluate\n", ".evaluate && python -m {{ cookiecutter.package_name }}.report\n"
+        ),
+        encoding="utf-8",
+    )
+    without_dvc(repo)
+    before = tree(repo)
+    result = run_mlrig("add", "dvc", "-C", repo, "--template", template, "--set", "cloud=none")
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: cannot add dvc to {repo}: the template's dvc.yaml runs what the "
+        "repository does not have: churn_model.report (src/churn_model/report.py); write those "
+        "modules first, or run `dvc init`, write your own dvc.yaml and add dvc-remote\n"
+    )
+    assert tree(repo) == before
+
+
+def test_a_pipeline_that_cannot_run_does_not_satisfy_ci(repo: Path, run_mlrig: RunMlrig) -> None:
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
+    pipeline = repo / "dvc.yaml"
+    text = pipeline.read_text(encoding="utf-8")
+    pipeline.write_text(
+        text.replace(
+            "python -m churn_model.train", "python -m churn_model.fit && python scripts/report.py"
+        ),
+        encoding="utf-8",
+    )
+    result = run_mlrig("add", "ci", "-C", repo)
+    assert result.code == 1
+    assert result.err == (
+        f"mlrig: error: cannot add ci to {repo}: dvc.yaml runs what the repository does not "
+        "have: churn_model.fit (src/churn_model/fit.py), scripts/report.py\n"
+    )
+    (repo / "src" / "churn_model" / "fit.py").write_text("", encoding="utf-8")
+    (repo / "scripts").mkdir()
+    (repo / "scripts" / "report.py").write_text("", encoding="utf-8")
+    assert run_mlrig("add", "ci", "-C", repo).code == 0

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK
 from tests.tools import tool
 
-LOCK = "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n"
+LOCK = HASHED_LOCK
 NAME = '[project]\nname = "imbalanced-learn"\nrequires-python = ">=3.11"\n'
 LAYOUTS = {
     "setuptools-packages": (

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunMlrig
+from tests.generate.conftest import HASHED_LOCK
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
-LOCK = "pyyaml==6.0.2 \\\n    --hash=sha256:" + "ab" * 32 + "\n"
+LOCK = HASHED_LOCK
 
 
 class Terminal(io.StringIO):

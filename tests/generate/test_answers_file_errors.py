@@ -42,7 +42,7 @@ def test_a_choice_outside_its_list_names_the_file_and_line(
     result = run_mlrig(*command, "-C", repo)
     assert (result.code, result.out) == (2, "")
     assert result.err == (
-        f"mlrig: error: {repo / ANSWERS}:{line}: cloud 'mars' is not one of: aws, gcp, azure, none\n"
+        f"mlrig: error: {repo / ANSWERS}:{line}: cloud 'mars' is not one of: aws, azure, gcp, none\n"
     )
     assert (repo / ANSWERS).read_bytes() == before
 
@@ -53,7 +53,7 @@ def test_python_3_1_names_the_file_and_line(repo: Path, run_mlrig: RunMlrig) -> 
     assert result.code == 2
     assert result.err == (
         f"mlrig: error: {repo / ANSWERS}:{line}: python_version '3.1' is not one of: "
-        "3.11, 3.12, 3.10, 3.13 (for 3.10, quote it: YAML reads 3.10 as 3.1)\n"
+        "3.10, 3.11, 3.12, 3.13 (for 3.10, quote it: YAML reads 3.10 as 3.1)\n"
     )
 
 
@@ -96,7 +96,7 @@ def test_new_answers_file_errors_name_their_line(tmp_path: Path, run_mlrig: RunM
     answers = tmp_path / "answers.yml"
     cases = {
         "project_name: A\ncloud: gcp\ncloud: aws\n": "3: 'cloud' is written twice (first at line 2)",
-        "project_name: A\ncloud: mars\n": "2: cloud 'mars' is not one of: aws, gcp, azure, none",
+        "project_name: A\ncloud: mars\n": "2: cloud 'mars' is not one of: aws, azure, gcp, none",
         "colour: blue\n": "1: unknown answer 'colour'; known answers: project_name, ",
         "answers:\n  project_name: A\n  package_name: class\n": (
             "3: package_name 'class' is a Python keyword, so `import class` cannot work"
@@ -118,3 +118,23 @@ def test_set_wins_over_a_bad_answer_in_the_file(tmp_path: Path, run_mlrig: RunMl
         "new", "--no-input", "-o", tmp_path, "--answers", answers, "--set", "package_name=ok"
     )
     assert result.code == 0, result.err
+
+
+def test_an_oversized_answers_file_is_a_configuration_error(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    padding = "#" * 1023 + "\n"
+    big = (repo / ANSWERS).read_text(encoding="utf-8") + padding * (4 * 1024 + 1)
+    (repo / ANSWERS).write_text(big, encoding="utf-8")
+    commit_all(repo)
+    for command in (("update", "--check"), ("add", "dependabot")):
+        result = run_mlrig(*command, "-C", repo)
+        assert result.code == 2, result.err
+        assert result.err == (
+            f"mlrig: error: {repo / ANSWERS}: larger than 4 MiB; mlrig will not read it\n"
+        )
+    given = tmp_path / "answers.yml"
+    given.write_text(padding * (4 * 1024 + 1), encoding="utf-8")
+    result = run_mlrig("new", "--no-input", "--answers", given, "-o", tmp_path / "out")
+    assert result.code == 2, result.err
+    assert result.err == f"mlrig: error: {given}: larger than 4 MiB; mlrig will not read it\n"

@@ -104,7 +104,7 @@ def test_invalid_answers_are_refused_on_one_line_and_nothing_is_written(
 ) -> None:
     cases = {
         "project_slug=my project": "project_slug 'my project' is not lower case letters",
-        "cloud=oracle": "cloud 'oracle' is not one of: aws, gcp, azure, none",
+        "cloud=oracle": "cloud 'oracle' is not one of: aws, azure, gcp, none",
         "package_name=class": "package_name 'class' is a Python keyword, so `import class` cannot work",
         "package_name=import": "package_name 'import' is a Python keyword, so `import import` cannot work",
         "package_name=json": "package_name 'json' is the name of a standard library module, which it would shadow",

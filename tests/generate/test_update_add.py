@@ -115,7 +115,10 @@ def test_add_never_overwrites(tmp_path: Path, run_mlrig: RunMlrig) -> None:
 def test_add_unknown_component_is_a_usage_error(tmp_path: Path, run_mlrig: RunMlrig) -> None:
     result = run_mlrig("add", "kubernetes", "-C", tmp_path)
     assert result.code == 2
-    assert "unknown component 'kubernetes'" in result.err
+    assert result.err == (
+        "mlrig: error: unknown component 'kubernetes'; components: cd, ci, ct, dependabot, "
+        "dvc, dvc-remote, infra, pre-commit, serve\n"
+    )
 
 
 def test_update_to_a_tag_of_the_template_history(
@@ -147,7 +150,7 @@ def test_update_without_a_base_is_an_error_that_says_so(
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     append(template / SLUG_DIR / "params.yaml", "# template change\n")
     result = run_mlrig("update", "-C", repo, "--template", template)
-    assert result.code == 1
+    assert result.code == 2
     assert result.err == (
         f"mlrig: error: no merge base: template {template.resolve()} {__version__} (unknown commit) "
         "is not in the git history of the template given; nothing was changed. Update with the "

@@ -147,7 +147,7 @@ def test_a_fork_whose_recorded_commit_is_gone_has_no_base(
     (repo / ANSWERS).write_text(answers.replace(commit, "deadbeef" * 5), encoding="utf-8")
     commit_all(repo)
     result = run_mlrig("update", "-C", repo, "--template", bare)
-    assert result.code == 1
+    assert result.code == 2
     assert result.err == (
         f"mlrig: error: no merge base: {bare} (templates/ml-repo) at deadbeefdead cannot be fetched "
         f"from {bare}: has no commit '{'deadbeef' * 5}'; nothing was changed. Update with the mlrig "

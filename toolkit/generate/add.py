@@ -28,13 +28,16 @@ from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import describe_folder
 from toolkit.generate.components import (
     Component,
+    component_paths,
     components,
     refuse_missing,
     refuse_missing_early,
 )
 from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, package_name
+from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import render
+from toolkit.generate.stage_modules import refuse_unrunnable_pipeline
 from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import is_bundled
 
@@ -58,13 +61,6 @@ class AddResult:
     written: list[str]
     present: list[str]
     inferred: dict[str, Inferred] = field(default_factory=dict)
-
-
-def _selected(rendered: dict[str, str], components: list[Component], answers: Answers) -> list[str]:
-    prefixes = tuple(
-        p.format(package_name=answers["package_name"]) for c in components for p in c.paths
-    )
-    return sorted(path for path in rendered if path.startswith(prefixes))
 
 
 def _read_text(repo: Path, relative: str) -> str:
@@ -139,7 +135,9 @@ def run_add(options: AddOptions) -> AddResult:
     the repository refuses the whole add; a dry run runs none of the template's code.
     """
     chosen = components(options.components)
-    refuse_missing_early(options.repo, options.components, _known_package(options))
+    known = _known_package(options)
+    folder = package_dir(options.repo, known) if known else None
+    refuse_missing_early(options.repo, options.components, known, folder)
     collected = collect(
         options.repo,
         options.components,
@@ -155,20 +153,26 @@ def run_add(options: AddOptions) -> AddResult:
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
     ):
         root = render(template, answers, Path(scratch), hooks=not options.dry_run)
+        package = str(answers["package_name"])
+        folder = package_dir(options.repo, package)
+        relocate_tree(root, package, folder)
         hashes = file_hashes(root)
-        paths = _selected(hashes, chosen, answers)
+        paths = component_paths(hashes, options.components, package, folder)
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]
         completions = {p: text for p, text in completed.items() if text is not None}
-        refuse_missing(options.repo, options.components, paths, answers)
+        refuse_missing(options.repo, options.components, paths, answers, folder)
+        if "dvc.yaml" in paths:
+            refuse_unrunnable_pipeline(options.repo, root / "dvc.yaml", paths)
         if not paths:
             raise UsageError(
                 f"the template has no files for {', '.join(options.components)} with these answers"
             )
         written = [p for p in paths if p not in present and p not in completed]
         edits = _yaml_edits(options.repo, root, chosen, skip=paths) | completions
-        answers_text = _record(template, answers, record, {p: hashes[p] for p in paths})
+        added = {p: hashes[p] for p in paths}
+        answers_text = _record(template, answers, record, added, options.components)
         if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
             edits[ANSWERS_FILE] = answers_text
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
@@ -183,10 +187,14 @@ def _record(
     answers: Answers,
     record: AnswersRecord | None,
     added: dict[str, str],
+    names: tuple[str, ...],
 ) -> str:
-    """The answers file after the add."""
+    """The answers file after the add: a repository mlrig did not generate records the
+    parts added, which are all that ``update`` will touch there."""
     raw = template_options(template)
     files = dict(record.files) if record else {}
+    if record and not record.parts:  # generated whole by ``mlrig new``
+        names = ()
     files.update(added)
     source = record.template_source() if record else describe_folder(template)
     updated = AnswersRecord(
@@ -196,5 +204,6 @@ def _record(
         answers={key: answers[key] for key in raw if not key.startswith("_")},
         files=files,
         source=source,
+        parts=tuple(sorted({*(record.parts if record else ()), *names})),
     )
     return updated.dump()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -37,6 +38,15 @@ def public_keys(options: Mapping[str, Any]) -> list[str]:
     return [key for key in options if not key.startswith("_")]
 
 
+def _natural(value: str) -> list[Any]:
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value)]
+
+
+def sorted_choices(options: list[str]) -> list[str]:
+    """``options`` in natural order: 3.10 after 3.9."""
+    return sorted(options, key=_natural)
+
+
 def choices(options: Mapping[str, Any]) -> dict[str, list[str]]:
     """The answers that must be one of a list, with that list."""
     return {
@@ -66,9 +76,12 @@ def load_answers_file(path: Path) -> FileAnswers:
         parse_mapping,
         refuse_repeated_keys,
     )
-    from toolkit.generate.confine import read_regular
+    from toolkit.generate.confine import TooLargeError, read_regular
 
-    data = read_regular(path)
+    try:
+        data = read_regular(path)
+    except TooLargeError as err:  # a bad answers file, like every other (exit 2)
+        raise AnswersFileError(str(err)) from None
     if data is None:
         raise UsageError(f"{path}: answers file not found")
     mapping = parse_mapping(str(path), data, AnswersFileError)
@@ -90,7 +103,8 @@ def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) ->
             raise AnswerError(f"unknown answer {key!r}; known answers: {', '.join(known)}")
         allowed = options[key]
         if isinstance(allowed, list) and str(value) not in allowed:
-            raise AnswerError(f"{key} {value!r} is not one of: {', '.join(allowed)}")
+            listed = ", ".join(sorted_choices(allowed))
+            raise AnswerError(f"{key} {value!r} is not one of: {listed}")
 
 
 def _jinja_literal(value: str) -> str:
@@ -160,7 +174,7 @@ def validate_answers(template: Path, answers: Answers, run_template_code: bool =
     validate = validator(template) if run_template_code else None
     if validate is None:
         problems = [
-            f"{key} {str(answers.get(key))!r} is not one of: {', '.join(allowed)}"
+            f"{key} {str(answers.get(key))!r} is not one of: {', '.join(sorted_choices(allowed))}"
             for key, allowed in choices(options).items()
             if str(answers.get(key)) not in allowed
         ]

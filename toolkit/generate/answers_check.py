@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import AnswersFileError
-from toolkit.generate.answers import choices, public_keys, template_options, validator
+from toolkit.generate.answers import (
+    choices,
+    public_keys,
+    sorted_choices,
+    template_options,
+    validator,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def _refuse_unknown_and_choices(given: FileAnswers, raw: Mapping[str, object]) -
             )
         allowed = raw[key]
         if isinstance(allowed, list) and value not in [str(a) for a in allowed]:
-            shown = ", ".join(str(a) for a in allowed)
+            shown = ", ".join(sorted_choices([str(a) for a in allowed]))
             hint = (
                 f" (for {value}0, quote it: YAML reads 3.10 as 3.1)"
                 if f"{value}0" in allowed

@@ -10,6 +10,7 @@ template change into a conflict or silently drop it.
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,8 +32,13 @@ from toolkit.resources import (
 )
 
 
-class NoBaseError(UserInputError):
-    """The template a repository was generated from cannot be found."""
+class NoBaseError(UsageError):
+    """The template a repository was generated from cannot be found (exit 2, so that
+    ``update --check`` tells "cannot tell" from "behind")."""
+
+
+MLRIG_GIT = "https://github.com/{}"
+DEV = re.compile(r"\.dev|\+")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,13 @@ def describe_folder(template: Path, commit: str | None = None) -> TemplateSource
     commit = commit or template_commit(template)
     if is_bundled(template):
         name = str(raw.get("_template_name", template.name))
-        return TemplateSource("bundled", name=name, version=version, commit=commit)
+        source = TemplateSource("bundled", name=name, version=version, commit=commit)
+        if DEV.search(version) and len(commit) == 40:
+            # A build between releases: no wheel bundles its template later, so record
+            # where mlrig's git history serves it.
+            url = MLRIG_GIT.format(raw.get("mlrig_repository", "mlrig/mlrig"))
+            return replace(source, url=url, directory=f"templates/{template.name}")
+        return source
     return TemplateSource("path", name=str(template.resolve()), version=version, commit=commit)
 
 
@@ -184,36 +196,57 @@ def _bundled_base(stack: ExitStack, source: TemplateSource, scratch: Path) -> Pa
 
 
 def _no_base(source: TemplateSource, why: str) -> NoBaseError:
-    return NoBaseError(
-        f"no merge base: {source.describe()} {why}; nothing was changed. Update with the "
-        "mlrig release that generated this repository first, or name the old template "
-        "with its git source"
+    advice = (
+        "Update with the mlrig release that generated this repository first, or name the "
+        "old template with its git source"
     )
-
-
-def open_base(stack: ExitStack, source: TemplateSource, target: Resolved, scratch: Path) -> Path:
-    """The template exactly as the repository was generated from it."""
-    if source.kind == "git" and target.source.kind == "git":
-        # The old commit comes from the template given on the command line, never
-        # from the URL the answers file records.
-        url, directory = target.source.url, target.source.directory
-        try:
-            return git_resolved(stack, url, source.commit, directory).template
-        except UserInputError as err:
-            reason = err.reason if isinstance(err, GitFetchError) else str(err)
-            reason = reason.removeprefix(f"{url}: ")
-            raise _no_base(source, f"cannot be fetched from {url}: {reason}") from None
     if source.kind == "bundled":
-        found = _bundled_base(stack, source, scratch)
-        if found is None:
-            raise _no_base(
-                source, f"is not bundled with mlrig {__version__} nor in a git history here"
-            )
-        return found
-    folder = target.folder
+        url = source.url or MLRIG_GIT.format(_installed_option("mlrig_repository"))
+        directory = source.directory or f"templates/{source.name or 'ml-repo'}"
+        advice = (
+            f"Fetch it from mlrig's git history: mlrig update --template {url} "
+            f"--directory {directory}"
+        )
+    return NoBaseError(f"no merge base: {source.describe()} {why}; nothing was changed. {advice}")
+
+
+def _installed_option(key: str) -> str:
+    return str(template_options(template_dir()).get(key, "mlrig/mlrig"))
+
+
+def _fetched(stack: ExitStack, source: TemplateSource, target: Resolved) -> Path:
+    """The recorded commit from the git repository given on the command line (never
+    from the URL the answers file records)."""
+    url, directory = target.source.url, target.source.directory
+    try:
+        return git_resolved(stack, url, source.commit, directory).template
+    except UserInputError as err:
+        reason = err.reason if isinstance(err, GitFetchError) else str(err)
+        reason = reason.removeprefix(f"{url}: ")
+        raise _no_base(source, f"cannot be fetched from {url}: {reason}") from None
+
+
+def _from_history(stack: ExitStack, source: TemplateSource, folder: Path | None) -> Path | None:
+    """The recorded commit from the git history of the template folder given."""
     if len(source.commit) == 40 and folder is not None and template_repository(folder):
         try:
             return stack.enter_context(template_at(source.commit, folder))
         except UserInputError:
-            pass
+            return None
+    return None
+
+
+def open_base(stack: ExitStack, source: TemplateSource, target: Resolved, scratch: Path) -> Path:
+    """The template exactly as the repository was generated from it."""
+    if source.kind == "bundled":
+        found = _bundled_base(stack, source, scratch)
+        if found is not None:
+            return found
+    if source.kind in {"git", "bundled"} and target.source.kind == "git":
+        return _fetched(stack, source, target)
+    found = _from_history(stack, source, target.folder)
+    if found is not None:
+        return found
+    if source.kind == "bundled":
+        raise _no_base(source, f"is not bundled with mlrig {__version__} nor in a git history here")
     raise _no_base(source, "is not in the git history of the template given")

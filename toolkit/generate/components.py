@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,17 +10,26 @@ from typing import Any
 from toolkit.errors import UsageError, UserInputError
 
 PKG = "src/{package_name}/"
+STAGE_MODULES = ("prepare", "train", "evaluate", "data", "model", "params")
 
 
-def _hashed_lock(path: Path) -> bool:
-    """Whether ``path`` is a regular file (not a symlink), bounded, with hashes."""
+def _regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a symlink), within the read bound."""
     from toolkit.generate.confine import read_regular
 
     try:
-        data = read_regular(path)
+        return read_regular(path) is not None
     except UserInputError:
         return False
-    return data is not None and b"--hash=sha256:" in data
+
+
+def _lock_problem(*wanted: str) -> Callable[[Path], str | None]:
+    def problem(repo: Path) -> str | None:
+        from toolkit.generate.lock_needs import lock_problem
+
+        return lock_problem(repo, wanted)
+
+    return problem
 
 
 def _tests(repo: Path) -> bool:
@@ -40,6 +49,18 @@ class Prerequisite:
     holds: Callable[[Path], bool] = Path.exists
     what: str = ""
     brought: Callable[[str], bool] | None = None
+    # What is wrong with it when it is there (given the repository), if anything.
+    problem: Callable[[Path], str | None] | None = None
+
+    def absent(self, repo: Path, path: str, bringing: list[str]) -> bool:
+        """Whether it is neither in ``repo`` nor among the files being added."""
+        return not self.holds(repo / path) and not self.brought_in(path, bringing)
+
+    def problem_in(self, repo: Path, path: str, bringing: list[str]) -> str | None:
+        """What is wrong with it in ``repo`` (when it is there and not being added)."""
+        if self.problem is None or self.brought_in(path, bringing) or self.absent(repo, path, []):
+            return None
+        return self.problem(repo)
 
     def brought_in(self, path: str, bringing: list[str]) -> bool:
         """Whether one of the files being added (``bringing``) gives it."""
@@ -54,13 +75,27 @@ def _test_file(relative: str) -> bool:
     return is_test_file(relative)
 
 
-LOCK = Prerequisite(
+LOCK_WHY = "a hashed lock, which the workflows install with pip install --require-hashes"
+LOCK = Prerequisite("requirements.txt", LOCK_WHY, _regular_file, problem=_lock_problem())
+# CI runs ruff, pytest and dvc, and reads YAML, from the lock alone.
+CI_LOCK = Prerequisite(
     "requirements.txt",
-    "a hashed lock, which the workflows install with pip install --require-hashes",
-    _hashed_lock,
+    LOCK_WHY,
+    _regular_file,
+    problem=_lock_problem("dvc", "pytest", "pyyaml", "ruff"),
 )
 PROJECT = Prerequisite("pyproject.toml", "the project the workflows install")
-PIPELINE = Prerequisite("dvc.yaml", "the DVC pipeline the workflows reproduce")
+
+
+def _pipeline_problem(repo: Path) -> str | None:
+    from toolkit.generate.stage_modules import pipeline_problem
+
+    return pipeline_problem(repo)
+
+
+PIPELINE = Prerequisite(
+    "dvc.yaml", "the DVC pipeline the workflows reproduce", problem=_pipeline_problem
+)
 PARAMS = Prerequisite("params.yaml", "the parameters continuous training changes")
 TESTS = Prerequisite(
     ".",
@@ -88,7 +123,8 @@ class Component:
 COMPONENTS: dict[str, Component] = {
     "pre-commit": Component((".pre-commit-config.yaml",)),
     "ci": Component(
-        (".github/workflows/ci.yml", PKG + "reproduce.py"), needs=(LOCK, PROJECT, PIPELINE, TESTS)
+        (".github/workflows/ci.yml", PKG + "reproduce.py"),
+        needs=(CI_LOCK, PROJECT, PIPELINE, TESTS),
     ),
     "cd": Component(
         (
@@ -129,8 +165,17 @@ COMPONENTS: dict[str, Component] = {
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),
     # The pipeline's outs are git-ignored where DVC writes them (dvc add/repro would too).
+    # The stages run the template's modules: they come with the pipeline.
     "dvc": Component(
-        ("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/", "data/.gitignore", "models/.gitignore")
+        (
+            "dvc.yaml",
+            "params.yaml",
+            ".dvcignore",
+            ".dvc/",
+            "data/.gitignore",
+            "models/.gitignore",
+            *(PKG + f"{module}.py" for module in STAGE_MODULES),
+        )
     ),
     "dvc-remote": Component((".dvc/config",), needs=(DVC_PROJECT,)),
     "dependabot": Component((".github/dependabot.yml",)),
@@ -140,22 +185,47 @@ COMPONENTS: dict[str, Component] = {
 def components(names: tuple[str, ...]) -> list[Component]:
     unknown = [name for name in names if name not in COMPONENTS]
     if unknown:
-        raise UsageError(f"unknown component {unknown[0]!r}; components: {', '.join(COMPONENTS)}")
+        raise UsageError(
+            f"unknown component {unknown[0]!r}; components: {', '.join(sorted(COMPONENTS))}"
+        )
     return [COMPONENTS[name] for name in names]
 
 
-def refuse_missing_early(repo: Path, names: tuple[str, ...], package: str | None) -> None:
+def _place(path: str, package: str, folder: str | None) -> str:
+    from toolkit.generate.package_dir import relocated
+
+    path = path.format(package_name=package)
+    return relocated(path, package, folder) if folder else path
+
+
+def component_paths(
+    rendered: Iterable[str], names: Iterable[str], package: str, folder: str | None = None
+) -> list[str]:
+    """The rendered paths that the components ``names`` bring (with the package at
+    ``folder`` when the tree was relocated there)."""
+    prefixes = tuple(_place(p, package, folder) for n in names for p in COMPONENTS[n].paths)
+    return sorted(path for path in rendered if path.startswith(prefixes))
+
+
+def refuse_missing_early(
+    repo: Path, names: tuple[str, ...], package: str | None, folder: str | None = None
+) -> None:
     """:func:`refuse_missing` before the answers are known (``package`` when it is)."""
     bringing = [
-        path.format(package_name=package or "{package_name}")
+        _place(path, package or "{package_name}", folder)
         for name in names
         for path in COMPONENTS[name].paths
     ]
-    refuse_missing(repo, names, bringing, {"package_name": package} if package else {})
+    answers = {"package_name": package} if package else {}
+    refuse_missing(repo, names, bringing, answers, folder)
 
 
 def refuse_missing(
-    repo: Path, names: tuple[str, ...], bringing: list[str], answers: Mapping[str, Any]
+    repo: Path,
+    names: tuple[str, ...],
+    bringing: list[str],
+    answers: Mapping[str, Any],
+    folder: str | None = None,
 ) -> None:
     """Raise, naming every missing prerequisite, unless each is in ``repo`` or among the
     files that the *other* components being added bring (a part never satisfies its own
@@ -163,16 +233,14 @@ def refuse_missing(
     package = str(answers.get("package_name", "{package_name}"))
     for name in names:
         component = COMPONENTS[name]
-        own = tuple(p.format(package_name=package) for p in component.paths)
+        own = tuple(_place(p, package, folder) for p in component.paths)
         others = [p for p in bringing if not p.startswith(own)]
         needs = [n for n in component.needs if "package_name" in answers or "{" not in n.path]
-        paths = [(need, need.path.format(package_name=package)) for need in needs]
-        missing = [
-            f"{need.what or path} ({need.why})"
-            for need, path in paths
-            if not need.holds(repo / path) and not need.brought_in(path, others)
-        ]
+        paths = [(need, _place(need.path, package, folder)) for need in needs]
+        missing = [f"{n.what or p} ({n.why})" for n, p in paths if n.absent(repo, p, others)]
         if component.needs_cloud and answers.get("cloud") == "none":
             missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")
-        if missing:
-            raise UserInputError(f"cannot add {name} to {repo}: it needs " + "; ".join(missing))
+        problems = [found for n, p in paths if (found := n.problem_in(repo, p, others))]
+        if missing or problems:
+            said = ["it needs " + "; ".join(missing)] if missing else []
+            raise UserInputError(f"cannot add {name} to {repo}: " + "; ".join(said + problems))

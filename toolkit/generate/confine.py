@@ -19,6 +19,10 @@ from toolkit.errors import UserInputError
 MAX_READ = 4 * 1024 * 1024
 
 
+class TooLargeError(UserInputError):
+    """A file is larger than mlrig reads."""
+
+
 def _refuse(path: Path, why: str) -> UserInputError:
     return UserInputError(
         f"{path}: {why}; mlrig reads and writes only regular files inside the repository"
@@ -69,7 +73,7 @@ def read_regular(path: Path, limit: int = MAX_READ) -> bytes | None:
             raise _refuse(path, "not a regular file")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise UserInputError(f"{path}: larger than {limit // 2**20} MiB; mlrig will not read it")
+        raise TooLargeError(f"{path}: larger than {limit // 2**20} MiB; mlrig will not read it")
     return data
 
 

@@ -8,7 +8,6 @@ value or its number. A bad answer is explained and asked again at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from toolkit.generate.answers import (
     Answers,
     choices,
     public_keys,
+    sorted_choices,
     template_options,
     validator,
 )
@@ -26,15 +26,6 @@ from toolkit.generate.questions import Question, applies, load_questions
 from toolkit.generate.render import resolve_answers
 
 Check = Callable[[str], list[str]]
-
-
-def _natural(value: str) -> list[Any]:
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value)]
-
-
-def sorted_choices(options: list[str]) -> list[str]:
-    """``options`` in natural order: 3.10 after 3.9."""
-    return sorted(options, key=_natural)
 
 
 def pick(options: list[str], typed: str) -> str | None:

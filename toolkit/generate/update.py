@@ -22,8 +22,10 @@ from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import open_base, open_target, recorded_template
+from toolkit.generate.components import component_paths
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
+from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import explicit_answers, render, resolve_answers
 from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 
@@ -91,15 +93,25 @@ def _read(root: Path, path: str) -> bytes | None:
     return target.read_bytes() if target.is_file() else None
 
 
-def plan_update(
-    repo: Path, record: AnswersRecord, new_root: Path, base_root: Path
-) -> list[FileChange]:
-    """One change per path of either template version or of the answers file (a path
-    there that leaves the repository or passes a symlink refuses the update)."""
-    paths = sorted(set(file_hashes(new_root)) | set(file_hashes(base_root)) | set(record.files))
+def planned_paths(
+    repo: Path, record: AnswersRecord, new: set[str], base: set[str], answers: Answers
+) -> set[str]:
+    """The paths an update may touch: every path of either template version, or, in a
+    repository that ``mlrig add`` populated, only the recorded files and what the added
+    parts bring (the rest of the template was never written there)."""
+    if not record.parts:
+        return new | base | set(record.files)
+    package = str(answers["package_name"])
+    folder = package_dir(repo, package)
+    return set(record.files) | set(component_paths(new | base, record.parts, package, folder))
+
+
+def plan_update(repo: Path, paths: set[str], new_root: Path, base_root: Path) -> list[FileChange]:
+    """One change per path (a path that leaves the repository or passes a symlink refuses
+    the update)."""
     return [
         plan_file(path, read_inside(repo, path), _read(base_root, path), _read(new_root, path))
-        for path in paths
+        for path in sorted(paths)
     ]
 
 
@@ -159,15 +171,22 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
+        if record.parts:  # mlrig add put the package's files where the package lives
+            for root, given_answers in ((new_root, answers), (base_root, base_answers)):
+                package = str(given_answers["package_name"])
+                relocate_tree(root, package, package_dir(repo, package))
+        new_files = file_hashes(new_root)
+        paths = planned_paths(repo, record, set(new_files), set(file_hashes(base_root)), answers)
         new_record = AnswersRecord(
             template=record.template,
             template_version=target.source.version,
             template_commit=target.source.commit,
             answers={key: answers[key] for key in raw if not key.startswith("_")},
-            files=file_hashes(new_root),
+            files={path: digest for path, digest in new_files.items() if path in paths},
             source=target.source,
+            parts=record.parts,
         )
-        changes = plan_update(repo, record, new_root, base_root)
+        changes = plan_update(repo, paths, new_root, base_root)
         result = UpdateResult(changes, new_record, record, downgrade)
         if not result.up_to_date:
             writes = {**writes_of(result.changes), ANSWERS_FILE: new_record.dump().encode("utf-8")}

@@ -63,13 +63,19 @@ def _remote(cloud: str, url: str) -> list[str]:
     return []
 
 
+def _natural(value: str) -> list[tuple[int, int | str]]:
+    """Natural order (3.10 after 3.9), as the prompts list the choices."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value)]
+
+
 def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[str]:
     """Every problem with ``answers``; an empty list means they are valid."""
     text = {key: str(value) for key, value in answers.items() if not key.startswith("_")}
     problems: list[str] = []
     for name, options in choices.items():
         if text.get(name) not in options:
-            problems.append(f"{name} {text.get(name)!r} is not one of: {', '.join(options)}")
+            listed = ", ".join(sorted(options, key=_natural))
+            problems.append(f"{name} {text.get(name)!r} is not one of: {listed}")
     problems += _free_text("project_name", text["project_name"])
     problems += _free_text("description", text["description"])
     problems += _pattern("project_slug", text["project_slug"], SLUG, "lower case letters, digits and single dashes, starting with a letter")
