@@ -105,6 +105,13 @@ def test_the_pusher_is_held_to_serve_image_yml_on_main(
     assert (generated[cloud] / ".github/workflows/serve-image.yml").is_file()
 
 
+def pusher(root: Module) -> tuple[str, dict[str, Any]]:
+    """The serving-image identity's entry in github_oidc, and the registry module's call."""
+    entry = identity_entry(str(root.calls["github_oidc"]["identities"]), "serving-image")
+    call: dict[str, Any] = root.calls["serving_registry"]
+    return entry, call
+
+
 def test_gcp_pusher_writes_to_its_repository_and_holds_no_project_role(
     roots: dict[str, Scope],
 ) -> None:
@@ -113,9 +120,8 @@ def test_gcp_pusher_writes_to_its_repository_and_holds_no_project_role(
         ("gcp-managed", "{vertex-ai:google_project_service_identity.vertex_ai.member}"),
     ):
         root = roots[variant].module
-        entry = identity_entry(str(root.calls["github_oidc"]["identities"]), "serving-image")
+        entry, call = pusher(root)
         assert "project_roles" not in entry
-        call = root.calls["serving_registry"]
         assert flat(call["pusher_members"]) == (
             "{serving-image:module.github_oidc.service_account_members[serving-image]}"
         )
@@ -146,10 +152,8 @@ def test_azure_pusher_pushes_to_its_registry_only(roots: dict[str, Scope]) -> No
         ("azure", "aks-kubelet = var.aks_kubelet_principal_id"),
         ("azure-managed", "workspace.identity[0].principal_id"),
     ):
-        root = roots[variant].module
-        entry = identity_entry(str(root.calls["github_oidc"]["identities"]), "serving-image")
+        entry, call = pusher(roots[variant].module)
         assert "role_assignments" not in entry
-        call = root.calls["serving_registry"]
         assert flat(call["pusher_principal_ids"]) == (
             "{serving-image:module.github_oidc.principal_ids[serving-image]}"
         )
