@@ -30,7 +30,7 @@ TERRAFORM = Path(os.environ.get("MLRIG_TERRAFORM", "/usr/local/bin/terraform"))
 MIRROR = Path(os.environ.get("MLRIG_TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 AWS = MIRROR / "registry.terraform.io" / "hashicorp" / "aws"
 AWS_CONSTRAINT = re.compile(r'(source\s*=\s*"hashicorp/aws"\s*\n\s*version\s*=\s*)"[^"]*"')
-SERVICES = ("iam", "s3", "kms", "sts", "ssm", "eks")
+SERVICES = ("iam", "s3", "kms", "sts", "ssm", "eks", "ecr")
 
 
 def mirrored_aws_version() -> str | None:

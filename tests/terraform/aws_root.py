@@ -15,6 +15,7 @@ import re
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,23 +93,52 @@ def local_root(repo: Path, into: Path, aws_version: str) -> Path:
     return root
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A generated root applied against a moto server: its folder and the server."""
+
+    root: Path
+    endpoint: str
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of ``service`` on the moto server."""
+        boto3 = pytest.importorskip("boto3")
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        return session.client(service, endpoint_url=self.endpoint)
+
+    def output(self, name: str) -> str:
+        """``terraform output -json <name>``, as Terraform prints it."""
+        done = terraform(self.root, "output", "-json", name)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
 @contextmanager
-def applied_root(repo: Path, into: Path, targets: Sequence[str]) -> Iterator[Any]:
-    """A boto3 IAM client of a moto server where ``repo``'s root is applied (``-target``
-    each of ``targets``), with AWS's managed policies loaded; destroyed afterwards."""
-    boto3 = pytest.importorskip("boto3")
+def applied_root_at(
+    repo: Path, into: Path, targets: Sequence[str], tfvars: str = ""
+) -> Iterator[Applied]:
+    """``repo``'s root applied (``-target`` each of ``targets``, ``tfvars`` added to the
+    test's) against a moto server with AWS's managed policies loaded; destroyed afterwards."""
+    pytest.importorskip("boto3")
     _, aws_version = require_terraform()
     root = local_root(repo, into, aws_version)
-    (root / "terraform.tfvars").write_text(TFVARS, encoding="utf-8")
+    (root / "terraform.tfvars").write_text(TFVARS + tfvars, encoding="utf-8")
     chosen = [f"-target={target}" for target in targets]
     with moto_server(managed_policies=True) as endpoint:
         (root / "override.tf").write_text(BACKEND + moto_provider(endpoint), encoding="utf-8")
         for step in (("init",), ("apply", "-auto-approve", *chosen)):
             done = terraform(root, *step)
             assert done.returncode == 0, done.stdout + done.stderr
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-        )
-        yield session.client("iam", endpoint_url=endpoint)
+        yield Applied(root, endpoint)
         done = terraform(root, "destroy", "-auto-approve", *chosen)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+@contextmanager
+def applied_root(repo: Path, into: Path, targets: Sequence[str]) -> Iterator[Any]:
+    """A boto3 IAM client of a moto server where ``repo``'s root is applied (``-target``
+    each of ``targets``), with AWS's managed policies loaded; destroyed afterwards."""
+    with applied_root_at(repo, into, targets) as applied:
+        yield applied.client("iam")

@@ -33,6 +33,7 @@ FACTS: dict[str, Any] = {
     "gcp_service_of_type": {
         "source": "Google Cloud API of each Terraform type's REST resource (provider docs, 'API documentation' links)",
         "by_prefix": {
+            "google_artifact_registry_": "artifactregistry.googleapis.com",
             "google_cloud_scheduler_": "cloudscheduler.googleapis.com",
             "google_compute_": "compute.googleapis.com",
             "google_iam_workload_identity_pool": "iam.googleapis.com",

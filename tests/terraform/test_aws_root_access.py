@@ -83,7 +83,8 @@ def test_every_role_but_infra_carries_the_boundary(applied: tuple[str, Any]) -> 
         if not role["Path"].startswith("/aws-service-role/")
         for role in [iam.get_role(RoleName=role["RoleName"])["Role"]]
     }
-    names = ["ci", "infra", "infra-plan", "monitoring", "production", "staging", "training"]
+    names = ["ci", "infra", "infra-plan", "monitoring", "production", "serving-image", "staging"]
+    names += ["training"]
     assert sorted(boundaries) == [f"{slug}-{name}" for name in names]
     bounded = {name: arn for name, arn in boundaries.items() if arn is not None}
     assert set(boundaries) - set(bounded) == {f"{slug}-infra"}

@@ -44,6 +44,6 @@ def test_terraform_validate_passes_on_the_generated_aws_root(
     called = {
         unquote(k) for p in root.glob("*.tf") for b in load(p).get("module", []) for k in fields(b)
     }
-    assert called == {"github_oidc", "dvc_remote", "gpu_runners"} | (
-        {"serving_identity"} if target == "kserve" else set()
+    assert called == {"github_oidc", "dvc_remote", "gpu_runners", "serving_registry"} | (
+        {"serving_identity", "capture_identity"} if target == "kserve" else set()
     )

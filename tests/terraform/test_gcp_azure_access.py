@@ -129,7 +129,18 @@ def test_azure_infra_assigns_only_the_configurations_data_roles(roots: dict[str,
         infra = identity_entry(str(root.calls["github_oidc"]["identities"]), "infra")
         assert "condition = local.infra_rbac_condition" in infra.replace('"', "")
         assignable = re.findall(r'"([^"]+)"', str(root.locals["infra_assignable_roles"]))
-        assert assignable == ["Storage Blob Data Contributor", "Storage Blob Data Reader", *extra]
+        assert assignable == [
+            "AcrPull",
+            "AcrPush",
+            "Storage Blob Data Contributor",
+            "Storage Blob Data Reader",
+            *extra,
+        ]
+        # Every role the modules assign when infra applies is one it may assign.
+        for name in ("azure-dvc-remote", "azure-serving-registry"):
+            for assignment in Module.read(MODULES_DIR / name).resources.values():
+                if "role_definition_name" in assignment:
+                    assert unquote(assignment["role_definition_name"]) in assignable, name
         condition = str(root.locals["infra_rbac_condition"])
         for needed in (
             "roleAssignments/${action}",

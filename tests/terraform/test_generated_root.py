@@ -118,7 +118,8 @@ def test_modules_come_from_this_repository_at_the_pinned_ref(
     cloud: str, generated: dict[str, Path]
 ) -> None:
     modules = merged(generated[cloud] / "terraform", "module")
-    expected = {"github_oidc", "dvc_remote", "serving_identity", "github"}
+    expected = {"github_oidc", "dvc_remote", "serving_identity", "capture_identity", "github"}
+    expected |= {"serving_registry"}
     assert set(modules) == expected | ({"gpu_runners"} if cloud != "azure" else set())
     for body in modules.values():
         source = unquote(body["source"])

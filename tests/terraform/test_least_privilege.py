@@ -179,6 +179,8 @@ def test_github_environments_gate_every_writer(generated: dict[str, Path]) -> No
         "monitoring": "{}",
         "staging": "{}",
         "production": "{ reviewers = var.required_reviewers }",
+        # Pushes the serving image: main only, like every other writer.
+        "serving-image": "{}",
     }
     variables = (MODULES_DIR / "github-environments" / "variables.tf").read_text(encoding="utf-8")
     assert 'branches = optional(list(string), ["main"])' in variables

@@ -314,3 +314,37 @@ resource "aws_iam_role_policy_attachment" "read" {
   role       = each.value
   policy_arn = aws_iam_policy.read.arn
 }
+
+# Writers of one folder (a capture sink such as the KServe request logger's):
+# they add objects under it and do nothing else; no list, no read, no delete.
+data "aws_iam_policy_document" "folder_write" {
+  for_each = var.folder_writers
+
+  statement {
+    sid       = "AddObjectsToTheFolder"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${aws_s3_bucket.remote.arn}/${local.prefix}${trim(each.value, "/")}/*"]
+  }
+
+  # Put encrypts with the remote's key (and a multipart upload decrypts its data key).
+  statement {
+    sid       = "EncryptObjects"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.remote.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["s3.*.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "folder_write" {
+  for_each = var.folder_writers
+
+  name        = "${var.bucket_name}-write-${each.key}"
+  description = "Add objects under ${local.prefix}${trim(each.value, "/")}/ of ${var.bucket_name}; nothing else"
+  policy      = data.aws_iam_policy_document.folder_write[each.key].json
+  tags        = var.tags
+}

@@ -47,3 +47,8 @@ output "prefix" {
   description = "The remote's folder in the bucket with a trailing slash, or empty: object keys start with it."
   value       = local.prefix
 }
+
+output "folder_write_policy_arns" {
+  description = "IAM policy of each folder_writers entry, by its key: add objects under that folder only."
+  value       = { for key, policy in aws_iam_policy.folder_write : key => policy.arn }
+}

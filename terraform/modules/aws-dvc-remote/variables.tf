@@ -73,3 +73,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "folder_writers" {
+  description = "Folders of the remote (relative to path, such as monitoring/kserve/) that a writer may add objects to and nothing else, by a static key: one policy each (folder_write_policy_arns), with no list, no read and no delete, for a capture sink that only writes."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for folder in values(var.folder_writers) : can(regex("^[a-z0-9_.-]+(/[a-z0-9_.-]+)*/?$", folder))])
+    error_message = "A folder is a relative path such as monitoring/kserve/."
+  }
+}

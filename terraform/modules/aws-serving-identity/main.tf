@@ -65,7 +65,7 @@ data "aws_iam_policy_document" "trust" {
 
 resource "aws_iam_role" "serving" {
   name                 = var.name
-  description          = "Model server: reads the pinned model from the DVC remote"
+  description          = var.description
   assume_role_policy   = data.aws_iam_policy_document.trust.json
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags

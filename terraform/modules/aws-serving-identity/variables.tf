@@ -51,3 +51,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "description" {
+  description = "What the identity is for, as its description shows it (the same module makes the capture sink's writer)."
+  type        = string
+  default     = "Model server: reads the pinned model from the DVC remote"
+}

@@ -225,3 +225,19 @@ resource "google_storage_bucket_iam_member" "monitor_export" {
     expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}${each.value.folder}/\")"
   }
 }
+
+# Writers of one folder (a capture sink such as the KServe request logger's): they
+# create objects under it and nothing else (no list, read, overwrite or delete).
+resource "google_storage_bucket_iam_member" "folder_writer" {
+  for_each = var.folder_writer_members
+
+  bucket = google_storage_bucket.remote.name
+  role   = "roles/storage.objectCreator"
+  member = each.value.member
+
+  condition {
+    title       = "${trim(replace(each.value.folder, "/", "-"), "-")}-create-only"
+    description = "Create objects under ${local.prefix}${trim(each.value.folder, "/")}/ only"
+    expression  = "resource.name.startsWith(\"${local.objects}${local.prefix}${trim(each.value.folder, "/")}/\")"
+  }
+}

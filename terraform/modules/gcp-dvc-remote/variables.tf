@@ -103,3 +103,17 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "folder_writer_members" {
+  description = "IAM members that may add objects under one folder of the remote only (folder is relative to path, such as monitoring/kserve/ for a capture sink), by a static key: roles/storage.objectCreator with a path condition; no list, no read, no overwrite, no delete."
+  type = map(object({
+    member = string
+    folder = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for writer in values(var.folder_writer_members) : can(regex("^[a-z0-9_.-]+(/[a-z0-9_.-]+)*/?$", writer.folder))])
+    error_message = "folder is a relative path such as monitoring/kserve/."
+  }
+}

@@ -1,7 +1,7 @@
 resource "google_service_account" "serving" {
   project      = var.project_id
   account_id   = var.account_id
-  display_name = "Model server: reads the pinned model from the DVC remote"
+  display_name = var.description
 }
 
 # GKE Workload Identity: exactly these Kubernetes service accounts may act as it.

@@ -35,3 +35,9 @@ variable "service_accounts" {
     error_message = "Name at least one service account."
   }
 }
+
+variable "description" {
+  description = "What the identity is for, as its display name shows it (the same module makes the capture sink's writer)."
+  type        = string
+  default     = "Model server: reads the pinned model from the DVC remote"
+}

@@ -86,6 +86,10 @@ data "aws_iam_policy_document" "plan" {
     actions = [
       "apigateway:GET",
       "ec2:Describe*",
+      "ecr:DescribeRepositories",
+      "ecr:GetLifecyclePolicy",
+      "ecr:GetRepositoryPolicy",
+      "ecr:ListTagsForResource",
       "eks:DescribePodIdentityAssociation",
       "events:Describe*",
       "events:ListTagsForResource",
@@ -287,6 +291,7 @@ locals {
   # The APIs the modules and the workflows use; a fresh project has none of them.
   apis = toset([
     "aiplatform.googleapis.com",
+    "artifactregistry.googleapis.com",
 {%- if cookiecutter.deploy_target == 'managed' %}
     "bigquery.googleapis.com",
 {%- endif %}
@@ -307,6 +312,7 @@ locals {
   # so custom roles, like the terraform identities' own grants, change only when
   # an administrator applies (README.md).
   infra_project_roles = [
+    "roles/artifactregistry.admin",
     "roles/cloudkms.admin",
     "roles/cloudscheduler.admin",
     "roles/compute.instanceAdmin.v1",
@@ -347,6 +353,8 @@ resource "google_project_iam_custom_role" "plan" {
   permissions = [
     "aiplatform.endpoints.get",
     "aiplatform.endpoints.getIamPolicy",
+    "artifactregistry.repositories.get",
+    "artifactregistry.repositories.getIamPolicy",
     "cloudkms.cryptoKeys.get",
     "cloudkms.cryptoKeys.getIamPolicy",
     "cloudkms.keyRings.get",

@@ -33,6 +33,8 @@ module "github" {
       monitoring = {}
       staging    = {}
       production = { reviewers = var.required_reviewers }
+      # serve-image.yml pushes the serving image from main only.
+      serving-image = {}
     } : name => merge(settings, { variables = lookup(local.environment_variables, name, {}) })
   }
   repository_variables = local.repository_variables

@@ -21,6 +21,8 @@
 #   training    continuous training: the only identity that pushes to the DVC remote
 #   monitoring, ci, staging, production   pull from the DVC remote
 #               (with deploy_target 'managed', staging and production also deploy)
+#   serving-image  serve-image.yml from main: pushes the serving image to its
+#               registry (registry.tf), and nothing else
 # Subjects name the repository by its numeric ids (github.tf sets the matching
 # OIDC subject template), and github.tf creates the environments themselves.
 locals {
@@ -80,6 +82,12 @@ module "github_oidc" {
         policy_arns         = { project-iam = aws_iam_policy.infra_iam.arn }
       }
       training = { environment = "training" }
+      # No DVC data: the serving image's repository alone (registry.tf).
+      serving-image = {
+        environment   = "serving-image"
+        workflow_refs = [local.serving_image_workflow]
+        policy_arns   = { push = module.serving_registry.push_policy_arn }
+      }
     },
   )
   tags = local.tags
@@ -97,7 +105,9 @@ module "dvc_remote" {
   publisher_role_names = [for name in local.deploy_environments : module.github_oidc.role_names[name]]
   # drift.yml: reads the captured window and pushes it when it registers it.
   monitor_role_names = [module.github_oidc.role_names["monitoring"]]
-  tags               = local.tags
+  # The capture sink adds KServe's request log under monitoring/kserve/ (serving.tf).
+  folder_writers = local.dvc_folder_writers
+  tags           = local.tags
 }
 
 # Spot requests need the account's EC2 Spot service-linked role, which a fresh
@@ -174,6 +184,11 @@ module "github_oidc" {
         }
       }
       training = { environment = "training" }
+      # No project role: writer on the serving image's repository alone (registry.tf).
+      serving-image = {
+        environment   = "serving-image"
+        workflow_refs = [local.serving_image_workflow]
+      }
     },
   )
   depends_on = [google_project_service.apis, google_project_iam_custom_role.plan]
@@ -196,6 +211,7 @@ module "dvc_remote" {
   monitor_members        = { monitoring = module.github_oidc.service_account_members["monitoring"] }
   monitor_export_folders = local.monitor_export_folders
   folder_reader_members  = local.dvc_folder_readers
+  folder_writer_members  = local.dvc_folder_writers
   labels                 = local.tags
   depends_on             = [google_project_service.apis]
 }
@@ -244,7 +260,7 @@ data "azurerm_role_definition" "assignable" {
 }
 
 locals {
-  infra_assignable_roles = ["Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist"{% endif %}]
+  infra_assignable_roles = ["AcrPull", "AcrPush", "Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist"{% endif %}]
   infra_assignable_ids   = join(", ", [for role in data.azurerm_role_definition.assignable : role.role_definition_id])
   infra_rbac_condition = join(" AND ", [
     for action, attributes in { write = "Request", delete = "Resource" } : join("", [
@@ -292,6 +308,8 @@ module "github_oidc" {
         ]
       }
       training = { environment = "training" }
+      # No role here: AcrPush on the serving image's registry alone (registry.tf).
+      serving-image = { environment = "serving-image" }
     },
   )
   tags = local.tags

@@ -1,7 +1,7 @@
 {%- if cookiecutter.cloud == 'aws' -%}
 locals {
   # What the workflows read; github.tf sets them on the environments and the repository.
-  environment_variables = { for name, arn in module.github_oidc.role_arns : name => { AWS_ROLE_ARN = arn } }
+  environment_variables = { for name, arn in module.github_oidc.role_arns : name => merge({ AWS_ROLE_ARN = arn }, lookup(local.serving_image_variables, name, {})) }
   repository_variables = merge(
     {
       CT_RUNNER_LABELS   = jsonencode(module.gpu_runners.labels)
@@ -34,6 +34,11 @@ output "serving_service_account_annotations" {
   description = "Annotations for deploy/base/service-account.yaml: the model server's read-only role (empty until the EKS inputs are set)."
   value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
 }
+
+output "capture_service_account_annotations" {
+  description = "Annotations for deploy/base/capture-service-account.yaml: the capture sink's write-only role (empty until the EKS inputs are set)."
+  value       = merge([for identity in module.capture_identity : identity.service_account_annotations]...)
+}
 {%- else %}
 
 output "sagemaker_execution_role_arn" {
@@ -45,10 +50,13 @@ output "sagemaker_execution_role_arn" {
 locals {
   # What the workflows read; github.tf sets them on the environments and the repository.
   environment_variables = {
-    for name, email in module.github_oidc.service_account_emails : name => {
-      GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider
-      GCP_SERVICE_ACCOUNT            = email
-    }
+    for name, email in module.github_oidc.service_account_emails : name => merge(
+      {
+        GCP_WORKLOAD_IDENTITY_PROVIDER = module.github_oidc.workload_identity_provider
+        GCP_SERVICE_ACCOUNT            = email
+      },
+      lookup(local.serving_image_variables, name, {}),
+    )
   }
   repository_variables = {
     CT_RUNNER_LABELS       = jsonencode(module.gpu_runners.labels)
@@ -88,6 +96,11 @@ output "serving_service_account_annotations" {
   description = "Annotations for deploy/base/service-account.yaml: the model server's read-only Google service account (empty until gke_workload_pool is set)."
   value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
 }
+
+output "capture_service_account_annotations" {
+  description = "Annotations for deploy/base/capture-service-account.yaml: the capture sink's write-only Google service account (empty until gke_workload_pool is set)."
+  value       = merge([for identity in module.capture_identity : identity.service_account_annotations]...)
+}
 {%- endif %}
 {%- elif cookiecutter.cloud == 'azure' -%}
 locals {
@@ -100,6 +113,7 @@ locals {
         AZURE_SUBSCRIPTION_ID = module.github_oidc.subscription_id
         AZURE_STORAGE_ACCOUNT = module.dvc_remote.storage_account_name
       },
+      lookup(local.serving_image_variables, name, {}),
 {%- if cookiecutter.deploy_target == 'managed' %}
       # Each deploying environment's own workspace (an environment's variable
       # wins over a repository variable of the same name).
@@ -134,6 +148,11 @@ output "serving_service_account_annotations" {
   description = "Annotations for deploy/base/service-account.yaml: the model server's workload identity (empty until aks_oidc_issuer_url is set)."
   value       = merge([for identity in module.serving_identity : identity.service_account_annotations]...)
 }
+
+output "capture_service_account_annotations" {
+  description = "Annotations for deploy/base/capture-service-account.yaml: the capture sink's write-only workload identity (empty until aks_oidc_issuer_url is set)."
+  value       = merge([for identity in module.capture_identity : identity.service_account_annotations]...)
+}
 {%- endif %}
 {%- endif %}
 
@@ -145,6 +164,11 @@ output "github_environment_variables" {
 output "github_repository_variables" {
   description = "Repository variables the workflows read (github.tf sets them)."
   value       = local.repository_variables
+}
+
+output "serving_image_repository" {
+  description = "Where serve-image.yml pushes the serving image (the serving-image environment's variable SERVING_IMAGE_REPOSITORY)."
+  value       = local.serving_image_repository
 }
 
 output "dvc_remote_url" {

@@ -12,8 +12,12 @@
 # How deployed models reach the DVC remote.
 {%- if cookiecutter.deploy_target == 'kserve' %}
 # KServe: the model server's read-only identity, federated to the cluster's
-# OIDC issuer for the service account in deploy/base/service-account.yaml.
-# Put `terraform output serving_service_account_annotations` on that account.
+# OIDC issuer for the service account in deploy/base/service-account.yaml, and
+# the capture sink's write-only identity, for the service account in
+# deploy/base/capture-service-account.yaml: it adds KServe's request log under
+# <remote>/monitoring/kserve/ and can read, list or delete nothing.
+# `pins identity` puts `terraform output serving_service_account_annotations`
+# and `capture_service_account_annotations` on those accounts.
 {%- else %}
 # Managed endpoints: the staging and production identities deploy, and the
 # endpoint service reads the serving copies they write under <remote>/serving/.
@@ -27,11 +31,20 @@ locals {
       name      = "${var.project_slug}-model-reader"
     }
   }
+  # The capture sink of each overlay's namespace (deploy/base/capture-sink.yaml).
+  capture_writers = {
+    for environment in ["staging", "production"] : environment => {
+      namespace = "${var.project_slug}-${environment}"
+      name      = "${var.project_slug}-capture-writer"
+    }
+  }
+  capture_folder = "monitoring/kserve/"
 }
 {%- if cookiecutter.cloud == 'aws' and cookiecutter.deploy_target == 'kserve' %}
 
 locals {
   deploy_policy_arns = {}
+  dvc_folder_writers = { capture = local.capture_folder }
 }
 
 module "serving_identity" {
@@ -48,10 +61,28 @@ module "serving_identity" {
   permissions_boundary_arn  = aws_iam_policy.boundary.arn
   tags                      = local.tags
 }
+
+module "capture_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}aws-serving-identity{{ ref }}"
+  count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
+
+  name                      = "${var.project_slug}-capture"
+  description               = "Capture sink: adds KServe's request log under monitoring/kserve/ of the DVC remote, nothing else"
+  oidc_provider_arn         = var.eks_oidc_provider_arn
+  oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
+  pod_identity_cluster_name = var.eks_pod_identity_cluster_name
+  service_accounts          = local.capture_writers
+  policy_arns               = { capture = module.dvc_remote.folder_write_policy_arns["capture"] }
+  permissions_boundary_arn  = aws_iam_policy.boundary.arn
+  tags                      = local.tags
+}
 {%- elif cookiecutter.cloud == 'aws' %}
 
 locals {
   deploy_policy_arns = { for environment in local.deploy_environments : environment => { deploy = aws_iam_policy.deploy[environment].arn } }
+  # SageMaker's data capture writes as the execution role (below), not through a folder policy.
+  dvc_folder_writers = {}
 }
 
 data "aws_iam_policy_document" "sagemaker_trust" {
@@ -80,10 +111,11 @@ resource "aws_iam_role" "sagemaker" {
 }
 
 data "aws_iam_policy_document" "sagemaker" {
+  # The serving image's repository only (registry.tf).
   statement {
     sid       = "PullServingImage"
     actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    resources = ["arn:${data.aws_partition.current.partition}:ecr:${var.region}:${data.aws_caller_identity.current.account_id}:repository/*"]
+    resources = [module.serving_registry.repository_arn]
   }
 
   statement {
@@ -206,6 +238,8 @@ locals {
   monitor_export_folders         = []
   # The model server loads pinned artifacts (files/md5/) and nothing else.
   dvc_folder_readers = { for identity in module.serving_identity : "serving" => { member = identity.member, folder = "files/md5/" } }
+  # The capture sink creates objects under monitoring/kserve/ and nothing else.
+  dvc_folder_writers = { for identity in module.capture_identity : "capture" => { member = identity.member, folder = local.capture_folder } }
 }
 
 module "serving_identity" {
@@ -219,6 +253,19 @@ module "serving_identity" {
   account_id       = "${local.prefix}-serving"
   workload_pool    = var.gke_workload_pool
   service_accounts = local.model_readers
+  depends_on       = [google_project_service.apis]
+}
+
+module "capture_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}gcp-serving-identity{{ ref }}"
+  count  = var.gke_workload_pool == null ? 0 : 1
+
+  project_id       = var.project_id
+  account_id       = "${local.prefix}-capture"
+  description      = "Capture sink: adds KServe's request log under monitoring/kserve/ of the DVC remote"
+  workload_pool    = var.gke_workload_pool
+  service_accounts = local.capture_writers
   depends_on       = [google_project_service.apis]
 }
 {%- elif cookiecutter.cloud == 'gcp' %}
@@ -307,6 +354,7 @@ locals {
   monitor_export_folders = ["monitoring/vertex/"]
   # The service agent lists the bucket and reads the serving copies only.
   dvc_folder_readers = { vertex-ai = { member = google_project_service_identity.vertex_ai.member, folder = "serving/" } }
+  dvc_folder_writers = {}
 }
 {%- elif cookiecutter.cloud == 'azure' and cookiecutter.deploy_target == 'kserve' %}
 
@@ -314,7 +362,8 @@ locals {
   deploy_role_assignments = {}
   # The model server loads pinned artifacts (files/md5/) and nothing else.
   dvc_folder_readers = { for identity in module.serving_identity : "serving" => { principal_id = identity.principal_id, folder = "files/md5/" } }
-  dvc_folder_writers = {}
+  # The capture sink writes under monitoring/kserve/ only, and never deletes.
+  dvc_folder_writers = { for identity in module.capture_identity : "capture" => { principal_id = identity.principal_id, folder = local.capture_folder } }
 }
 
 module "serving_identity" {
@@ -327,6 +376,19 @@ module "serving_identity" {
   location            = var.region
   oidc_issuer_url     = var.aks_oidc_issuer_url
   service_accounts    = local.model_readers
+  tags                = local.tags
+}
+
+module "capture_identity" {
+{{- tag_pin() }}
+  source = "{{ src }}azure-serving-identity{{ ref }}"
+  count  = var.aks_oidc_issuer_url == null ? 0 : 1
+
+  name                = "${var.project_slug}-capture"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = var.region
+  oidc_issuer_url     = var.aks_oidc_issuer_url
+  service_accounts    = local.capture_writers
   tags                = local.tags
 }
 {%- elif cookiecutter.cloud == 'azure' %}

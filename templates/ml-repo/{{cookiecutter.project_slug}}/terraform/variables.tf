@@ -77,9 +77,15 @@ variable "eks_oidc_provider_arn" {
 }
 
 variable "eks_pod_identity_cluster_name" {
-  description = "EKS cluster whose Pod Identity agent gives the model server its role, or null for IRSA only."
+  description = "EKS cluster whose Pod Identity agent gives the model server and the capture sink their roles, or null for IRSA only."
   type        = string
   default     = null
+}
+
+variable "eks_node_role_arns" {
+  description = "IAM roles of the EKS nodes that run the model server: the kubelet pulls the serving image as them (the ECR repository policy lets them)."
+  type        = list(string)
+  default     = []
 }
 {%- endif %}
 {%- elif cookiecutter.cloud == 'gcp' %}
@@ -126,9 +132,15 @@ variable "subnetwork" {
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 variable "gke_workload_pool" {
-  description = "Workload Identity pool of the GKE cluster that serves the model (<cluster project>.svc.id.goog), for the model server's identity; null until a cluster with Workload Identity exists (the pool does not exist before)."
+  description = "Workload Identity pool of the GKE cluster that serves the model (<cluster project>.svc.id.goog), for the identities of the model server and the capture sink; null until a cluster with Workload Identity exists (the pool does not exist before)."
   type        = string
   default     = null
+}
+
+variable "gke_node_members" {
+  description = "IAM members of the GKE nodes' service accounts (serviceAccount:<email>) that pull the serving image: the kubelet pulls as the node, not as the pod's workload identity."
+  type        = list(string)
+  default     = []
 }
 {%- endif %}
 {%- elif cookiecutter.cloud == 'azure' %}
@@ -140,7 +152,13 @@ variable "subscription_scope" {
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 variable "aks_oidc_issuer_url" {
-  description = "OIDC issuer URL of the AKS cluster (oidc_issuer_enabled, workload_identity_enabled), for the model server's workload identity; null until the cluster exists."
+  description = "OIDC issuer URL of the AKS cluster (oidc_issuer_enabled, workload_identity_enabled), for the workload identities of the model server and the capture sink; null until the cluster exists."
+  type        = string
+  default     = null
+}
+
+variable "aks_kubelet_principal_id" {
+  description = "Principal id of the AKS cluster's kubelet identity (azurerm_kubernetes_cluster.kubelet_identity[0].object_id), which pulls the serving image; null until the cluster exists."
   type        = string
   default     = null
 }
