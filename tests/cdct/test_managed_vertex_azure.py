@@ -10,6 +10,7 @@ APIs document: Vertex AI's REST v1 (``models:upload``, ``endpoints:deployModel``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -316,3 +317,22 @@ def test_the_release_deploys_the_pinned_image_on_the_params_instance_type(
         "deploy/staging.yaml: no serving_image (serve-image.yml builds the image and pins it"
         " by digest with `pins image`, in a pull request)"
     )
+
+
+@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("azure", 32), ("gcp", 128)])
+def test_a_long_endpoint_name_is_cut_to_the_clouds_limit_with_a_stable_hash(
+    generated: Generated, cloud: str, limit: int
+) -> None:
+    """Azure ML online endpoints take 3 to 32 characters, SageMaker 63, Vertex AI display
+    names 128: a longer name keeps its start and ends in 8 hex digits of its sha256."""
+    common = generated(cloud, "common")
+    pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
+    long = "customer-churn-propensity-model-for-retail-banking-europe-x1-staging-" * 2
+    digest = hashlib.sha256(long.encode()).hexdigest()[:8]
+    release = common.release("staging", {"ENDPOINT": long})
+    assert release.endpoint == f"{long[: limit - 9].rstrip('-')}-{digest}"
+    assert len(release.endpoint) <= limit
+    assert common.release("staging", {"ENDPOINT": long}).endpoint == release.endpoint
+    assert common.release("staging", {"ENDPOINT": "short-one"}).endpoint == "short-one"
+    other = common.release("staging", {"ENDPOINT": long[:-1] + "y"}).endpoint
+    assert other != release.endpoint and len(other) == len(release.endpoint)
