@@ -76,13 +76,7 @@ def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
             status = 200 if by == "111" else smoke_status
             return Answer(GOOD, status, {"X-Vertex-AI-Deployed-Model-Id": by})
         if method == "GET":
-            endpoint = {
-                "name": EP,
-                "displayName": "my-ml-project-staging",
-                "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
-                "trafficSplit": {"111": 100},
-            }
-            return Answer({"endpoints": [endpoint]})
+            return listing(url, smoke_status < 400)
         if url.endswith("models:upload"):
             return Answer({**done, "response": {"model": NEW_MODEL}})
         if url.endswith(":deployModel"):
@@ -92,6 +86,48 @@ def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
         return Answer(done)
 
     return route
+
+
+def listing(url: str, new_served: bool) -> Answer:
+    """What a GET lists: the project's Models, or the endpoint by its display name."""
+    if url.endswith("/models"):
+        return Answer({"models": models(new_served)})
+    endpoint = {
+        "name": EP,
+        "displayName": "my-ml-project-staging",
+        "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
+        "trafficSplit": {"111": 100},
+    }
+    return Answer({"endpoints": [endpoint]})
+
+
+OURS = {"deployed-by": "my-ml-project", "endpoint": "my-ml-project-staging"}
+FILTER = 'labels.deployed-by="my-ml-project" AND labels.endpoint="my-ml-project-staging"'
+LIKE_OURS = f"my-ml-project-staging-{'0' * 12}"
+SERVED_ELSEWHERE = "projects/p/locations/us-central1/models/30"
+
+
+def models(new_served: bool) -> list[dict[str, Any]]:
+    """The project's Models once the old one is undeployed: ours (old, new), a foreign one
+    named like ours, one of another endpoint, and one of ours that another endpoint serves."""
+    deployed = [{"endpoint": EP, "deployedModelId": "222"}] if new_served else []
+    prefix = "projects/p/locations/us-central1/models"
+    return [
+        {"name": OLD_MODEL, "displayName": "old", "labels": {**OURS, "md5": "0" * 32}},
+        {"name": NEW_MODEL, "displayName": VERSION, "labels": OURS, "deployedModels": deployed},
+        {"name": f"{prefix}/5", "displayName": LIKE_OURS, "labels": {}},
+        {
+            "name": f"{prefix}/6",
+            "displayName": LIKE_OURS,
+            "labels": {**OURS, "endpoint": "my-ml-project-production"},
+        },
+        {
+            "name": SERVED_ELSEWHERE,
+            "displayName": "kept",
+            "labels": OURS,
+            "deployedModels": [{"endpoint": "projects/p/locations/us-central1/endpoints/8"}],
+        },
+    ]
 
 
 def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs, Any]:
@@ -117,7 +153,7 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
             "healthRoute": "/v2/health/ready",
             "ports": [{"containerPort": 8080}],
         },
-        "labels": {"md5": MD5},
+        "labels": {"md5": MD5, **OURS},
     }
     deployed = {
         "model": NEW_MODEL,
@@ -157,12 +193,16 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
 def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
     generated: Generated,
 ) -> None:
+    """Clean-up deletes only the undeployed Model this repository uploaded for this
+    endpoint: a foreign Model named like ours, another endpoint's and one that another
+    endpoint still serves survive."""
     session, blobs, (vertex, api, release, _) = vertex_run(generated, 200)
     assert vertex.deploy(release, api) == f"my-ml-project-staging serves {VERSION}"
     assert session.calls == [
         *vertex_calls_until_smoke(),
         ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"222": 100}}, {"updateMask": "traffic_split"}),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "111"}, None),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
         ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
     ]
     assert blobs.objects[f"my-ml-project-dvc/serving/{MD5}/model.joblib"] == MODEL
@@ -178,6 +218,8 @@ def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
         *vertex_calls_until_smoke(),
         ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"111": 100}}, {"updateMask": "traffic_split"}),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "222"}, None),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
         ("DELETE", f"{HOST}/{NEW_MODEL}", None, None),
     ]
 
