@@ -228,11 +228,24 @@ OLD = "m-0123456789ab"
 NEW = f"m-{MD5[:12]}"
 
 
-def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, Any, Any, Any, Blobs]:
+IDENTITY = (
+    "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity"
+    "/userAssignedIdentities/my-ml-project-endpoint-staging"
+)
+SERVING = {"name": "e", "traffic": {OLD: 100},
+           "identity": {"type": "user_assigned",
+                        "user_assigned_identities": [{"resource_id": IDENTITY.lower()}]}}  # fmt: skip
+
+
+def azure_run(
+    generated: Generated, tmp_path: Path, invoke: Any, show: Any = SERVING, path: str = ""
+) -> tuple[Az, Any, Any, Any, Blobs]:
+    """The Azure rollout over a fake ``az``: ``show`` is what ``online-endpoint show``
+    answers (or raises), ``path`` the DVC remote's folder in its container."""
     rollout = generated("azure", "azureml_rollout")
     azureml = __import__("my_ml_project.managed.azureml", fromlist=["Workspace"])
     common = __import__("my_ml_project.managed.common", fromlist=["release"])
-    key = f"files/md5/{MD5[:2]}/{MD5[2:]}"
+    key = f"{path}files/md5/{MD5[:2]}/{MD5[2:]}"
     pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{key}")
     blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
     created: list[str] = []
@@ -241,7 +254,8 @@ def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, An
         return [{"name": name} for name in [OLD, *created]]
 
     az = Az([
-        (("ml", "online-endpoint", "show"), {"name": "e", "traffic": {OLD: 100}}),
+        (("ml", "online-endpoint", "show"), show),
+        (("ml", "online-endpoint", "create"), {"name": "e", "traffic": {}}),
         (("ml", "online-deployment", "list"), deployments),
         (("ml", "model", "list"), ""),
         (("ml", "model", "create"), {"version": "3"}),
@@ -250,7 +264,7 @@ def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, An
     ])  # fmt: skip
     work = tmp_path / "work"
     work.mkdir()
-    workspace = azureml.Workspace(az, "dvcstore", work, blobs)
+    workspace = azureml.Workspace(az, "dvcstore", IDENTITY, work, blobs)
     release = common.release("staging", {"INSTANCE_TYPE": "Standard_DS3_v2"})
     return az, rollout, workspace, release, common
 
@@ -378,3 +392,68 @@ def test_a_long_endpoint_name_is_cut_to_the_clouds_limit_with_a_stable_hash(
     assert common.release("staging", {"ENDPOINT": "short-one"}).endpoint == "short-one"
     other = common.release("staging", {"ENDPOINT": long[:-1] + "y"}).endpoint
     assert other != release.endpoint and len(other) == len(release.endpoint)
+
+
+def missing(argv: list[str]) -> str:
+    """``az ml online-endpoint show`` of an endpoint that does not exist."""
+    deploy_error = sys.modules["my_ml_project.managed.common"].DeployError
+    raise deploy_error("az ml online-endpoint show: (ResourceNotFound) not found")
+
+
+def test_azure_creates_the_endpoint_as_the_identity_that_may_write_the_capture(
+    generated: Generated, tmp_path: Path
+) -> None:
+    """The data collector writes as the endpoint's identity: a new endpoint runs as
+    AZUREML_ENDPOINT_IDENTITY, and the collector writes below the remote's own folder."""
+    good = json.dumps(json.dumps(GOOD))
+    az, rollout, ws, release, _ = azure_run(generated, tmp_path, good, missing, "team/")
+    rollout.deploy(release, ws)
+    endpoint = "my-ml-project-staging"
+    assert az.calls[1] == [
+        "ml", "online-endpoint", "create", "--file", str(ws.work / "endpoint.yml"),
+        "--output", "json",
+    ]  # fmt: skip
+    assert yaml.safe_load(az.files["endpoint.yml"]) == {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json",
+        "name": endpoint,
+        "auth_mode": "key",
+        "identity": {
+            "type": "user_assigned",
+            "user_assigned_identities": [{"resource_id": IDENTITY}],
+        },
+    }
+    collections = yaml.safe_load(az.files["deployment.yml"])["data_collector"]["collections"]
+    assert collections["request"]["data"]["path"] == (
+        f"azureml://datastores/dvcstore/paths/team/monitoring/azureml/{endpoint}/request"
+    )
+
+
+def test_azure_refuses_an_endpoint_that_runs_as_another_identity(
+    generated: Generated, tmp_path: Path
+) -> None:
+    other = {**SERVING, "identity": {"type": "system_assigned", "principal_id": "p"}}
+    az, rollout, ws, release, common = azure_run(generated, tmp_path, "", other)
+    with pytest.raises(common.DeployError) as refused:
+        rollout.deploy(release, ws)
+    assert str(refused.value) == (
+        f"endpoint my-ml-project-staging does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
+        " the identity allowed to write its data capture; delete the endpoint and deploy again"
+        " to recreate it with that identity"
+    )
+    assert [call[:3] for call in az.calls] == [["ml", "online-endpoint", "show"]]
+
+
+def test_the_azure_collector_writes_where_terraform_lets_it_through_its_datastore(
+    render: Render,
+) -> None:
+    """The datastore name and the folder the deploy writes to are the ones the generated
+    Terraform creates and grants (serving.tf), and the CD job passes every setting."""
+    repo = render(cloud="azure", deploy_target="managed")
+    terraform = (repo / "terraform/serving.tf").read_text(encoding="utf-8")
+    assert 'monitoring_datastore = "dvc_monitoring"' in terraform
+    assert 'folder = "monitoring/azureml/" }' in terraform
+    code = (repo / "src/my_ml_project/managed/azureml.py").read_text(encoding="utf-8")
+    assert "{release.monitoring}/azureml/{release.endpoint}" in code
+    cd = (repo / ".github/workflows/cd.yml").read_text(encoding="utf-8")
+    for name in ("AZUREML_MONITORING_DATASTORE", "AZUREML_ENDPOINT_IDENTITY"):
+        assert f"{name}: ${{{{ vars.{name} }}}}" in cd
