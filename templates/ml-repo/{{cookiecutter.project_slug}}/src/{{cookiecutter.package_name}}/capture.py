@@ -154,15 +154,24 @@ def parts(record: dict[str, Any], fallback: str) -> Iterator[tuple[str, str, Any
         return
     if "request_payload" in record:  # a Vertex AI request-response log row (BigQuery)
         key = str(record.get("id") or fallback)
-        for part in ("request", "response"):
-            payload = record.get(f"{part}_payload") or []
-            yield key, part, _json(payload[0] if isinstance(payload, list) and payload else None)
+        yield key, "request", _vertex_body(record.get("request_payload"), "instances")
+        yield key, "response", _vertex_body(record.get("response_payload"), "predictions")
         return
     kind = str(record.get("type") or record.get("ce-type") or "")
     part = "response" if "response" in kind else "request" if "request" in kind else None
     if part is not None:  # a CloudEvent: KServe's logger (via serve/capture.py), Azure ML
         key = str(record.get("correlationid") or record.get("id") or fallback)
         yield key, part, _json(record.get("data"))
+
+
+def _vertex_body(payload: Any, name: str) -> Any:
+    """A logged payload (REPEATED STRING): one whole JSON body (``rawPredict``), or one
+    element per instance (or prediction) of ``predict``."""
+    items = [_json(item) for item in payload] if isinstance(payload, list) else []
+    whole = {"inputs", "outputs", "instances", "predictions"}
+    if len(items) == 1 and isinstance(items[0], dict) and whole & items[0].keys():
+        return items[0]
+    return {name: items} if items else None
 
 
 def _sagemaker_body(side: dict[str, Any]) -> Any:
