@@ -457,3 +457,31 @@ def test_the_azure_collector_writes_where_terraform_lets_it_through_its_datastor
     cd = (repo / ".github/workflows/cd.yml").read_text(encoding="utf-8")
     for name in ("AZUREML_MONITORING_DATASTORE", "AZUREML_ENDPOINT_IDENTITY"):
         assert f"{name}: ${{{{ vars.{name} }}}}" in cd
+
+
+def test_vertex_clean_up_reads_every_page_of_the_models_list(generated: Generated) -> None:
+    _, _, (vertex, api, release, _) = vertex_run(generated, 200)
+    prefix = "projects/p/locations/us-central1/models"
+    pages = {
+        None: {"models": [{"name": f"{prefix}/1", "labels": OURS}], "nextPageToken": "t2"},
+        "t2": {"models": [{"name": f"{prefix}/2", "labels": OURS},
+                          {"name": f"{prefix}/3", "labels": {}}]},
+    }  # fmt: skip
+    done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
+    session = Session(lambda method, url: Answer(done))
+
+    def route(method: str, url: str) -> Answer:
+        if method == "GET":
+            token = (session.calls[-1][3] or {}).get("pageToken")
+            return Answer(pages[token])
+        return Answer(done)
+
+    session.route = route
+    api.session = session
+    vertex.clean_up(release, api)
+    assert session.calls == [
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER, "pageToken": "t2"}),
+        ("DELETE", f"{HOST}/{prefix}/1", None, None),
+        ("DELETE", f"{HOST}/{prefix}/2", None, None),
+    ]
