@@ -1,16 +1,22 @@
-"""moto's server on 127.0.0.1 with the one SageMaker action it lacks: ``UpdateEndpoint``.
+"""moto's server on 127.0.0.1 with the one SageMaker action it lacks: ``UpdateEndpoint``,
+and the name constraints AWS enforces that moto does not.
 
 ``python -m tests.cdct.moto_sagemaker -H 127.0.0.1 -p <port>`` (moto.server's options). moto 5 serves CreateModel,
 CreateEndpointConfig, CreateEndpoint, DescribeEndpoint(Config), the deletes, the
 lists and the runtime's InvokeEndpoint, but not UpdateEndpoint. This adds it with
 the semantics AWS documents: the endpoint takes the new config's name, production
 variants and data capture config and (in moto, at once) is InService again; an
-unknown endpoint or config is a ValidationError, as AWS answers.
+unknown endpoint or config is a ValidationError, as AWS answers. Model, endpoint
+config and endpoint names are checked as AWS checks them (at most 63 characters,
+``^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``): moto takes any name, so a name AWS refuses
+would otherwise pass here.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 
 from moto.core.responses import ActionResult
 from moto.sagemaker.exceptions import ValidationError
@@ -35,6 +41,30 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
     return ActionResult({"EndpointArn": endpoint.arn})
 
 
+NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
+NAMED = {"create_model": "ModelName", "create_endpoint_config": "EndpointConfigName",
+         "create_endpoint": "EndpointName"}  # fmt: skip
+Action = Callable[[SageMakerResponse], object]
+
+
+def named(action: Action, field: str) -> Action:
+    """``action`` refusing a ``field`` that AWS would refuse, with AWS's message."""
+
+    def checked(self: SageMakerResponse) -> object:
+        name = str(self._get_param(field))
+        if len(name) > 63 or not NAME.match(name):
+            raise ValidationError(
+                message=f"1 validation error detected: Value '{name}' at '{field}' failed to"
+                " satisfy constraint: Member must have length less than or equal to 63 and"
+                " satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+            )
+        return action(self)
+
+    return checked
+
+
 if __name__ == "__main__":
     SageMakerResponse.update_endpoint = update_endpoint  # type: ignore[attr-defined]
+    for method, field in NAMED.items():
+        setattr(SageMakerResponse, method, named(getattr(SageMakerResponse, method), field))
     main(sys.argv[1:])

@@ -120,16 +120,26 @@ def trained(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -
 
 def traffic(shift: float, seed: int, rows: int = 200) -> list[list[float]]:
     """Rows like prepare's synthetic sample (8 features), with feature f3 moved by ``shift``."""
+    return labelled_traffic(shift, seed, rows)[0]
+
+
+def labelled_traffic(
+    shift: float, seed: int, rows: int = 200
+) -> tuple[list[list[float]], list[int]]:
+    """``traffic`` and each row's true class (the centre it was drawn around)."""
     rng = np.random.default_rng(seed)
-    centres = np.where(rng.integers(0, 2, size=rows)[:, None] == 1, 0.75, -0.75)
+    classes = rng.integers(0, 2, size=rows)
+    centres = np.where(classes[:, None] == 1, 0.75, -0.75)
     features = rng.normal(loc=centres, scale=1.0, size=(rows, 8))
     features[:, 3] += shift
-    return [[round(float(v), 6) for v in row] for row in features]
+    return [[round(float(v), 6) for v in row] for row in features], [int(c) for c in classes]
 
 
-def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int = 20) -> None:
-    """Send ``rows`` to the model server in batches; log each request and answer to the sink."""
+def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int = 20) -> list[str]:
+    """Send ``rows`` to the model server in batches; log each request and answer to the
+    sink; the request ids, one per batch."""
     server, sink = Server(repo.path, repo.env), Sink(repo, target)
+    ids = []
     try:
         for start in range(0, len(rows), batch):
             body = infer_body(rows[start : start + batch])
@@ -137,9 +147,22 @@ def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int =
             assert code == 200, answer
             sink.event("request", f"req-{start}", body)
             sink.event("response", f"req-{start}", answer)
+            ids.append(f"req-{start}")
     finally:
         server.stop()
         sink.stop()
+    return ids
+
+
+def give_feedback(s3: str, prefix: str, records: list[dict[str, Any]], name: str = "a") -> None:
+    """True labels as the application that learns them writes them: JSON lines under
+    ``<prefix>/feedback/yyyy/mm/dd/``."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    key = f"{prefix}/feedback/{TODAY.replace('-', '/')}/{name}.jsonl"
+    body = "\n".join(json.dumps(record) for record in records)
+    client.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
 
 
 def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
@@ -154,7 +177,10 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     assert done.returncode == 0, done.stderr
     shutil.rmtree(repo.path / "data/prepared")
     shutil.rmtree(repo.path / ".dvc/cache")  # the reference must come from the remote
-    serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", traffic(2.5, seed=7))
+    rows, truth = labelled_traffic(2.5, seed=7)
+    ids = serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", rows)
+    batches = [{"id": i, "labels": truth[n * 20 : n * 20 + 20]} for n, i in enumerate(ids)]
+    give_feedback(s3, "monitoring", batches)
     before = repo.model_md5()
 
     reference = step(repo, "The staging model's training data (the reference)")
@@ -250,6 +276,7 @@ def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> N
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
     rows = traffic(3.0, seed=5, rows=120)
     lines = [sagemaker_record(rows[i : i + 40], [1] * 40, f"e{i}") for i in range(0, 120, 40)]
+    give_feedback(s3, "sm/monitoring", [{"id": f"e{i}", "labels": [0] * 40} for i in (0, 40, 80)])
     day = TODAY.replace("-", "/")
     prefix = "sm/monitoring/sagemaker/my-ml-project-staging/m-0123456789ab"
     client.put_object(Bucket=BUCKET, Key=f"{prefix}/{day}/10/a.jsonl", Body="\n".join(lines))
@@ -261,7 +288,41 @@ def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> N
     (registered,) = (trained.path / "sm").iterdir()
     table = registered.read_text(encoding="utf-8").splitlines()
     assert len(table) == 1 + 120  # the window's rows only, not the 2001 partition
-    assert {line.rsplit(",", 1)[1] for line in table[1:]} == {"1"}
+    # the true labels that feedback gave, never the label the model answered (1)
+    assert {line.rsplit(",", 1)[1] for line in table[1:]} == {"0"}
+    assert "accuracy: 0.0000 over 120 labelled answers" in done.stdout.splitlines()
+
+
+def test_accuracy_counts_answers_against_the_true_labels_that_arrived(
+    trained: Repo, s3: str, tmp_path: Path
+) -> None:
+    """Concept drift: the served label is compared with the feedback of the same request
+    id; requests without feedback are left out, and none at all is "no labels yet"."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    rows = traffic(0.0, seed=13, rows=120)
+    lines = [sagemaker_record(rows[i : i + 40], [1] * 40, f"f{i}") for i in range(0, 120, 40)]
+    key = f"fb/monitoring/sagemaker/e/m-0123456789ab/{TODAY.replace('-', '/')}/10/a.jsonl"
+    client.put_object(Bucket=BUCKET, Key=key, Body="\n".join(lines))
+    capture = f"s3://{BUCKET}/fb/monitoring"
+    report = tmp_path / "drift.json"
+    args = ("--capture", capture, "--until", TODAY, "--report", str(report), "--exit-zero")
+    unlabelled = trained.drift(*args)
+    assert unlabelled.returncode == 0, unlabelled.stdout + unlabelled.stderr
+    assert unlabelled.stdout.splitlines()[-3:-1] == ["", "accuracy: no labels yet"]
+    assert json.loads(report.read_text("utf-8"))["accuracy"] is None
+    give_feedback(s3, "fb/monitoring", [
+        {"id": "f0", "labels": [1] * 30 + [0] * 10},  # 30 of 40 answers right
+        {"id": "f40", "labels": [0] * 40},  # none right
+        {"id": "f80", "labels": [1] * 39},  # not one per row: ignored
+        {"id": "unknown", "labels": [1]}, {"labels": [1] * 40}, {"id": "f80", "labels": "x"},
+    ])  # fmt: skip
+    labelled = trained.drift(*args)
+    assert labelled.returncode == 0, labelled.stdout + labelled.stderr
+    assert labelled.stdout.splitlines()[-2] == "accuracy: 0.3750 over 80 labelled answers"
+    scored = json.loads(report.read_text("utf-8"))
+    assert (scored["accuracy"], scored["labelled"]) == (0.375, 80)
 
 
 def test_the_sink_refuses_what_is_not_a_cloud_event(trained: Repo, s3: str) -> None:

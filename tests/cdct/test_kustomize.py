@@ -329,6 +329,22 @@ def test_identity_refuses_an_empty_or_malformed_terraform_output(
     assert git_status(repo) == ""
 
 
+def test_identity_refuses_stdin_for_both_accounts_at_argument_parsing(
+    render: Render, tmp_path: Path
+) -> None:
+    """One stdin cannot feed two Terraform outputs: a usage error (exit 2), nothing written."""
+    repo = copy_repo(render(cloud="gcp"), tmp_path / "repo")
+    text = json.dumps(IDENTITY["gcp"])
+    refused = pins(repo, "identity", "--from", "-", "--capture-from", "-", stdin=text)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.splitlines()[-1] == (
+        "pins identity: error: --from - and --capture-from - cannot both read stdin;"
+        " give one a file"
+    )
+    assert git_status(repo) == ""
+
+
 def test_eks_pod_identity_needs_no_annotation_when_said_so(render: Render, tmp_path: Path) -> None:
     repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
     done = pins(repo, "identity", "--no-annotation")

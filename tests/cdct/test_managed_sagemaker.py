@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -71,7 +72,11 @@ def answer_smoke(url: str, *bodies: str) -> None:
         assert response.status == 201
 
 
-def deploy(url: str, repo: Path) -> subprocess.CompletedProcess[str]:
+def deploy(
+    url: str, repo: Path, endpoint: str | None = ENDPOINT
+) -> subprocess.CompletedProcess[str]:
+    """``python -m <pkg>.managed deploy staging`` as CD runs it (``endpoint`` None: the
+    repository's own endpoint name, from its slug)."""
     env = {
         "PYTHONPATH": str(repo / "src"),
         "AWS_ENDPOINT_URL": url,
@@ -80,15 +85,15 @@ def deploy(url: str, repo: Path) -> subprocess.CompletedProcess[str]:
         "AWS_DEFAULT_REGION": "us-east-1",
         "EXECUTION_ROLE_ARN": ROLE,
         "INSTANCE_TYPE": "ml.m5.large",
-        "ENDPOINT": ENDPOINT,
+        "ENDPOINT": endpoint or "",
     }
     return run([sys.executable, "-m", "my_ml_project.managed", "deploy", "staging"], repo, env)
 
 
-def state(url: str) -> tuple[str, list[str], list[str], list[str]]:
+def state(url: str, name: str = ENDPOINT) -> tuple[str, list[str], list[str], list[str]]:
     """The endpoint's config, its variants' models, and every model and config that exists."""
     sm = client(url, "sagemaker")
-    endpoint = sm.describe_endpoint(EndpointName=ENDPOINT)
+    endpoint = sm.describe_endpoint(EndpointName=name)
     config = sm.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
     models = sorted(m["ModelName"] for m in sm.list_models()["Models"])
     configs = sorted(c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"])
@@ -154,3 +159,51 @@ def test_a_model_whose_md5_differs_from_the_pin_is_refused(
     assert done.stderr == (
         f"::error::deploy staging: the fetched model has md5 {found}, the pin names {md5}\n"
     )
+
+
+# 60 characters: "<slug>-staging" is 68, over SageMaker's 63 for every name it needs.
+LONG_SLUG = "customer-churn-propensity-model-for-retail-banking-europe-x1"
+SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
+
+
+@pytest.fixture
+def own_moto() -> Iterator[str]:
+    """A moto of this test's own (``state`` lists every model and config there is)."""
+    with moto_s3(BUCKET, "tests.cdct.moto_sagemaker") as url:
+        yield url
+
+
+def test_a_long_slug_gives_names_sagemaker_takes_the_same_on_every_run(
+    own_moto: str, render: Render, tmp_path: Path
+) -> None:
+    """The endpoint, model and config names are cut and carry a short hash of the whole
+    name (moto_sagemaker refuses what AWS refuses); a second run finds the same names."""
+    moto = own_moto
+    assert len(LONG_SLUG) == 60
+    answers = {"project_slug": LONG_SLUG, "package_name": "my_ml_project"}
+    answers["dvc_remote_url"] = f"s3://{BUCKET}"  # the default, <slug>-dvc, is 64: too long
+    rendered = render(cloud="aws", deploy_target="managed", **answers)
+    repo = copy_repo(rendered, tmp_path / "repo")
+    full = f"{LONG_SLUG}-staging"
+    endpoint = f"{full[:54]}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
+    # the model's names: the endpoint's, cut to 43 (room for "-<md5 12>-canary")
+    version = f"{endpoint[:34]}-{hashlib.sha256(endpoint.encode()).hexdigest()[:8]}"
+    first = publish(moto, repo, b"long model one")
+    answer_smoke(moto, json.dumps(GOOD))
+    done = deploy(moto, repo, endpoint=None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    a = f"{version}-{first[:12]}"
+    assert done.stdout.splitlines() == [f"{endpoint} serves {a}"]
+    assert state(moto, endpoint) == (a, [a], [a], [a])
+    second = publish(moto, repo, b"long model two")
+    answer_smoke(moto, json.dumps(GOOD))
+    done = deploy(moto, repo, endpoint=None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    b = f"{version}-{second[:12]}"
+    assert done.stdout.splitlines()[-1] == f"{endpoint} serves {b}"
+    assert state(moto, endpoint) == (b, [b], [b], [b])
+    again = deploy(moto, repo, endpoint=None)
+    assert again.stdout.splitlines() == [f"{endpoint} already serves {b}"]
+    names = [endpoint, b, f"{b}-canary"]
+    assert [n for n in names if len(n) > 63 or not SAGEMAKER_NAME.match(n)] == []
+    assert len(f"{b}-canary") == 63

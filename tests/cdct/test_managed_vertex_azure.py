@@ -10,6 +10,7 @@ APIs document: Vertex AI's REST v1 (``models:upload``, ``endpoints:deployModel``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -75,13 +76,7 @@ def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
             status = 200 if by == "111" else smoke_status
             return Answer(GOOD, status, {"X-Vertex-AI-Deployed-Model-Id": by})
         if method == "GET":
-            endpoint = {
-                "name": EP,
-                "displayName": "my-ml-project-staging",
-                "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
-                "trafficSplit": {"111": 100},
-            }
-            return Answer({"endpoints": [endpoint]})
+            return listing(url, smoke_status < 400)
         if url.endswith("models:upload"):
             return Answer({**done, "response": {"model": NEW_MODEL}})
         if url.endswith(":deployModel"):
@@ -91,6 +86,48 @@ def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
         return Answer(done)
 
     return route
+
+
+def listing(url: str, new_served: bool) -> Answer:
+    """What a GET lists: the project's Models, or the endpoint by its display name."""
+    if url.endswith("/models"):
+        return Answer({"models": models(new_served)})
+    endpoint = {
+        "name": EP,
+        "displayName": "my-ml-project-staging",
+        "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
+        "trafficSplit": {"111": 100},
+    }
+    return Answer({"endpoints": [endpoint]})
+
+
+OURS = {"deployed-by": "my-ml-project", "endpoint": "my-ml-project-staging"}
+FILTER = 'labels.deployed-by="my-ml-project" AND labels.endpoint="my-ml-project-staging"'
+LIKE_OURS = f"my-ml-project-staging-{'0' * 12}"
+SERVED_ELSEWHERE = "projects/p/locations/us-central1/models/30"
+
+
+def models(new_served: bool) -> list[dict[str, Any]]:
+    """The project's Models once the old one is undeployed: ours (old, new), a foreign one
+    named like ours, one of another endpoint, and one of ours that another endpoint serves."""
+    deployed = [{"endpoint": EP, "deployedModelId": "222"}] if new_served else []
+    prefix = "projects/p/locations/us-central1/models"
+    return [
+        {"name": OLD_MODEL, "displayName": "old", "labels": {**OURS, "md5": "0" * 32}},
+        {"name": NEW_MODEL, "displayName": VERSION, "labels": OURS, "deployedModels": deployed},
+        {"name": f"{prefix}/5", "displayName": LIKE_OURS, "labels": {}},
+        {
+            "name": f"{prefix}/6",
+            "displayName": LIKE_OURS,
+            "labels": {**OURS, "endpoint": "my-ml-project-production"},
+        },
+        {
+            "name": SERVED_ELSEWHERE,
+            "displayName": "kept",
+            "labels": OURS,
+            "deployedModels": [{"endpoint": "projects/p/locations/us-central1/endpoints/8"}],
+        },
+    ]
 
 
 def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs, Any]:
@@ -116,7 +153,7 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
             "healthRoute": "/v2/health/ready",
             "ports": [{"containerPort": 8080}],
         },
-        "labels": {"md5": MD5},
+        "labels": {"md5": MD5, **OURS},
     }
     deployed = {
         "model": NEW_MODEL,
@@ -156,12 +193,16 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
 def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
     generated: Generated,
 ) -> None:
+    """Clean-up deletes only the undeployed Model this repository uploaded for this
+    endpoint: a foreign Model named like ours, another endpoint's and one that another
+    endpoint still serves survive."""
     session, blobs, (vertex, api, release, _) = vertex_run(generated, 200)
     assert vertex.deploy(release, api) == f"my-ml-project-staging serves {VERSION}"
     assert session.calls == [
         *vertex_calls_until_smoke(),
         ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"222": 100}}, {"updateMask": "traffic_split"}),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "111"}, None),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
         ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
     ]
     assert blobs.objects[f"my-ml-project-dvc/serving/{MD5}/model.joblib"] == MODEL
@@ -177,6 +218,8 @@ def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
         *vertex_calls_until_smoke(),
         ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"111": 100}}, {"updateMask": "traffic_split"}),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "222"}, None),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
         ("DELETE", f"{HOST}/{NEW_MODEL}", None, None),
     ]
 
@@ -185,11 +228,24 @@ OLD = "m-0123456789ab"
 NEW = f"m-{MD5[:12]}"
 
 
-def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, Any, Any, Any, Blobs]:
+IDENTITY = (
+    "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity"
+    "/userAssignedIdentities/my-ml-project-endpoint-staging"
+)
+SERVING = {"name": "e", "traffic": {OLD: 100},
+           "identity": {"type": "user_assigned",
+                        "user_assigned_identities": [{"resource_id": IDENTITY.lower()}]}}  # fmt: skip
+
+
+def azure_run(
+    generated: Generated, tmp_path: Path, invoke: Any, show: Any = SERVING, path: str = ""
+) -> tuple[Az, Any, Any, Any, Blobs]:
+    """The Azure rollout over a fake ``az``: ``show`` is what ``online-endpoint show``
+    answers (or raises), ``path`` the DVC remote's folder in its container."""
     rollout = generated("azure", "azureml_rollout")
     azureml = __import__("my_ml_project.managed.azureml", fromlist=["Workspace"])
     common = __import__("my_ml_project.managed.common", fromlist=["release"])
-    key = f"files/md5/{MD5[:2]}/{MD5[2:]}"
+    key = f"{path}files/md5/{MD5[:2]}/{MD5[2:]}"
     pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{key}")
     blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
     created: list[str] = []
@@ -198,7 +254,8 @@ def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, An
         return [{"name": name} for name in [OLD, *created]]
 
     az = Az([
-        (("ml", "online-endpoint", "show"), {"name": "e", "traffic": {OLD: 100}}),
+        (("ml", "online-endpoint", "show"), show),
+        (("ml", "online-endpoint", "create"), {"name": "e", "traffic": {}}),
         (("ml", "online-deployment", "list"), deployments),
         (("ml", "model", "list"), ""),
         (("ml", "model", "create"), {"version": "3"}),
@@ -207,7 +264,7 @@ def azure_run(generated: Generated, tmp_path: Path, invoke: Any) -> tuple[Az, An
     ])  # fmt: skip
     work = tmp_path / "work"
     work.mkdir()
-    workspace = azureml.Workspace(az, "dvcstore", work, blobs)
+    workspace = azureml.Workspace(az, "dvcstore", IDENTITY, work, blobs)
     release = common.release("staging", {"INSTANCE_TYPE": "Standard_DS3_v2"})
     return az, rollout, workspace, release, common
 
@@ -316,3 +373,115 @@ def test_the_release_deploys_the_pinned_image_on_the_params_instance_type(
         "deploy/staging.yaml: no serving_image (serve-image.yml builds the image and pins it"
         " by digest with `pins image`, in a pull request)"
     )
+
+
+@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("azure", 32), ("gcp", 128)])
+def test_a_long_endpoint_name_is_cut_to_the_clouds_limit_with_a_stable_hash(
+    generated: Generated, cloud: str, limit: int
+) -> None:
+    """Azure ML online endpoints take 3 to 32 characters, SageMaker 63, Vertex AI display
+    names 128: a longer name keeps its start and ends in 8 hex digits of its sha256."""
+    common = generated(cloud, "common")
+    pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
+    long = "customer-churn-propensity-model-for-retail-banking-europe-x1-staging-" * 2
+    digest = hashlib.sha256(long.encode()).hexdigest()[:8]
+    release = common.release("staging", {"ENDPOINT": long})
+    assert release.endpoint == f"{long[: limit - 9].rstrip('-')}-{digest}"
+    assert len(release.endpoint) <= limit
+    assert common.release("staging", {"ENDPOINT": long}).endpoint == release.endpoint
+    assert common.release("staging", {"ENDPOINT": "short-one"}).endpoint == "short-one"
+    other = common.release("staging", {"ENDPOINT": long[:-1] + "y"}).endpoint
+    assert other != release.endpoint and len(other) == len(release.endpoint)
+
+
+def missing(argv: list[str]) -> str:
+    """``az ml online-endpoint show`` of an endpoint that does not exist."""
+    deploy_error = sys.modules["my_ml_project.managed.common"].DeployError
+    raise deploy_error("az ml online-endpoint show: (ResourceNotFound) not found")
+
+
+def test_azure_creates_the_endpoint_as_the_identity_that_may_write_the_capture(
+    generated: Generated, tmp_path: Path
+) -> None:
+    """The data collector writes as the endpoint's identity: a new endpoint runs as
+    AZUREML_ENDPOINT_IDENTITY, and the collector writes below the remote's own folder."""
+    good = json.dumps(json.dumps(GOOD))
+    az, rollout, ws, release, _ = azure_run(generated, tmp_path, good, missing, "team/")
+    rollout.deploy(release, ws)
+    endpoint = "my-ml-project-staging"
+    assert az.calls[1] == [
+        "ml", "online-endpoint", "create", "--file", str(ws.work / "endpoint.yml"),
+        "--output", "json",
+    ]  # fmt: skip
+    assert yaml.safe_load(az.files["endpoint.yml"]) == {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json",
+        "name": endpoint,
+        "auth_mode": "key",
+        "identity": {
+            "type": "user_assigned",
+            "user_assigned_identities": [{"resource_id": IDENTITY}],
+        },
+    }
+    collections = yaml.safe_load(az.files["deployment.yml"])["data_collector"]["collections"]
+    assert collections["request"]["data"]["path"] == (
+        f"azureml://datastores/dvcstore/paths/team/monitoring/azureml/{endpoint}/request"
+    )
+
+
+def test_azure_refuses_an_endpoint_that_runs_as_another_identity(
+    generated: Generated, tmp_path: Path
+) -> None:
+    other = {**SERVING, "identity": {"type": "system_assigned", "principal_id": "p"}}
+    az, rollout, ws, release, common = azure_run(generated, tmp_path, "", other)
+    with pytest.raises(common.DeployError) as refused:
+        rollout.deploy(release, ws)
+    assert str(refused.value) == (
+        f"endpoint my-ml-project-staging does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
+        " the identity allowed to write its data capture; delete the endpoint and deploy again"
+        " to recreate it with that identity"
+    )
+    assert [call[:3] for call in az.calls] == [["ml", "online-endpoint", "show"]]
+
+
+def test_the_azure_collector_writes_where_terraform_lets_it_through_its_datastore(
+    render: Render,
+) -> None:
+    """The datastore name and the folder the deploy writes to are the ones the generated
+    Terraform creates and grants (serving.tf), and the CD job passes every setting."""
+    repo = render(cloud="azure", deploy_target="managed")
+    terraform = (repo / "terraform/serving.tf").read_text(encoding="utf-8")
+    assert 'monitoring_datastore = "dvc_monitoring"' in terraform
+    assert 'folder = "monitoring/azureml/" }' in terraform
+    code = (repo / "src/my_ml_project/managed/azureml.py").read_text(encoding="utf-8")
+    assert "{release.monitoring}/azureml/{release.endpoint}" in code
+    cd = (repo / ".github/workflows/cd.yml").read_text(encoding="utf-8")
+    for name in ("AZUREML_MONITORING_DATASTORE", "AZUREML_ENDPOINT_IDENTITY"):
+        assert f"{name}: ${{{{ vars.{name} }}}}" in cd
+
+
+def test_vertex_clean_up_reads_every_page_of_the_models_list(generated: Generated) -> None:
+    _, _, (vertex, api, release, _) = vertex_run(generated, 200)
+    prefix = "projects/p/locations/us-central1/models"
+    pages = {
+        None: {"models": [{"name": f"{prefix}/1", "labels": OURS}], "nextPageToken": "t2"},
+        "t2": {"models": [{"name": f"{prefix}/2", "labels": OURS},
+                          {"name": f"{prefix}/3", "labels": {}}]},
+    }  # fmt: skip
+    done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
+    session = Session(lambda method, url: Answer(done))
+
+    def route(method: str, url: str) -> Answer:
+        if method == "GET":
+            token = (session.calls[-1][3] or {}).get("pageToken")
+            return Answer(pages[token])
+        return Answer(done)
+
+    session.route = route
+    api.session = session
+    vertex.clean_up(release, api)
+    assert session.calls == [
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER, "pageToken": "t2"}),
+        ("DELETE", f"{HOST}/{prefix}/1", None, None),
+        ("DELETE", f"{HOST}/{prefix}/2", None, None),
+    ]

@@ -100,15 +100,31 @@ def test_an_empty_window_is_no_traffic_never_drift(
     assert not (workdir / "raw").exists()
 
 
-def test_a_drifted_window_is_registered_with_the_served_labels(workdir: Path) -> None:
+def feedback(folder: Path, day: str, labels: dict[int, list[int]]) -> None:
+    """True labels by request id, as the application that learns them writes them."""
+    where = folder / "feedback" / day
+    where.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"id": f"e{number}", "labels": truth}) for number, truth in labels.items()]
+    (where / "labels.jsonl").write_text("\n".join(lines))
+
+
+def test_a_drifted_window_is_registered_with_the_true_labels_only(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = sample(3, 0.8)[0]
     for number in range(8):
         capture_event(workdir / "monitoring", "2026/03/09", number, rows[number * 100 :][:100])
     assert window_run(workdir, "--register", str(workdir / "raw")) == 1
+    assert not (workdir / "raw").exists()  # the model's own answers are no training labels
+    assert "\naccuracy: no labels yet\n" in capsys.readouterr().out
+    feedback(workdir / "monitoring", "2026/03/11", {0: [1] * 100, 3: [0] * 100})  # later
+    assert window_run(workdir, "--register", str(workdir / "raw")) == 1
     (registered,) = (workdir / "raw").iterdir()
     assert registered.name == "captured-20260304-20260310.csv"
     lines = registered.read_text().splitlines()
-    assert lines[0] == "f0,f1,f2,target" and len(lines) == 801
+    assert lines[0] == "f0,f1,f2,target" and len(lines) == 201
+    assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == ["0"] * 100 + ["1"] * 100
+    assert "\naccuracy: " in capsys.readouterr().out
 
 
 def test_an_unshifted_window_is_not_drift(workdir: Path) -> None:

@@ -6,7 +6,15 @@ data capture (``sagemaker/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``) and Azur
 data collector (``azureml/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``); Vertex
 AI's BigQuery log rows, exported by drift.yml to ``vertex/yyyy/mm/dd/``. A
 record gives the request's feature rows (KServe v2 ``inputs``, or ``instances``) and,
-when the answer is captured too, the label the model served.
+when the answer is captured too, the label the model answered.
+
+The true labels come later, from whoever learns them, as JSON lines under
+``feedback/yyyy/mm/dd/``: ``{"id": "<request id>", "labels": [0, 1, ...]}`` (one per
+row of the request; ``"label": 1`` for a one-row request). The request id is the one
+the capture records: KServe's CloudEvent id, SageMaker's ``InferenceId`` (or its
+event id), Azure ML's correlation id, Vertex AI's ``request_id``. Feedback counts
+from the window's first day on, whenever it arrived; the model's own answers are
+never taken for true labels.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 PARTITION = re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?:/|$)")
+FEEDBACK = "feedback"  # the true labels' prefix, beside the sinks' own
 MAX_OBJECT = 64 * 1024 * 1024  # a capture file is small; a larger object is not read
 AZURE_HTTPS = re.compile(r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<rest>.+)")
 
@@ -32,7 +41,8 @@ class Window:
     end: date
     files: int = 0
     rows: list[list[float]] = field(default_factory=list)
-    labels: list[int | None] = field(default_factory=list)
+    labels: list[int | None] = field(default_factory=list)  # what the model answered
+    truth: list[int | None] = field(default_factory=list)  # the true label, from feedback
     skipped: list[str] = field(default_factory=list)  # objects too large to read
     missing: bool = False  # the prefix does not exist: nothing was ever captured there
 
@@ -78,23 +88,42 @@ def _read(url: str, window: Window) -> Window:
         window.missing = True
         return window
     exchanges: dict[str, dict[str, Any]] = {}
+    truth: dict[str, list[int]] = {}
     for path, info in sorted(fs.find(root, detail=True).items()):
-        if not in_window(path[len(root) :], window.start, window.end):
+        relative = path[len(root) :]
+        is_feedback = relative.lstrip("/").startswith(FEEDBACK + "/")
+        if not in_window(relative, window.start, date.max if is_feedback else window.end):
             continue
         if int(info.get("size") or 0) > MAX_OBJECT:
             window.skipped.append(path)
             continue
-        window.files += 1
         text = fs.cat_file(path).decode("utf-8", errors="replace")
+        if is_feedback:
+            truth.update(feedback(records(text)))
+            continue
+        window.files += 1
         for number, record in enumerate(records(text)):
             for key, part, body in parts(record, f"{path}#{number}"):
                 exchanges.setdefault(key, {})[part] = body
-    for exchange in exchanges.values():
+    for key, exchange in exchanges.items():
         rows = feature_rows(exchange.get("request"))
-        served = served_labels(exchange.get("response"), len(rows))
+        known = truth.get(key, [])
         window.rows += rows
-        window.labels += served
+        window.labels += served_labels(exchange.get("response"), len(rows))
+        window.truth += list(known) if len(known) == len(rows) else [None] * len(rows)
     return window
+
+
+def feedback(items: Iterator[dict[str, Any]]) -> dict[str, list[int]]:
+    """Request id to its rows' true labels, from feedback records (malformed ones skipped)."""
+    found: dict[str, list[int]] = {}
+    for item in items:
+        labels = item.get("labels", [item["label"]] if "label" in item else None)
+        if item.get("id") is None or not isinstance(labels, list):
+            continue
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in labels):
+            found[str(item["id"])] = [int(v) for v in labels]
+    return found
 
 
 def records(text: str) -> Iterator[dict[str, Any]]:
@@ -117,22 +146,32 @@ def parts(record: dict[str, Any], fallback: str) -> Iterator[tuple[str, str, Any
     """(exchange id, "request" or "response", parsed body) found in one captured record."""
     capture = record.get("captureData")
     if isinstance(capture, dict):  # SageMaker data capture: both sides in one record
-        key = str((record.get("eventMetadata") or {}).get("eventId") or fallback)
+        meta = record.get("eventMetadata") or {}
+        key = str(meta.get("inferenceId") or meta.get("eventId") or fallback)
         for part, name in (("request", "endpointInput"), ("response", "endpointOutput")):
             if isinstance(capture.get(name), dict):
                 yield key, part, _sagemaker_body(capture[name])
         return
     if "request_payload" in record:  # a Vertex AI request-response log row (BigQuery)
         key = str(record.get("id") or fallback)
-        for part in ("request", "response"):
-            payload = record.get(f"{part}_payload") or []
-            yield key, part, _json(payload[0] if isinstance(payload, list) and payload else None)
+        yield key, "request", _vertex_body(record.get("request_payload"), "instances")
+        yield key, "response", _vertex_body(record.get("response_payload"), "predictions")
         return
     kind = str(record.get("type") or record.get("ce-type") or "")
     part = "response" if "response" in kind else "request" if "request" in kind else None
     if part is not None:  # a CloudEvent: KServe's logger (via serve/capture.py), Azure ML
         key = str(record.get("correlationid") or record.get("id") or fallback)
         yield key, part, _json(record.get("data"))
+
+
+def _vertex_body(payload: Any, name: str) -> Any:
+    """A logged payload (REPEATED STRING): one whole JSON body (``rawPredict``), or one
+    element per instance (or prediction) of ``predict``."""
+    items = [_json(item) for item in payload] if isinstance(payload, list) else []
+    whole = {"inputs", "outputs", "instances", "predictions"}
+    if len(items) == 1 and isinstance(items[0], dict) and whole & items[0].keys():
+        return items[0]
+    return {name: items} if items else None
 
 
 def _sagemaker_body(side: dict[str, Any]) -> Any:
@@ -198,3 +237,24 @@ def _flat(value: Any) -> list[float] | None:
         else:
             return None
     return [v for v in out if v == v and abs(v) != float("inf")] if out else None
+
+
+def accuracy(window: Window | None) -> tuple[float, int] | None:
+    """The share of answers that matched their true label, and how many had one (None:
+    no true label yet)."""
+    if window is None:
+        return None
+    pairs = [
+        (served, true)
+        for served, true in zip(window.labels, window.truth, strict=True)
+        if served is not None and true is not None
+    ]
+    if not pairs:
+        return None
+    return sum(served == true for served, true in pairs) / len(pairs), len(pairs)
+
+
+def accuracy_line(scored: tuple[float, int] | None) -> str:
+    if scored is None:
+        return "\naccuracy: no labels yet\n"
+    return f"\naccuracy: {scored[0]:.4f} over {scored[1]} labelled answers\n"

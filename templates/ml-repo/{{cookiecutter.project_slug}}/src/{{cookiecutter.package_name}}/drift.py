@@ -14,8 +14,13 @@ anything else. A prefix that does not exist is "no capture", a warning (exit 0,
 ``traffic=false``, a ``::warning::`` in GitHub Actions): nothing was ever captured,
 so the serving side's capture is not writing there yet; a prefix that cannot be read
 (no access, no such protocol, bucket or account) is an error, exit 2. With ``--register DIR``, a drifted window is written to
-``DIR/captured-<first day>-<last day>.csv`` (features and the label the model served),
+``DIR/captured-<first day>-<last day>.csv`` (features and the true label that feedback
+gave, rows without one left out: the model's own answers are never training labels),
 for ``dvc add`` and a pull request that retrains on it.
+
+Concept drift: the accuracy of the window's answers against the true labels that
+arrived under ``<capture>/feedback/`` (see ``capture.py``), joined by request id;
+"accuracy: no labels yet" until some have.
 
 For each feature column it computes the population stability index (PSI, over
 the reference's deciles) and a two-sample Kolmogorov-Smirnov test. A feature
@@ -41,7 +46,14 @@ from pathlib import Path
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, CaptureError, Window, read_window
+from {{ cookiecutter.package_name }}.capture import (
+    MAX_OBJECT,
+    CaptureError,
+    Window,
+    accuracy,
+    accuracy_line,
+    read_window,
+)
 from {{ cookiecutter.package_name }}.data import TARGET, write_table
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 from {{ cookiecutter.package_name }}.pins import remote_url
@@ -190,12 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     drifted = any(r.drifted for r in results)
     registered = register(window, list(reference), args.register) if drifted else None
+    scored = accuracy(window)
     if args.report:
-        report = {"drift": drifted, "features": [asdict(r) for r in results]}
+        report = {
+            "drift": drifted,
+            "features": [asdict(r) for r in results],
+            "accuracy": scored[0] if scored else None,
+            "labelled": scored[1] if scored else 0,
+        }
         args.report.write_text(
             json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-    text = summary(results)
+    text = summary(results) + (accuracy_line(scored) if window is not None else "")
     sys.stdout.write(text)
     print("drift detected" if drifted else "no drift")
     outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\n"
@@ -241,16 +259,16 @@ def no_capture(url: str) -> int:
 
 
 def register(window: Window | None, names: list[str], folder: Path | None) -> Path | None:
-    """Write the drifted window's labelled rows as a raw-data CSV; its path."""
+    """Write the drifted window's rows that have a true label as a raw-data CSV; its path."""
     if window is None or folder is None:
         return None
     pairs = [
         (row, label)
-        for row, label in zip(window.rows, window.labels, strict=True)
+        for row, label in zip(window.rows, window.truth, strict=True)
         if label is not None and len(row) == len(names)
     ]
     if not pairs:
-        print("drift: the window holds no answered request; nothing registered", file=sys.stderr)
+        print("drift: no true label in the window yet; nothing registered", file=sys.stderr)
         return None
     path = folder / f"captured-{window.start:%Y%m%d}-{window.end:%Y%m%d}.csv"
     features = np.asarray([row for row, _ in pairs], dtype=np.float64)

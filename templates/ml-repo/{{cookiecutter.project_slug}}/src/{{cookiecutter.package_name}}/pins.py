@@ -15,7 +15,7 @@ Usage (from the repository root), with ``pins`` standing for
     pins identity [--from FILE] [--capture-from FILE]
                                         # the ServiceAccounts' workload identities (model
                                         # reader, capture writer), from `terraform output`
-                                        # (or JSON files; - is stdin)
+                                        # (or JSON files; - is stdin, for one of them)
     pins identity --no-annotation       # none needed (EKS Pod Identity)
     pins rollout production [PERCENT]   # end a canary: the new model takes 100% (or PERCENT)
     pins sync                           # rewrite every overlay from its pin
@@ -517,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
     roller.add_argument("percent", nargs="?", default=str(rollout.FULL))
     sub.add_parser("sync")
     args = parser.parse_args(argv)
+    if args.command == "identity" and args.source == "-" and args.capture == "-":
+        identities.error("--from - and --capture-from - cannot both read stdin; give one a file")
     if args.command in ("image", "identity", "rollout", "sync"):
         return _write(args)
     if args.command == "update":

@@ -31,7 +31,8 @@ def roll_out(rel: Release, environ: Mapping[str, str]) -> str:
 
         with tempfile.TemporaryDirectory(prefix="deploy-") as work:
             datastore = _need(environ, "AZUREML_MONITORING_DATASTORE")
-            workspace = azureml.Workspace(azureml.az, datastore, Path(work))
+            identity = _need(environ, "AZUREML_ENDPOINT_IDENTITY")
+            workspace = azureml.Workspace(azureml.az, datastore, identity, Path(work))
             return azureml_rollout.deploy(rel, workspace)
     raise DeployError(f"cloud {CLOUD!r} has no managed endpoint")
 

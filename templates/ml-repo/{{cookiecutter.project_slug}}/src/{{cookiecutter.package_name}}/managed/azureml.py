@@ -6,8 +6,11 @@ traffic moves to it and the deployments it replaced are deleted; a failing smoke
 request deletes the new deployment and leaves the traffic as it was. The model comes
 from the DVC remote through azure-storage-blob with ``DefaultAzureCredential`` (never
 an anonymous https download). The deployment's data collector writes requests and
-responses to ``monitoring/azureml/`` in the DVC container, through the workspace
-datastore named by ``AZUREML_MONITORING_DATASTORE``.
+responses to ``<remote path>/monitoring/azureml/`` in the DVC container, through the
+workspace datastore named by ``AZUREML_MONITORING_DATASTORE``. The collector writes
+as the *endpoint's* identity, so the endpoint runs as the user-assigned identity that
+``AZUREML_ENDPOINT_IDENTITY`` names (its resource id): the one that Terraform lets
+write that folder. An endpoint that runs as another identity is refused, never used.
 """
 
 from __future__ import annotations
@@ -40,8 +43,12 @@ def az(args: Sequence[str]) -> str:
 
 @dataclass
 class Workspace:
+    """The ``az`` runner, the monitoring datastore, the endpoint's identity (a resource
+    id), a scratch folder and (for tests) a blob client."""
+
     run: Runner
     datastore: str
+    identity: str
     work: Path
     blob: Any = None
 
@@ -71,10 +78,35 @@ def register_model(release: Release, ws: Workspace) -> str:
     return f"azureml:{release.endpoint}:{made['version']}"
 
 
+def collector_folder(release: Release) -> str:
+    """Where the collector writes, in the DVC container: the remote's own path (if any),
+    then ``monitoring/azureml/<endpoint>`` (the folder Terraform lets it write)."""
+    _, _, path = storage.split(f"{release.monitoring}/azureml/{release.endpoint}")
+    return path
+
+
+def endpoint_spec(release: Release, identity: str) -> dict[str, Any]:
+    """The online endpoint's YAML (schema managedOnlineEndpoint): key auth, running as
+    ``identity``, the user-assigned identity the data collector writes as."""
+    return {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json",
+        "name": release.endpoint,
+        "auth_mode": "key",
+        "identity": {"type": "user_assigned", "user_assigned_identities": [{"resource_id": identity}]},
+    }  # fmt: skip
+
+
+def runs_as(found: dict[str, Any], identity: str) -> bool:
+    """Whether an endpoint (``az ml online-endpoint show``) runs as ``identity``."""
+    assigned = (found.get("identity") or {}).get("user_assigned_identities") or []
+    ids = {str(item.get("resource_id", "")).lower() for item in assigned if isinstance(item, dict)}
+    return identity.lower() in ids
+
+
 def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, Any]:
     """The online deployment's YAML (schema managedOnlineDeployment) as a mapping."""
     route = f"/v2/models/{serving.SERVICE}/infer"
-    collect = f"azureml://datastores/{datastore}/paths/monitoring/azureml/{release.endpoint}"
+    collect = f"azureml://datastores/{datastore}/paths/{collector_folder(release)}"
     rate = max(0, min(100, release.capture_percent)) / 100
     spec: dict[str, Any] = {
         "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
@@ -106,8 +138,8 @@ def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, A
     return spec
 
 
-def write_spec(ws: Workspace, spec: dict[str, Any]) -> Path:
-    path = ws.work / "deployment.yml"
+def write_spec(ws: Workspace, spec: dict[str, Any], name: str = "deployment.yml") -> Path:
+    path = ws.work / name
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return path
 

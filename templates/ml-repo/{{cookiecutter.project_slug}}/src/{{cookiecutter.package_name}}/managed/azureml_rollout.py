@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .azureml import Workspace, deployment_name, deployment_spec, register_model, smoke, write_spec
+from .azureml import (
+    Workspace,
+    deployment_name,
+    deployment_spec,
+    endpoint_spec,
+    register_model,
+    runs_as,
+    smoke,
+    write_spec,
+)
 from .common import DeployError, Release, log
 
 
@@ -32,12 +41,20 @@ def deploy(release: Release, ws: Workspace) -> str:
 
 
 def endpoint(release: Release, ws: Workspace) -> dict[str, Any]:
-    """The online endpoint, created (key auth) if it does not exist yet."""
+    """The online endpoint, created (key auth, the endpoint identity) if it does not exist
+    yet; one that runs as another identity is refused (its collector could not write)."""
     try:
-        return dict(ws.json("ml", "online-endpoint", "show", "--name", release.endpoint))
+        found = dict(ws.json("ml", "online-endpoint", "show", "--name", release.endpoint))
     except DeployError:
-        create = ["ml", "online-endpoint", "create", "--name", release.endpoint]
-        return dict(ws.json(*create, "--auth-mode", "key"))
+        spec = write_spec(ws, endpoint_spec(release, ws.identity), "endpoint.yml")
+        return dict(ws.json("ml", "online-endpoint", "create", "--file", str(spec)))
+    if not runs_as(found, ws.identity):
+        raise DeployError(
+            f"endpoint {release.endpoint} does not run as {ws.identity}"
+            " (AZUREML_ENDPOINT_IDENTITY), the identity allowed to write its data capture;"
+            " delete the endpoint and deploy again to recreate it with that identity"
+        )
+    return found
 
 
 def deployments(release: Release, ws: Workspace) -> list[str]:

@@ -15,7 +15,13 @@ from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 
 FILES = "/files/md5/"
 MODEL_FILE = "model.{{ 'pt' if cookiecutter.ml_framework == 'pytorch' else 'joblib' }}"
-NAME_LIMIT = 63  # SageMaker, Vertex and Azure ML names all fit in 63 characters
+# The longest endpoint name each cloud takes: SageMaker 63 (and its model and endpoint
+# config names too), Azure ML online endpoints 3 to 32, Vertex AI display names 128.
+ENDPOINT_LIMIT = {"aws": 63, "azure": 32, "gcp": 128}.get("{{ cookiecutter.cloud }}", 63)
+SAGEMAKER_LIMIT = 63
+HASH_DIGITS = 8  # of a too-long name's sha256, after its cut (1 in 4 billion to collide)
+VERSION_SUFFIX = "-" + "0" * 12  # "-<md5 12>": a model's resources, per endpoint
+CANARY_SUFFIX = "-canary"  # SageMaker's rollout config
 
 
 NO_IMAGE = (
@@ -48,8 +54,10 @@ class Release:
 
     @property
     def version(self) -> str:
-        """The name of this model's resources: the endpoint and the md5's first 12 digits."""
-        return f"{self.endpoint[: NAME_LIMIT - 20].rstrip('-')}-{self.md5[:12]}"
+        """The name of this model's resources: the endpoint (cut so that the longest name,
+        the ``-canary`` config, fits SageMaker's 63) and the md5's first 12 digits."""
+        room = SAGEMAKER_LIMIT - len(VERSION_SUFFIX) - len(CANARY_SUFFIX)
+        return f"{fit(self.endpoint, room)}-{self.md5[:12]}"
 
     @property
     def serving_prefix(self) -> str:
@@ -78,7 +86,7 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
     endpoint = _section("endpoint", root)
     return Release(
         environment=env,
-        endpoint=environ.get("ENDPOINT") or f"{serving.SERVICE}-{env}",
+        endpoint=fit(environ.get("ENDPOINT") or f"{serving.SERVICE}-{env}", ENDPOINT_LIMIT),
         md5=str(model["md5"]),
         storage_uri=str(model["storage_uri"]),
         image=str(image),
@@ -86,6 +94,16 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
         capture_percent=int(monitoring.get("capture_percent", 0)),
         n_features=int(_section("prepare", root).get("n_features", 1)),
     )
+
+
+def fit(name: str, limit: int) -> str:
+    """``name`` if it has at most ``limit`` characters; else its start and a short hash of
+    all of it, so that the result fits, stays the same on every run and tells apart two
+    long names that share their start (letters, digits and single dashes stay so)."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:HASH_DIGITS]
+    return f"{name[: limit - HASH_DIGITS - 1].rstrip('-')}-{digest}"
 
 
 def _section(name: str, root: Path) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import DeployError, Release, log
+from .common import CANARY_SUFFIX, DeployError, Release, log
 from .sagemaker import (
     Clients,
     create_config,
@@ -51,8 +51,8 @@ def canary(release: Release, aws: Clients, current: dict[str, Any]) -> None:
     """Old variants as they are plus the new one at weight 0; smoke; then the new alone."""
     old = current["EndpointConfigName"]
     variants = [*current["ProductionVariants"], production_variant(release, 0.0)]
-    create_config(release, aws, f"{release.version}-canary", variants)
-    _update(release, aws, f"{release.version}-canary")
+    create_config(release, aws, f"{release.version}{CANARY_SUFFIX}", variants)
+    _update(release, aws, f"{release.version}{CANARY_SUFFIX}")
     try:
         smoke(release, aws)
     except DeployError:
@@ -71,7 +71,7 @@ def _update(release: Release, aws: Clients, config: str) -> None:
 
 def discard(release: Release, aws: Clients) -> None:
     """Delete the new model's configs and model (after a failed rollout)."""
-    for name in (f"{release.version}-canary", release.version):
+    for name in (f"{release.version}{CANARY_SUFFIX}", release.version):
         delete_quietly(aws.sagemaker.delete_endpoint_config, EndpointConfigName=name)
     delete_quietly(aws.sagemaker.delete_model, ModelName=release.version)
 

@@ -5,7 +5,10 @@ smoke request goes through a canary share: the new model is deployed at 0%, gets
 ``CANARY_PERCENT`` of the traffic, and requests go through ``:rawPredict`` until one is
 answered by it (the ``X-Vertex-AI-Deployed-Model-Id`` response header). A failing answer
 puts all traffic back on the old models and undeploys the new one; a good one moves all
-traffic to it, undeploys the models it replaced and deletes their Model resources.
+traffic to it and undeploys the models it replaced. Then it deletes the Model resources
+that this repository uploaded for this endpoint (labels ``deployed-by`` and
+``endpoint``, set at upload) and that no endpoint serves any more; a Model of anyone
+else, whatever its name, is never deleted.
 Request-response logging (BigQuery, the only sink Vertex offers) follows
 ``monitoring.capture_percent``.
 """
@@ -16,12 +19,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from {{ cookiecutter.package_name }} import serving
+
 from . import storage
-from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
+from .common import MODEL_FILE, DeployError, Release, check_answer, fit, smoke_request, verify
 
 CANARY_PERCENT = 10
 SMOKE_ATTEMPTS = 100  # at a 10% share, 100 misses in a row happen 3 times in 100,000
 DEPLOYED_MODEL_HEADER = "X-Vertex-AI-Deployed-Model-Id"
+OWNER_LABEL = "deployed-by"  # the repository's slug
+ENDPOINT_LABEL = "endpoint"  # the endpoint's display name
+LABEL_LIMIT = 63
 
 
 @dataclass
@@ -78,6 +86,20 @@ def logging_config(release: Release, project: str) -> dict[str, Any]:
     }
 
 
+def ownership(release: Release) -> dict[str, str]:
+    """The labels that mark a Model as this repository's, for this endpoint: clean-up
+    deletes only Models that carry both (label values: at most 63 characters)."""
+    return {
+        OWNER_LABEL: fit(serving.SERVICE, LABEL_LIMIT),
+        ENDPOINT_LABEL: fit(release.endpoint.lower(), LABEL_LIMIT),
+    }
+
+
+def owned_filter(release: Release) -> str:
+    """The ``models`` list filter for this repository's Models of this endpoint."""
+    return " AND ".join(f'labels.{key}="{value}"' for key, value in ownership(release).items())
+
+
 def upload_model(release: Release, vertex: Api, model_name: str) -> str:
     """Fetch, check and stage the pinned model; upload it as a Vertex Model; its name."""
     payload = verify(storage.read(release.storage_uri, vertex.gcs), release.md5)
@@ -92,7 +114,7 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
         "displayName": release.version,
         "artifactUri": release.serving_prefix,
         "containerSpec": container,
-        "labels": {"md5": release.md5},
+        "labels": {"md5": release.md5, **ownership(release)},
     }
     done = vertex.wait(vertex.call("POST", "models:upload", {"model": model}))
     return str(done["model"])

@@ -1,4 +1,5 @@
-"""The Vertex AI rollout: deploy at 0%, canary share and smoke, all traffic, undeploy the old."""
+"""The Vertex AI rollout: deploy at 0%, canary share and smoke, all traffic, undeploy the old,
+then delete this repository's Models of the endpoint that nothing serves."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from {{ cookiecutter.package_name }} import serving
 
 from .common import DeployError, Release, log
-from .vertex import CANARY_PERCENT, Api, endpoint, smoke, upload_model
+from .vertex import CANARY_PERCENT, Api, endpoint, owned_filter, ownership, smoke, upload_model
 
 
 def deploy(release: Release, vertex: Api) -> str:
@@ -28,12 +29,14 @@ def deploy(release: Release, vertex: Api) -> str:
         log(f"smoke request failed: {release.endpoint} goes back to {split or 'nothing'}")
         if split:
             set_traffic(vertex, name, split)
-        remove(vertex, name, {"id": new_id, "model": model})
+        undeploy(vertex, name, new_id)
+        clean_up(release, vertex)
         raise
     set_traffic(vertex, name, {new_id: 100})
     for deployed in old:
-        remove(vertex, name, deployed)
-        log(f"undeployed {deployed.get('displayName')} and deleted its model")
+        undeploy(vertex, name, str(deployed["id"]))
+        log(f"undeployed {deployed.get('displayName')}")
+    clean_up(release, vertex)
     return f"{release.endpoint} serves {release.version}"
 
 
@@ -66,8 +69,30 @@ def set_traffic(vertex: Api, name: str, split: dict[str, int]) -> None:
     vertex.call("PATCH", name, {"trafficSplit": split}, updateMask="traffic_split")
 
 
-def remove(vertex: Api, name: str, deployed: dict[str, Any]) -> None:
-    """Undeploy one deployed model and delete its Model resource."""
-    body = {"deployedModelId": deployed["id"]}
+def undeploy(vertex: Api, name: str, deployed_id: str) -> None:
+    """Undeploy one deployed model from the endpoint (its Model resource stays)."""
+    body = {"deployedModelId": deployed_id}
     vertex.wait(vertex.call("POST", f"{name}:undeployModel", body))
-    vertex.wait(vertex.call("DELETE", str(deployed["model"])))
+
+
+def clean_up(release: Release, vertex: Api) -> None:
+    """Delete this repository's Models of this endpoint that no endpoint serves."""
+    for model in owned_models(release, vertex):
+        if not model.get("deployedModels"):
+            vertex.wait(vertex.call("DELETE", str(model["name"])))
+            log(f"deleted model {model.get('displayName')}")
+
+
+def owned_models(release: Release, vertex: Api) -> list[dict[str, Any]]:
+    """Every Model with this repository's labels for this endpoint (all pages; the labels
+    are checked again here, whatever the filter matched)."""
+    found: list[dict[str, Any]] = []
+    params = {"filter": owned_filter(release)}
+    while True:
+        page = vertex.call("GET", "models", **params)
+        found += [dict(m) for m in page.get("models") or []]
+        if not page.get("nextPageToken"):
+            break
+        params["pageToken"] = str(page["nextPageToken"])
+    labels = ownership(release).items()
+    return [m for m in found if labels <= (m.get("labels") or {}).items()]
