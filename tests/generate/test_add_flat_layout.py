@@ -52,7 +52,12 @@ def test_add_and_update_write_into_the_real_package_folder(flat: Path, run_mlrig
     assert (flat / "ranker" / "reproduce.py").is_file()
     assert not (flat / "src").exists()
     files = yaml.safe_load((flat / ANSWERS).read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == [".github/workflows/ci.yml", "ranker/reproduce.py"]
+    assert sorted(files) == [
+        ".github/workflows/ci.yml",
+        "ranker/gate.py",
+        "ranker/params.py",
+        "ranker/reproduce.py",
+    ]
     commit_all(flat, "add ci")
 
     updated = run_mlrig("update", "-C", flat, "--set", "python_version=3.13")
@@ -61,4 +66,9 @@ def test_add_and_update_write_into_the_real_package_folder(flat: Path, run_mlrig
     assert "src/" not in updated.out
     assert not (flat / "src").exists()
     files = yaml.safe_load((flat / ANSWERS).read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == [".github/workflows/ci.yml", "ranker/reproduce.py"]
+    assert sorted(files) == [
+        ".github/workflows/ci.yml",
+        "ranker/gate.py",
+        "ranker/params.py",
+        "ranker/reproduce.py",
+    ]
