@@ -5,17 +5,16 @@ part together with the package modules it imports."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import RunMlrig
-from tests.generate.conftest import HASHED_LOCK
+from tests.generate.test_add_prompts import repo
 from toolkit.generate.components import COMPONENTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
+__all__ = ["repo"]
 PACKAGE = "churn_model"
 # Every part that writes a workflow (the others run nothing).
 WORKFLOW_PARTS = sorted(
@@ -26,13 +25,11 @@ WORKFLOW_PARTS = sorted(
 RUN = re.compile(rf"python[0-9.]*\s+-m\s+({PACKAGE}(?:\.\w+)*)")
 
 
-def plain_repo(root: Path) -> Path:
-    """A repository mlrig did not generate, with what every part needs."""
-    shutil.copytree(FIXTURE, root)
-    (root / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
-    (root / "src" / PACKAGE / "model.py").write_text("MODEL = 'model.pkl'\n", encoding="utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    return root
+@pytest.fixture
+def plain(repo: Path) -> Path:
+    """A repository mlrig did not generate (with its lock), with what every part needs."""
+    (repo / "src" / PACKAGE / "model.py").write_text("MODEL = 'model.pkl'\n", encoding="utf-8")
+    return repo
 
 
 def run_modules(repo: Path) -> set[str]:
@@ -59,17 +56,17 @@ def test_the_parts_with_workflows() -> None:
 
 @pytest.mark.parametrize("part", WORKFLOW_PARTS)
 def test_each_module_a_part_s_workflows_run_exists_after_adding_it(
-    tmp_path: Path, run_mlrig: RunMlrig, part: str
+    plain: Path, run_mlrig: RunMlrig, part: str
 ) -> None:
-    repo = plain_repo(tmp_path / "churn")
+    repo = plain
     result = run_mlrig("add", part, "-C", repo)
     assert result.code == 0, result.err
     for module in sorted(run_modules(repo)):
         assert module_file(repo, module) is not None, f"{part}: {module}"
 
 
-def test_add_ci_brings_the_gate_and_what_it_imports(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    repo = plain_repo(tmp_path / "churn")
+def test_add_ci_brings_the_gate_and_what_it_imports(plain: Path, run_mlrig: RunMlrig) -> None:
+    repo = plain
     result = run_mlrig("add", "ci", "-C", repo)
     assert result.code == 0, result.err
     wrote = [line for line in result.out.splitlines() if line.startswith("wrote ")]
@@ -87,7 +84,7 @@ def test_add_ci_brings_the_gate_and_what_it_imports(tmp_path: Path, run_mlrig: R
 
 
 def test_a_module_neither_has_refuses_the_add(
-    tmp_path: Path, run_mlrig: RunMlrig, template_copy: Path
+    plain: Path, run_mlrig: RunMlrig, template_copy: Path
 ) -> None:
     """A fork whose workflow runs a module its template does not carry."""
     ci = template_copy / "{{cookiecutter.project_slug}}" / ".github" / "workflows" / "ci.yml"
@@ -98,7 +95,7 @@ def test_a_module_neither_has_refuses_the_add(
         ),
         encoding="utf-8",
     )
-    repo = plain_repo(tmp_path / "churn")
+    repo = plain
     result = run_mlrig("add", "ci", "-C", repo, "--template", template_copy)
     assert (result.code, result.out) == (1, "")
     assert result.err == (

@@ -5,7 +5,6 @@ named with what it is."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunMlrig
-from tests.generate.conftest import HASHED_LOCK, commit_all, new_committed_repo
+from tests.generate.conftest import commit_all, new_committed_repo
+from tests.generate.test_add_prompts import repo
 
-FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
+__all__ = ["repo"]
+
 FIFO = "a named pipe (FIFO), not a regular file"
 
 
@@ -26,11 +27,8 @@ def mlrig(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def plain(tmp_path: Path) -> Path:
-    repo = tmp_path / "churn"
-    shutil.copytree(FIXTURE, repo)
-    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+def plain(repo: Path) -> Path:
+    """The plain repository with its lock (``repo`` of the prompt tests)."""
     return repo
 
 
