@@ -205,3 +205,32 @@ def test_update_from_the_previous_release_conflicts_only_where_both_changed(
     text = ci.read_text(encoding="utf-8")
     assert text.count("<<<<<<< yours") == 1
     assert old_pin + " # reviewed" in text
+
+
+def test_update_to_names_bundled_releases_by_short_commit_without_git_history(
+    installed: Path, tmp_path: Path
+) -> None:
+    """An installed mlrig has no git history: a bundled release's short commit still
+    selects it, and an unknown version lists what can be named."""
+    result = run(installed, "mlrig", "new", "--no-input", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    repo = tmp_path / "out" / "my-ml-project"
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "generated")
+    index = json.loads((REPO_ROOT / "templates" / "releases" / "index.json").read_text())
+    first = index["ml-repo"][0]
+    short = first["commit"][:8]
+    dry = run(
+        installed, "mlrig", "update", "--to", short, "--dry-run", "--allow-downgrade", cwd=repo
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert f"ml-repo {first['version']} ({first['commit'][:12]}) would change" in dry.stdout
+    unknown = run(installed, "mlrig", "update", "--to", "9.9.9", "--dry-run", cwd=repo)
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith(
+        "mlrig: error: --to '9.9.9': not a release of the template nor a commit here; mlrig "
+    )
+    listed = ", ".join(f"{r['version']} ({r['commit'][:12]})" for r in index["ml-repo"])
+    assert listed in unknown.stderr
+    assert unknown.stderr.endswith("--template <git URL> --to <commit>\n")

@@ -100,7 +100,7 @@ def inside(root: str, target: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _kind(mode: int) -> str | None:
+def not_regular(mode: int) -> str | None:
     """Why a file of this mode is not read (``None``: a regular file)."""
     if stat.S_ISREG(mode):
         return None
@@ -156,7 +156,7 @@ def _checked(root: Path, relative: str) -> tuple[str, os.stat_result]:
     target, found = _target(root, relative)
     if stat.S_ISDIR(found.st_mode):
         raise Refused("a folder, not a file", absent=True)
-    why = _kind(found.st_mode)
+    why = not_regular(found.st_mode)
     if why is not None:
         raise Refused(why)
     return target, found
@@ -179,7 +179,7 @@ def read_bytes(root: Path, relative: str, limit: int) -> bytes:
         opened = os.fstat(handle)
         if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
             raise Refused("the file was replaced while it was read")
-        why = _kind(opened.st_mode)
+        why = not_regular(opened.st_mode)
         if why is not None:
             raise Refused(why)
         return _read_at_most(handle, limit)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.errors import UserInputError
 from toolkit.generate import atomic
 
 
@@ -61,3 +62,53 @@ def test_a_complete_run_replaces_and_deletes(tmp_path: Path) -> None:
     (tmp_path / "gone.txt").write_text("x")
     atomic.apply_changes(tmp_path, {"gone.txt": None, "d/new.txt": b"n"})
     assert _tree(tmp_path) == {"d": None, "d/new.txt": b"n"}
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_a_failing_rename_half_way_puts_back_every_file_already_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nth: int
+) -> None:
+    """The ``nth`` target becomes a folder after the changes were staged (a real
+    EISDIR in the rename pass): the files renamed before it, and a deletion, are undone."""
+    for name in ("a.txt", "b.txt", "c.txt", "gone.txt"):
+        (tmp_path / name).write_text(f"old {name}\n")
+    changes: dict[str, bytes | None] = {
+        "a.txt": b"new a\n",
+        "b.txt": b"new b\n",
+        "c.txt": b"new c\n",
+        "d/new.txt": b"n\n",
+        "gone.txt": None,
+    }
+    in_the_way = ["a.txt", "b.txt", "c.txt"][nth - 1]
+    real = tempfile.mkstemp
+    calls = []
+
+    def mkstemp_then_a_folder_appears(*args: object, **kwargs: object) -> tuple[int, str]:
+        result = real(*args, **kwargs)  # type: ignore[call-overload]
+        calls.append(result[1])
+        if len(calls) == 4:  # every change staged: now the target is replaced by a folder
+            (tmp_path / in_the_way).unlink()
+            (tmp_path / in_the_way).mkdir()
+            (tmp_path / in_the_way / "keep.txt").write_text("mine\n")
+        return result  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp_then_a_folder_appears)
+    with pytest.raises(UserInputError) as failed:
+        atomic.apply_changes(tmp_path, changes)
+    assert str(failed.value) == (
+        f"{tmp_path / in_the_way}: a folder is in the way; nothing was written"
+    )
+    expected: dict[str, bytes | None] = {
+        name: f"old {name}\n".encode() for name in ("a.txt", "b.txt", "c.txt", "gone.txt")
+    }
+    expected[in_the_way] = None
+    expected[f"{in_the_way}/keep.txt"] = b"mine\n"
+    assert _tree(tmp_path) == dict(sorted(expected.items()))
+
+
+def test_a_replaced_file_keeps_no_second_name_after_success(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("old\n")
+    (tmp_path / "gone.txt").write_text("x\n")
+    atomic.apply_changes(tmp_path, {"a.txt": b"new\n", "gone.txt": None})
+    assert _tree(tmp_path) == {"a.txt": b"new\n"}
+    assert (tmp_path / "a.txt").stat().st_nlink == 1

@@ -150,4 +150,6 @@ def test_add_refuses_a_fifo_where_it_would_write(tmp_path: Path, run_mlrig: RunM
     result = run_mlrig("add", "pre-commit", "-C", repo)
     assert result.code == 1
     fifo = repo / ".pre-commit-config.yaml"
-    assert result.err == f"mlrig: error: {fifo}: not a regular file; {REFUSED}\n"
+    assert (
+        result.err == f"mlrig: error: {fifo}: a named pipe (FIFO), not a regular file; {REFUSED}\n"
+    )

@@ -13,11 +13,18 @@ from tests.conftest import Result, RunMlrig
 ANSWERS = ".mlrig-answers.yml"
 
 
+class Terminal(io.StringIO):
+    """Typed lines, on what looks like a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def interactive(
     run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch, out: Path, *typed: str
 ) -> Result:
     """``mlrig new`` with ``typed`` as the lines typed at its prompts (then only Enter)."""
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n" * 40))
+    monkeypatch.setattr("sys.stdin", Terminal("\n".join(typed) + "\n" * 40))
     return run_mlrig("new", "-o", out)
 
 
@@ -103,7 +110,7 @@ def test_a_menu_leaves_out_what_the_answers_so_far_exclude(
     tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a local DVC remote given, only cloud 'none' fits: it is taken, and said."""
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    monkeypatch.setattr("sys.stdin", Terminal("\n" * 40))
     result = run_mlrig("new", "-o", tmp_path, "--set", "dvc_remote_url=../remote")
     assert result.code == 0, result.err
     assert (
@@ -116,3 +123,41 @@ def test_a_menu_leaves_out_what_the_answers_so_far_exclude(
         "Cloud: none (the only choice that fits the answers so far)\n"
     ) in result.out
     assert answers_of(tmp_path / "my-ml-project")["cloud"] == "none"
+
+
+def test_without_a_terminal_new_says_how_to_answer(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped input cannot answer a prompt: one line says what to pass instead (exit 2)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("Churn\n"))
+    result = run_mlrig("new", "-o", tmp_path, "--set", "cloud=none")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "mlrig: error: cannot ask for project_name: standard input is not a terminal; pass "
+        "--no-input to take the defaults, with --set KEY=VALUE or --answers FILE for your "
+        "answers\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_terminal_every_answer_given_asks_nothing(
+    tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    given = {
+        "project_name": "Churn",
+        "python_version": "3.12",
+        "cloud": "none",
+        "ml_framework": "sklearn",
+        "description": "d",
+        "github_owner": "acme",
+        "project_slug": "churn",
+        "package_name": "churn",
+        "dvc_remote_url": "../churn-dvc-remote",
+        "mlrig_repository": "mlrig/mlrig",
+    }
+    answers = tmp_path / "answers.yml"
+    answers.write_text(yaml.safe_dump(given), encoding="utf-8")
+    result = run_mlrig("new", "-o", tmp_path / "out", "--answers", answers)
+    assert result.code == 0, result.err
+    assert answers_of(tmp_path / "out" / "churn")["python_version"] == "3.12"

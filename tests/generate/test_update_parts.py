@@ -29,7 +29,12 @@ def test_update_set_after_add_touches_only_the_added_parts(repo: Path, run_mlrig
     assert record["parts"] == ["ci"]
     files = record["files"]
     assert isinstance(files, dict)
-    assert sorted(files) == [".github/workflows/ci.yml", "src/churn_model/reproduce.py"]
+    assert sorted(files) == [
+        ".github/workflows/ci.yml",
+        "src/churn_model/gate.py",
+        "src/churn_model/params.py",
+        "src/churn_model/reproduce.py",
+    ]
     before = tree(repo)
 
     result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")

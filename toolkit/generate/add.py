@@ -37,6 +37,7 @@ from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.render import render
+from toolkit.generate.run_modules import bring_run_modules
 from toolkit.generate.stage_modules import refuse_unrunnable_pipeline
 from toolkit.generate.yaml_edit import add_missing_keys
 from toolkit.resources import is_bundled
@@ -158,6 +159,9 @@ def run_add(options: AddOptions) -> AddResult:
         relocate_tree(root, package, folder)
         hashes = file_hashes(root)
         paths = component_paths(hashes, options.components, package, folder)
+        paths = bring_run_modules(
+            options.repo, root, paths, package=package, folder=folder, names=options.components
+        )
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]

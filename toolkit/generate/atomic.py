@@ -5,15 +5,20 @@ Every new content is first written beside its target as a temporary file (the
 slow part: disk full, a quota or Ctrl-C here leaves the tree as it was, and the
 temporary files are removed). Then one quick pass renames them over their
 targets and removes deleted files, with SIGINT and SIGTERM held until the pass
-ends, so that Ctrl-C cannot cut it in half.
+ends, so that Ctrl-C cannot cut it in half. Each file the pass replaces or
+removes keeps a second name (a hard link) until the pass ends: when a step
+fails half way (a target replaced by a folder meanwhile, a folder made
+read-only), every file already changed is put back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -66,6 +71,7 @@ def _umask() -> int:
 
 
 _SUFFIX = ".mlrig-tmp"
+_BACKUP = ".mlrig-old"
 
 
 def _stage(target: Path, data: bytes, mode: int, token: str) -> Path:
@@ -134,16 +140,68 @@ def apply_changes(
                     _make_folders(target.parent, made)
                     mode = _mode(target, (modes or {}).get(relative))
                     staged.append((_stage(target, data, mode, token), target))
+            deleted = [target for relative, target in targets.items() if changes[relative] is None]
             with signals_held():
-                for temporary, target in staged:
-                    temporary.replace(target)
-                for relative, target in targets.items():
-                    if changes[relative] is None:
-                        target.unlink(missing_ok=True)
+                _swap_in(staged, deleted, token)
                 done = True
     finally:
         if not done:
             _undo({target.parent for target in targets.values()}, token, made)
+
+
+def _backup(target: Path, token: str) -> Path | None:
+    """A second name for ``target``'s current file (``None``: there is none), so that it
+    can be put back; anything but a regular file in the way stops the pass."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(target))
+    if not stat.S_ISREG(mode):
+        raise OSError(
+            errno.EEXIST, "something that is not a regular file is in the way", str(target)
+        )
+    backup = target.with_name(f".{target.name}.{token}{_BACKUP}")
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links here: a copy serves as well
+        _stage(backup, target.read_bytes(), stat.S_IMODE(mode), token).replace(backup)
+    return backup
+
+
+def _swap_in(staged: list[tuple[Path, Path]], deleted: list[Path], token: str) -> None:
+    """Rename each temporary over its target and remove each deleted file; when one step
+    fails (a folder made read-only, a target replaced by a folder), put back every
+    target already changed, so that the tree is as it was."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for temporary, target in staged:
+            backup = _backup(target, token)
+            done.append((target, backup))
+            temporary.replace(target)
+        for target in deleted:
+            backup = _backup(target, token)
+            if backup is not None:
+                done.append((target, backup))
+                target.unlink()
+    except BaseException:
+        _restore(done)
+        raise
+    for _, backup in done:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+
+
+def _restore(done: list[tuple[Path, Path | None]]) -> None:
+    """Put back what :func:`_swap_in` changed, last change first."""
+    for target, backup in reversed(done):
+        with contextlib.suppress(OSError):
+            if backup is not None:
+                backup.replace(target)
+            elif target.is_file() and not target.is_symlink():
+                target.unlink()
 
 
 def _undo(folders: set[Path], token: str, made: list[Path]) -> None:

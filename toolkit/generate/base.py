@@ -39,6 +39,7 @@ class NoBaseError(UsageError):
 
 MLRIG_GIT = "https://github.com/{}"
 DEV = re.compile(r"\.dev|\+")
+SHORT_SHA = re.compile(r"[0-9a-fA-F]{4,40}\Z")
 
 
 @dataclass(frozen=True)
@@ -75,25 +76,65 @@ def git_resolved(stack: ExitStack, url: str, ref: str, directory: str) -> Resolv
 
 
 def _folder_at(stack: ExitStack, folder: Path, to: str | None, scratch: Path) -> Resolved:
-    if not to:
+    if not to or (is_bundled(folder) and _installed_is(folder, to)):
         return Resolved(folder, describe_folder(folder), folder)
     release = _bundled_release(folder, to) if is_bundled(folder) else None
     if release is not None:
         template = extract_release(release, scratch)
         source = TemplateSource("bundled", release.name, release.version, release.commit)
         return Resolved(template, source, folder)
-    commit = resolve_commit(to, folder)
+    commit = _history_commit(to, folder)
     template = stack.enter_context(template_at(commit, folder))
     source = replace(describe_folder(folder, commit), version=_version(template))
     return Resolved(template, source, folder)
 
 
 def _bundled_release(folder: Path, to: str) -> Release | None:
-    """The bundled release that ``--to`` names by version (``0.1.0``, ``v0.1.0``) or commit."""
-    name = str(template_options(folder).get("_template_name", folder.name))
-    return next(
-        (r for r in bundled_releases(name) if to in (r.version, f"v{r.version}", r.commit)),
-        None,
+    """The bundled release that ``--to`` names by version (``0.1.0``, ``v0.1.0``), by
+    commit, or by a commit's prefix that no other bundled release shares."""
+    known = bundled_releases(_name(folder))
+    exact = [r for r in known if to in (r.version, f"v{r.version}", r.commit)]
+    if exact:
+        return exact[0]
+    prefixed = [r for r in known if SHORT_SHA.match(to) and r.commit.startswith(to.lower())]
+    if len(prefixed) > 1:
+        raise UsageError(f"--to {to!r}: names several bundled releases; {_listing(folder)}")
+    return prefixed[0] if prefixed else None
+
+
+def _name(folder: Path) -> str:
+    return str(template_options(folder).get("_template_name", folder.name))
+
+
+def _listing(folder: Path) -> str:
+    """The releases ``--to`` can name, and how to name a fork's commit instead."""
+    releases = [f"{r.version} ({r.commit[:12]})" for r in bundled_releases(_name(folder))]
+    installed = f"{_version(folder)} ({template_commit(folder)[:12]}, installed)"
+    return (
+        f"mlrig {__version__} carries {', '.join([*releases, installed])}; for a commit of a "
+        "fork, name its git repository: --template <git URL> --to <commit>"
+    )
+
+
+def _installed_is(folder: Path, to: str) -> bool:
+    """Whether ``--to`` names the installed template itself (its version or commit)."""
+    commit = template_commit(folder)
+    by_commit = len(commit) == 40 and SHORT_SHA.match(to) and commit.startswith(to.lower())
+    return to in (_version(folder), f"v{_version(folder)}") or bool(by_commit)
+
+
+def _history_commit(to: str, folder: Path) -> str:
+    """The commit ``--to`` names in the git history that holds the template folder; for
+    mlrig's own, a name that is neither is refused with what can be named."""
+    if not is_bundled(folder):
+        return resolve_commit(to, folder)
+    if template_repository(folder) is not None:
+        try:
+            return resolve_commit(to, folder)
+        except UserInputError:
+            pass
+    raise UsageError(
+        f"--to {to!r}: not a release of the template nor a commit here; {_listing(folder)}"
     )
 
 

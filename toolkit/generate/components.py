@@ -237,6 +237,7 @@ def refuse_missing(
         others = [p for p in bringing if not p.startswith(own)]
         needs = [n for n in component.needs if "package_name" in answers or "{" not in n.path]
         paths = [(need, _place(need.path, package, folder)) for need in needs]
+        _refuse_special(repo, name, [p for _, p in paths if p != "."])
         missing = [f"{n.what or p} ({n.why})" for n, p in paths if n.absent(repo, p, others)]
         if component.needs_cloud and answers.get("cloud") == "none":
             missing.append("a cloud (cloud is 'none': there is no infrastructure to manage)")
@@ -244,3 +245,15 @@ def refuse_missing(
         if missing or problems:
             said = ["it needs " + "; ".join(missing)] if missing else []
             raise UserInputError(f"cannot add {name} to {repo}: " + "; ".join(said + problems))
+
+
+def _refuse_special(repo: Path, name: str, paths: list[str]) -> None:
+    """Refuse a prerequisite that is a named pipe, a socket or a device: it is never
+    opened (reading a FIFO waits forever), and it is not the file the part needs."""
+    from toolkit.generate.confine import special_file
+
+    found = [f"{path} is {kind}" for path in paths if (kind := special_file(repo / path))]
+    if found:
+        raise UserInputError(
+            f"cannot add {name} to {repo}: {'; '.join(found)}; mlrig reads only regular files"
+        )

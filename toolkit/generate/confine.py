@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path, PurePosixPath
 
+from toolkit.boundary import not_regular
 from toolkit.errors import UserInputError
 
 # The largest file generation reads from a repository (answers file, files it merges).
@@ -49,8 +50,10 @@ def inside(repo: Path, relative: str) -> Path:
         if stat.S_ISLNK(mode):
             raise _refuse(current, "a symbolic link")
         last = index == len(pure.parts) - 1
-        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
-            raise _refuse(current, "not a regular file" if last else "not a folder")
+        if last and not stat.S_ISREG(mode):
+            raise _refuse(current, not_regular(mode) or "not a regular file")
+        if not last and not stat.S_ISDIR(mode):
+            raise _refuse(current, "not a folder")
     return current
 
 
@@ -69,8 +72,9 @@ def read_regular(path: Path, limit: int = MAX_READ) -> bytes | None:
             raise _refuse(path, "a symbolic link") from None
         raise UserInputError(f"{path}: cannot read ({err.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _refuse(path, "not a regular file")
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _refuse(path, not_regular(mode) or "not a regular file")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise TooLargeError(f"{path}: larger than {limit // 2**20} MiB; mlrig will not read it")
@@ -83,3 +87,15 @@ def read_inside(repo: Path, relative: str, limit: int = MAX_READ) -> bytes | Non
     Refused like :func:`inside`, then read like :func:`read_regular`.
     """
     return read_regular(inside(repo, relative), limit)
+
+
+def special_file(path: Path) -> str | None:
+    """What ``path`` is when it is there but is neither a regular file nor a folder (a
+    named pipe, a socket, a device), without opening it; ``None`` otherwise."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode) or stat.S_ISLNK(mode):
+        return None
+    return not_regular(mode)

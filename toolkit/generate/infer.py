@@ -33,11 +33,15 @@ class Inferred:
 
 
 def _text(path: Path) -> str | None:
+    """The text of a regular file (never a symlink, a named pipe or a device, which could
+    block the read), or ``None``."""
+    from toolkit.errors import UserInputError
+    from toolkit.generate.confine import read_regular
+
     try:
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_regular(path, MAX_BYTES)
+        return None if data is None else data.decode("utf-8")
+    except (OSError, UserInputError, UnicodeDecodeError):
         return None
 
 

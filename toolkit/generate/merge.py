@@ -17,6 +17,7 @@ class Outcome(str, Enum):
     UPDATE = "update"
     DELETE = "delete"
     KEEP = "keep"
+    KEEP_DROPPED = "kept"  # the user changed it and the new template no longer has it
     MERGE = "merge"
     CONFLICT = "conflict"
 
@@ -74,7 +75,8 @@ def plan_file(
             return FileChange(path, Outcome.DELETE)
         return FileChange(path, Outcome.ADD if ours is None else Outcome.UPDATE, theirs)
     if theirs == base or ours is None or theirs is None:
-        return FileChange(path, Outcome.KEEP)
+        dropped = theirs is None and ours is not None and base is not None
+        return FileChange(path, Outcome.KEEP_DROPPED if dropped else Outcome.KEEP)
     if not (_is_text(ours) and _is_text(theirs) and _is_text(base or b"")):
         return FileChange(path, Outcome.CONFLICT)
     merged, clean = git_merge_file(ours, base or b"", theirs)

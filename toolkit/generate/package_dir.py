@@ -9,6 +9,7 @@ every path ``update`` plans, goes to the package's real folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,14 @@ def relocate_tree(root: Path, package: str, folder: str) -> None:
 
 
 def _repoint(root: Path, old: str, new: str) -> None:
-    """Rewrite the package's template path in the rendered text files (pipeline deps,
-    workflow path filters)."""
+    """Rewrite the package's template path, where it is a path of the repository, in the
+    rendered text files (pipeline deps, workflow path filters, the serving image's
+    ``COPY`` source); a path inside an image (``/app/src/<package>/``) stays."""
+    relative = re.compile(r"(?<![\w./-])" + re.escape(old))
     for path in (p for p in root.rglob("*") if p.is_file()):
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        if old in text:
-            path.write_text(text.replace(old, new), encoding="utf-8")
+        if relative.search(text):
+            path.write_text(relative.sub(lambda _: new, text), encoding="utf-8")

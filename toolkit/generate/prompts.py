@@ -8,12 +8,14 @@ value or its number. A bad answer is explained and asked again at once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
+from toolkit.errors import UsageError
 from toolkit.generate.answers import (
     Answers,
     choices,
@@ -74,6 +76,7 @@ def _ask_one(
     if shown:
         click.echo("  " + "   ".join(f"{n}: {value}" for n, value in enumerate(shown, 1)))
         default = default if default in shown else shown[0]
+    _refuse_without_terminal(key)
     while True:
         typed = str(click.prompt(label, default=default, show_default=True)).strip()
         value = pick(shown, typed) if shown else typed
@@ -85,6 +88,16 @@ def _ask_one(
             return value
         for problem in problems:
             click.echo(f"  error: {problem}")
+
+
+def _refuse_without_terminal(key: str) -> None:
+    """Stop before a prompt that nobody can answer (click would read the end of a pipe
+    as Ctrl-D and say only "Aborted.")."""
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"cannot ask for {key}: standard input is not a terminal; pass --no-input to "
+            "take the defaults, with --set KEY=VALUE or --answers FILE for your answers"
+        )
 
 
 def _checker(template: Path, answers: Answers, key: str) -> Check:

@@ -37,10 +37,11 @@ def has_tests(repo: Path) -> bool:
     """Whether pytest, run at the top of ``repo``, would find a test file."""
     seen = 0
     for start in _testpaths(repo) or ["."]:
-        for _folder, dirs, files in os.walk(repo / start):
+        for folder, dirs, files in os.walk(repo / start):
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED]
             seen += len(dirs) + len(files)
-            if any(is_test_file(name) for name in files):
+            # a named pipe or socket with a test's name is not a test pytest can read
+            if any(is_test_file(n) and (Path(folder) / n).is_file() for n in files):
                 return True
             if seen > MAX_ENTRIES:
                 return False

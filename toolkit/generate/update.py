@@ -60,6 +60,11 @@ class UpdateResult:
         return [c.path for c in self.changes if c.outcome is Outcome.CONFLICT]
 
     @property
+    def kept_dropped(self) -> list[str]:
+        """Files the user changed that the new template no longer has: left as they are."""
+        return [c.path for c in self.changes if c.outcome is Outcome.KEEP_DROPPED]
+
+    @property
     def changed(self) -> list[FileChange]:
         """The changes that would alter a file of the repository."""
         return [c for c in self.changes if c.outcome in CHANGES]

@@ -16,6 +16,9 @@ WOULD = {
 }
 
 
+DROPPED = "(you changed it; the template no longer has it)"
+
+
 @dataclass(frozen=True)
 class Report:
     """Standard output, standard error and the exit code."""
@@ -30,9 +33,15 @@ def _counts(result: UpdateResult) -> str:
     return f"{len(result.changed)} file(s), {merged} merged, {len(result.conflicts)} with conflicts"
 
 
+def _planned(result: UpdateResult) -> list[str]:
+    """The plan, as a dry run or ``--check`` shows it."""
+    lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+    return lines + [f"would keep {path} {DROPPED}" for path in result.kept_dropped]
+
+
 def _check_report(result: UpdateResult, new: str) -> Report:
     """``--check``: exit 1 when updating would change a file (a downgrade, when allowed, too)."""
-    lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+    lines = _planned(result)
     if result.downgrade:
         lines.append(f"Newer than {new}: going back to it would change {_counts(result)}.")
     elif not result.changed:
@@ -50,11 +59,12 @@ def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report
     if check:
         return _check_report(result, new)
     if dry_run:
-        lines = [f"{WOULD[c.outcome]} {c.path}" for c in result.changed]
+        lines = _planned(result)
         verb = "downgrading" if result.downgrade else "updating"
         lines.append(f"Dry run: {verb} to {new} would change {_counts(result)}; nothing written.")
         return Report("\n".join(lines) + "\n")
     lines = [f"{c.outcome.value:9} {c.path}" for c in result.changed]
+    lines += [f"{'kept':9} {path} {DROPPED}" for path in result.kept_dropped]
     done = "Downgraded" if result.downgrade else "Updated"
     lines.append(f"{done} to {new}: {_counts(result)}.")
     if result.conflicts:

@@ -22,6 +22,44 @@ REMOTE_SCHEMES = {"aws": "s3://", "gcp": "gs://", "azure": "azure://"}
 REMOTE_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](?:/[A-Za-z0-9._/-]*)?\Z")
 LOCAL_REMOTE = re.compile(r"[A-Za-z0-9._/~-]+\Z")
 FREE_TEXT_MAX = 200
+# Each cloud's naming of regions and GPU machine types, as its documentation gives it,
+# as patterns rather than lists, so that a region or a GPU family opened after this
+# release is accepted. An example of each is shown when an answer does not fit.
+DIRECTIONS = "(?:north|south|east|west|central|northeast|northwest|southeast|southwest)"
+REGIONS = {
+    # <area>[-<partition or country>...]-<direction>-<number>: us-east-1, eu-central-2,
+    # ap-southeast-7, us-gov-west-1, eusc-de-east-1
+    "aws": (re.compile(r"[a-z]{2,4}(?:-[a-z]{2,5})*-" + DIRECTIONS + r"-[1-9][0-9]?\Z"), "us-east-1"),
+    # <continent>-<direction><number>: europe-west4, us-central1, northamerica-northeast2
+    "gcp": (re.compile(r"[a-z]{2,15}-[a-z]{4,15}[1-9][0-9]?\Z"), "europe-west4"),
+    # one lower-case word, no dashes: westeurope, eastus2, germanywestcentral
+    "azure": (re.compile(r"[a-z]{4,30}[0-9]?(?:[a-z]{2,6})?\Z"), "westeurope"),
+}
+GPU_TYPES = {
+    # EC2's GPU families are P and G (and GR): <family><generation>[attributes][-<variant>]
+    # .<size>: g5.xlarge, g4dn.12xlarge, p4d.24xlarge, p5en.48xlarge, p6-b200.48xlarge, g5g.metal
+    "aws": (
+        re.compile(r"(?:p|g|gr)[1-9][0-9]?[a-z]{0,4}(?:-[a-z0-9]{2,8})?\.(?:[0-9]{0,3}x?large|metal(?:-[0-9]+xl)?)\Z"),
+        "g5.xlarge",
+    ),
+    # Compute Engine machine types that carry or take NVIDIA GPUs: accelerator-optimized
+    # (a2-highgpu-1g, a3-megagpu-8g, a4x-highgpu-4g, g2-standard-4, g4-standard-48) and N1
+    # (n1-standard-8, with a GPU attached)
+    "gcp": (
+        re.compile(
+            r"(?:a[2-9]x?-(?:high|mega|ultra|edge)gpu-[1-9][0-9]?g(?:-[a-z0-9]+)?"
+            r"|g[2-9]-standard-[1-9][0-9]{0,2}(?:-[a-z0-9]+)?"
+            r"|n1-(?:standard|highmem|highcpu)-[1-9][0-9]{0,2})\Z"
+        ),
+        "g2-standard-4",
+    ),
+    # Azure's GPU series are N*: Standard_N<C|D|G|V>[letters]<vCPUs>[features][_<GPU>][_v<n>]:
+    # Standard_NC4as_T4_v3, Standard_NC24ads_A100_v4, Standard_ND96isr_H100_v5, Standard_NV36ads_A10_v5
+    "azure": (
+        re.compile(r"Standard_N[CDGV][A-Z]{0,2}[1-9][0-9]{0,2}[a-z]{0,6}(?:_[A-Z][A-Z0-9]{1,7})?(?:_v[1-9])?\Z"),
+        "Standard_NC4as_T4_v3",
+    ),
+}
 # The CUDA that the torch wheel in templates/locks/*-pytorch.txt is built for.
 TORCH_CUDA = "12.8"
 
@@ -63,6 +101,16 @@ def _remote(cloud: str, url: str) -> list[str]:
     return []
 
 
+def _of_cloud(name: str, value: str, cloud: str, table: dict[str, tuple[re.Pattern[str], str]], what: str) -> list[str]:
+    """A region or GPU type named as ``cloud`` names them (any token with no cloud)."""
+    if cloud not in table:
+        return _pattern(name, value, TOKEN, what)
+    pattern, example = table[cloud]
+    if pattern.match(value):
+        return []
+    return [f"{name} {value!r} is not {what} of {cloud} (for example {example})"]
+
+
 def _natural(value: str) -> list[tuple[int, int | str]]:
     """Natural order (3.10 after 3.9), as the prompts list the choices."""
     return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value)]
@@ -82,8 +130,9 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
     problems += _pattern("package_name", text["package_name"], PACKAGE, "a Python identifier in lower case")
     problems += _shadowing(text["package_name"])
     problems += _pattern("github_owner", text["github_owner"], OWNER, "a GitHub user or organisation name")
-    problems += _pattern("region", text["region"], TOKEN, "a region name")
-    problems += _pattern("gpu_instance_type", text["gpu_instance_type"], TOKEN, "an instance type")
+    cloud = text.get("cloud", "")
+    problems += _of_cloud("region", text["region"], cloud, REGIONS, "a region")
+    problems += _of_cloud("gpu_instance_type", text["gpu_instance_type"], cloud, GPU_TYPES, "a GPU machine type")
     problems += _pattern("terraform_module_source", text["terraform_module_source"], MODULE_SOURCE, "a git:: source without a ref")
     problems += _pattern("terraform_module_ref", text["terraform_module_ref"], GIT_REF, "a tag or a 40-hex commit")
     problems += _pattern("mlrig_repository", text["mlrig_repository"], REPOSITORY, "an owner/name repository")

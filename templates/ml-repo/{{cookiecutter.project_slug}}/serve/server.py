@@ -1,8 +1,9 @@
 """Serve the trained model over the KServe v2 protocol, with Prometheus metrics.
 
-Run from the repository root with the package on the path (the image does this)::
+Run from the repository root with the folder that holds the package on the path
+(the image does this)::
 
-    PYTHONPATH=src python -m serve.server --model_name {{ cookiecutter.project_slug }} --model_dir models
+    PYTHONPATH=src/{{ cookiecutter.package_name }}/.. python -m serve.server --model_name {{ cookiecutter.project_slug }} --model_dir models
 
 The model is loaded with this repository's own ``{{ cookiecutter.package_name }}.model.load``, so
 the server reads exactly what ``dvc repro`` wrote. The file is ``$MLSERVER_MODEL_URI``
