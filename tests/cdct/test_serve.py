@@ -345,7 +345,7 @@ def test_every_metric_the_dashboard_reads_is_exported(
         wanted |= metric_names(expr, rules)
     scraped = exported(server.get("/metrics")[1].decode())
     assert sorted(wanted - scraped) == []
-    assert len(wanted) == 10
+    assert len(wanted) == 12
 
 
 def test_every_sample_carries_the_model_version_from_the_environment(

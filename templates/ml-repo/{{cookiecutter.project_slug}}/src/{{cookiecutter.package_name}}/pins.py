@@ -10,7 +10,7 @@ Usage (from the repository root), with ``pins`` standing for
     pins get staging model.storage_uri  # one field, for scripts
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
-    pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
+    pins image staging <image>@sha256:<64 hex> --freeze FILE  # the image and its pip freeze
                                         # and record the framework it was built with
     pins identity [--from FILE] [--capture-from FILE]
                                         # the ServiceAccounts' workload identities (model
@@ -470,8 +470,7 @@ def _write(args: argparse.Namespace) -> int:
     pins = {env: current(env) for env in envs}
     problem = None
     if args.command == "image":
-        problem = serving.image_problem(args.ref)
-        framework = serving.built_with()
+        problem, framework = _image(args.ref, args.freeze)
         pins = {args.env: serving.with_image(current(args.env), args.ref, framework)}
     elif args.command == "rollout":
         problem = rollout.problem(args.percent)
@@ -486,6 +485,20 @@ def _write(args: argparse.Namespace) -> int:
         for path in write_pin(env, pin):
             print(f"updated {path.as_posix()}")
     return 0
+
+
+def _image(ref: str, freeze: Path) -> tuple[str | None, dict[str, str]]:
+    """Why ``ref`` cannot be pinned, and the framework the image holds (its ``pip freeze``)."""
+    problem = serving.image_problem(ref)
+    if problem:
+        return problem, {}
+    try:
+        framework = serving.installed(freeze)
+    except (OSError, UnicodeDecodeError) as error:
+        return f"cannot read {freeze}: {error.strerror or error}", {}
+    if not framework:
+        return f"{freeze} names no {serving.FRAMEWORK}==<version> (the image's pip freeze)", {}
+    return None, framework
 
 
 def _identity(source: str | None, capture: str | None, no_annotation: bool) -> str | None:
@@ -540,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     image = sub.add_parser("image")
     image.add_argument("env")
     image.add_argument("ref")
+    # What the image installed, not what the lock says: serve-image.yml runs `pip freeze` in it.
+    image.add_argument("--freeze", type=Path, required=True, metavar="FILE")
     identities = sub.add_parser("identity")
     identities.add_argument("--from", dest="source", metavar="FILE")
     identities.add_argument("--capture-from", dest="capture", metavar="FILE")

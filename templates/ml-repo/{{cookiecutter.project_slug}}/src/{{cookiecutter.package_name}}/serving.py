@@ -60,6 +60,18 @@ def built_with(root: Path = Path()) -> dict[str, str]:
     return {}
 
 
+def installed(freeze: Path) -> dict[str, str]:
+    """The framework version a built image holds, from its ``pip freeze`` (``name==version``
+    lines; serve-image.yml writes it from the image itself). Empty: the file names none."""
+    wanted = re.sub(r"[-_.]+", "-", FRAMEWORK).lower()
+    for line in freeze.read_text(encoding="utf-8").splitlines():
+        name, equals, version = line.partition("==")
+        version = version.split(";")[0].split("\\")[0].strip()
+        if equals and re.sub(r"[-_.]+", "-", name.strip()).lower() == wanted and version:
+            return {FRAMEWORK: version}
+    return {}
+
+
 def component_path(env: str, root: Path = Path()) -> Path:
     return root / "deploy" / "overlays" / env / "serving" / "kustomization.yaml"
 
