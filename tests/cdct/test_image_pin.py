@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import Render, copy_repo
-from tests.cdct.test_kustomize import FROM_LOCK, IMAGE, pins, serving_checks
+from tests.cdct.test_kustomize import IMAGE, from_lock, pins, serving_checks
 
 PACKAGE = {"sklearn": "scikit-learn", "pytorch": "torch"}
 
@@ -34,7 +34,7 @@ def test_an_image_built_from_another_lock_is_recorded_as_such_and_flagged(
         f"deploy/staging.yaml:6:3: MOD007 serving installs {package} 0.0.1, the training lock pins "
     )
 
-    rebuilt = pins(repo, "image", "staging", IMAGE, *FROM_LOCK[framework])
+    rebuilt = pins(repo, "image", "staging", IMAGE, *from_lock(repo))
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert serving_checks(repo) == (0, "")
 

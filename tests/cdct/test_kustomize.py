@@ -25,10 +25,7 @@ RUNTIME = "my-ml-project-server"
 NOT_BUILT = "my-ml-project-serve"
 IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
-# `pins image --freeze FILE`: the image's pip freeze. An image built from the training lock
-# holds exactly the lock's versions, so the lock itself stands for its freeze here.
-FROM_LOCK = {"sklearn": ("--freeze", "requirements.txt")}
-FROM_LOCK["pytorch"] = ("--freeze", "requirements-train.txt")
+
 CLOUDS = ("aws", "gcp", "azure", "none")
 MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
 ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture writer
@@ -134,6 +131,19 @@ def pins(repo: Path, *args: str, stdin: str | None = None) -> subprocess.Complet
     )
 
 
+def from_lock(repo: Path) -> tuple[str, str]:
+    """``--freeze FILE`` for ``pins image``: the pip freeze of an image built from the lock,
+    which holds the lock's framework version for the repository's Python."""
+    script = "from my_ml_project.serving import built_with; print(*built_with().popitem())"
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True
+    )
+    name, version = done.stdout.split()
+    (repo / "image-freeze.txt").write_text(f"numpy==2.0.0\n{name}=={version}\n", "utf-8")
+    return "--freeze", "image-freeze.txt"
+
+
 def set_identity(repo: Path, cloud: str) -> None:
     """The model reader's and the capture writer's annotations, as Terraform outputs them."""
     (repo / "reader.json").write_text(json.dumps(IDENTITY[cloud]), encoding="utf-8")
@@ -162,12 +172,12 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
     assert kinds == [*MONITORING, *ACCOUNTS]  # a model, but no image yet
 
-    bad = pins(repo, "image", "production", "registry.example/serve:latest", *FROM_LOCK[framework])
+    bad = pins(repo, "image", "production", "registry.example/serve:latest", *from_lock(repo))
     assert bad.returncode == 1
     assert bad.stderr == (
         "pins image: serving_image 'registry.example/serve:latest' is not <image>@sha256:<64 hex>\n"
     )
-    done = pins(repo, "image", "production", IMAGE, *FROM_LOCK[framework])
+    done = pins(repo, "image", "production", IMAGE, *from_lock(repo))
     assert done.returncode == 0, done.stderr
     pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
     framework_package = "torch" if framework == "pytorch" else "scikit-learn"
@@ -249,7 +259,7 @@ def test_mlrig_check_flags_an_image_built_with_another_framework_or_by_tag(
     render: Render, tmp_path: Path, framework: str
 ) -> None:
     repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
-    assert pins(repo, "image", "staging", IMAGE, *FROM_LOCK[framework]).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
     pin = repo / "deploy/staging.yaml"
     text = pin.read_text(encoding="utf-8")
     package = "torch" if framework == "pytorch" else "scikit-learn"
@@ -370,8 +380,8 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
 ) -> None:
     repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
     set_identity(repo, cloud)
-    assert pins(repo, "image", "production", IMAGE, *FROM_LOCK["sklearn"]).returncode == 0
-    assert pins(repo, "image", "staging", IMAGE, *FROM_LOCK["sklearn"]).returncode == 0
+    assert pins(repo, "image", "production", IMAGE, *from_lock(repo)).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
     uri = "s3://my-ml-project-dvc/files/md5/{}/{}"
     first, second = "50e15d6997ce472513fd07c08e97264f", "60e15d6997ce472513fd07c08e97264f"
     pin_model(repo, "staging", first, uri.format(first[:2], first[2:]))

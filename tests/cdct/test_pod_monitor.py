@@ -34,8 +34,8 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.test_kustomize import (
-    FROM_LOCK,
     IMAGE,
+    from_lock,
     kustomize,
     one,
     pin_model,
@@ -95,7 +95,7 @@ def test_the_pod_monitor_scrapes_the_model_server_port_knative_gives_it(
     repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
     md5 = "50e15d6997ce472513fd07c08e97264f"
     pin_model(repo, "staging", md5, f"s3://my-ml-project-dvc/files/md5/50/{md5[2:]}")
-    assert pins(repo, "image", "staging", IMAGE, *FROM_LOCK["sklearn"]).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
     if cloud != "none":
         set_identity(repo, cloud)
     resources = kustomize(repo / "deploy/overlays/staging")
