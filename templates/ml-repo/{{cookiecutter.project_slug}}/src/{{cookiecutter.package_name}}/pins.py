@@ -329,8 +329,9 @@ def expected_version(pin: dict[str, Any]) -> str:
 
 
 def expected_uri(pin: dict[str, Any]) -> str:
+    """The storageUri a pin implies: its model's, as KServe reads it (serving.kserve_uri)."""
     model = pin.get("model")
-    return str(model["storage_uri"]) if model else PLACEHOLDER_URI
+    return serving.kserve_uri(str(model["storage_uri"])) if model else PLACEHOLDER_URI
 
 
 def model_file(md5: str) -> str:
