@@ -419,7 +419,9 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
 
     done = pins(repo, "promote", "staging", "production")
     assert done.returncode == 0, done.stderr
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 100  # the first model has nothing beside it
 
     text = staging.read_text(encoding="utf-8").replace(first, second).replace(first[2:], second[2:])
@@ -432,10 +434,12 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
     )
     pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
     assert pin["canary_traffic_percent"] == 10
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 10
     assert predictor["model"]["storageUri"] == uri.format(second[:2], second[2:])
-    staged = one(serving_resources(repo, "staging"), "InferenceService")["spec"]["predictor"]
+    staged = one(serving_resources(repo, "staging", cloud), "InferenceService")["spec"]["predictor"]
     assert staged["canaryTrafficPercent"] == 100  # staging follows main whole
 
     assert pins(repo, "rollout", "production", "150").stderr == (
@@ -444,7 +448,9 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
     done = pins(repo, "rollout", "production")
     assert done.returncode == 0, done.stderr
     assert "canary_traffic_percent" not in (repo / "deploy/production.yaml").read_text("utf-8")
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 100
     patch = repo / "deploy/overlays/production/inference-service-patch.yaml"
     patch.write_text(patch.read_text("utf-8").replace("Percent: 100", "Percent: 30"), "utf-8")
