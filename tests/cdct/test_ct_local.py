@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, git, moto_s3, run
-from tests.cdct.test_kustomize import IMAGE, kustomize, model_file, storage_uri
+from tests.cdct.test_kustomize import IMAGE, from_lock, kustomize, model_file, storage_uri
 
 pytestmark = pytest.mark.slow
 PACKAGE = "my_ml_project"
@@ -199,7 +199,7 @@ def test_rendered_overlay_loads_the_pinned_file_and_a_hand_edit_fails(
     md5 = trained.model_md5()
     repo = _copy(trained, tmp_path / "repo")
     # No InferenceService renders before an image is pinned and the identity is set.
-    repo.pins("image", "staging", IMAGE)
+    repo.pins("image", "staging", IMAGE, *from_lock(repo.path))
     role = tmp_path / "identity.json"
     role.write_text('{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}', encoding="utf-8")
     repo.pins("identity", "--from", str(role), "--capture-from", str(role))
@@ -272,7 +272,7 @@ def test_retraining_twice_keeps_the_serving_framework_and_the_check_clean(
     """The image serve-image.yml built (and the framework it recorded) serves the next models
     too: two CT runs and a promotion leave a pin MOD007 accepts."""
     repo = _copy(trained, tmp_path / "repo")
-    repo.pins("image", "staging", IMAGE)
+    repo.pins("image", "staging", IMAGE, *from_lock(repo.path))
     recorded = repo.yaml("deploy/staging.yaml")["serving_framework"]
     assert list(recorded) == ["scikit-learn"]  # type: ignore[call-overload]
     for c in ("0.05", "0.2"):
@@ -291,7 +291,7 @@ def test_pins_check_agrees_with_mod007_on_a_missing_framework(
     trained: Repo, tmp_path: Path
 ) -> None:
     repo = _copy(trained, tmp_path / "repo")
-    repo.pins("image", "staging", IMAGE)
+    repo.pins("image", "staging", IMAGE, *from_lock(repo.path))
     pin = repo.path / "deploy/staging.yaml"
     lines = pin.read_text(encoding="utf-8").splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith("serving_framework:"))

@@ -22,6 +22,16 @@ PANELS = {
     "Predicted labels": "timeseries",
     "Drift score per feature": "timeseries",
     "Accuracy (once labels arrive)": "timeseries",
+    "Mean prediction score per version": "timeseries",
+}
+# The panels that set a canary beside the model it may replace: one series per version.
+PER_VERSION = {
+    "Latency",
+    "Throughput",
+    "Errors",
+    "Predicted labels",
+    "Accuracy (once labels arrive)",
+    "Mean prediction score per version",
 }
 
 
@@ -112,7 +122,27 @@ def test_every_query_is_promql_and_every_recorded_name_has_a_rule(render: Render
         "inference_feature_value_squares_total",
         "inference_feedback_total",
         "inference_prediction_score_bucket",
+        "inference_prediction_score_count",
+        "inference_prediction_score_sum",
         "inference_predictions_total",
         "inference_request_duration_seconds_bucket",
         "inference_requests_total",
     }
+
+
+def test_the_canary_and_the_model_it_may_replace_are_apart_on_every_serving_panel(
+    render: Render,
+) -> None:
+    """Each serving panel keeps the ``version`` label (the pinned md5 the server exports) in
+    its result, directly or through its recording rule, and names it in its legend."""
+    repo = render(cloud="aws")
+    rules = records(repo)
+    board = dashboard(repo)
+    kept = {}
+    for panel in board["panels"]:
+        exprs = [target["expr"] for target in panel["targets"]]
+        expanded = [rules.get(expr.split("{", 1)[0], expr) for expr in exprs]
+        by_version = all("by (version" in e or "version)" in e for e in expanded)
+        legends = all("version}}" in target["legendFormat"] for target in panel["targets"])
+        kept[panel["title"]] = by_version and legends
+    assert {title for title, split in kept.items() if split} == PER_VERSION

@@ -25,6 +25,7 @@ RUNTIME = "my-ml-project-server"
 NOT_BUILT = "my-ml-project-serve"
 IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
+
 CLOUDS = ("aws", "gcp", "azure", "none")
 MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
 ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture writer
@@ -35,14 +36,34 @@ TARGET = {
     "aws": "s3://my-ml-project-dvc/monitoring/kserve",
     "gcp": "gs://my-ml-project-dvc/monitoring/kserve",
     "azure": "abfs://my-ml-project-dvc@mymlprojectdvc.dfs.core.windows.net/monitoring/kserve",
-    "none": "../my-ml-project-dvc-remote/monitoring/kserve",  # relative to the repository
+    # No cloud: the local remote, through the claim that holds it, mounted in the sink.
+    "none": "/mnt/dvc-remote/monitoring/kserve",
 }
+# Where each cloud's DVC remote keeps an object, and where KServe reads it from (a local
+# remote, which no cluster reaches by its path, from the claim that holds it).
+REMOTE = {
+    "aws": "s3://my-ml-project-dvc",
+    "gcp": "gs://my-ml-project-dvc",
+    "azure": "https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc",
+    "none": "../my-ml-project-dvc-remote",
+}
+# KServe v0.16.0 takes these storageUri schemes and no others (SupportedStorageURIPrefixList,
+# pkg/controller/v1beta1/inferenceservice/utils/utils.go); a pvc:// path must be a folder
+# (pkg/webhook/admission/pod/storage_initializer_injector.go mounts it by SubPath).
+KSERVE_SCHEMES = ("gs://", "s3://", "pvc://", "file://", "https://", "http://", "hdfs://")
+KSERVE_SCHEMES += ("webhdfs://", "oci://", "hf://")
 IDENTITY = {
     "aws": {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/my-ml-project-serving"},
     "gcp": {"iam.gke.io/gcp-service-account": "serving@p.iam.gserviceaccount.com"},
     "azure": {"azure.workload.identity/client-id": "00000000-1111-2222-3333-444444444444"},
     "none": {},
 }
+
+
+def standing(cloud: str) -> list[str]:
+    """The kinds an overlay renders before it serves: monitoring, the two identities and,
+    with no cloud, the claim that holds the local DVC remote."""
+    return sorted([*MONITORING, *ACCOUNTS, *(["PersistentVolumeClaim"] if cloud == "none" else [])])
 
 
 def kustomize(overlay: Path) -> list[dict[str, object]]:
@@ -84,7 +105,7 @@ def test_fresh_overlays_render_no_inference_service_and_no_runtime(
     repo = render(cloud=cloud, ml_framework=framework)
     for environment in ENVIRONMENTS:
         resources = kustomize(repo / "deploy/overlays" / environment)
-        assert validate(resources) == [*MONITORING, *ACCOUNTS]
+        assert validate(resources) == standing(cloud)
         namespaces = {r["metadata"]["namespace"] for r in resources}  # type: ignore[index]
         assert namespaces == {f"my-ml-project-{environment}"}
         pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
@@ -130,6 +151,19 @@ def pins(repo: Path, *args: str, stdin: str | None = None) -> subprocess.Complet
     )
 
 
+def from_lock(repo: Path) -> tuple[str, str]:
+    """``--freeze FILE`` for ``pins image``: the pip freeze of an image built from the lock,
+    which holds the lock's framework version for the repository's Python."""
+    script = "from my_ml_project.serving import built_with; print(*built_with().popitem())"
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True
+    )
+    name, version = done.stdout.split()
+    (repo / "image-freeze.txt").write_text(f"numpy==2.0.0\n{name}=={version}\n", "utf-8")
+    return "--freeze", "image-freeze.txt"
+
+
 def set_identity(repo: Path, cloud: str) -> None:
     """The model reader's and the capture writer's annotations, as Terraform outputs them."""
     (repo / "reader.json").write_text(json.dumps(IDENTITY[cloud]), encoding="utf-8")
@@ -139,10 +173,10 @@ def set_identity(repo: Path, cloud: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def serving_resources(repo: Path, environment: str) -> list[dict[str, object]]:
+def serving_resources(repo: Path, environment: str, cloud: str) -> list[dict[str, object]]:
     resources = kustomize(repo / "deploy/overlays" / environment)
-    kinds = [*MONITORING, *ACCOUNTS, "Deployment", "InferenceService", "Service", "ServingRuntime"]
-    assert validate(resources) == sorted(kinds)
+    kinds = ["Deployment", "InferenceService", "Service", "ServingRuntime"]
+    assert validate(resources) == sorted([*standing(cloud), *kinds])
     return resources
 
 
@@ -153,17 +187,17 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
 ) -> None:
     repo = copy_repo(render(cloud=cloud, ml_framework=framework), tmp_path / "repo")
     md5 = "50e15d6997ce472513fd07c08e97264f"
-    uri = f"gs://my-ml-project-dvc/files/md5/50/{md5[2:]}"
+    uri = f"{REMOTE[cloud]}/files/md5/50/{md5[2:]}"
     pin_model(repo, "production", md5, uri)
     kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
-    assert kinds == [*MONITORING, *ACCOUNTS]  # a model, but no image yet
+    assert kinds == standing(cloud)  # a model, but no image yet
 
-    bad = pins(repo, "image", "production", "registry.example/serve:latest")
+    bad = pins(repo, "image", "production", "registry.example/serve:latest", *from_lock(repo))
     assert bad.returncode == 1
     assert bad.stderr == (
         "pins image: serving_image 'registry.example/serve:latest' is not <image>@sha256:<64 hex>\n"
     )
-    done = pins(repo, "image", "production", IMAGE)
+    done = pins(repo, "image", "production", IMAGE, *from_lock(repo))
     assert done.returncode == 0, done.stderr
     pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
     framework_package = "torch" if framework == "pytorch" else "scikit-learn"
@@ -171,9 +205,9 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     assert serving_checks(repo) == (0, "")  # the recorded version is one the lock pins
     if IDENTITY[cloud]:  # the identity is still empty: nothing served yet
         kinds = sorted(str(r["kind"]) for r in kustomize(repo / "deploy/overlays/production"))
-        assert kinds == [*MONITORING, *ACCOUNTS]
+        assert kinds == standing(cloud)
         set_identity(repo, cloud)
-    resources = serving_resources(repo, "production")
+    resources = serving_resources(repo, "production", cloud)
     assert one(resources, "ServiceAccount", READER)["metadata"].get("annotations") == (
         IDENTITY[cloud] or None
     )
@@ -195,7 +229,10 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     assert predictor["canaryTrafficPercent"] == 100
     labels = {"azure.workload.identity/use": "true"} if cloud == "azure" else None
     assert predictor.get("labels") == labels
-    assert storage_uri(resources) == uri
+    served_from = "pvc://dvc-remote/files/md5/50" if cloud == "none" else uri
+    assert storage_uri(resources) == served_from
+    assert storage_uri(resources).startswith(KSERVE_SCHEMES)
+    assert serving_checks(repo, "MOD005") == (0, "")  # the overlay reads the pin's model
     assert model_file(resources) == f"/mnt/models/{md5[2:]}"
     assert pins(repo, "check").stderr == ""  # staging: still no model, as dvc.lock says
 
@@ -223,6 +260,11 @@ def assert_capture_sink(resources: list[dict[str, object]], cloud: str) -> None:
     (container,) = pod["containers"]
     assert (container["image"], container["command"]) == (IMAGE, ["python", "-m", "serve.capture"])
     assert container["args"] == [f"--target={TARGET[cloud]}", "--port=8081"]
+    if cloud == "none":  # the local remote's claim, where --target points
+        assert {"name": "dvc-remote", "persistentVolumeClaim": {"claimName": "dvc-remote"}} in (
+            pod["volumes"]
+        )
+        assert {"name": "dvc-remote", "mountPath": "/mnt/dvc-remote"} in container["volumeMounts"]
     service = one(resources, "Service", SINK)
     assert service["spec"]["ports"] == [
         {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}
@@ -235,8 +277,8 @@ def pod_labels(resources: list[dict[str, object]]) -> dict[str, str]:
     return {k: v for k, v in labels.items() if k != "azure.workload.identity/use"}
 
 
-def serving_checks(repo: Path) -> tuple[int, str]:
-    done = run([sys.executable, "-m", "toolkit", "check", "--select", "MOD006,MOD007", "."], repo)
+def serving_checks(repo: Path, codes: str = "MOD006,MOD007") -> tuple[int, str]:
+    done = run([sys.executable, "-m", "toolkit", "check", "--select", codes, "."], repo)
     return done.returncode, done.stdout if done.returncode else ""
 
 
@@ -245,7 +287,7 @@ def test_mlrig_check_flags_an_image_built_with_another_framework_or_by_tag(
     render: Render, tmp_path: Path, framework: str
 ) -> None:
     repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
-    assert pins(repo, "image", "staging", IMAGE).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
     pin = repo / "deploy/staging.yaml"
     text = pin.read_text(encoding="utf-8")
     package = "torch" if framework == "pytorch" else "scikit-learn"
@@ -366,8 +408,8 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
 ) -> None:
     repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
     set_identity(repo, cloud)
-    assert pins(repo, "image", "production", IMAGE).returncode == 0
-    assert pins(repo, "image", "staging", IMAGE).returncode == 0
+    assert pins(repo, "image", "production", IMAGE, *from_lock(repo)).returncode == 0
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
     uri = "s3://my-ml-project-dvc/files/md5/{}/{}"
     first, second = "50e15d6997ce472513fd07c08e97264f", "60e15d6997ce472513fd07c08e97264f"
     pin_model(repo, "staging", first, uri.format(first[:2], first[2:]))
@@ -377,7 +419,9 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
 
     done = pins(repo, "promote", "staging", "production")
     assert done.returncode == 0, done.stderr
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 100  # the first model has nothing beside it
 
     text = staging.read_text(encoding="utf-8").replace(first, second).replace(first[2:], second[2:])
@@ -390,10 +434,12 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
     )
     pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
     assert pin["canary_traffic_percent"] == 10
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 10
     assert predictor["model"]["storageUri"] == uri.format(second[:2], second[2:])
-    staged = one(serving_resources(repo, "staging"), "InferenceService")["spec"]["predictor"]
+    staged = one(serving_resources(repo, "staging", cloud), "InferenceService")["spec"]["predictor"]
     assert staged["canaryTrafficPercent"] == 100  # staging follows main whole
 
     assert pins(repo, "rollout", "production", "150").stderr == (
@@ -402,7 +448,9 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
     done = pins(repo, "rollout", "production")
     assert done.returncode == 0, done.stderr
     assert "canary_traffic_percent" not in (repo / "deploy/production.yaml").read_text("utf-8")
-    predictor = one(serving_resources(repo, "production"), "InferenceService")["spec"]["predictor"]
+    predictor = one(serving_resources(repo, "production", cloud), "InferenceService")["spec"][
+        "predictor"
+    ]
     assert predictor["canaryTrafficPercent"] == 100
     patch = repo / "deploy/overlays/production/inference-service-patch.yaml"
     patch.write_text(patch.read_text("utf-8").replace("Percent: 100", "Percent: 30"), "utf-8")

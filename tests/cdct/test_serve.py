@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.error
@@ -42,7 +43,8 @@ print(json.dumps({{"rows": rows.tolist(), "scores": predict_proba(load(MODEL_FIL
 class Server:
     """``python -m serve.server`` of a trained repository, on a free loopback port."""
 
-    def __init__(self, repo: Path, env: dict[str, str]) -> None:
+    def __init__(self, repo: Path, env: dict[str, str], version: str = "") -> None:
+        self.version = version  # the version label its metrics should carry
         command = [sys.executable, "-m", "serve.server", "--model_name", NAME]
         command += ["--model_dir", "models", "--host", "127.0.0.1", "--http_port", "0"]
         self.process = subprocess.Popen(
@@ -103,11 +105,28 @@ def served(
     script = EXPECTED.format(package=PACKAGE, rows=ROWS)
     expected = run([sys.executable, "-c", script], repo, env)
     assert expected.returncode == 0, expected.stderr
-    server = Server(repo, env)
+    # As each overlay sets it from the pin: the md5 dvc.lock records for the model.
+    version = model_md5(repo)
+    server = Server(repo, {**env, "MODEL_VERSION": version}, version)
+    server.repo, server.env = repo, env  # type: ignore[attr-defined]
     try:
         yield server, json.loads(expected.stdout), framework
     finally:
         server.stop()
+
+
+def model_md5(repo: Path) -> str:
+    """The md5 ``dvc.lock`` records for the trained model (``models/``)."""
+    import yaml
+
+    lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))
+    (md5,) = [
+        out["md5"]
+        for stage in lock["stages"].values()
+        for out in stage.get("outs", [])
+        if out["path"].startswith("models/")
+    ]
+    return str(md5)
 
 
 def infer_body(rows: list[list[float]]) -> dict[str, Any]:
@@ -177,11 +196,27 @@ def test_infer_answers_what_the_repository_code_predicts(
     assert nested_scores == pytest.approx(scores[:2], rel=1e-9)
     after = _samples(server.get("/metrics")[1].decode())
     grew = {key: after[key] - before.get(key, 0.0) for key in after}
-    assert grew[f'inference_requests_total{{code="200",model="{NAME}",route="infer"}}'] == 2
-    assert grew[f'inference_prediction_score_count{{model="{NAME}"}}'] == ROWS + 2
-    assert grew[f'inference_request_duration_seconds_count{{model="{NAME}",route="infer"}}'] == 2
+    assert (
+        grew[
+            f'inference_requests_total{{code="200",model="{NAME}",route="infer",version="{server.version}"}}'
+        ]
+        == 2
+    )
+    assert (
+        grew[f'inference_prediction_score_count{{model="{NAME}",version="{server.version}"}}']
+        == ROWS + 2
+    )
+    assert (
+        grew[
+            f'inference_request_duration_seconds_count{{model="{NAME}",route="infer",version="{server.version}"}}'
+        ]
+        == 2
+    )
     labelled = sum(
-        grew[f'inference_predictions_total{{label="{label}",model="{NAME}"}}'] for label in "01"
+        grew[
+            f'inference_predictions_total{{label="{label}",model="{NAME}",version="{server.version}"}}'
+        ]
+        for label in "01"
     )
     assert labelled == ROWS + 2
 
@@ -209,11 +244,19 @@ def test_bad_requests_are_client_errors_and_counted(
     )
     after = _samples(server.get("/metrics")[1].decode())
     assert (
-        after[f'inference_errors_total{{kind="client",model="{NAME}"}}']
-        - before.get(f'inference_errors_total{{kind="client",model="{NAME}"}}', 0.0)
+        after[f'inference_errors_total{{kind="client",model="{NAME}",version="{server.version}"}}']
+        - before.get(
+            f'inference_errors_total{{kind="client",model="{NAME}",version="{server.version}"}}',
+            0.0,
+        )
         == 4
     )
-    assert after[f'inference_requests_total{{code="400",model="{NAME}",route="infer"}}'] >= 4
+    assert (
+        after[
+            f'inference_requests_total{{code="400",model="{NAME}",route="infer",version="{server.version}"}}'
+        ]
+        >= 4
+    )
 
 
 def test_metrics_exports_latency_errors_throughput_and_predictions(
@@ -258,7 +301,7 @@ def test_feedback_counts_past_predictions_by_outcome(
     )
     after = _samples(server.get("/metrics")[1].decode())
     for outcome, count in (("correct", 2), ("incorrect", 1)):
-        key = f'inference_feedback_total{{model="{NAME}",outcome="{outcome}"}}'
+        key = f'inference_feedback_total{{model="{NAME}",outcome="{outcome}",version="{server.version}"}}'
         assert after[key] - before.get(key, 0.0) == count
 
 
@@ -270,7 +313,7 @@ def test_feature_moments_follow_the_inputs(served: tuple[Server, dict[str, Any],
     after = _samples(server.get("/metrics")[1].decode())
 
     def grew(metric: str, feature: int) -> float:
-        key = f'{metric}{{feature="{feature}",model="{NAME}"}}'
+        key = f'{metric}{{feature="{feature}",model="{NAME}",version="{server.version}"}}'
         return after[key] - before.get(key, 0.0)
 
     for feature in range(len(rows[0])):
@@ -302,4 +345,38 @@ def test_every_metric_the_dashboard_reads_is_exported(
         wanted |= metric_names(expr, rules)
     scraped = exported(server.get("/metrics")[1].decode())
     assert sorted(wanted - scraped) == []
-    assert len(wanted) == 10
+    assert len(wanted) == 12
+
+
+def test_every_sample_carries_the_model_version_from_the_environment(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    """The overlay's MODEL_VERSION (the pin's md5) labels every sample; a canary started
+    with another version is told apart; unset, the version is the loaded file's md5, which
+    is the md5 dvc.lock and the pins record."""
+    server, expected, _ = served
+    assert server.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:2]))[0] == 200
+    versions = _versions(server.get("/metrics")[1].decode())
+    assert versions == {server.version}
+    assert len(server.version) == 32
+    repo, env = server.repo, server.env  # type: ignore[attr-defined]
+    for given, label in (("canary-0001", "canary-0001"), (None, server.version)):
+        other_env = {k: v for k, v in env.items() if k != "MODEL_VERSION"}
+        other = Server(repo, other_env if given is None else {**other_env, "MODEL_VERSION": given})
+        try:
+            assert (
+                other.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:1]))[0] == 200
+            )
+            assert _versions(other.get("/metrics")[1].decode()) == {label}
+        finally:
+            other.stop()
+
+
+def _versions(text: str) -> set[str]:
+    """The ``version`` label of every sample of the ``inference_*`` families (one each)."""
+    found = set()
+    for key in _samples(text):
+        if key.startswith("inference_"):
+            (version,) = re.findall(r'version="([^"]*)"', key)
+            found.add(version)
+    return found

@@ -2,7 +2,9 @@
 Checks that each KServe overlay patch
 (`deploy/overlays/<env>/inference-service-patch.yaml`) sets
 `spec.predictor.model.storageUri` to exactly its environment's pin
-`model.storage_uri`, and that its `MLSERVER_MODEL_URI` entry of
+`model.storage_uri` (for a local DVC remote, which no cluster reaches by its path:
+the object's folder in the claim that holds the remote,
+`pvc://dvc-remote/files/md5/<first two hex digits>`), and that its `MLSERVER_MODEL_URI` entry of
 `spec.predictor.model.env` names the file KServe's storage initializer makes of
 that object: `/mnt/models/<md5 without its first two hex digits>`. While the pin
 is `model: null`, they must be the placeholders the generated repository starts
@@ -48,6 +50,7 @@ from toolkit.check.views.pins import (
     PLACEHOLDER_URI,
     OverlayPatch,
     Pin,
+    kserve_uri,
     model_file,
 )
 from toolkit.rules._mod import models
@@ -74,13 +77,22 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         if pin.model is None and "model" in pin.doc.data and pin.doc.data["model"] is not None:
             continue  # MOD001 reports a malformed model
-        expected = str(pin.model.get("storage_uri")) if pin.model else PLACEHOLDER_URI
+        pinned = str(pin.model.get("storage_uri")) if pin.model else PLACEHOLDER_URI
+        expected = kserve_uri(pinned) if pin.model else PLACEHOLDER_URI
         if patch.storage_uri != expected:
-            env = pin.environment
-            message = f"storageUri {patch.storage_uri} is not the {env} pin's {expected}; use it"
+            message = _uri_message(patch.storage_uri, pin.environment, pinned, expected)
             fix = _fix(patch, expected)
             yield Finding(patch.path, patch.line, patch.column, CODE, message, fix=fix)
         yield from _model_file(patch, pin)
+
+
+def _uri_message(written: str | None, env: str, pinned: str, expected: str) -> str:
+    if expected == pinned:
+        return f"storageUri {written} is not the {env} pin's {expected}; use it"
+    return (
+        f"storageUri {written} is not {expected}, where KServe reads the {env} pin's {pinned}"
+        " (a local remote, from the claim dvc-remote that holds it); use it"
+    )
 
 
 def _model_file(patch: OverlayPatch, pin: Pin) -> Iterator[Finding]:

@@ -9,8 +9,12 @@ as the training lock. The serving side is:
 - an exact `pip install` in a Dockerfile there (or named for serving,
   `Dockerfile.serve`);
 - the `serving_framework` that a deployment pin (`deploy/<env>.yaml`) records for its
-  `serving_image`: the versions the image was built with. A pin with a serving image
-  and no such record is a finding too, since nothing says what the image holds.
+  `serving_image`: the versions the image was built with (`pins image` reads them from
+  the image's own `pip freeze`). A pin with a serving image and no such record is a
+  finding too, since nothing says what the image holds. Only a pin of the model that
+  `dvc.lock` records now (or of no model) is compared with the lock: a pin that still
+  serves an earlier model (production, before a promotion) serves it with the image
+  built from the lock that trained it, and moves to the new lock with the next promotion.
 
 The training lock is every other lock of the project that pins the package; the
 serving version must be one of the versions they pin **for the image's Python**: a
@@ -41,7 +45,10 @@ serving_framework:
 Install the serving image from the training lock (the generated `serve/Dockerfile`
 takes its serving subset with `serve/lock_subset.py`), or pin the same version;
 after the lock changes, rebuild the image (`serve-image.yml`), which records the new
-versions with `pins image`.
+versions with `pins image`. In a generated repository, a pull request from the repository
+itself that changes the lock has `serve-image.yml` build the image from it and commit the
+new staging pin to the pull request, so the pull request turns green with the image its
+lock needs, and main never holds a lock without its image.
 """
 
 from __future__ import annotations
@@ -180,9 +187,13 @@ def _mismatch(
 
 
 def _pins(project: Project, training: dict[str, dict[str, str]]) -> Iterator[Finding]:
-    for pin in models(project).pins:
+    found = models(project)
+    current = found.locked_hashes()
+    for pin in found.pins:
         if pin.doc.get("serving_image") is None:
             continue
+        if pin.md5 is not None and current and pin.md5 not in current:
+            continue  # an earlier model, trained with an earlier lock, and served by its image
         record = pin.doc.get("serving_framework")
         if not isinstance(record, Mapping) or not record:
             message = (

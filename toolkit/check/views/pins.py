@@ -127,9 +127,27 @@ def _model_file_entry(doc: Located) -> tuple[tuple[str | int, ...], Any]:
     return (*base, "env"), None
 
 
+# The claim that holds a local DVC remote for KServe (the generated repository's
+# deploy/base/dvc-remote-claim.yaml, with cloud: none).
+LOCAL_CLAIM = "dvc-remote"
+
+
 def model_file(md5: str) -> str:
     """Where KServe's storage initializer puts the DVC object ``md5``: ``/mnt/models/<30 hex>``."""
     return f"{MODEL_DIR}/{md5[2:]}"
+
+
+def kserve_uri(storage_uri: str) -> str:
+    """Where KServe reads the object a pin stores at ``storage_uri``: that URI, or for a
+    local remote (no scheme; no cluster reaches it by its path) the object's folder in the
+    claim that holds the remote, ``pvc://dvc-remote/files/md5/<2 hex>``: KServe mounts a
+    ``pvc://`` path, which must be a folder, as ``/mnt/models``."""
+    if "://" in storage_uri:
+        return storage_uri
+    _, found, rest = storage_uri.rpartition("/files/md5/")
+    if not found:
+        return storage_uri
+    return f"pvc://{LOCAL_CLAIM}/files/md5/{rest.split('/')[0]}"
 
 
 def storage_uri(md5: str, remote_url: str, config_path: str = ".dvc/config") -> str:

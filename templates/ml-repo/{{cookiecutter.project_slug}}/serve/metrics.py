@@ -1,6 +1,10 @@
 """Prometheus metrics of the model server: latency, errors, throughput, predictions, the
 inputs (per feature) and the outcomes of past predictions once their labels arrive.
 
+Every sample carries the model's name and its ``version``: the md5 of the pinned model file
+(``$MODEL_VERSION``, which each overlay sets from ``deploy/<env>.yaml``), so a canary and
+the model it may replace stay apart on the dashboard.
+
 Their names are the contract of the dashboard (deploy/base/dashboard.json) and the
 recording rules (deploy/base/prometheus-rule.yaml); ``GET /metrics`` exports them.
 """
@@ -18,39 +22,39 @@ REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
     "inference_requests",
     "Requests answered, by model, route and HTTP status (the throughput).",
-    ["model", "route", "code"],
+    ["model", "version", "route", "code"],
     registry=REGISTRY,
 )
 LATENCY = Histogram(
     "inference_request_duration_seconds",
     "Time from request to answer, by model and route.",
-    ["model", "route"],
+    ["model", "version", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
     registry=REGISTRY,
 )
 ERRORS = Counter(
     "inference_errors",
     "Requests that failed, by model and kind (client: a bad request; server: the model failed).",
-    ["model", "kind"],
+    ["model", "version", "kind"],
     registry=REGISTRY,
 )
 SCORES = Histogram(
     "inference_prediction_score",
     "The predicted probability of class 1 (the prediction distribution).",
-    ["model"],
+    ["model", "version"],
     buckets=tuple(step / 10 for step in range(1, 11)),
     registry=REGISTRY,
 )
 LABELS = Counter(
     "inference_predictions",
     "Predictions made, by predicted label.",
-    ["model", "label"],
+    ["model", "version", "label"],
     registry=REGISTRY,
 )
 
 
 def _per_feature(name: str, documentation: str) -> Counter:
-    return Counter(name, documentation, ["model", "feature"], registry=REGISTRY)
+    return Counter(name, documentation, ["model", "version", "feature"], registry=REGISTRY)
 
 
 # Per-feature moments of the inputs, for drift: counters only grow, so the values are
@@ -72,16 +76,16 @@ FEATURE_SQUARES = _per_feature(
 FEEDBACK = Counter(
     "inference_feedback",
     "Past predictions whose true label arrived, by outcome (correct, incorrect): accuracy.",
-    ["model", "outcome"],
+    ["model", "version", "outcome"],
     registry=REGISTRY,
 )
 
 
-def observe_features(model: str, features: Any) -> None:
+def observe_features(model: str, version: str, features: Any) -> None:
     """Add a batch (rows x features) to the per-feature moments."""
     for column, values in enumerate(features.T[:MAX_FEATURES]):
-        feature = str(column)
-        FEATURE_OBSERVATIONS.labels(model, feature).inc(len(values))
-        FEATURE_POSITIVE.labels(model, feature).inc(float(values.clip(min=0).sum()))
-        FEATURE_NEGATIVE.labels(model, feature).inc(float((-values).clip(min=0).sum()))
-        FEATURE_SQUARES.labels(model, feature).inc(float((values**2).sum()))
+        served = (model, version, str(column))
+        FEATURE_OBSERVATIONS.labels(*served).inc(len(values))
+        FEATURE_POSITIVE.labels(*served).inc(float(values.clip(min=0).sum()))
+        FEATURE_NEGATIVE.labels(*served).inc(float((-values).clip(min=0).sum()))
+        FEATURE_SQUARES.labels(*served).inc(float((values**2).sum()))

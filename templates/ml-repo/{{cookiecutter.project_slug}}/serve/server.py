@@ -21,6 +21,7 @@ same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -40,6 +41,9 @@ from .protocol import BadRequest, decode, encode, feedback, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
 MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
+# The pinned model's md5 (each overlay sets it from deploy/<env>.yaml): the ``version`` label
+# of every metric. Unset (a local run), it is the md5 of the file loaded, which is the same.
+MODEL_VERSION_ENV = "MODEL_VERSION"
 MAX_BODY = 16 * 1024 * 1024
 
 
@@ -48,18 +52,28 @@ class Served:
 
     def __init__(self, name: str, path: Path, threshold: float) -> None:
         self.name, self.threshold = name, threshold
+        self.version = os.environ.get(MODEL_VERSION_ENV) or _md5(path)
         self.model = trained.load(path)
         width = getattr(self.model, "n_features", getattr(self.model, "n_features_in_", None))
         self.n_features = int(width) if width is not None else None
 
     def infer(self, body: Any) -> dict[str, Any]:
         features = decode(body, self.n_features)
-        metrics.observe_features(self.name, features)
+        metrics.observe_features(self.name, self.version, features)
         scores = trained.predict_proba(self.model, features)
         for score, label in zip(scores, scores >= self.threshold, strict=True):
-            metrics.SCORES.labels(self.name).observe(float(score))
-            metrics.LABELS.labels(self.name, str(int(label))).inc()
+            metrics.SCORES.labels(self.name, self.version).observe(float(score))
+            metrics.LABELS.labels(self.name, self.version, str(int(label))).inc()
         return encode(self.name, body.get("id"), scores, self.threshold)
+
+
+def _md5(path: Path) -> str:
+    """The md5 of a file, as DVC (so dvc.lock and the pins) records it."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def model_path(model_dir: Path) -> Path:
@@ -107,8 +121,9 @@ class Handler(BaseHandler):
             return
         started = time.perf_counter()
         code, answer = self._answer(route)
-        metrics.LATENCY.labels(self.served.name, route).observe(time.perf_counter() - started)
-        metrics.REQUESTS.labels(self.served.name, route, str(int(code))).inc()
+        served = (self.served.name, self.served.version)
+        metrics.LATENCY.labels(*served, route).observe(time.perf_counter() - started)
+        metrics.REQUESTS.labels(*served, route, str(int(code))).inc()
         self._json(code, answer)
 
     def _answer(self, route: str) -> tuple[HTTPStatus, dict[str, Any]]:
@@ -121,16 +136,17 @@ class Handler(BaseHandler):
                 return HTTPStatus.OK, self._feedback(body)
             return HTTPStatus.OK, self.served.infer(body)
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as error:
-            metrics.ERRORS.labels(self.served.name, "client").inc()
+            metrics.ERRORS.labels(self.served.name, self.served.version, "client").inc()
             return HTTPStatus.BAD_REQUEST, {"error": str(error)}
         except Exception as error:  # the model failed: answer 500, keep serving
-            metrics.ERRORS.labels(self.served.name, "server").inc()
+            metrics.ERRORS.labels(self.served.name, self.served.version, "server").inc()
             return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": type(error).__name__}
 
     def _feedback(self, body: Any) -> dict[str, Any]:
         correct, incorrect = feedback(body)
-        metrics.FEEDBACK.labels(self.served.name, "correct").inc(correct)
-        metrics.FEEDBACK.labels(self.served.name, "incorrect").inc(incorrect)
+        served = (self.served.name, self.served.version)
+        metrics.FEEDBACK.labels(*served, "correct").inc(correct)
+        metrics.FEEDBACK.labels(*served, "incorrect").inc(incorrect)
         return {"model_name": self.served.name, "correct": correct, "incorrect": incorrect}
 
     def _json(self, code: HTTPStatus, body: dict[str, Any]) -> None:

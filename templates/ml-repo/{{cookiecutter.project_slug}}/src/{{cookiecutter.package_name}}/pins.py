@@ -10,7 +10,7 @@ Usage (from the repository root), with ``pins`` standing for
     pins get staging model.storage_uri  # one field, for scripts
     pins metrics-diff staging           # Markdown for a pull request
     pins storage-uri <md5>              # where the default remote keeps <md5>
-    pins image staging <image>@sha256:<64 hex>  # pin the serving image (serve-image.yml)
+    pins image staging <image>@sha256:<64 hex> --freeze FILE  # the image and its pip freeze
                                         # and record the framework it was built with
     pins identity [--from FILE] [--capture-from FILE]
                                         # the ServiceAccounts' workload identities (model
@@ -51,10 +51,21 @@ PLACEHOLDER_URI = "pending://no-model-pinned"
 MODEL_DIR = "/mnt/models"
 MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
 PLACEHOLDER_MODEL_FILE = f"{MODEL_DIR}/no-model-pinned"
-MODEL_FILE_VALUE = re.compile(
-    rf"(?m)^(?P<head>[ \t]*-[ \t]*name:[ \t]*['\"]?{MODEL_FILE_ENV}['\"]?[ \t]*\n"
-    r"[ \t]*value:[ \t]*)(?P<value>\S.*)$"
-)
+# The pinned model's md5, which the server labels its metrics with (serve/server.py).
+MODEL_VERSION_ENV = "MODEL_VERSION"
+PLACEHOLDER_VERSION = "no-model-pinned"
+
+
+def _env_value(name: str) -> re.Pattern[str]:
+    """The ``value:`` line of the env entry ``name`` of an overlay patch."""
+    return re.compile(
+        rf"(?m)^(?P<head>[ \t]*-[ \t]*name:[ \t]*['\"]?{name}['\"]?[ \t]*\n"
+        r"[ \t]*value:[ \t]*)(?P<value>\S.*)$"
+    )
+
+
+MODEL_FILE_VALUE = _env_value(MODEL_FILE_ENV)
+MODEL_VERSION_VALUE = _env_value(MODEL_VERSION_ENV)
 HEADER = "# Model pin for {env}. Promotion is a pull request that changes this file.\n"
 MD5 = re.compile(r"[0-9a-f]{32}(?:\.dir)?\Z")
 SECTION = re.compile(r"""\[\s*'?\s*(?P<name>[^\]']+?)\s*'?\s*\]\s*\Z""")
@@ -289,20 +300,38 @@ def _leading_comments(lines: list[str]) -> list[str]:
     return out
 
 
-def overlay_text(text: str, uri: str, model_file: str | None = None) -> str:
-    """The overlay patch with storageUri ``uri`` and MLSERVER_MODEL_URI ``model_file``.
+def overlay_text(
+    text: str, uri: str, model_file: str | None = None, version: str | None = None
+) -> str:
+    """The overlay patch with storageUri ``uri``, MLSERVER_MODEL_URI ``model_file`` and
+    MODEL_VERSION ``version``.
 
-    Every other byte stays; a patch without an MLSERVER_MODEL_URI entry keeps none.
+    Every other byte stays; a patch without an MLSERVER_MODEL_URI (or MODEL_VERSION) entry
+    keeps none.
     """
     text = re.sub(r"(?m)^([ \t]*storageUri:[ \t]*)\S.*$", lambda m: m[1] + uri, text)
     if model_file is not None:
         text = MODEL_FILE_VALUE.sub(lambda m: m["head"] + model_file, text)
-    return text
+    return text if version is None else version_text(text, version)
+
+
+def version_text(text: str, version: str) -> str:
+    """The overlay patch with MODEL_VERSION ``version``, quoted: an md5 of digits and one
+    ``e`` would otherwise be a YAML number, which no env value may be."""
+    return MODEL_VERSION_VALUE.sub(lambda m: m["head"] + f'"{version}"', text)
+
+
+def expected_version(pin: dict[str, Any]) -> str:
+    """The MODEL_VERSION a pin implies: its model's md5 (a placeholder before the first)."""
+    model = pin.get("model")
+    md5 = model.get("md5") if isinstance(model, dict) else None
+    return str(md5) if md5 else PLACEHOLDER_VERSION
 
 
 def expected_uri(pin: dict[str, Any]) -> str:
+    """The storageUri a pin implies: its model's, as KServe reads it (serving.kserve_uri)."""
     model = pin.get("model")
-    return str(model["storage_uri"]) if model else PLACEHOLDER_URI
+    return serving.kserve_uri(str(model["storage_uri"])) if model else PLACEHOLDER_URI
 
 
 def model_file(md5: str) -> str:
@@ -333,7 +362,8 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
     if patch.exists():
         old = patch.read_text(encoding="utf-8")
         new = rollout.patch_text(
-            overlay_text(old, expected_uri(pin), expected_model_file(pin)), pin
+            overlay_text(old, expected_uri(pin), expected_model_file(pin), expected_version(pin)),
+            pin,
         )
         if new != old:
             patch.write_text(new, encoding="utf-8")
@@ -382,6 +412,9 @@ def _overlay_problems(patch: Path, pin: dict[str, Any], root: Path) -> list[str]
     ]
     if file is not None and values != [file]:
         found.append(f"{name}: {MODEL_FILE_ENV} is not {file}")
+    version = expected_version(pin)
+    if version_text(text, version) != text:
+        found.append(f"{name}: {MODEL_VERSION_ENV} is not {version}")
     return found
 
 
@@ -438,8 +471,7 @@ def _write(args: argparse.Namespace) -> int:
     pins = {env: current(env) for env in envs}
     problem = None
     if args.command == "image":
-        problem = serving.image_problem(args.ref)
-        framework = serving.built_with()
+        problem, framework = _image(args.ref, args.freeze)
         pins = {args.env: serving.with_image(current(args.env), args.ref, framework)}
     elif args.command == "rollout":
         problem = rollout.problem(args.percent)
@@ -454,6 +486,20 @@ def _write(args: argparse.Namespace) -> int:
         for path in write_pin(env, pin):
             print(f"updated {path.as_posix()}")
     return 0
+
+
+def _image(ref: str, freeze: Path) -> tuple[str | None, dict[str, str]]:
+    """Why ``ref`` cannot be pinned, and the framework the image holds (its ``pip freeze``)."""
+    problem = serving.image_problem(ref)
+    if problem:
+        return problem, {}
+    try:
+        framework = serving.installed(freeze)
+    except (OSError, UnicodeDecodeError) as error:
+        return f"cannot read {freeze}: {error.strerror or error}", {}
+    if not framework:
+        return f"{freeze} names no {serving.FRAMEWORK}==<version> (the image's pip freeze)", {}
+    return None, framework
 
 
 def _identity(source: str | None, capture: str | None, no_annotation: bool) -> str | None:
@@ -508,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     image = sub.add_parser("image")
     image.add_argument("env")
     image.add_argument("ref")
+    # What the image installed, not what the lock says: serve-image.yml runs `pip freeze` in it.
+    image.add_argument("--freeze", type=Path, required=True, metavar="FILE")
     identities = sub.add_parser("identity")
     identities.add_argument("--from", dest="source", metavar="FILE")
     identities.add_argument("--capture-from", dest="capture", metavar="FILE")

@@ -30,6 +30,10 @@ SINK = "{{ cookiecutter.project_slug }}-inference-logger"
 AZURE_BLOB = re.compile(
     r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<container>[^/]+)(?P<rest>.*)\Z"
 )
+# With a local DVC remote (cloud: none) KServe reads the remote from this claim
+# (deploy/base/dvc-remote-claim.yaml), and the capture sink writes to it where it is mounted.
+LOCAL_CLAIM = "dvc-remote"
+LOCAL_MOUNT = "/mnt/dvc-remote"
 IMAGE_REF = re.compile(r"(?P<name>[^@\s:/][^@\s]*)@(?P<digest>sha256:[0-9a-f]{64})\Z")
 HEADER = (
     "# Generated from deploy/{env}.yaml by `python -m {{ cookiecutter.package_name }}.pins`; do not edit.\n"
@@ -57,6 +61,31 @@ def built_with(root: Path = Path()) -> dict[str, str]:
         marker = found["marker"].strip() if found and found["marker"] else ""
         if found and (not marker or Marker(marker).evaluate(env)):
             return {FRAMEWORK: found["version"]}
+    return {}
+
+
+def kserve_uri(storage_uri: str) -> str:
+    """Where KServe reads the pinned object at ``storage_uri``: that address, or for a local
+    remote, which no cluster reaches by its path, the folder of the object in the claim that
+    holds the remote: ``pvc://dvc-remote/files/md5/<first 2 hex>`` (KServe mounts a pvc://
+    path, which must be a folder, as /mnt/models; MLSERVER_MODEL_URI names the file)."""
+    if "://" in storage_uri:
+        return storage_uri
+    _, found, rest = storage_uri.rpartition("/files/md5/")
+    if not found:
+        return storage_uri  # not content-addressed: `pins check` and MOD001 say so
+    return f"pvc://{LOCAL_CLAIM}/files/md5/{rest.split('/')[0]}"
+
+
+def installed(freeze: Path) -> dict[str, str]:
+    """The framework version a built image holds, from its ``pip freeze`` (``name==version``
+    lines; serve-image.yml writes it from the image itself). Empty: the file names none."""
+    wanted = re.sub(r"[-_.]+", "-", FRAMEWORK).lower()
+    for line in freeze.read_text(encoding="utf-8").splitlines():
+        name, equals, version = line.partition("==")
+        version = version.split(";")[0].split("\\")[0].strip()
+        if equals and re.sub(r"[-_.]+", "-", name.strip()).lower() == wanted and version:
+            return {FRAMEWORK: version}
     return {}
 
 
@@ -94,6 +123,8 @@ def capture_target(root: Path = Path()) -> str:
     from {{ cookiecutter.package_name }} import pins
 
     remote = pins.remote_url(root / pins.DVC_CONFIG)
+    if "://" not in remote:
+        return f"{LOCAL_MOUNT}/monitoring/kserve"  # the claim holding the local remote
     blob = AZURE_BLOB.match(remote)
     if blob:
         remote = f"abfs://{blob['container']}@{blob['account']}.dfs.core.windows.net{blob['rest']}"

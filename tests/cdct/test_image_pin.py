@@ -1,0 +1,133 @@
+"""``pins image`` records what the serving image really installed (its ``pip freeze``,
+which serve-image.yml reads from the pushed image), so that mlrig's MOD007 catches an
+image built from another lock than the one the repository has now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render, copy_repo
+from tests.cdct.test_kustomize import IMAGE, from_lock, pin_model, pins, serving_checks
+
+PACKAGE = {"sklearn": "scikit-learn", "pytorch": "torch"}
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_an_image_built_from_another_lock_is_recorded_as_such_and_flagged(
+    render: Render, tmp_path: Path, framework: str
+) -> None:
+    repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
+    package = PACKAGE[framework]
+    freeze = repo / "image-freeze.txt"
+    freeze.write_text(f"numpy==2.0.0\n{package}==0.0.1\nprometheus-client==0.20.0\n", "utf-8")
+    done = pins(repo, "image", "staging", IMAGE, "--freeze", "image-freeze.txt")
+    assert (done.returncode, done.stderr) == (0, "")
+    pin = yaml.safe_load((repo / "deploy/staging.yaml").read_text(encoding="utf-8"))
+    assert pin["serving_framework"] == {package: "0.0.1"}
+    code, out = serving_checks(repo)
+    assert code == 1
+    assert out.count("MOD007") == 1, out
+    assert out.splitlines()[0].startswith(
+        f"deploy/staging.yaml:6:3: MOD007 serving installs {package} 0.0.1, the training lock pins "
+    )
+
+    rebuilt = pins(repo, "image", "staging", IMAGE, *from_lock(repo))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert serving_checks(repo) == (0, "")
+
+
+def test_an_image_whose_freeze_lacks_the_framework_is_not_pinned(
+    render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    before = (repo / "deploy/staging.yaml").read_text(encoding="utf-8")
+    (repo / "freeze.txt").write_text("numpy==2.0.0\nscikit-learn-extra==0.3.0\n", "utf-8")
+    done = pins(repo, "image", "staging", IMAGE, "--freeze", "freeze.txt")
+    assert (done.returncode, done.stderr) == (
+        1,
+        "pins image: freeze.txt names no scikit-learn==<version> (the image's pip freeze)\n",
+    )
+    missing = pins(repo, "image", "staging", IMAGE, "--freeze", "absent.txt")
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "pins image: cannot read absent.txt: No such file or directory\n",
+    )
+    unsaid = pins(repo, "image", "staging", IMAGE)
+    assert unsaid.returncode == 2
+    assert "the following arguments are required: --freeze" in unsaid.stderr
+    assert (repo / "deploy/staging.yaml").read_text(encoding="utf-8") == before
+
+
+def workflow(repo: Path) -> dict[str, Any]:
+    text = (repo / ".github/workflows/serve-image.yml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_a_pull_request_that_moves_the_lock_turns_green_with_the_image_built_from_it(
+    render: Render, tmp_path: Path, framework: str
+) -> None:
+    """MOD007 fails while the staging pin's image holds the old framework and passes once
+    the image built from the pull request's lock is pinned, which serve-image.yml does on
+    such a pull request (from this repository) by committing the pin to it."""
+    repo = copy_repo(render(cloud="gcp", ml_framework=framework), tmp_path / "repo")
+    lock = "requirements-train.txt" if framework == "pytorch" else "requirements.txt"
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
+    assert serving_checks(repo) == (0, "")
+    package = PACKAGE[framework]
+    old = yaml.safe_load((repo / "deploy/staging.yaml").read_text("utf-8"))["serving_framework"]
+    text = (repo / lock).read_text(encoding="utf-8")
+    pinned = f"{package}=={old[package]}"
+    assert pinned in text
+    (repo / lock).write_text(text.replace(pinned, f"{package}=={old[package]}.post1"), "utf-8")
+
+    code, out = serving_checks(repo)  # the pull request, before serve-image.yml ran
+    assert code == 1
+    assert f"MOD007 serving installs {package} {old[package]}, the training lock pins" in out
+    rebuilt = IMAGE.replace("ab" * 32, "cd" * 32)
+    assert pins(repo, "image", "staging", rebuilt, *from_lock(repo)).returncode == 0
+    assert serving_checks(repo) == (0, "")  # after its commit: green, with the new image
+
+    flow = workflow(repo)
+    assert flow[True]["pull_request"] == {"paths": [lock]}
+    steps = flow["jobs"]["pin"]["steps"]
+    runs = "\n".join(str(step.get("run", "")) for step in steps)
+    assert 'pins image staging "$IMAGE" --freeze image-freeze.txt' in runs
+    (commit,) = [
+        step for step in steps if step.get("name") == "Commit the pin to this pull request"
+    ]
+    assert commit["if"] == "github.event_name == 'pull_request'"
+    assert '"HEAD:refs/heads/$HEAD_REF"' in commit["run"]
+    build = flow["jobs"]["build"]
+    assert "head.repo.full_name == github.repository" in build["if"]  # never a fork's
+
+
+def test_an_earlier_model_keeps_the_image_of_the_lock_that_trained_it(
+    render: Render, tmp_path: Path
+) -> None:
+    """Production may still serve the model before the lock moved, on its image: only the
+    pin of the model dvc.lock records now must hold the lock's framework."""
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    (repo / "dvc.lock").write_text(
+        "schema: '2.0'\nstages:\n  train:\n    cmd: python -m my_ml_project.train\n"
+        "    outs:\n    - path: models/model.joblib\n      hash: md5\n"
+        "      md5: 50e15d6997ce472513fd07c08e97264f\n      size: 10\n",
+        encoding="utf-8",
+    )
+    freeze = repo / "old-freeze.txt"
+    freeze.write_text("scikit-learn==0.0.1\n", "utf-8")
+    earlier, current = "60e15d6997ce472513fd07c08e97264f", "50e15d6997ce472513fd07c08e97264f"
+    uri = "s3://my-ml-project-dvc/files/md5/{}/{}"
+    pin_model(repo, "production", earlier, uri.format(earlier[:2], earlier[2:]))
+    assert pins(repo, "image", "production", IMAGE, "--freeze", "old-freeze.txt").returncode == 0
+    assert serving_checks(repo) == (0, "")
+    text = (repo / "deploy/production.yaml").read_text(encoding="utf-8")
+    (repo / "deploy/production.yaml").write_text(text.replace(earlier, current), "utf-8")
+    code, out = serving_checks(repo)  # the current model on the old image: flagged
+    assert code == 1
+    assert "MOD007 serving installs scikit-learn 0.0.1" in out
