@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,3 +98,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             f"skipped for a reason README.md does not allow: {reason!r}; "
             "the install step provides every tool and package the tests use"
         )
+
+
+class Terminal(io.StringIO):
+    """Typed lines on what looks like a terminal: ``sys.stdin`` for the prompts' tests."""
+
+    def isatty(self) -> bool:
+        return True

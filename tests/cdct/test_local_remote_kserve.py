@@ -10,7 +10,6 @@ storageUri is the object's folder there, ``pvc://dvc-remote/files/md5/<2 hex>``,
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from tests.cdct.test_kustomize import (
     serving_checks,
     storage_uri,
 )
-from tests.conftest import RunMlrig
+from tests.conftest import RunMlrig, Terminal
 
 MD5 = "50e15d6997ce472513fd07c08e97264f"
 CLAIM = {"name": "dvc-remote", "persistentVolumeClaim": {"claimName": "dvc-remote"}}
@@ -65,7 +64,7 @@ def test_new_answered_at_the_prompts(
     tmp_path: Path, run_mlrig: RunMlrig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     typed = ["", "", "", "", "", "", "none"]  # Enter up to the cloud, then "none"
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(typed) + "\n" * 40))
+    monkeypatch.setattr("sys.stdin", Terminal("\n".join(typed) + "\n" * 40))
     done = run_mlrig("new", "-o", tmp_path)
     assert done.code == 0, done.err
     assert "Deployment target [" not in done.out  # kserve, without a question

@@ -3,13 +3,12 @@ the real import package, the real cloud, and prerequisites named as they are."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunMlrig
+from tests.conftest import RunMlrig, Terminal
 from tests.generate.conftest import HASHED_LOCK
 from tests.tools import tool
 
@@ -83,10 +82,6 @@ def test_several_packages_need_set_or_a_question(
         "it (extra, imblearn (from src/)); pass --set package_name=VALUE\n"
     )
     assert not (repo / "dvc.yaml").exists()
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
 
     monkeypatch.setattr("sys.stdin", Terminal("\nimblearn\n" + "\n" * 10))
     result = run_mlrig("add", "dvc", "-C", repo, "--set", "cloud=none")

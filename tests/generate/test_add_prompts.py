@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -10,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunMlrig
+from tests.conftest import RunMlrig, Terminal
 from tests.generate.conftest import HASHED_LOCK
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
 LOCK = HASHED_LOCK
-
-
-class Terminal(io.StringIO):
-    """Typed lines, on what looks like a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ answer is given and from ``--set`` or an answers file; plain cookiecutter checks
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from tests.conftest import REPO_ROOT, RunMlrig
+from tests.conftest import REPO_ROOT, RunMlrig, Terminal
 from toolkit.errors import AnswerError
 from toolkit.generate.answers import validate_answers
 from toolkit.generate.render import resolve_answers
@@ -89,11 +88,6 @@ def test_an_answers_file_is_refused_at_the_line(tmp_path: Path, run_mlrig: RunMl
         f"mlrig: error: {answers}:3: gpu_instance_type 'g5.xlarge' is not a GPU machine type "
         "of azure (for example Standard_NC4as_T4_v3)\n"
     )
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def test_a_region_of_another_cloud_is_asked_again_at_once(

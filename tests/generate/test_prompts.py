@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import Result, RunMlrig
+from tests.conftest import Result, RunMlrig, Terminal
 
 ANSWERS = ".mlrig-answers.yml"
-
-
-class Terminal(io.StringIO):
-    """Typed lines, on what looks like a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 def interactive(
