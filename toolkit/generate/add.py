@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
-from toolkit.generate.add_answers import collect
+from toolkit.generate.add_answers import AddAnswers, collect
 from toolkit.generate.add_merge import merged
 from toolkit.generate.answers import (
     Answers,
@@ -147,7 +147,7 @@ def run_add(options: AddOptions) -> AddResult:
         dry_run=options.dry_run,
         no_input=options.no_input,
     )
-    template, answers, record = collected.template, collected.answers, collected.record
+    template, answers = collected.template, collected.answers
     validate_answers(template, answers, not options.dry_run or is_bundled(template))
     with (
         filesystem_errors(options.repo),
@@ -176,7 +176,7 @@ def run_add(options: AddOptions) -> AddResult:
         written = [p for p in paths if p not in present and p not in completed]
         edits = _yaml_edits(options.repo, root, chosen, skip=paths) | completions
         added = {p: hashes[p] for p in paths}
-        answers_text = _record(template, answers, record, added, options.components)
+        answers_text = _record(collected, added, options.components)
         if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
             edits[ANSWERS_FILE] = answers_text
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
@@ -186,15 +186,12 @@ def run_add(options: AddOptions) -> AddResult:
     return AddResult(written + sorted(edits), present, collected.inferred)
 
 
-def _record(
-    template: Path,
-    answers: Answers,
-    record: AnswersRecord | None,
-    added: dict[str, str],
-    names: tuple[str, ...],
-) -> str:
+def _record(collected: AddAnswers, added: dict[str, str], names: tuple[str, ...]) -> str:
     """The answers file after the add: a repository mlrig did not generate records the
-    parts added, which are all that ``update`` will touch there."""
+    parts added, which are all that ``update`` will touch there, and only the answers
+    someone chose (a later ``add`` asks for the others, or stops)."""
+    template, answers, record = collected.template, collected.answers, collected.record
+    chosen = collected.chosen
     raw = template_options(template)
     files = dict(record.files) if record else {}
     if record and not record.parts:  # generated whole by ``mlrig new``
@@ -205,7 +202,11 @@ def _record(
         template=record.template if record else source.name,
         template_version=source.version,
         template_commit=source.commit,
-        answers={key: answers[key] for key in raw if not key.startswith("_")},
+        answers={
+            key: answers[key]
+            for key in raw
+            if not key.startswith("_") and (chosen is None or key in chosen)
+        },
         files=files,
         source=source,
         parts=tuple(sorted({*(record.parts if record else ()), *names})),
