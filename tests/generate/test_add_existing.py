@@ -196,3 +196,41 @@ def test_a_pipeline_that_cannot_run_does_not_satisfy_ci(repo: Path, run_mlrig: R
     (repo / "scripts").mkdir()
     (repo / "scripts" / "report.py").write_text("", encoding="utf-8")
     assert run_mlrig("add", "ci", "-C", repo).code == 0
+
+
+def test_add_records_no_default_that_a_later_add_would_take_silently(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    without_dvc(repo)
+    pyproject = repo / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace(">=3.12", ">=3.14"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    first = run_mlrig("add", "pre-commit", "dependabot", "-C", repo)
+    assert first.code == 0, first.err
+    answers = yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"]
+    assert answers == {
+        "project_name": "churn-model",
+        "description": "Predicts which customers will leave next quarter.",
+        "github_owner": "acme-data",
+        "package_name": "churn_model",
+    }
+    before = tree(repo)
+    result = run_mlrig("add", "dvc", "-C", repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "mlrig: error: cannot add dvc: cloud is needed and the repository does not say it "
+        "(no DVC remote URL in .dvc/config and no cloud provider in its Terraform); "
+        "pass --set cloud=VALUE\n"
+    )
+    assert tree(repo) == before
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "add"],
+        cwd=repo,
+        check=True,
+    )
+    updated = run_mlrig("update", "-C", repo)
+    assert updated.code == 0, updated.err
+    assert updated.out.startswith("Already up to date with template ml-repo ")
+    assert yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"] == answers
