@@ -22,6 +22,7 @@ from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, read_reco
 from toolkit.generate.base import recorded_template
 from toolkit.generate.components import COMPONENTS
 from toolkit.generate.infer import Inferred, infer_answers, pyproject
+from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import explicit_answers, resolve_answers
 from toolkit.resources import is_bundled, template_dir
 
@@ -106,10 +107,11 @@ def collect(
     record = read_record(repo) if os.path.lexists(answers_file) else None
     template = _template(template_name, record, answers_file)
     raw = template_options(template)
-    check_overrides(raw, overrides)
+    overrides = check_overrides(raw, overrides)
     recorded = _recorded(record, answers_file, template, overrides, dry_run) if record else {}
     if record is not None and not record.parts:  # generated whole: every answer was chosen
         answers = resolve_answers(template, {**recorded, **overrides})
+        refuse_inapplicable(template, answers, overrides)
         return AddAnswers(template, answers, record)
     # A repository mlrig did not generate: what its files say, what earlier adds recorded
     # (only answers someone chose), --set, then prompts; a default is never recorded.
@@ -126,4 +128,5 @@ def collect(
         given = ask_missing(template, given, only=used)
     kept = {k: v for k, v in inferred.items() if k not in overrides and k not in recorded}
     answers = resolve_answers(template, given)
+    refuse_inapplicable(template, answers, overrides)
     return AddAnswers(template, answers, record, kept, frozenset(given))

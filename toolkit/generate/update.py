@@ -27,6 +27,7 @@ from toolkit.generate.components import component_paths
 from toolkit.generate.confine import read_inside
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.package_dir import package_dir, relocate_tree
+from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import explicit_answers, render, resolve_answers
 from toolkit.generate.sources import TemplateSource
 from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
@@ -201,11 +202,12 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             )
         base = _base(stack, options, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
-        check_overrides(raw, options.overrides)
+        overrides = check_overrides(raw, options.overrides)
         trusted = hooks or target.source.kind == "bundled"
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
-        given = {**explicit_answers(base, record.answers), **options.overrides}
+        given = {**explicit_answers(base, record.answers), **overrides}
         answers = resolve_answers(target.template, given)
+        refuse_inapplicable(target.template, answers, overrides)
         validate_answers(target.template, answers, trusted)
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
@@ -220,7 +222,7 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             template=record.template,
             template_version=target.source.version,
             template_commit=target.source.commit,
-            answers=_recorded_answers(raw, answers, record, options.overrides),
+            answers=_recorded_answers(raw, answers, record, overrides),
             files={path: digest for path, digest in new_files.items() if path in paths},
             source=target.source,
             parts=record.parts,
