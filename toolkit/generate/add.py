@@ -36,6 +36,7 @@ from toolkit.generate.components import (
 from toolkit.generate.confine import read_inside
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
+from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import render
 from toolkit.generate.run_modules import bring_run_modules
 from toolkit.generate.stage_modules import refuse_unrunnable_pipeline
@@ -149,6 +150,7 @@ def run_add(options: AddOptions) -> AddResult:
     )
     template, answers = collected.template, collected.answers
     validate_answers(template, answers, not options.dry_run or is_bundled(template))
+    refuse_inapplicable(template, answers, options.overrides)
     with (
         filesystem_errors(options.repo),
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,

@@ -22,7 +22,6 @@ from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, read_reco
 from toolkit.generate.base import recorded_template
 from toolkit.generate.components import COMPONENTS
 from toolkit.generate.infer import Inferred, infer_answers, pyproject
-from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import explicit_answers, resolve_answers
 from toolkit.resources import is_bundled, template_dir
 
@@ -111,7 +110,6 @@ def collect(
     recorded = _recorded(record, answers_file, template, overrides, dry_run) if record else {}
     if record is not None and not record.parts:  # generated whole: every answer was chosen
         answers = resolve_answers(template, {**recorded, **overrides})
-        refuse_inapplicable(template, answers, overrides)
         return AddAnswers(template, answers, record)
     # A repository mlrig did not generate: what its files say, what earlier adds recorded
     # (only answers someone chose), --set, then prompts; a default is never recorded.
@@ -128,5 +126,4 @@ def collect(
         given = ask_missing(template, given, only=used)
     kept = {k: v for k, v in inferred.items() if k not in overrides and k not in recorded}
     answers = resolve_answers(template, given)
-    refuse_inapplicable(template, answers, overrides)
     return AddAnswers(template, answers, record, kept, frozenset(given))

@@ -65,8 +65,8 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
         from toolkit.generate.prompts import ask_answers
 
         answers = ask_answers(template, overrides)
-    refuse_inapplicable(template, answers, options.overrides)
     validate_answers(template, answers)
+    refuse_inapplicable(template, answers, options.overrides)
     return answers
 
 

@@ -207,8 +207,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
         given = {**explicit_answers(base, record.answers), **overrides}
         answers = resolve_answers(target.template, given)
-        refuse_inapplicable(target.template, answers, overrides)
         validate_answers(target.template, answers, trusted)
+        refuse_inapplicable(target.template, answers, overrides)
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
