@@ -234,3 +234,37 @@ def test_add_records_no_default_that_a_later_add_would_take_silently(
     assert updated.code == 0, updated.err
     assert updated.out.startswith("Already up to date with template ml-repo ")
     assert yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"] == answers
+
+
+def _commit(repo: Path) -> None:
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "c"],
+        cwd=repo,
+        check=True,
+    )
+
+
+def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    (repo / ".python-version").write_text("3.12\n", encoding="utf-8")
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
+    assert run_mlrig("add", "ci", "-C", repo).code == 0
+    _commit(repo)
+    before = tree(repo)
+    result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "mlrig: error: --set python_version=3.13: the repository says 3.12 (.python-version); "
+        "change it there first, so that every file agrees\n"
+    )
+    assert tree(repo) == before
+    (repo / ".python-version").write_text("3.13\n", encoding="utf-8")
+    _commit(repo)
+    result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
+    assert result.code == 0, result.err
+    ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert 'python-version: "3.13"' in ci
+    checked = run_mlrig("check", str(repo), "--select", "X001")
+    assert (checked.code, checked.out) == (0, "All checks passed (15 files checked).\n")

@@ -18,13 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UserInputError
-from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers import (
+    Answers,
+    check_overrides,
+    choices,
+    template_options,
+    validate_answers,
+)
 from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
 from toolkit.generate.base import Resolved, open_base, open_target, recorded_template
 from toolkit.generate.components import component_paths
 from toolkit.generate.confine import read_inside
+from toolkit.generate.infer import refuse_contradicting
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.questions import refuse_inapplicable
@@ -203,6 +210,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         base = _base(stack, options, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
         overrides = check_overrides(raw, options.overrides)
+        if record.parts and overrides:
+            refuse_contradicting(repo, choices(raw), overrides)
         trusted = hooks or target.source.kind == "bundled"
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
         given = {**explicit_answers(base, record.answers), **overrides}
