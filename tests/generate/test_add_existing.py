@@ -268,3 +268,16 @@ def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
     assert 'python-version: "3.13"' in ci
     checked = run_mlrig("check", str(repo), "--select", "X001")
     assert (checked.code, checked.out) == (0, "All checks passed (15 files checked).\n")
+
+
+def test_dependabot_lists_only_what_the_repository_holds(repo: Path, run_mlrig: RunMlrig) -> None:
+    result = run_mlrig("add", "dependabot", "-C", repo)
+    assert result.code == 0, result.err
+    text = (repo / ".github" / "dependabot.yml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)["updates"]
+    assert [(e["package-ecosystem"], e["directory"]) for e in entries] == [
+        ("github-actions", "/"),
+        ("pip", "/"),
+    ]
+    assert text.splitlines()[2] == "# its dependency files. The cooldown"
+    assert "requirements.in" not in text and "/serve" not in text

@@ -34,6 +34,7 @@ from toolkit.generate.components import (
     refuse_missing_early,
 )
 from toolkit.generate.confine import read_inside
+from toolkit.generate.fit_parts import fit_to_repository
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
 from toolkit.generate.questions import refuse_inapplicable
@@ -164,6 +165,7 @@ def run_add(options: AddOptions) -> AddResult:
         paths = bring_run_modules(
             options.repo, root, paths, package=package, folder=folder, names=options.components
         )
+        hashes = fit_to_repository(root, options.repo, paths, hashes)
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]
