@@ -129,6 +129,11 @@ def add(  # noqa: PLR0917 (one parameter per option)
     for path in result.written:
         click.echo(f"{verb} {path}")
     click.echo(f"{len(result.written)} file(s) to write, {len(result.present)} already in place.")
+    if result.missing:
+        click.echo(
+            f"note: the added files import {', '.join(result.missing)}, which the project does "
+            "not depend on; add them to its dependencies (and lock them)"
+        )
     return 0
 
 

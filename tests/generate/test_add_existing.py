@@ -281,3 +281,29 @@ def test_dependabot_lists_only_what_the_repository_holds(repo: Path, run_mlrig: 
     ]
     assert text.splitlines()[2] == "# its dependency files. The cooldown"
     assert "requirements.in" not in text and "/serve" not in text
+
+
+def test_dvc_names_the_dependencies_its_modules_import_that_the_project_lacks(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    without_dvc(repo)
+    result = run_mlrig("add", "dvc", "-C", repo, "--set", "cloud=none")
+    assert result.code == 0, result.err
+    note = result.out.splitlines()[-1]
+    assert note.startswith("note: the added files import ")
+    named = note.removeprefix("note: the added files import ").split(", which")[0].split(", ")
+    assert "pyyaml" in named and "joblib" in named
+    assert "scikit-learn" not in named and "pandas" not in named  # pyproject depends on them
+    assert note.endswith(
+        ", which the project does not depend on; add them to its dependencies (and lock them)"
+    )
+    second = tmp_path / "second"
+    shutil.copytree(FIXTURE, second)
+    without_dvc(second)
+    pyproject = second / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    listed = ", ".join(f'"{name}"' for name in named)
+    pyproject.write_text(text.replace('"dvc[gs]>=3.50"', f'"dvc[gs]>=3.50", {listed}'), "utf-8")
+    again = run_mlrig("add", "dvc", "-C", second, "--set", "cloud=none")
+    assert again.code == 0, again.err
+    assert again.out.splitlines()[-1].endswith("already in place.")

@@ -37,6 +37,7 @@ from toolkit.generate.confine import read_inside
 from toolkit.generate.fit_parts import fit_to_repository
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
+from toolkit.generate.pipeline_deps import missing_dependencies
 from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import render
 from toolkit.generate.run_modules import bring_run_modules
@@ -64,6 +65,8 @@ class AddResult:
     written: list[str]
     present: list[str]
     inferred: dict[str, Inferred] = field(default_factory=dict)
+    # Distributions the written files import that the repository does not depend on.
+    missing: list[str] = field(default_factory=list)
 
 
 def _read_text(repo: Path, relative: str) -> str:
@@ -187,7 +190,12 @@ def run_add(options: AddOptions) -> AddResult:
         writes.update({p: text.encode("utf-8") for p, text in edits.items()})
         modes = {p: (root / p).stat().st_mode for p in written}
         apply_changes(options.repo, writes, modes, dry_run=options.dry_run)
-    return AddResult(written + sorted(edits), present, collected.inferred)
+        missing = (
+            missing_dependencies(options.repo, writes, package)
+            if collected.chosen is not None
+            else []
+        )
+    return AddResult(written + sorted(edits), present, collected.inferred, missing)
 
 
 def _record(collected: AddAnswers, added: dict[str, str], names: tuple[str, ...]) -> str:
