@@ -13,6 +13,7 @@ import yaml
 
 from tests.conftest import RunMlrig
 from tests.generate.conftest import HASHED_LOCK, SLUG_DIR, copy_template
+from tests.gitrepo import commit_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
 ANSWERS = ".mlrig-answers.yml"
@@ -225,25 +226,11 @@ def test_add_records_no_default_that_a_later_add_would_take_silently(
         "pass --set cloud=VALUE\n"
     )
     assert tree(repo) == before
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "add"],
-        cwd=repo,
-        check=True,
-    )
+    commit_all(repo)
     updated = run_mlrig("update", "-C", repo)
     assert updated.code == 0, updated.err
     assert updated.out.startswith("Already up to date with template ml-repo ")
     assert yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"] == answers
-
-
-def _commit(repo: Path) -> None:
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "c"],
-        cwd=repo,
-        check=True,
-    )
 
 
 def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
@@ -252,7 +239,7 @@ def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
     (repo / ".python-version").write_text("3.12\n", encoding="utf-8")
     (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
     assert run_mlrig("add", "ci", "-C", repo).code == 0
-    _commit(repo)
+    commit_all(repo)
     before = tree(repo)
     result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
     assert (result.code, result.out) == (1, "")
@@ -262,7 +249,7 @@ def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
     )
     assert tree(repo) == before
     (repo / ".python-version").write_text("3.13\n", encoding="utf-8")
-    _commit(repo)
+    commit_all(repo)
     result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
     assert result.code == 0, result.err
     ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
