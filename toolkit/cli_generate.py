@@ -129,6 +129,11 @@ def add(  # noqa: PLR0917 (one parameter per option)
     for path in result.written:
         click.echo(f"{verb} {path}")
     click.echo(f"{len(result.written)} file(s) to write, {len(result.present)} already in place.")
+    if result.missing:
+        click.echo(
+            f"note: the added files import {', '.join(result.missing)}, which the project does "
+            "not depend on; add them to its dependencies (and lock them)"
+        )
     return 0
 
 
@@ -148,6 +153,18 @@ def add(  # noqa: PLR0917 (one parameter per option)
 )
 @click.option("--directory", default="", metavar="DIR", help="The template's folder in a git URL.")
 @click.option(
+    "--base",
+    metavar="URL|PATH",
+    help="A git URL or clone holding the template at the recorded commit: only the merge "
+    "base comes from it (for a repository made by a build of mlrig between releases).",
+)
+@click.option(
+    "--base-directory",
+    default="",
+    metavar="DIR",
+    help="The template's folder in --base (default: the recorded one, else templates/ml-repo).",
+)
+@click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Change one answer; repeatable."
 )
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing, run no hook.")
@@ -155,7 +172,8 @@ def add(  # noqa: PLR0917 (one parameter per option)
     "--check",
     "check_only",
     is_flag=True,
-    help="Change nothing; exit 1 when behind the template, 2 when there is no merge base.",
+    help="Change nothing; exit 1 when behind the template, 2 when there is no merge base "
+    "(0, with a note, when the repository is ahead of it).",
 )
 @click.option(
     "--allow-downgrade",
@@ -167,6 +185,8 @@ def update(  # noqa: PLR0917 (one parameter per option)
     to: str | None,
     template: str | None,
     directory: str,
+    base: str | None,
+    base_directory: str,
     overrides: tuple[str, ...],
     dry_run: bool,
     check_only: bool,
@@ -185,6 +205,9 @@ def update(  # noqa: PLR0917 (one parameter per option)
         overrides=parse_set(overrides),
         dry_run=dry_run or check_only,
         allow_downgrade=allow_downgrade,
+        check=check_only,
+        base=base,
+        base_directory=base_directory,
     )
     report = report_update(run_update(options), dry_run=dry_run, check=check_only)
     click.echo(report.out, nl=False)

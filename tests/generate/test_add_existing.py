@@ -3,6 +3,7 @@ says, refuses parts whose prerequisites are missing, and lists every file it wou
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from tests.conftest import RunMlrig
 from tests.generate.conftest import HASHED_LOCK, SLUG_DIR, copy_template
+from tests.gitrepo import commit_all
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plain-repo"
 ANSWERS = ".mlrig-answers.yml"
@@ -196,3 +198,101 @@ def test_a_pipeline_that_cannot_run_does_not_satisfy_ci(repo: Path, run_mlrig: R
     (repo / "scripts").mkdir()
     (repo / "scripts" / "report.py").write_text("", encoding="utf-8")
     assert run_mlrig("add", "ci", "-C", repo).code == 0
+
+
+def test_add_records_no_default_that_a_later_add_would_take_silently(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    without_dvc(repo)
+    pyproject = repo / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace(">=3.12", ">=3.14"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    first = run_mlrig("add", "pre-commit", "dependabot", "-C", repo)
+    assert first.code == 0, first.err
+    answers = yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"]
+    assert answers == {
+        "project_name": "churn-model",
+        "description": "Predicts which customers will leave next quarter.",
+        "github_owner": "acme-data",
+        "package_name": "churn_model",
+    }
+    before = tree(repo)
+    result = run_mlrig("add", "dvc", "-C", repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "mlrig: error: cannot add dvc: cloud is needed and the repository does not say it "
+        "(no DVC remote URL in .dvc/config and no cloud provider in its Terraform); "
+        "pass --set cloud=VALUE\n"
+    )
+    assert tree(repo) == before
+    commit_all(repo)
+    updated = run_mlrig("update", "-C", repo)
+    assert updated.code == 0, updated.err
+    assert updated.out.startswith("Already up to date with template ml-repo ")
+    assert yaml.safe_load((repo / ANSWERS).read_text(encoding="utf-8"))["answers"] == answers
+
+
+def test_update_set_refuses_an_answer_the_repositorys_own_files_contradict(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    (repo / ".python-version").write_text("3.12\n", encoding="utf-8")
+    (repo / "requirements.txt").write_text(HASHED_LOCK, encoding="utf-8")
+    assert run_mlrig("add", "ci", "-C", repo).code == 0
+    commit_all(repo)
+    before = tree(repo)
+    result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "mlrig: error: --set python_version=3.13: the repository says 3.12 (.python-version); "
+        "change it there first, so that every file agrees\n"
+    )
+    assert tree(repo) == before
+    (repo / ".python-version").write_text("3.13\n", encoding="utf-8")
+    commit_all(repo)
+    result = run_mlrig("update", "-C", repo, "--set", "python_version=3.13")
+    assert result.code == 0, result.err
+    ci = (repo / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert 'python-version: "3.13"' in ci
+    checked = run_mlrig("check", str(repo), "--select", "X001")
+    assert checked.code == 0, checked.out
+    assert re.fullmatch(r"All checks passed \(\d+ files checked\)\.\n", checked.out)
+
+
+def test_dependabot_lists_only_what_the_repository_holds(repo: Path, run_mlrig: RunMlrig) -> None:
+    result = run_mlrig("add", "dependabot", "-C", repo)
+    assert result.code == 0, result.err
+    text = (repo / ".github" / "dependabot.yml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)["updates"]
+    assert [(e["package-ecosystem"], e["directory"]) for e in entries] == [
+        ("github-actions", "/"),
+        ("pip", "/"),
+    ]
+    assert text.splitlines()[2] == "# its dependency files. The cooldown"
+    assert "requirements.in" not in text and "/serve" not in text
+
+
+def test_dvc_names_the_dependencies_its_modules_import_that_the_project_lacks(
+    repo: Path, tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    without_dvc(repo)
+    result = run_mlrig("add", "dvc", "-C", repo, "--set", "cloud=none")
+    assert result.code == 0, result.err
+    note = result.out.splitlines()[-1]
+    assert note.startswith("note: the added files import ")
+    named = note.removeprefix("note: the added files import ").split(", which")[0].split(", ")
+    assert "pyyaml" in named and "joblib" in named
+    assert "scikit-learn" not in named and "pandas" not in named  # pyproject depends on them
+    assert note.endswith(
+        ", which the project does not depend on; add them to its dependencies (and lock them)"
+    )
+    second = tmp_path / "second"
+    shutil.copytree(FIXTURE, second)
+    without_dvc(second)
+    pyproject = second / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    listed = ", ".join(f'"{name}"' for name in named)
+    pyproject.write_text(text.replace('"dvc[gs]>=3.50"', f'"dvc[gs]>=3.50", {listed}'), "utf-8")
+    again = run_mlrig("add", "dvc", "-C", second, "--set", "cloud=none")
+    assert again.code == 0, again.err
+    assert again.out.splitlines()[-1].endswith("already in place.")

@@ -138,3 +138,76 @@ def test_an_oversized_answers_file_is_a_configuration_error(
     result = run_mlrig("new", "--no-input", "--answers", given, "-o", tmp_path / "out")
     assert result.code == 2, result.err
     assert result.err == f"mlrig: error: {given}: larger than 4 MiB; mlrig will not read it\n"
+
+
+def _rewrite(repo: Path, old: str, new: str) -> int:
+    """Replace the first line starting with ``old`` by ``new`` (and commit); its line."""
+    path = repo / ANSWERS
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(old))
+    lines[index] = new
+    path.write_text("".join(lines), encoding="utf-8")
+    commit_all(repo)
+    return index + 1
+
+
+def _files_as(repo: Path, text: str) -> int:
+    """Replace the whole ``files:`` mapping by ``text``; the line it starts on."""
+    path = repo / ANSWERS
+    body = path.read_text(encoding="utf-8")
+    head = body[: body.index("files:\n")]
+    path.write_text(head + text, encoding="utf-8")
+    commit_all(repo)
+    return head.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        (
+            "files: 7\n",
+            "'files' (the hash of each generated file) is not a mapping of path to hash",
+        ),
+        ("", "'files' (the hash of each generated file) is missing"),
+        ("files:\n  README.md: 7\n", "the hash of 'README.md' is not sha256:<64 hex digits>"),
+    ],
+)
+def test_files_that_are_not_hashes_name_the_line(
+    repo: Path, run_mlrig: RunMlrig, files: str, problem: str
+) -> None:
+    line = _files_as(repo, files)
+    line = 1 if not files else line + (1 if "README" in files else 0)
+    before = (repo / ANSWERS).read_bytes()
+    for command in (("update",), ("update", "--check"), ("add", "dependabot")):
+        result = run_mlrig(*command, "-C", repo)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == f"mlrig: error: {repo / ANSWERS}:{line}: {problem}\n"
+    assert (repo / ANSWERS).read_bytes() == before
+
+
+def test_a_version_that_is_a_path_names_its_line(repo: Path, run_mlrig: RunMlrig) -> None:
+    line = _rewrite(repo, "  version: ", "  version: ../../../../etc/passwd\n")
+    result = run_mlrig("update", "-C", repo)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"mlrig: error: {repo / ANSWERS}:{line}: version '../../../../etc/passwd' is not a version\n"
+    )
+
+
+def test_a_release_recorded_with_another_releases_commit_is_refused(
+    repo: Path, run_mlrig: RunMlrig
+) -> None:
+    old = "caae0afe11670faa7584de328c27a6f2f7005743"  # release 0.1.0
+    _rewrite(repo, "template_version: ", "template_version: 0.3.0\n")
+    _rewrite(repo, "template_commit: ", f"template_commit: {old}\n")
+    _rewrite(repo, "  version: ", "  version: 0.3.0\n")
+    _rewrite(repo, "  commit: ", f"  commit: {old}\n")
+    lines = (repo / ANSWERS).read_text(encoding="utf-8").splitlines()
+    line = lines.index("template_source:") + 1
+    for command in (("update",), ("update", "--check")):
+        result = run_mlrig(*command, "-C", repo)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == (
+            f"mlrig: error: {repo / ANSWERS}:{line}: records ml-repo 0.3.0 at commit caae0afe1167, "
+            "but release 0.1.0 is commit caae0afe1167; the version and the commit disagree\n"
+        )

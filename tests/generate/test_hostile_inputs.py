@@ -115,7 +115,7 @@ def test_python_version_3_10_in_a_repositorys_answers_file(
     repo = tmp_path / "legacy"
     repo.mkdir()
     (repo / ".mlrig-answers.yml").write_text(
-        "template: ml-repo\nanswers:\n  project_name: Legacy\n  python_version: 3.10\n",
+        "template: ml-repo\nanswers:\n  project_name: Legacy\n  python_version: 3.10\nfiles: {}\n",
         encoding="utf-8",
     )
     result = run_mlrig("add", "dependabot", "-C", repo)

@@ -40,6 +40,8 @@ def test_the_steps_for_a_cloud_point_at_its_set_up(
         "python -m pip install --no-deps --no-build-isolation -e .\n"
         "pre-commit install\n"
         "dvc repro  # offline: prepare makes a seeded sample when data/raw/ is empty\n"
+        "python -m my_ml_project.pins update staging  # pin the model dvc.lock records; "
+        "mlrig check wants it\n"
         '# The cloud, once, by an administrator: terraform/README.md, "First apply".\n'
         "# Continuous training's GitHub App, variables and secret: the Settings table in "
         "README.md.\n"
@@ -91,3 +93,6 @@ def test_the_printed_steps_run_as_printed(
     assert (repo / "dvc.lock").is_file()
     assert (repo / "metrics.json").is_file()
     assert (repo / ".git" / "hooks" / "pre-commit").is_file()
+    # The staging pin names the model dvc.lock records: the repository checks clean.
+    checked = run_mlrig("check", repo)
+    assert (checked.code, checked.err) == (0, ""), checked.out

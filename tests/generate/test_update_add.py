@@ -99,7 +99,8 @@ def test_add_pre_commit_to_an_existing_repository(tmp_path: Path, run_mlrig: Run
     assert (repo / ".github" / "dependabot.yml").is_file()
     assert (repo / "train.py").read_text(encoding="utf-8") == "print('hi')\n"
     record = yaml.safe_load((repo / ".mlrig-answers.yml").read_text(encoding="utf-8"))
-    assert record["answers"]["project_slug"] == "legacy-model"
+    # Only what the repository says (its folder's name); the rest stays unknown.
+    assert record["answers"] == {"project_name": "legacy-model"}
     assert sorted(record["files"]) == [".github/dependabot.yml", ".pre-commit-config.yaml"]
 
 

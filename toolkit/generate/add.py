@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import TargetExistsError, UsageError, UserInputError
-from toolkit.generate.add_answers import collect
+from toolkit.generate.add_answers import AddAnswers, collect
 from toolkit.generate.add_merge import merged
 from toolkit.generate.answers import (
     Answers,
@@ -34,8 +34,11 @@ from toolkit.generate.components import (
     refuse_missing_early,
 )
 from toolkit.generate.confine import read_inside
+from toolkit.generate.fit_parts import fit_to_repository
 from toolkit.generate.infer import Inferred, package_name
 from toolkit.generate.package_dir import package_dir, relocate_tree
+from toolkit.generate.pipeline_deps import missing_dependencies
+from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import render
 from toolkit.generate.run_modules import bring_run_modules
 from toolkit.generate.stage_modules import refuse_unrunnable_pipeline
@@ -62,6 +65,8 @@ class AddResult:
     written: list[str]
     present: list[str]
     inferred: dict[str, Inferred] = field(default_factory=dict)
+    # Distributions the written files import that the repository does not depend on.
+    missing: list[str] = field(default_factory=list)
 
 
 def _read_text(repo: Path, relative: str) -> str:
@@ -147,8 +152,9 @@ def run_add(options: AddOptions) -> AddResult:
         dry_run=options.dry_run,
         no_input=options.no_input,
     )
-    template, answers, record = collected.template, collected.answers, collected.record
+    template, answers = collected.template, collected.answers
     validate_answers(template, answers, not options.dry_run or is_bundled(template))
+    refuse_inapplicable(template, answers, options.overrides)
     with (
         filesystem_errors(options.repo),
         tempfile.TemporaryDirectory(prefix="mlrig-add-") as scratch,
@@ -162,6 +168,7 @@ def run_add(options: AddOptions) -> AddResult:
         paths = bring_run_modules(
             options.repo, root, paths, package=package, folder=folder, names=options.components
         )
+        hashes = fit_to_repository(root, options.repo, paths, hashes)
         completed = _completed(options.repo, root, paths)
         present = _already_present(options.repo, root, [p for p in paths if p not in completed])
         present += [p for p, text in completed.items() if text is None]
@@ -176,25 +183,27 @@ def run_add(options: AddOptions) -> AddResult:
         written = [p for p in paths if p not in present and p not in completed]
         edits = _yaml_edits(options.repo, root, chosen, skip=paths) | completions
         added = {p: hashes[p] for p in paths}
-        answers_text = _record(template, answers, record, added, options.components)
+        answers_text = _record(collected, added, options.components)
         if read_inside(options.repo, ANSWERS_FILE) != answers_text.encode("utf-8"):
             edits[ANSWERS_FILE] = answers_text
         writes: dict[str, bytes | None] = {p: (root / p).read_bytes() for p in written}
         writes.update({p: text.encode("utf-8") for p, text in edits.items()})
         modes = {p: (root / p).stat().st_mode for p in written}
         apply_changes(options.repo, writes, modes, dry_run=options.dry_run)
-    return AddResult(written + sorted(edits), present, collected.inferred)
+        missing = (
+            missing_dependencies(options.repo, writes, package)
+            if collected.chosen is not None
+            else []
+        )
+    return AddResult(written + sorted(edits), present, collected.inferred, missing)
 
 
-def _record(
-    template: Path,
-    answers: Answers,
-    record: AnswersRecord | None,
-    added: dict[str, str],
-    names: tuple[str, ...],
-) -> str:
+def _record(collected: AddAnswers, added: dict[str, str], names: tuple[str, ...]) -> str:
     """The answers file after the add: a repository mlrig did not generate records the
-    parts added, which are all that ``update`` will touch there."""
+    parts added, which are all that ``update`` will touch there, and only the answers
+    someone chose (a later ``add`` asks for the others, or stops)."""
+    template, answers, record = collected.template, collected.answers, collected.record
+    chosen = collected.chosen
     raw = template_options(template)
     files = dict(record.files) if record else {}
     if record and not record.parts:  # generated whole by ``mlrig new``
@@ -205,7 +214,11 @@ def _record(
         template=record.template if record else source.name,
         template_version=source.version,
         template_commit=source.commit,
-        answers={key: answers[key] for key in raw if not key.startswith("_")},
+        answers={
+            key: answers[key]
+            for key in raw
+            if not key.startswith("_") and (chosen is None or key in chosen)
+        },
         files=files,
         source=source,
         parts=tuple(sorted({*(record.parts if record else ()), *names})),

@@ -41,6 +41,9 @@ class AddAnswers:
     answers: Answers
     record: AnswersRecord | None
     inferred: dict[str, Inferred] = field(default_factory=dict)
+    # The answers to record: in a repository mlrig did not generate, only those read from
+    # it, recorded before, passed with --set or asked (``None``: every answer).
+    chosen: frozenset[str] | None = None
 
 
 def _template(name: str | None, record: AnswersRecord | None, answers_file: Path) -> Path:
@@ -76,6 +79,19 @@ def _refuse_or_tell(missing: dict[str, str], names: tuple[str, ...], interactive
         )
 
 
+def _recorded(
+    record: AnswersRecord, answers_file: Path, template: Path, overrides: Answers, dry_run: bool
+) -> Answers:
+    """The answers the answers file gives, refused at their line when bad."""
+    recorded = record.given(answers_file)
+    # Answers left at their defaults follow --set (a remote URL made from the cloud).
+    explicit = explicit_answers(template, recorded.answers) if overrides else recorded.answers
+    trusted = not dry_run or is_bundled(template)
+    mine = FileAnswers(recorded.path, explicit, recorded.lines, recorded.line)
+    refuse_bad_file_answers(mine, template, overrides, trusted)
+    return explicit
+
+
 def collect(
     repo: Path,
     components: tuple[str, ...],
@@ -90,28 +106,24 @@ def collect(
     record = read_record(repo) if os.path.lexists(answers_file) else None
     template = _template(template_name, record, answers_file)
     raw = template_options(template)
-    check_overrides(raw, overrides)
-    if record is not None:
-        # Answers left at their defaults follow --set (a remote URL made from the cloud).
-        recorded = record.given(answers_file)
-        explicit = explicit_answers(template, recorded.answers) if overrides else recorded.answers
-        trusted = not dry_run or is_bundled(template)
-        mine = FileAnswers(recorded.path, explicit, recorded.lines, recorded.line)
-        refuse_bad_file_answers(mine, template, overrides, trusted)
-        answers = resolve_answers(template, {**explicit, **overrides})
+    overrides = check_overrides(raw, overrides)
+    recorded = _recorded(record, answers_file, template, overrides, dry_run) if record else {}
+    if record is not None and not record.parts:  # generated whole: every answer was chosen
+        answers = resolve_answers(template, {**recorded, **overrides})
         return AddAnswers(template, answers, record)
+    # A repository mlrig did not generate: what its files say, what earlier adds recorded
+    # (only answers someone chose), --set, then prompts; a default is never recorded.
     from toolkit.generate.used import used_answers
 
     inferred = infer_answers(repo, choices(raw))
     given: Answers = {"project_name": repo.resolve().name}
-    given |= {key: found.value for key, found in inferred.items()} | overrides
+    given |= {key: found.value for key, found in inferred.items()} | recorded | overrides
     used = used_answers(template, [p for name in components for p in COMPONENTS[name].paths])
     _refuse_or_tell(_unknown(repo, used, given), components, not no_input)
-    if no_input:
-        answers = resolve_answers(template, given)
-    else:
-        from toolkit.generate.prompts import ask_answers
+    if not no_input:
+        from toolkit.generate.prompts import ask_missing
 
-        answers = ask_answers(template, given, only=used)
-    kept = {k: v for k, v in inferred.items() if k not in overrides}
-    return AddAnswers(template, answers, None, kept)
+        given = ask_missing(template, given, only=used)
+    kept = {k: v for k, v in inferred.items() if k not in overrides and k not in recorded}
+    answers = resolve_answers(template, given)
+    return AddAnswers(template, answers, record, kept, frozenset(given))

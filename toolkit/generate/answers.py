@@ -95,16 +95,29 @@ def load_answers_file(path: Path) -> FileAnswers:
     return FileAnswers(str(path), answers, answer_lines(mapping), line)
 
 
-def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
-    """Refuse unknown answer names and choices outside their list."""
+def _choice(allowed: list[Any], value: object) -> str | None:
+    """The choice ``value`` names: itself, or the one choice equal to it but for case."""
+    options = [str(option) for option in allowed]
+    if str(value) in options:
+        return str(value)
+    folded = [option for option in options if option.casefold() == str(value).casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def check_overrides(options: Mapping[str, Any], overrides: Mapping[str, Any]) -> Answers:
+    """Refuse unknown answer names and choices outside their list; return ``overrides``
+    with each choice spelled as the template spells it (``NONE`` is ``none``)."""
     known = public_keys(options)
+    checked: Answers = {}
     for key, value in overrides.items():
         if key not in known:
             raise AnswerError(f"unknown answer {key!r}; known answers: {', '.join(known)}")
         allowed = options[key]
-        if isinstance(allowed, list) and str(value) not in allowed:
+        checked[key] = _choice(allowed, value) if isinstance(allowed, list) else value
+        if checked[key] is None:
             listed = ", ".join(sorted_choices(allowed))
             raise AnswerError(f"{key} {value!r} is not one of: {listed}")
+    return checked
 
 
 def _jinja_literal(value: str) -> str:

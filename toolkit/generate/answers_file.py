@@ -95,6 +95,7 @@ def read_record(repo: Path) -> AnswersRecord:
         refuse_repeated_keys,
     )
     from toolkit.generate.confine import TooLargeError, read_inside
+    from toolkit.generate.record_check import checked_files, refuse_bad_source, refuse_wrong_release
 
     path = repo / ANSWERS_FILE
     try:
@@ -109,19 +110,23 @@ def read_record(repo: Path) -> AnswersRecord:
     answers = mapping.get("answers")
     if not isinstance(answers, Mapping):
         raise error(f"{name}:1: answers file has no 'answers' mapping")
-    files = mapping.get("files") or {}
+    checked_files(name, mapping, error)
     fields = answers_of(name, {k: mapping.get(k) for k in _TEXT_FIELDS}, error)
     source = mapping.get("template_source")
+    lines = answer_lines(mapping)
     if source is not None and not isinstance(source, Mapping):
-        raise error(f"{name}:1: 'template_source' is not a mapping")
+        raise error(f"{name}:{lines.get('template_source', 1)}: 'template_source' is not a mapping")
     source_fields = answers_of(name, source or {}, error)
+    refuse_bad_source(name, mapping, fields, source_fields, error)
+    recorded_source = source_from_record(source_fields, fields)
+    refuse_wrong_release(name, recorded_source, lines.get("template_source", 1), error)
     return AnswersRecord(
         template=fields["template"],
         template_version=fields["template_version"],
         template_commit=fields["template_commit"],
         answers=answers_of(name, answers, error),
-        files=answers_of(name, files, error) if isinstance(files, Mapping) else {},
-        source=source_from_record(source_fields, fields),
+        files=answers_of(name, mapping["files"], error),
+        source=recorded_source,
         lines=answer_lines(answers),
         line=answer_lines(mapping).get("answers", 1),
         parts=_parts(name, mapping, error),

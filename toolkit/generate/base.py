@@ -245,8 +245,8 @@ def _no_base(source: TemplateSource, why: str) -> NoBaseError:
         url = source.url or MLRIG_GIT.format(_installed_option("mlrig_repository"))
         directory = source.directory or f"templates/{source.name or 'ml-repo'}"
         advice = (
-            f"Fetch it from mlrig's git history: mlrig update --template {url} "
-            f"--directory {directory}"
+            f"Fetch it from mlrig's git history: mlrig update --base {url} "
+            f"--base-directory {directory}"
         )
     return NoBaseError(f"no merge base: {source.describe()} {why}; nothing was changed. {advice}")
 

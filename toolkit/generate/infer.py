@@ -10,7 +10,7 @@ from __future__ import annotations
 import configparser
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,3 +192,32 @@ def infer_answers(repo: Path, choices: dict[str, list[str]]) -> dict[str, Inferr
     if remote is not None:
         found["dvc_remote_url"], found["cloud"] = remote
     return found
+
+
+# Answers that the repository's own files state and that every file must agree with.
+STATED = ("python_version", "cloud", "dvc_remote_url", "package_name")
+
+
+def _agrees(repo: Path, key: str, value: str, said: Inferred) -> bool:
+    """Whether ``value`` agrees with what the repository says (a ``requires-python`` range
+    allows every version inside it; only ``.python-version`` names one)."""
+    if key == "python_version" and said.source.startswith("requires-python"):
+        return python_version(repo, [value]) is not None
+    return value == said.value
+
+
+def refuse_contradicting(
+    repo: Path, choices: dict[str, list[str]], given: Mapping[str, Any]
+) -> None:
+    """Refuse a ``--set`` answer that the repository's own files contradict (in a repository
+    mlrig did not generate, which keeps files mlrig does not update): the generated files
+    would name one value and the repository's another, silently."""
+    from toolkit.errors import UserInputError
+
+    said = infer_answers(repo, choices)
+    for key in STATED:
+        if key in given and key in said and not _agrees(repo, key, str(given[key]), said[key]):
+            raise UserInputError(
+                f"--set {key}={given[key]}: the repository says {said[key].value} "
+                f"({said[key].source}); change it there first, so that every file agrees"
+            )

@@ -21,7 +21,7 @@ from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hash
 from toolkit.generate.atomic import apply_changes, filesystem_errors, signals_held
 from toolkit.generate.base import Resolved, open_template
 from toolkit.generate.confine import read_inside
-from toolkit.generate.questions import next_steps
+from toolkit.generate.questions import next_steps, refuse_inapplicable
 from toolkit.generate.render import render, resolve_answers
 
 
@@ -58,7 +58,7 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
         refuse_bad_file_answers(given, template, options.overrides)
         overrides.update(given.answers)
     overrides.update(options.overrides)
-    check_overrides(template_options(template), overrides)
+    overrides = check_overrides(template_options(template), overrides)
     if options.no_input:
         answers = resolve_answers(template, overrides)
     else:
@@ -66,6 +66,7 @@ def collect_answers(template: Path, options: NewOptions) -> Answers:
 
         answers = ask_answers(template, overrides)
     validate_answers(template, answers)
+    refuse_inapplicable(template, answers, options.overrides)
     return answers
 
 

@@ -120,6 +120,13 @@ def ask_answers(
 ) -> Answers:
     """Every answer: ``given`` as it is, the rest asked in the template's order (only the
     questions in ``only``, when given; the others take their defaults)."""
+    return resolve_answers(template, ask_missing(template, given, only))
+
+
+def ask_missing(
+    template: Path, given: Mapping[str, Any], only: Collection[str] | None = None
+) -> Answers:
+    """``given`` and the answers asked (see :func:`ask_answers`): the ones someone chose."""
     raw = template_options(template)
     labels: Mapping[str, str] = raw.get("__prompts__", {})
     questions = load_questions(template)
@@ -139,4 +146,4 @@ def ask_answers(
             options,
             check=_checker(template, answers, key),
         )
-    return resolve_answers(template, answers)
+    return answers

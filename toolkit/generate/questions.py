@@ -10,14 +10,14 @@ takes its default, exactly what plain cookiecutter would give it. The file's
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from toolkit.errors import UsageError
+from toolkit.errors import AnswerError, UsageError
 
 QUESTIONS_FILE = "mlrig-questions.yml"
 
@@ -76,6 +76,19 @@ def applies(question: Question, answers: Mapping[str, Any]) -> bool:
     if not question.when:
         return True
     return bool(_environment().compile_expression(question.when)(**answers))
+
+
+def refuse_inapplicable(template: Path, answers: Mapping[str, Any], given: Iterable[str]) -> None:
+    """Refuse an answer given with ``--set`` that the other answers make irrelevant (it
+    would be recorded, yet nothing uses it): ``region`` with ``cloud=none``."""
+    questions = load_questions(template)
+    for key in given:
+        question = questions.get(key)
+        if not applies(question, answers):
+            raise AnswerError(
+                f"--set {key}={answers.get(key)}: {key} does not apply to these answers "
+                f"(it is asked only when {question.when}); leave it out"
+            )
 
 
 def next_steps(template: Path, answers: Mapping[str, Any], target: Path) -> str:

@@ -12,21 +12,31 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UserInputError
-from toolkit.generate.answers import Answers, check_overrides, template_options, validate_answers
+from toolkit.generate.answers import (
+    Answers,
+    check_overrides,
+    choices,
+    template_options,
+    validate_answers,
+)
 from toolkit.generate.answers_check import refuse_bad_file_answers
 from toolkit.generate.answers_file import ANSWERS_FILE, AnswersRecord, file_hashes, read_record
 from toolkit.generate.atomic import apply_changes, filesystem_errors
-from toolkit.generate.base import open_base, open_target, recorded_template
+from toolkit.generate.base import Resolved, open_base, open_target, recorded_template
 from toolkit.generate.components import component_paths
 from toolkit.generate.confine import read_inside
+from toolkit.generate.infer import refuse_contradicting
 from toolkit.generate.merge import FileChange, Outcome, plan_file
 from toolkit.generate.package_dir import package_dir, relocate_tree
+from toolkit.generate.questions import refuse_inapplicable
 from toolkit.generate.render import explicit_answers, render, resolve_answers
+from toolkit.generate.sources import TemplateSource
 from toolkit.generate.update_checks import is_downgrade, refuse_unresolved_conflicts
 
 CHANGES = frozenset({Outcome.ADD, Outcome.UPDATE, Outcome.DELETE, Outcome.MERGE, Outcome.CONFLICT})
@@ -44,6 +54,9 @@ class UpdateOptions:
     directory: str = ""
     overrides: Answers = field(default_factory=dict)
     allow_downgrade: bool = False
+    check: bool = False  # ``--check``: a repository ahead of the template is not behind
+    base: str | None = None  # ``--base``: where the recorded commit's template is
+    base_directory: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,9 @@ class UpdateResult:
     record: AnswersRecord
     previous: AnswersRecord
     downgrade: bool = False
+    # ``--check`` only: the newer template that generated the repository, and the older one
+    # it was checked against (nothing is planned then).
+    ahead: tuple[TemplateSource, TemplateSource] | None = None
 
     @property
     def conflicts(self) -> list[str]:
@@ -131,6 +147,30 @@ def writes_of(changes: list[FileChange]) -> dict[str, bytes | None]:
     return writes
 
 
+def _recorded_answers(
+    raw: Mapping[str, object], answers: Answers, record: AnswersRecord, overrides: Answers
+) -> Answers:
+    """The answers to record: all of them, or, where ``mlrig add`` recorded only those
+    someone chose (a repository mlrig did not generate), those and ``--set``."""
+    chosen = set(record.answers) | set(overrides) if record.parts else set(raw)
+    return {key: answers[key] for key in raw if not key.startswith("_") and key in chosen}
+
+
+def _base(
+    stack: ExitStack,
+    options: UpdateOptions,
+    source: TemplateSource,
+    target: Resolved,
+    scratch: Path,
+) -> Path:
+    """The merge base: from ``--base`` when given, else found as the record says."""
+    if options.base:
+        from toolkit.generate.base_given import given_base
+
+        return given_base(stack, source, options.base, options.base_directory)
+    return open_base(stack, source, target, scratch)
+
+
 def run_update(options: UpdateOptions) -> UpdateResult:
     """Plan the update of ``options.repo`` and, unless a dry run, apply it all or nothing.
 
@@ -160,19 +200,24 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             scratch=Path(scratch) / "to",
         )
         downgrade = is_downgrade(source, target.source)
+        if downgrade and options.check and not options.allow_downgrade:
+            return UpdateResult([], record, record, ahead=(source, target.source))
         if downgrade and not options.allow_downgrade:
             raise UserInputError(
                 f"{target.source.describe()} is older than {source.describe()}, which generated "
                 "this repository: that is a downgrade; pass --allow-downgrade to move back to it"
             )
-        base = open_base(stack, source, target, Path(scratch) / "base-template")
+        base = _base(stack, options, source, target, Path(scratch) / "base-template")
         raw = template_options(target.template)
-        check_overrides(raw, options.overrides)
+        overrides = check_overrides(raw, options.overrides)
+        if record.parts and overrides:
+            refuse_contradicting(repo, choices(raw), overrides)
         trusted = hooks or target.source.kind == "bundled"
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
-        given = {**explicit_answers(base, record.answers), **options.overrides}
+        given = {**explicit_answers(base, record.answers), **overrides}
         answers = resolve_answers(target.template, given)
         validate_answers(target.template, answers, trusted)
+        refuse_inapplicable(target.template, answers, overrides)
         new_root = render(target.template, answers, Path(scratch) / "new", hooks)
         base_answers = resolve_answers(base, record.answers)
         base_root = render(base, base_answers, Path(scratch) / "base", hooks)
@@ -186,7 +231,7 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             template=record.template,
             template_version=target.source.version,
             template_commit=target.source.commit,
-            answers={key: answers[key] for key in raw if not key.startswith("_")},
+            answers=_recorded_answers(raw, answers, record, overrides),
             files={path: digest for path, digest in new_files.items() if path in paths},
             source=target.source,
             parts=record.parts,

@@ -53,6 +53,13 @@ def _check_report(result: UpdateResult, new: str) -> Report:
 
 def report_update(result: UpdateResult, *, dry_run: bool, check: bool) -> Report:
     """The report of one ``mlrig update`` run (``check``: behind exits 1)."""
+    if result.ahead is not None:
+        newer, older = result.ahead
+        return Report(
+            f"The repository is ahead of this mlrig ({newer.version} > {older.version}): "
+            f"{older.describe()} is older than {newer.describe()}, which generated it; "
+            "nothing to update.\n"
+        )
     new = result.record.template_source().describe()
     if result.up_to_date:
         return Report(f"Already up to date with {new}.\n")
