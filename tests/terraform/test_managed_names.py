@@ -16,11 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.terraform.conftest import LONG_SLUG as SLUG
+from tests.terraform.conftest import run
 
-from tests.terraform.conftest import render, run
-
-SLUG = "a-very-long-project-name-for-the-demand-forecasting-team-of-x"
 ENVIRONMENTS = ("staging", "production")
 # Other slugs, evaluated with the same expressions: short, at each limit, over it.
 SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "x-" * 40 + "y")
@@ -86,19 +84,6 @@ print(json.dumps(out))
     assert done.returncode == 0, done.stderr
     found: dict[str, dict[str, object]] = json.loads(done.stdout)
     return found
-
-
-@pytest.fixture(scope="module")
-def long_slug(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The AWS and Azure managed repositories of the 60-character slug."""
-    assert len(SLUG) == 60
-    return {
-        cloud: render(
-            tmp_path_factory.mktemp(cloud), cloud=cloud, deploy_target="managed",
-            project_name=SLUG, project_slug=SLUG,
-        )  # fmt: skip
-        for cloud in ("aws", "azure")
-    }
 
 
 def test_sagemaker_names_in_iam_match_what_managed_cd_creates(
