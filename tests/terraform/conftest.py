@@ -40,14 +40,18 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def long_slug(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The managed-endpoint repositories of AWS and Azure with a 60-character slug."""
     assert len(LONG_SLUG) == 60
+    # The default bucket (<slug>-dvc) is over 63 characters, which `new` refuses.
+    remotes = {"aws": "s3://acme-forecast-dvc", "azure": "azure://acme-forecast-dvc"}
     return {
         cloud: render(
-            tmp_path_factory.mktemp(f"{cloud}-long"), cloud=cloud, deploy_target="managed",
-            project_name=LONG_SLUG, project_slug=LONG_SLUG,
-            # The default bucket (<slug>-dvc) is over 63 characters, which `new` refuses.
-            dvc_remote_url=f"{'s3' if cloud == 'aws' else 'azure'}://acme-forecast-dvc",
-        )  # fmt: skip
-        for cloud in ("aws", "azure")
+            tmp_path_factory.mktemp(f"{cloud}-long"),
+            cloud=cloud,
+            deploy_target="managed",
+            project_name=LONG_SLUG,
+            project_slug=LONG_SLUG,
+            dvc_remote_url=remote,
+        )
+        for cloud, remote in remotes.items()
     }
 
 

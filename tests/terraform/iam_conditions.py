@@ -52,7 +52,10 @@ AZURE_TERMS = [
     (re.compile(r"SubOperationMatches\{'([^']*)'\}"), r"(sub_operation == '\1')"),
     (re.compile(r"@Resource\[[^\]]*:path\] StringStartsWith '([^']*)'"), r"path.startswith('\1')"),
     (re.compile(r"@Resource\[[^\]]*:path\] StringEquals '([^']*)'"), r"(path == '\1')"),
-    (re.compile(r"@Resource\[[^\]]*containers:name\] StringEquals '([^']*)'"), r"(container == '\1')"),
+    (
+        re.compile(r"@Resource\[[^\]]*containers:name\] StringEquals '([^']*)'"),
+        r"(container == '\1')",
+    ),
     (re.compile(r"\bAND NOT\b"), " and not "),
     (re.compile(r"\bAND\b"), " and "),
     (re.compile(r"\bOR\b"), " or "),

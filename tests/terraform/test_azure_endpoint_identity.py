@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.terraform.conftest import MODULES_DIR
 from tests.terraform.hcl import unquote
 from tests.terraform.iam_conditions import azure_allows, fill
 from tests.terraform.test_monitoring_identities import MD5, azure_condition, flat
@@ -67,13 +68,14 @@ def test_the_endpoint_identity_writes_the_collectors_folder_only(root: Module) -
         f"{{principal_id={IDENTITY}[environment].principal_id,folder=monitoring/azureml/}}}}"
     )
     # It reads nothing of the remote: managed CD fetches the model as the deploy identity.
-    for name in ("dvc_folder_readers",):
-        assert IDENTITY not in unquote(str(root.locals[name]))
+    assert IDENTITY not in unquote(str(root.locals["dvc_folder_readers"]))
     call = root.calls["dvc_remote"]
     for argument in ("reader_principal_ids", "writer_principal_ids", "monitor_principal_ids"):
         assert IDENTITY not in unquote(str(call[argument])), argument
-    module = Module.read(Path(__file__).parents[2] / "terraform/modules/azure-dvc-remote")
-    condition = azure_condition(module.resources["azurerm_role_assignment.folder_writer"], "monitoring/azureml")
+    module = Module.read(MODULES_DIR / "azure-dvc-remote")
+    condition = azure_condition(
+        module.resources["azurerm_role_assignment.folder_writer"], "monitoring/azureml"
+    )
     capture = "ml/monitoring/azureml/endpoint-production/request/2026/12/06/10/a.jsonl"
     assert azure_allows(condition, "B/write", capture)
     refused = [
@@ -91,7 +93,10 @@ def test_the_endpoint_identity_pulls_the_image_and_reads_its_workspaces_models(
     root: Module,
 ) -> None:
     pullers = unquote(str(root.calls["serving_registry"]["puller_principal_ids"]))
-    assert f'for environment, identity in {IDENTITY} : "endpoint-${{environment}}" => identity.principal_id' in pullers
+    assert (
+        f'for environment, identity in {IDENTITY} : "endpoint-${{environment}}" => identity.principal_id'
+        in pullers
+    )
     body = root.resources["azurerm_role_assignment.endpoint_models"]
     assert unquote(body["role_definition_name"]) == "Storage Blob Data Reader"
     assert unquote(body["scope"]) == "azurerm_storage_account.ml[each.key].id"
@@ -117,7 +122,9 @@ def test_each_deploy_identity_may_assign_its_endpoint_identity_only(
     operator = re.findall(r"\{[^{}]*Managed Identity Operator[^{}]*\}", assignments)
     assert len(operator) == 1
     assert f"scope = {IDENTITY}[environment].id" in operator[0]
-    assignable = re.findall(r'"([^"]+)"', str(roots["azure-managed"].module.locals["infra_assignable_roles"]))
+    assignable = re.findall(
+        r'"([^"]+)"', str(roots["azure-managed"].module.locals["infra_assignable_roles"])
+    )
     assert "Managed Identity Operator" in assignable
     kserve = re.findall(r'"([^"]+)"', str(roots["azure"].module.locals["infra_assignable_roles"]))
     assert "Managed Identity Operator" not in kserve

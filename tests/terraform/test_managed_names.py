@@ -43,7 +43,9 @@ def assignment(text: str, name: str) -> str:
     raise AssertionError(f"unbalanced {name}")
 
 
-def evaluate(repo: Path, names: list[str], slug: str, work: Path, terraform: str) -> dict[str, object]:
+def evaluate(
+    repo: Path, names: list[str], slug: str, work: Path, terraform: str
+) -> dict[str, object]:
     """The root's locals ``names`` (from serving.tf) for ``slug``, as terraform computes them."""
     text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
     body = "\n".join(assignment(text, name) for name in names)
@@ -107,7 +109,11 @@ def test_sagemaker_names_in_iam_match_what_managed_cd_creates(
     assert expected[SLUG]["sagemaker_role"] != f"{SLUG}-sagemaker"
     serving = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
     assert "${var.project_slug}-${each.key}" not in serving
-    for kind, local in (("endpoint", "endpoints"), ("endpoint-config", "versions"), ("model", "versions")):
+    for kind, local in (
+        ("endpoint", "endpoints"),
+        ("endpoint-config", "versions"),
+        ("model", "versions"),
+    ):
         assert f":{kind}/${{local.sagemaker_{local}[each.key]}}" in serving, kind
     assert "name                 = local.sagemaker_role_name" in serving
 
