@@ -20,6 +20,8 @@ MODULES = sorted(path.name for path in MODULES_DIR.iterdir() if path.is_dir())
 CLOUDS = ("aws", "gcp", "azure")
 VARIANTS = [*CLOUDS, *(f"{cloud}-managed" for cloud in CLOUDS)]
 CHECKOV_VENV = Path.home() / ".cache" / "mlrig-tests" / "checkov-venv"  # reused across runs
+# A slug over every cloud's name limits (SageMaker 63, IAM roles 64, Azure ML 33).
+LONG_SLUG = "a-very-long-project-name-for-the-demand-forecasting-team-of9"
 MODULE_SOURCE = re.compile(r'"git::[^"]*//terraform/modules/([a-z0-9-]+)\?ref=[^"]*"')
 
 
@@ -32,6 +34,25 @@ def render(parent: Path, **answers: str) -> Path:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The generated repository of each cloud, rendered once per session."""
     return {cloud: render(tmp_path_factory.mktemp(cloud), cloud=cloud) for cloud in CLOUDS}
+
+
+@pytest.fixture(scope="session")
+def long_slug(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The managed-endpoint repositories of AWS and Azure with a 60-character slug."""
+    assert len(LONG_SLUG) == 60
+    # The default bucket (<slug>-dvc) is over 63 characters, which `new` refuses.
+    remotes = {"aws": "s3://acme-forecast-dvc", "azure": "azure://acme-forecast-dvc"}
+    return {
+        cloud: render(
+            tmp_path_factory.mktemp(f"{cloud}-long"),
+            cloud=cloud,
+            deploy_target="managed",
+            project_name=LONG_SLUG,
+            project_slug=LONG_SLUG,
+            dvc_remote_url=remote,
+        )
+        for cloud, remote in remotes.items()
+    }
 
 
 @pytest.fixture(scope="session")

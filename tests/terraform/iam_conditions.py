@@ -52,6 +52,10 @@ AZURE_TERMS = [
     (re.compile(r"SubOperationMatches\{'([^']*)'\}"), r"(sub_operation == '\1')"),
     (re.compile(r"@Resource\[[^\]]*:path\] StringStartsWith '([^']*)'"), r"path.startswith('\1')"),
     (re.compile(r"@Resource\[[^\]]*:path\] StringEquals '([^']*)'"), r"(path == '\1')"),
+    (
+        re.compile(r"@Resource\[[^\]]*containers:name\] StringEquals '([^']*)'"),
+        r"(container == '\1')",
+    ),
     (re.compile(r"\bAND NOT\b"), " and not "),
     (re.compile(r"\bAND\b"), " and "),
     (re.compile(r"\bOR\b"), " or "),
@@ -59,17 +63,21 @@ AZURE_TERMS = [
 ]
 
 
-def azure_allows(condition: str, action: str, path: str, sub_operation: str = "") -> bool:
+def azure_allows(
+    condition: str, action: str, path: str, sub_operation: str = "", container: str = ""
+) -> bool:
     """Whether an Azure ABAC role-assignment condition (the forms the modules write) lets
-    ``action`` on the blob at ``path`` through (``sub_operation``: ``Blob.List`` for a listing).
+    ``action`` on the blob at ``path`` through (``sub_operation``: ``Blob.List`` for a listing;
+    ``container``: the blob's container, for conditions on the container's name).
 
     A condition is one boolean over ``ActionMatches``, ``SubOperationMatches`` and the
-    blob path (``StringStartsWith``, ``StringEquals``), with ``!``, ``NOT``, ``AND``, ``OR``.
+    blob path (``StringStartsWith``, ``StringEquals``) or the container's name
+    (``StringEquals``), with ``!``, ``NOT``, ``AND``, ``OR``.
     """
     python = condition
     for pattern, replacement in AZURE_TERMS:
         python = pattern.sub(replacement, python)
     rest = re.sub(r"'[^']*'", "''", python).replace("==", "")
     assert re.fullmatch(r"[\w\s().']+", rest), f"unsupported condition: {condition}"
-    scope = {"action": action, "path": path, "sub_operation": sub_operation}
+    scope = {"action": action, "path": path, "sub_operation": sub_operation, "container": container}
     return bool(eval(python, {"__builtins__": {}}, scope))

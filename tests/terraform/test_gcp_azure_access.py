@@ -124,7 +124,10 @@ def test_gcp_infra_cannot_grant_itself_more(roots: dict[str, Scope]) -> None:
 
 
 def test_azure_infra_assigns_only_the_configurations_data_roles(roots: dict[str, Scope]) -> None:
-    for variant, extra in (("azure", []), ("azure-managed", ["AzureML Data Scientist"])):
+    for variant, extra in (
+        ("azure", []),
+        ("azure-managed", ["AzureML Data Scientist", "Managed Identity Operator"]),
+    ):
         root = roots[variant].module
         infra = identity_entry(str(root.calls["github_oidc"]["identities"]), "infra")
         assert "condition = local.infra_rbac_condition" in infra.replace('"', "")

@@ -235,7 +235,9 @@ def test_azure_data_collector_writes_its_folder_only(roots: dict[str, Scope]) ->
         assert not azure_allows(condition, action, path), (action, path)
     root = roots["azure-managed"].module
     writers = unquote(str(root.locals["dvc_folder_writers"]))
-    assert "azurerm_machine_learning_workspace.ml[environment].identity[0].principal_id" in writers
+    # The collector writes as the endpoint's identity, not the workspace's.
+    assert "azurerm_user_assigned_identity.endpoint[environment].principal_id" in writers
+    assert "azurerm_machine_learning_workspace" not in writers
     assert re.search(r"folder\W+monitoring/azureml/", writers)
     readers = unquote(str(root.locals["dvc_folder_readers"]))
     assert "module.github_oidc.principal_ids[environment]" in readers

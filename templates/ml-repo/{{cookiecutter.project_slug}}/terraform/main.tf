@@ -260,7 +260,7 @@ data "azurerm_role_definition" "assignable" {
 }
 
 locals {
-  infra_assignable_roles = ["AcrPull", "AcrPush", "Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist"{% endif %}]
+  infra_assignable_roles = ["AcrPull", "AcrPush", "Storage Blob Data Contributor", "Storage Blob Data Reader"{% if cookiecutter.deploy_target == 'managed' %}, "AzureML Data Scientist", "Managed Identity Operator"{% endif %}]
   infra_assignable_ids   = join(", ", [for role in data.azurerm_role_definition.assignable : role.role_definition_id])
   infra_rbac_condition = join(" AND ", [
     for action, attributes in { write = "Request", delete = "Resource" } : join("", [

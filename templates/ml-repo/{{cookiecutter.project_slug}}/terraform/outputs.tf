@@ -119,6 +119,8 @@ locals {
       # wins over a repository variable of the same name).
       { for environment, workspace in azurerm_machine_learning_workspace.ml : "AZUREML_WORKSPACE" => workspace.name if environment == name },
       { for environment, datastore in azurerm_machine_learning_datastore_blobstorage.monitoring : "AZUREML_MONITORING_DATASTORE" => datastore.name if environment == name },
+      # The identity the environment's endpoint runs as (its resource id).
+      { for environment, identity in azurerm_user_assigned_identity.endpoint : "AZUREML_ENDPOINT_IDENTITY" => identity.id if environment == name },
 {%- endif %}
     )
   }

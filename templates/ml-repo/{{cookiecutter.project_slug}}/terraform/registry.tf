@@ -15,7 +15,7 @@
 {%- elif cookiecutter.cloud == 'gcp' %}
 # Vertex AI pulls as its service agent (serving.tf).
 {%- else %}
-# Azure ML pulls as each workspace's identity (serving.tf).
+# Azure ML pulls as each workspace's identity and each endpoint's (serving.tf).
 {%- endif %}
 module "serving_registry" {
 {%- if not by_sha %}
@@ -64,7 +64,11 @@ module "serving_registry" {
   # The AKS kubelet identity pulls the image (not the pods' workload identity).
   puller_principal_ids = var.aks_kubelet_principal_id == null ? {} : { aks-kubelet = var.aks_kubelet_principal_id }
 {%- else %}
-  puller_principal_ids = { for environment, workspace in azurerm_machine_learning_workspace.ml : "azureml-${environment}" => workspace.identity[0].principal_id }
+  puller_principal_ids = merge(
+    { for environment, workspace in azurerm_machine_learning_workspace.ml : "azureml-${environment}" => workspace.identity[0].principal_id },
+    # The online endpoints pull as the identity they run as (serving.tf).
+    { for environment, identity in azurerm_user_assigned_identity.endpoint : "endpoint-${environment}" => identity.principal_id },
+  )
 {%- endif %}
 
   tags = local.tags

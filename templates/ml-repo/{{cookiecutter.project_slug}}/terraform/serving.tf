@@ -83,6 +83,20 @@ locals {
   deploy_policy_arns = { for environment in local.deploy_environments : environment => { deploy = aws_iam_policy.deploy[environment].arn } }
   # SageMaker's data capture writes as the execution role (below), not through a folder policy.
   dvc_folder_writers = {}
+  # The names managed CD gives (managed/common.py, fit()): a name over its limit
+  # becomes its start, a dash and the first 8 hex digits of its sha256. Each
+  # environment's endpoint (SageMaker: 63), and the prefix of its models and
+  # endpoint configs (43, so that "-<md5 12>-canary" still fits in 63).
+  sagemaker_endpoints = {
+    for environment, name in { for environment in local.deploy_environments : environment => "${var.project_slug}-${environment}" } :
+    environment => length(name) <= 63 ? name : "${replace(substr(name, 0, 54), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
+  }
+  sagemaker_versions = {
+    for environment, name in local.sagemaker_endpoints :
+    environment => length(name) <= 43 ? name : "${replace(substr(name, 0, 34), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
+  }
+  # IAM role names take 64 characters.
+  sagemaker_role_name = length("${var.project_slug}-sagemaker") <= 64 ? "${var.project_slug}-sagemaker" : "${replace(substr("${var.project_slug}-sagemaker", 0, 55), "/-+$/", "")}-${substr(sha256("${var.project_slug}-sagemaker"), 0, 8)}"
 }
 
 data "aws_iam_policy_document" "sagemaker_trust" {
@@ -104,7 +118,7 @@ data "aws_iam_policy_document" "sagemaker_trust" {
 
 # The endpoints' execution role: pulls the serving image and reads the model.
 resource "aws_iam_role" "sagemaker" {
-  name                 = "${var.project_slug}-sagemaker"
+  name                 = local.sagemaker_role_name
   description          = "SageMaker endpoints of ${var.project_slug}: read the serving copies"
   assume_role_policy   = data.aws_iam_policy_document.sagemaker_trust.json
   permissions_boundary = aws_iam_policy.boundary.arn
@@ -188,9 +202,9 @@ data "aws_iam_policy_document" "deploy" {
       "sagemaker:UpdateEndpoint",
     ]
     resources = [
-      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.project_slug}-${each.key}",
-      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${var.project_slug}-${each.key}-*",
-      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:model/${var.project_slug}-${each.key}-*",
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${local.sagemaker_endpoints[each.key]}",
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint-config/${local.sagemaker_versions[each.key]}-*",
+      "arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:model/${local.sagemaker_versions[each.key]}-*",
     ]
   }
 
@@ -198,7 +212,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "SmokeRequest"
     actions   = ["sagemaker:InvokeEndpoint"]
-    resources = ["arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${var.project_slug}-${each.key}"]
+    resources = ["arn:${data.aws_partition.current.partition}:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:endpoint/${local.sagemaker_endpoints[each.key]}"]
   }
 
   # The clean-up lists configs and models by name (List* has no resource-level
@@ -226,7 +240,7 @@ resource "aws_iam_policy" "deploy" {
   for_each = local.model_readers
 
   name        = "${var.project_slug}-deploy-${each.key}"
-  description = "Managed CD of ${each.key}: the SageMaker endpoint ${var.project_slug}-${each.key}"
+  description = "Managed CD of ${each.key}: the SageMaker endpoint ${local.sagemaker_endpoints[each.key]}"
   policy      = data.aws_iam_policy_document.deploy[each.key].json
 }
 {%- elif cookiecutter.cloud == 'gcp' and cookiecutter.deploy_target == 'kserve' %}
@@ -402,19 +416,30 @@ locals {
       { key = "azureml", scope = azurerm_machine_learning_workspace.ml[environment].id, role_definition_name = "AzureML Data Scientist" },
       # The datastores use identities: uploading a model writes blobs as the deploy identity.
       { key = "models", scope = azurerm_storage_account.ml[environment].id, role_definition_name = "Storage Blob Data Contributor" },
+      # Creating the endpoint assigns it the endpoint identity (below), and that one only.
+      { key = "endpoint-identity", scope = azurerm_user_assigned_identity.endpoint[environment].id, role_definition_name = "Managed Identity Operator" },
     ]
   }
   # Managed CD reads the pinned model (files/md5/) and nothing else of the remote.
   dvc_folder_readers = { for environment in local.deploy_environments : environment => { principal_id = module.github_oidc.principal_ids[environment], folder = "files/md5/" } }
-  # The data collector writes through the monitoring datastore as the workspace's identity.
-  dvc_folder_writers   = { for environment in local.deploy_environments : "azureml-${environment}" => { principal_id = azurerm_machine_learning_workspace.ml[environment].identity[0].principal_id, folder = "monitoring/azureml/" } }
+  # The data collector writes through the monitoring datastore as the endpoint's
+  # identity (not the workspace's): under monitoring/azureml/ and nowhere else.
+  dvc_folder_writers   = { for environment in local.deploy_environments : "azureml-${environment}" => { principal_id = azurerm_user_assigned_identity.endpoint[environment].principal_id, folder = "monitoring/azureml/" } }
   monitoring_datastore = "dvc_monitoring"
+  # Names that fit Azure's limits for any slug, cut as managed CD's fit() cuts:
+  # the start, a dash, 8 hex digits of the whole name's sha256 (workspaces take
+  # 33 characters, Log Analytics workspaces 63).
+  ml_workspace_names = {
+    for environment, name in { for environment in local.deploy_environments : environment => "${var.project_slug}-ml-${environment}" } :
+    environment => length(name) <= 33 ? name : "${replace(substr(name, 0, 24), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
+  }
+  ml_logs_name = length("${var.project_slug}-ml-logs") <= 63 ? "${var.project_slug}-ml-logs" : "${replace(substr("${var.project_slug}-ml-logs", 0, 54), "/-+$/", "")}-${substr(sha256("${var.project_slug}-ml-logs"), 0, 8)}"
 }
 
 data "azurerm_client_config" "current" {}
 
 resource "azurerm_log_analytics_workspace" "ml" {
-  name                = "${var.project_slug}-ml-logs"
+  name                = local.ml_logs_name
   resource_group_name = azurerm_resource_group.main.name
   location            = var.region
   sku                 = "PerGB2018"
@@ -493,7 +518,7 @@ resource "azurerm_machine_learning_workspace" "ml" {
   #checkov:skip=CKV2_AZURE_50:the workspace holds serving copies of models the DVC remote keeps anyway, not high-business-impact data; its storage is reached like CKV_AZURE_59 says
   for_each = toset(local.deploy_environments)
 
-  name                    = "${var.project_slug}-ml-${each.key}"
+  name                    = local.ml_workspace_names[each.key]
   resource_group_name     = azurerm_resource_group.main.name
   location                = var.region
   application_insights_id = azurerm_application_insights.ml.id
@@ -520,5 +545,34 @@ resource "azurerm_machine_learning_datastore_blobstorage" "monitoring" {
   storage_container_id       = module.dvc_remote.container_id
   service_data_auth_identity = "WorkspaceSystemAssignedIdentity"
   description                = "The DVC remote: the data collector writes under monitoring/azureml/"
+}
+
+# The identity each environment's online endpoint runs as (AZUREML_ENDPOINT_IDENTITY):
+# its data collector writes as it, so it, not the workspace, may write under
+# monitoring/azureml/ (dvc_folder_writers). It pulls the serving image (AcrPull,
+# registry.tf) and reads the models that managed CD registers in its workspace;
+# it reads nothing of the DVC remote (managed CD fetches files/md5/ as the deploy
+# identity and registers the model).
+resource "azurerm_user_assigned_identity" "endpoint" {
+  for_each = toset(local.deploy_environments)
+
+  name                = "${var.project_slug}-endpoint-${each.key}"
+  resource_group_name = azurerm_resource_group.main.name
+  location            = var.region
+  tags                = local.tags
+}
+
+# `az ml model create` uploads to the workspace's default datastore, the container
+# azureml-blobstore-<workspace id> of its storage account: the endpoint lists and
+# reads blobs of that container alone.
+resource "azurerm_role_assignment" "endpoint_models" {
+  for_each = toset(local.deploy_environments)
+
+  scope                = azurerm_storage_account.ml[each.key].id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.endpoint[each.key].principal_id
+  principal_type       = "ServicePrincipal"
+  condition_version    = "2.0"
+  condition            = "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'azureml-blobstore-${azurerm_machine_learning_workspace.ml[each.key].workspace_id}'))"
 }
 {%- endif %}
