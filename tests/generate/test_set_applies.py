@@ -52,3 +52,19 @@ def test_update_and_add_refuse_an_answer_that_does_not_apply(
     assert added.code == 0, added.err
     answers = yaml.safe_load((plain / ANSWERS).read_text(encoding="utf-8"))["answers"]
     assert answers["cloud"] == "none"
+
+
+def test_new_takes_an_inapplicable_answer_that_is_what_the_template_gives_anyway(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    # cloud=none serves with KServe and keeps its data locally: saying so is no contradiction
+    done = run_mlrig(
+        "new", "--no-input", "-o", tmp_path, "--set", "cloud=none",
+        "--set", "deploy_target=kserve", "--set", "region=local",
+    )  # fmt: skip
+    assert (done.code, done.err) == (0, "")
+    answers = yaml.safe_load((tmp_path / "my-ml-project" / ANSWERS).read_text(encoding="utf-8"))
+    assert (answers["answers"]["deploy_target"], answers["answers"]["region"]) == (
+        "kserve",
+        "local",
+    )

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from toolkit.errors import AnswerError, UsageError
+from toolkit.generate.render import resolve_answers
 
 QUESTIONS_FILE = "mlrig-questions.yml"
 
@@ -28,6 +29,9 @@ class Question:
 
     help: str = ""
     when: str = ""
+    # Files use the answer even when the question is not asked (CUDA picks the GPU
+    # runners' image with sklearn too): --set may change it then.
+    used_anyway: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,13 @@ class Questions:
 
 
 def _question(path: Path, key: str, value: object) -> Question:
-    if not isinstance(value, Mapping) or set(value) - {"help", "when"}:
-        raise UsageError(f"{path}: question {key!r} takes only 'help' and 'when'")
-    return Question(help=str(value.get("help", "")), when=str(value.get("when", "")))
+    if not isinstance(value, Mapping) or set(value) - {"help", "when", "used_anyway"}:
+        raise UsageError(f"{path}: question {key!r} takes only 'help', 'when' and 'used_anyway'")
+    return Question(
+        help=str(value.get("help", "")),
+        when=str(value.get("when", "")),
+        used_anyway=value.get("used_anyway") is True,
+    )
 
 
 def load_questions(template: Path) -> Questions:
@@ -84,11 +92,25 @@ def refuse_inapplicable(template: Path, answers: Mapping[str, Any], given: Itera
     questions = load_questions(template)
     for key in given:
         question = questions.get(key)
-        if not applies(question, answers):
+        if question.used_anyway or applies(question, answers):
+            continue
+        if not _is_default(template, answers, key):
             raise AnswerError(
                 f"--set {key}={answers.get(key)}: {key} does not apply to these answers "
                 f"(it is asked only when {question.when}); leave it out"
             )
+
+
+def _is_default(template: Path, answers: Mapping[str, Any], key: str) -> bool:
+    """Whether ``answers[key]`` is what the template gives ``key`` anyway after the other
+    answers: ``--set deploy_target=kserve`` with ``cloud=none`` changes nothing, so it
+    is no contradiction to refuse."""
+    others = {
+        name: value
+        for name, value in answers.items()
+        if name != key and not name.startswith("_")  # private keys are the template's own
+    }
+    return str(resolve_answers(template, others).get(key)) == str(answers.get(key))
 
 
 def next_steps(template: Path, answers: Mapping[str, Any], target: Path) -> str:
