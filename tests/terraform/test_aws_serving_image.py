@@ -143,7 +143,7 @@ def test_the_serving_image_identity_pushes_to_its_repository_only(
         assert not allowed(role, action, resource), action
 
 
-def test_the_serving_image_identity_trusts_serve_image_yml_on_main_only(
+def test_the_serving_image_identity_trusts_serve_image_yml_on_main_and_pull_requests(
     applied: tuple[Path, Applied],
 ) -> None:
     repo, done = applied
@@ -155,12 +155,15 @@ def test_the_serving_image_identity_trusts_serve_image_yml_on_main_only(
     }
     answers = yaml.safe_load((repo / ".mlrig-answers.yml").read_text(encoding="utf-8"))
     owner = answers["answers"]["github_owner"]
-    workflow = f"{owner}/{repo.name}/.github/workflows/serve-image.yml@refs/heads/main"
+    workflow = f"{owner}/{repo.name}/.github/workflows/serve-image.yml"
     assert (
         conditions["sub"] == "repository_owner_id:4567:repository_id:1234:environment:serving-image"
     )
     assert conditions["repository_id"] == "1234"
-    assert conditions["job_workflow_ref"] in (workflow, [workflow])
+    assert conditions["job_workflow_ref"] == [
+        f"{workflow}@refs/heads/main",
+        f"{workflow}@refs/pull/*/merge",
+    ]
 
 
 def test_the_capture_writer_adds_objects_under_monitoring_kserve_only(

@@ -179,8 +179,10 @@ def test_github_environments_gate_every_writer(generated: dict[str, Path]) -> No
         "monitoring": "{}",
         "staging": "{}",
         "production": "{ reviewers = var.required_reviewers }",
-        # Pushes the serving image: main only, like every other writer.
-        "serving-image": "{}",
+        # Pushes the serving image from main and from same-repository pull requests that
+        # change the lock (issue 13); its identity trusts serve-image.yml alone, and the
+        # pull request's pin reaches production only through main and production.
+        "serving-image": "{ branches = [] }",
     }
     variables = (MODULES_DIR / "github-environments" / "variables.tf").read_text(encoding="utf-8")
     assert 'branches = optional(list(string), ["main"])' in variables

@@ -71,8 +71,9 @@ def test_serve_image_reads_what_terraform_sets_on_its_environment(
     assert job["environment"] == "serving-image"
     read = set(re.findall(r"\bvars\.([A-Za-z0-9_]+)", yaml.safe_dump(job)))
     assert read == IDENTITY_VARIABLES[cloud] | {"SERVING_IMAGE_REPOSITORY"}
-    # The environment exists, from main only (the module's default branches).
-    assert environments(repo)["serving-image"] == "{}"
+    # The environment admits any branch: pull requests that change the lock build there
+    # (tests/cdct/test_serve_image_identity checks every trigger against its trust).
+    assert environments(repo)["serving-image"] == "{ branches = [] }"
     # Its identity is one of github_oidc's, so environment_variables gives it the
     # identity's variables; serving_image_variables adds the repository.
     entry = identity_entry(str(root.calls["github_oidc"]["identities"]), "serving-image")
@@ -92,15 +93,16 @@ def test_serve_image_reads_what_terraform_sets_on_its_environment(
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])
-def test_the_pusher_is_held_to_serve_image_yml_on_main(
+def test_the_pusher_is_held_to_serve_image_yml_on_main_and_pull_requests(
     cloud: str, roots: dict[str, Scope], generated: dict[str, Path]
 ) -> None:
     root = roots[cloud].module
     entry = identity_entry(str(root.calls["github_oidc"]["identities"]), "serving-image")
-    assert "local.serving_image_workflow" in entry
-    assert unquote(root.locals["serving_image_workflow"]) == (
-        "${var.repository}/.github/workflows/serve-image.yml@refs/heads/main"
-    )
+    assert "local.serving_image_workflows" in entry
+    assert [unquote(ref) for ref in root.locals["serving_image_workflows"]] == [
+        "${var.repository}/.github/workflows/serve-image.yml@refs/heads/main",
+        "${var.repository}/.github/workflows/serve-image.yml@refs/pull/*/merge",
+    ]
     # The workflow that the condition names is the one that runs in the environment.
     assert (generated[cloud] / ".github/workflows/serve-image.yml").is_file()
 

@@ -28,13 +28,16 @@ module "github" {
       # CT retrains pull requests from this repository's branches (never a fork's) and
       # commits the result back, so training allows any branch (add reviewers to gate it).
       training = { branches = [] }
+      # serve-image.yml builds the image of a pull request that changes the lock (from this
+      # repository's branches, never a fork's: forks get no OIDC token) and commits its staging
+      # pin to it, so serving-image allows any branch; its identity trusts serve-image.yml
+      # alone, at main or a pull request's merge ref (main.tf), and it deploys nothing.
+      serving-image = { branches = [] }
       # Everything else that writes runs from main only; infra and production wait for a reviewer.
       infra      = { reviewers = var.required_reviewers }
       monitoring = {}
       staging    = {}
       production = { reviewers = var.required_reviewers }
-      # serve-image.yml pushes the serving image from main only.
-      serving-image = {}
     } : name => merge(settings, { variables = lookup(local.environment_variables, name, {}) })
   }
   repository_variables = local.repository_variables

@@ -21,8 +21,9 @@
 #   training    continuous training: the only identity that pushes to the DVC remote
 #   monitoring, ci, staging, production   pull from the DVC remote
 #               (with deploy_target 'managed', staging and production also deploy)
-#   serving-image  serve-image.yml from main: pushes the serving image to its
-#               registry (registry.tf), and nothing else
+#   serving-image  serve-image.yml from main and from this repository's pull
+#               requests: pushes the serving image to its registry (registry.tf),
+#               and nothing else
 # Subjects name the repository by its numeric ids (github.tf sets the matching
 # OIDC subject template), and github.tf creates the environments themselves.
 locals {
@@ -85,7 +86,7 @@ module "github_oidc" {
       # No DVC data: the serving image's repository alone (registry.tf).
       serving-image = {
         environment   = "serving-image"
-        workflow_refs = [local.serving_image_workflow]
+        workflow_refs = local.serving_image_workflows
         policy_arns   = { push = module.serving_registry.push_policy_arn }
       }
     },
@@ -187,7 +188,7 @@ module "github_oidc" {
       # No project role: writer on the serving image's repository alone (registry.tf).
       serving-image = {
         environment   = "serving-image"
-        workflow_refs = [local.serving_image_workflow]
+        workflow_refs = local.serving_image_workflows
       }
     },
   )

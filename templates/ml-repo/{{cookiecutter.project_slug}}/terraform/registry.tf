@@ -77,8 +77,13 @@ module "serving_registry" {
 
 locals {
   serving_image_repository = module.serving_registry.{{ 'repository_url' if cookiecutter.cloud == 'aws' else 'image' }}
-  # The serving image's pusher: only serve-image.yml, only from main.
-  serving_image_workflow = "${var.repository}/.github/workflows/serve-image.yml@refs/heads/main"
+  # The serving image's pusher: only serve-image.yml, from main or from a pull request
+  # of this repository (its merge ref; a fork's run gets no token). Azure cannot pin
+  # the workflow file: there the environment's subject alone is trusted.
+  serving_image_workflows = [
+    "${var.repository}/.github/workflows/serve-image.yml@refs/heads/main",
+    "${var.repository}/.github/workflows/serve-image.yml@refs/pull/*/merge",
+  ]
   # What serve-image.yml reads besides its identity's variables (outputs.tf).
   serving_image_variables = { serving-image = { SERVING_IMAGE_REPOSITORY = local.serving_image_repository } }
 }
