@@ -5,8 +5,8 @@ image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Jo
 `CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
 one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
 of a container, inline or in a patch file, and every `image:` of a strategic-merge
-patch); each entry of a kustomization's `images:` list, and the `serving_image` of
-each deployment pin (`deploy/<env>.yaml`), and each kustomize image override of an
+patch); each entry of a kustomization's `images:` list; the `serving_image` of
+each deployment pin (`deploy/<env>.yaml`); and each kustomize image override of an
 Argo CD `Application` (`spec.source.kustomize.images` and every `spec.sources[]`; an
 `ApplicationSet`'s under `spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`.
 An image that a kustomization's `images:` entry (or an Argo CD override) sets is
@@ -70,7 +70,9 @@ from toolkit.rules._mod import models
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
-SUMMARY = "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag"
+SUMMARY = (
+    "A KServe, workload, kustomize, Argo CD or pin image uses a tag, or a remote source hides it"
+)
 VIEWS: tuple[str, ...] = ("kube", "pins")
 ARGO = "Argo CD"
 
