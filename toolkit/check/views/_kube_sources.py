@@ -66,24 +66,31 @@ def argo_images(path: str, doc: Any) -> Iterator[KustomizeImage]:
         kustomize = source.get("kustomize") if isinstance(source, YMap) else None
         images = kustomize.get("images") if isinstance(kustomize, YMap) else None
         for item in images if isinstance(images, YList) else []:
-            if isinstance(item, str) and item.strip() and not _templated(item):
-                yield _override(path, getattr(item, "line", 1), getattr(item, "col", 1), item)
+            entry = _override(path, item) if isinstance(item, str) else None
+            if entry is not None:
+                yield entry
 
 
 def _templated(text: str) -> bool:
     return "{{" in text or "$" in text
 
 
-def _override(path: str, line: int, column: int, text: str) -> KustomizeImage:
-    """``[<name>=]<image>[:<tag>][@<digest>]`` as kustomize ``images:`` fields."""
+def _override(path: str, text: str) -> KustomizeImage | None:
+    """``[<name>=]<image>[:<tag>][@<digest>]`` as kustomize ``images:`` fields (None: a
+    template still to be filled in, or no image named)."""
     from toolkit.check.views.kube import KustomizeImage
 
+    if _templated(text):
+        return None
+    line, column = getattr(text, "line", 1), getattr(text, "col", 1)
     old, equals, new = text.strip().partition("=")
     if not equals:
         old, new = "", old
     reference, at, digest = new.partition("@")
     head, colon, tag = reference.rpartition(":")
     image, tag_or_none = (head, tag) if colon and "/" not in tag else (reference, None)
+    if not image.strip():
+        return None
     name = old or image
     new_name = image if old and image != old else None
     return KustomizeImage(
