@@ -23,7 +23,8 @@ The training lock is every other lock of the project that pins the package (a
 compiled requirements file, a `*.lock`, `uv.lock`, `poetry.lock`, or a requirements
 file whose every line carries a `--hash`). The serving version must be the version it
 pins **for the image's Python**: a lock line whose environment marker excludes that
-Python (`; python_full_version < '3.11'` on a 3.11 image) does not count. A Python known
+Python (`; python_full_version < '3.11'` on a 3.11 image; in `uv.lock` its
+`resolution-markers`, in `poetry.lock` its `markers`) does not count. A Python known
 only as `X.Y` stands for each of its patch releases, so `python_full_version >= '3.11'`
 holds on a `python:3.11` image. The image's Python is, in order: the last `FROM` of
 its Dockerfile that names one (`python:3.12-slim`, or `python:${PYTHON_VERSION}-slim`
