@@ -131,3 +131,59 @@ def test_an_earlier_model_keeps_the_image_of_the_lock_that_trained_it(
     code, out = serving_checks(repo)  # the current model on the old image: flagged
     assert code == 1
     assert "MOD007 serving installs scikit-learn 0.0.1" in out
+
+
+def _lock_lines(repo: Path) -> dict[str, str]:
+    """The generated lock's scikit-learn lines, as ``uv pip compile --universal`` writes
+    them: marker -> version (one for Pythons before 3.11, one from 3.11 on)."""
+    found = {}
+    for line in (repo / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("scikit-learn=="):
+            version, _, marker = line.removeprefix("scikit-learn==").partition(";")
+            found[marker.rstrip(" \\").strip()] = version.strip()
+    return found
+
+
+def test_an_image_with_the_lock_line_of_another_python_is_flagged_as_pins_check_does(
+    render: Render, tmp_path: Path
+) -> None:
+    """The image runs Python 3.11 (its FROM, and .python-version): the lock line for older
+    Pythons is not what it installs, so recording that version fails both the repository's
+    own `pins check` and MOD007 (which once accepted any version the lock named)."""
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    assert (repo / ".python-version").read_text(encoding="utf-8").strip() == "3.11"
+    lines = _lock_lines(repo)
+    older, locked = lines["python_full_version < '3.11'"], lines["python_full_version >= '3.11'"]
+    assert older != locked
+    (repo / "freeze.txt").write_text(f"numpy==2.0.0\nscikit-learn=={older}\n", "utf-8")
+    assert pins(repo, "image", "staging", IMAGE, "--freeze", "freeze.txt").returncode == 0
+    assert pins(repo, "check").returncode == 1
+    assert serving_checks(repo, "MOD007") == (
+        1,
+        f"deploy/staging.yaml:6:3: MOD007 serving installs scikit-learn {older}, the training"
+        f" lock pins {locked} (requirements.txt, python_full_version >= '3.11') for Python"
+        " 3.11 (serve/Dockerfile); install the serving image from the lock or pin the same"
+        " version\nFound 1 finding in 1 file.\n",
+    )
+
+    (repo / "freeze.txt").write_text(f"scikit-learn=={locked}\n", "utf-8")
+    assert pins(repo, "image", "staging", IMAGE, "--freeze", "freeze.txt").returncode == 0
+    assert pins(repo, "check").returncode == 0
+    assert serving_checks(repo, "MOD007") == (0, "")
+
+
+def test_a_serving_framework_under_the_import_name_is_flagged(
+    render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
+    pin = repo / "deploy/staging.yaml"
+    text = pin.read_text(encoding="utf-8")
+    pin.write_text(text.replace("  scikit-learn: ", "  sklearn: "), encoding="utf-8")
+    assert serving_checks(repo, "MOD007") == (
+        1,
+        "deploy/staging.yaml:6:3: MOD007 serving_framework names 'sklearn', which is no"
+        " distribution the training lock pins (its frameworks: scikit-learn); write"
+        " scikit-learn, its distribution name (as `pins image` records it)\n"
+        "Found 1 finding in 1 file.\n",
+    )

@@ -273,7 +273,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = 
         "mod_serving_image_by_tag",
         ("kube", "pins"),
         "models",
-        "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag",
+        "A KServe, workload, kustomize, Argo CD or pin image uses a tag, or a remote source hides it",  # noqa: E501
         "error",
         False,
     ),

@@ -1,9 +1,12 @@
 """What a serving image is built with: its Python, and versions set by build arguments.
 
-The Python is the final ``FROM`` of the image's Dockerfile when its tag names one
-(``python:3.12-slim``), else the repository's ``.python-version``. A ``pip install``
-of ``name==${VAR}`` takes its version from the ``ARG VAR=default`` before it; an
-``ARG`` without a default leaves the version to whoever builds the image.
+The image's Python is, in this order: the last ``FROM`` of its Dockerfile that names
+one (``python:3.12-slim``, ``python:${PYTHON_VERSION}-slim`` with the ARG's default), a
+``PYTHON_VERSION``-like ``ARG`` default of that Dockerfile (a base without Python that
+installs it), the repository's ``.python-version``, the lowest ``X.Y`` that
+``requires-python`` allows; else it is unknown. A ``pip install`` of ``name==${VAR}``
+takes its version from the ``ARG VAR=default`` before it; an ``ARG`` without a default
+leaves the version to whoever builds the image.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from typing import Any, NamedTuple
 
 from toolkit.check.project import Project
 from toolkit.check.views._images import image_python
-from toolkit.check.views.mentions import docker_images
 
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_PYTHON_ARG = re.compile(r"(?i)py(?:thon)?[_-]?(?:version|ver)?")
+_RELEASE = re.compile(r"[\"']?(\d+\.\d+(?:\.\d+)?)[\"']?")
 
 
 class ArgPin(NamedTuple):
@@ -30,30 +34,70 @@ class ArgPin(NamedTuple):
     resolved: str | None  # with every ARG default substituted; None when one has none
 
 
-def image_pythons(project: Project, serving: Callable[[str], bool]) -> dict[str, str]:
-    """Dockerfile path -> the Python of its last ``FROM`` that names one (serving files)."""
-    found: dict[str, str] = {}
-    for image in docker_images(project):
-        version = image_python(image.value) if image.what == "FROM" else None
-        if version and serving(image.path):
-            found[image.path] = ".".join(version.split(".")[:2])
-    return found
+class Python(NamedTuple):
+    """The Python an image runs, and where that is said; no ``versions``: unknown (several:
+    one of them, as when several serving Dockerfiles could have built a pinned image)."""
+
+    versions: tuple[str, ...]
+    source: str
 
 
-def repository_python(project: Project) -> str | None:
-    """The ``X.Y`` of the root ``.python-version``, if there is one."""
-    if not project.has("pydeps"):
-        return None
-    found = project.each_file("pydeps", "python-version-file", lambda view, _: _version(view))
-    return found[0] if found else None
+def image_pythons(project: Project, serving: Callable[[str], bool]) -> dict[str, Python]:
+    """Dockerfile path -> its image's Python (serving Dockerfiles whose own text says)."""
+    if not project.has("dockerfile"):
+        return {}
+    found = project.each_file("dockerfile", "image-python", lambda view, _: _python_of(view))
+    return {path: Python((version,), path) for path, version in found if serving(path)}
 
 
-def _version(view: Any) -> list[str]:
-    from toolkit.check.views.pydeps import PythonVersionFile
-
-    if isinstance(view, PythonVersionFile) and view.version is not None and "/" not in view.path:
-        return [".".join(view.version.text.strip().split(".")[:2])]
+def _python_of(view: Any) -> list[tuple[str, str]]:
+    """``[(path, X.Y[.Z])]``: the last ``FROM`` naming a Python, else a Python ``ARG``."""
+    for item in reversed(view.froms):
+        version = None if item.stage_ref or item.unresolved else image_python(item.resolved)
+        if version:
+            return [(view.path, version)]
+    for instruction in reversed(view.instructions):
+        name, equals, default = instruction.arguments.partition("=")
+        found = _RELEASE.fullmatch(default.strip()) if equals else None
+        if instruction.keyword == "ARG" and _PYTHON_ARG.fullmatch(name.strip()) and found:
+            return [(view.path, found[1])]
     return []
+
+
+def contract_python(project: Project) -> Python:
+    """The repository's Python: its root ``.python-version``, else the lowest ``X.Y`` its
+    root ``requires-python`` allows; unknown when it names neither."""
+    if not project.has("pydeps"):
+        return Python((), "")
+    found = project.each_file("pydeps", "contract-python", lambda view, _: _declared(view))
+    for rank in (0, 1):
+        for _, version, source in sorted(item for item in found if item[0] == rank):
+            return Python((version,), source)
+    return Python((), "")
+
+
+def _declared(view: Any) -> list[tuple[int, str, str]]:
+    from toolkit.check.views.pydeps import Pyproject, PythonVersionFile
+
+    if "/" in view.path:
+        return []
+    if isinstance(view, PythonVersionFile) and view.version is not None:
+        found = _RELEASE.match(view.version.text.strip())
+        return [(0, found[1], view.path)] if found else []
+    if isinstance(view, Pyproject) and view.requires_python is not None:
+        spec = view.requires_python.text
+        lowest = _lowest(spec)
+        return [(1, lowest, f"requires-python {spec!r}, its lowest")] if lowest else []
+    return []
+
+
+def _lowest(spec: str) -> str | None:
+    from toolkit.check.views._pep440 import satisfies
+
+    for major, minor in [(2, 7), *((3, m) for m in range(40))]:
+        if any(satisfies(f"{major}.{minor}.{patch}", spec) for patch in (0, 5, 30, 99)):
+            return f"{major}.{minor}"
+    return None
 
 
 def arg_pins(

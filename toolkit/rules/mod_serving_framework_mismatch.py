@@ -10,17 +10,29 @@ as the training lock. The serving side is:
   `Dockerfile.serve`);
 - the `serving_framework` that a deployment pin (`deploy/<env>.yaml`) records for its
   `serving_image`: the versions the image was built with (`pins image` reads them from
-  the image's own `pip freeze`). A pin with a serving image and no such record is a
-  finding too, since nothing says what the image holds. Only a pin of the model that
-  `dvc.lock` records now (or of no model) is compared with the lock: a pin that still
-  serves an earlier model (production, before a promotion) serves it with the image
-  built from the lock that trained it, and moves to the new lock with the next promotion.
+  the image's own `pip freeze`), each under its distribution name as PyPI compares
+  names (PEP 503: `Scikit_Learn` is `scikit-learn`). A pin with a serving image and no
+  such record is a finding, and so is a record that names no framework the lock pins,
+  or a key that is no distribution the lock pins (`sklearn`, the import name, or
+  `pytorch`): nothing would compare it. Only a pin of the model that `dvc.lock`
+  records now (or of no model) is compared with the lock: a pin that still serves an
+  earlier model (production, before a promotion) serves it with the image built from
+  the lock that trained it, and moves to the new lock with the next promotion.
 
-The training lock is every other lock of the project that pins the package; the
-serving version must be one of the versions they pin **for the image's Python**: a
-lock line whose environment marker excludes it (`; python_version < "3.10"` on a
-3.12 image) does not count. The image's Python is its Dockerfile's final `FROM`
-tag (`python:3.12-slim`), else the repository's `.python-version`. A version set
+The training lock is every other lock of the project that pins the package (a
+compiled requirements file, a `*.lock`, `uv.lock`, `poetry.lock`, or a requirements
+file whose every line carries a `--hash`). The serving version must be the version it
+pins **for the image's Python**: a lock line whose environment marker excludes that
+Python (`; python_full_version < '3.11'` on a 3.11 image; in `uv.lock` its
+`resolution-markers`, in `poetry.lock` its `markers`) does not count. A Python known
+only as `X.Y` stands for each of its patch releases, so `python_full_version >= '3.11'`
+holds on a `python:3.11` image. The image's Python is, in order: the last `FROM` of
+its Dockerfile that names one (`python:3.12-slim`, or `python:${PYTHON_VERSION}-slim`
+with the `ARG`'s default), a `PYTHON_VERSION`-like `ARG` default there (a base without
+Python), the repository's `.python-version`, the lowest `X.Y` that `requires-python`
+allows. For a deployment pin, that is the serving Dockerfiles' Python. When none says,
+the image's Python is unknown: every lock line is a candidate, and the finding lists
+each with its marker. A version set
 by a build argument (`pip install torch==${TORCH_VERSION}`) is the `ARG`'s
 default; an `ARG` without a default is a finding, since the version is whatever
 the build passes. A Dockerfile that installs
@@ -59,11 +71,13 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
-from toolkit.check.views._markers import applies
 from toolkit.check.views._requirements import canonical
 from toolkit.check.views.mentions import Install, lock_requirements, shell_installs
+from toolkit.check.views.pins import Pin
 from toolkit.rules._mod import models
-from toolkit.rules._serving_image import arg_pins, image_pythons, repository_python
+from toolkit.rules._serving_image import Python, arg_pins, contract_python, image_pythons
+from toolkit.rules._serving_record import entries, wrong_key
+from toolkit.rules._training_lock import Pinned, TrainingLock, described
 
 CODE = "MOD007"
 NAME = "serving-framework-mismatch"
@@ -91,67 +105,53 @@ def is_serving(path: str) -> bool:
     return any(part in SERVING_DIRS for part in folders) or SERVING_NAME.search(name) is not None
 
 
+class _Image:
+    """The Python of each serving Dockerfile, and of the serving image as a whole."""
+
+    def __init__(self, project: Project) -> None:
+        self.contract = contract_python(project)
+        self.dockerfiles = image_pythons(project, _serving_dockerfile)
+        versions = sorted({v for python in self.dockerfiles.values() for v in python.versions})
+        sources = ", ".join(sorted(self.dockerfiles))
+        self.python = Python(tuple(versions), sources) if versions else self.contract
+
+    def of(self, path: str) -> Python:
+        """The Python of what ``path`` installs: its Dockerfile's, else the image's."""
+        if path in self.dockerfiles:
+            return self.dockerfiles[path]
+        return self.contract if _serving_dockerfile(path) else self.python
+
+
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Each serving-side framework version is one the training lock pins for the image's
     Python (lock lines whose environment marker excludes that Python do not count)."""
     del options
-    pythons = image_pythons(project, _serving_dockerfile)
-    default = next(iter(sorted(pythons.items())), ("", repository_python(project)))[1]
-    locks = _Training(project)
-    if not locks.of(default):
+    locks = TrainingLock(project, FRAMEWORKS, is_serving)
+    if not locks.of(Python((), "")):
         return
+    image = _Image(project)
     for install in _serving(project):
         name = canonical(install.requirement.name)
         version = install.requirement.exact
-        training = locks.of(pythons.get(install.path, default))
+        python = image.of(install.path)
+        training = locks.of(python)
         if name in training and version is not None and version not in training[name]:
             where = (install.path, install.line, install.column)
-            yield _mismatch(where, name, version, training)
-    yield from _build_args(project, locks, pythons, default)
-    yield from _pins(project, locks.of(default))
-
-
-class _Training:
-    """Framework package -> {version: the lock that pins it} over the training locks, for
-    one Python (None: every line, whatever its marker)."""
-
-    def __init__(self, project: Project) -> None:
-        self.installs = [
-            install
-            for install in lock_requirements(project)
-            if install.what == "lock" and not is_serving(install.path)
-        ]
-        self.cache: dict[str | None, dict[str, dict[str, str]]] = {}
-
-    def of(self, python: str | None) -> dict[str, dict[str, str]]:
-        if python not in self.cache:
-            self.cache[python] = self._for(python)
-        return self.cache[python]
-
-    def _for(self, python: str | None) -> dict[str, dict[str, str]]:
-        found: dict[str, dict[str, str]] = {}
-        for install in self.installs:
-            name = canonical(install.requirement.name)
-            version = install.requirement.exact
-            marker = install.requirement.marker
-            if python and marker and applies(marker, python) is False:
-                continue  # this line is for another Python than the image's
-            if name in FRAMEWORKS and version:
-                found.setdefault(name, {}).setdefault(version, install.path)
-        return found
+            yield _mismatch(where, name, version, training[name], python)
+    yield from _build_args(project, locks, image)
+    yield from _pins(project, locks, image.python)
 
 
 def _serving_dockerfile(path: str) -> bool:
     return DOCKERFILE.search(path.rsplit("/", 1)[-1]) is not None and is_serving(path)
 
 
-def _build_args(
-    project: Project, locks: _Training, pythons: dict[str, str], default: str | None
-) -> Iterator[Finding]:
+def _build_args(project: Project, locks: TrainingLock, image: _Image) -> Iterator[Finding]:
     """``name==${VAR}`` in a serving Dockerfile: the ARG's default is the version; without
     one, the version is whatever the build passes, which nothing in the repository pins."""
     for pin in arg_pins(project, FRAMEWORKS, _serving_dockerfile):
-        training = locks.of(pythons.get(pin.path, default))
+        python = image.of(pin.path)
+        training = locks.of(python)
         where = (pin.path, pin.line, pin.column)
         if pin.name not in training:
             continue
@@ -162,7 +162,7 @@ def _build_args(
             )
             yield Finding(*where, CODE, message)
         elif pin.resolved not in training[pin.name]:
-            yield _mismatch(where, pin.name, pin.resolved, training)
+            yield _mismatch(where, pin.name, pin.resolved, training[pin.name], python)
 
 
 def _serving(project: Project) -> Iterator[Install]:
@@ -176,17 +176,16 @@ def _serving(project: Project) -> Iterator[Install]:
 
 
 def _mismatch(
-    where: tuple[str, int, int], name: str, version: str, training: dict[str, dict[str, str]]
+    where: tuple[str, int, int], name: str, version: str, pinned: Pinned, python: Python
 ) -> Finding:
-    locked = ", ".join(f"{v} ({p})" for v, p in sorted(training[name].items()))
     message = (
-        f"serving installs {name} {version}, the training lock pins {locked};"
+        f"serving installs {name} {version}, {described(pinned, python)};"
         " install the serving image from the lock or pin the same version"
     )
     return Finding(*where, CODE, message)
 
 
-def _pins(project: Project, training: dict[str, dict[str, str]]) -> Iterator[Finding]:
+def _pins(project: Project, locks: TrainingLock, python: Python) -> Iterator[Finding]:
     found = models(project)
     current = found.locked_hashes()
     for pin in found.pins:
@@ -202,8 +201,29 @@ def _pins(project: Project, training: dict[str, dict[str, str]]) -> Iterator[Fin
             )
             yield Finding(pin.path, *pin.doc.mark("serving_image"), CODE, message)
             continue
-        for key, value in record.items():
-            name, version = canonical(str(key)), str(value)
-            if name in training and version not in training[name]:
-                line, column = pin.doc.mark("serving_framework", key)
-                yield _mismatch((pin.path, line, column), name, version, training)
+        yield from _record(pin, dict(record), locks, python)
+
+
+def _record(
+    pin: Pin, record: dict[Any, Any], locks: TrainingLock, python: Python
+) -> Iterator[Finding]:
+    """Each key names a distribution the lock pins, one of them the framework, and each
+    framework's version is one the lock pins for the image's Python."""
+    training = locks.of(python)
+    named = wrong = False
+    for entry in entries(pin, record):
+        where = (pin.path, entry.line, entry.column)
+        if entry.name not in locks.names:
+            wrong = True
+            yield Finding(*where, CODE, wrong_key(entry, locks.of(Python((), ""))))
+        elif entry.name in training:
+            named = True
+            if entry.version not in training[entry.name]:
+                yield _mismatch(where, entry.name, entry.version, training[entry.name], python)
+    if not (named or wrong):
+        message = (
+            f"serving_framework records no version of {' or '.join(sorted(training))}, the"
+            " framework the training lock pins; record it by its distribution name"
+            " (`pins image` does)"
+        )
+        yield Finding(pin.path, *pin.doc.mark("serving_framework"), CODE, message)

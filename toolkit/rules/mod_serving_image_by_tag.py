@@ -5,12 +5,20 @@ image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Jo
 `CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
 one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
 of a container, inline or in a patch file, and every `image:` of a strategic-merge
-patch); each entry of a kustomization's `images:` list, and the `serving_image` of
-each deployment pin (`deploy/<env>.yaml`). An image that a kustomization's `images:` entry sets is
-judged at that entry (it needs `digest:`; `newTag` or a bare `newName` is a
-finding), not again in the resource; an image that a kustomization deletes with
-its resource (`$patch: delete`, as the generated overlays do until the serving
-image is built) passes.
+patch); each entry of a kustomization's `images:` list; the `serving_image` of
+each deployment pin (`deploy/<env>.yaml`); and each kustomize image override of an
+Argo CD `Application` (`spec.source.kustomize.images` and every `spec.sources[]`; an
+`ApplicationSet`'s under `spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`.
+An image that a kustomization's `images:` entry (or an Argo CD override) sets is
+judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
+bare `newName` is a finding), not again in the resource; an image that a kustomization
+deletes with its resource (`$patch: delete`, as the generated overlays do until the
+serving image is built) passes.
+
+What it cannot verify is a finding too, at the rule's severity (error), with a message
+that says so: a kustomization's remote `resources:` (or `bases:`, `components:`) entry (a
+URL, `git@host:...`, `github.com/org/repo//dir?ref=...`) and each `helmCharts:` entry
+deploy images that mlrig, offline, never reads, so a tag there would pass unseen.
 
 ## Why is this bad
 A tag moves: `kserve/sklearnserver:latest` (or `v0.14.0`, rebuilt) is another image
@@ -39,6 +47,11 @@ images:
   - name: kserve/sklearnserver
     digest: sha256:<64 hex>
 ```
+In an Argo CD Application: `images: [name=ghcr.io/acme/server@sha256:<64 hex>]`.
+For a remote resource or a Helm chart, commit its manifests (`kustomize build` of the
+remote, or `helm template` of the chart) with images by digest; or, once its images are
+reviewed and pinned upstream, suppress the line with a reason
+(`# mlrig: ignore[MOD006] <reason>`).
 In a generated repository, `serve-image.yml` builds the serving image and writes
 its digest with `python -m <package>.pins image <env> <image>@sha256:<digest>`.
 """
@@ -50,14 +63,18 @@ from typing import Any
 
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
+from toolkit.check.views._kube_sources import Remote
 from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
 from toolkit.rules._mod import models
 
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
-SUMMARY = "A KServe or workload image, a kustomize image or patch, or a deploy pin uses a tag"
+SUMMARY = (
+    "A KServe, workload, kustomize, Argo CD or pin image uses a tag, or a remote source hides it"
+)
 VIEWS: tuple[str, ...] = ("kube", "pins")
+ARGO = "Argo CD"
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -68,13 +85,12 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
     # An image a kustomization sets is judged at that entry, not again where it is named.
     set_by_kustomize = {entry.name for entry in entries if entry.sets}
     deleted = {pair for view in manifests for pair in view.deletes}
-    trees = {
-        _folder(view.path)
-        for view in manifests
-        if view.kustomize_images or _is_kustomization(view.path)
-    }
+    trees = {_folder(view.path) for view in manifests if _is_kustomization(view.path)}
     for entry in entries:
-        yield from _entry(entry)
+        yield from _argo_entry(entry) if entry.origin == ARGO else _entry(entry)
+    for view in manifests:
+        for remote in view.remotes:
+            yield _remote(remote)
     for view in manifests:
         for image in view.images:
             if image.kind in WORKLOAD_KINDS and not _in_tree(image.path, trees):
@@ -131,6 +147,41 @@ def _entry(entry: KustomizeImage) -> Iterator[Finding]:
             " add `digest: sha256:...`"
         )
         yield Finding(entry.path, entry.line, entry.column, CODE, message)
+
+
+def _argo_entry(entry: KustomizeImage) -> Iterator[Finding]:
+    """An Argo CD override ``[<name>=]<image>[:<tag>][@<digest>]`` sets its image by digest."""
+    where = (entry.path, entry.line, entry.column, CODE)
+    prefix = f"{entry.name}=" if entry.new_name else ""
+    target = entry.new_name or entry.name
+    if entry.digest is not None and not _valid(entry.digest):
+        message = (
+            f"Argo CD kustomize image {entry.written!r} has digest {entry.digest!r},"
+            " not sha256:<64 hex>"
+        )
+        yield Finding(*where, message)
+    elif entry.digest is None and (entry.new_tag is not None or entry.new_name is not None):
+        how = f"by tag {entry.new_tag}" if entry.new_tag is not None else "with no digest"
+        sets = f"{entry.name} to {target}" if entry.new_name else entry.name
+        message = (
+            f"Argo CD kustomize image {entry.written!r} sets {sets} {how};"
+            f" write {prefix}{target}@sha256:<64 hex>"
+        )
+        yield Finding(*where, message)
+
+
+def _remote(remote: Remote) -> Finding:
+    if remote.what == "Helm chart":
+        what = f"inflates Helm chart {remote.reference}, whose rendered images"
+        fix = "commit the rendered manifests (`helm template`) with images by digest"
+    else:
+        what = f"pulls remote resource {remote.reference}, whose images"
+        fix = "vendor its manifests into the repository and pin their images by digest"
+    message = (
+        f"kustomization {what} cannot be verified offline: {fix}, or suppress this line"
+        " with a reason once its images are reviewed"
+    )
+    return Finding(remote.path, remote.line, remote.column, CODE, message)
 
 
 def _image(image: Image) -> Finding:

@@ -4,6 +4,11 @@
 ``packaging`` needed); any other variable is unknown. The answer is three-valued:
 ``True``/``False`` when the Python decides it, ``None`` when it does not (or the marker
 cannot be read), so that a caller keeps what it cannot rule out.
+
+A Python given as ``X.Y`` (a ``python:3.11`` image, a ``.python-version`` of ``3.11``)
+stands for every ``X.Y.Z``: a ``python_full_version`` comparison decides it when it
+holds, or fails, for all of them (``python_full_version >= '3.11'`` holds on any 3.11),
+which is checked at each patch release the marker names, its neighbours, and the ends.
 """
 
 from __future__ import annotations
@@ -25,19 +30,35 @@ def applies(marker: str, python: str) -> bool | None:
     tokens = _tokens(marker)
     if tokens is None or not tokens:
         return None if tokens is None else True
+    answers = {_evaluate(tokens, full) for full in _releases(python, tokens)}
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _evaluate(tokens: Tokens, python: str) -> bool | None:
+    parts = python.split(".")
+    names = {"python_version": ".".join(parts[:2]), "python_full_version": python}
     try:
-        value, rest = _or(tokens, _variables(python))
+        value, rest = _or(tokens, names)
     except (IndexError, ValueError):
         return None
     return value if not rest else None
 
 
-def _variables(python: str) -> dict[str, str]:
-    parts = python.split(".")
-    found = {"python_version": ".".join(parts[:2])}
+def _releases(python: str, tokens: Tokens) -> list[str]:
+    """``python`` itself when it names a patch release; for ``X.Y``, the releases where a
+    comparison in the marker can change its answer: each ``X.Y.Z`` it names, either side
+    of it, and the first and a far last patch release."""
+    parts = python.strip().split(".")
     if len(parts) >= 3:
-        found["python_full_version"] = python
-    return found
+        return [python.strip()]
+    minor = ".".join(parts[:2])
+    patches = {0, 9999}
+    for kind, value in tokens:
+        found = re.match(re.escape(minor) + r"\.(\d+)", value) if kind == "str" else None
+        if found:
+            patch = int(found[1])
+            patches.update({max(patch - 1, 0), patch, patch + 1})
+    return [f"{minor}.{patch}" for patch in sorted(patches)]
 
 
 def _tokens(marker: str) -> Tokens | None:

@@ -17,13 +17,16 @@ _PACKAGE = re.compile(r"\s*\[\[package\]\]\s*\Z")
 
 @dataclass(frozen=True)
 class LockedPackage:
-    """One ``[[package]]`` entry: exact version, source kind and whether it has hashes."""
+    """One ``[[package]]`` entry: exact version, source kind and whether it has hashes;
+    ``marker``, the environments it is for when the lock forks by them (uv's
+    ``resolution-markers``, poetry's ``markers``), empty for every environment."""
 
     name: str
     version: str
     line: int
     source: str
     hashed: bool
+    marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
         kind = next(iter(source), "registry")
         hashed = _uv_hashed(item)
         name = canonical(str(item.get("name", "")))
-        packages.append(LockedPackage(name, str(item.get("version", "")), line, kind, hashed))
+        version = str(item.get("version", ""))
+        marker = _marker(item.get("resolution-markers"))
+        packages.append(LockedPackage(name, version, line, kind, hashed, marker))
         if kind in ("editable", "virtual") or (kind == "directory" and source.get(kind) == "."):
             metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
             assert isinstance(metadata, dict)
@@ -83,6 +88,18 @@ def uv_lock(path: str, text: str, data: dict[str, Any]) -> UvLock:
             sourced[name] = _sourced(requires_dist)
     requires = data.get("requires-python")
     return UvLock(path, tuple(packages), roots, str(requires) if requires else None, sourced)
+
+
+def _marker(value: Any) -> str:
+    """One PEP 508 marker for a lock's markers: a string, or any of a list's (uv) or a
+    table's values (poetry, by dependency group)."""
+    items = (
+        value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+    )
+    markers = [str(item).strip() for item in items if isinstance(item, str) and item.strip()]
+    if len(markers) == 1:
+        return markers[0]
+    return " or ".join(f"({marker})" for marker in markers)
 
 
 _SOURCES = ("directory", "virtual", "editable", "path", "url", "git")
@@ -137,7 +154,9 @@ def poetry_lock(path: str, text: str, data: dict[str, Any]) -> PoetryLock:
         assert isinstance(source, dict)
         kind = str(source.get("type", "registry"))
         name = canonical(str(item.get("name", "")))
-        packages.append(LockedPackage(name, str(item.get("version", "")), line, kind, hashed))
+        version = str(item.get("version", ""))
+        marker = _marker(item.get("markers"))
+        packages.append(LockedPackage(name, version, line, kind, hashed, marker))
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     assert isinstance(metadata, dict)
     content_hash = metadata.get("content-hash")

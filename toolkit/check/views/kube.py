@@ -7,10 +7,13 @@ empty view, never a parse error (it is not this view's to judge). A KServe manif
 that is not YAML until someone fills it in (Helm's ``{{ ... }}``, a sample's
 ``{username}/image``) is skipped as well; KServe's own ``{{.Name}}`` arguments are fine.
 Only a ``kustomization.yaml`` that does not parse is a finding: kustomize must read it.
+An Argo CD ``Application`` or ``ApplicationSet`` is parsed too, for the kustomize image
+overrides it applies (:mod:`toolkit.check.views._kube_sources`).
 
 ``parse`` returns a :class:`Manifests`: the images each KServe resource names
-(every ``image:`` under its ``spec``), the ``images:`` entries of a kustomization, and
-the resources a kustomization deletes with an inline ``$patch: delete``.
+(every ``image:`` under its ``spec``), the ``images:`` entries of a kustomization and
+the image overrides of an Argo CD Application, the resources a kustomization deletes
+with an inline ``$patch: delete``, and the remote resources and Helm charts it pulls.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
+from toolkit.check.views._kube_sources import Remote, argo_images, is_argo, remotes
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -80,7 +84,8 @@ class Image:
 
 @dataclass(frozen=True)
 class KustomizeImage:
-    """One entry of a kustomization's ``images:`` list."""
+    """One entry of a kustomization's ``images:`` list, or an image override of an Argo CD
+    Application (``origin``), as ``written`` there."""
 
     path: str
     line: int
@@ -90,6 +95,8 @@ class KustomizeImage:
     new_tag: str | None
     digest: str | None
     tag_mark: tuple[int, int]
+    origin: str = "kustomization"
+    written: str = ""
 
     @property
     def sets(self) -> bool:
@@ -105,6 +112,7 @@ class Manifests:
     images: tuple[Image, ...] = ()
     kustomize_images: tuple[KustomizeImage, ...] = ()
     deletes: tuple[tuple[str, str], ...] = ()
+    remotes: tuple[Remote, ...] = ()
 
 
 def match(path: str) -> bool:
@@ -114,7 +122,8 @@ def match(path: str) -> bool:
 def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
     serving = _KIND.search(text) is not None and _API.search(text) is not None
-    if not (kustomization or serving or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
+    argo = is_argo(text)
+    if not (kustomization or serving or argo or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
         return Manifests(path)
     from toolkit.check.yamlsource import load
 
@@ -131,10 +140,12 @@ def parse(path: str, text: str) -> Manifests:
     images = tuple(image for doc in documents for image in _images(path, doc))
     images += tuple(image for doc in documents for image in patch_file_images(path, doc))
     if not kustomization:
-        return Manifests(path, images)
+        overrides = tuple(entry for doc in documents for entry in argo_images(path, doc))
+        return Manifests(path, images, overrides)
     root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
     images += tuple(inline_patch_images(path, root, text.splitlines()))
-    return Manifests(path, images, tuple(_kustomize_images(path, root)), _deletes(root))
+    entries = tuple(_kustomize_images(path, root))
+    return Manifests(path, images, entries, _deletes(root), tuple(remotes(path, root)))
 
 
 def _images(path: str, doc: Any) -> Iterator[Image]:

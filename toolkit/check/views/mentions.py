@@ -299,7 +299,9 @@ def _locked(view: Any) -> list[Install]:
                 )
     elif isinstance(view, (UvLock, PoetryLock, OtherLock)):
         for package in view.packages:
-            pinned = parse_requirement(f"{package.name}=={package.version}", package.line)
+            marker = f" ; {package.marker}" if package.marker else ""
+            text = f"{package.name}=={package.version}{marker}"
+            pinned = parse_requirement(text, package.line)
             if pinned is not None:
                 found.append(Install(view.path, package.line, 1, pinned, "lock"))
     return found
