@@ -1,7 +1,7 @@
 """Drift always leaves a durable signal: a drifted window that nothing could be
 registered from (no true label yet) gives a report that names the window, the
 statistics and where to send the labels, and drift.yml's ``signal`` job (issues: write,
-nothing else) opens one issue labelled ``drift-detected`` with it, then comments on that
+nothing else) opens one issue labelled ``model-drift`` with it, then comments on that
 issue on later runs instead of opening another. The step runs as the runner runs it
 (bash, curl, jq) against GitHub's issues API answered on 127.0.0.1."""
 
@@ -111,8 +111,8 @@ def test_drift_with_no_label_opens_one_issue_and_comments_on_it_later(repo: Path
     )
     assert list((repo / "data/raw").glob("captured-*")) == []  # nothing registered
     github = Repository()
-    github.add("Drift detected in the captured inference data", ["drift-detected"], "closed")
-    github.add("Drift: retrain on the captured inference window", ["drift-detected"], pr=True)
+    github.add("Drift detected in the captured inference data", ["model-drift"], "closed")
+    github.add("Drift: retrain on the captured inference window", ["model-drift"], pr=True)
     github.add("Unrelated", [])
     with github_api(github) as api:
         first = signal(repo, api, report)
@@ -122,7 +122,7 @@ def test_drift_with_no_label_opens_one_issue_and_comments_on_it_later(repo: Path
     opened = github.issues[3]
     assert (opened["title"], opened["labels"]) == (
         "Drift detected in the captured inference data",
-        [{"name": "drift-detected"}],
+        [{"name": "model-drift"}],
     )
     assert opened["body"] == f"{report}\n\nDrift run: {RUN}"
     assert len(github.issues) == 4  # no duplicate
@@ -134,9 +134,9 @@ def test_drift_with_no_label_opens_one_issue_and_comments_on_it_later(repo: Path
             " nothing was kept."
         ]
     }
-    label = {"name": "drift-detected", "color": "d93f0b"}
+    label = {"name": "model-drift", "color": "d93f0b"}
     label["description"] = "The drift monitor found drift"
-    listing = f"/repos/{REPOSITORY}/issues?state=open&labels=drift-detected&per_page=100"
+    listing = f"/repos/{REPOSITORY}/issues?state=open&labels=model-drift&per_page=100"
     assert [(m, p) for m, p, _ in github.requests] == [
         ("POST", f"/repos/{REPOSITORY}/labels"),
         ("GET", listing),
