@@ -85,12 +85,12 @@ def capture_event(folder: Path, day: str, number: int, rows: np.ndarray) -> None
         (where / f"{number}-{kind}.json").write_text(json.dumps(event))
 
 
-def window_run(workdir: Path, *extra: str) -> int:
+def window_run(workdir: Path, *extra: str, until: str = "2026-03-10") -> int:
     params = str(workdir / "params.yaml")
     reference = str(workdir / "ref.csv")
     capture = str(workdir / "monitoring")
     argv = ["--capture", capture, "--reference", reference, "--params", params]
-    return drift.main([*argv, "--until", "2026-03-10", *extra])
+    return drift.main([*argv, "--until", until, *extra])
 
 
 def test_an_empty_window_is_no_traffic_never_drift(
@@ -168,16 +168,14 @@ def test_overlapping_windows_register_each_row_once(
     for number in range(4, 7):  # the next day: new requests, and the earlier ones again
         capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
     feedback(workdir / "monitoring", "2026/03/10", {n: [1] * 100 for n in range(4, 6)})
-    later = ["--capture", str(workdir / "monitoring"), "--register", str(raw)]
-    argv = [*later, "--reference", str(workdir / "ref.csv"), "--params", str(workdir / "params.yaml")]
-    assert drift.main([*argv, "--until", "2026-03-11"]) == 1
+    assert window_run(workdir, "--register", str(raw), until="2026-03-11") == 1
     second = raw / "captured-20260305-20260311.csv"
     assert capsys.readouterr().out.startswith(
         f"registered 200 captured rows as {second.as_posix()} (400 registered before)\n"
     )
     assert len(second.read_text().splitlines()) == 1 + 200
     assert second.with_suffix(".ids").read_text() == '"e4"\n"e5"\n'
-    assert drift.main([*argv, "--until", "2026-03-11"]) == 1  # a rerun registers nothing new
+    assert window_run(workdir, "--register", str(raw), until="2026-03-11") == 1  # a rerun
     assert capsys.readouterr().err == (
         "drift: the window's 600 labelled rows are registered already; nothing registered\n"
     )
