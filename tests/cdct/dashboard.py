@@ -73,6 +73,28 @@ def selectors(expr: str) -> set[str]:
     return names
 
 
+def selected(expr: str) -> list[tuple[str, dict[str, str]]]:
+    """Each vector selector of ``expr``: its metric name and its matchers (label to
+    ``<op> <value>``, ``=`` / ``!=`` / ``=~`` / ``!~``), after Grafana's substitutions."""
+    promql_parser = pytest.importorskip("promql_parser")
+    for variable, value in GRAFANA_RANGES.items():
+        expr = expr.replace(variable, value)
+    ops = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def visit(node: Any) -> bool:
+        if isinstance(node, promql_parser.VectorSelector):
+            matchers = {
+                str(m.name): f"{ops[str(m.op).rsplit('.', 1)[-1]]} {m.value}"
+                for m in node.matchers.matchers
+            }
+            found.append((str(node.name), matchers))
+        return True
+
+    promql_parser.walk(promql_parser.parse(expr), visit)
+    return found
+
+
 def metric_names(expr: str, rules: dict[str, str]) -> set[str]:
     """The raw metric names behind ``expr``: recording rules are followed to their
     expressions (a name that is neither is returned as it is: the caller checks it)."""

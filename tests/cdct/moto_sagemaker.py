@@ -10,16 +10,22 @@ unknown endpoint or config is a ValidationError, as AWS answers. Model, endpoint
 config and endpoint names are checked as AWS checks them (at most 63 characters,
 ``^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``): moto takes any name, so a name AWS refuses
 would otherwise pass here.
+
+With ``MOTO_SAGEMAKER_INSTANCE_QUOTA=<n>`` in its environment, UpdateEndpoint
+refuses a config whose variants ask for more than ``n`` instances in all,
+with the ResourceLimitExceeded error AWS answers when the account's instance quota
+for endpoint usage is too small (as for a canary config: old and new variant at once).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
 
 from moto.core.responses import ActionResult
-from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.exceptions import SagemakerClientError, ValidationError
 from moto.sagemaker.responses import SageMakerResponse
 from moto.server import main
 
@@ -34,11 +40,31 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
     config = backend.endpoint_configs.get(config_name)
     if config is None:
         raise ValidationError(message=f"Could not find endpoint configuration '{config_name}'.")
+    within_quota(config.production_variants)
     endpoint.endpoint_config_name = config.endpoint_config_name
     endpoint.production_variants = endpoint._process_production_variants(config.production_variants)
     endpoint.data_capture_config = config.data_capture_config
     endpoint.endpoint_status = "InService"
     return ActionResult({"EndpointArn": endpoint.arn})
+
+
+QUOTA = "MOTO_SAGEMAKER_INSTANCE_QUOTA"
+
+
+class ResourceLimitExceeded(SagemakerClientError):
+    code = "ResourceLimitExceeded"
+
+
+def within_quota(variants: list[dict[str, object]]) -> None:
+    """A ResourceLimitExceeded error when ``variants`` ask for more instances than the quota."""
+    quota = os.environ.get(QUOTA)
+    wanted = sum(int(str(v.get("InitialInstanceCount", 1))) for v in variants)
+    if quota is not None and wanted > int(quota):
+        raise ResourceLimitExceeded(
+            f"The account-level service limit 'ml.m5.large for endpoint usage' is {quota}"
+            f" Instances, with current utilization of 0 Instances and a request delta of"
+            f" {wanted} Instances. Please use AWS Service Quotas to request an increase."
+        )
 
 
 NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")

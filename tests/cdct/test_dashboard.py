@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.cdct.conftest import Render
-from tests.cdct.dashboard import alerts, dashboard, metric_names, queries, records
+from tests.cdct.dashboard import alerts, dashboard, metric_names, queries, records, selected
 
 PANELS = {
     "Latency": "timeseries",
@@ -146,3 +146,16 @@ def test_the_canary_and_the_model_it_may_replace_are_apart_on_every_serving_pane
         legends = all("version}}" in target["legendFormat"] for target in panel["targets"])
         kept[panel["title"]] = by_version and legends
     assert {title for title, split in kept.items() if split} == PER_VERSION
+
+
+def test_the_error_ratio_counts_inference_requests_only(render: Render) -> None:
+    """The feedback route (true labels for past predictions) is no inference request:
+    the error ratio's numerator and denominator both count the infer route alone."""
+    board = dashboard(render(cloud="aws"))
+    (panel,) = [panel for panel in board["panels"] if panel["title"] == "Errors"]
+    (ratio,) = [t["expr"] for t in panel["targets"] if "error ratio" in t["legendFormat"]]
+    scope = {"namespace": "= $namespace", "model": "= $model", "route": "= infer"}
+    assert selected(ratio) == [
+        ("inference_requests_total", {**scope, "code": "!~ 2.."}),
+        ("inference_requests_total", scope),
+    ]

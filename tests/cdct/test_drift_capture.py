@@ -178,8 +178,8 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     shutil.rmtree(repo.path / "data/prepared")
     shutil.rmtree(repo.path / ".dvc/cache")  # the reference must come from the remote
     rows, truth = labelled_traffic(2.5, seed=7)
-    ids = serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", rows)
-    batches = [{"id": i, "labels": truth[n * 20 : n * 20 + 20]} for n, i in enumerate(ids)]
+    ids_sent = serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", rows)
+    batches = [{"id": i, "labels": truth[n * 20 : n * 20 + 20]} for n, i in enumerate(ids_sent)]
     give_feedback(s3, "monitoring", batches)
     before = repo.model_md5()
 
@@ -190,7 +190,9 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     assert ran.returncode == 0, ran.stdout + ran.stderr  # --exit-zero
     start = time.strftime("%Y%m%d", time.gmtime(time.time() - 6 * 86400))
     window = f"data/raw/captured-{start}-{TODAY.replace('-', '')}.csv"
+    report = ran.outputs.pop("report")
     assert ran.outputs == {"drift": "true", "traffic": "true", "registered": window}
+    assert report.endswith(f"The captured window is registered as `{window}`.")
     lines = ran.stdout.splitlines()
     rows = {line.split(" | ")[0].strip("| "): line for line in lines if FEATURE_ROW.match(line)}
     assert sorted(rows) == [f"f{i}" for i in range(8)]
@@ -201,6 +203,8 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     assert "The captured window is registered as" in (repo.path / "drift.md").read_text("utf-8")
     header = (repo.path / window).read_text(encoding="utf-8").splitlines()[0]
     assert header == "f0,f1,f2,f3,f4,f5,f6,f7,target"
+    ids = (repo.path / window).with_suffix(".ids").read_text(encoding="utf-8")
+    assert ids == "".join(f'"{i}"\n' for i in ids_sent)
 
     tracked = step(repo, "Track the drifted window with DVC and push it", registered=window)
     assert tracked.returncode == 0, tracked.stdout + tracked.stderr
@@ -285,7 +289,7 @@ def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> N
     capture = f"s3://{BUCKET}/sm/monitoring"
     done = trained.drift("--capture", capture, "--until", TODAY, "--register", "sm")
     assert done.returncode == 1, done.stdout + done.stderr
-    (registered,) = (trained.path / "sm").iterdir()
+    (registered,) = (trained.path / "sm").glob("*.csv")
     table = registered.read_text(encoding="utf-8").splitlines()
     assert len(table) == 1 + 120  # the window's rows only, not the 2001 partition
     # the true labels that feedback gave, never the label the model answered (1)
@@ -365,3 +369,53 @@ def test_a_missing_prefix_is_no_capture_and_an_unreadable_one_fails(
         "drift: cannot read the captured data under nosuch://bucket/monitoring:"
         " ValueError: Protocol not known: nosuch\n"
     )
+
+
+def test_overlapping_windows_never_register_a_row_twice(trained: Repo, s3: str) -> None:
+    """Daily runs over seven days: the second window holds the first one's requests
+    again; only the requests that no earlier snapshot (its ``.ids``) lists are registered."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
+    prefix = "overlap/monitoring/sagemaker/my-ml-project-staging/m-0123456789ab"
+    rows = traffic(3.0, seed=17, rows=200)
+    for day, first, last in (("2030/01/05", 0, 120), ("2030/01/06", 120, 200)):
+        lines = [
+            sagemaker_record(rows[i : i + 40], [1] * 40, f"o{i}") for i in range(first, last, 40)
+        ]
+        client.put_object(Bucket=BUCKET, Key=f"{prefix}/{day}/10/a.jsonl", Body="\n".join(lines))
+    labels = [{"id": f"o{i}", "labels": [0] * 40} for i in range(0, 200, 40)]
+    client.put_object(
+        Bucket=BUCKET,
+        Key="overlap/monitoring/feedback/2030/01/06/a.jsonl",
+        Body="\n".join(json.dumps(label) for label in labels[:3]),
+    )
+    folder = trained.path / "overlap-raw"
+    capture = f"s3://{BUCKET}/overlap/monitoring"
+    register = ("--capture", capture, "--register", "overlap-raw", "--exit-zero")
+    first = trained.drift(*register, "--until", "2030-01-05")
+    assert first.returncode == 0, first.stdout + first.stderr
+    one = "overlap-raw/captured-20291230-20300105.csv"
+    assert first.stdout.splitlines()[0] == f"registered 120 captured rows as {one}"
+    client.put_object(
+        Bucket=BUCKET,
+        Key="overlap/monitoring/feedback/2030/01/07/b.jsonl",
+        Body="\n".join(json.dumps(label) for label in labels[3:]),
+    )
+    second = trained.drift(*register, "--until", "2030-01-06")
+    assert second.returncode == 0, second.stdout + second.stderr
+    two = "overlap-raw/captured-20291231-20300106.csv"
+    assert second.stdout.splitlines()[0] == (
+        f"registered 80 captured rows as {two} (120 registered before)"
+    )
+    assert len((trained.path / two).read_text(encoding="utf-8").splitlines()) == 1 + 80
+    ids = (trained.path / two).with_suffix(".ids").read_text(encoding="utf-8")
+    assert ids == '"o120"\n"o160"\n'
+    again = trained.drift(*register, "--until", "2030-01-06")
+    assert again.stderr == (
+        "drift: the window's 200 labelled rows are registered already; nothing registered\n"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "captured-20291230-20300105.csv", "captured-20291230-20300105.ids",
+        "captured-20291231-20300106.csv", "captured-20291231-20300106.ids",
+    ]  # fmt: skip

@@ -207,3 +207,37 @@ def test_a_long_slug_gives_names_sagemaker_takes_the_same_on_every_run(
     names = [endpoint, b, f"{b}-canary"]
     assert [n for n in names if len(n) > 63 or not SAGEMAKER_NAME.match(n)] == []
     assert len(f"{b}-canary") == 63
+
+
+@pytest.fixture
+def small_quota_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A moto of this test's own whose account may run one endpoint instance in all."""
+    monkeypatch.setenv("MOTO_SAGEMAKER_INSTANCE_QUOTA", "1")
+    with moto_s3(BUCKET, "tests.cdct.moto_sagemaker") as url:
+        yield url
+
+
+def test_a_refused_canary_update_leaves_nothing_behind(
+    small_quota_moto: str, render: Render, tmp_path: Path
+) -> None:
+    """UpdateEndpoint to the canary config fails (the old and the new variant need two
+    instances, the quota is one): the endpoint keeps its config and the new model and
+    its configs are deleted at once, not left for the next run."""
+    moto = small_quota_moto
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    first = publish(moto, repo, b"quota model one")
+    answer_smoke(moto, json.dumps(GOOD))
+    assert deploy(moto, repo).returncode == 0
+    a = f"{ENDPOINT}-{first[:12]}"
+    second = publish(moto, repo, b"quota model two")
+    done = deploy(moto, repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines() == [f"the canary update failed: rolling {ENDPOINT} back to {a}"]
+    assert done.stderr == (
+        "::error::deploy staging: An error occurred (ResourceLimitExceeded) when calling the"
+        " UpdateEndpoint operation: The account-level service limit 'ml.m5.large for endpoint"
+        " usage' is 1 Instances, with current utilization of 0 Instances and a request delta"
+        " of 2 Instances. Please use AWS Service Quotas to request an increase.\n"
+    )
+    assert state(moto) == (a, [a], [a], [a])
+    assert f"{ENDPOINT}-{second[:12]}" not in str(state(moto))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,6 +41,8 @@ pytestmark = pytest.mark.slow
 HOST = "https://us-central1-aiplatform.googleapis.com/v1"
 BASE = f"{HOST}/projects/p/locations/us-central1"
 EP = "projects/p/locations/us-central1/endpoints/7"
+SMOKE_EP = "projects/p/locations/us-central1/endpoints/12"
+SMOKE = "my-ml-project-staging-smoke"
 OLD_MODEL = "projects/p/locations/us-central1/models/9"
 NEW_MODEL = "projects/p/locations/us-central1/models/22"
 VERSION = f"my-ml-project-staging-{MD5[:12]}"
@@ -49,6 +52,35 @@ LOGGING = {
     "bigqueryDestination": {"outputUri": "bq://p"},
 }
 Generated = Callable[[str, str], ModuleType]
+# The HTTP rules of the Vertex AI v1 REST API methods the rollout calls, as the REST
+# transports of google-cloud-aiplatform 2.7.0 declare them (aiplatform_v1 services
+# endpoint_service, model_service and prediction_service, transports/rest_base.py).
+# (PredictionService's :predict and :rawPredict take no deployed model id there; only
+# :explain and the HTTP-only invoke on dedicated endpoints do.)
+HTTP_RULES = [
+    ("GET", "/v1/{parent=projects/*/locations/*}/endpoints"),
+    ("POST", "/v1/{parent=projects/*/locations/*}/endpoints"),
+    ("GET", "/v1/{name=projects/*/locations/*/endpoints/*}"),
+    ("PATCH", "/v1/{endpoint.name=projects/*/locations/*/endpoints/*}"),
+    ("DELETE", "/v1/{name=projects/*/locations/*/endpoints/*}"),
+    ("POST", "/v1/{endpoint=projects/*/locations/*/endpoints/*}:deployModel"),
+    ("POST", "/v1/{endpoint=projects/*/locations/*/endpoints/*}:undeployModel"),
+    ("POST", "/v1/{endpoint=projects/*/locations/*/endpoints/*}:rawPredict"),
+    ("POST", "/v1/{parent=projects/*/locations/*}/models:upload"),
+    ("GET", "/v1/{parent=projects/*/locations/*}/models"),
+    ("DELETE", "/v1/{name=projects/*/locations/*/models/*}"),
+]
+
+
+def http_rule(method: str, url: str) -> tuple[str, str] | None:
+    """The rule of ``HTTP_RULES`` that a call matches (None: no v1 method is called so)."""
+    path = url.removeprefix("https://us-central1-aiplatform.googleapis.com")
+    for rule_method, template in HTTP_RULES:
+        pattern = re.sub(r"\{[\w.]+=([^}]+)\}", lambda m: m[1], template)
+        regex = re.escape(pattern).replace(r"\*", "[^/:]+")
+        if method == rule_method and re.fullmatch(regex, path):
+            return rule_method, template
+    return None
 
 
 @pytest.fixture
@@ -65,22 +97,35 @@ def generated(
     forget()
 
 
-def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
-    """Answers of a Vertex endpoint serving deployed model 111; the new one becomes 222."""
-    served = iter(["111", "222"])
+def vertex_route(smoke_status: int, calls: list[tuple[Any, ...]]) -> Callable[[str, str], Answer]:
+    """Answers of a Vertex endpoint serving deployed model 111: the new model becomes 222
+    there (at 0%) and 333 alone on the smoke endpoint, which answers the smoke request
+    with ``smoke_status``. ``calls`` is the session's record (the last call's params)."""
+    done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
+    smoke_deployed = ["333"]
+
+    def on_smoke_endpoint(method: str, url: str) -> Answer | None:
+        if url == f"{HOST}/{SMOKE_EP}:rawPredict":
+            return Answer(GOOD, smoke_status, {"X-Vertex-AI-Deployed-Model-Id": "333"})
+        if url == f"{HOST}/{SMOKE_EP}:undeployModel":
+            smoke_deployed.clear()
+        if method == "GET" and url == f"{HOST}/{SMOKE_EP}":
+            return Answer({"name": SMOKE_EP, "deployedModels": [{"id": i} for i in smoke_deployed]})
+        if method == "POST" and url == f"{BASE}/endpoints":  # the smoke endpoint is made
+            return Answer({**done, "response": {"name": SMOKE_EP, "displayName": SMOKE}})
+        return None
 
     def route(method: str, url: str) -> Answer:
-        done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
-        if url.endswith(":rawPredict"):
-            by = next(served)
-            status = 200 if by == "111" else smoke_status
-            return Answer(GOOD, status, {"X-Vertex-AI-Deployed-Model-Id": by})
+        answer = on_smoke_endpoint(method, url)
+        if answer is not None:
+            return answer
         if method == "GET":
-            return listing(url, smoke_status < 400)
+            return listing(url, calls[-1][3] or {}, smoke_status < 400)
         if url.endswith("models:upload"):
             return Answer({**done, "response": {"model": NEW_MODEL}})
         if url.endswith(":deployModel"):
-            return Answer({**done, "response": {"deployedModel": {"id": "222"}}})
+            deployed = "333" if SMOKE_EP in url else "222"
+            return Answer({**done, "response": {"deployedModel": {"id": deployed}}})
         if method == "PATCH":
             return Answer({"name": EP})
         return Answer(done)
@@ -88,10 +133,13 @@ def vertex_route(smoke_status: int) -> Callable[[str, str], Answer]:
     return route
 
 
-def listing(url: str, new_served: bool) -> Answer:
-    """What a GET lists: the project's Models, or the endpoint by its display name."""
+def listing(url: str, params: dict[str, str], new_served: bool) -> Answer:
+    """What a GET lists: the project's Models, or the endpoint by its display name (no
+    smoke endpoint is left from an earlier run)."""
     if url.endswith("/models"):
         return Answer({"models": models(new_served)})
+    if params.get("filter") == f'display_name="{SMOKE}"':
+        return Answer({})
     endpoint = {
         "name": EP,
         "displayName": "my-ml-project-staging",
@@ -137,7 +185,8 @@ def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs,
     key = f"files/md5/{MD5[:2]}/{MD5[2:]}"
     pin(f"gs://my-ml-project-dvc/{key}")
     blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
-    session = Session(vertex_route(smoke_status))
+    calls: list[tuple[Any, ...]] = []
+    session = Session(vertex_route(smoke_status, calls), calls)
     api = api_module.Api(session, "p", "us-central1", poll_seconds=0, gcs=blobs)
     release = common.release("staging", {"INSTANCE_TYPE": "n1-standard-4"})
     return session, blobs, (vertex, api, release, common)
@@ -179,14 +228,18 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
             {"deployedModel": deployed, "trafficSplit": {"0": 0, "111": 100}},
             None,
         ),
+        ("GET", f"{BASE}/endpoints", None, {"filter": f'display_name="{SMOKE}"'}),
+        ("POST", f"{BASE}/endpoints", {"displayName": SMOKE, "labels": OURS}, None),
         (
-            "PATCH",
-            f"{HOST}/{EP}",
-            {"trafficSplit": {"111": 90, "222": 10}},
-            {"updateMask": "traffic_split"},
+            "POST",
+            f"{HOST}/{SMOKE_EP}:deployModel",
+            {"deployedModel": deployed, "trafficSplit": {"0": 100}},
+            None,
         ),
-        ("POST", f"{HOST}/{EP}:rawPredict", None, None),
-        ("POST", f"{HOST}/{EP}:rawPredict", None, None),
+        ("POST", f"{HOST}/{SMOKE_EP}:rawPredict", None, None),
+        ("GET", f"{HOST}/{SMOKE_EP}", None, None),
+        ("POST", f"{HOST}/{SMOKE_EP}:undeployModel", {"deployedModelId": "333"}, None),
+        ("DELETE", f"{HOST}/{SMOKE_EP}", None, None),
     ]
 
 
@@ -206,6 +259,7 @@ def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
         ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
     ]
     assert blobs.objects[f"my-ml-project-dvc/serving/{MD5}/model.joblib"] == MODEL
+    assert [c[:2] for c in session.calls if http_rule(c[0], c[1]) is None] == []
 
 
 def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
@@ -216,7 +270,6 @@ def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
         vertex.deploy(release, api)
     assert session.calls == [
         *vertex_calls_until_smoke(),
-        ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"111": 100}}, {"updateMask": "traffic_split"}),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "222"}, None),
         ("GET", f"{BASE}/models", None, {"filter": FILTER}),
         ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),

@@ -45,5 +45,5 @@ def test_drift_reads_the_capture_and_never_falls_back(
         target == "managed" and cloud == "gcp"
     )
     (proposal,) = [s for s in monitor["steps"] if str(s.get("name", "")).startswith("Propose")]
-    assert proposal["with"]["add-paths"] == "data/raw/*.dvc\ndata/raw/.gitignore\n"
+    assert proposal["with"]["add-paths"] == "data/raw/*.dvc\ndata/raw/*.ids\ndata/raw/.gitignore\n"
     assert proposal["if"] == "steps.app-token.outcome == 'success'"

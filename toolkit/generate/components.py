@@ -151,6 +151,7 @@ COMPONENTS: dict[str, Component] = {
             PKG + "identity.py",
             PKG + "rollout.py",
             PKG + "drift.py",
+            PKG + "drift_register.py",
             PKG + "capture.py",
             "tests/test_pins.py",
             "tests/test_drift.py",

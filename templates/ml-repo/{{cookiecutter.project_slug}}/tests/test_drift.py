@@ -55,7 +55,11 @@ def test_exit_zero_and_github_output(
     output = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     assert run(workdir, "shifted.csv", "--exit-zero") == 0
-    assert output.read_text() == "drift=true\ntraffic=true\nregistered=\n"
+    (outputs, report) = output.read_text().split("report<<", 1)
+    assert outputs == "drift=true\ntraffic=true\nregistered=\n"
+    delimiter, text = report.split("\n", 1)
+    assert delimiter.startswith("ghadelimiter_") and text.endswith(f"\n{delimiter}\n")
+    assert text.startswith("## Drift monitor\n\n| feature | PSI |")
 
 
 def test_psi_and_ks_on_known_cases() -> None:
@@ -81,12 +85,12 @@ def capture_event(folder: Path, day: str, number: int, rows: np.ndarray) -> None
         (where / f"{number}-{kind}.json").write_text(json.dumps(event))
 
 
-def window_run(workdir: Path, *extra: str) -> int:
+def window_run(workdir: Path, *extra: str, until: str = "2026-03-10") -> int:
     params = str(workdir / "params.yaml")
     reference = str(workdir / "ref.csv")
     capture = str(workdir / "monitoring")
     argv = ["--capture", capture, "--reference", reference, "--params", params]
-    return drift.main([*argv, "--until", "2026-03-10", *extra])
+    return drift.main([*argv, "--until", until, *extra])
 
 
 def test_an_empty_window_is_no_traffic_never_drift(
@@ -119,8 +123,9 @@ def test_a_drifted_window_is_registered_with_the_true_labels_only(
     assert "\naccuracy: no labels yet\n" in capsys.readouterr().out
     feedback(workdir / "monitoring", "2026/03/11", {0: [1] * 100, 3: [0] * 100})  # later
     assert window_run(workdir, "--register", str(workdir / "raw")) == 1
-    (registered,) = (workdir / "raw").iterdir()
+    registered, ids = sorted((workdir / "raw").iterdir())
     assert registered.name == "captured-20260304-20260310.csv"
+    assert ids.read_text() == '"e0"\n"e3"\n'
     lines = registered.read_text().splitlines()
     assert lines[0] == "f0,f1,f2,target" and len(lines) == 201
     assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == ["0"] * 100 + ["1"] * 100
@@ -144,3 +149,65 @@ def test_unreadable_captures_are_no_traffic_not_a_crash(
     (day / "wrong.json").write_text(json.dumps({"type": "x.request", "data": {"inputs": "no"}}))
     assert window_run(workdir) == 0
     assert capsys.readouterr().out.startswith("no traffic: 0 captured rows in 2 files")
+
+
+def test_overlapping_windows_register_each_row_once(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Daily runs over the last seven days: the second window holds the first one's
+    labelled rows again; only the rows that no earlier snapshot holds are registered."""
+    rows = sample(3, 0.8)[0]
+    for number in range(4):
+        capture_event(workdir / "monitoring", "2026/03/09", number, rows[number * 100 :][:100])
+    feedback(workdir / "monitoring", "2026/03/09", {n: [n % 2] * 100 for n in range(4)})
+    raw = workdir / "raw"
+    assert window_run(workdir, "--register", str(raw)) == 1
+    assert capsys.readouterr().out.startswith(
+        f"registered 400 captured rows as {(raw / 'captured-20260304-20260310.csv').as_posix()}\n"
+    )
+    for number in range(4, 7):  # the next day: new requests, and the earlier ones again
+        capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
+    feedback(workdir / "monitoring", "2026/03/10", {n: [1] * 100 for n in range(4, 6)})
+    assert window_run(workdir, "--register", str(raw), until="2026-03-11") == 1
+    second = raw / "captured-20260305-20260311.csv"
+    assert capsys.readouterr().out.startswith(
+        f"registered 200 captured rows as {second.as_posix()} (400 registered before)\n"
+    )
+    assert len(second.read_text().splitlines()) == 1 + 200
+    assert second.with_suffix(".ids").read_text() == '"e4"\n"e5"\n'
+    assert window_run(workdir, "--register", str(raw), until="2026-03-11") == 1  # a rerun
+    assert capsys.readouterr().err == (
+        "drift: the window's 600 labelled rows are registered already; nothing registered\n"
+    )
+    assert sorted(path.name for path in raw.iterdir()) == [
+        "captured-20260304-20260310.csv", "captured-20260304-20260310.ids",
+        "captured-20260305-20260311.csv", "captured-20260305-20260311.ids",
+    ]  # fmt: skip
+
+
+def test_drift_without_labels_says_where_to_send_them(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = sample(3, 0.8)[0]
+    for number in range(8):
+        capture_event(workdir / "monitoring", "2026/03/09", number, rows[number * 100 :][:100])
+    output = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    markdown = tmp_path / "drift.md"
+    assert window_run(workdir, "--register", str(workdir / "raw"), "--markdown", str(markdown)) == 1
+    report = markdown.read_text()
+    capture = str(workdir / "monitoring")
+    assert report.startswith(
+        "## Drift monitor\n\nWindow: 2026-03-04 to 2026-03-10"
+        f" (800 captured rows in 16 files under `{capture}`).\n\n| feature | PSI |"
+    )
+    assert report.endswith(
+        "No labels yet: send feedback to"
+        f" `{capture}/feedback/yyyy/mm/dd/` as JSON lines,"
+        ' `{"id": "<request id>", "labels": [<one per row>]}`;'
+        " a later run registers the labelled rows.\n"
+    )
+    outputs = output.read_text()
+    assert outputs.startswith("drift=true\ntraffic=true\nregistered=\nreport<<ghadelimiter_")
+    assert report.rstrip("\n") in outputs
+    assert not (workdir / "raw").exists()

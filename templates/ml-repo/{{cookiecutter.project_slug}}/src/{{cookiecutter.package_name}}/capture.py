@@ -43,6 +43,7 @@ class Window:
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int | None] = field(default_factory=list)  # what the model answered
     truth: list[int | None] = field(default_factory=list)  # the true label, from feedback
+    ids: list[str] = field(default_factory=list)  # each row's request id
     skipped: list[str] = field(default_factory=list)  # objects too large to read
     missing: bool = False  # the prefix does not exist: nothing was ever captured there
 
@@ -109,6 +110,7 @@ def _read(url: str, window: Window) -> Window:
         rows = feature_rows(exchange.get("request"))
         known = truth.get(key, [])
         window.rows += rows
+        window.ids += [key] * len(rows)
         window.labels += served_labels(exchange.get("response"), len(rows))
         window.truth += list(known) if len(known) == len(rows) else [None] * len(rows)
     return window

@@ -16,7 +16,11 @@ so the serving side's capture is not writing there yet; a prefix that cannot be 
 (no access, no such protocol, bucket or account) is an error, exit 2. With ``--register DIR``, a drifted window is written to
 ``DIR/captured-<first day>-<last day>.csv`` (features and the true label that feedback
 gave, rows without one left out: the model's own answers are never training labels),
-for ``dvc add`` and a pull request that retrains on it.
+for ``dvc add`` and a pull request that retrains on it, with the rows' request ids in
+``captured-<first day>-<last day>.ids`` beside it: a row whose request id an earlier
+snapshot lists is never registered again (windows overlap; see ``drift_register.py``).
+A drifted window with nothing to register says why in the report: no true label yet
+(and where to send them), or every labelled row registered already.
 
 Concept drift: the accuracy of the window's answers against the true labels that
 arrived under ``<capture>/feedback/`` (see ``capture.py``), joined by request id;
@@ -28,7 +32,8 @@ drifts when its PSI reaches ``drift.psi_threshold`` or its KS p-value falls
 below ``drift.ks_pvalue`` divided by the number of features (Bonferroni), both
 from ``params.yaml``. Exit code 1 means drift (0 with ``--exit-zero``), 2 a
 missing reference or unreadable captured data; inside GitHub Actions it also writes ``drift``, ``traffic`` and
-``registered`` to ``$GITHUB_OUTPUT`` and a table to the job summary.
+``registered`` (and ``report``, the Markdown summary) to ``$GITHUB_OUTPUT`` and the
+summary to the job summary; drift.yml opens an issue from it when nothing was proposed.
 """
 
 from __future__ import annotations
@@ -40,9 +45,11 @@ import math
 import os
 import sys
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +61,8 @@ from {{ cookiecutter.package_name }}.capture import (
     accuracy_line,
     read_window,
 )
-from {{ cookiecutter.package_name }}.data import TARGET, write_table
+from {{ cookiecutter.package_name }}.data import TARGET
+from {{ cookiecutter.package_name }}.drift_register import Registered, note, register
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 from {{ cookiecutter.package_name }}.pins import remote_url
 
@@ -178,51 +186,87 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reference = read_features(reference_file)
     if args.current:
-        current, window = read_features(args.current), None
-    else:
-        url = args.capture or f"{remote_url()}/monitoring"
-        try:
-            window = read_window(
-                url,
-                args.until or date(*time.gmtime()[:3]),
-                args.window_days or int(params.get("window_days", 7)),
-            )
-        except CaptureError as error:
-            print(f"drift: cannot read the captured data under {url}: {error}", file=sys.stderr)
-            return 2
-        if window.missing:
-            return no_capture(url)
-        current = window_features(window, list(reference))
-        for path in window.skipped:
-            print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
-        if len(next(iter(current.values()), [])) < int(params.get("min_rows", 1)):
-            return no_traffic(window, current)
+        return judge(args, params, reference, read_features(args.current), None)
+    url = args.capture or f"{remote_url()}/monitoring"
+    try:
+        window = read_window(
+            url,
+            args.until or date(*time.gmtime()[:3]),
+            args.window_days or int(params.get("window_days", 7)),
+        )
+    except CaptureError as error:
+        print(f"drift: cannot read the captured data under {url}: {error}", file=sys.stderr)
+        return 2
+    if window.missing:
+        return no_capture(url)
+    current = window_features(window, list(reference))
+    for path in window.skipped:
+        print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
+    if len(next(iter(current.values()), [])) < int(params.get("min_rows", 1)):
+        return no_traffic(window, current)
+    return judge(args, params, reference, current, (window, url))
+
+
+def judge(
+    args: argparse.Namespace,
+    params: dict[str, Any],
+    reference: dict[str, np.ndarray],
+    current: dict[str, np.ndarray],
+    captured: tuple[Window, str] | None,
+) -> int:
+    """Compare, register a drifted window, and report (stdout, files, GitHub Actions)."""
     results = compare(
         reference, current, float(params["psi_threshold"]), float(params["ks_pvalue"])
     )
     drifted = any(r.drifted for r in results)
-    registered = register(window, list(reference), args.register) if drifted else None
+    window = captured[0] if captured else None
+    done = Registered()
+    if drifted and window is not None and args.register is not None:
+        done = register(window, list(reference), args.register)
     scored = accuracy(window)
     if args.report:
-        report = {
-            "drift": drifted,
-            "features": [asdict(r) for r in results],
-            "accuracy": scored[0] if scored else None,
-            "labelled": scored[1] if scored else 0,
-        }
-        args.report.write_text(
-            json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        write_report(args.report, drifted, results, scored)
     text = summary(results) + (accuracy_line(scored) if window is not None else "")
     sys.stdout.write(text)
     print("drift detected" if drifted else "no drift")
-    outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\n"
-    _append("GITHUB_OUTPUT", outputs + f"registered={registered or ''}\n")
-    _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
+    markdown = "## Drift monitor\n\n" + text
+    if captured:
+        markdown = "## Drift monitor\n\n" + window_line(*captured) + text
+        markdown += note(done, captured[1]) if drifted else ""
+    registered = done.path.as_posix() if done.path else ""
+    outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\nregistered={registered}\n"
+    _append("GITHUB_OUTPUT", outputs + multiline("report", markdown))
+    _append("GITHUB_STEP_SUMMARY", markdown)
     if args.markdown:
-        note = f"\nThe captured window is registered as `{registered}`.\n" if registered else ""
-        args.markdown.write_text("## Drift monitor\n\n" + text + note, encoding="utf-8")
+        args.markdown.write_text(markdown, encoding="utf-8")
     return 1 if drifted and not args.exit_zero else 0
+
+
+def write_report(
+    path: Path, drifted: bool, results: list[FeatureDrift], scored: tuple[float, int] | None
+) -> None:
+    report = {
+        "drift": drifted,
+        "features": [asdict(r) for r in results],
+        "accuracy": scored[0] if scored else None,
+        "labelled": scored[1] if scored else 0,
+    }
+    path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def window_line(window: Window, url: str) -> str:
+    """Which window was compared, and from where (the report's first line)."""
+    rows = len(window.rows)
+    return (
+        f"Window: {window.start} to {window.end} ({rows} captured rows in"
+        f" {window.files} files under `{url}`).\n\n"
+    )
+
+
+def multiline(key: str, value: str) -> str:
+    """A ``$GITHUB_OUTPUT`` entry whose value may span lines (a delimiter it cannot hold)."""
+    delimiter = f"ghadelimiter_{uuid.uuid4()}"
+    return f"{key}<<{delimiter}\n{value.rstrip(chr(10))}\n{delimiter}\n"
 
 
 def window_features(window: Window, names: list[str]) -> dict[str, np.ndarray]:
@@ -256,25 +300,6 @@ def no_capture(url: str) -> int:
     _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
     _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
     return 0
-
-
-def register(window: Window | None, names: list[str], folder: Path | None) -> Path | None:
-    """Write the drifted window's rows that have a true label as a raw-data CSV; its path."""
-    if window is None or folder is None:
-        return None
-    pairs = [
-        (row, label)
-        for row, label in zip(window.rows, window.truth, strict=True)
-        if label is not None and len(row) == len(names)
-    ]
-    if not pairs:
-        print("drift: no true label in the window yet; nothing registered", file=sys.stderr)
-        return None
-    path = folder / f"captured-{window.start:%Y%m%d}-{window.end:%Y%m%d}.csv"
-    features = np.asarray([row for row, _ in pairs], dtype=np.float64)
-    write_table(path, features, np.asarray([label for _, label in pairs]), names)
-    print(f"registered {len(pairs)} captured rows as {path.as_posix()}")
-    return path
 
 
 if __name__ == "__main__":

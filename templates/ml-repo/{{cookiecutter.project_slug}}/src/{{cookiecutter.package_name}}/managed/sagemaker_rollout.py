@@ -36,32 +36,53 @@ def deploy(release: Release, aws: Clients, role_arn: str) -> str:
 
 
 def first_deploy(release: Release, aws: Clients) -> None:
-    create_config(release, aws, release.version, [production_variant(release, 1.0)])
-    aws.sagemaker.create_endpoint(EndpointName=release.endpoint, EndpointConfigName=release.version)
+    try:
+        create_config(release, aws, release.version, [production_variant(release, 1.0)])
+        aws.sagemaker.create_endpoint(
+            EndpointName=release.endpoint, EndpointConfigName=release.version
+        )
+    except aws.sagemaker.exceptions.ClientError as error:  # no endpoint was made: none deleted
+        discard(release, aws)
+        raise DeployError(str(error)) from None
     try:
         wait(release, aws)
         smoke(release, aws)
-    except DeployError:
+    except (DeployError, aws.sagemaker.exceptions.ClientError) as error:
         delete_quietly(aws.sagemaker.delete_endpoint, EndpointName=release.endpoint)
         discard(release, aws)
-        raise
+        raise DeployError(str(error)) from None
 
 
 def canary(release: Release, aws: Clients, current: dict[str, Any]) -> None:
-    """Old variants as they are plus the new one at weight 0; smoke; then the new alone."""
+    """Old variants as they are plus the new one at weight 0; smoke; then the new alone.
+    Any failure from the canary config on (its creation, the update to it, the smoke
+    request, the move to the new config) puts the endpoint back on its old config and
+    deletes the new model and configs."""
     old = current["EndpointConfigName"]
     variants = [*current["ProductionVariants"], production_variant(release, 0.0)]
-    create_config(release, aws, f"{release.version}{CANARY_SUFFIX}", variants)
-    _update(release, aws, f"{release.version}{CANARY_SUFFIX}")
+    step = "the canary update"
     try:
+        create_config(release, aws, f"{release.version}{CANARY_SUFFIX}", variants)
+        _update(release, aws, f"{release.version}{CANARY_SUFFIX}")
+        step = "smoke request"
         smoke(release, aws)
-    except DeployError:
-        log(f"smoke request failed: rolling {release.endpoint} back to {old}")
-        _update(release, aws, old)
-        discard(release, aws)
-        raise
-    create_config(release, aws, release.version, [production_variant(release, 1.0)])
-    _update(release, aws, release.version)
+        step = "the update to the new model"
+        create_config(release, aws, release.version, [production_variant(release, 1.0)])
+        _update(release, aws, release.version)
+    except (DeployError, aws.sagemaker.exceptions.ClientError) as error:
+        log(f"{step} failed: rolling {release.endpoint} back to {old}")
+        roll_back(release, aws, old)
+        raise DeployError(str(error)) from None
+
+
+def roll_back(release: Release, aws: Clients, old: str) -> None:
+    """The endpoint on ``old`` again (unless it still is), and the new resources gone."""
+    try:
+        if (current_config(release, aws) or {}).get("EndpointConfigName") != old:
+            _update(release, aws, old)
+    except (DeployError, aws.sagemaker.exceptions.ClientError) as error:
+        log(f"could not roll {release.endpoint} back to {old}: {error}")
+    discard(release, aws)
 
 
 def _update(release: Release, aws: Clients, config: str) -> None:

@@ -1,14 +1,18 @@
 """Vertex AI, through its REST API with the workflow's workload identity.
 
-A public Vertex endpoint cannot route a request to a chosen deployed model, so the
-smoke request goes through a canary share: the new model is deployed at 0%, gets
-``CANARY_PERCENT`` of the traffic, and requests go through ``:rawPredict`` until one is
-answered by it (the ``X-Vertex-AI-Deployed-Model-Id`` response header). A failing answer
-puts all traffic back on the old models and undeploys the new one; a good one moves all
-traffic to it and undeploys the models it replaced. Then it deletes the Model resources
-that this repository uploaded for this endpoint (labels ``deployed-by`` and
-``endpoint``, set at upload) and that no endpoint serves any more; a Model of anyone
-else, whatever its name, is never deleted.
+A new model is deployed at 0% of the serving endpoint's traffic. A public Vertex endpoint
+routes ``:predict`` and ``:rawPredict`` by its traffic split alone (v1 has no deployed
+model id on either request; only ``:explain`` and the preview ``invoke`` on dedicated
+endpoints take one), so no request can reach a 0% model there: the smoke request goes to
+the same Model deployed alone on a smoke endpoint of its own (``<endpoint>-smoke``, no
+request logging, so smoke requests never reach the drift monitor's capture), and must
+be answered by that deployed model (the ``X-Vertex-AI-Deployed-Model-Id`` header). The
+smoke endpoint is deleted whatever happened. A failing answer undeploys the new model
+from the serving endpoint, whose traffic never moved; a good one moves all traffic to it
+and undeploys the models it replaced. Then it deletes the Model resources that this
+repository uploaded for this endpoint (labels ``deployed-by`` and ``endpoint``, set at
+upload) and that no endpoint serves any more; a Model of anyone else, whatever its name,
+is never deleted.
 Request-response logging (BigQuery, the only sink Vertex offers) follows
 ``monitoring.capture_percent``.
 """
@@ -24,8 +28,8 @@ from {{ cookiecutter.package_name }} import serving
 from . import storage
 from .common import MODEL_FILE, DeployError, Release, check_answer, fit, smoke_request, verify
 
-CANARY_PERCENT = 10
-SMOKE_ATTEMPTS = 100  # at a 10% share, 100 misses in a row happen 3 times in 100,000
+SMOKE_SUFFIX = "-smoke"  # the smoke endpoint's display name, after the serving one's
+DISPLAY_LIMIT = 128  # characters of an endpoint's display name
 DEPLOYED_MODEL_HEADER = "X-Vertex-AI-Deployed-Model-Id"
 OWNER_LABEL = "deployed-by"  # the repository's slug
 ENDPOINT_LABEL = "endpoint"  # the endpoint's display name
@@ -136,17 +140,15 @@ def endpoint(release: Release, vertex: Api) -> dict[str, Any]:
 
 
 def smoke(release: Release, vertex: Api, name: str, deployed_id: str) -> None:
-    """Requests through ``:rawPredict`` until the new model answers one; checks that answer."""
-    url = vertex.url(f"{name}:rawPredict")
-    for _ in range(SMOKE_ATTEMPTS):
-        answer = vertex.session.request(
-            "POST", url, data=smoke_request(release.n_features),
-            headers={"Content-Type": "application/json"},
-        )  # fmt: skip
-        if answer.headers.get(DEPLOYED_MODEL_HEADER) != deployed_id:
-            continue
-        if answer.status_code >= 400:
-            raise DeployError(f"the smoke request failed: {answer.status_code} {answer.text}")
-        check_answer(answer.content)
-        return
-    raise DeployError(f"no smoke request reached deployed model {deployed_id}")
+    """One request through ``:rawPredict`` of an endpoint that serves ``deployed_id`` alone;
+    a DeployError unless that deployed model gives a good answer."""
+    answer = vertex.session.request(
+        "POST", vertex.url(f"{name}:rawPredict"), data=smoke_request(release.n_features),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    if answer.status_code >= 400:
+        raise DeployError(f"the smoke request failed: {answer.status_code} {answer.text[:500]}")
+    served = answer.headers.get(DEPLOYED_MODEL_HEADER)
+    if served != deployed_id:
+        raise DeployError(f"the smoke request was answered by {served}, not {deployed_id}")
+    check_answer(answer.content)

@@ -1,5 +1,6 @@
-"""The Vertex AI rollout: deploy at 0%, canary share and smoke, all traffic, undeploy the old,
-then delete this repository's Models of the endpoint that nothing serves."""
+"""The Vertex AI rollout: deploy at 0%, smoke the same Model on a smoke endpoint of its own,
+all traffic to the new model, undeploy the old, then delete this repository's Models of
+the endpoint that nothing serves."""
 
 from __future__ import annotations
 
@@ -7,8 +8,17 @@ from typing import Any
 
 from {{ cookiecutter.package_name }} import serving
 
-from .common import DeployError, Release, log
-from .vertex import CANARY_PERCENT, Api, endpoint, owned_filter, ownership, smoke, upload_model
+from .common import DeployError, Release, fit, log
+from .vertex import (
+    DISPLAY_LIMIT,
+    SMOKE_SUFFIX,
+    Api,
+    endpoint,
+    owned_filter,
+    ownership,
+    smoke,
+    upload_model,
+)
 
 
 def deploy(release: Release, vertex: Api) -> str:
@@ -22,13 +32,12 @@ def deploy(release: Release, vertex: Api) -> str:
     model = upload_model(release, vertex, serving.SERVICE)
     new_id = deploy_model(release, vertex, name, model, split)
     try:
-        if split:
-            set_traffic(vertex, name, canary_split(split, new_id))
-        smoke(release, vertex, name, new_id)
+        if split:  # the endpoint serves: its traffic stays where it is until the smoke passed
+            smoke_apart(release, vertex, model)
+        else:  # nothing served yet: the new model is the endpoint's only one
+            smoke(release, vertex, name, new_id)
     except DeployError:
-        log(f"smoke request failed: {release.endpoint} goes back to {split or 'nothing'}")
-        if split:
-            set_traffic(vertex, name, split)
+        log(f"smoke request failed: {release.endpoint} keeps {split or 'nothing'}")
         undeploy(vertex, name, new_id)
         clean_up(release, vertex)
         raise
@@ -38,6 +47,29 @@ def deploy(release: Release, vertex: Api) -> str:
         log(f"undeployed {deployed.get('displayName')}")
     clean_up(release, vertex)
     return f"{release.endpoint} serves {release.version}"
+
+
+def smoke_apart(release: Release, vertex: Api, model: str) -> None:
+    """``model`` alone on a new smoke endpoint, one smoke request to it, and the smoke
+    endpoint deleted whatever happened (leftovers of an interrupted run first)."""
+    display = fit(f"{release.endpoint}{SMOKE_SUFFIX}", DISPLAY_LIMIT)
+    listed = vertex.call("GET", "endpoints", filter=f'display_name="{display}"')
+    for leftover in listed.get("endpoints") or []:
+        delete_endpoint(vertex, str(leftover["name"]))
+    body = {"displayName": display, "labels": ownership(release)}  # no request logging
+    name = str(vertex.wait(vertex.call("POST", "endpoints", body))["name"])
+    try:
+        deployed = deploy_model(release, vertex, name, model, {})
+        smoke(release, vertex, name, deployed)
+    finally:
+        delete_endpoint(vertex, name)
+
+
+def delete_endpoint(vertex: Api, name: str) -> None:
+    """Undeploy every model of endpoint ``name`` (Vertex deletes only an empty one), delete it."""
+    for deployed in vertex.call("GET", name).get("deployedModels") or []:
+        undeploy(vertex, name, str(deployed["id"]))
+    vertex.wait(vertex.call("DELETE", name))
 
 
 def deploy_model(
@@ -56,12 +88,6 @@ def deploy_model(
     body = {"deployedModel": deployed, "trafficSplit": {"0": 0 if split else 100, **split}}
     done = vertex.wait(vertex.call("POST", f"{name}:deployModel", body))
     return str(done["deployedModel"]["id"])
-
-
-def canary_split(split: dict[str, int], new_id: str) -> dict[str, int]:
-    """``CANARY_PERCENT`` to the new model, the rest to the old model with the largest share."""
-    largest = max(split, key=lambda key: (split[key], key))
-    return {**{key: 0 for key in split}, largest: 100 - CANARY_PERCENT, new_id: CANARY_PERCENT}
 
 
 def set_traffic(vertex: Api, name: str, split: dict[str, int]) -> None:
