@@ -4,7 +4,10 @@ The endpoint keeps one stable name (``<slug>-<env>``). A new model gets its own 
 and endpoint config (``<endpoint>-<md5 12>``); during the rollout the endpoint runs a
 ``-canary`` config holding the old variants and the new one at weight 0. The smoke
 request goes to the new variant by ``TargetVariant``; if it fails, the endpoint goes
-back to its old config and the new resources are deleted. Once the new config serves,
+back to its old config and the new resources are deleted. An update counts as done only
+when the endpoint is InService on the config asked for: SageMaker answers an update it
+could not make with the endpoint InService on its previous config and a
+``FailureReason``, and that too rolls back. Once the new config serves,
 every model and config of this endpoint that it does not use is deleted. Data capture
 (inputs and outputs) goes to ``<remote>/monitoring/sagemaker/<endpoint>/<variant>/
 yyyy/mm/dd/hh/``.
