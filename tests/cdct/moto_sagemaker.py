@@ -15,6 +15,13 @@ With ``MOTO_SAGEMAKER_INSTANCE_QUOTA=<n>`` in its environment, UpdateEndpoint
 refuses a config whose variants ask for more than ``n`` instances in all,
 with the ResourceLimitExceeded error AWS answers when the account's instance quota
 for endpoint usage is too small (as for a canary config: old and new variant at once).
+
+With ``MOTO_SAGEMAKER_FAILING_UPDATES=<i>,<j>...`` the i-th, j-th... UpdateEndpoint
+call this server receives (counted from 1) is accepted and then fails as AWS reports an
+update that fails after it started: the endpoint stays InService on its previous config
+and DescribeEndpoint carries a ``FailureReason``. AWS does not document when that reason
+goes away, so here it stays after later updates that succeed: a client must judge an
+update by the config the endpoint runs, not by a reason left from an earlier failure.
 """
 
 from __future__ import annotations
@@ -41,6 +48,12 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
     if config is None:
         raise ValidationError(message=f"Could not find endpoint configuration '{config_name}'.")
     within_quota(config.production_variants)
+    if fails_after_it_started(config_name):
+        endpoint.failure_reason = (
+            f"Failed to update the endpoint to '{config_name}': the primary container"
+            " for production variant did not pass the ping health check."
+        )
+        return ActionResult({"EndpointArn": endpoint.arn})
     endpoint.endpoint_config_name = config.endpoint_config_name
     endpoint.production_variants = endpoint._process_production_variants(config.production_variants)
     endpoint.data_capture_config = config.data_capture_config
@@ -49,6 +62,14 @@ def update_endpoint(self: SageMakerResponse) -> ActionResult:
 
 
 QUOTA = "MOTO_SAGEMAKER_INSTANCE_QUOTA"
+FAILING = "MOTO_SAGEMAKER_FAILING_UPDATES"
+UPDATES: list[str] = []  # the configs UpdateEndpoint was asked for, in order
+
+
+def fails_after_it_started(config_name: str) -> bool:
+    """Whether this UpdateEndpoint call's number is one that ``FAILING`` lists."""
+    UPDATES.append(config_name)
+    return str(len(UPDATES)) in os.environ.get(FAILING, "").split(",")
 
 
 class ResourceLimitExceeded(SagemakerClientError):

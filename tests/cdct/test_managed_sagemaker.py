@@ -101,6 +101,29 @@ def state(url: str, name: str = ENDPOINT) -> tuple[str, list[str], list[str], li
     return endpoint["EndpointConfigName"], served, models, configs
 
 
+def deployed(url: str, repo: Path, payload: bytes) -> str:
+    """A first deploy of ``payload`` that succeeds; the model's (and config's) name."""
+    md5 = publish(url, repo, payload)
+    answer_smoke(url, json.dumps(GOOD))
+    assert deploy(url, repo).returncode == 0
+    return f"{ENDPOINT}-{md5[:12]}"
+
+
+def replaces(url: str, repo: Path, old: str, new: str) -> None:
+    """A deploy with a good smoke answer moves the endpoint from ``old`` to ``new`` alone
+    and deletes what ``new`` replaced."""
+    answer_smoke(url, json.dumps(GOOD))
+    done = deploy(url, repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines() == [
+        f"deleted endpoint config {old}",
+        f"deleted endpoint config {new}-canary",
+        f"deleted model {old}",
+        f"{ENDPOINT} serves {new}",
+    ]
+    assert state(url) == (new, [new], [new], [new])
+
+
 def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_path: Path) -> None:
     repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
     first = publish(moto, repo, b"model one")
@@ -122,17 +145,8 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     assert staged["Body"].read() == b"model one"
 
     second = publish(moto, repo, b"model two")
-    answer_smoke(moto, json.dumps(GOOD))
-    done = deploy(moto, repo)
-    assert done.returncode == 0, done.stdout + done.stderr
     b = f"{ENDPOINT}-{second[:12]}"
-    assert done.stdout.splitlines() == [
-        f"deleted endpoint config {a}",
-        f"deleted endpoint config {b}-canary",
-        f"deleted model {a}",
-        f"{ENDPOINT} serves {b}",
-    ]
-    assert state(moto) == (b, [b], [b], [b])
+    replaces(moto, repo, a, b)
 
     third = publish(moto, repo, b"model three")
     answer_smoke(moto, "<html>502 Bad Gateway</html>")
@@ -225,10 +239,7 @@ def test_a_refused_canary_update_leaves_nothing_behind(
     its configs are deleted at once, not left for the next run."""
     moto = small_quota_moto
     repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
-    first = publish(moto, repo, b"quota model one")
-    answer_smoke(moto, json.dumps(GOOD))
-    assert deploy(moto, repo).returncode == 0
-    a = f"{ENDPOINT}-{first[:12]}"
+    a = deployed(moto, repo, b"quota model one")
     second = publish(moto, repo, b"quota model two")
     done = deploy(moto, repo)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -241,3 +252,44 @@ def test_a_refused_canary_update_leaves_nothing_behind(
     )
     assert state(moto) == (a, [a], [a], [a])
     assert f"{ENDPOINT}-{second[:12]}" not in str(state(moto))
+
+
+@pytest.fixture(params=[1, 2], ids=["canary-update", "final-update"])
+def failing_update_moto(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, int]]:
+    """A moto of this test's own where the n-th UpdateEndpoint (1: to the canary config,
+    2: to the new model's config) is accepted and then fails, as SageMaker reports it: the
+    endpoint InService on its previous config, with a FailureReason."""
+    monkeypatch.setenv("MOTO_SAGEMAKER_FAILING_UPDATES", str(request.param))
+    with moto_s3(BUCKET, "tests.cdct.moto_sagemaker") as url:
+        yield url, request.param
+
+
+def test_an_update_that_fails_after_it_started_rolls_back(
+    failing_update_moto: tuple[str, int], render: Render, tmp_path: Path
+) -> None:
+    """UpdateEndpoint returns, and the endpoint comes back InService on the config it had:
+    the rollout names the config it wanted and the one it found, rolls the endpoint back
+    to the old model alone, deletes the new resources and exits 1 (never "serves"); a
+    retry with the same pin then goes through."""
+    moto, failing = failing_update_moto
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    a = deployed(moto, repo, b"failing update model one")
+    second = publish(moto, repo, b"failing update model two")
+    answer_smoke(moto, json.dumps(GOOD))
+    done = deploy(moto, repo)
+    b = f"{ENDPOINT}-{second[:12]}"
+    step, wanted, found = {
+        1: ("the canary update", f"{b}-canary", a),
+        2: ("the update to the new model", b, f"{b}-canary"),
+    }[failing]
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines() == [f"{step} failed: rolling {ENDPOINT} back to {a}"]
+    assert done.stderr == (
+        f"::error::deploy staging: endpoint {ENDPOINT} is InService on config {found},"
+        f" not {wanted}: Failed to update the endpoint to '{wanted}': the primary container"
+        " for production variant did not pass the ping health check.\n"
+    )
+    assert state(moto) == (a, [a], [a], [a])
+    replaces(moto, repo, a, b)  # the next run gets through (the reason left is stale)

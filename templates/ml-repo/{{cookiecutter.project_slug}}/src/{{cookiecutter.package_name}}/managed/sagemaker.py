@@ -4,7 +4,10 @@ The endpoint keeps one stable name (``<slug>-<env>``). A new model gets its own 
 and endpoint config (``<endpoint>-<md5 12>``); during the rollout the endpoint runs a
 ``-canary`` config holding the old variants and the new one at weight 0. The smoke
 request goes to the new variant by ``TargetVariant``; if it fails, the endpoint goes
-back to its old config and the new resources are deleted. Once the new config serves,
+back to its old config and the new resources are deleted. An update counts as done only
+when the endpoint is InService on the config asked for: SageMaker answers an update it
+could not make with the endpoint InService on its previous config and a
+``FailureReason``, and that too rolls back. Once the new config serves,
 every model and config of this endpoint that it does not use is deleted. Data capture
 (inputs and outputs) goes to ``<remote>/monitoring/sagemaker/<endpoint>/<variant>/
 yyyy/mm/dd/hh/``.
@@ -105,14 +108,27 @@ def current_config(release: Release, aws: Clients) -> dict[str, Any] | None:
     return dict(aws.sagemaker.describe_endpoint_config(EndpointConfigName=name))
 
 
-def wait(release: Release, aws: Clients) -> None:
-    """Until the endpoint is InService; a DeployError when it fails or times out."""
+def wait(release: Release, aws: Clients, config: str) -> None:
+    """Until the endpoint is InService on ``config``; a DeployError when it fails, times
+    out, or is InService on another config: SageMaker's answer to an update it could not
+    make is the endpoint back on its previous config with a ``FailureReason``."""
+    endpoint = _settled(release, aws)
+    actual = endpoint["EndpointConfigName"]
+    if actual != config:
+        reason = endpoint.get("FailureReason") or "no failure reason given"
+        raise DeployError(
+            f"endpoint {release.endpoint} is InService on config {actual}, not {config}: {reason}"
+        )
+
+
+def _settled(release: Release, aws: Clients) -> dict[str, Any]:
+    """DescribeEndpoint once it is InService; a DeployError when it fails or times out."""
     deadline = time.monotonic() + aws.timeout_seconds
     while True:
-        endpoint = aws.sagemaker.describe_endpoint(EndpointName=release.endpoint)
+        endpoint: dict[str, Any] = aws.sagemaker.describe_endpoint(EndpointName=release.endpoint)
         status = endpoint["EndpointStatus"]
         if status == "InService":
-            return
+            return endpoint
         if status == "Failed" or time.monotonic() > deadline:
             reason = endpoint.get("FailureReason", "timed out")
             raise DeployError(f"endpoint {release.endpoint} is {status}: {reason}")

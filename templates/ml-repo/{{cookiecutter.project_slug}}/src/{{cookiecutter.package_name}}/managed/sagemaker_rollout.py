@@ -45,7 +45,7 @@ def first_deploy(release: Release, aws: Clients) -> None:
         discard(release, aws)
         raise DeployError(str(error)) from None
     try:
-        wait(release, aws)
+        wait(release, aws, release.version)
         smoke(release, aws)
     except (DeployError, aws.sagemaker.exceptions.ClientError) as error:
         delete_quietly(aws.sagemaker.delete_endpoint, EndpointName=release.endpoint)
@@ -86,8 +86,9 @@ def roll_back(release: Release, aws: Clients, old: str) -> None:
 
 
 def _update(release: Release, aws: Clients, config: str) -> None:
+    """The endpoint on ``config``, InService; a DeployError when SageMaker did not get it there."""
     aws.sagemaker.update_endpoint(EndpointName=release.endpoint, EndpointConfigName=config)
-    wait(release, aws)
+    wait(release, aws, config)
 
 
 def discard(release: Release, aws: Clients) -> None:
