@@ -53,22 +53,33 @@ def is_argo(text: str) -> bool:
 
 def argo_images(path: str, doc: Any) -> Iterator[KustomizeImage]:
     """The kustomize image overrides of an Argo CD Application (or ApplicationSet)."""
-    if not isinstance(doc, YMap) or str(doc.get("kind")) not in ("Application", "ApplicationSet"):
-        return
-    spec = doc.get("spec")
-    if str(doc.get("kind")) == "ApplicationSet":
-        template = spec.get("template") if isinstance(spec, YMap) else None
-        spec = template.get("spec") if isinstance(template, YMap) else None
-    if not isinstance(spec, YMap):
-        return
-    sources = spec.get("sources")
-    for source in [spec.get("source"), *(sources if isinstance(sources, YList) else [])]:
-        kustomize = source.get("kustomize") if isinstance(source, YMap) else None
+    for source in argo_sources(doc)[1]:
+        kustomize = source.get("kustomize")
         images = kustomize.get("images") if isinstance(kustomize, YMap) else None
         for item in images if isinstance(images, YList) else []:
             entry = _override(path, item) if isinstance(item, str) else None
             if entry is not None:
                 yield entry
+
+
+def argo_sources(doc: Any) -> tuple[str, list[YMap]]:
+    """An Argo CD Application's (or ApplicationSet's template's) sources, and its name as
+    ``Argo CD Application <name>`` (no sources for anything else)."""
+    kind = str(doc.get("kind")) if isinstance(doc, YMap) else ""
+    if kind not in ("Application", "ApplicationSet"):
+        return "", []
+    metadata = doc.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, YMap) else None
+    spec = doc.get("spec")
+    if kind == "ApplicationSet":
+        template = spec.get("template") if isinstance(spec, YMap) else None
+        spec = template.get("spec") if isinstance(template, YMap) else None
+    if not isinstance(spec, YMap):
+        return "", []
+    sources = spec.get("sources")
+    found = [spec.get("source"), *(sources if isinstance(sources, YList) else [])]
+    label = f"Argo CD {kind} {name}" if isinstance(name, str) else f"Argo CD {kind}"
+    return label, [source for source in found if isinstance(source, YMap)]
 
 
 def _templated(text: str) -> bool:
