@@ -14,7 +14,9 @@ It also reads the images that Helm values give a chart: an Argo CD Helm source's
 `helm.parameters` (`name: image.tag`), `helm.values` (a YAML text, judged on its own
 lines), `helm.valuesObject` and the values files of this repository that `helm.valueFiles`
 names (`$<ref>/<path>`, or a path in a git source's folder), and a kustomization
-`helmCharts:` entry's `valuesInline`, `valuesFile` and `additionalValuesFiles`. An image
+`helmCharts:` entry's `valuesInline`, `valuesFile` and `additionalValuesFiles`; and an
+Argo CD parameter override file (`.argocd-source[-<app>].yaml`, as Argo CD Image Updater
+writes back), whose `helm:` and `kustomize.images` count as an Application's. An image
 there takes the shapes charts use, at any depth: `image: {registry:, repository:, tag:,
 digest:}`, `image:` beside `tag:` (KServe's chart), `repository:` beside `tag:`, or
 `image: <reference>`. A tag, or a repository with no digest (a tag it does not name then

@@ -2,7 +2,8 @@
 
 - An Argo CD ``Application`` (``argoproj.io``) overrides images of the kustomize tree it
   syncs: ``spec.source.kustomize.images`` and each of ``spec.sources[]`` (an
-  ``ApplicationSet``: the same under ``spec.template.spec``), each entry written as
+  ``ApplicationSet``: the same under ``spec.template.spec``; a parameter override file
+  ``.argocd-source[-<app>].yaml``: its top-level ``kustomize.images``), each entry written as
   ``[<name>=]<image>[:<tag>][@<digest>]``.
 - A kustomization pulls manifests from elsewhere: a remote ``resources:`` (or
   ``bases:``, ``components:``) entry (a URL, ``git@host:...``, ``github.com/org/repo``)
@@ -32,6 +33,7 @@ ARGO_KIND = re.compile(r"(?m)^\s*kind:\s*['\"]?(Application|ApplicationSet)['\"]
 _REMOTE = re.compile(
     r"(?i)\A(?:[a-z][a-z0-9+.-]*://|git@|git::|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?/)"
 )
+ARGO_OVERRIDES = re.compile(r"(^|/)\.argocd-source(-[^/]*)?\.ya?ml\Z")
 _LOCAL_FILE = re.compile(r"(?i)\.(?:ya?ml|json)\Z")
 
 
@@ -51,15 +53,24 @@ def is_argo(text: str) -> bool:
     return ARGO_API.search(text) is not None and ARGO_KIND.search(text) is not None
 
 
-def argo_images(path: str, doc: Any) -> Iterator[KustomizeImage]:
-    """The kustomize image overrides of an Argo CD Application (or ApplicationSet)."""
-    for source in argo_sources(doc)[1]:
+def argo_images(path: str, sources: list[YMap]) -> Iterator[KustomizeImage]:
+    """The kustomize image overrides of an Argo CD Application's sources."""
+    for source in sources:
         kustomize = source.get("kustomize")
         images = kustomize.get("images") if isinstance(kustomize, YMap) else None
         for item in images if isinstance(images, YList) else []:
             entry = _override(path, item) if isinstance(item, str) else None
             if entry is not None:
                 yield entry
+
+
+def override_sources(path: str, documents: list[Any]) -> list[tuple[str, list[YMap]]]:
+    """An Argo CD parameter override file (``.argocd-source.yaml`` or
+    ``.argocd-source-<app>.yaml`` in a source's folder, as Argo CD Image Updater writes it)
+    as one source: its ``helm:`` and ``kustomize:`` override the Application's."""
+    if not ARGO_OVERRIDES.search(path) or not documents or not isinstance(documents[0], YMap):
+        return []
+    return [("the Argo CD parameter override file", [documents[0]])]
 
 
 def argo_sources(doc: Any) -> tuple[str, list[YMap]]:

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any
 from toolkit.check.findings import ParseError
 from toolkit.check.views._helm_sources import HelmValues, argo_helm, chart_helm
 from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
-from toolkit.check.views._kube_sources import Remote, argo_images, argo_sources, is_argo, remotes
+from toolkit.check.views._kube_sources import (
+    ARGO_OVERRIDES,
+    Remote,
+    argo_images,
+    argo_sources,
+    is_argo,
+    override_sources,
+    remotes,
+)
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -127,7 +135,7 @@ def match(path: str) -> bool:
 def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
     serving = _KIND.search(text) is not None and _API.search(text) is not None
-    argo = is_argo(text)
+    argo = is_argo(text) or ARGO_OVERRIDES.search(path) is not None
     if not (kustomization or serving or argo or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
         return Manifests(path)
     from toolkit.check.yamlsource import load
@@ -146,8 +154,9 @@ def parse(path: str, text: str) -> Manifests:
     images += tuple(image for doc in documents for image in patch_file_images(path, doc))
     lines = text.splitlines()
     if not kustomization:
-        overrides = tuple(entry for doc in documents for entry in argo_images(path, doc))
-        helm = [argo_helm(path, *argo_sources(doc), lines) for doc in documents] if argo else []
+        apps = [argo_sources(doc) for doc in documents] + override_sources(path, documents)
+        overrides = tuple(entry for _, found in apps for entry in argo_images(path, found))
+        helm = [argo_helm(path, label, found, lines) for label, found in apps]
         return Manifests(path, images, overrides, helm=_joined(helm))
     root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
     images += tuple(inline_patch_images(path, root, lines))
