@@ -23,6 +23,7 @@ digest:}`, `image:` beside `tag:` (KServe's chart), `repository:` beside `tag:`,
 picks the image), is a finding at that value; a digest (`digest:`, or `@sha256:` in the
 reference) passes. A `tag:` that belongs to no image, and a chart's own version
 (`targetRevision`, `version`), are not images.
+
 An image that a kustomization's `images:` entry (or an Argo CD override) sets is
 judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
 bare `newName` is a finding), not again in the resource; an image that a kustomization
