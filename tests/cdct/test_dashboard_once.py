@@ -14,7 +14,15 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.kube_validate import validate
-from tests.cdct.test_kustomize import ENVIRONMENTS, IMAGE, from_lock, kustomize, pin_model, pins
+from tests.cdct.test_kustomize import (
+    ENVIRONMENTS,
+    IMAGE,
+    from_lock,
+    kustomize,
+    pin_model,
+    pins,
+    set_identity,
+)
 
 MD5 = "50e15d6997ce472513fd07c08e97264f"
 REMOTE = {"aws": "s3://my-ml-project-dvc", "none": "../my-ml-project-dvc-remote"}
@@ -51,16 +59,8 @@ def test_the_whole_deployment_ships_one_dashboard_for_every_environment(
         for environment in ENVIRONMENTS:
             pin_model(repo, environment, MD5, f"{REMOTE[cloud]}/files/md5/50/{MD5[2:]}")
             assert pins(repo, "image", environment, IMAGE, *from_lock(repo)).returncode == 0
-        if cloud == "aws":
-            (repo / "ids.json").write_text(
-                '{"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/r"}'
-            )
-            assert (
-                pins(
-                    repo, "identity", "--from", "ids.json", "--capture-from", "ids.json"
-                ).returncode
-                == 0
-            )
+        if cloud != "none":  # no cloud: no workload identity to set
+            set_identity(repo, cloud)
     resources = deployed(repo)
     kinds = validate(resources)  # KServe's and the Prometheus Operator's CRDs, the core schemas
     assert kinds.count("InferenceService") == (2 if serving else 0)
