@@ -112,9 +112,14 @@ def _image_roles(node: Mapping[Any, Any], keys: tuple[str, ...]) -> dict[str, st
     repository = roles.get("repository")
     if repository == "image" and ("tag" in roles or "digest" in roles):
         return roles
-    if repository == "repository" and "tag" in roles and "://" not in _text(node[repository]):
+    if repository == "repository" and "tag" in roles and _image_name(_text(node[repository])):
         return roles
     return {}
+
+
+def _image_name(text: str) -> bool:
+    """Whether a ``repository`` beside a ``tag`` names an image, not a git or chart source."""
+    return not any(mark in text for mark in ("://", "git@", " ")) and not text.endswith(".git")
 
 
 def _scalar(value: Any) -> bool:
