@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-DASHBOARD = Path("deploy/base/dashboard.json")
+DASHBOARD = Path("deploy/dashboard/dashboard.json")
 RULES = Path("deploy/base/prometheus-rule.yaml")
 # Grafana's own variables, as Grafana substitutes them before Prometheus sees the query.
 GRAFANA_RANGES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}

@@ -27,7 +27,9 @@ IMAGE = "us-central1-docker.pkg.dev/p/r/my-ml-project-serve@sha256:" + "ab" * 32
 ENVIRONMENTS = ("staging", "production")
 
 CLOUDS = ("aws", "gcp", "azure", "none")
-MONITORING = ["ConfigMap", "PodMonitor", "PrometheusRule"]  # validated like the rest
+MONITORING = ["PodMonitor", "PrometheusRule"]  # validated like the rest
+# The Grafana dashboard's ConfigMap: shipped once, by the production overlay alone.
+DASHBOARD_ENVIRONMENT = "production"
 ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture writer
 READER, WRITER = "my-ml-project-model-reader", "my-ml-project-capture-writer"
 SINK = "my-ml-project-inference-logger"
@@ -60,10 +62,13 @@ IDENTITY = {
 }
 
 
-def standing(cloud: str) -> list[str]:
-    """The kinds an overlay renders before it serves: monitoring, the two identities and,
-    with no cloud, the claim that holds the local DVC remote."""
-    return sorted([*MONITORING, *ACCOUNTS, *(["PersistentVolumeClaim"] if cloud == "none" else [])])
+def standing(cloud: str, environment: str = "production") -> list[str]:
+    """The kinds an overlay renders before it serves: monitoring (with the dashboard in one
+    environment), the two identities and, with no cloud, the claim that holds the local DVC
+    remote."""
+    dashboard = ["ConfigMap"] if environment == DASHBOARD_ENVIRONMENT else []
+    claim = ["PersistentVolumeClaim"] if cloud == "none" else []
+    return sorted([*MONITORING, *dashboard, *ACCOUNTS, *claim])
 
 
 def kustomize(overlay: Path) -> list[dict[str, object]]:
@@ -105,7 +110,7 @@ def test_fresh_overlays_render_no_inference_service_and_no_runtime(
     repo = render(cloud=cloud, ml_framework=framework)
     for environment in ENVIRONMENTS:
         resources = kustomize(repo / "deploy/overlays" / environment)
-        assert validate(resources) == standing(cloud)
+        assert validate(resources) == standing(cloud, environment)
         namespaces = {r["metadata"]["namespace"] for r in resources}  # type: ignore[index]
         assert namespaces == {f"my-ml-project-{environment}"}
         pin = yaml.safe_load((repo / f"deploy/{environment}.yaml").read_text(encoding="utf-8"))
@@ -176,7 +181,7 @@ def set_identity(repo: Path, cloud: str) -> None:
 def serving_resources(repo: Path, environment: str, cloud: str) -> list[dict[str, object]]:
     resources = kustomize(repo / "deploy/overlays" / environment)
     kinds = ["Deployment", "InferenceService", "Service", "ServingRuntime"]
-    assert validate(resources) == sorted([*standing(cloud), *kinds])
+    assert validate(resources) == sorted([*standing(cloud, environment), *kinds])
     return resources
 
 

@@ -11,11 +11,12 @@ storageUri is the object's folder there, ``pvc://dvc-remote/files/md5/<2 hex>``,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from tests.cdct.conftest import copy_repo, git
+from tests.cdct.conftest import Render, copy_repo, git
 from tests.cdct.kube_validate import validate
 from tests.cdct.test_kustomize import (
     IMAGE,
@@ -83,3 +84,44 @@ def test_add_cd_brings_the_claim(
     assert done.code == 0, done.err + done.out
     assert (repo / "deploy/base/dvc-remote-claim.yaml").is_file()
     assert_served_from_the_claim(repo, tmp_path / "after-add")
+
+
+def pods_per_claim(resources: list[dict[str, Any]]) -> dict[str, int]:
+    """How many pods may mount each claim at once: a workload's replicas (1 by default), and
+    an InferenceService's maxReplicas twice over for a pvc:// storageUri (during a canary the
+    previous revision runs beside the new one). Each may land on another node."""
+    pods: dict[str, int] = {}
+    for resource in resources:
+        spec = resource.get("spec", {})
+        if resource["kind"] == "Deployment":
+            volumes = spec["template"]["spec"].get("volumes", [])
+            for claim in (
+                v["persistentVolumeClaim"]["claimName"]
+                for v in volumes
+                if "persistentVolumeClaim" in v
+            ):
+                pods[claim] = pods.get(claim, 0) + spec.get("replicas", 1)
+        elif resource["kind"] == "InferenceService":
+            uri = spec["predictor"]["model"]["storageUri"]
+            if uri.startswith("pvc://"):
+                claim = uri.removeprefix("pvc://").split("/", 1)[0]
+                pods[claim] = pods.get(claim, 0) + 2 * spec["predictor"].get("maxReplicas", 1)
+    return pods
+
+
+def test_the_local_remote_claim_is_shared_by_pods_on_any_node(
+    render: Render, tmp_path: Path
+) -> None:
+    """The predictor's replicas (and a canary's) read the claim and the capture sink writes
+    it: pods on several nodes, which a ReadWriteOnce claim refuses (the second pod never
+    starts). The claim asks for ReadWriteMany, and its comment says which storage gives it."""
+    repo = copy_repo(render(cloud="none"), tmp_path / "repo")
+    pin_model(repo, "production", MD5, f"../my-ml-project-dvc-remote/files/md5/50/{MD5[2:]}")
+    assert pins(repo, "image", "production", IMAGE, *from_lock(repo)).returncode == 0
+    resources = kustomize(repo / "deploy/overlays/production")
+    assert validate(resources).count("PersistentVolumeClaim") == 1
+    assert pods_per_claim(resources) == {"dvc-remote": 7}  # 2 x 3 predictors, 1 sink
+    claim = one(resources, "PersistentVolumeClaim", "dvc-remote")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    text = (repo / "deploy/base/dvc-remote-claim.yaml").read_text(encoding="utf-8")
+    assert "NFS" in text

@@ -147,9 +147,13 @@ def test_answers_choose_which_parts_are_generated(tmp_path: Path, run_mlrig: Run
     assert not (kserve / ".github" / "workflows" / "infra.yml").exists()
     assert (kserve / "deploy" / "overlays" / "staging" / "kustomization.yaml").is_file()
     assert (managed / "terraform" / "main.tf").is_file()
-    assert not (managed / "deploy" / "overlays").exists()
-    assert not (managed / "deploy" / "argocd").exists()
-    assert (managed / "deploy" / "staging.yaml").is_file()
+    # A managed endpoint keeps the pins alone: no Kubernetes manifest, overlay, Argo CD
+    # Application or Grafana dashboard Component that nothing would apply.
+    assert sorted(p.name for p in (managed / "deploy").iterdir()) == [
+        "production.yaml",
+        "staging.yaml",
+    ]
+    assert (kserve / "deploy" / "dashboard" / "kustomization.yaml").is_file()
 
 
 def test_pytorch_needs_the_cuda_of_its_locked_wheel(tmp_path: Path, run_mlrig: RunMlrig) -> None:

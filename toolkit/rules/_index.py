@@ -273,7 +273,7 @@ INDEX: tuple[tuple[str, str, str, tuple[str, ...], str, str, str, bool], ...] = 
         "mod_serving_image_by_tag",
         ("kube", "pins"),
         "models",
-        "A KServe, workload, kustomize, Argo CD or pin image uses a tag, or a remote source hides it",  # noqa: E501
+        "A KServe, workload, kustomize, Argo CD, Helm values or pin image uses a tag, or a remote source hides it",  # noqa: E501
         "error",
         False,
     ),

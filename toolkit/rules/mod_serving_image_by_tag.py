@@ -9,6 +9,21 @@ patch); each entry of a kustomization's `images:` list; the `serving_image` of
 each deployment pin (`deploy/<env>.yaml`); and each kustomize image override of an
 Argo CD `Application` (`spec.source.kustomize.images` and every `spec.sources[]`; an
 `ApplicationSet`'s under `spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`.
+
+It also reads the images that Helm values give a chart: an Argo CD Helm source's
+`helm.parameters` (`name: image.tag`), `helm.values` (a YAML text, judged on its own
+lines), `helm.valuesObject` and the values files of this repository that `helm.valueFiles`
+names (`$<ref>/<path>`, or a path in a git source's folder), and a kustomization
+`helmCharts:` entry's `valuesInline`, `valuesFile` and `additionalValuesFiles`; and an
+Argo CD parameter override file (`.argocd-source[-<app>].yaml`, as Argo CD Image Updater
+writes back), whose `helm:` and `kustomize.images` count as an Application's. An image
+there takes the shapes charts use, at any depth: `image: {registry:, repository:, tag:,
+digest:}`, `image:` beside `tag:` (KServe's chart), `repository:` beside `tag:`, or
+`image: <reference>`. A tag, or a repository with no digest (a tag it does not name then
+picks the image), is a finding at that value; a digest (`digest:`, or `@sha256:` in the
+reference) passes. A `tag:` that belongs to no image, and a chart's own version
+(`targetRevision`, `version`), are not images.
+
 An image that a kustomization's `images:` entry (or an Argo CD override) sets is
 judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
 bare `newName` is a finding), not again in the resource; an image that a kustomization
@@ -48,6 +63,14 @@ images:
     digest: sha256:<64 hex>
 ```
 In an Argo CD Application: `images: [name=ghcr.io/acme/server@sha256:<64 hex>]`.
+In Helm values, give the chart the digest, as its values name it:
+```yaml
+helm:
+  valuesObject:
+    image:
+      repository: ghcr.io/acme/churn-serve
+      digest: sha256:<64 hex>
+```
 For a remote resource or a Helm chart, commit its manifests (`kustomize build` of the
 remote, or `helm template` of the chart) with images by digest; or, once its images are
 reviewed and pinned upstream, suppress the line with a reason
@@ -65,13 +88,15 @@ from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._kube_sources import Remote
 from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
+from toolkit.rules._helm_images import helm_findings
 from toolkit.rules._mod import models
 
 CODE = "MOD006"
 NAME = "serving-image-by-tag"
 FAMILY = "models"
 SUMMARY = (
-    "A KServe, workload, kustomize, Argo CD or pin image uses a tag, or a remote source hides it"
+    "A KServe, workload, kustomize, Argo CD, Helm values or pin image uses a tag, or a remote"
+    " source hides it"
 )
 VIEWS: tuple[str, ...] = ("kube", "pins")
 ARGO = "Argo CD"
@@ -97,6 +122,7 @@ def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue  # a workload outside any kustomize tree is not a deployment we judge
             if not _covered(image, set_by_kustomize, deleted):
                 yield _image(image)
+    yield from helm_findings(project, manifests, CODE)
     yield from _pins(project)
 
 

@@ -2,7 +2,8 @@
 
 - An Argo CD ``Application`` (``argoproj.io``) overrides images of the kustomize tree it
   syncs: ``spec.source.kustomize.images`` and each of ``spec.sources[]`` (an
-  ``ApplicationSet``: the same under ``spec.template.spec``), each entry written as
+  ``ApplicationSet``: the same under ``spec.template.spec``; a parameter override file
+  ``.argocd-source[-<app>].yaml``: its top-level ``kustomize.images``), each entry written as
   ``[<name>=]<image>[:<tag>][@<digest>]``.
 - A kustomization pulls manifests from elsewhere: a remote ``resources:`` (or
   ``bases:``, ``components:``) entry (a URL, ``git@host:...``, ``github.com/org/repo``)
@@ -32,6 +33,7 @@ ARGO_KIND = re.compile(r"(?m)^\s*kind:\s*['\"]?(Application|ApplicationSet)['\"]
 _REMOTE = re.compile(
     r"(?i)\A(?:[a-z][a-z0-9+.-]*://|git@|git::|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?/)"
 )
+ARGO_OVERRIDES = re.compile(r"(^|/)\.argocd-source(-[^/]*)?\.ya?ml\Z")
 _LOCAL_FILE = re.compile(r"(?i)\.(?:ya?ml|json)\Z")
 
 
@@ -51,24 +53,44 @@ def is_argo(text: str) -> bool:
     return ARGO_API.search(text) is not None and ARGO_KIND.search(text) is not None
 
 
-def argo_images(path: str, doc: Any) -> Iterator[KustomizeImage]:
-    """The kustomize image overrides of an Argo CD Application (or ApplicationSet)."""
-    if not isinstance(doc, YMap) or str(doc.get("kind")) not in ("Application", "ApplicationSet"):
-        return
-    spec = doc.get("spec")
-    if str(doc.get("kind")) == "ApplicationSet":
-        template = spec.get("template") if isinstance(spec, YMap) else None
-        spec = template.get("spec") if isinstance(template, YMap) else None
-    if not isinstance(spec, YMap):
-        return
-    sources = spec.get("sources")
-    for source in [spec.get("source"), *(sources if isinstance(sources, YList) else [])]:
-        kustomize = source.get("kustomize") if isinstance(source, YMap) else None
+def argo_images(path: str, sources: list[YMap]) -> Iterator[KustomizeImage]:
+    """The kustomize image overrides of an Argo CD Application's sources."""
+    for source in sources:
+        kustomize = source.get("kustomize")
         images = kustomize.get("images") if isinstance(kustomize, YMap) else None
         for item in images if isinstance(images, YList) else []:
             entry = _override(path, item) if isinstance(item, str) else None
             if entry is not None:
                 yield entry
+
+
+def override_sources(path: str, documents: list[Any]) -> list[tuple[str, list[YMap]]]:
+    """An Argo CD parameter override file (``.argocd-source.yaml`` or
+    ``.argocd-source-<app>.yaml`` in a source's folder, as Argo CD Image Updater writes it)
+    as one source: its ``helm:`` and ``kustomize:`` override the Application's."""
+    if not ARGO_OVERRIDES.search(path) or not documents or not isinstance(documents[0], YMap):
+        return []
+    return [("the Argo CD parameter override file", [documents[0]])]
+
+
+def argo_sources(doc: Any) -> tuple[str, list[YMap]]:
+    """An Argo CD Application's (or ApplicationSet's template's) sources, and its name as
+    ``Argo CD Application <name>`` (no sources for anything else)."""
+    kind = str(doc.get("kind")) if isinstance(doc, YMap) else ""
+    if kind not in ("Application", "ApplicationSet"):
+        return "", []
+    metadata = doc.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, YMap) else None
+    spec = doc.get("spec")
+    if kind == "ApplicationSet":
+        template = spec.get("template") if isinstance(spec, YMap) else None
+        spec = template.get("spec") if isinstance(template, YMap) else None
+    if not isinstance(spec, YMap):
+        return "", []
+    sources = spec.get("sources")
+    found = [spec.get("source"), *(sources if isinstance(sources, YList) else [])]
+    label = f"Argo CD {kind} {name}" if isinstance(name, str) else f"Argo CD {kind}"
+    return label, [source for source in found if isinstance(source, YMap)]
 
 
 def _templated(text: str) -> bool:

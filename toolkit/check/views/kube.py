@@ -8,12 +8,15 @@ that is not YAML until someone fills it in (Helm's ``{{ ... }}``, a sample's
 ``{username}/image``) is skipped as well; KServe's own ``{{.Name}}`` arguments are fine.
 Only a ``kustomization.yaml`` that does not parse is a finding: kustomize must read it.
 An Argo CD ``Application`` or ``ApplicationSet`` is parsed too, for the kustomize image
-overrides it applies (:mod:`toolkit.check.views._kube_sources`).
+overrides it applies (:mod:`toolkit.check.views._kube_sources`) and the Helm values it
+gives a chart (:mod:`toolkit.check.views._helm_sources`, as a kustomization's
+``helmCharts:`` does).
 
 ``parse`` returns a :class:`Manifests`: the images each KServe resource names
 (every ``image:`` under its ``spec``), the ``images:`` entries of a kustomization and
 the image overrides of an Argo CD Application, the resources a kustomization deletes
-with an inline ``$patch: delete``, and the remote resources and Helm charts it pulls.
+with an inline ``$patch: delete``, the remote resources and Helm charts it pulls, and
+the images Helm values set (with the values files of this repository they name).
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
+from toolkit.check.views._helm_sources import HelmValues, argo_helm, chart_helm
 from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
-from toolkit.check.views._kube_sources import Remote, argo_images, is_argo, remotes
+from toolkit.check.views._kube_sources import (
+    ARGO_OVERRIDES,
+    Remote,
+    argo_images,
+    argo_sources,
+    is_argo,
+    override_sources,
+    remotes,
+)
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -113,6 +125,7 @@ class Manifests:
     kustomize_images: tuple[KustomizeImage, ...] = ()
     deletes: tuple[tuple[str, str], ...] = ()
     remotes: tuple[Remote, ...] = ()
+    helm: HelmValues = HelmValues()
 
 
 def match(path: str) -> bool:
@@ -122,7 +135,7 @@ def match(path: str) -> bool:
 def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
     serving = _KIND.search(text) is not None and _API.search(text) is not None
-    argo = is_argo(text)
+    argo = is_argo(text) or ARGO_OVERRIDES.search(path) is not None
     if not (kustomization or serving or argo or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
         return Manifests(path)
     from toolkit.check.yamlsource import load
@@ -139,13 +152,26 @@ def parse(path: str, text: str) -> Manifests:
         raise ParseError("invalid YAML: unexpected end of file", text.count("\n") + 1) from None
     images = tuple(image for doc in documents for image in _images(path, doc))
     images += tuple(image for doc in documents for image in patch_file_images(path, doc))
+    lines = text.splitlines()
     if not kustomization:
-        overrides = tuple(entry for doc in documents for entry in argo_images(path, doc))
-        return Manifests(path, images, overrides)
+        apps = [argo_sources(doc) for doc in documents] + override_sources(path, documents)
+        overrides = tuple(entry for _, found in apps for entry in argo_images(path, found))
+        helm = [argo_helm(path, label, found, lines) for label, found in apps]
+        return Manifests(path, images, overrides, helm=_joined(helm))
     root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
-    images += tuple(inline_patch_images(path, root, text.splitlines()))
+    images += tuple(inline_patch_images(path, root, lines))
     entries = tuple(_kustomize_images(path, root))
-    return Manifests(path, images, entries, _deletes(root), tuple(remotes(path, root)))
+    found = remotes(path, root)
+    return Manifests(
+        path, images, entries, _deletes(root), tuple(found), chart_helm(path, root, lines)
+    )
+
+
+def _joined(parts: list[HelmValues]) -> HelmValues:
+    return HelmValues(
+        tuple(image for part in parts for image in part.images),
+        tuple(file for part in parts for file in part.files),
+    )
 
 
 def _images(path: str, doc: Any) -> Iterator[Image]:

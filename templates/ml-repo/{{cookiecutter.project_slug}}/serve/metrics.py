@@ -5,7 +5,7 @@ Every sample carries the model's name and its ``version``: the md5 of the pinned
 (``$MODEL_VERSION``, which each overlay sets from ``deploy/<env>.yaml``), so a canary and
 the model it may replace stay apart on the dashboard.
 
-Their names are the contract of the dashboard (deploy/base/dashboard.json) and the
+Their names are the contract of the dashboard (deploy/dashboard/dashboard.json) and the
 recording rules (deploy/base/prometheus-rule.yaml); ``GET /metrics`` exports them.
 """
 
