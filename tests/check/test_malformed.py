@@ -104,3 +104,18 @@ def test_unterminated_hcl_gives_a_result_not_a_crash(tmp_path: Path) -> None:
 def test_unreadable_path_argument_is_a_usage_error(tmp_path: Path) -> None:
     run = mlrig("check", "missing.yml", cwd=tmp_path)
     assert (run.code, run.err) == (2, "mlrig: error: 'missing.yml': no such file or folder\n")
+
+
+def test_collections_nested_as_keys_parse_in_linear_space(tmp_path: Path) -> None:
+    """`{{{...image: x:1}}}` makes each mapping the key of the next; naming such a key by
+    its text quoted the inner key's text again at every level (60 levels: gigabytes)."""
+    values = "{" * 60 + "image: x:1" + "}" * 60
+    app = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n"
+        "spec:\n  source:\n    chart: c\n    repoURL: https://charts.example.com\n"
+        f"    targetRevision: 1.0.0\n    helm:\n      valuesObject: {values}\n"
+    )
+    build_file_tree(tmp_path, {"argocd/app.yaml": app})
+    run = mlrig("check", "--no-cache", ".", cwd=tmp_path)
+    assert (run.code, run.err) == (0, ""), run.err
+    assert run.out == "All checks passed (1 file checked).\n"

@@ -253,7 +253,11 @@ class _Converter:
                 key, key_size = visit(key_node)
                 size += key_size
                 if isinstance(key, (YMap, YList)):
-                    key = str(key)
+                    # A collection as a key (YAML's `? {a: b}`) names nothing a rule
+                    # reads; its position keeps it distinct. str() would quote the
+                    # nested key's own text again at every level: exponential size.
+                    line, col = _start(key_node)
+                    key = f"<{type(key).__name__} key at {line}:{col}>"
             if value_node.__class__ is scalar_node:
                 out[key] = _scalar(value_node)
                 size += 1
