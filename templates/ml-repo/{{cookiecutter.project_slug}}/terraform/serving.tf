@@ -52,7 +52,7 @@ module "serving_identity" {
   source = "{{ src }}aws-serving-identity{{ ref }}"
   count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
 
-  name                      = "${var.project_slug}-serving"
+  name                      = "${local.name_prefix}-serving"
   oidc_provider_arn         = var.eks_oidc_provider_arn
   oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
   pod_identity_cluster_name = var.eks_pod_identity_cluster_name
@@ -67,7 +67,7 @@ module "capture_identity" {
   source = "{{ src }}aws-serving-identity{{ ref }}"
   count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
 
-  name                      = "${var.project_slug}-capture"
+  name                      = "${local.name_prefix}-capture"
   description               = "Capture sink: adds KServe's request log under monitoring/kserve/ of the DVC remote, nothing else"
   oidc_provider_arn         = var.eks_oidc_provider_arn
   oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
@@ -95,8 +95,8 @@ locals {
     for environment, name in local.sagemaker_endpoints :
     environment => length(name) <= 43 ? name : "${replace(substr(name, 0, 34), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
   }
-  # IAM role names take 64 characters.
-  sagemaker_role_name = length("${var.project_slug}-sagemaker") <= 64 ? "${var.project_slug}-sagemaker" : "${replace(substr("${var.project_slug}-sagemaker", 0, 55), "/-+$/", "")}-${substr(sha256("${var.project_slug}-sagemaker"), 0, 8)}"
+  # Inside infra's IAM scope <name_prefix>-* (main.tf), in IAM's 64 characters.
+  sagemaker_role_name = "${local.name_prefix}-sagemaker"
 }
 
 data "aws_iam_policy_document" "sagemaker_trust" {
@@ -239,7 +239,7 @@ data "aws_iam_policy_document" "deploy" {
 resource "aws_iam_policy" "deploy" {
   for_each = local.model_readers
 
-  name        = "${var.project_slug}-deploy-${each.key}"
+  name        = "${local.name_prefix}-deploy-${each.key}"
   description = "Managed CD of ${each.key}: the SageMaker endpoint ${local.sagemaker_endpoints[each.key]}"
   policy      = data.aws_iam_policy_document.deploy[each.key].json
 }
