@@ -25,17 +25,20 @@
 locals {
   # The environments whose identities deploy to a managed endpoint.
   deploy_environments = {{ '["staging", "production"]' if cookiecutter.deploy_target == 'managed' else '[]' }}
+  # The Kubernetes names of deploy/ start with the slug cut to 40 characters (as
+  # cookiecutter's __k8s_name), so that namespaces <name>-<environment> fit in 63.
+  kubernetes_name = replace(substr(var.project_slug, 0, 40), "/-+$/", "")
   model_readers = {
     for environment in ["staging", "production"] : environment => {
-      namespace = "${var.project_slug}-${environment}"
-      name      = "${var.project_slug}-model-reader"
+      namespace = "${local.kubernetes_name}-${environment}"
+      name      = "${local.kubernetes_name}-model-reader"
     }
   }
   # The capture sink of each overlay's namespace (deploy/base/capture-sink.yaml).
   capture_writers = {
     for environment in ["staging", "production"] : environment => {
-      namespace = "${var.project_slug}-${environment}"
-      name      = "${var.project_slug}-capture-writer"
+      namespace = "${local.kubernetes_name}-${environment}"
+      name      = "${local.kubernetes_name}-capture-writer"
     }
   }
   capture_folder = "monitoring/kserve/"
