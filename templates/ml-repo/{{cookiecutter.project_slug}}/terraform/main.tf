@@ -28,7 +28,8 @@
 # OIDC subject template), and github.tf creates the environments themselves.
 locals {
   tags = {
-    project    = var.project_slug
+    # GCP label values take 63 characters.
+    project    = substr(var.project_slug, 0, 63)
     managed-by = "terraform"
   }
   dvc_readers    = ["monitoring", "ci", "staging", "production"]
