@@ -49,7 +49,8 @@ def evaluate(
     """The root's locals ``names`` (from serving.tf and main.tf) for ``slug``, as terraform
     computes them."""
     text = "\n".join(
-        (repo / "terraform" / name).read_text(encoding="utf-8") for name in ("serving.tf", "main.tf")
+        (repo / "terraform" / name).read_text(encoding="utf-8")
+        for name in ("serving.tf", "main.tf")
     )
     body = "\n".join(assignment(text, name) for name in names)
     work.mkdir(exist_ok=True)
