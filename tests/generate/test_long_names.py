@@ -21,7 +21,7 @@ from tests.tools import tool
 
 LONG_NAME = "The Very Long Demand Forecasting Project Of The Supply Chain Analytics Team"
 SLUG = "the-very-long-demand-forecasting-project-of-the-supply-chain-analytics-team"
-KUBE_NAME = SLUG[:40].rstrip("-")  # the-very-long-demand-forecasting-project
+KUBE_NAME = SLUG[:46].rstrip("-")  # as cookiecutter.json derives __k8s_name
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
 # Kinds whose names are DNS labels (63): Services, and KServe's InferenceService (whose

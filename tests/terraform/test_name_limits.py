@@ -221,8 +221,8 @@ def longest_slug(entries: list[Name], key: str) -> int:
 def test_each_short_form_is_as_long_as_the_tightest_name_allows() -> None:
     """AWS: the runner module's EventBridge archive <p>-github-events (48) allows 34; GCP:
     the service account id <p>-serving-image (30) allows 16; Kubernetes: the namespace
-    <k>-production (63) allows 52 (40 kept, for the Service <k>-inference-logger that
-    deploy/ names, 63, and KServe's <k>-predictor-00001 revisions)."""
+    <k>-production (63) allows 52 (46 kept, for the Service <k>-inference-logger that
+    deploy/ names, 63, and Knative's canary route latest-<k>-predictor, 63)."""
     all_entries = [entry for entries in INVENTORY.values() for entry in entries]
     aws = [e for v, entries in INVENTORY.items() if v[0] == "aws" for e in entries]
     gcp = [e for v, entries in INVENTORY.items() if v[0] == "gcp" for e in entries]

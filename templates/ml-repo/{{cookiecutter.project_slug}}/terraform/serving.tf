@@ -25,9 +25,9 @@
 locals {
   # The environments whose identities deploy to a managed endpoint.
   deploy_environments = {{ '["staging", "production"]' if cookiecutter.deploy_target == 'managed' else '[]' }}
-  # The Kubernetes names of deploy/ start with the slug cut to 40 characters (as
+  # The Kubernetes names of deploy/ start with the slug cut to 46 characters (as
   # cookiecutter's __k8s_name), so that namespaces <name>-<environment> fit in 63.
-  kubernetes_name = replace(substr(var.project_slug, 0, 40), "/-+$/", "")
+  kubernetes_name = replace(substr(var.project_slug, 0, 46), "/-+$/", "")
   model_readers = {
     for environment in ["staging", "production"] : environment => {
       namespace = "${local.kubernetes_name}-${environment}"

@@ -20,8 +20,9 @@ from {{ cookiecutter.package_name }} import identity
 
 IMAGE_KEY = "serving_image"
 FRAMEWORK_KEY = "serving_framework"
-# Kubernetes names: the slug, cut to 40 characters so that every name derived from it
-# (the namespaces <name>-production, the Service <name>-inference-logger) fits in 63.
+# Kubernetes names: the slug, cut to 46 characters so that every name derived from it
+# (the namespaces <name>-production, the Service <name>-inference-logger, Knative's canary
+# route latest-<name>-predictor) fits in 63; a slug that already fitted keeps its names.
 KUBE_NAME = "{{ cookiecutter.__k8s_name }}"
 RUNTIME = f"{KUBE_NAME}-server"
 # The image name deploy/base/serving-runtime.yaml uses; the Component replaces it.
