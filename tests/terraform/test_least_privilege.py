@@ -212,7 +212,7 @@ def test_the_runner_module_puts_its_iam_where_infra_may_manage_it(
     assert unquote(call["iam_path"]) == "local.runner_iam_path"
     assert unquote(call["permissions_boundary_arn"]) == "aws_iam_policy.boundary.arn"
     access = load(root / "access.tf")["locals"][0]
-    assert unquote(access["runner_iam_path"]) == "/${var.project_slug}/"
-    assert "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*" in str(
+    assert unquote(access["runner_iam_path"]) == "/${local.name_prefix}/"
+    assert "${local.iam_prefix}:role${local.runner_iam_path}${local.name_prefix}-*" in str(
         access["project_roles"]
     )

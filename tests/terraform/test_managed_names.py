@@ -46,8 +46,12 @@ def assignment(text: str, name: str) -> str:
 def evaluate(
     repo: Path, names: list[str], slug: str, work: Path, terraform: str
 ) -> dict[str, object]:
-    """The root's locals ``names`` (from serving.tf) for ``slug``, as terraform computes them."""
-    text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
+    """The root's locals ``names`` (from serving.tf and main.tf) for ``slug``, as terraform
+    computes them."""
+    text = "\n".join(
+        (repo / "terraform" / name).read_text(encoding="utf-8")
+        for name in ("serving.tf", "main.tf")
+    )
     body = "\n".join(assignment(text, name) for name in names)
     work.mkdir(exist_ok=True)
     (work / "main.tf").write_text(
@@ -78,7 +82,7 @@ for slug in json.loads(sys.argv[1]):
         endpoint = common.fit(f"{{slug}}-{{env}}", common.ENDPOINT_LIMIT)
         release = common.Release(env, endpoint, "0" * 32, "", "", "", 0, 1)
         names[env] = [endpoint, release.version[: -len(common.VERSION_SUFFIX)]]
-    names["sagemaker_role"] = common.fit(f"{{slug}}-sagemaker", 64)
+    names["sagemaker_role"] = common.fit(slug, 34) + "-sagemaker"  # main.tf's name_prefix
     out[slug] = names
 print(json.dumps(out))
 """
@@ -93,7 +97,7 @@ def test_sagemaker_names_in_iam_match_what_managed_cd_creates(
 ) -> None:
     repo = long_slug["aws"]
     expected = python_names(repo, SLUGS)
-    names = ["sagemaker_endpoints", "sagemaker_versions", "sagemaker_role_name"]
+    names = ["name_prefix", "sagemaker_endpoints", "sagemaker_versions", "sagemaker_role_name"]
     for index, slug in enumerate(SLUGS):
         got = evaluate(repo, names, slug, tmp_path / str(index), terraform_bin)
         endpoints, versions = got["sagemaker_endpoints"], got["sagemaker_versions"]

@@ -22,6 +22,12 @@ REMOTE_SCHEMES = {"aws": "s3://", "gcp": "gs://", "azure": "azure://"}
 REMOTE_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](?:/[A-Za-z0-9._/-]*)?\Z")
 LOCAL_REMOTE = re.compile(r"[A-Za-z0-9._/~-]+\Z")
 FREE_TEXT_MAX = 200
+# The slug names the GitHub repository, whose names take 100 characters. Cloud names
+# derived from it are cut to fit by the template (the Terraform name prefixes).
+SLUG_MAX = 100
+# mlrig's AWS and GCP modules make the bucket's access-log bucket <bucket>-logs, and
+# bucket names take 63 characters.
+LOGGED_BUCKET_MAX = 63 - len("-logs")
 # Each cloud's naming of regions and GPU machine types, as its documentation gives it,
 # as patterns rather than lists, so that a region or a GPU family opened after this
 # release is accepted. An example of each is shown when an answer does not fit.
@@ -98,7 +104,21 @@ def _remote(cloud: str, url: str) -> list[str]:
         return []
     if not url.startswith(scheme) or not REMOTE_BUCKET.match(url[len(scheme) :]):
         return [f"dvc_remote_url {url!r} must be {scheme}<bucket>[/path] when cloud is {cloud!r}"]
+    bucket = url[len(scheme) :].split("/", maxsplit=1)[0]
+    if cloud != "azure" and len(bucket) > LOGGED_BUCKET_MAX:
+        return [
+            f"dvc_remote_url {url!r}: the bucket name has {len(bucket)} characters; at most "
+            f"{LOGGED_BUCKET_MAX} leave room for its access-log bucket {bucket}-logs (63 at most)"
+        ]
     return []
+
+
+def _slug(slug: str) -> list[str]:
+    if len(slug) > SLUG_MAX:
+        return [
+            f"project_slug has {len(slug)} characters; GitHub repository names take at most {SLUG_MAX}"
+        ]
+    return _pattern("project_slug", slug, SLUG, "lower case letters, digits and single dashes, starting with a letter")
 
 
 def _of_cloud(name: str, value: str, cloud: str, table: dict[str, tuple[re.Pattern[str], str]], what: str) -> list[str]:
@@ -126,7 +146,7 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
             problems.append(f"{name} {text.get(name)!r} is not one of: {listed}")
     problems += _free_text("project_name", text["project_name"])
     problems += _free_text("description", text["description"])
-    problems += _pattern("project_slug", text["project_slug"], SLUG, "lower case letters, digits and single dashes, starting with a letter")
+    problems += _slug(text["project_slug"])
     problems += _pattern("package_name", text["package_name"], PACKAGE, "a Python identifier in lower case")
     problems += _shadowing(text["package_name"])
     problems += _pattern("github_owner", text["github_owner"], OWNER, "a GitHub user or organisation name")

@@ -4,6 +4,7 @@ data "aws_partition" "current" {}
 
 locals {
   prefix            = var.path == "" ? "" : "${trim(var.path, "/")}/"
+  policy_prefix     = coalesce(var.policy_name_prefix, var.bucket_name)
   create_log_bucket = var.access_log_bucket == null
   log_bucket        = local.create_log_bucket ? aws_s3_bucket.logs[0].id : var.access_log_bucket
 }
@@ -260,7 +261,7 @@ data "aws_iam_policy_document" "monitor" {
 }
 
 resource "aws_iam_policy" "monitor" {
-  name        = "${var.bucket_name}-monitor"
+  name        = "${local.policy_prefix}-monitor"
   description = "Read ${local.prefix}monitoring/ and ${local.prefix}files/md5/ of ${var.bucket_name}, push to ${local.prefix}files/md5/"
   policy      = data.aws_iam_policy_document.monitor.json
   tags        = var.tags
@@ -274,7 +275,7 @@ resource "aws_iam_role_policy_attachment" "monitor" {
 }
 
 resource "aws_iam_policy" "publish" {
-  name        = "${var.bucket_name}-publish"
+  name        = "${local.policy_prefix}-publish"
   description = "Read pinned models of ${var.bucket_name} and write serving copies under ${local.prefix}serving/"
   policy      = data.aws_iam_policy_document.publish.json
   tags        = var.tags
@@ -288,14 +289,14 @@ resource "aws_iam_role_policy_attachment" "publish" {
 }
 
 resource "aws_iam_policy" "read" {
-  name        = "${var.bucket_name}-read"
+  name        = "${local.policy_prefix}-read"
   description = "Pull from the DVC remote ${var.bucket_name}"
   policy      = data.aws_iam_policy_document.read.json
   tags        = var.tags
 }
 
 resource "aws_iam_policy" "write" {
-  name        = "${var.bucket_name}-write"
+  name        = "${local.policy_prefix}-write"
   description = "Push to and pull from the DVC remote ${var.bucket_name}; no deletes"
   policy      = data.aws_iam_policy_document.write.json
   tags        = var.tags
@@ -343,7 +344,7 @@ data "aws_iam_policy_document" "folder_write" {
 resource "aws_iam_policy" "folder_write" {
   for_each = var.folder_writers
 
-  name        = "${var.bucket_name}-write-${each.key}"
+  name        = "${local.policy_prefix}-write-${each.key}"
   description = "Add objects under ${local.prefix}${trim(each.value, "/")}/ of ${var.bucket_name}; nothing else"
   policy      = data.aws_iam_policy_document.folder_write[each.key].json
   tags        = var.tags

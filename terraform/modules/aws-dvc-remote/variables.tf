@@ -3,6 +3,12 @@ variable "bucket_name" {
   type        = string
 }
 
+variable "policy_name_prefix" {
+  description = "Start of the IAM policy names (<prefix>-read, -write, ...), so that they fall in the caller's IAM scope; null for the bucket's name."
+  type        = string
+  default     = null
+}
+
 variable "writer_role_names" {
   description = "IAM roles that may push to and pull from the remote (for example the continuous-training role)."
   type        = list(string)

@@ -7,17 +7,18 @@
 
 locals {
   iam_prefix   = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}"
-  state_bucket = "arn:${data.aws_partition.current.partition}:s3:::{{ cookiecutter.project_slug }}-tfstate"
+  state_bucket = "arn:${data.aws_partition.current.partition}:s3:::{{ cookiecutter.__tfstate }}"
+  # Every IAM name of the project starts with name_prefix and a dash (main.tf).
   # The runner module's roles, instance profile and policy live under this IAM
-  # path (named <slug>-...); this configuration's own are at the root path.
-  runner_iam_path    = "/${var.project_slug}/"
-  project_roles      = ["${local.iam_prefix}:role/${var.project_slug}-*", "${local.iam_prefix}:role${local.runner_iam_path}${var.project_slug}-*"]
-  project_policies   = ["${local.iam_prefix}:policy/${var.project_slug}-*", "${local.iam_prefix}:policy${local.runner_iam_path}${var.project_slug}-*"]
-  project_profiles   = ["${local.iam_prefix}:instance-profile${local.runner_iam_path}${var.project_slug}-*"]
+  # path (named <prefix>-...); this configuration's own are at the root path.
+  runner_iam_path    = "/${local.name_prefix}/"
+  project_roles      = ["${local.iam_prefix}:role/${local.name_prefix}-*", "${local.iam_prefix}:role${local.runner_iam_path}${local.name_prefix}-*"]
+  project_policies   = ["${local.iam_prefix}:policy/${local.name_prefix}-*", "${local.iam_prefix}:policy${local.runner_iam_path}${local.name_prefix}-*"]
+  project_profiles   = ["${local.iam_prefix}:instance-profile${local.runner_iam_path}${local.name_prefix}-*"]
   github_oidc        = "${local.iam_prefix}:oidc-provider/token.actions.githubusercontent.com"
-  boundary_arn       = "${local.iam_prefix}:policy/${var.project_slug}-boundary"
-  terraform_roles    = ["${local.iam_prefix}:role/${var.project_slug}-infra", "${local.iam_prefix}:role/${var.project_slug}-infra-plan"]
-  terraform_policies = ["${local.iam_prefix}:policy/${var.project_slug}-infra-iam", "${local.iam_prefix}:policy/${var.project_slug}-infra-plan", local.boundary_arn]
+  boundary_arn       = "${local.iam_prefix}:policy/${local.name_prefix}-boundary"
+  terraform_roles    = ["${local.iam_prefix}:role/${local.name_prefix}-infra", "${local.iam_prefix}:role/${local.name_prefix}-infra-plan"]
+  terraform_policies = ["${local.iam_prefix}:policy/${local.name_prefix}-infra-iam", "${local.iam_prefix}:policy/${local.name_prefix}-infra-plan", local.boundary_arn]
   # SSM folders a plan refreshes, and those it must never read (SecureString:
   # the runners' JIT configurations, the GitHub App's id, key and secret).
   plan_ssm_folders   = [for folder in module.gpu_runners.ssm_parameter_paths.terraform : "${local.ssm_arn_prefix}${folder}/*"]
@@ -59,7 +60,7 @@ data "aws_iam_policy_document" "boundary" {
 }
 
 resource "aws_iam_policy" "boundary" {
-  name        = "${var.project_slug}-boundary"
+  name        = "${local.name_prefix}-boundary"
   description = "Permissions boundary of every role of ${var.project_slug} but infra: no IAM writes"
   policy      = data.aws_iam_policy_document.boundary.json
 }
@@ -128,12 +129,12 @@ data "aws_iam_policy_document" "plan" {
     resources = ["*"]
   }
 
-  # The runner module's trigger object in its binaries bucket (<slug>-dist-<random>):
+  # The runner module's trigger object in its binaries bucket (<prefix>-dist-<random>):
   # public runner releases, no project data.
   statement {
     sid       = "RunnerBinariesTrigger"
     actions   = ["s3:GetObject", "s3:GetObjectTagging"]
-    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.project_slug}-dist-*/triggers/*"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${local.name_prefix}-dist-*/triggers/*"]
   }
 
   # The String parameters Terraform writes (the AMI id, the runners' settings).
@@ -175,7 +176,7 @@ data "aws_iam_policy_document" "plan" {
 }
 
 resource "aws_iam_policy" "plan" {
-  name        = "${var.project_slug}-infra-plan"
+  name        = "${local.name_prefix}-infra-plan"
   description = "terraform plan: the state, and the reads a refresh needs"
   policy      = data.aws_iam_policy_document.plan.json
 }
@@ -258,7 +259,7 @@ data "aws_iam_policy_document" "infra_iam" {
     sid           = "NoFunctionsOutsideTheProject"
     effect        = "Deny"
     actions       = ["lambda:AddPermission", "lambda:CreateFunctionUrlConfig", "lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionUrlConfig"]
-    not_resources = ["arn:${data.aws_partition.current.partition}:lambda:*:${data.aws_caller_identity.current.account_id}:function:${var.project_slug}-*"]
+    not_resources = ["arn:${data.aws_partition.current.partition}:lambda:*:${data.aws_caller_identity.current.account_id}:function:${local.name_prefix}-*"]
   }
 
   # ... no commands or sessions on any instance, no secret values: Terraform
@@ -281,7 +282,7 @@ data "aws_iam_policy_document" "infra_iam" {
 }
 
 resource "aws_iam_policy" "infra_iam" {
-  name        = "${var.project_slug}-infra-iam"
+  name        = "${local.name_prefix}-infra-iam"
   description = "terraform apply: IAM of this project's roles and policies only, every role under the boundary (with PowerUserAccess for the rest)"
   policy      = data.aws_iam_policy_document.infra_iam.json
 }
@@ -381,7 +382,7 @@ resource "google_project_iam_custom_role" "plan" {
 
 # The plan identity reads the state (objects of the state bucket only).
 resource "google_storage_bucket_iam_member" "plan_reads_state" {
-  bucket = "{{ cookiecutter.project_slug }}-tfstate"
+  bucket = "{{ cookiecutter.__tfstate }}"
   role   = "roles/storage.objectViewer"
   member = module.github_oidc.service_account_members["infra-plan"]
 }

@@ -28,12 +28,19 @@
 # OIDC subject template), and github.tf creates the environments themselves.
 locals {
   tags = {
-    project    = var.project_slug
+    # GCP label values take 63 characters.
+    project    = substr(var.project_slug, 0, 63)
     managed-by = "terraform"
   }
   dvc_readers    = ["monitoring", "ci", "staging", "production"]
   infra_workflow = "${var.repository}/.github/workflows/infra.yml"
-{%- if cookiecutter.cloud == 'gcp' %}
+{%- if cookiecutter.cloud == 'aws' %}
+  # Every AWS name here and in mlrig's modules is <name_prefix>-<what>, and infra's
+  # IAM scope is <name_prefix>-*: the slug, or over 34 characters its start, a dash
+  # and 8 hex digits of its sha256 (managed CD's fit()), so that the longest name,
+  # the runner module's EventBridge archive <prefix>-github-events, fits in 48.
+  name_prefix = length(var.project_slug) <= 34 ? var.project_slug : "${replace(substr(var.project_slug, 0, 25), "/-+$/", "")}-${substr(sha256(var.project_slug), 0, 8)}"
+{%- elif cookiecutter.cloud == 'gcp' %}
   prefix         = trimsuffix(substr(var.project_slug, 0, 16), "-")
 {%- endif %}
 }
@@ -62,7 +69,7 @@ module "github_oidc" {
   repository           = var.repository
   repository_id        = var.github_repository_id
   repository_owner_id  = var.github_owner_id
-  name_prefix          = var.project_slug
+  name_prefix          = local.name_prefix
   create_oidc_provider = var.github_oidc_provider_arn == null
   oidc_provider_arn    = var.github_oidc_provider_arn
   # Every role but infra (which hands the boundary out) is held to it.
@@ -100,6 +107,8 @@ module "dvc_remote" {
 
   bucket_name = "{{ remote }}"
   path        = "{{ remote_path }}"
+  # Its policies (<prefix>-dvc-read, ...) in infra's IAM scope, whatever the bucket's name.
+  policy_name_prefix = "${local.name_prefix}-dvc"
   # Only the training environment's OIDC role writes; the runner instances get no data access.
   writer_role_names    = [module.github_oidc.role_names["training"]]
   reader_role_names    = [for name in local.dvc_readers : module.github_oidc.role_names[name] if !contains(concat(local.deploy_environments, ["monitoring"]), name)]
@@ -127,7 +136,7 @@ module "gpu_runners" {
 {{- pin_note() }}
   source = "{{ src }}aws-gpu-runners{{ ref }}"
 
-  prefix                    = var.project_slug
+  prefix                    = local.name_prefix
   aws_region                = var.region
   vpc_id                    = var.vpc_id
   subnet_ids                = var.subnet_ids
@@ -241,11 +250,12 @@ locals {
   # The state's container (made by hand, README.md). With shared keys off the
   # backend reads the state blob, and takes a lease on it to lock, as the job's
   # identity: a data role is needed besides any control-plane role.
-  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.project_slug }}-tfstate/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate/blobServices/default/containers/tfstate"
+  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.__tfstate }}/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate/blobServices/default/containers/tfstate"
 }
 
 resource "azurerm_resource_group" "main" {
-  name     = var.project_slug
+  # Resource group names take 90 characters: longer, the start and a hash, as fit() cuts.
+  name     = length(var.project_slug) <= 90 ? var.project_slug : "${replace(substr(var.project_slug, 0, 81), "/-+$/", "")}-${substr(sha256(var.project_slug), 0, 8)}"
   location = var.region
   tags     = local.tags
 }

@@ -26,7 +26,7 @@ module "serving_registry" {
 {%- if cookiecutter.cloud == 'aws' %}
   source = "{{ src }}aws-serving-registry{{ ref }}"
 
-  name = "${var.project_slug}-serve"
+  name = "${local.name_prefix}-serve"
 {%- if cookiecutter.deploy_target == 'kserve' %}
   # The repository policy lets the EKS node role pull (the kubelet pulls the image).
   puller_arns = var.eks_node_role_arns

@@ -25,17 +25,20 @@
 locals {
   # The environments whose identities deploy to a managed endpoint.
   deploy_environments = {{ '["staging", "production"]' if cookiecutter.deploy_target == 'managed' else '[]' }}
+  # The Kubernetes names of deploy/ start with the slug cut to 46 characters (as
+  # cookiecutter's __k8s_name), so that namespaces <name>-<environment> fit in 63.
+  kubernetes_name = replace(substr(var.project_slug, 0, 46), "/-+$/", "")
   model_readers = {
     for environment in ["staging", "production"] : environment => {
-      namespace = "${var.project_slug}-${environment}"
-      name      = "${var.project_slug}-model-reader"
+      namespace = "${local.kubernetes_name}-${environment}"
+      name      = "${local.kubernetes_name}-model-reader"
     }
   }
   # The capture sink of each overlay's namespace (deploy/base/capture-sink.yaml).
   capture_writers = {
     for environment in ["staging", "production"] : environment => {
-      namespace = "${var.project_slug}-${environment}"
-      name      = "${var.project_slug}-capture-writer"
+      namespace = "${local.kubernetes_name}-${environment}"
+      name      = "${local.kubernetes_name}-capture-writer"
     }
   }
   capture_folder = "monitoring/kserve/"
@@ -52,7 +55,7 @@ module "serving_identity" {
   source = "{{ src }}aws-serving-identity{{ ref }}"
   count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
 
-  name                      = "${var.project_slug}-serving"
+  name                      = "${local.name_prefix}-serving"
   oidc_provider_arn         = var.eks_oidc_provider_arn
   oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
   pod_identity_cluster_name = var.eks_pod_identity_cluster_name
@@ -67,7 +70,7 @@ module "capture_identity" {
   source = "{{ src }}aws-serving-identity{{ ref }}"
   count  = var.eks_oidc_provider_arn != null || var.eks_pod_identity_cluster_name != null ? 1 : 0
 
-  name                      = "${var.project_slug}-capture"
+  name                      = "${local.name_prefix}-capture"
   description               = "Capture sink: adds KServe's request log under monitoring/kserve/ of the DVC remote, nothing else"
   oidc_provider_arn         = var.eks_oidc_provider_arn
   oidc_issuer               = var.eks_oidc_provider_arn == null ? null : split("oidc-provider/", var.eks_oidc_provider_arn)[1]
@@ -95,8 +98,8 @@ locals {
     for environment, name in local.sagemaker_endpoints :
     environment => length(name) <= 43 ? name : "${replace(substr(name, 0, 34), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
   }
-  # IAM role names take 64 characters.
-  sagemaker_role_name = length("${var.project_slug}-sagemaker") <= 64 ? "${var.project_slug}-sagemaker" : "${replace(substr("${var.project_slug}-sagemaker", 0, 55), "/-+$/", "")}-${substr(sha256("${var.project_slug}-sagemaker"), 0, 8)}"
+  # Inside infra's IAM scope <name_prefix>-* (main.tf), in IAM's 64 characters.
+  sagemaker_role_name = "${local.name_prefix}-sagemaker"
 }
 
 data "aws_iam_policy_document" "sagemaker_trust" {
@@ -239,7 +242,7 @@ data "aws_iam_policy_document" "deploy" {
 resource "aws_iam_policy" "deploy" {
   for_each = local.model_readers
 
-  name        = "${var.project_slug}-deploy-${each.key}"
+  name        = "${local.name_prefix}-deploy-${each.key}"
   description = "Managed CD of ${each.key}: the SageMaker endpoint ${local.sagemaker_endpoints[each.key]}"
   policy      = data.aws_iam_policy_document.deploy[each.key].json
 }

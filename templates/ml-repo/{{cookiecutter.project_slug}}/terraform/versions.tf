@@ -39,7 +39,7 @@ terraform {
   # The state lives in a bucket made once by hand (see README.md), never in git.
 {%- if cookiecutter.cloud == 'aws' %}
   backend "s3" {
-    bucket       = "{{ cookiecutter.project_slug }}-tfstate"
+    bucket       = "{{ cookiecutter.__tfstate }}"
     key          = "{{ cookiecutter.project_slug }}/terraform.tfstate"
     region       = "{{ cookiecutter.region }}"
     encrypt      = true
@@ -47,12 +47,12 @@ terraform {
   }
 {%- elif cookiecutter.cloud == 'gcp' %}
   backend "gcs" {
-    bucket = "{{ cookiecutter.project_slug }}-tfstate"
+    bucket = "{{ cookiecutter.__tfstate }}"
     prefix = "{{ cookiecutter.project_slug }}"
   }
 {%- elif cookiecutter.cloud == 'azure' %}
   backend "azurerm" {
-    resource_group_name  = "{{ cookiecutter.project_slug }}-tfstate"
+    resource_group_name  = "{{ cookiecutter.__tfstate }}"
     storage_account_name = "{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate"
     container_name       = "tfstate"
     key                  = "{{ cookiecutter.project_slug }}.tfstate"

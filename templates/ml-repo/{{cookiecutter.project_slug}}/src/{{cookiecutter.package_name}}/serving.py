@@ -20,13 +20,17 @@ from {{ cookiecutter.package_name }} import identity
 
 IMAGE_KEY = "serving_image"
 FRAMEWORK_KEY = "serving_framework"
-RUNTIME = "{{ cookiecutter.project_slug }}-server"
+# Kubernetes names: the slug, cut to 46 characters so that every name derived from it
+# (the namespaces <name>-production, the Service <name>-inference-logger, Knative's canary
+# route latest-<name>-predictor) fits in 63; a slug that already fitted keeps its names.
+KUBE_NAME = "{{ cookiecutter.__k8s_name }}"
+RUNTIME = f"{KUBE_NAME}-server"
 # The image name deploy/base/serving-runtime.yaml uses; the Component replaces it.
 IMAGE_NAME = "{{ cookiecutter.project_slug }}-serve"
 SERVICE = "{{ cookiecutter.project_slug }}"
 # The capture sink (deploy/base/capture-sink.yaml): the Deployment and Service that KServe's
 # request logger posts to; the same image, `python -m serve.capture`.
-SINK = "{{ cookiecutter.project_slug }}-inference-logger"
+SINK = f"{KUBE_NAME}-inference-logger"
 AZURE_BLOB = re.compile(
     r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<container>[^/]+)(?P<rest>.*)\Z"
 )
@@ -158,7 +162,7 @@ def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
             + f"# Not serving: {'; '.join(reasons)}.\n"
             + KIND
             + "patches:\n"
-            + _delete("serving.kserve.io/v1beta1", "InferenceService", SERVICE)
+            + _delete("serving.kserve.io/v1beta1", "InferenceService", KUBE_NAME)
             + _delete("serving.kserve.io/v1alpha1", "ServingRuntime", RUNTIME)
             + _delete("apps/v1", "Deployment", SINK)
             + _delete("v1", "Service", SINK)
