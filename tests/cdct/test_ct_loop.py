@@ -11,11 +11,13 @@ the bare remote through ``url.<bare>.insteadOf``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
 
 from tests.cdct.conftest import Render, copy_repo, git, moto_s3, run
 from tests.cdct.test_ct_local import BUCKET, PACKAGE, Repo
@@ -402,3 +404,58 @@ def test_a_pin_citing_a_commit_main_lacks_moves_to_main(loop: Loop) -> None:
     assert repo.pins("update", "staging") == (
         "deploy/staging.yaml already pins the model dvc.lock records\n"
     )
+
+
+def test_a_lock_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) -> None:
+    """A bump of scikit-learn in the lock makes the stages stale (real dvc), waits for CT
+    in the pull request, and CT's commit makes the pull request reproduce and pass."""
+    author = loop.clone("bump")
+    git(author.path, "checkout", "-q", "-b", "bump-sklearn")
+    lock = author.path / "requirements.txt"
+    text = lock.read_text(encoding="utf-8")
+    lock.write_text(re.sub(r"(?m)^(scikit-learn==[^\s;]+)", r"\1.post1", text), "utf-8")
+    python = (author.path / ".python-version").read_text(encoding="utf-8").strip()
+    env = {"python_version": python, "python_full_version": f"{python}.0"}
+    # The repository's Python picks one of the lock's scikit-learn lines (by their markers).
+    (bumped,) = [
+        version
+        for version, marker in re.findall(r"(?m)^scikit-learn==([^\s;]+)(?: ; ([^\\]+))?", text)
+        if not marker or Marker(marker).evaluate(env)
+    ]
+    git(author.path, "commit", "-q", "-am", "deps: bump scikit-learn")
+    git(author.path, "push", "-q", "origin", "bump-sklearn")
+    author.dvc("pull")
+    status = author.dvc("status")
+    for stage in ("prepare", "train", "evaluate"):
+        assert f"{stage}:\n\tchanged deps:\n\t\tmodified:           requirements.txt" in status
+    on_a_laptop = author.check()
+    assert on_a_laptop.returncode == 1
+    assert "dvc.lock:" in on_a_laptop.stdout and "requirements.txt" in on_a_laptop.stdout
+    loop.as_pull_request(author, "bump-sklearn")
+    waiting = author.check()
+    assert waiting.returncode == 0, waiting.stdout
+    assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro` on pull" in (
+        waiting.stdout
+    )
+    stale = "stage 'train': dep requirements.txt changed since dvc.lock was made\n"
+    waits = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "true"})
+    assert waits.returncode == 0, waits.stdout + waits.stderr
+    assert stale in waits.stdout and "does not reproduce" not in waits.stdout
+    assert "CT retrains this pull request and commits it\n" in waits.stdout
+    author.ok("git", "checkout", "-q", "--", ".")
+    fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
+    author.ok("git", "checkout", "-q", "--", ".")
+
+    ran, after = loop.retrain_pull_request("bump-sklearn")
+    assert ran.outputs["decision"] == "proposed"
+    assert after.yaml("deploy/staging.yaml")["training_framework"] == {
+        "scikit-learn": f"{bumped}.post1"
+    }
+    done = after.check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    after.dvc("pull")
+    assert after.dvc("status").strip() == "Data and pipelines are up to date."
+    rerun = loop.step(after, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "\ndvc.lock: every stage compared byte for byte: reproduces\n" in rerun.stdout
