@@ -223,7 +223,9 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
     return found
 
 
-def framework_problem(pin: dict[str, Any], root: Path = Path(), earlier: bool = False) -> str | None:
+def framework_problem(
+    pin: dict[str, Any], root: Path = Path(), earlier: bool = False
+) -> str | None:
     """Why the pin's ``serving_framework`` does not say that its image holds the framework
     that trained its model (None: it does, or there is no image): the lock's, or for a pin
     of an ``earlier`` model than dvc.lock's, its ``training_framework``. mlrig's MOD007
