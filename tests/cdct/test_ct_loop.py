@@ -11,11 +11,13 @@ the bare remote through ``url.<bare>.insteadOf``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
 
 from tests.cdct.conftest import Render, copy_repo, git, moto_s3, run
 from tests.cdct.test_ct_local import BUCKET, PACKAGE, Repo
@@ -210,6 +212,19 @@ def test_a_second_run_with_nothing_changed_opens_no_pr(loop: Loop) -> None:
     assert git(again.path, "status", "--porcelain") == ""  # the pin's commit did not move
 
 
+def _reproduce_waits_for_ct(loop: Loop, author: Repo, stale: str) -> None:
+    """CI's reproducibility job: the stale lock waits for CT in this pull request (it says
+    which input changed, never a byte mismatch), and fails anywhere else."""
+    waits = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "true"})
+    assert waits.returncode == 0, waits.stdout + waits.stderr
+    assert stale in waits.stdout and "does not reproduce" not in waits.stdout
+    assert "let CT retrain): CT retrains this pull request and commits it\n" in waits.stdout
+    author.ok("git", "checkout", "-q", "--", ".")
+    fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
+    author.ok("git", "checkout", "-q", "--", ".")
+
+
 def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) -> None:
     author = loop.clone("author")
     git(author.path, "checkout", "-q", "-b", "tune")
@@ -226,17 +241,8 @@ def test_a_params_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) 
     assert waiting.returncode == 0, waiting.stdout  # a note while CT retrains the pull request
     assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro`" in waiting.stdout
 
-    # CI's reproducibility job: the stale lock waits for CT in this pull request, and
-    # fails anywhere else.
-    waits = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "true"})
-    assert waits.returncode == 0, waits.stdout + waits.stderr
     stale = "stage 'train': params differ from params.yaml\ndvc.lock is stale: its inputs"
-    assert stale in waits.stdout
-    assert "let CT retrain): CT retrains this pull request and commits it\n" in waits.stdout
-    author.ok("git", "checkout", "-q", "--", ".")
-    fails = loop.step(author, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
-    assert fails.returncode == 1 and stale in fails.stdout, fails.stdout + fails.stderr
-    author.ok("git", "checkout", "-q", "--", ".")
+    _reproduce_waits_for_ct(loop, author, stale)
 
     ran, after = loop.retrain_pull_request("tune")
     assert ran.outputs["decision"] == "proposed"
@@ -402,3 +408,57 @@ def test_a_pin_citing_a_commit_main_lacks_moves_to_main(loop: Loop) -> None:
     assert repo.pins("update", "staging") == (
         "deploy/staging.yaml already pins the model dvc.lock records\n"
     )
+
+
+def test_a_lock_pr_is_retrained_onto_its_branch_then_passes_check(loop: Loop) -> None:
+    """A bump of scikit-learn in the lock makes the stages stale (real dvc), waits for CT
+    in the pull request, and CT's commit makes the pull request reproduce and pass."""
+    author = loop.clone("bump")
+    git(author.path, "checkout", "-q", "-b", "bump-sklearn")
+    lock = author.path / "requirements.txt"
+    text = lock.read_text(encoding="utf-8")
+    lock.write_text(re.sub(r"(?m)^(scikit-learn==[^\s;]+)", r"\1.post1", text), "utf-8")
+    python = (author.path / ".python-version").read_text(encoding="utf-8").strip()
+    env = {"python_version": python, "python_full_version": f"{python}.0"}
+    # The repository's Python picks one of the lock's scikit-learn lines (by their markers).
+    (bumped,) = [
+        version
+        for version, marker in re.findall(r"(?m)^scikit-learn==([^\s;]+)(?: ; ([^\\]+))?", text)
+        if not marker or Marker(marker).evaluate(env)
+    ]
+    git(author.path, "commit", "-q", "-am", "deps: bump scikit-learn")
+    git(author.path, "push", "-q", "origin", "bump-sklearn")
+    author.dvc("pull")
+    status = author.dvc("status")
+    for stage in ("prepare", "train", "evaluate"):
+        assert f"{stage}:\n\tchanged deps:\n\t\tmodified:           requirements.txt" in status
+    on_a_laptop = author.check()
+    assert on_a_laptop.returncode == 1
+    assert re.search(
+        r"(?m)^dvc\.lock:\d+:\d+: DVC\d{3} md5 of requirements\.txt is [0-9a-f]{32}, but this"
+        r" lock records [0-9a-f]{32}; .*or let CT retrain it in a pull request"
+        r" \(\.github/workflows/ct\.yml reruns `dvc repro` on pull requests that change"
+        r" requirements\.txt\)$",
+        on_a_laptop.stdout,
+    ), on_a_laptop.stdout
+    loop.as_pull_request(author, "bump-sklearn")
+    waiting = author.check()
+    assert waiting.returncode == 0, waiting.stdout
+    assert "CT will retrain this PR: .github/workflows/ct.yml reruns `dvc repro` on pull" in (
+        waiting.stdout
+    )
+    stale = "stage 'train': dep requirements.txt changed since dvc.lock was made\n"
+    _reproduce_waits_for_ct(loop, author, stale)
+
+    ran, after = loop.retrain_pull_request("bump-sklearn")
+    assert ran.outputs["decision"] == "proposed"
+    assert after.yaml("deploy/staging.yaml")["training_framework"] == {
+        "scikit-learn": f"{bumped}.post1"
+    }
+    done = after.check()
+    assert done.returncode == 0, done.stdout + done.stderr
+    after.dvc("pull")
+    assert after.dvc("status").strip() == "Data and pipelines are up to date."
+    rerun = loop.step(after, "ci.yml", "pipeline", REPRODUCE, {SAME_REPOSITORY_PR: "false"})
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "\ndvc.lock: every stage compared byte for byte: reproduces\n" in rerun.stdout

@@ -192,3 +192,38 @@ def test_a_change_to_the_gate_alone_retrains_nothing(
     # No base (a schedule, a dispatch, a new branch): train.
     assert _plan(repo, "", tmp_path, event).outputs["train"] == "true"
     assert _plan(repo, "0" * 40, tmp_path, event).outputs["train"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("framework", "lock", "package"),
+    [
+        ("sklearn", "requirements.txt", "scikit-learn"),
+        ("pytorch", "requirements-train.txt", "torch"),
+    ],
+)
+def test_a_new_lock_retrains_like_a_new_parameter(
+    render: Render, tmp_path: Path, framework: str, lock: str, package: str
+) -> None:
+    """Every stage runs under the lock that CI and CT install: it is a dependency of each
+    stage, ct.yml triggers on it (by GitHub's path rules) and its plan job trains on it."""
+    repo = copy_repo(render(cloud="gcp", ml_framework=framework), tmp_path / "repo")
+    train = _workflow(repo, "ct.yml")["jobs"]["train"]
+    installs = _step(train, "Install the locked dependencies")["run"]
+    assert f"--require-hashes -r {lock}\n" in installs
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert sorted(name for name, stage in stages.items() if lock in stage["deps"]) == [
+        "evaluate",
+        "prepare",
+        "train",
+    ]
+    events = _workflow(repo, "ct.yml")[True]
+    for event in ("push", "pull_request"):
+        assert any(_glob(pattern).match(lock) for pattern in events[event]["paths"]), event
+    base = git(repo, "rev-parse", "HEAD").strip()
+    text = (repo / lock).read_text(encoding="utf-8")
+    version = re.search(rf"(?m)^{re.escape(package)}==(\S+)", text)
+    assert version is not None
+    _edit(repo, lock, f"\n{package}=={version[1]}", f"\n{package}=={version[1]}.post1")
+    ran = _plan(repo, base, tmp_path)
+    assert ran.outputs["train"] == "true", ran.summary
+    assert ran.summary == "CT: train=true (trigger: pull_request)\n"

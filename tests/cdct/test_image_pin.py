@@ -111,7 +111,8 @@ def test_an_earlier_model_keeps_the_image_of_the_lock_that_trained_it(
     render: Render, tmp_path: Path
 ) -> None:
     """Production may still serve the model before the lock moved, on its image: only the
-    pin of the model dvc.lock records now must hold the lock's framework."""
+    pin of the model dvc.lock records now must hold the lock's framework; a pin of an
+    earlier model holds the framework its ``training_framework`` records."""
     repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
     (repo / "dvc.lock").write_text(
         "schema: '2.0'\nstages:\n  train:\n    cmd: python -m my_ml_project.train\n"
@@ -125,8 +126,25 @@ def test_an_earlier_model_keeps_the_image_of_the_lock_that_trained_it(
     uri = "s3://my-ml-project-dvc/files/md5/{}/{}"
     pin_model(repo, "production", earlier, uri.format(earlier[:2], earlier[2:]))
     assert pins(repo, "image", "production", IMAGE, "--freeze", "old-freeze.txt").returncode == 0
-    assert serving_checks(repo) == (0, "")
+    code, out = serving_checks(repo)  # nothing says which scikit-learn trained that model
+    assert code == 1
+    assert out.startswith(
+        "deploy/production.yaml:7:1: MOD007 the pin serves an earlier model than dvc.lock"
+        " records and records no training_framework"
+    ), out
     text = (repo / "deploy/production.yaml").read_text(encoding="utf-8")
+    trained = text + "training_framework:\n  scikit-learn: 0.0.1\n"
+    (repo / "deploy/production.yaml").write_text(trained, "utf-8")
+    assert serving_checks(repo) == (0, "")  # the image holds what trained the model
+    retrained = text + "training_framework:\n  scikit-learn: 0.0.2\n"
+    (repo / "deploy/production.yaml").write_text(retrained, "utf-8")
+    code, out = serving_checks(repo)
+    assert code == 1
+    assert (
+        "MOD007 serving installs scikit-learn 0.0.1, but this pin's model (an earlier one than"
+        " dvc.lock's) was trained with scikit-learn 0.0.2 (training_framework at line "
+    ) in out
+    (repo / "deploy/production.yaml").write_text(trained, "utf-8")
     (repo / "deploy/production.yaml").write_text(text.replace(earlier, current), "utf-8")
     code, out = serving_checks(repo)  # the current model on the old image: flagged
     assert code == 1

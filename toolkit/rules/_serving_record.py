@@ -40,11 +40,11 @@ class Entry(NamedTuple):
     column: int
 
 
-def entries(pin: Any, record: dict[Any, Any]) -> list[Entry]:
-    """Every entry of the pin's ``serving_framework`` mapping, in file order."""
+def entries(pin: Any, record: dict[Any, Any], field: str = "serving_framework") -> list[Entry]:
+    """Every entry of the pin's ``field`` mapping (``record``), in file order."""
     found = []
     for key, value in record.items():
-        line, column = pin.doc.mark("serving_framework", key)
+        line, column = pin.doc.mark(field, key)
         found.append(Entry(str(key), canonical(str(key)), str(value), line, column))
     return found
 

@@ -15,9 +15,13 @@ as the training lock. The serving side is:
   such record is a finding, and so is a record that names no framework the lock pins,
   or a key that is no distribution the lock pins (`sklearn`, the import name, or
   `pytorch`): nothing would compare it. Only a pin of the model that `dvc.lock`
-  records now (or of no model) is compared with the lock: a pin that still serves an
-  earlier model (production, before a promotion) serves it with the image built from
-  the lock that trained it, and moves to the new lock with the next promotion.
+  records now (or of no model) is compared with the lock. A pin that still serves an
+  earlier model (production, before a promotion, after the lock moved) is compared
+  with its own `training_framework`: the versions that trained its model, which
+  `pins update` writes from the lock that `dvc.lock` recorded for the training stage
+  and `pins promote` carries from staging to production. Such a pin without that
+  record is a finding too, since nothing could tell whether its image can load the
+  model.
 
 The training lock is every other lock of the project that pins the package (a
 compiled requirements file, a `*.lock`, `uv.lock`, `poetry.lock`, or a requirements
@@ -53,11 +57,23 @@ serving_framework:
   scikit-learn: 1.4.0
 ```
 
+```yaml
+# deploy/production.yaml, a model that dvc.lock no longer records
+serving_image: ghcr.io/acme/churn-serve@sha256:9b2e...
+serving_framework:
+  scikit-learn: 1.5.2   # rebuilt from today's lock
+training_framework:
+  scikit-learn: 1.4.2   # what pickled the model: it loads only there
+```
+
 ## Fix
 Install the serving image from the training lock (the generated `serve/Dockerfile`
 takes its serving subset with `serve/lock_subset.py`), or pin the same version;
 after the lock changes, rebuild the image (`serve-image.yml`), which records the new
-versions with `pins image`. In a generated repository, a pull request from the repository
+versions with `pins image`. A pin of an earlier model keeps the image its
+`training_framework` names until the next promotion brings a model trained with the new
+lock (and the image built from it); promote from a staging pin that `pins update`
+wrote, so the record comes along. In a generated repository, a pull request from the repository
 itself that changes the lock has `serve-image.yml` build the image from it and commit the
 new staging pin to the pull request, so the pull request turns green with the image its
 lock needs, and main never holds a lock without its image.
@@ -78,6 +94,7 @@ from toolkit.rules._mod import models
 from toolkit.rules._serving_image import Python, arg_pins, contract_python, image_pythons
 from toolkit.rules._serving_record import entries, wrong_key
 from toolkit.rules._training_lock import Pinned, TrainingLock, described
+from toolkit.rules._training_record import earlier_pin
 
 CODE = "MOD007"
 NAME = "serving-framework-mismatch"
@@ -191,8 +208,6 @@ def _pins(project: Project, locks: TrainingLock, python: Python) -> Iterator[Fin
     for pin in found.pins:
         if pin.doc.get("serving_image") is None:
             continue
-        if pin.md5 is not None and current and pin.md5 not in current:
-            continue  # an earlier model, trained with an earlier lock, and served by its image
         record = pin.doc.get("serving_framework")
         if not isinstance(record, Mapping) or not record:
             message = (
@@ -200,8 +215,11 @@ def _pins(project: Project, locks: TrainingLock, python: Python) -> Iterator[Fin
                 " built with); rebuild it or record them with `pins image`"
             )
             yield Finding(pin.path, *pin.doc.mark("serving_image"), CODE, message)
-            continue
-        yield from _record(pin, dict(record), locks, python)
+        elif pin.md5 is not None and current and pin.md5 not in current:
+            # An earlier model, trained with an earlier lock: its image holds what trained it.
+            yield from earlier_pin(pin, dict(record), FRAMEWORKS, CODE)
+        else:
+            yield from _record(pin, dict(record), locks, python)
 
 
 def _record(

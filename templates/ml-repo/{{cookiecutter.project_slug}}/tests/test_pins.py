@@ -292,3 +292,96 @@ def test_a_model_that_replaces_another_starts_as_a_canary() -> None:
     text = "spec:\n  predictor:\n    canaryTrafficPercent: 100\n"
     assert rollout.patch_text(text, {rollout.KEY: 10}) == text.replace("100", "10")
     assert rollout.problem("101") == "'101' is not a percentage from 0 to 100"
+
+
+def _trained_under_the_lock(repo: Path) -> str:
+    """dvc.lock whose train stage recorded the lock it ran under; the lock pins the framework
+    for two Pythons (markers), and .python-version picks the second."""
+    (repo / ".python-version").write_text("3.11\n")
+    lock = repo / serving.LOCK
+    lock.write_text(
+        f"{serving.FRAMEWORK}==1.0.0 ; python_full_version < '3.11' \\\n"
+        f"    --hash=sha256:{'a' * 64}\n"
+        f"{serving.FRAMEWORK}==2.1.0 ; python_full_version >= '3.11' \\\n"
+        f"    --hash=sha256:{'b' * 64}\n"
+    )
+    code = "      md5: 1a2b3c4d5e6f708192a3b4c5d6e7f809\n"
+    dep = f"    - path: {serving.LOCK.as_posix()}\n      hash: md5\n      md5: {_md5(lock)}\n"
+    return LOCK.replace(code, code + dep)
+
+
+def _md5(path: Path) -> str:
+    import hashlib
+
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def test_update_records_the_framework_that_trained_the_model(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(_trained_under_the_lock(repo))
+    pins.update("staging", repo)
+    assert (repo / "deploy/staging.yaml").read_text() == (
+        "# Model pin for staging. Kept header.\n"
+        "environment: staging\n"
+        "model:\n"
+        f"  path: {MODEL}\n"
+        f"  md5: {MD5}\n"
+        f"  storage_uri: s3://bucket/dvc/files/md5/50/{MD5[2:]}\n"
+        "serving_image: null\n"
+        "training_framework:\n"
+        f"  {serving.FRAMEWORK}: 2.1.0\n"
+        "source:\n"
+        f"  commit: {pins.head_commit(repo)}\n"
+        "  stage: train\n"
+        "  data:\n"
+        "    data/prepared: 8f9b03b91d705a1cd976073f04486cc8.dir\n"
+        "    data/raw: c267ec91b52dc8295ff41b5959d5d6be.dir\n"
+        f"    {serving.LOCK.as_posix()}: {_md5(repo / serving.LOCK)}\n"
+        "  params:\n"
+        "    train.seed: 42\n"
+        "metrics: {}\n"
+    )
+    assert pins.problems(repo) == []
+    # A lock that moved since the training run names no framework of this model.
+    (repo / serving.LOCK).write_text(f"{serving.FRAMEWORK}==3.0.0\n")
+    assert serving.TRAINING_KEY not in pins.build_pin("staging", repo)
+    assert pins.problems(repo) == [
+        "deploy/staging.yaml: training_framework differs from dvc.lock (run `pins update staging`)"
+    ]
+
+
+def test_promotion_carries_the_training_record_to_production(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(_trained_under_the_lock(repo))
+    image = "registry.example/serve@sha256:" + "0f" * 32
+    pins.update("staging", repo)
+    built = {serving.FRAMEWORK: "2.1.0"}
+    staged = serving.with_image(pins.current("staging", repo), image, built)
+    pins.write_pin("staging", staged, repo)
+    changed, refused = pins.promote("staging", "production", repo)
+    assert (changed[0], refused) == (repo / "deploy/production.yaml", [])
+    production = (repo / "deploy/production.yaml").read_text()
+    assert (
+        f"serving_image: {image}\n"
+        f"serving_framework:\n  {serving.FRAMEWORK}: 2.1.0\n"
+        f"training_framework:\n  {serving.FRAMEWORK}: 2.1.0\n"
+        "source:\n"
+    ) in production
+    # The lock moves and CT retrains: production still serves the earlier model, with the
+    # image of the framework that trained it, which `pins check` compares with its record.
+    (repo / serving.LOCK).write_text(f"{serving.FRAMEWORK}==3.0.0\n")
+    (repo / "dvc.lock").write_text(LOCK.replace(MD5, "1" * 32))
+    pins.update("staging", repo)
+    assert [p for p in pins.problems(repo) if "production" in p] == []
+    moved = production.replace(f"training_framework:\n  {serving.FRAMEWORK}: 2.1.0\n", "")
+    (repo / "deploy/production.yaml").write_text(moved.replace("2.1.0", "3.0.0"))
+    assert [p for p in pins.problems(repo) if "production.yaml" in p] == [
+        "deploy/production.yaml: the pin serves an earlier model than dvc.lock's and records no"
+        f" training_framework (the {serving.FRAMEWORK} that trained it); promote it from a pin"
+        " that `pins update` wrote, or record it"
+    ]
+    served = f"{serving.FRAMEWORK}: 2.1.0\ntraining"
+    rebuilt = production.replace(served, served.replace("2.1.0", "3.0.0"))
+    (repo / "deploy/production.yaml").write_text(rebuilt)
+    assert [p for p in pins.problems(repo) if "production.yaml" in p] == [
+        f"deploy/production.yaml: serving_framework {serving.FRAMEWORK} 3.0.0 is not the"
+        " training_framework's 2.1.0 (rebuild the image: serve-image.yml)"
+    ]

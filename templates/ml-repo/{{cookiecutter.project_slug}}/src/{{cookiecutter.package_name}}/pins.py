@@ -184,7 +184,9 @@ def head_commit(root: Path = Path()) -> str:
 
 
 def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix()) -> dict[str, Any]:
-    """The pin for ``env`` from dvc.lock, git HEAD and metrics.json (model null before training)."""
+    """The pin for ``env`` from dvc.lock, git HEAD and metrics.json (model null before
+    training), with the framework version that trained the model (``training_framework``:
+    the lock's, if dvc.lock recorded this lock for the stage that wrote the model)."""
     lock_file = root / LOCK_FILE
     stages = (read_yaml(lock_file) or {}).get("stages", {}) if lock_file.exists() else {}
     found = producer(stages, model)
@@ -192,13 +194,19 @@ def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix())
         return {"environment": env, "model": None}
     name, stage = found
     md5 = next(str(out["md5"]) for out in stage["outs"] if out.get("path") == model)
-    return {
+    pin: dict[str, Any] = {
         "environment": env,
         "model": {
             "path": model,
             "md5": md5,
             "storage_uri": storage_uri(md5, remote_url(root / DVC_CONFIG)),
         },
+    }
+    trained = serving.trained_with(stage, root)
+    if trained:
+        pin[serving.TRAINING_KEY] = trained
+    return {
+        **pin,
         "source": {
             "commit": head_commit(root),
             "stage": name,
@@ -377,7 +385,7 @@ def problems(root: Path = Path()) -> list[str]:
     found = []
     want = build_pin("staging", root)
     have = read_yaml(pin_path("staging", root)) or {}
-    for key in ("model", "source"):
+    for key in ("model", serving.TRAINING_KEY, "source"):
         mine, theirs = _comparable(have.get(key), key), _comparable(want.get(key), key)
         if mine != theirs:
             found.append(
@@ -389,7 +397,11 @@ def problems(root: Path = Path()) -> list[str]:
         if patch.exists():
             found += _overlay_problems(patch, pin, root)
         found += serving.component_problems(env_pin.stem, pin, root)
-        framework = serving.framework_problem(pin, root)  # KServe or managed: MOD007's check
+        # A pin of another model than dvc.lock's (production before a promotion) is served
+        # with the framework that trained it, not with the lock's.
+        moved = expected_version(pin) not in (expected_version(want), PLACEHOLDER_VERSION)
+        earlier = bool(want.get("model")) and moved
+        framework = serving.framework_problem(pin, root, earlier)  # KServe or managed: MOD007's
         found += [f"deploy/{env_pin.stem}.yaml: {framework}"] if framework else []
     return found
 

@@ -9,7 +9,7 @@ and exits 1 on any difference in a command, a dependency, a parameter or an outp
 The stages are seeded, so a CPU rerun gives the same bytes as a CPU training run.
 
 A lock whose inputs changed since it was made (a parameter, or a dependency no stage
-writes: code, a new data version) is stale, not irreproducible: it exits 1 and says
+writes: code, a new data version, the requirements lock) is stale, not irreproducible: it exits 1 and says
 so, except in a pull request that the CT workflow retrains (``CT_RETRAINS_THIS_PR``
 is ``true``), where CT commits the retrained lock and CI runs again on that commit.
 {%- if cookiecutter.ml_framework == 'pytorch' %}

@@ -20,6 +20,9 @@ from {{ cookiecutter.package_name }} import identity
 
 IMAGE_KEY = "serving_image"
 FRAMEWORK_KEY = "serving_framework"
+# The framework version that trained the pinned model: `pins update` writes it, `pins promote`
+# carries it, so a pin of an earlier model than dvc.lock's still says what its image must hold.
+TRAINING_KEY = "training_framework"
 # Kubernetes names: the slug, cut to 46 characters so that every name derived from it
 # (the namespaces <name>-production, the Service <name>-inference-logger, Knative's canary
 # route latest-<name>-predictor) fits in 63; a slug that already fitted keeps its names.
@@ -66,6 +69,23 @@ def built_with(root: Path = Path()) -> dict[str, str]:
         if found and (not marker or Marker(marker).evaluate(env)):
             return {FRAMEWORK: found["version"]}
     return {}
+
+
+def trained_with(stage: dict[str, Any], root: Path = Path()) -> dict[str, str] | None:
+    """The framework version that trained the model of ``stage`` (its dvc.lock entry): the
+    lock's, when the lock is the one dvc.lock recorded for the stage (same md5). None when
+    the lock moved since the training run, or names no framework for .python-version."""
+    import hashlib
+
+    recorded = [
+        dep.get("md5") for dep in stage.get("deps") or [] if dep.get("path") == LOCK.as_posix()
+    ]
+    try:
+        if recorded and hashlib.md5((root / LOCK).read_bytes()).hexdigest() != recorded[0]:
+            return None
+        return built_with(root) or None
+    except OSError:
+        return None
 
 
 def kserve_uri(storage_uri: str) -> str:
@@ -207,9 +227,13 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
     return found
 
 
-def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
-    """Why the pin's ``serving_framework`` does not say that its image holds the lock's
-    framework (None: it does, or there is no image). mlrig's MOD007 checks the same."""
+def framework_problem(
+    pin: dict[str, Any], root: Path = Path(), earlier: bool = False
+) -> str | None:
+    """Why the pin's ``serving_framework`` does not say that its image holds the framework
+    that trained its model (None: it does, or there is no image): the lock's, or for a pin
+    of an ``earlier`` model than dvc.lock's, its ``training_framework``. mlrig's MOD007
+    checks the same."""
     if pin.get(IMAGE_KEY) is None:
         return None
     record = pin.get(FRAMEWORK_KEY)
@@ -218,14 +242,24 @@ def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
             f"{IMAGE_KEY} records no {FRAMEWORK_KEY} (the framework versions it was built"
             " with); rebuild it or record them with `pins image`"
         )
-    try:
-        locked = built_with(root).get(FRAMEWORK)
-    except OSError:
-        locked = None  # no lock or .python-version: MOD007 and `pins image` say so
     built = record.get(FRAMEWORK)
-    if locked is not None and built is not None and str(built) != locked:
+    if earlier:
+        trained = pin.get(TRAINING_KEY)
+        if not isinstance(trained, dict) or trained.get(FRAMEWORK) is None:
+            return (
+                f"the pin serves an earlier model than dvc.lock's and records no {TRAINING_KEY}"
+                f" (the {FRAMEWORK} that trained it); promote it from a pin that"
+                " `pins update` wrote, or record it"
+            )
+        want, source = str(trained[FRAMEWORK]), f"{TRAINING_KEY}'s"
+    else:
+        try:
+            want, source = built_with(root).get(FRAMEWORK), "lock's"
+        except OSError:
+            return None  # no lock or .python-version: MOD007 and `pins image` say so
+    if want is not None and built is not None and str(built) != want:
         return (
-            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the lock's {locked}"
+            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the {source} {want}"
             " (rebuild the image: serve-image.yml)"
         )
     return None
