@@ -54,6 +54,12 @@ PIN_LINE = re.compile(
 )
 
 
+# What people write for the framework that is no distribution (import and project names):
+# MOD007 refuses them with the same hint.
+ALIASES = {"sklearn": "scikit-learn", "scikit": "scikit-learn", "pytorch": "torch"}
+LOCK_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", re.MULTILINE)
+
+
 def built_with(root: Path = Path()) -> dict[str, str]:
     """The framework version the serving image installs: the lock's, for .python-version."""
     from packaging.markers import Marker
@@ -84,11 +90,10 @@ def kserve_uri(storage_uri: str) -> str:
 def installed(freeze: Path) -> dict[str, str]:
     """The framework version a built image holds, from its ``pip freeze`` (``name==version``
     lines; serve-image.yml writes it from the image itself). Empty: the file names none."""
-    wanted = re.sub(r"[-_.]+", "-", FRAMEWORK).lower()
     for line in freeze.read_text(encoding="utf-8").splitlines():
         name, equals, version = line.partition("==")
         version = version.split(";")[0].split("\\")[0].strip()
-        if equals and re.sub(r"[-_.]+", "-", name.strip()).lower() == wanted and version:
+        if equals and _canonical(name) == FRAMEWORK and version:
             return {FRAMEWORK: version}
     return {}
 
@@ -209,7 +214,9 @@ def component_problems(env: str, pin: dict[str, Any], root: Path = Path()) -> li
 
 def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
     """Why the pin's ``serving_framework`` does not say that its image holds the lock's
-    framework (None: it does, or there is no image). mlrig's MOD007 checks the same."""
+    framework (None: it does, or there is no image). mlrig's MOD007 checks the same: each
+    key is a distribution the lock pins, by its PEP 503 name (``Scikit_Learn`` is
+    ``scikit-learn``; ``sklearn``, the import name, is none), and one of them is the framework."""
     if pin.get(IMAGE_KEY) is None:
         return None
     record = pin.get(FRAMEWORK_KEY)
@@ -219,16 +226,39 @@ def framework_problem(pin: dict[str, Any], root: Path = Path()) -> str | None:
             " with); rebuild it or record them with `pins image`"
         )
     try:
-        locked = built_with(root).get(FRAMEWORK)
+        locked, names = built_with(root).get(FRAMEWORK), locked_names(root)
     except OSError:
-        locked = None  # no lock or .python-version: MOD007 and `pins image` say so
-    built = record.get(FRAMEWORK)
-    if locked is not None and built is not None and str(built) != locked:
+        return None  # no lock or .python-version: MOD007 and `pins image` say so
+    built = {_canonical(str(key)): (str(key), value) for key, value in record.items()}
+    for name, (key, _) in built.items():
+        if name not in names:
+            meant = f"{ALIASES[name]}, its" if name in ALIASES else "the"
+            return (
+                f"{FRAMEWORK_KEY} names {key!r}, which is no distribution the training lock"
+                f" pins; write {meant} distribution name (as `pins image` records it)"
+            )
+    if FRAMEWORK not in built:
         return (
-            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the lock's {locked}"
+            f"{FRAMEWORK_KEY} records no version of {FRAMEWORK}, the framework the training"
+            " lock pins; record it by its distribution name (`pins image` does)"
+        )
+    version = str(built[FRAMEWORK][1])
+    if locked is not None and version != locked:
+        return (
+            f"{FRAMEWORK_KEY} {FRAMEWORK} {version} is not the lock's {locked}"
             " (rebuild the image: serve-image.yml)"
         )
     return None
+
+
+def locked_names(root: Path = Path()) -> set[str]:
+    """Every distribution the lock pins, by its PEP 503 name."""
+    text = (root / LOCK).read_text(encoding="utf-8")
+    return {_canonical(found[1]) for found in LOCK_NAME.finditer(text)}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
 def with_image(pin: dict[str, Any], image: Any, framework: Any = None) -> dict[str, Any]:
