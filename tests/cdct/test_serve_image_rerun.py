@@ -94,6 +94,13 @@ if args[:3] == ["buildx", "imagetools", "inspect"]:
         sys.exit(f"ERROR: {{ref}}: not found")
     print(json.dumps({{"mediaType": "application/vnd.oci.image.manifest.v1+json",
                       "digest": tags[ref], "size": 1}}))
+elif args[:3] == ["buildx", "imagetools", "create"]:
+    ref, source = args[args.index("--tag") + 1], args[-1]
+    digest = source.split("@")[1]
+    if digest not in tags.values() or (ref in tags and not {mutable}):
+        sys.exit(f"ERROR: cannot tag {{source}} as {{ref}}")
+    tags[ref] = digest
+    json.dump(tags, open(path, "w"))
 elif args[:2] == ["buildx", "build"]:
     ref = args[args.index("--tag") + 1]
     if ref in tags and not {mutable}:
