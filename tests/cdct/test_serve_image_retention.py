@@ -17,21 +17,18 @@ import boto3
 import pytest
 
 from tests.cdct.conftest import Render, copy_repo
-from tests.cdct.test_serve_image_rerun import (
+from tests.cdct.registry_stubs import (
     AWS_CREDENTIALS,
     DOCKER_FILE_REGISTRY,
     ECR,
     REGISTRY,
-    _boto,
-    aws_cli,
-    ecr,
+    boto_args,
     stubs,
 )
 from tests.cdct.workflow_steps import Ran, job_steps, run_step
 from tests.terraform.hcl import unquote
 from tests.terraform.tfgraph import Module
 
-__all__ = ["aws_cli", "ecr"]  # fixtures
 STEP = "Protect the pinned images from retention"
 MODULES = Path(__file__).resolve().parents[2] / "terraform" / "modules"
 
@@ -60,7 +57,7 @@ def manifest(n: int) -> str:
 def test_every_pinned_ecr_image_is_tagged_pinned_once(
     render: Render, tmp_path: Path, aws_cli: Path, ecr: str
 ) -> None:
-    client = boto3.client("ecr", endpoint_url=ecr, **_boto(AWS_CREDENTIALS))
+    client = boto3.client("ecr", endpoint_url=ecr, **boto_args(AWS_CREDENTIALS))
     digests = [
         client.put_image(repositoryName="my-ml-project-serve", imageTag=f"c{n}",
                          imageManifest=manifest(n))["image"]["imageId"]["imageDigest"]
