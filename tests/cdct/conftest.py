@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cdct.registry_stubs import AWS_CREDENTIALS, boto_args
+from tests.terraform.aws_local import moto_server
 from tests.tools import tool
+from tests.venvs import bin_path, make_venv
 from toolkit.generate import NewOptions, run_new
 
 Render = Callable[..., Path]
@@ -123,3 +126,23 @@ def moto_s3(bucket: str, server_module: str = "moto.server") -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def aws_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the real AWS CLI, installed from PyPI in a venv of its own."""
+    python = make_venv(tmp_path_factory.mktemp("awscli") / "venv", "awscli==1.46.2")
+    return bin_path(python.parent.parent, "aws").parent
+
+
+@pytest.fixture
+def ecr() -> Iterator[str]:
+    """moto's server with the serving repository, immutable tags as the module makes it."""
+    import boto3
+
+    with moto_server() as endpoint:
+        client = boto3.client("ecr", endpoint_url=endpoint, **boto_args(AWS_CREDENTIALS))
+        client.create_repository(
+            repositoryName="my-ml-project-serve", imageTagMutability="IMMUTABLE"
+        )
+        yield endpoint

@@ -205,3 +205,55 @@ def test_a_serving_framework_under_the_import_name_is_flagged(
         " scikit-learn, its distribution name (as `pins image` records it)\n"
         "Found 1 finding in 1 file.\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("framework", "written", "meant"),
+    [
+        ("sklearn", "sklearn", "scikit-learn, its"),
+        ("sklearn", "scikit", "scikit-learn, its"),
+        ("pytorch", "pytorch", "torch, its"),
+        ("sklearn", "scikit-learn-extra", "the"),
+    ],
+)
+def test_pins_check_refuses_a_serving_framework_key_that_mod007_refuses(
+    render: Render, tmp_path: Path, framework: str, written: str, meant: str
+) -> None:
+    """The repository's own `pins check` reads the record as MOD007 does: a key is a
+    distribution the lock pins, by its PEP 503 name, never the import or project name."""
+    repo = copy_repo(render(cloud="aws", ml_framework=framework), tmp_path / "repo")
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
+    pin = repo / "deploy/staging.yaml"
+    text = pin.read_text(encoding="utf-8")
+    package = PACKAGE[framework]
+    pin.write_text(text.replace(f"  {package}: ", f"  {written}: "), encoding="utf-8")
+    done = pins(repo, "check")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines()[-1] == (
+        f"deploy/staging.yaml: serving_framework names '{written}', which is no distribution"
+        f" the training lock pins; write {meant} distribution name (as `pins image` records it)"
+    )
+    assert serving_checks(repo, "MOD007")[0] == 1
+
+
+def test_pins_check_reads_a_serving_framework_key_by_its_pep_503_name(
+    render: Render, tmp_path: Path
+) -> None:
+    """`Scikit_Learn` is scikit-learn (PEP 503) for pip, MOD007 and `pins check` alike; a
+    record that names only other locked distributions names no framework."""
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
+    pin = repo / "deploy/staging.yaml"
+    text = pin.read_text(encoding="utf-8")
+    pin.write_text(text.replace("  scikit-learn: ", "  Scikit_Learn: "), encoding="utf-8")
+    assert (pins(repo, "check").returncode, serving_checks(repo, "MOD007")) == (0, (0, ""))
+
+    version = yaml.safe_load(text)["serving_framework"]["scikit-learn"]
+    pin.write_text(text.replace(f"  scikit-learn: {version}", "  numpy: 2.0.0"), "utf-8")
+    done = pins(repo, "check")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "deploy/staging.yaml: serving_framework records no version of scikit-learn, the"
+        " framework the training lock pins; record it by its distribution name"
+        " (`pins image` does)"
+    )

@@ -97,12 +97,21 @@ def generated(
     forget()
 
 
-def vertex_route(smoke_status: int, calls: list[tuple[Any, ...]]) -> Callable[[str, str], Answer]:
+def vertex_route(
+    smoke_status: int,
+    calls: list[tuple[Any, ...]],
+    *,
+    traffic_applies: bool = True,
+    deploy_error: dict[str, Any] | None = None,
+) -> Callable[[str, str], Answer]:
     """Answers of a Vertex endpoint serving deployed model 111: the new model becomes 222
     there (at 0%) and 333 alone on the smoke endpoint, which answers the smoke request
-    with ``smoke_status``. ``calls`` is the session's record (the last call's params)."""
+    with ``smoke_status``. ``calls`` is the session's record (the last call's params).
+    The serving endpoint keeps its state: a PATCH of its split answers as asked but takes
+    effect only if ``traffic_applies``; a deployModel operation ends in ``deploy_error``."""
     done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
     smoke_deployed = ["333"]
+    serving: dict[str, Any] = {"deployed": ["111"], "split": {"111": 100}}
 
     def on_smoke_endpoint(method: str, url: str) -> Answer | None:
         if url == f"{HOST}/{SMOKE_EP}:rawPredict":
@@ -115,19 +124,37 @@ def vertex_route(smoke_status: int, calls: list[tuple[Any, ...]]) -> Callable[[s
             return Answer({**done, "response": {"name": SMOKE_EP, "displayName": SMOKE}})
         return None
 
+    def on_serving_endpoint(method: str, url: str) -> Answer | None:
+        body = calls[-1][2] or {}
+        if url == f"{HOST}/{EP}:deployModel":
+            if deploy_error is not None:
+                return Answer({**done, "error": deploy_error})
+            serving["deployed"].append("222")
+            return Answer({**done, "response": {"deployedModel": {"id": "222"}}})
+        if url == f"{HOST}/{EP}:undeployModel":
+            serving["deployed"].remove(body["deployedModelId"])
+            return Answer(done)
+        if method == "PATCH" and url == f"{HOST}/{EP}":
+            if "trafficSplit" in body and traffic_applies:
+                serving["split"] = dict(body["trafficSplit"])
+            return Answer({"name": EP, **body})
+        if method == "GET" and url == f"{HOST}/{EP}":
+            deployed = [{"id": i} for i in serving["deployed"]]
+            return Answer(
+                {"name": EP, "deployedModels": deployed, "trafficSplit": serving["split"]}
+            )
+        return None
+
     def route(method: str, url: str) -> Answer:
-        answer = on_smoke_endpoint(method, url)
+        answer = on_smoke_endpoint(method, url) or on_serving_endpoint(method, url)
         if answer is not None:
             return answer
         if method == "GET":
-            return listing(url, calls[-1][3] or {}, smoke_status < 400)
+            return listing(url, calls[-1][3] or {}, "222" in serving["deployed"])
         if url.endswith("models:upload"):
             return Answer({**done, "response": {"model": NEW_MODEL}})
         if url.endswith(":deployModel"):
-            deployed = "333" if SMOKE_EP in url else "222"
-            return Answer({**done, "response": {"deployedModel": {"id": deployed}}})
-        if method == "PATCH":
-            return Answer({"name": EP})
+            return Answer({**done, "response": {"deployedModel": {"id": "333"}}})
         return Answer(done)
 
     return route
@@ -178,7 +205,7 @@ def models(new_served: bool) -> list[dict[str, Any]]:
     ]
 
 
-def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs, Any]:
+def vertex_run(generated: Generated, smoke_status: int, **state: Any) -> tuple[Session, Blobs, Any]:
     vertex = generated("gcp", "vertex_rollout")
     api_module = __import__("my_ml_project.managed.vertex", fromlist=["Api"])
     common = __import__("my_ml_project.managed.common", fromlist=["release"])
@@ -186,7 +213,7 @@ def vertex_run(generated: Generated, smoke_status: int) -> tuple[Session, Blobs,
     pin(f"gs://my-ml-project-dvc/{key}")
     blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
     calls: list[tuple[Any, ...]] = []
-    session = Session(vertex_route(smoke_status, calls), calls)
+    session = Session(vertex_route(smoke_status, calls, **state), calls)
     api = api_module.Api(session, "p", "us-central1", poll_seconds=0, gcs=blobs)
     release = common.release("staging", {"INSTANCE_TYPE": "n1-standard-4"})
     return session, blobs, (vertex, api, release, common)
@@ -254,6 +281,7 @@ def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
     assert session.calls == [
         *vertex_calls_until_smoke(),
         ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"222": 100}}, {"updateMask": "traffic_split"}),
+        ("GET", f"{HOST}/{EP}", None, None),
         ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "111"}, None),
         ("GET", f"{BASE}/models", None, {"filter": FILTER}),
         ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
@@ -291,28 +319,58 @@ SERVING = {"name": "e", "traffic": {OLD: 100},
 
 
 def azure_run(
-    generated: Generated, tmp_path: Path, invoke: Any, show: Any = SERVING, path: str = ""
+    generated: Generated,
+    tmp_path: Path,
+    invoke: Any,
+    show: Any = SERVING,
+    path: str = "",
+    **state: Any,
 ) -> tuple[Az, Any, Any, Any, Blobs]:
-    """The Azure rollout over a fake ``az``: ``show`` is what ``online-endpoint show``
-    answers (or raises), ``path`` the DVC remote's folder in its container."""
+    """The Azure rollout over a fake ``az``: ``show`` is the endpoint that ``online-endpoint
+    show`` answers (a callable that raises: there is none yet), ``path`` the DVC remote's
+    folder in its container. The endpoint keeps its traffic: an ``update --traffic`` takes
+    effect only if ``traffic_applies``; a new deployment ends ``provisioning`` (Succeeded),
+    or its ``create`` fails with ``create_error`` after making it."""
     rollout = generated("azure", "azureml_rollout")
     azureml = __import__("my_ml_project.managed.azureml", fromlist=["Workspace"])
     common = __import__("my_ml_project.managed.common", fromlist=["release"])
     key = f"{path}files/md5/{MD5[:2]}/{MD5[2:]}"
     pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{key}")
     blobs = Blobs({f"my-ml-project-dvc/{key}": MODEL})
-    created: list[str] = []
+    made = [OLD]
+    endpoint: list[dict[str, Any]] = [] if callable(show) else [json.loads(json.dumps(show))]
 
-    def deployments(argv: list[str]) -> list[dict[str, str]]:
-        return [{"name": name} for name in [OLD, *created]]
+    def shown(argv: list[str]) -> Any:
+        return endpoint[0] if endpoint else show(argv)
+
+    def created(argv: list[str]) -> Any:
+        endpoint.append({"name": "e", "traffic": {}})
+        return endpoint[0]
+
+    def updated(argv: list[str]) -> str:
+        given = argv[argv.index("--traffic") + 1].split()
+        if state.get("traffic_applies", True):
+            endpoint[0]["traffic"] = {k: int(v) for k, v in (x.split("=") for x in given)}
+        return "{}"
+
+    def deployment_created(argv: list[str]) -> str:
+        made.append(NEW)
+        if "create_error" in state:
+            raise common.DeployError(state["create_error"])
+        return "{}"
 
     az = Az([
-        (("ml", "online-endpoint", "show"), show),
-        (("ml", "online-endpoint", "create"), {"name": "e", "traffic": {}}),
-        (("ml", "online-deployment", "list"), deployments),
+        (("ml", "online-endpoint", "show"), shown),
+        (("ml", "online-endpoint", "create"), created),
+        (("ml", "online-endpoint", "update"), updated),
+        (("ml", "online-deployment", "list"), lambda argv: [{"name": n} for n in made]),
+        (("ml", "online-deployment", "show"),
+         {"name": NEW, "provisioning_state": state.get("provisioning", "Succeeded")}),
+        (("ml", "online-deployment", "delete"),
+         lambda argv: made.remove(argv[argv.index("--name") + 1]) or ""),
         (("ml", "model", "list"), ""),
         (("ml", "model", "create"), {"version": "3"}),
-        (("ml", "online-deployment", "create"), lambda argv: created.append(NEW) or "{}"),
+        (("ml", "online-deployment", "create"), deployment_created),
         (("ml", "online-endpoint", "invoke"), invoke),
     ])  # fmt: skip
     work = tmp_path / "work"
@@ -332,6 +390,8 @@ def azure_calls_until_smoke(work: Path) -> list[list[str]]:
         ["ml", "model", "create", "--name", endpoint, "--type", "custom_model",
          "--path", str(work / "model.joblib"), "--tags", f"md5={MD5}", "--output", "json"],
         ["ml", "online-deployment", "create", "--file", str(work / "deployment.yml")],
+        ["ml", "online-deployment", "show", "--name", NEW, "--endpoint-name", endpoint,
+         "--output", "json"],
         ["ml", "online-endpoint", "invoke", "--name", endpoint,
          "--deployment-name", NEW, "--request-file", str(work / "smoke.json")],
     ]  # fmt: skip
@@ -347,6 +407,7 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-endpoint", "update", "--name", endpoint,
          "--traffic", " ".join(sorted([f"{OLD}=0", f"{NEW}=100"]))],
+        ["ml", "online-endpoint", "show", "--name", endpoint, "--output", "json"],
         ["ml", "online-deployment", "list", "--endpoint-name", endpoint, "--output", "json"],
         ["ml", "online-deployment", "delete", "--name", OLD, "--endpoint-name", endpoint, "--yes"],
     ]  # fmt: skip
@@ -538,3 +599,140 @@ def test_vertex_clean_up_reads_every_page_of_the_models_list(generated: Generate
         ("DELETE", f"{HOST}/{prefix}/1", None, None),
         ("DELETE", f"{HOST}/{prefix}/2", None, None),
     ]
+
+
+def run_main(
+    module: str, fake: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """``python -m my_ml_project.managed deploy staging`` in-process, with ``fake`` as the
+    cloud's client (``vertex.api`` or ``azureml.Workspace``): exit code, stdout, stderr."""
+    cloud = sys.modules[f"my_ml_project.managed.{module}"]
+    main = __import__("my_ml_project.managed.__main__", fromlist=["main"])
+    monkeypatch.setattr(cloud, "api" if module == "vertex" else "Workspace", fake)
+    for name, value in {"GCP_PROJECT": "p", "REGION": "us-central1",
+                        "AZUREML_MONITORING_DATASTORE": "dvcstore",
+                        "AZUREML_ENDPOINT_IDENTITY": IDENTITY,
+                        "INSTANCE_TYPE": "n1-standard-4" if module == "vertex"
+                        else "Standard_DS3_v2"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    capsys.readouterr()
+    code = main.main(["deploy", "staging"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_vertex_rolls_back_a_traffic_update_that_does_not_take_effect(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Vertex answers the PATCH as asked, but the endpoint still sends everything to the old
+    model: the old split is set again, the new model undeployed and deleted, exit 1."""
+    session, _, (_, api, _, _) = vertex_run(generated, 200, traffic_applies=False)
+    code, out, err = run_main("vertex", lambda project, region: api, monkeypatch, capsys)
+    assert (code, err) == (
+        1,
+        "::error::deploy staging: my-ml-project-staging: traffic split {'111': 100} after the"
+        " update, expected {'222': 100}; rolled back to {'111': 100}\n",
+    )
+    assert out == (
+        "rolling my-ml-project-staging back to {'111': 100}\n"
+        f"deleted model old\ndeleted model {VERSION}\n"
+    )
+    assert session.calls == [
+        *vertex_calls_until_smoke(),
+        ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"222": 100}}, {"updateMask": "traffic_split"}),
+        ("GET", f"{HOST}/{EP}", None, None),
+        ("PATCH", f"{HOST}/{EP}", {"trafficSplit": {"111": 100}}, {"updateMask": "traffic_split"}),
+        ("POST", f"{HOST}/{EP}:undeployModel", {"deployedModelId": "222"}, None),
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
+        ("DELETE", f"{HOST}/{NEW_MODEL}", None, None),
+    ]
+
+
+def test_vertex_deletes_the_uploaded_model_when_its_deployment_fails_later(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deployModel is accepted (an operation) and the operation ends in an error: the
+    endpoint's traffic never moved, the uploaded Model is deleted, exit 1."""
+    error = {"code": 13, "message": "Model server never became ready."}
+    session, _, (_, api, _, _) = vertex_run(generated, 200, deploy_error=error)
+    code, out, err = run_main("vertex", lambda project, region: api, monkeypatch, capsys)
+    operation = "projects/p/locations/us-central1/operations/1"
+    assert (code, err) == (1, f"::error::deploy staging: {operation}: {error}\n")
+    assert out == (
+        f"deploying {VERSION} failed: my-ml-project-staging keeps {{'111': 100}}\n"
+        "deleted model old\n"
+        f"deleted model {VERSION}\n"
+    )
+    assert session.calls == [
+        *vertex_calls_until_smoke()[:4],
+        ("GET", f"{BASE}/models", None, {"filter": FILTER}),
+        ("DELETE", f"{HOST}/{OLD_MODEL}", None, None),
+        ("DELETE", f"{HOST}/{NEW_MODEL}", None, None),
+    ]
+
+
+def test_azure_rolls_back_a_traffic_update_that_does_not_take_effect(
+    generated: Generated,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``online-endpoint update --traffic`` exits 0 but the endpoint still sends all traffic
+    to the old deployment: the old traffic is set again, the new deployment deleted, exit 1."""
+    good = json.dumps(json.dumps(GOOD))
+    az, _, ws, _, _ = azure_run(generated, tmp_path, good, traffic_applies=False)
+    code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
+    assert (code, err) == (
+        1,
+        f"::error::deploy staging: my-ml-project-staging: traffic {OLD}=100 after the update,"
+        f" expected {NEW}=100; rolled back to {OLD}=100\n",
+    )
+    assert out == f"rolling my-ml-project-staging back to {OLD}=100\n"
+    endpoint = "my-ml-project-staging"
+    assert az.calls[len(azure_calls_until_smoke(ws.work)) :] == [
+        ["ml", "online-endpoint", "update", "--name", endpoint,
+         "--traffic", " ".join(sorted([f"{OLD}=0", f"{NEW}=100"]))],
+        ["ml", "online-endpoint", "show", "--name", endpoint, "--output", "json"],
+        ["ml", "online-endpoint", "update", "--name", endpoint,
+         "--traffic", " ".join(sorted([f"{OLD}=100", f"{NEW}=0"]))],
+        ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [
+        (
+            {"create_error": "az ml online-deployment: (DeploymentFailed) container crashed"},
+            "az ml online-deployment: (DeploymentFailed) container crashed",
+        ),
+        (
+            {"provisioning": "Failed"},
+            f"deployment {NEW} is Failed after its creation, expected Succeeded",
+        ),
+    ],
+)
+def test_azure_deletes_a_deployment_left_failed_and_keeps_the_traffic(
+    generated: Generated,
+    tmp_path: Path,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    state: dict[str, str],
+    error: str,
+) -> None:
+    """The deployment is made and ends Failed (the create fails after making it, or exits 0
+    and Azure ML reports it Failed): it is deleted, the traffic never moves, exit 1."""
+    az, _, ws, _, _ = azure_run(generated, tmp_path, json.dumps(json.dumps(GOOD)), **state)
+    code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
+    assert (code, err) == (1, f"::error::deploy staging: {error}\n")
+    assert out == f"the deployment failed: deleting {NEW}; the traffic stays {OLD}=100\n"
+    endpoint = "my-ml-project-staging"
+    until = azure_calls_until_smoke(ws.work)[: 5 if "create_error" in state else 6]
+    assert az.calls == [
+        *until,
+        ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
+    ]  # fmt: skip
+    assert [c for c in az.calls if c[:3] == ["ml", "online-endpoint", "update"]] == []

@@ -106,5 +106,6 @@ def test_pull_request_images_are_tagged_pr_and_pinned_by_digest(render: Render) 
         "${{ github.event_name == 'pull_request' && "
         "format('pr-{0}-', github.event.pull_request.number) || '' }}"
     )
-    assert '--tag "$REPOSITORY:$TAG_PREFIX$(git rev-parse HEAD)"' in step["run"]
+    assert 'tag="$TAG_PREFIX$(git rev-parse HEAD)"' in step["run"]
+    assert '--tag "$REPOSITORY:$tag"' in step["run"]
     assert 'echo "image=$REPOSITORY@$digest" >> "$GITHUB_OUTPUT"' in step["run"]

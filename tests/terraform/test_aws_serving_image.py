@@ -110,6 +110,8 @@ def test_the_registry_keeps_tags_scans_and_encrypts_with_its_own_key(
     lifecycle = ecr.get_lifecycle_policy(repositoryName=found["repositoryName"])
     rules = [rule["selection"] for rule in json.loads(lifecycle["lifecyclePolicyText"])["rules"]]
     assert rules == [
+        {"tagStatus": "tagged", "tagPrefixList": ["pinned-"], "countType": "imageCountMoreThan",
+         "countNumber": 9999},
         {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
          "countNumber": 7},
         {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 200},

@@ -146,6 +146,7 @@ def test_gcp_pusher_writes_to_its_repository_and_holds_no_project_role(
         "DELETE",
         "DELETE",
         "KEEP",
+        "KEEP",
     ]
 
 

@@ -50,20 +50,37 @@ resource "aws_ecr_repository" "serving" {
   }
 }
 
-# Untagged images go after a week; beyond max_image_count, the oldest go.
+locals {
+  # serve-image.yml tags every image a deploy pin names pinned-<digest hex>; retention
+  # never expires an image that carries such a tag.
+  protected_tag_prefix = "pinned-"
+}
+
+# ECR applies the rules by rulePriority, lowest first, and an image whose tags match a
+# rule's selection can never be expired by a rule of lower priority (a higher number),
+# though that rule still counts it. Rule 1 selects the pinned images: it could expire only
+# those beyond its 9999 (the idiom AWS's own CDK documents for "keep these"), so a pinned
+# image, however old (production may lag staging by many builds), is out of reach of the
+# count rule below. The rule selecting any image must have the highest number.
 resource "aws_ecr_lifecycle_policy" "serving" {
   repository = aws_ecr_repository.serving.name
   policy = jsonencode({
     rules = [
       {
         rulePriority = 1
+        description  = "Images a deploy pin names (tag prefix ${local.protected_tag_prefix}) are kept"
+        selection    = { tagStatus = "tagged", tagPrefixList = [local.protected_tag_prefix], countType = "imageCountMoreThan", countNumber = 9999 }
+        action       = { type = "expire" }
+      },
+      {
+        rulePriority = 2
         description  = "Untagged images after ${var.untagged_retention_days} days"
         selection    = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = var.untagged_retention_days }
         action       = { type = "expire" }
       },
       {
-        rulePriority = 2
-        description  = "At most ${var.max_image_count} images"
+        rulePriority = 3
+        description  = "At most ${var.max_image_count} images, pinned ones apart"
         selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.max_image_count }
         action       = { type = "expire" }
       },
@@ -109,7 +126,9 @@ data "aws_iam_policy_document" "pull" {
 }
 
 # Push to this repository only: new layers and images, never a delete (and
-# the tags are immutable, so no push replaces an image a pin names).
+# the tags are immutable, so no push replaces an image a pin names). PutImage of a
+# manifest the repository holds adds a tag to that image: how serve-image.yml marks
+# a pinned image pinned-<digest hex>, which the lifecycle policy never expires.
 data "aws_iam_policy_document" "push" {
   source_policy_documents = [data.aws_iam_policy_document.pull.json]
 

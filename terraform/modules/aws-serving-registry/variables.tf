@@ -26,7 +26,7 @@ variable "untagged_retention_days" {
 }
 
 variable "max_image_count" {
-  description = "Images kept in all (the oldest go first): keep it above the number of builds between two production promotions, or the pinned production image expires."
+  description = "Images kept in all, the oldest going first; an image tagged pinned-* (serve-image.yml tags every image a deploy pin names) is never expired, though it counts."
   type        = number
   default     = 200
 

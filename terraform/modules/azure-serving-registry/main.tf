@@ -11,9 +11,13 @@ resource "azurerm_container_registry" "serving" {
   # Premium: retention of untagged manifests and dedicated data endpoints.
   sku = "Premium"
   # Entra ID only: no admin password, no anonymous pull.
-  admin_enabled            = false
-  anonymous_pull_enabled   = false
-  data_endpoint_enabled    = true
+  admin_enabled          = false
+  anonymous_pull_enabled = false
+  data_endpoint_enabled  = true
+  # ACR's retention deletes untagged manifests only; a tagged image stays until someone
+  # deletes it. An image a deploy pin names keeps its commit tag (serve-image.yml never
+  # pushes a commit's tag twice, which would move it to another digest) and is tagged
+  # pinned-<digest hex> too, as on the other clouds.
   retention_policy_in_days = var.untagged_retention_days
   tags                     = var.tags
 }

@@ -24,7 +24,10 @@ resource "google_artifact_registry_repository" "serving" {
     }
   }
 
-  # Deletion yields to a keep policy: everything but the most recent versions goes.
+  # Deletion yields to a keep policy: an image version that a DELETE and a KEEP policy
+  # both match is kept. So everything goes after a day but the most recent versions and
+  # the images a deploy pin names, which serve-image.yml tags pinned-<digest hex>
+  # (production may lag staging by many builds: its image is kept however old).
   cleanup_policies {
     id     = "older-than-a-day"
     action = "DELETE"
@@ -32,6 +35,16 @@ resource "google_artifact_registry_repository" "serving" {
     condition {
       tag_state  = "ANY"
       older_than = "86400s"
+    }
+  }
+
+  cleanup_policies {
+    id     = "keep-pinned-images"
+    action = "KEEP"
+
+    condition {
+      tag_state    = "TAGGED"
+      tag_prefixes = ["pinned-"]
     }
   }
 

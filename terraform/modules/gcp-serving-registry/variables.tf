@@ -52,7 +52,7 @@ variable "untagged_retention_days" {
 }
 
 variable "max_image_count" {
-  description = "Image versions kept in all, the most recent first: keep it above the number of builds between two production promotions, or the pinned production image is deleted."
+  description = "Image versions kept in all, the most recent first; besides them, every version tagged pinned-* (serve-image.yml tags every image a deploy pin names) is kept."
   type        = number
   default     = 200
 

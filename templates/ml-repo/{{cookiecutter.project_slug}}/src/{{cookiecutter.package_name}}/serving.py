@@ -57,6 +57,12 @@ PIN_LINE = re.compile(
 )
 
 
+# What people write for the framework that is no distribution (import and project names):
+# MOD007 refuses them with the same hint.
+ALIASES = {"sklearn": "scikit-learn", "scikit": "scikit-learn", "pytorch": "torch"}
+LOCK_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", re.MULTILINE)
+
+
 def built_with(root: Path = Path()) -> dict[str, str]:
     """The framework version the serving image installs: the lock's, for .python-version."""
     from packaging.markers import Marker
@@ -104,11 +110,10 @@ def kserve_uri(storage_uri: str) -> str:
 def installed(freeze: Path) -> dict[str, str]:
     """The framework version a built image holds, from its ``pip freeze`` (``name==version``
     lines; serve-image.yml writes it from the image itself). Empty: the file names none."""
-    wanted = re.sub(r"[-_.]+", "-", FRAMEWORK).lower()
     for line in freeze.read_text(encoding="utf-8").splitlines():
         name, equals, version = line.partition("==")
         version = version.split(";")[0].split("\\")[0].strip()
-        if equals and re.sub(r"[-_.]+", "-", name.strip()).lower() == wanted and version:
+        if equals and _canonical(name) == FRAMEWORK and version:
             return {FRAMEWORK: version}
     return {}
 
@@ -233,7 +238,9 @@ def framework_problem(
     """Why the pin's ``serving_framework`` does not say that its image holds the framework
     that trained its model (None: it does, or there is no image): the lock's, or for a pin
     of an ``earlier`` model than dvc.lock's, its ``training_framework``. mlrig's MOD007
-    checks the same."""
+    checks the same: each key is a distribution the lock pins, by its PEP 503 name
+    (``Scikit_Learn`` is ``scikit-learn``; ``sklearn``, the import name, is none), and one
+    of them is the framework."""
     if pin.get(IMAGE_KEY) is None:
         return None
     record = pin.get(FRAMEWORK_KEY)
@@ -242,7 +249,24 @@ def framework_problem(
             f"{IMAGE_KEY} records no {FRAMEWORK_KEY} (the framework versions it was built"
             " with); rebuild it or record them with `pins image`"
         )
-    built = record.get(FRAMEWORK)
+    try:
+        want, names = built_with(root).get(FRAMEWORK), locked_names(root)
+    except OSError:
+        return None  # no lock or .python-version: MOD007 and `pins image` say so
+    built = {_canonical(str(key)): (str(key), value) for key, value in record.items()}
+    for name, (key, _) in built.items():
+        if name not in names:
+            meant = f"{ALIASES[name]}, its" if name in ALIASES else "the"
+            return (
+                f"{FRAMEWORK_KEY} names {key!r}, which is no distribution the training lock"
+                f" pins; write {meant} distribution name (as `pins image` records it)"
+            )
+    if FRAMEWORK not in built:
+        return (
+            f"{FRAMEWORK_KEY} records no version of {FRAMEWORK}, the framework the training"
+            " lock pins; record it by its distribution name (`pins image` does)"
+        )
+    version, source = str(built[FRAMEWORK][1]), "lock's"
     if earlier:
         trained = pin.get(TRAINING_KEY)
         if not isinstance(trained, dict) or trained.get(FRAMEWORK) is None:
@@ -252,17 +276,22 @@ def framework_problem(
                 " `pins update` wrote, or record it"
             )
         want, source = str(trained[FRAMEWORK]), f"{TRAINING_KEY}'s"
-    else:
-        try:
-            want, source = built_with(root).get(FRAMEWORK), "lock's"
-        except OSError:
-            return None  # no lock or .python-version: MOD007 and `pins image` say so
-    if want is not None and built is not None and str(built) != want:
+    if want is not None and version != want:
         return (
-            f"{FRAMEWORK_KEY} {FRAMEWORK} {built} is not the {source} {want}"
+            f"{FRAMEWORK_KEY} {FRAMEWORK} {version} is not the {source} {want}"
             " (rebuild the image: serve-image.yml)"
         )
     return None
+
+
+def locked_names(root: Path = Path()) -> set[str]:
+    """Every distribution the lock pins, by its PEP 503 name."""
+    text = (root / LOCK).read_text(encoding="utf-8")
+    return {_canonical(found[1]) for found in LOCK_NAME.finditer(text)}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
 def with_image(pin: dict[str, Any], image: Any, framework: Any = None) -> dict[str, Any]:

@@ -3,7 +3,11 @@
 A new online deployment (``m-<md5 12>``) is created beside the served one with no
 traffic, a smoke request goes to it by ``--deployment-name``, then the endpoint's
 traffic moves to it and the deployments it replaced are deleted; a failing smoke
-request deletes the new deployment and leaves the traffic as it was. The model comes
+request deletes the new deployment and leaves the traffic as it was. Each step counts
+once Azure ML reports it: a deployment that is not Succeeded after its creation (or whose
+creation failed after it was made) is deleted, and a traffic update that the endpoint does
+not then report puts the old traffic back, deletes the new deployment and fails with
+expected and actual traffic. The model comes
 from the DVC remote through azure-storage-blob with ``DefaultAzureCredential`` (never
 an anonymous https download). The deployment's data collector writes requests and
 responses to ``<remote path>/monitoring/azureml/`` in the DVC container, through the

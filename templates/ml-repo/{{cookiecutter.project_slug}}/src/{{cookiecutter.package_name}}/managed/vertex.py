@@ -13,6 +13,10 @@ and undeploys the models it replaced. Then it deletes the Model resources that t
 repository uploaded for this endpoint (labels ``deployed-by`` and ``endpoint``, set at
 upload) and that no endpoint serves any more; a Model of anyone else, whatever its name,
 is never deleted.
+Each step counts once the endpoint reports it, not when Vertex accepts the call: a
+deployModel operation that ends in an error deletes the uploaded Model, and a traffic
+update that the endpoint does not then report (all traffic on the new model) puts the
+old split back, undeploys the new model and fails with expected and actual split.
 Request-response logging (BigQuery, the only sink Vertex offers) follows
 ``monitoring.capture_percent``.
 """

@@ -22,15 +22,22 @@ from .vertex import (
 
 
 def deploy(release: Release, vertex: Api) -> str:
-    """Roll ``release`` out to its endpoint; what happened, as one line."""
+    """Roll ``release`` out to its endpoint; what happened, as one line. Each step is judged
+    by what the endpoint then reports, not by the call's answer: a deployment or traffic
+    update that Vertex accepted and that did not take effect rolls back and fails."""
     found = endpoint(release, vertex)
     name = str(found["name"])
     old = [dict(d) for d in found.get("deployedModels") or []]
-    split = {str(k): int(v) for k, v in (found.get("trafficSplit") or {}).items()}
+    split = {str(k): int(v) for k, v in (found.get("trafficSplit") or {}).items() if int(v)}
     if [d.get("displayName") for d in old] == [release.version]:
         return f"{release.endpoint} already serves {release.version}"
     model = upload_model(release, vertex, serving.SERVICE)
-    new_id = deploy_model(release, vertex, name, model, split)
+    try:
+        new_id = deploy_model(release, vertex, name, model, split)
+    except DeployError:
+        log(f"deploying {release.version} failed: {release.endpoint} keeps {split or 'nothing'}")
+        clean_up(release, vertex)
+        raise
     try:
         if split:  # the endpoint serves: its traffic stays where it is until the smoke passed
             smoke_apart(release, vertex, model)
@@ -41,12 +48,52 @@ def deploy(release: Release, vertex: Api) -> str:
         undeploy(vertex, name, new_id)
         clean_up(release, vertex)
         raise
-    set_traffic(vertex, name, {new_id: 100})
+    move_traffic(release, vertex, name, new_id, split)
     for deployed in old:
         undeploy(vertex, name, str(deployed["id"]))
         log(f"undeployed {deployed.get('displayName')}")
     clean_up(release, vertex)
     return f"{release.endpoint} serves {release.version}"
+
+
+def move_traffic(
+    release: Release, vertex: Api, name: str, new_id: str, split: dict[str, int]
+) -> None:
+    """All traffic to ``new_id``, as the endpoint reports it afterwards; otherwise the old
+    split back, the new model undeployed, and a DeployError naming expected and actual."""
+    want = {new_id: 100}
+    try:
+        set_traffic(vertex, name, want)
+        actual = traffic_split(vertex, name)
+    except DeployError as error:
+        roll_back(release, vertex, name, new_id, split)
+        raise DeployError(
+            f"the traffic update failed: {error}; rolled back to {split or 'nothing'}"
+        ) from None
+    if actual != want:
+        roll_back(release, vertex, name, new_id, split)
+        raise DeployError(
+            f"{release.endpoint}: traffic split {actual or 'empty'} after the update, expected"
+            f" {want}; rolled back to {split or 'nothing'}"
+        )
+
+
+def traffic_split(vertex: Api, name: str) -> dict[str, int]:
+    """The endpoint's traffic split as Vertex reports it now (deployed models at 0% left out)."""
+    found = vertex.call("GET", name).get("trafficSplit") or {}
+    return {str(k): int(v) for k, v in found.items() if int(v)}
+
+
+def roll_back(release: Release, vertex: Api, name: str, new_id: str, split: dict[str, int]) -> None:
+    """The old split again (when there was one), the new model undeployed, its Model deleted."""
+    log(f"rolling {release.endpoint} back to {split or 'nothing'}")
+    try:
+        if split:
+            set_traffic(vertex, name, split)
+        undeploy(vertex, name, new_id)
+    except DeployError as error:
+        log(f"could not roll {release.endpoint} back to {split or 'nothing'}: {error}")
+    clean_up(release, vertex)
 
 
 def smoke_apart(release: Release, vertex: Api, model: str) -> None:
