@@ -156,11 +156,19 @@ def refusals(repo: Path, cloud: str, workflow_file: str) -> list[str]:
     jobs = loaded["jobs"]
     assert isinstance(jobs, dict)
     environments = {job["environment"] for job in jobs.values() if "environment" in job}
+    # Only a job that asks for an OIDC token needs a cloud identity to trust it (the
+    # github-app environment holds the App's key and signs in to no cloud).
+    signing_in = {
+        job["environment"]
+        for job in jobs.values()
+        if "environment" in job and (job.get("permissions") or {}).get("id-token") == "write"
+    }
     found = []
     for event, (branch, ref) in runs_for(loaded[True]).items():
         for environment in sorted(environments):
             if not admits(repo, environment, branch):
                 found.append(f"{event}: {environment} refuses the branch {branch}")
-            if not trusts(repo, cloud, environment, job_workflow_ref(workflow_file, ref)):
+            trusted = trusts(repo, cloud, environment, job_workflow_ref(workflow_file, ref))
+            if environment in signing_in and not trusted:
                 found.append(f"{event}: no {cloud} identity of {environment} trusts {ref}")
     return found

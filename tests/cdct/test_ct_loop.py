@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,13 +54,30 @@ PR_FILES = {
 }
 
 
+ACCEPT = "Accept only the files CT writes"
+COMMIT = "Commit the retrained model to this pull request"
+
+
+class Published:
+    """The publish job's workspace (``repo/`` and ``trusted/``) and its runner's temp."""
+
+    def __init__(self, space: Path, env: dict[str, str]) -> None:
+        self.space, self.env = space, env
+        self.runner = space.parent / f"{space.name}-runner-temp"
+
+    def step(self, name: str, expressions: dict[str, str], github: dict[str, str]) -> Ran:
+        steps = job_steps(self.space / "repo/.github/workflows/ct.yml", "publish")
+        return run_step(steps[name], self.space, {**self.env, **github}, self.runner, expressions)
+
+
 class Loop:
     """A bare remote standing in for GitHub, and clones of it that run CT's steps."""
 
     def __init__(self, root: Path, source: Path, s3: str) -> None:
         self.root, self.s3 = root, s3
+        self.published = 0
         self.first_pr: set[str] = set()
-        self.first_status = ""
+        self.first_left: set[str] = set()
         self.first_body = ""
         self.remote = root / "remote.git"
         git(root, "init", "-q", "--bare", str(self.remote))
@@ -101,10 +119,41 @@ class Loop:
             assert ran.returncode == 0, f"{name}: {ran.stdout}{ran.stderr}"
         return ran
 
-    def open_pr(self, repo: Repo, ran: Ran, branch: str) -> set[str]:
-        """What create-pull-request does with ``add-paths``; the files the PR changes."""
+    def publish(self, trained: Repo, ran: Ran) -> tuple[Ran, Published]:
+        """The train job's artifact (its collect step), handed over as upload and download
+        do, and the publish job's accept step in a workspace of its own: ``repo/`` at the
+        trained commit, ``trusted/`` at main; the accepted files are in ``repo/``."""
+        commit = self.step(trained, "ct.yml", "train", "The trained commit", {})
+        paths = {"steps.propose.outputs.paths": ran.outputs["paths"]}
+        collected = self.step(trained, "ct.yml", "train", "Collect the files for git", paths)
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        self.published += 1
+        space = self.root / f"publish-{self.published}"
+        published = Published(space, dict(trained.env))
+        git(self.root, "clone", "-q", str(self.remote), str(space / "repo"))
+        git(space / "repo", "checkout", "-q", commit.outputs["commit"])
+        git(self.root, "clone", "-q", "--branch", "main", str(self.remote), str(space / "trusted"))
+        shutil.copytree(self.root / "runner-temp/ct-result", published.runner / "ct-result")
+        accepted = published.step(ACCEPT, {}, self.github_env("push"))
+        assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+        return accepted, published
+
+    def github_env(self, event: str) -> dict[str, str]:
+        return {
+            "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_EVENT_NAME": event,
+            "GITHUB_RUN_ID": "4242",
+        }
+
+    def open_pr(self, trained: Repo, ran: Ran, branch: str) -> set[str]:
+        """The publish job, then what create-pull-request does with the accepted
+        ``add-paths``; the files the PR changes."""
+        accepted, published = self.publish(trained, ran)
+        repo = Repo(published.space / "repo")
+        repo.env = published.env
         git(repo.path, "checkout", "-q", "-b", branch)
-        git(repo.path, "add", "--", *ran.outputs["paths"].splitlines())
+        git(repo.path, "add", "--", *accepted.outputs["paths"].splitlines())
         git(repo.path, "commit", "-q", "-m", "CT: retrain and pin the new model in staging")
         git(repo.path, "push", "-q", "origin", branch)
         changed = git(repo.path, "diff", "--name-only", "origin/main", "HEAD")
@@ -131,14 +180,7 @@ class Loop:
         pull_request = {**PULL_REQUEST, BASE: base}
         assert self.step(ct, "ct.yml", "plan", PLAN, pull_request).outputs["train"] == "true"
         ran = self.train(ct, event="pull_request")
-        commit_back = {
-            "steps.app-token.outputs.token": TOKEN,
-            "steps.app-token.outputs.app-slug": "my-ct-app",
-            "github.head_ref": branch,
-            "steps.propose.outputs.paths": ran.outputs["paths"],
-        }
-        name = "Commit the retrained model to this pull request"
-        pushed = self.step(ct, "ct.yml", "train", name, commit_back)
+        pushed = self.commit_back(ct, ran, branch)
         assert pushed.returncode == 0, pushed.stdout + pushed.stderr
         after = self.clone(f"after-ct-{branch}", branch=branch)
         subject = git(after.path, "log", "-1", "--format=%s%n%an").split("\n")
@@ -147,6 +189,17 @@ class Loop:
         assert skipped.outputs["train"] == "false"
         assert "the head commit is CT's own retraining" in skipped.summary
         return ran, after
+
+    def commit_back(self, trained: Repo, ran: Ran, branch: str) -> Ran:
+        """The publish job on a pull request: accept, then commit to ``branch`` and push."""
+        accepted, published = self.publish(trained, ran)
+        commit_back = {
+            "steps.app-token.outputs.token": TOKEN,
+            "steps.app-token.outputs.app-slug": "my-ct-app",
+            "github.head_ref": branch,
+            "steps.accept.outputs.paths": accepted.outputs["paths"],
+        }
+        return published.step(COMMIT, commit_back, self.github_env("pull_request"))
 
     def merge(self, branch: str) -> None:
         merger = self.clone(f"merge-{branch.replace('/', '-')}")
@@ -173,14 +226,16 @@ def loop(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -> L
     assert (ran.outputs["decision"], ran.outputs["open_pr"]) == ("proposed", "true")
     loop.first_body = (root / "runner-temp/ct/pr-body.md").read_text(encoding="utf-8")
     loop.first_pr = loop.open_pr(first, ran, "ct/retrain")
-    loop.first_status = git(first.path, "status", "--porcelain")
+    # What training changed in its own checkout, less what the pull request carries.
+    status = git(first.path, "status", "--porcelain", "--untracked-files=all")
+    loop.first_left = {line[3:] for line in status.splitlines()} - loop.first_pr
     loop.merge("ct/retrain")
     return loop
 
 
 def test_first_ct_pr_carries_everything_the_pipeline_wrote_to_git(loop: Loop) -> None:
     assert loop.first_pr == PR_FILES
-    assert loop.first_status == ""
+    assert loop.first_left == set()
     assert "## Quality gate: passed\n\nEvery threshold of `gate` for staging holds." in (
         loop.first_body
     )
@@ -326,14 +381,7 @@ def test_a_rejected_pull_request_stays_red_after_a_later_push(loop: Loop) -> Non
     ct.env["GITHUB_BASE_REF"] = "main"
     ran = loop.train(ct, event="pull_request")
     assert (ran.outputs["decision"], ran.outputs["gate"]) == ("rejected", "refused")
-    commit_back = {
-        "steps.app-token.outputs.token": TOKEN,
-        "steps.app-token.outputs.app-slug": "my-ct-app",
-        "github.head_ref": "worse",
-        "steps.propose.outputs.paths": ran.outputs["paths"],
-    }
-    name = "Commit the retrained model to this pull request"
-    assert loop.step(ct, "ct.yml", "train", name, commit_back).returncode == 0
+    assert loop.commit_back(ct, ran, "worse").returncode == 0
 
     # A later push that changes no pipeline input: CI's gate step is still red.
     later = loop.clone("worse-later", branch="worse")

@@ -98,8 +98,9 @@ def test_a_pull_request_that_moves_the_lock_turns_green_with_the_image_built_fro
     steps = flow["jobs"]["pin"]["steps"]
     runs = "\n".join(str(step.get("run", "")) for step in steps)
     assert 'pins image staging "$IMAGE" --freeze image-freeze.txt' in runs
+    publish = flow["jobs"]["publish"]["steps"]  # the job with the App's key: no branch code
     (commit,) = [
-        step for step in steps if step.get("name") == "Commit the pin to this pull request"
+        step for step in publish if step.get("name") == "Commit the pin to this pull request"
     ]
     assert commit["if"] == "github.event_name == 'pull_request'"
     assert '"HEAD:refs/heads/$HEAD_REF"' in commit["run"]

@@ -139,6 +139,11 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     assert capture["InitialSamplingPercentage"] == 100 and capture["EnableCapture"] is True
     container = sm.describe_model(ModelName=a)["PrimaryContainer"]
     assert container["Image"] == IMAGE
+    # The server refuses a staged file whose md5 is not the pin's (serve/pinned.py).
+    assert container["Environment"] == {
+        "MLSERVER_MODEL_URI": "/opt/ml/model/model.joblib",
+        "MODEL_VERSION": first,
+    }
     source = container["ModelDataSource"]["S3DataSource"]
     assert source["S3Uri"] == f"s3://{BUCKET}/serving/{first}/"
     staged = client(moto, "s3").get_object(Bucket=BUCKET, Key=f"serving/{first}/model.joblib")

@@ -228,6 +228,8 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
             "predictRoute": "/v2/models/my-ml-project/infer",
             "healthRoute": "/v2/health/ready",
             "ports": [{"containerPort": 8080}],
+            # The server refuses a staged file whose md5 is not this one.
+            "env": [{"name": "MODEL_VERSION", "value": MD5}],
         },
         "labels": {"md5": MD5, **OURS},
     }
@@ -422,7 +424,10 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
         "endpoint_name": endpoint,
         "model": f"azureml:{endpoint}:3",
         "model_mount_path": "/var/azureml-app/model",
-        "environment_variables": {"MLSERVER_MODEL_URI": "/var/azureml-app/model/model.joblib"},
+        "environment_variables": {
+            "MLSERVER_MODEL_URI": "/var/azureml-app/model/model.joblib",
+            "MODEL_VERSION": MD5,  # the server refuses a mounted file with another md5
+        },
         "environment": {
             "image": IMAGE,
             "inference_config": {

@@ -40,27 +40,39 @@ print(json.dumps({{"rows": rows.tolist(), "scores": predict_proba(load(MODEL_FIL
 """
 
 
+def server_command(*extra: str) -> list[str]:
+    """``python -m serve.server`` on free loopback ports (inference and feedback)."""
+    command = [sys.executable, "-m", "serve.server", "--model_name", NAME, "--model_dir"]
+    command += ["models", "--host", "127.0.0.1", "--http_port", "0", "--feedback_port", "0"]
+    return [*command, *extra]
+
+
 class Server:
-    """``python -m serve.server`` of a trained repository, on a free loopback port."""
+    """``python -m serve.server`` of a trained repository, on a free loopback port, with
+    ``MODEL_VERSION`` the md5 dvc.lock records (as each deploy sets it from the pin) unless
+    ``env`` gives one."""
 
     def __init__(self, repo: Path, env: dict[str, str], version: str = "") -> None:
-        self.version = version  # the version label its metrics should carry
-        command = [sys.executable, "-m", "serve.server", "--model_name", NAME]
-        command += ["--model_dir", "models", "--host", "127.0.0.1", "--http_port", "0"]
+        env = {"MODEL_VERSION": model_md5(repo), **env}
+        self.version = version or env["MODEL_VERSION"]  # the label its metrics should carry
         self.process = subprocess.Popen(
-            command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+            server_command(), cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         assert line.startswith(f"serving {NAME} on 127.0.0.1:"), self.process.stderr.read()  # type: ignore[union-attr]
         self.url = "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip()
+        line = self.process.stdout.readline()
+        assert line.startswith("feedback on 127.0.0.1:"), line
+        self.feedback_url = "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip()
 
     def get(self, path: str) -> tuple[int, bytes]:
         return self._open(urllib.request.Request(self.url + path))
 
-    def post(self, path: str, body: object) -> tuple[int, Any]:
+    def post(self, path: str, body: object, url: str = "") -> tuple[int, Any]:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        request = urllib.request.Request((url or self.url) + path, data=data, method="POST")
         request.add_header("Content-Type", "application/json")
         code, payload = self._open(request)
         return code, json.loads(payload)
@@ -288,17 +300,23 @@ def _samples(text: str) -> dict[str, float]:
 def test_feedback_counts_past_predictions_by_outcome(
     served: tuple[Server, dict[str, Any], str],
 ) -> None:
+    """On the feedback port only: the inference port, which the Service exposes to every
+    client, has no feedback route."""
     server, _, _ = served
     route = f"/v2/models/{NAME}/feedback"
     before = _samples(server.get("/metrics")[1].decode())
-    assert server.post(route, {"predicted": [1, 0, 1], "actual": [1, 1, 1]}) == (
+    good = {"predicted": [1, 0, 1], "actual": [1, 1, 1]}
+    assert server.post(route, good) == (404, {"error": f"no route {route}"})
+    assert server.post(route, good, server.feedback_url) == (
         200,
         {"model_name": NAME, "correct": 2, "incorrect": 1},
     )
-    assert server.post(route, {"predicted": [1], "actual": []}) == (
+    assert server.post(route, {"predicted": [1], "actual": []}, server.feedback_url) == (
         400,
         {"error": "'predicted' and 'actual' must be non-empty and of one length"},
     )
+    infer = f"/v2/models/{NAME}/infer"
+    assert server.post(infer, {}, server.feedback_url) == (404, {"error": f"no route {infer}"})
     after = _samples(server.get("/metrics")[1].decode())
     for outcome, count in (("correct", 2), ("incorrect", 1)):
         key = f'inference_feedback_total{{model="{NAME}",outcome="{outcome}",version="{server.version}"}}'
@@ -337,7 +355,7 @@ def test_every_metric_the_dashboard_reads_is_exported(
     assert server.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:3]))[0] == 200
     assert server.post(f"/v2/models/{NAME}/infer", b"{")[0] == 400
     feedback = {"predicted": [0], "actual": [0]}
-    assert server.post(f"/v2/models/{NAME}/feedback", feedback)[0] == 200
+    assert server.post(f"/v2/models/{NAME}/feedback", feedback, server.feedback_url)[0] == 200
     repo = render(cloud="none", ml_framework=framework)
     rules = records(repo)
     wanted = set()
@@ -351,25 +369,33 @@ def test_every_metric_the_dashboard_reads_is_exported(
 def test_every_sample_carries_the_model_version_from_the_environment(
     served: tuple[Server, dict[str, Any], str],
 ) -> None:
-    """The overlay's MODEL_VERSION (the pin's md5) labels every sample; a canary started
-    with another version is told apart; unset, the version is the loaded file's md5, which
-    is the md5 dvc.lock and the pins record."""
+    """The overlay's MODEL_VERSION (the pin's md5, checked against the file) labels every
+    sample; a local ``--unpinned`` run is labelled with the loaded file's md5, the same."""
     server, expected, _ = served
     assert server.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:2]))[0] == 200
     versions = _versions(server.get("/metrics")[1].decode())
     assert versions == {server.version}
     assert len(server.version) == 32
     repo, env = server.repo, server.env  # type: ignore[attr-defined]
-    for given, label in (("canary-0001", "canary-0001"), (None, server.version)):
-        other_env = {k: v for k, v in env.items() if k != "MODEL_VERSION"}
-        other = Server(repo, other_env if given is None else {**other_env, "MODEL_VERSION": given})
-        try:
-            assert (
-                other.post(f"/v2/models/{NAME}/infer", infer_body(expected["rows"][:1]))[0] == 200
-            )
-            assert _versions(other.get("/metrics")[1].decode()) == {label}
-        finally:
-            other.stop()
+    unpinned = {k: v for k, v in env.items() if k != "MODEL_VERSION"}
+    process = subprocess.Popen(
+        server_command("--unpinned"), cwd=repo, env=unpinned, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        url = "http://127.0.0.1:" + process.stdout.readline().rsplit(":", 1)[1].strip()
+        request = urllib.request.Request(
+            url + f"/v2/models/{NAME}/infer",
+            data=json.dumps(infer_body(expected["rows"][:1])).encode(),
+            method="POST",
+        )
+        assert Server._open(request)[0] == 200
+        assert _versions(Server._open(urllib.request.Request(url + "/metrics"))[1].decode()) == {
+            server.version
+        }
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
 
 
 def _versions(text: str) -> set[str]:

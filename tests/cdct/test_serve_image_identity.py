@@ -33,6 +33,8 @@ def test_every_serve_image_event_may_use_its_environment_and_its_token_is_truste
     assert {name: job.get("environment") for name, job in jobs.items()} == {
         "build": "serving-image",
         "pin": None,
+        # Holds the App's key and runs none of the branch's code (accepts the pin, commits).
+        "publish": "github-app",
     }
     assert oidc_trust.refusals(repo, cloud, "serve-image.yml") == []
 

@@ -3,6 +3,7 @@ every cloud and deployment target, with zero findings."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.cdct.conftest import Render, run, script
 CLOUDS = ("aws", "gcp", "azure", "none")
 TARGETS = ("kserve", "managed")
 WORKFLOWS = ("cd.yml", "ct.yml", "drift.yml")
+IDENT = "secrets-outside-env"
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +38,47 @@ def test_judges_find_nothing(render: Render, cloud: str, target: str) -> None:
     schema = ["--builtin-schema", "vendor.github-workflows"]
     jsonschema = run([script("check-jsonschema"), *schema, *files], repo)
     assert jsonschema.returncode == 0, jsonschema.stdout + jsonschema.stderr
+
+
+def _outside_env(repo: Path, files: list[Path]) -> list[str]:
+    """``file:job`` of each zizmor auditor-level ``secrets-outside-env`` finding."""
+    command = [script("zizmor"), "--offline", "--no-progress", "--persona", "auditor"]
+    done = run([*command, "--format", "json", *files], repo)
+    found = []
+    for finding in json.loads(done.stdout):
+        if finding["ident"] == IDENT:
+            where = finding["locations"][0]["symbolic"]
+            route = [step["Key"] for step in where["route"]["route"] if "Key" in step]
+            found.append(f"{Path(where['key']['Local']['verbatim_path']).name}:{route[1]}")
+    return found
+
+
+def test_zizmor_flags_a_secret_in_a_job_without_environment(tmp_path: Path) -> None:
+    """The audit below is live in the pinned zizmor: a job that reads a secret with no
+    environment is flagged."""
+    workflow = tmp_path / ".github/workflows/probe.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "name: probe\non: push\npermissions: {}\njobs:\n  leaky:\n    runs-on: ubuntu-24.04\n"
+        "    steps:\n      - env:\n          KEY: ${{ secrets.CT_APP_PRIVATE_KEY }}\n"
+        '        run: test -n "$KEY"\n',
+        encoding="utf-8",
+    )
+    assert _outside_env(tmp_path, [workflow]) == ["probe.yml:leaky"]
+
+
+@pytest.mark.parametrize(
+    ("cloud", "target"),
+    [(c, t) for t in TARGETS for c in CLOUDS if (c, t) != ("none", "managed")],
+)
+def test_no_secret_outside_an_environment_at_zizmor_auditor_level(
+    render: Render, cloud: str, target: str
+) -> None:
+    """The GitHub App's key is read only in jobs of an environment (github-app for the jobs
+    that commit), never in a job that ran a pull request's code."""
+    repo = render(cloud=cloud, deploy_target=target)
+    files = sorted((repo / ".github/workflows").glob("*.yml"))
+    assert _outside_env(repo, files) == []
 
 
 def test_workflows_hold_no_secret_and_no_floating_ref(render: Render) -> None:

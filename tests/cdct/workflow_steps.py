@@ -4,7 +4,8 @@ A step runs with ``bash --noprofile --norc -eo pipefail`` (GitHub's default shel
 its ``env:`` with each ``${{ expression }}`` replaced from a mapping the test gives
 (an expression the test did not give fails the test), and the runner's files:
 ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``, ``GITHUB_ENV``, ``GITHUB_PATH`` and
-``RUNNER_TEMP``. ``uses:`` steps are the test's to stand in for.
+``RUNNER_TEMP``; ``cwd`` is the job's workspace (a step's ``working-directory`` is
+relative to it). ``uses:`` steps are the test's to stand in for.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def run_step(
     }
     done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=cwd,
+        cwd=cwd / step.get("working-directory", "."),
         env=full_env,
         capture_output=True,
         text=True,

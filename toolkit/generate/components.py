@@ -144,6 +144,7 @@ COMPONENTS: dict[str, Component] = {
         (
             ".github/workflows/ct.yml",
             ".github/workflows/drift.yml",
+            ".github/scripts/accept_result.py",
             PKG + "pins.py",
             PKG + "gate.py",
             PKG + "ct.py",
@@ -161,7 +162,13 @@ COMPONENTS: dict[str, Component] = {
     ),
     # The model server and its image: it loads the package's own model module.
     "serve": Component(
-        ("serve/", ".github/workflows/serve-image.yml", PKG + "serving.py", PKG + "identity.py"),
+        (
+            "serve/",
+            ".github/workflows/serve-image.yml",
+            ".github/scripts/accept_result.py",
+            PKG + "serving.py",
+            PKG + "identity.py",
+        ),
         needs=(LOCK, PROJECT, Prerequisite(PKG + "model.py", "the model the server loads")),
     ),
     "infra": Component((".github/workflows/infra.yml", "terraform/"), needs_cloud=True),

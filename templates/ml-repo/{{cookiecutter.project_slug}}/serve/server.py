@@ -3,28 +3,35 @@
 Run from the repository root with the folder that holds the package on the path
 (the image does this)::
 
-    PYTHONPATH=src/{{ cookiecutter.package_name }}/.. python -m serve.server --model_name {{ cookiecutter.project_slug }} --model_dir models
+    PYTHONPATH=src/{{ cookiecutter.package_name }}/.. python -m serve.server --model_name {{ cookiecutter.project_slug }} --model_dir models --unpinned
 
 The model is loaded with this repository's own ``{{ cookiecutter.package_name }}.model.load``, so
 the server reads exactly what ``dvc repro`` wrote. The file is ``$MLSERVER_MODEL_URI``
 (the overlays set it to the file KServe's storage initializer makes of the pin) or
 the only file in ``--model_dir``.
 
+Before loading it, the server checks that the file's md5 is the pinned one,
+``$MODEL_VERSION`` (serve/pinned.py): a model file that differs is refused, never loaded,
+and the server exits 1, so a rollout's smoke test fails and rolls back. ``--unpinned``
+serves a model you trained yourself with no pin (a local run).
+
 Routes: ``GET /v2/health/live``, ``GET /v2/health/ready``, ``GET /v2``,
 ``GET /v2/models/<name>``, ``GET /v2/models/<name>/ready``,
-``POST /v2/models/<name>/infer``, ``POST /v2/models/<name>/feedback`` (the true labels of
-past predictions, once known: ``{"predicted": [0, 1], "actual": [0, 0]}``, for the
-accuracy panel) and ``GET /metrics``; for SageMaker, which calls every container the
-same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer).
+``POST /v2/models/<name>/infer`` and ``GET /metrics``; for SageMaker, which calls every
+container the same way, ``GET /ping`` and ``POST /invocations`` (the v2 infer). On a port
+of its own, ``--feedback_port`` (8082) on ``--feedback_host`` (127.0.0.1: reachable from
+inside the pod only, never through the Service), ``POST /v2/models/<name>/feedback`` takes
+the true labels of past predictions, once known: ``{"predicted": [0, 1], "actual": [0, 0]}``,
+for the accuracy panel.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
@@ -37,22 +44,19 @@ from {{ cookiecutter.package_name }} import model as trained
 
 from . import Handler as BaseHandler
 from . import fetch_model, metrics, serve_until_stopped
+from .pinned import MODEL_VERSION_ENV, Refused, verified
 from .protocol import BadRequest, decode, encode, feedback, metadata
 
 PLATFORM = "{{ 'pytorch' if cookiecutter.ml_framework == 'pytorch' else 'sklearn' }}"
 MODEL_FILE_ENV = "MLSERVER_MODEL_URI"
-# The pinned model's md5 (each overlay sets it from deploy/<env>.yaml): the ``version`` label
-# of every metric. Unset (a local run), it is the md5 of the file loaded, which is the same.
-MODEL_VERSION_ENV = "MODEL_VERSION"
 MAX_BODY = 16 * 1024 * 1024
 
 
 class Served:
     """The loaded model and what the handler needs to answer for it."""
 
-    def __init__(self, name: str, path: Path, threshold: float) -> None:
-        self.name, self.threshold = name, threshold
-        self.version = os.environ.get(MODEL_VERSION_ENV) or _md5(path)
+    def __init__(self, name: str, path: Path, threshold: float, version: str) -> None:
+        self.name, self.threshold, self.version = name, threshold, version
         self.model = trained.load(path)
         width = getattr(self.model, "n_features", getattr(self.model, "n_features_in_", None))
         self.n_features = int(width) if width is not None else None
@@ -65,15 +69,6 @@ class Served:
             metrics.SCORES.labels(self.name, self.version).observe(float(score))
             metrics.LABELS.labels(self.name, self.version, str(int(label))).inc()
         return encode(self.name, body.get("id"), scores, self.threshold)
-
-
-def _md5(path: Path) -> str:
-    """The md5 of a file, as DVC (so dvc.lock and the pins) records it."""
-    digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def model_path(model_dir: Path) -> Path:
@@ -91,8 +86,14 @@ def model_path(model_dir: Path) -> Path:
 
 
 class Handler(BaseHandler):
+    """The inference port: health, metadata, infer and metrics (what the Service exposes)."""
+
     served: Served
     server_version = "{{ cookiecutter.project_slug }}-serve"
+
+    def post_routes(self) -> dict[str, str]:
+        # SageMaker's /invocations is the v2 infer, counted as such on the dashboard.
+        return {f"/v2/models/{self.served.name}/infer": "infer", "/invocations": "infer"}
 
     def do_GET(self) -> None:
         name = self.served.name
@@ -112,10 +113,7 @@ class Handler(BaseHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
 
     def do_POST(self) -> None:
-        base = f"/v2/models/{self.served.name}"
-        # SageMaker's /invocations is the v2 infer, counted as such on the dashboard.
-        routes = {f"{base}/infer": "infer", "/invocations": "infer", f"{base}/feedback": "feedback"}
-        route = routes.get(self.path)
+        route = self.post_routes().get(self.path)
         if route is None:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
@@ -153,19 +151,54 @@ class Handler(BaseHandler):
         self._send(code, json.dumps(body).encode(), "application/json")
 
 
+class FeedbackHandler(Handler):
+    """The feedback port: the true labels of past predictions, for the accuracy panel.
+
+    Apart from the inference port, which every client of the Service reaches with no
+    authentication: it listens on 127.0.0.1 by default, which no Service, InferenceService
+    or managed endpoint routes to, so only whoever may enter the pod (``kubectl
+    port-forward``, Kubernetes RBAC) can move the accuracy panel.
+    """
+
+    def post_routes(self) -> dict[str, str]:
+        return {f"/v2/models/{self.served.name}/feedback": "feedback"}
+
+    def do_GET(self) -> None:
+        self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="serve", description=__doc__.split("\n")[0])
     parser.add_argument("--model_name", default="{{ cookiecutter.project_slug }}")
     parser.add_argument("--model_dir", type=Path, default=Path("/mnt/models"))
     parser.add_argument("--http_port", type=int, default=8080)
     parser.add_argument("--host", default="0.0.0.0")  # a container listens on every address
+    parser.add_argument("--feedback_port", type=int, default=8082)
+    parser.add_argument("--feedback_host", default="127.0.0.1")  # inside the pod only
     parser.add_argument("--threshold", type=float, default=0.5)
-    args, _ = parser.parse_known_args(argv)  # KServe may pass flags this server does not use
-    Handler.served = Served(args.model_name, model_path(args.model_dir), args.threshold)
-    server = ThreadingHTTPServer((args.host, args.http_port), Handler)
-    return serve_until_stopped(
-        server, f"serving {args.model_name} on {args.host}:{server.server_port}"
+    parser.add_argument(
+        "--unpinned", action="store_true", help="serve a model of your own with no pinned md5"
     )
+    args, _ = parser.parse_known_args(argv)  # KServe may pass flags this server does not use
+    path = model_path(args.model_dir)
+    try:
+        version = verified(path, os.environ.get(MODEL_VERSION_ENV), args.unpinned)
+    except (Refused, OSError) as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 1
+    Handler.served = Served(args.model_name, path, args.threshold, version)
+    server = ThreadingHTTPServer((args.host, args.http_port), Handler)
+    feedback_server = ThreadingHTTPServer((args.feedback_host, args.feedback_port), FeedbackHandler)
+    threading.Thread(target=feedback_server.serve_forever, daemon=True).start()
+    banner = (
+        f"serving {args.model_name} on {args.host}:{server.server_port}\n"
+        f"feedback on {args.feedback_host}:{feedback_server.server_port}"
+    )
+    try:
+        return serve_until_stopped(server, banner)
+    finally:
+        feedback_server.shutdown()
+        feedback_server.server_close()
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, A
         "endpoint_name": release.endpoint,
         "model": model,
         "model_mount_path": MODEL_MOUNT,
-        "environment_variables": {"MLSERVER_MODEL_URI": f"{MODEL_MOUNT}/{MODEL_FILE}"},
+        "environment_variables": release.server_env(f"{MODEL_MOUNT}/{MODEL_FILE}"),
         "environment": {
             "image": release.image,
             "inference_config": {

@@ -64,6 +64,12 @@ class Release:
         """Where the verified model is staged for the endpoint (one folder per md5)."""
         return f"{self.remote}/serving/{self.md5}"
 
+    def server_env(self, model_file: str) -> dict[str, str]:
+        """The server's environment: the model file, and the pinned md5 it must have before
+        it is loaded (serve/server.py refuses any other: the staged copy is in a bucket that
+        more identities than this deploy can write)."""
+        return {"MLSERVER_MODEL_URI": model_file, "MODEL_VERSION": self.md5}
+
     @property
     def monitoring(self) -> str:
         """The prefix the endpoint's data capture writes to (the drift monitor reads it)."""

@@ -63,7 +63,7 @@ def create_model(release: Release, aws: Clients, role_arn: str, prefix: str) -> 
         PrimaryContainer={
             "Image": release.image,
             "ModelDataSource": {"S3DataSource": source},
-            "Environment": {"MLSERVER_MODEL_URI": f"{MODEL_DIR}/{MODEL_FILE}"},
+            "Environment": release.server_env(f"{MODEL_DIR}/{MODEL_FILE}"),
         },
     )
 

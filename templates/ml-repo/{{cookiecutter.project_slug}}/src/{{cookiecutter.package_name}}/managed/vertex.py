@@ -117,6 +117,8 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
         "predictRoute": f"/v2/models/{model_name}/infer",
         "healthRoute": "/v2/health/ready",
         "ports": [{"containerPort": 8080}],
+        # No MLSERVER_MODEL_URI: the server downloads $AIP_STORAGE_URI (serve/fetch_model.py).
+        "env": [{"name": "MODEL_VERSION", "value": release.md5}],
     }
     model = {
         "displayName": release.version,
