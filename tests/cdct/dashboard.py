@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 DASHBOARD = Path("deploy/dashboard/dashboard.json")
-RULES = Path("deploy/base/prometheus-rule.yaml")
+RULES = Path("deploy/monitoring/prometheus-rule.yaml")
 # Grafana's own variables, as Grafana substitutes them before Prometheus sees the query.
 GRAFANA_RANGES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}
 LABEL_VALUES = re.compile(r"label_values\((?P<selector>.+),\s*\w+\)\Z")

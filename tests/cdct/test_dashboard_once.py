@@ -32,8 +32,10 @@ def deployed(repo: Path) -> list[dict[str, Any]]:
     """Every object that the repository's Argo CD Applications apply, as rendered."""
     found: list[dict[str, Any]] = []
     for path in sorted((repo / "deploy/argocd").glob("*.yaml")):
-        app = yaml.safe_load(path.read_text(encoding="utf-8"))
-        found += kustomize(repo / app["spec"]["source"]["path"])
+        # Besides the Applications: the AppProject and the namespaces the admin applies.
+        for app in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if app["kind"] == "Application":
+                found += kustomize(repo / app["spec"]["source"]["path"])
     return found
 
 

@@ -103,7 +103,7 @@ def test_the_pod_monitor_scrapes_the_model_server_port_knative_gives_it(
     pod = predictor_pod(service, one(resources, "ServingRuntime"))
     assert pod["mode"] == "Knative"  # the canary (canaryTrafficPercent) needs it
     assert service["spec"]["predictor"]["canaryTrafficPercent"] == 100
-    monitor = one(resources, "PodMonitor")
+    monitor = one(kustomize(repo / "deploy/overlays/staging/monitoring"), "PodMonitor")
     assert scraped(monitor, pod) == [("kserve-container", "user-port")]
     (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
     assert endpoint["path"] == "/metrics"

@@ -117,9 +117,17 @@ def pusher(root: Module) -> tuple[str, dict[str, Any]]:
 def test_gcp_pusher_writes_to_its_repository_and_holds_no_project_role(
     roots: dict[str, Scope],
 ) -> None:
+    # The image verifiers (gh attestation verify reads the digest from the registry) pull too.
+    verifiers = (
+        "{fornameinlocal.image_verifiers:verify-name"
+        "=>module.github_oidc.service_account_members[name]}"
+    )
     for variant, puller in (
-        ("gcp", "{formemberinvar.gke_node_members:member=>member}"),
-        ("gcp-managed", "{vertex-ai:google_project_service_identity.vertex_ai.member}"),
+        ("gcp", f"merge({{formemberinvar.gke_node_members:member=>member}},{verifiers})"),
+        (
+            "gcp-managed",
+            f"merge({{vertex-ai=google_project_service_identity.vertex_ai.member}},{verifiers})",
+        ),
     ):
         root = roots[variant].module
         entry, call = pusher(root)
@@ -260,3 +268,29 @@ def test_azure_capture_writer_writes_monitoring_kserve_only(roots: dict[str, Sco
         assert not azure_allows(condition, action, path), (action, path)
     writers = unquote(str(roots["azure"].module.locals["dvc_folder_writers"]))
     assert "module.capture_identity" in writers and "local.capture_folder" in writers
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_the_jobs_that_verify_a_pinned_image_may_pull_it_and_nothing_more(
+    cloud: str, roots: dict[str, Scope]
+) -> None:
+    """``gh attestation verify oci://...`` reads the digest from the registry: the identity of
+    the job that verifies (verify-image.yml in ``ci``; managed cd.yml in each deploy
+    environment) is a puller of the serving image's repository, and of nothing else."""
+    for variant, verifiers in ((cloud, ["ci"]), (f"{cloud}-managed", ["staging", "production"])):
+        root = roots[variant].module
+        assert [unquote(name) for name in root.locals["image_verifiers"]] == verifiers
+        call = roots[variant].module.calls["serving_registry"]
+        if cloud == "aws":
+            identities = flat(root.calls["github_oidc"]["identities"])
+            assert (
+                "contains(local.image_verifiers,name)?{pull=module.serving_registry.pull_policy_arn}:{}"
+                in identities
+            )
+        else:
+            key = "puller_members" if cloud == "gcp" else "puller_principal_ids"
+            members = "service_account_members" if cloud == "gcp" else "principal_ids"
+            assert (
+                f"{{fornameinlocal.image_verifiers:verify-name=>module.github_oidc.{members}[name]}}"
+                in flat(call[key])
+            )

@@ -6,7 +6,7 @@ Every sample carries the model's name and its ``version``: the md5 of the pinned
 the model it may replace stay apart on the dashboard.
 
 Their names are the contract of the dashboard (deploy/dashboard/dashboard.json) and the
-recording rules (deploy/base/prometheus-rule.yaml); ``GET /metrics`` exports them.
+recording rules (deploy/monitoring/prometheus-rule.yaml); ``GET /metrics`` exports them.
 """
 
 from __future__ import annotations

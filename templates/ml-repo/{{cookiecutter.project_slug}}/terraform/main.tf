@@ -75,7 +75,11 @@ module "github_oidc" {
   # Every role but infra (which hands the boundary out) is held to it.
   permissions_boundary_arn = aws_iam_policy.boundary.arn
   identities = merge(
-    { for name in local.dvc_readers : name => { environment = name, policy_arns = lookup(local.deploy_policy_arns, name, {}) } },
+    { for name in local.dvc_readers : name => {
+      environment = name
+      # The image verifiers (registry.tf) may also pull the serving image.
+      policy_arns = merge(lookup(local.deploy_policy_arns, name, {}), contains(local.image_verifiers, name) ? { pull = module.serving_registry.pull_policy_arn } : {})
+    } },
     {
       infra-plan = {
         environment   = "infra-plan"

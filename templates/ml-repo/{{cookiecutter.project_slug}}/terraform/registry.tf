@@ -44,9 +44,15 @@ module "serving_registry" {
   pusher_members = { serving-image = module.github_oidc.service_account_members["serving-image"] }
 {%- if cookiecutter.deploy_target == 'kserve' %}
   # The GKE nodes' service account pulls the image (the kubelet, not Workload Identity).
-  puller_members = { for member in var.gke_node_members : member => member }
+  puller_members = merge(
+    { for member in var.gke_node_members : member => member },
+    { for name in local.image_verifiers : "verify-${name}" => module.github_oidc.service_account_members[name] },
+  )
 {%- else %}
-  puller_members = { vertex-ai = google_project_service_identity.vertex_ai.member }
+  puller_members = merge(
+    { vertex-ai = google_project_service_identity.vertex_ai.member },
+    { for name in local.image_verifiers : "verify-${name}" => module.github_oidc.service_account_members[name] },
+  )
 {%- endif %}
 
   labels     = local.tags
@@ -62,12 +68,16 @@ module "serving_registry" {
   pusher_principal_ids = { serving-image = module.github_oidc.principal_ids["serving-image"] }
 {%- if cookiecutter.deploy_target == 'kserve' %}
   # The AKS kubelet identity pulls the image (not the pods' workload identity).
-  puller_principal_ids = var.aks_kubelet_principal_id == null ? {} : { aks-kubelet = var.aks_kubelet_principal_id }
+  puller_principal_ids = merge(
+    var.aks_kubelet_principal_id == null ? {} : { aks-kubelet = var.aks_kubelet_principal_id },
+    { for name in local.image_verifiers : "verify-${name}" => module.github_oidc.principal_ids[name] },
+  )
 {%- else %}
   puller_principal_ids = merge(
     { for environment, workspace in azurerm_machine_learning_workspace.ml : "azureml-${environment}" => workspace.identity[0].principal_id },
     # The online endpoints pull as the identity they run as (serving.tf).
     { for environment, identity in azurerm_user_assigned_identity.endpoint : "endpoint-${environment}" => identity.principal_id },
+    { for name in local.image_verifiers : "verify-${name}" => module.github_oidc.principal_ids[name] },
   )
 {%- endif %}
 
@@ -84,6 +94,10 @@ locals {
     "${var.repository}/.github/workflows/serve-image.yml@refs/heads/main",
     "${var.repository}/.github/workflows/serve-image.yml@refs/pull/*/merge",
   ]
+  # The environments whose jobs verify a pinned image's attestation (`gh attestation verify`
+  # reads the digest from the registry, so they sign in to it and may pull, nothing more):
+  # {% if cookiecutter.deploy_target == 'managed' %}cd.yml's deploy job, before it deploys{% else %}verify-image.yml, on pull requests that change a pin and on main{% endif %}.
+  image_verifiers = {{ '["staging", "production"]' if cookiecutter.deploy_target == 'managed' else '["ci"]' }}
   # What serve-image.yml reads besides its identity's variables (outputs.tf).
   serving_image_variables = { serving-image = { SERVING_IMAGE_REPOSITORY = local.serving_image_repository } }
 }

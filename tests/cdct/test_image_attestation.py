@@ -1,0 +1,209 @@
+"""A pinned serving image must be the one serve-image.yml built: serve-image.yml attests each
+digest it pushes, and the steps that let a pin reach a cluster or an endpoint (managed
+cd.yml before it deploys, verify-image.yml on KServe pull requests and on main) run
+``gh attestation verify`` on the pin's digest and stop when it fails.
+
+gh cannot reach GitHub here, so the steps run (as GitHub's runner runs them) against a
+stand-in ``gh`` that records its arguments and its token and answers as gh does: exit 0
+for an attested digest, 1 for any other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render, copy_repo
+from tests.cdct.test_kustomize import from_lock, pin_model, pins
+from tests.cdct.workflow_steps import Ran, job_steps, run_step
+
+ATTEST = "actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32 # v4.1.0"
+STEP = "The pinned serving image was built and attested by serve-image.yml"
+REPOSITORY = "acme/my-ml-project"
+DIGEST = "sha256:" + "ab" * 32
+IMAGE = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/my-ml-project-serve@{DIGEST}"
+MD5 = "50e15d6997ce472513fd07c08e97264f"
+STUB = """#!{python}
+import json, os, sys
+with open(os.environ["GH_RECORD"], "a", encoding="utf-8") as record:
+    record.write(json.dumps({{"args": sys.argv[1:], "token": os.environ.get("GH_TOKEN")}}) + "\\n")
+digest = sys.argv[3].rsplit("@", 1)[-1]
+if digest in os.environ.get("ATTESTED", "").split():
+    print("Verification succeeded!")
+    sys.exit(0)
+print(f"Error: failed to fetch attestations for subject: {{digest}}", file=sys.stderr)
+sys.exit(1)
+"""
+
+
+def gh_calls(record: Path) -> list[dict[str, Any]]:
+    lines = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+    return [json.loads(line) for line in lines]
+
+
+def verify_args(image: str) -> list[str]:
+    return [
+        "attestation",
+        "verify",
+        f"oci://{image}",
+        "--repo",
+        REPOSITORY,
+        "--signer-workflow",
+        f"{REPOSITORY}/.github/workflows/serve-image.yml",
+        "--deny-self-hosted-runners",
+    ]
+
+
+def run_verify(repo: Path, tmp_path: Path, workflow: str, job: str, attested: str) -> Ran:
+    """Run the workflow's verification step in ``repo`` with the stand-in gh on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    stub = bin_dir / "gh"
+    stub.write_text(STUB.format(python=sys.executable), encoding="utf-8")
+    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    step = job_steps(repo / ".github/workflows" / workflow, job)[STEP]
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GH_RECORD": str(tmp_path / "gh-calls.jsonl"),
+        "ATTESTED": attested,
+    }
+    expressions = {"github.token": "ghs_job_token", "matrix.environment": "staging"}
+    return run_step(step, repo, env, tmp_path / "runner", expressions)
+
+
+def pinned_repo(render: Render, tmp_path: Path, target: str, image: str = IMAGE) -> Path:
+    repo = copy_repo(render(cloud="aws", deploy_target=target), tmp_path / "repo")
+    pin_model(repo, "staging", MD5, f"s3://my-ml-project-dvc/files/md5/50/{MD5[2:]}")
+    done = pins(repo, "image", "staging", image, *from_lock(repo))
+    assert done.returncode == 0, done.stderr
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("target", "workflow", "job"),
+    [("kserve", "verify-image.yml", "verify"), ("managed", "cd.yml", "deploy")],
+)
+def test_an_attested_digest_passes_and_any_other_stops_the_job(
+    render: Render, tmp_path: Path, target: str, workflow: str, job: str
+) -> None:
+    repo = pinned_repo(render, tmp_path, target)
+    record = tmp_path / "gh-calls.jsonl"
+    ran = run_verify(repo, tmp_path, workflow, job, attested=DIGEST)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    calls = gh_calls(record)
+    assert calls == [{"args": verify_args(IMAGE), "token": "ghs_job_token"}]
+    assert f"deploy/staging.yaml: `{IMAGE}` was built by serve-image.yml" in ran.summary
+
+    record.unlink()
+    ran = run_verify(repo, tmp_path, workflow, job, attested="sha256:" + "cd" * 32)
+    assert ran.returncode == 1
+    assert gh_calls(record) == [{"args": verify_args(IMAGE), "token": "ghs_job_token"}]
+    assert ran.stdout.splitlines()[-1] == (
+        f"::error file=deploy/staging.yaml::{IMAGE} has no provenance attestation from"
+        f" serve-image.yml of {REPOSITORY} on a GitHub-hosted runner: not deployed"
+    )
+    assert "failed to fetch attestations" in ran.stderr
+
+
+@pytest.mark.parametrize(("target", "expected"), [("kserve", 0), ("managed", 1)])
+def test_an_unpinned_image_is_nothing_to_verify_for_kserve_and_refused_for_an_endpoint(
+    render: Render, tmp_path: Path, target: str, expected: int
+) -> None:
+    repo = copy_repo(render(cloud="aws", deploy_target=target), tmp_path / "repo")
+    workflow, job = ("verify-image.yml", "verify") if target == "kserve" else ("cd.yml", "deploy")
+    ran = run_verify(repo, tmp_path, workflow, job, attested=DIGEST)
+    assert ran.returncode == expected
+    assert gh_calls(tmp_path / "gh-calls.jsonl") == []
+    if target == "kserve":
+        assert "deploy/staging.yaml pins no serving image yet" in ran.summary
+        assert "deploy/production.yaml pins no serving image yet" in ran.summary
+    else:
+        assert (
+            ran.stdout
+            == "::error file=deploy/staging.yaml::deploy/staging.yaml pins no serving image\n"
+        )
+
+
+def test_a_pin_by_tag_is_refused_without_asking_gh(render: Render, tmp_path: Path) -> None:
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    pin = repo / "deploy/staging.yaml"
+    tagged = "registry.example/serve:v1"
+    pin.write_text(
+        pin.read_text("utf-8").replace("serving_image: null", f"serving_image: {tagged}")
+    )
+    ran = run_verify(repo, tmp_path, "cd.yml", "deploy", attested=DIGEST)
+    assert (ran.returncode, gh_calls(tmp_path / "gh-calls.jsonl")) == (1, [])
+    assert ran.stdout == (
+        f"::error file=deploy/staging.yaml::serving_image '{tagged}' is not"
+        " <image>@sha256:<64 hex>\n"
+    )
+
+
+def workflow_jobs(repo: Path, name: str) -> dict[str, Any]:
+    data = yaml.safe_load((repo / ".github/workflows" / name).read_text(encoding="utf-8"))
+    jobs: dict[str, Any] = data["jobs"]
+    return jobs
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_serve_image_attests_each_pushed_digest_from_the_build_job_alone(
+    render: Render, cloud: str
+) -> None:
+    repo = render(cloud=cloud)
+    jobs = workflow_jobs(repo, "serve-image.yml")
+    build = jobs["build"]
+    assert build["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "attestations": "write",
+    }
+    assert "id-token" not in jobs["pin"]["permissions"]
+    assert "attestations" not in jobs["pin"]["permissions"]
+    names = [step.get("name", step.get("uses", "")) for step in build["steps"]]
+    attest = build["steps"][names.index("Attest the pushed image's provenance")]
+    text = (repo / ".github/workflows/serve-image.yml").read_text(encoding="utf-8")
+    assert f"uses: {ATTEST}" in text
+    assert attest["if"] == "steps.build.outputs.digest != ''"
+    assert attest["with"] == {
+        "subject-name": "${{ vars.SERVING_IMAGE_REPOSITORY }}",
+        "subject-digest": "${{ steps.build.outputs.digest }}",
+    }
+    build_step = next(step for step in build["steps"] if step.get("id") == "build")
+    assert 'echo "digest=$digest" >> "$GITHUB_OUTPUT"' in build_step["run"]
+    assert names.index("Attest the pushed image's provenance") > names.index(build_step["name"])
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_managed_cd_verifies_before_it_deploys(render: Render, cloud: str) -> None:
+    repo = render(cloud=cloud, deploy_target="managed")
+    deploy = workflow_jobs(repo, "cd.yml")["deploy"]
+    assert deploy["permissions"]["attestations"] == "read"
+    names = [step.get("name", "") for step in deploy["steps"]]
+    rollout = names.index("Roll the pinned model out (0% first, smoke request, then all traffic)")
+    assert names.index(STEP) < rollout
+    assert names.index("Sign in to the registry (gh reads the image's digest from it)") < rollout
+
+
+def test_kserve_pins_are_verified_on_pull_requests_and_main(render: Render) -> None:
+    repo = render(cloud="gcp")
+    data = yaml.safe_load((repo / ".github/workflows/verify-image.yml").read_text("utf-8"))
+    pins_paths = ["deploy/staging.yaml", "deploy/production.yaml"]
+    assert data[True]["pull_request"] == {"paths": pins_paths}
+    assert data[True]["push"] == {"branches": ["main"], "paths": pins_paths}
+    assert data["jobs"]["verify"]["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "attestations": "read",
+    }
+    for cloud, target in (("none", "kserve"), ("gcp", "managed")):
+        assert not (
+            render(cloud=cloud, deploy_target=target) / ".github/workflows/verify-image.yml"
+        ).exists()
