@@ -113,6 +113,36 @@ def test_an_attested_digest_passes_and_any_other_stops_the_job(
     assert "failed to fetch attestations" in ran.stderr
 
 
+@pytest.mark.parametrize(
+    ("target", "workflow", "job"),
+    [("kserve", "verify-image.yml", "verify"), ("managed", "cd.yml", "deploy")],
+)
+def test_attestations_off_skips_attest_and_check_together_and_says_so(
+    render: Render, tmp_path: Path, target: str, workflow: str, job: str
+) -> None:
+    """A private repository without GitHub Enterprise Cloud cannot attest: the repository
+    variable IMAGE_ATTESTATIONS=off turns the attest step and the check off together (one
+    without the other would pin nothing, or refuse every pin), and the check warns."""
+    repo = pinned_repo(render, tmp_path, target)
+    build = workflow_jobs(repo, "serve-image.yml")["build"]
+    attest = next(
+        s for s in build["steps"] if s.get("name") == "Attest the pushed image's provenance"
+    )
+    assert attest["if"].endswith(" && vars.IMAGE_ATTESTATIONS != 'off'")
+    steps = job_steps(repo / ".github/workflows" / workflow, job)
+    assert steps[STEP]["if"] == "vars.IMAGE_ATTESTATIONS != 'off'"
+    off = steps["Provenance check is off (IMAGE_ATTESTATIONS)"]
+    assert off["if"] == "vars.IMAGE_ATTESTATIONS == 'off'"
+    ran = run_step(off, repo, {"PATH": os.environ["PATH"]}, tmp_path / "runner")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == (
+        "::warning::IMAGE_ATTESTATIONS is off: the pinned images' provenance is not verified\n"
+    )
+    assert ran.summary == (
+        "Provenance check skipped: the repository variable IMAGE_ATTESTATIONS is 'off'.\n"
+    )
+
+
 @pytest.mark.parametrize(("target", "expected"), [("kserve", 0), ("managed", 1)])
 def test_an_unpinned_image_is_nothing_to_verify_for_kserve_and_refused_for_an_endpoint(
     render: Render, tmp_path: Path, target: str, expected: int
@@ -171,7 +201,7 @@ def test_serve_image_attests_each_pushed_digest_from_the_build_job_alone(
     attest = build["steps"][names.index("Attest the pushed image's provenance")]
     text = (repo / ".github/workflows/serve-image.yml").read_text(encoding="utf-8")
     assert f"uses: {ATTEST}" in text
-    assert attest["if"] == "steps.build.outputs.digest != ''"
+    assert attest["if"] == "steps.build.outputs.digest != '' && vars.IMAGE_ATTESTATIONS != 'off'"
     assert attest["with"] == {
         "subject-name": "${{ vars.SERVING_IMAGE_REPOSITORY }}",
         "subject-digest": "${{ steps.build.outputs.digest }}",
