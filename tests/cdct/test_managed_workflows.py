@@ -83,4 +83,3 @@ def test_each_environment_deploys_alone_and_production_never_holds_up_staging(
     checkout = deploy["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"] == {"ref": "${{ github.ref }}", "persist-credentials": False}
-
