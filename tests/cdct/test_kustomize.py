@@ -492,14 +492,24 @@ def serve(repo: Path, environment: str, cloud: str, md5: str) -> None:
     pin_model(repo, environment, md5, f"{REMOTE[cloud]}/files/md5/{md5[:2]}/{md5[2:]}")
 
 
-@pytest.mark.parametrize("cloud", ["gcp", "none"])
+# A slug longer than Kubernetes names take (46): the service's name is cut, and the
+# predictor's patch must name the service as it is.
+LONG_SLUG = "customer-churn-propensity-model-for-retail-banking-europe-x1"
+
+
+@pytest.mark.parametrize(
+    ("cloud", "slug"), [("gcp", "my-ml-project"), ("none", "my-ml-project"), ("gcp", LONG_SLUG)]
+)
 def test_a_new_production_image_is_a_new_predictor_rolled_out_as_a_canary(
-    render: Render, tmp_path: Path, cloud: str
+    render: Render, tmp_path: Path, cloud: str, slug: str
 ) -> None:
     """The image is on the predictor itself, so a new image changes the InferenceService
     (KServe makes a new revision, whatever it does on a runtime edit), and in production
     it starts at the canary share, as a new model does; a follow-up ends the canary."""
-    repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
+    answers = {"project_slug": slug, "package_name": "my_ml_project"}
+    if cloud == "gcp":  # the default bucket, <slug>-dvc, is too long for the long slug
+        answers["dvc_remote_url"] = REMOTE[cloud]
+    repo = copy_repo(render(cloud=cloud, **answers), tmp_path / "repo")
     serve(repo, "production", cloud, "50e15d6997ce472513fd07c08e97264f")
     before = predictor(repo, "production", cloud)
     assert before["canaryTrafficPercent"] == 100

@@ -200,7 +200,7 @@ def _predictor(image: str, root: Path) -> str:
     runtime's digest as its annotation (either one changing makes a new revision)."""
     return (
         "  - patch: |-\n      apiVersion: serving.kserve.io/v1beta1\n"
-        + f"      kind: InferenceService\n      metadata:\n        name: {SERVICE}\n"
+        + f"      kind: InferenceService\n      metadata:\n        name: {KUBE_NAME}\n"
         + "      spec:\n        predictor:\n          annotations:\n"
         + f'            {RUNTIME_ANNOTATION}: "{runtime_digest(root)}"\n'
         + f"          model:\n            image: {image}\n"
