@@ -34,23 +34,16 @@ def percent(pin: dict[str, Any]) -> int:
 
 
 def start(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
-    """``new`` as a canary when it replaces another served release (another model or
-    another serving image), else at 100%."""
-    if not (_served(old) and _served(new)):
-        return with_percent(new, FULL)  # nothing served before, or nothing served now
-    if _release(old) != _release(new):
+    """``new`` as a canary when it replaces another release: another model, or the same
+    model in another serving image (a first image replaces nothing); else at 100%."""
+    old_model, new_model = old.get("model"), new.get("model")
+    if not (isinstance(old_model, dict) and isinstance(new_model, dict)):
+        return with_percent(new, FULL)  # the first model: nothing to compare against
+    old_image, new_image = old.get(IMAGE_KEY), new.get(IMAGE_KEY)
+    another_image = bool(old_image) and bool(new_image) and old_image != new_image
+    if old_model.get("md5") != new_model.get("md5") or another_image:
         return with_percent(new, CANARY)
     return with_percent(new, percent(old))  # the same release: the rollout stands
-
-
-def _served(pin: dict[str, Any]) -> bool:
-    """Whether ``pin`` names what KServe serves: a model and a serving image."""
-    return isinstance(pin.get("model"), dict) and bool(pin.get(IMAGE_KEY))
-
-
-def _release(pin: dict[str, Any]) -> tuple[Any, Any]:
-    """What a served pin's predictor runs: its model's md5 and its serving image."""
-    return pin["model"].get("md5"), pin.get(IMAGE_KEY)
 
 
 def with_percent(pin: dict[str, Any], value: int) -> dict[str, Any]:
