@@ -24,6 +24,30 @@ IMAGE = "europe-docker.pkg.dev/p/serve/serve@sha256:" + "cd" * 32
 MODEL = b"pinned model bytes"
 MD5 = hashlib.md5(MODEL).hexdigest()
 GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.3]}]}
+# Where the serving container finds the model, per cloud (Vertex AI: $AIP_STORAGE_URI);
+# the container's environment also holds MODEL_VERSION, the pinned md5.
+CONTAINER_ENV = {
+    "aws": {"MLSERVER_MODEL_URI": "/opt/ml/model/model.joblib"},
+    "azure": {"MLSERVER_MODEL_URI": "/var/azureml-app/model/model.joblib"},
+    "gcp": {},
+}
+
+
+def release_id(
+    md5: str, image: str, instance_type: str, cloud: str, *, count: int = 1, capture: int = 100
+) -> str:
+    """The release id the generated deploy names its resources with: the first 12 hex
+    digits of the sha256 of model, image and deploy settings as canonical JSON."""
+    identity = {
+        "md5": md5,
+        "image": image,
+        "instance_type": instance_type,
+        "instance_count": count,
+        "capture_percent": capture,
+        "env": {**CONTAINER_ENV[cloud], "MODEL_VERSION": md5},
+    }
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def import_generated(repo: Path, module: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
@@ -42,12 +66,13 @@ def forget() -> None:
         del sys.modules[name]
 
 
-def pin(storage_uri: str) -> None:
-    """deploy/staging.yaml naming ``MODEL`` at ``storage_uri`` (the working directory's repo)."""
+def pin(storage_uri: str, image: str = IMAGE) -> None:
+    """deploy/staging.yaml naming ``MODEL`` at ``storage_uri`` served by ``image`` (the
+    working directory's repo)."""
     body = {
         "environment": "staging",
         "model": {"path": "models/model.joblib", "md5": MD5, "storage_uri": storage_uri},
-        "serving_image": IMAGE,
+        "serving_image": image,
     }
     Path("deploy/staging.yaml").write_text(yaml.safe_dump(body), encoding="utf-8")
 

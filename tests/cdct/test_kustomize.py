@@ -5,6 +5,7 @@ pin's, and nothing is served until a model, a serving image and the identity are
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -465,6 +466,108 @@ def test_a_new_production_model_rolls_out_as_a_canary_and_a_follow_up_promotes_i
         "deploy/overlays/production/inference-service-patch.yaml: canaryTrafficPercent is not 100"
         in stale
     )
+
+
+OTHER_IMAGE = IMAGE.replace("ab" * 32, "cd" * 32)
+RUNTIME_ANNOTATION = "mlrig.github.io/serving-runtime"
+
+
+def predictor(repo: Path, environment: str, cloud: str) -> dict[str, Any]:
+    service = one(serving_resources(repo, environment, cloud), "InferenceService")
+    return dict(service["spec"]["predictor"])
+
+
+def runtime_digest(repo: Path) -> str:
+    """12 hex digits of the sha256 of the ServingRuntime's spec, as canonical JSON."""
+    runtime = yaml.safe_load((repo / "deploy/base/serving-runtime.yaml").read_text("utf-8"))
+    text = json.dumps(runtime["spec"], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def serve(repo: Path, environment: str, cloud: str, md5: str) -> None:
+    """``environment`` serves model ``md5`` in IMAGE (identity set)."""
+    if IDENTITY[cloud]:
+        set_identity(repo, cloud)
+    assert pins(repo, "image", environment, IMAGE, *from_lock(repo)).returncode == 0
+    pin_model(repo, environment, md5, f"{REMOTE[cloud]}/files/md5/{md5[:2]}/{md5[2:]}")
+
+
+# A slug longer than Kubernetes names take (46): the service's name is cut, and the
+# predictor's patch must name the service as it is.
+LONG_SLUG = "customer-churn-propensity-model-for-retail-banking-europe-x1"
+
+
+@pytest.mark.parametrize(
+    ("cloud", "slug"), [("gcp", "my-ml-project"), ("none", "my-ml-project"), ("gcp", LONG_SLUG)]
+)
+def test_a_new_production_image_is_a_new_predictor_rolled_out_as_a_canary(
+    render: Render, tmp_path: Path, cloud: str, slug: str
+) -> None:
+    """The image is on the predictor itself, so a new image changes the InferenceService
+    (KServe makes a new revision, whatever it does on a runtime edit), and in production
+    it starts at the canary share, as a new model does; a follow-up ends the canary."""
+    answers = {"project_slug": slug, "package_name": "my_ml_project"}
+    if cloud == "gcp":  # the default bucket, <slug>-dvc, is too long for the long slug
+        answers["dvc_remote_url"] = REMOTE[cloud]
+    repo = copy_repo(render(cloud=cloud, **answers), tmp_path / "repo")
+    serve(repo, "production", cloud, "50e15d6997ce472513fd07c08e97264f")
+    before = predictor(repo, "production", cloud)
+    assert before["canaryTrafficPercent"] == 100
+    assert (before["model"]["image"], before["annotations"]) == (
+        IMAGE,
+        {RUNTIME_ANNOTATION: runtime_digest(repo)},
+    )
+
+    done = pins(repo, "image", "production", OTHER_IMAGE, *from_lock(repo))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        "updated deploy/production.yaml\n"
+        "updated deploy/overlays/production/inference-service-patch.yaml\n"
+        "updated deploy/overlays/production/serving/kustomization.yaml\n"
+    )
+    pin = yaml.safe_load((repo / "deploy/production.yaml").read_text(encoding="utf-8"))
+    assert (pin["serving_image"], pin["canary_traffic_percent"]) == (OTHER_IMAGE, 10)
+    resources = serving_resources(repo, "production", cloud)
+    after = one(resources, "InferenceService")["spec"]["predictor"]
+    model = {**before["model"], "image": OTHER_IMAGE}  # the same model, in the new image
+    assert after == {**before, "canaryTrafficPercent": 10, "model": model}
+    assert one(resources, "ServingRuntime")["spec"]["containers"][0]["image"] == OTHER_IMAGE
+    assert pins(repo, "check").stderr == ""
+
+    again = pins(repo, "image", "production", OTHER_IMAGE, *from_lock(repo))
+    assert (again.returncode, again.stdout) == (0, "")  # the same release: the canary stands
+    assert predictor(repo, "production", cloud)["canaryTrafficPercent"] == 10
+    assert pins(repo, "rollout", "production").returncode == 0  # the follow-up pull request
+    assert predictor(repo, "production", cloud) == {**after, "canaryTrafficPercent": 100}
+
+
+def test_staging_takes_a_new_image_whole_and_a_runtime_edit_changes_the_predictor(
+    render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    serve(repo, "staging", "aws", "70e15d6997ce472513fd07c08e97264f")
+    before = predictor(repo, "staging", "aws")
+    assert pins(repo, "image", "staging", OTHER_IMAGE, *from_lock(repo)).returncode == 0
+    after = predictor(repo, "staging", "aws")
+    assert after == {**before, "model": {**before["model"], "image": OTHER_IMAGE}}
+    assert "canary_traffic_percent" not in (repo / "deploy/staging.yaml").read_text("utf-8")
+
+    runtime = repo / "deploy/base/serving-runtime.yaml"  # a runtime setting changes
+    text = runtime.read_text(encoding="utf-8")
+    assert text.count("memory: 1Gi") == 1
+    runtime.write_text(text.replace("memory: 1Gi", "memory: 2Gi"), encoding="utf-8")
+    stale = pins(repo, "check")
+    assert stale.returncode == 1
+    assert (
+        "deploy/overlays/staging/serving/kustomization.yaml:"
+        " not what deploy/staging.yaml implies (run `pins sync`)"
+    ) in stale.stderr.splitlines()
+    assert (
+        pins(repo, "sync").stdout == "updated deploy/overlays/staging/serving/kustomization.yaml\n"
+    )
+    edited = predictor(repo, "staging", "aws")
+    assert edited == {**after, "annotations": {RUNTIME_ANNOTATION: runtime_digest(repo)}}
+    assert edited["annotations"] != after["annotations"]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

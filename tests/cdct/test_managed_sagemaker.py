@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import S3_CREDENTIALS, Render, copy_repo, moto_s3, run
+from tests.cdct.managed_fakes import release_id
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,15 +47,16 @@ def client(url: str, name: str) -> Any:
     return boto3.client(name, endpoint_url=url, **S3_CREDENTIALS)
 
 
-def publish(url: str, repo: Path, payload: bytes) -> str:
-    """Put ``payload`` in the remote by its md5, as ``dvc push`` would, and pin it in staging."""
+def publish(url: str, repo: Path, payload: bytes, image: str = IMAGE) -> str:
+    """Put ``payload`` in the remote by its md5, as ``dvc push`` would, and pin it in staging
+    with ``image``."""
     md5 = hashlib.md5(payload).hexdigest()
     key = f"files/md5/{md5[:2]}/{md5[2:]}"
     client(url, "s3").put_object(Bucket=BUCKET, Key=key, Body=payload)
     pin = {
         "environment": "staging",
         "model": {"path": "models/model.joblib", "md5": md5, "storage_uri": f"s3://{BUCKET}/{key}"},
-        "serving_image": IMAGE,
+        "serving_image": image,
     }
     (repo / "deploy/staging.yaml").write_text(yaml.safe_dump(pin), encoding="utf-8")
     return md5
@@ -73,7 +75,7 @@ def answer_smoke(url: str, *bodies: str) -> None:
 
 
 def deploy(
-    url: str, repo: Path, endpoint: str | None = ENDPOINT
+    url: str, repo: Path, endpoint: str | None = ENDPOINT, instance_type: str = "ml.m5.large"
 ) -> subprocess.CompletedProcess[str]:
     """``python -m <pkg>.managed deploy staging`` as CD runs it (``endpoint`` None: the
     repository's own endpoint name, from its slug)."""
@@ -84,7 +86,7 @@ def deploy(
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "EXECUTION_ROLE_ARN": ROLE,
-        "INSTANCE_TYPE": "ml.m5.large",
+        "INSTANCE_TYPE": instance_type,
         "ENDPOINT": endpoint or "",
     }
     return run([sys.executable, "-m", "my_ml_project.managed", "deploy", "staging"], repo, env)
@@ -101,19 +103,27 @@ def state(url: str, name: str = ENDPOINT) -> tuple[str, list[str], list[str], li
     return endpoint["EndpointConfigName"], served, models, configs
 
 
+def name(
+    md5: str, prefix: str = ENDPOINT, image: str = IMAGE, kind: str = "ml.m5.large", **more: int
+) -> str:
+    """The name of the release of ``md5`` served by ``image`` on ``kind`` instances (and
+    ``count``, ``capture``): its model's and its config's."""
+    return f"{prefix}-{release_id(md5, image, kind, 'aws', **more)}"
+
+
 def deployed(url: str, repo: Path, payload: bytes) -> str:
     """A first deploy of ``payload`` that succeeds; the model's (and config's) name."""
     md5 = publish(url, repo, payload)
     answer_smoke(url, json.dumps(GOOD))
     assert deploy(url, repo).returncode == 0
-    return f"{ENDPOINT}-{md5[:12]}"
+    return name(md5)
 
 
-def replaces(url: str, repo: Path, old: str, new: str) -> None:
-    """A deploy with a good smoke answer moves the endpoint from ``old`` to ``new`` alone
-    and deletes what ``new`` replaced."""
+def replaces(url: str, repo: Path, old: str, new: str, kind: str = "ml.m5.large") -> None:
+    """A deploy (on ``kind`` instances) with a good smoke answer moves the endpoint from
+    ``old`` to ``new`` alone and deletes what ``new`` replaced."""
     answer_smoke(url, json.dumps(GOOD))
-    done = deploy(url, repo)
+    done = deploy(url, repo, instance_type=kind)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
         f"deleted endpoint config {old}",
@@ -130,7 +140,7 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     answer_smoke(moto, json.dumps(GOOD))
     done = deploy(moto, repo)
     assert done.returncode == 0, done.stdout + done.stderr
-    a = f"{ENDPOINT}-{first[:12]}"
+    a = name(first)
     assert done.stdout.splitlines() == [f"{ENDPOINT} serves {a}"]
     assert state(moto) == (a, [a], [a], [a])
     sm = client(moto, "sagemaker")
@@ -150,7 +160,7 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     assert staged["Body"].read() == b"model one"
 
     second = publish(moto, repo, b"model two")
-    b = f"{ENDPOINT}-{second[:12]}"
+    b = name(second)
     replaces(moto, repo, a, b)
 
     third = publish(moto, repo, b"model three")
@@ -161,7 +171,7 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     assert done.stderr.startswith(
         "::error::deploy staging: the smoke request got no v2 answer: JSONDecodeError("
     )
-    assert f"{ENDPOINT}-{third[:12]}" not in str(state(moto))
+    assert name(third) not in str(state(moto))
     assert state(moto) == (b, [b], [b], [b])
 
 
@@ -211,14 +221,14 @@ def test_a_long_slug_gives_names_sagemaker_takes_the_same_on_every_run(
     answer_smoke(moto, json.dumps(GOOD))
     done = deploy(moto, repo, endpoint=None)
     assert done.returncode == 0, done.stdout + done.stderr
-    a = f"{version}-{first[:12]}"
+    a = name(first, version)
     assert done.stdout.splitlines() == [f"{endpoint} serves {a}"]
     assert state(moto, endpoint) == (a, [a], [a], [a])
     second = publish(moto, repo, b"long model two")
     answer_smoke(moto, json.dumps(GOOD))
     done = deploy(moto, repo, endpoint=None)
     assert done.returncode == 0, done.stdout + done.stderr
-    b = f"{version}-{second[:12]}"
+    b = name(second, version)
     assert done.stdout.splitlines()[-1] == f"{endpoint} serves {b}"
     assert state(moto, endpoint) == (b, [b], [b], [b])
     again = deploy(moto, repo, endpoint=None)
@@ -256,7 +266,7 @@ def test_a_refused_canary_update_leaves_nothing_behind(
         " of 2 Instances. Please use AWS Service Quotas to request an increase.\n"
     )
     assert state(moto) == (a, [a], [a], [a])
-    assert f"{ENDPOINT}-{second[:12]}" not in str(state(moto))
+    assert name(second) not in str(state(moto))
 
 
 @pytest.fixture(params=[1, 2], ids=["canary-update", "final-update"])
@@ -284,7 +294,7 @@ def test_an_update_that_fails_after_it_started_rolls_back(
     second = publish(moto, repo, b"failing update model two")
     answer_smoke(moto, json.dumps(GOOD))
     done = deploy(moto, repo)
-    b = f"{ENDPOINT}-{second[:12]}"
+    b = name(second)
     step, wanted, found = {
         1: ("the canary update", f"{b}-canary", a),
         2: ("the update to the new model", b, f"{b}-canary"),
@@ -298,3 +308,69 @@ def test_an_update_that_fails_after_it_started_rolls_back(
     )
     assert state(moto) == (a, [a], [a], [a])
     replaces(moto, repo, a, b)  # the next run gets through (the reason left is stale)
+
+
+OTHER_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve@sha256:" + "cd" * 32
+
+
+def set_param(repo: Path, old: str, new: str) -> None:
+    params = repo / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    params.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_new_image_or_deploy_setting_is_a_new_release_rolled_out_as_a_model_is(
+    own_moto: str, render: Render, tmp_path: Path
+) -> None:
+    """The same model with another serving image, capture share, instance type or count
+    is a new release: a weight-0 variant, a smoke request, all traffic, the old deleted.
+    The same model, image and settings again is left alone."""
+    moto = own_moto
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    md5 = hashlib.md5(b"one model").hexdigest()
+    a = deployed(moto, repo, b"one model")
+    sm = client(moto, "sagemaker")
+
+    publish(moto, repo, b"one model", OTHER_IMAGE)  # the image alone changes
+    b = name(md5, image=OTHER_IMAGE)
+    replaces(moto, repo, a, b)
+    assert sm.describe_model(ModelName=b)["PrimaryContainer"]["Image"] == OTHER_IMAGE
+
+    set_param(repo, "capture_percent: 100", "capture_percent: 25")  # a setting alone
+    c = name(md5, image=OTHER_IMAGE, capture=25)
+    replaces(moto, repo, b, c)
+    capture = sm.describe_endpoint_config(EndpointConfigName=c)["DataCaptureConfig"]
+    assert capture["InitialSamplingPercentage"] == 25
+
+    set_param(repo, "instance_count: 1", "instance_count: 2")
+    d = name(md5, image=OTHER_IMAGE, kind="ml.c5.xlarge", capture=25, count=2)
+    replaces(moto, repo, c, d, kind="ml.c5.xlarge")
+    (variant,) = sm.describe_endpoint_config(EndpointConfigName=d)["ProductionVariants"]
+    assert (variant["InstanceType"], variant["InitialInstanceCount"]) == ("ml.c5.xlarge", 2)
+
+    again = deploy(moto, repo, instance_type="ml.c5.xlarge")
+    assert (again.returncode, again.stdout) == (0, f"{ENDPOINT} already serves {d}\n")
+    assert state(moto) == (d, [d], [d], [d])
+    answer_smoke(moto, json.dumps(GOOD))
+    moved = deploy(moto, repo)  # the instance type back: a new release again
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert moved.stdout.splitlines()[-1] == (
+        f"{ENDPOINT} serves {name(md5, image=OTHER_IMAGE, capture=25, count=2)}"
+    )
+
+
+def test_a_bad_deploy_setting_is_refused_naming_it(
+    moto: str, render: Render, tmp_path: Path
+) -> None:
+    repo = copy_repo(render(cloud="aws", deploy_target="managed"), tmp_path / "repo")
+    publish(moto, repo, b"settings model")
+    for old, new, message in [
+        ("instance_count: 1", "instance_count: 0", "endpoint.instance_count is 0, not a whole number 1 or more"),
+        ("capture_percent: 100", "capture_percent: '50'", "monitoring.capture_percent is '50', not a whole number 0 to 100"),
+    ]:  # fmt: skip
+        set_param(repo, old, new)
+        done = deploy(moto, repo)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == f"::error::deploy staging: params.yaml: {message}\n"
+        set_param(repo, new, old)

@@ -35,6 +35,7 @@ from tests.cdct.managed_fakes import (
     forget,
     import_generated,
     pin,
+    release_id,
 )
 
 pytestmark = pytest.mark.slow
@@ -45,7 +46,7 @@ SMOKE_EP = "projects/p/locations/us-central1/endpoints/12"
 SMOKE = "my-ml-project-staging-smoke"
 OLD_MODEL = "projects/p/locations/us-central1/models/9"
 NEW_MODEL = "projects/p/locations/us-central1/models/22"
-VERSION = f"my-ml-project-staging-{MD5[:12]}"
+VERSION = f"my-ml-project-staging-{release_id(MD5, IMAGE, 'n1-standard-4', 'gcp')}"
 LOGGING = {
     "enabled": True,
     "samplingRate": 1.0,
@@ -308,7 +309,7 @@ def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
 
 
 OLD = "m-0123456789ab"
-NEW = f"m-{MD5[:12]}"
+NEW = f"m-{release_id(MD5, IMAGE, 'Standard_DS3_v2', 'azure')}"
 
 
 IDENTITY = (

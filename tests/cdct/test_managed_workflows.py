@@ -47,3 +47,39 @@ def test_drift_reads_the_capture_and_never_falls_back(
     (proposal,) = [s for s in monitor["steps"] if str(s.get("name", "")).startswith("Propose")]
     assert proposal["with"]["add-paths"] == "data/raw/*.dvc\ndata/raw/*.ids\ndata/raw/.gitignore\n"
     assert proposal["if"] == "steps.app-token.outcome == 'success'"
+
+
+def _evaluated(expression: str, **matrix: str) -> str:
+    """A concurrency group as GitHub evaluates it for one matrix entry: each
+    ``${{ matrix.<key> }}`` is that entry's value (the only expression the group may use)."""
+    value = expression
+    for key, item in matrix.items():
+        value = value.replace(f"${{{{ matrix.{key} }}}}", item)
+    assert "${{" not in value, value
+    return value
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_each_environment_deploys_alone_and_production_never_holds_up_staging(
+    render: Render, cloud: str
+) -> None:
+    """GitHub lets one job run and one wait per concurrency group, and a production job
+    waiting for its reviewers holds its group: a group per environment (job level, not
+    workflow level) lets staging go on. A deploy is never cancelled half-way, and since
+    GitHub cancels an older pending job and does not promise the order of pending jobs,
+    each job deploys its branch's newest pin (checkout of github.ref, not github.sha)."""
+    repo = render(cloud=cloud, deploy_target="managed")
+    workflow = yaml.safe_load((repo / ".github/workflows/cd.yml").read_text(encoding="utf-8"))
+    assert "concurrency" not in workflow  # no group that spans the environments
+    jobs = workflow["jobs"]
+    assert [name for name, job in jobs.items() if "concurrency" in job] == ["deploy"]
+    deploy = jobs["deploy"]
+    group = deploy["concurrency"]["group"]
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    assert deploy["environment"] == "${{ matrix.environment }}"
+    groups = {env: _evaluated(group, environment=env) for env in ("staging", "production")}
+    assert groups == {"staging": "cd-staging", "production": "cd-production"}
+    assert groups["staging"].lower() != groups["production"].lower()  # groups ignore case
+    checkout = deploy["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"ref": "${{ github.ref }}", "persist-credentials": False}

@@ -105,7 +105,7 @@ def test_sagemaker_names_in_iam_match_what_managed_cd_creates(
         for env in ENVIRONMENTS:
             assert [endpoints[env], versions[env]] == expected[slug][env], slug
             assert SAGEMAKER_NAME.fullmatch(endpoints[env]), endpoints[env]
-            # The longest name managed CD derives: "<version>-<md5 12>-canary".
+            # The longest name managed CD derives: "<version>-<release 12>-canary".
             assert len(f"{versions[env]}-{'0' * 12}-canary") <= 63
         assert got["sagemaker_role_name"] == expected[slug]["sagemaker_role"]
         assert IAM_ROLE.fullmatch(str(got["sagemaker_role_name"])), slug

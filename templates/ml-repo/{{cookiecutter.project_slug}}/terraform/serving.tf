@@ -89,7 +89,7 @@ locals {
   # The names managed CD gives (managed/common.py, fit()): a name over its limit
   # becomes its start, a dash and the first 8 hex digits of its sha256. Each
   # environment's endpoint (SageMaker: 63), and the prefix of its models and
-  # endpoint configs (43, so that "-<md5 12>-canary" still fits in 63).
+  # endpoint configs (43, so that "-<release 12>-canary" still fits in 63).
   sagemaker_endpoints = {
     for environment, name in { for environment in local.deploy_environments : environment => "${var.project_slug}-${environment}" } :
     environment => length(name) <= 63 ? name : "${replace(substr(name, 0, 54), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"

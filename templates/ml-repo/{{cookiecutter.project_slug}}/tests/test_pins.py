@@ -288,6 +288,12 @@ def test_a_model_that_replaces_another_starts_as_a_canary() -> None:
     assert rollout.start(new, {"model": None}) == new  # the first model: all traffic
     assert rollout.start(new, old)[rollout.KEY] == rollout.CANARY
     assert rollout.start(old, dict(old, canary_traffic_percent=10))[rollout.KEY] == 10
+    image = {rollout.IMAGE_KEY: "registry.example/serve@sha256:" + "0f" * 32}
+    served = dict(old, **image)
+    rebuilt = dict(old, serving_image=image[rollout.IMAGE_KEY].replace("0f", "1e"))
+    assert rollout.start(rebuilt, served)[rollout.KEY] == rollout.CANARY  # a new image
+    assert rollout.start(served, old) == served  # a first image replaces nothing
+    assert rollout.start(served, dict(served, canary_traffic_percent=10))[rollout.KEY] == 10
     assert rollout.KEY not in rollout.with_percent(dict(new, canary_traffic_percent=10), 100)
     text = "spec:\n  predictor:\n    canaryTrafficPercent: 100\n"
     assert rollout.patch_text(text, {rollout.KEY: 10}) == text.replace("100", "10")

@@ -484,7 +484,10 @@ def _write(args: argparse.Namespace) -> int:
     problem = None
     if args.command == "image":
         problem, framework = _image(args.ref, args.freeze)
-        pins = {args.env: serving.with_image(current(args.env), args.ref, framework)}
+        old = current(args.env)
+        pin = serving.with_image(old, args.ref, framework)
+        canary = args.env in rollout.CANARY_ENVIRONMENTS  # a new image as a new model is
+        pins = {args.env: rollout.start(pin, old) if canary else pin}
     elif args.command == "rollout":
         problem = rollout.problem(args.percent)
         share = int(args.percent) if problem is None else rollout.FULL

@@ -1,12 +1,15 @@
 """Canary rollout of a production pin: KServe's ``canaryTrafficPercent``.
 
-``pins promote staging production`` that replaces a served model writes
+``pins promote staging production`` (or ``pins image production``) that replaces a
+served release (another model, or the same model in another serving image) writes
 ``canary_traffic_percent: 10`` into ``deploy/production.yaml``; the overlay patch
 then carries ``canaryTrafficPercent: 10``, and KServe sends 10% of requests to the new
-model and the rest to the last one that had all the traffic. A follow-up pull
-request made by ``pins rollout production`` sets it to 100: the new model takes all
+revision and the rest to the last one that had all the traffic. (The serving image is
+set on the InferenceService's predictor, not only on its ServingRuntime, so that a new
+image is a new predictor revision: serving.py.) A follow-up pull
+request made by ``pins rollout production`` sets it to 100: the new release takes all
 traffic (and ``pins rollout production 0`` sends everything back to the old one).
-The first model of an environment, with nothing to compare against, takes 100%.
+The first release of an environment, with nothing to compare against, takes 100%.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import Any
 KEY = "canary_traffic_percent"
 CANARY = 10
 FULL = 100
+IMAGE_KEY = "serving_image"  # serving.IMAGE_KEY
+# The environments whose new releases start as a canary with `pins image` (staging
+# follows main whole; `pins promote` starts one in any environment it writes).
+CANARY_ENVIRONMENTS = ("production",)
 LINE = re.compile(r"(?m)^(?P<head>[ \t]*canaryTrafficPercent:[ \t]*)(?P<value>\S.*)$")
 
 
@@ -27,14 +34,16 @@ def percent(pin: dict[str, Any]) -> int:
 
 
 def start(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
-    """``new`` as a canary when it replaces another served model, else at 100%."""
+    """``new`` as a canary when it replaces another release: another model, or the same
+    model in another serving image (a first image replaces nothing); else at 100%."""
     old_model, new_model = old.get("model"), new.get("model")
-    replaces = isinstance(old_model, dict) and isinstance(new_model, dict)
-    if replaces and old_model.get("md5") != new_model.get("md5"):
+    if not (isinstance(old_model, dict) and isinstance(new_model, dict)):
+        return with_percent(new, FULL)  # the first model: nothing to compare against
+    old_image, new_image = old.get(IMAGE_KEY), new.get(IMAGE_KEY)
+    another_image = bool(old_image) and bool(new_image) and old_image != new_image
+    if old_model.get("md5") != new_model.get("md5") or another_image:
         return with_percent(new, CANARY)
-    if replaces:
-        return with_percent(new, percent(old))  # the same model: the rollout stands
-    return with_percent(new, FULL)
+    return with_percent(new, percent(old))  # the same release: the rollout stands
 
 
 def with_percent(pin: dict[str, Any], value: int) -> dict[str, Any]:

@@ -8,10 +8,18 @@ ServingRuntime and the capture sink, so the first Argo CD sync is Healthy and no
 unpinned is applied; then it sets the image of the repository's own ServingRuntime
 (deploy/base/serving-runtime.yaml) and of the capture sink (deploy/base/capture-sink.yaml)
 by digest, and the sink's target: ``<DVC remote>/monitoring/kserve``.
+
+It also sets the image on the InferenceService's predictor (``model.image``, which KServe
+puts over the runtime's container) and annotates the predictor with a digest of the
+ServingRuntime's spec (``RUNTIME_ANNOTATION``): a new image or a runtime setting changes
+the predictor itself, so KServe makes a new revision (a canary in production, rollout.py)
+instead of relying on a runtime edit to restart the predictor, which KServe does not
+promise. ``pins check`` fails when the runtime's spec changed and ``pins sync`` did not run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -42,6 +50,8 @@ AZURE_BLOB = re.compile(
 LOCAL_CLAIM = "dvc-remote"
 LOCAL_MOUNT = "/mnt/dvc-remote"
 IMAGE_REF = re.compile(r"(?P<name>[^@\s:/][^@\s]*)@(?P<digest>sha256:[0-9a-f]{64})\Z")
+RUNTIME_FILE = Path("deploy/base/serving-runtime.yaml")
+RUNTIME_ANNOTATION = "mlrig.github.io/serving-runtime"
 HEADER = (
     "# Generated from deploy/{env}.yaml by `python -m {{ cookiecutter.package_name }}.pins`; do not edit.\n"
     "# `pins check` fails when it differs from what the pin implies.\n"
@@ -170,6 +180,33 @@ def _sink_target(target: str) -> str:
     )
 
 
+def runtime_digest(root: Path = Path()) -> str:
+    """The first 12 hex digits of the sha256 of the ServingRuntime's spec (canonical JSON):
+    what the predictor's annotation carries. ``missing``: the repository has no runtime file."""
+    import json
+
+    import yaml
+
+    path = root / RUNTIME_FILE
+    if not path.is_file():
+        return "missing"
+    spec = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("spec")
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _predictor(image: str, root: Path) -> str:
+    """A patch of the InferenceService: the serving image on the predictor, and the
+    runtime's digest as its annotation (either one changing makes a new revision)."""
+    return (
+        "  - patch: |-\n      apiVersion: serving.kserve.io/v1beta1\n"
+        + f"      kind: InferenceService\n      metadata:\n        name: {KUBE_NAME}\n"
+        + "      spec:\n        predictor:\n          annotations:\n"
+        + f'            {RUNTIME_ANNOTATION}: "{runtime_digest(root)}"\n'
+        + f"          model:\n            image: {image}\n"
+    )
+
+
 def _delete(api: str, kind: str, name: str) -> str:
     return (
         "  - patch: |-\n      $patch: delete\n"
@@ -201,6 +238,7 @@ def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
         + f"    digest: {ref['digest']}\n"
         + "patches:\n"
         + _sink_target(capture_target(root))
+        + _predictor(str(pin[IMAGE_KEY]), root)
     )
 
 

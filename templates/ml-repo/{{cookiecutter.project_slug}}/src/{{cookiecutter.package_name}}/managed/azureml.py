@@ -1,6 +1,7 @@
 """Azure ML, through the ``az ml`` CLI that ``azure/login`` signed in with OIDC.
 
-A new online deployment (``m-<md5 12>``) is created beside the served one with no
+A new online deployment (``m-<release 12>``: a new model, serving image or deploy setting
+makes a new release, ``common.Release.identity``) is created beside the served one with no
 traffic, a smoke request goes to it by ``--deployment-name``, then the endpoint's
 traffic moves to it and the deployments it replaced are deleted; a failing smoke
 request deletes the new deployment and leaves the traffic as it was. Each step counts
@@ -31,10 +32,17 @@ import yaml
 from {{ cookiecutter.package_name }} import serving
 
 from . import storage
-from .common import MODEL_FILE, DeployError, Release, check_answer, smoke_request, verify
+from .common import (
+    MODEL_DIR,
+    MODEL_FILE,
+    DeployError,
+    Release,
+    check_answer,
+    smoke_request,
+    verify,
+)
 
 Runner = Callable[[Sequence[str]], str]
-MODEL_MOUNT = "/var/azureml-app/model"  # model_mount_path: where a custom container gets the model
 
 
 def az(args: Sequence[str]) -> str:
@@ -62,7 +70,7 @@ class Workspace:
 
 
 def deployment_name(release: Release) -> str:
-    return f"m-{release.md5[:12]}"
+    return f"m-{release.release_id}"
 
 
 def register_model(release: Release, ws: Workspace) -> str:
@@ -117,8 +125,8 @@ def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, A
         "name": deployment_name(release),
         "endpoint_name": release.endpoint,
         "model": model,
-        "model_mount_path": MODEL_MOUNT,
-        "environment_variables": release.server_env(f"{MODEL_MOUNT}/{MODEL_FILE}"),
+        "model_mount_path": MODEL_DIR,  # where a custom container gets the model
+        "environment_variables": release.container_env,
         "environment": {
             "image": release.image,
             "inference_config": {
@@ -128,7 +136,7 @@ def deployment_spec(release: Release, model: str, datastore: str) -> dict[str, A
             },
         },
         "instance_type": release.instance_type,
-        "instance_count": 1,
+        "instance_count": release.instance_count,
     }
     if rate > 0:
         spec["data_collector"] = {

@@ -20,8 +20,14 @@ MODEL_FILE = "model.{{ 'pt' if cookiecutter.ml_framework == 'pytorch' else 'jobl
 ENDPOINT_LIMIT = {"aws": 63, "azure": 32, "gcp": 128}.get("{{ cookiecutter.cloud }}", 63)
 SAGEMAKER_LIMIT = 63
 HASH_DIGITS = 8  # of a too-long name's sha256, after its cut (1 in 4 billion to collide)
-VERSION_SUFFIX = "-" + "0" * 12  # "-<md5 12>": a model's resources, per endpoint
+RELEASE_DIGITS = 12  # of a release's sha256: its resources' names end in them
+VERSION_SUFFIX = "-" + "0" * RELEASE_DIGITS  # "-<release 12>": a release's resources
 CANARY_SUFFIX = "-canary"  # SageMaker's rollout config
+# Where the cloud puts the model in the serving container, which MLSERVER_MODEL_URI names:
+# SageMaker's ModelDataSource, Azure ML's model_mount_path (Vertex AI hands the server
+# AIP_STORAGE_URI instead).
+MODEL_DIRS = {"aws": "/opt/ml/model", "azure": "/var/azureml-app/model"}
+MODEL_DIR = MODEL_DIRS.get("{{ cookiecutter.cloud }}")
 
 
 NO_IMAGE = (
@@ -46,6 +52,7 @@ class Release:
     instance_type: str
     capture_percent: int
     n_features: int
+    instance_count: int = 1
 
     @property
     def remote(self) -> str:
@@ -53,11 +60,38 @@ class Release:
         return self.storage_uri.split(FILES, 1)[0]
 
     @property
+    def container_env(self) -> dict[str, str]:
+        """The serving container's environment: where the model file is (SageMaker, Azure
+        ML) and the pinned md5 (``server_env``)."""
+        if MODEL_DIR:
+            return self.server_env(f"{MODEL_DIR}/{MODEL_FILE}")
+        return {"MODEL_VERSION": self.md5}  # Vertex AI: the server fetches $AIP_STORAGE_URI
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Everything that changes what the endpoint serves: the model, the image, and the
+        deploy settings. A change of any of them is a new release, rolled out as a model is."""
+        return {
+            "md5": self.md5,
+            "image": self.image,
+            "instance_type": self.instance_type,
+            "instance_count": self.instance_count,
+            "capture_percent": self.capture_percent,
+            "env": self.container_env,
+        }
+
+    @property
+    def release_id(self) -> str:
+        """The first 12 hex digits of the sha256 of :attr:`identity` (canonical JSON)."""
+        text = json.dumps(self.identity, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:RELEASE_DIGITS]
+
+    @property
     def version(self) -> str:
-        """The name of this model's resources: the endpoint (cut so that the longest name,
-        the ``-canary`` config, fits SageMaker's 63) and the md5's first 12 digits."""
+        """The name of this release's resources: the endpoint (cut so that the longest name,
+        the ``-canary`` config, fits SageMaker's 63) and the release id."""
         room = SAGEMAKER_LIMIT - len(VERSION_SUFFIX) - len(CANARY_SUFFIX)
-        return f"{fit(self.endpoint, room)}-{self.md5[:12]}"
+        return f"{fit(self.endpoint, room)}-{self.release_id}"
 
     @property
     def serving_prefix(self) -> str:
@@ -97,9 +131,21 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
         storage_uri=str(model["storage_uri"]),
         image=str(image),
         instance_type=environ.get("INSTANCE_TYPE") or str(endpoint.get("instance_type", "")),
-        capture_percent=int(monitoring.get("capture_percent", 0)),
-        n_features=int(_section("prepare", root).get("n_features", 1)),
+        capture_percent=_whole(monitoring, "monitoring.capture_percent", 0, 0, 100),
+        n_features=_whole(_section("prepare", root), "prepare.n_features", 1, 1, None),
+        instance_count=_whole(endpoint, "endpoint.instance_count", 1, 1, None),
     )
+
+
+def _whole(section: dict[str, Any], name: str, default: int, low: int, high: int | None) -> int:
+    """The whole number ``section[<last part of name>]`` (``default`` when absent); a
+    DeployError naming params.yaml when it is no whole number from ``low`` to ``high``."""
+    value = section.get(name.rsplit(".", 1)[1], default)
+    top = high if high is not None else value
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= top:
+        upto = f" to {high}" if high is not None else " or more"
+        raise DeployError(f"{PARAMS_FILE}: {name} is {value!r}, not a whole number {low}{upto}")
+    return value
 
 
 def fit(name: str, limit: int) -> str:
@@ -114,9 +160,10 @@ def fit(name: str, limit: int) -> str:
 
 def _section(name: str, root: Path) -> dict[str, Any]:
     try:
-        return load_params(name, root / PARAMS_FILE)
+        found = load_params(name, root / PARAMS_FILE)
     except (OSError, KeyError, TypeError):  # no params.yaml or no such section
         return {}
+    return found if isinstance(found, dict) else {}
 
 
 def verify(payload: bytes, md5: str) -> bytes:

@@ -1,7 +1,8 @@
 """SageMaker: a new production variant at weight 0, a smoke request to it, then all traffic.
 
-The endpoint keeps one stable name (``<slug>-<env>``). A new model gets its own model
-and endpoint config (``<endpoint>-<md5 12>``); during the rollout the endpoint runs a
+The endpoint keeps one stable name (``<slug>-<env>``). A new release (a new model, serving
+image or deploy setting: ``common.Release.identity``) gets its own model and endpoint
+config (``<endpoint>-<release 12>``); during the rollout the endpoint runs a
 ``-canary`` config holding the old variants and the new one at weight 0. The smoke
 request goes to the new variant by ``TargetVariant``; if it fails, the endpoint goes
 back to its old config and the new resources are deleted. An update counts as done only
@@ -21,8 +22,6 @@ from typing import Any
 
 from . import storage
 from .common import MODEL_FILE, DeployError, Release, check_answer, log, smoke_request, verify
-
-MODEL_DIR = "/opt/ml/model"  # where SageMaker puts ModelDataSource
 
 
 @dataclass
@@ -45,7 +44,7 @@ def clients() -> Clients:
 
 
 def variant(release: Release) -> str:
-    return f"m-{release.md5[:12]}"
+    return f"m-{release.release_id}"
 
 
 def stage_model(release: Release, aws: Clients) -> str:
@@ -63,7 +62,7 @@ def create_model(release: Release, aws: Clients, role_arn: str, prefix: str) -> 
         PrimaryContainer={
             "Image": release.image,
             "ModelDataSource": {"S3DataSource": source},
-            "Environment": release.server_env(f"{MODEL_DIR}/{MODEL_FILE}"),
+            "Environment": release.container_env,
         },
     )
 
@@ -73,7 +72,7 @@ def production_variant(release: Release, weight: float) -> dict[str, Any]:
         "VariantName": variant(release),
         "ModelName": release.version,
         "InstanceType": release.instance_type,
-        "InitialInstanceCount": 1,
+        "InitialInstanceCount": release.instance_count,
         "InitialVariantWeight": weight,
     }
 

@@ -23,7 +23,7 @@ def deploy(release: Release, aws: Clients, role_arn: str) -> str:
     """Roll ``release`` out to its endpoint; what happened, as one line."""
     current = current_config(release, aws)
     served = [v["ModelName"] for v in (current or {}).get("ProductionVariants", [])]
-    if served == [release.version]:
+    if served == [release.version]:  # the same model, image and settings
         clean_up(release, aws)
         return f"{release.endpoint} already serves {release.version}"
     create_model(release, aws, role_arn, stage_model(release, aws))
@@ -103,7 +103,7 @@ def clean_up(release: Release, aws: Clients) -> None:
     current = current_config(release, aws) or {}
     keep_config = current.get("EndpointConfigName")
     keep_models = {v["ModelName"] for v in current.get("ProductionVariants", [])}
-    prefix = release.version[: -len(release.md5[:12])]
+    prefix = release.version[: -len(release.release_id)]
     ours = re.compile(re.escape(prefix) + r"[0-9a-f]{12}(-canary)?\Z")
     configs = aws.sagemaker.list_endpoint_configs(NameContains=prefix, MaxResults=100)
     for config in configs["EndpointConfigs"]:

@@ -1,6 +1,8 @@
 """Vertex AI, through its REST API with the workflow's workload identity.
 
-A new model is deployed at 0% of the serving endpoint's traffic. A public Vertex endpoint
+A new release (a new model, serving image or deploy setting: ``common.Release.identity``;
+its deployed model's display name ends in the release id) is deployed at 0% of the
+serving endpoint's traffic. A public Vertex endpoint
 routes ``:predict`` and ``:rawPredict`` by its traffic split alone (v1 has no deployed
 model id on either request; only ``:explain`` and the preview ``invoke`` on dedicated
 endpoints take one), so no request can reach a 0% model there: the smoke request goes to
@@ -118,7 +120,7 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
         "healthRoute": "/v2/health/ready",
         "ports": [{"containerPort": 8080}],
         # No MLSERVER_MODEL_URI: the server downloads $AIP_STORAGE_URI (serve/fetch_model.py).
-        "env": [{"name": "MODEL_VERSION", "value": release.md5}],
+        "env": [{"name": key, "value": value} for key, value in release.container_env.items()],
     }
     model = {
         "displayName": release.version,

@@ -128,8 +128,8 @@ def deploy_model(
         "displayName": release.version,
         "dedicatedResources": {
             "machineSpec": {"machineType": release.instance_type},
-            "minReplicaCount": 1,
-            "maxReplicaCount": 1,
+            "minReplicaCount": release.instance_count,
+            "maxReplicaCount": release.instance_count,
         },
     }
     body = {"deployedModel": deployed, "trafficSplit": {"0": 0 if split else 100, **split}}
