@@ -138,7 +138,7 @@ def test_drift_yml_exports_with_the_module_before_the_drift_step(render: Render)
         'python -m my_ml_project.managed.vertex_log --table "$VERTEX_LOGGING_TABLE"'
         ' --days "$days" --environment production'
     )
-    assert export < text.index("python -m my_ml_project.drift")
+    assert export < text.index("python -m my_ml_project.drift --environment production")
     assert "bq " not in text
 
 
