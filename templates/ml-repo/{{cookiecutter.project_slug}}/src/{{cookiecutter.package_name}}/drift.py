@@ -53,6 +53,7 @@ import argparse
 import csv
 import io
 import math
+import re
 import sys
 import time
 from datetime import date
@@ -143,12 +144,21 @@ def compare(
     return results
 
 
+def environment(name: str) -> str:
+    """A deployment environment's name: one folder name, never a path."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        raise argparse.ArgumentTypeError(f"{name!r} is not an environment name")
+    return name
+
+
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="drift", description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--current", type=Path, help="CSV of recent inference data")
     source.add_argument("--capture", help="monitoring prefix (default: <remote>/monitoring)")
-    parser.add_argument("--environment", default="staging", help="whose pin and capture")
+    parser.add_argument(
+        "--environment", type=environment, default="staging", help="whose pin and capture"
+    )
     parser.add_argument("--until", type=date.fromisoformat, help="last day of the window")
     parser.add_argument("--window-days", type=int, help="default: drift.window_days")
     parser.add_argument("--reference", type=Path, help="CSV of training data (default: the pin's)")
