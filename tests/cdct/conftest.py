@@ -100,9 +100,12 @@ S3_CREDENTIALS = {
 
 
 @contextmanager
-def moto_s3(bucket: str, server_module: str = "moto.server") -> Iterator[str]:
+def moto_s3(
+    bucket: str, server_module: str = "moto.server", env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """A moto S3 server on a free loopback port holding ``bucket``; yields its URL.
-    ``server_module`` runs it (``tests.cdct.moto_sagemaker`` adds UpdateEndpoint)."""
+    ``server_module`` runs it (``tests.cdct.moto_sagemaker`` adds UpdateEndpoint); ``env``
+    adds to its environment (``MOTO_RECORDER_FILEPATH``: where it records requests)."""
     import boto3
 
     with socket.socket() as probe:
@@ -111,7 +114,11 @@ def moto_s3(bucket: str, server_module: str = "moto.server") -> Iterator[str]:
     command = [sys.executable, "-m", server_module, "-H", "127.0.0.1", "-p", str(port)]
     root = Path(__file__).resolve().parents[2]
     server = subprocess.Popen(
-        command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=root,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

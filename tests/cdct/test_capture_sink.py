@@ -1,6 +1,6 @@
-"""The request logger's sink (``python -m serve.capture``) on 127.0.0.1: it makes the date
+"""The request logger's sink (``python -m serve.capture``) on 127.0.0.1: it makes the hour
 folders of a ``file://`` target, and a storage failure is a 503 the logger sees, never a
-dropped connection."""
+dropped connection (here each event is a batch of its own, so that it is written at once)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow  # renders a repository and starts the sink
 def sink(repo: Path, target: str) -> Iterator[str]:
     """The generated repository's sink writing to ``target``; its URL."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo / "src"), str(repo)])}
-    command = [sys.executable, "-m", "serve.capture", "--target", target]
+    command = [sys.executable, "-m", "serve.capture", "--target", target, "--batch-events", "1"]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", "0"],
         cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -59,13 +59,14 @@ def test_a_file_target_gets_its_folders_and_a_storage_error_is_a_503(
     render: Render, tmp_path: Path
 ) -> None:
     repo = copy_repo(render(cloud="none"), tmp_path / "repo")
-    target = tmp_path / "nothing-yet" / "monitoring" / "kserve"
+    target = tmp_path / "nothing-yet" / "monitoring" / "kserve" / "staging"
     with sink(repo, target.as_uri()) as url:
-        assert post(url) == (202, "stored")
+        assert post(url) == (202, "accepted")
     (stored,) = [path for path in target.rglob("*") if path.is_file()]
-    assert stored.name.endswith("-abc-1-request.json")
-    assert json.loads(stored.read_text(encoding="utf-8"))["data"]["inputs"][0]["data"] == [1, 2]
-    assert stored.parent.parent.parent.parent == target / "my-ml-project"  # yyyy/mm/dd
+    assert stored.name.startswith("my-ml-project-") and stored.name.endswith(".jsonl")
+    (event,) = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
+    assert (event["id"], event["data"]["inputs"][0]["data"]) == ("abc-1", [1, 2])
+    assert stored.parents[4] == target  # yyyy/mm/dd/hh
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")

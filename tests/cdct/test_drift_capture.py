@@ -2,11 +2,13 @@
 
 A generated repository is trained offline (``dvc repro``), its model server answers
 real KServe v2 requests, and each request and answer goes to ``serve.capture`` as
-KServe's request logger sends them (binary CloudEvents); the sink writes them to a
-moto S3 bucket under ``monitoring/``. ``<pkg>.drift`` then reads the window from
-there: a shifted feature is drift and registers the window as raw data, on which
-``dvc repro`` trains a different model; unshifted traffic is no drift; an empty
-window is "no traffic". SageMaker's data capture format is read the same way.
+KServe's request logger sends them (binary CloudEvents); the sink writes them in
+batches to a moto S3 bucket under ``monitoring/kserve/<env>/``. ``<pkg>.drift`` then
+reads the environment's window from there: a shifted feature is drift and registers
+the window as raw data, on which ``dvc repro`` trains a different model; unshifted
+traffic is no drift; an empty window is "no traffic". SageMaker's data capture format
+is read the same way. ``test_drift_environments`` covers environments, smoke requests
+and the bounded listing.
 """
 
 from __future__ import annotations
@@ -73,8 +75,8 @@ class Repo:
 class Sink:
     """``python -m serve.capture`` writing to the moto bucket, on a free loopback port."""
 
-    def __init__(self, repo: Repo, target: str) -> None:
-        command = [sys.executable, "-m", "serve.capture", "--target", target]
+    def __init__(self, repo: Repo, target: str, *options: str) -> None:
+        command = [sys.executable, "-m", "serve.capture", "--target", target, *options]
         self.process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", "--port", "0"],
             cwd=repo.path, env=repo.env, stdout=subprocess.PIPE, text=True,
@@ -115,6 +117,9 @@ def trained(render: Render, s3: str, tmp_path_factory: pytest.TempPathFactory) -
     pytest.importorskip("sklearn")
     repo = Repo(copy_repo(render(cloud="aws"), tmp_path_factory.mktemp("drift") / "repo"), s3)
     repo.dvc("repro")
+    repo.dvc("push")  # the staging pin's training data, where the drift job reads it
+    done = repo.run(sys.executable, "-m", "my_ml_project.pins", "update", "staging")
+    assert done.returncode == 0, done.stderr
     return repo
 
 
@@ -154,13 +159,15 @@ def serve_and_log(repo: Repo, target: str, rows: list[list[float]], batch: int =
     return ids
 
 
-def give_feedback(s3: str, prefix: str, records: list[dict[str, Any]], name: str = "a") -> None:
+def give_feedback(
+    s3: str, prefix: str, records: list[dict[str, Any]], name: str = "a", env: str = "staging"
+) -> None:
     """True labels as the application that learns them writes them: JSON lines under
-    ``<prefix>/feedback/yyyy/mm/dd/``."""
+    ``<prefix>/feedback/<env>/yyyy/mm/dd/``."""
     import boto3
 
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
-    key = f"{prefix}/feedback/{TODAY.replace('-', '/')}/{name}.jsonl"
+    key = f"{prefix}/feedback/{env}/{TODAY.replace('-', '/')}/{name}.jsonl"
     body = "\n".join(json.dumps(record) for record in records)
     client.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
 
@@ -168,28 +175,24 @@ def give_feedback(s3: str, prefix: str, records: list[dict[str, Any]], name: str
 def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     trained: Repo, s3: str, tmp_path: Path
 ) -> None:
-    """drift.yml's own steps after sign-in: the reference from the remote, the captured
-    window, and on drift the window tracked by DVC and pushed; CT's dvc repro on it."""
+    """drift.yml's own steps after sign-in: the captured window against the reference
+    that the staging pin names (read from the remote), and on drift the window tracked
+    by DVC and pushed; CT's dvc repro on it."""
     shutil.copytree(trained.path, tmp_path / "repo", symlinks=True)
     repo = Repo(tmp_path / "repo", s3)  # this test adds data and retrains: a copy
-    repo.dvc("push")
-    done = repo.run(sys.executable, "-m", "my_ml_project.pins", "update", "staging")
-    assert done.returncode == 0, done.stderr
     shutil.rmtree(repo.path / "data/prepared")
     shutil.rmtree(repo.path / ".dvc/cache")  # the reference must come from the remote
     rows, truth = labelled_traffic(2.5, seed=7)
-    ids_sent = serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve", rows)
+    ids_sent = serve_and_log(repo, f"s3://{BUCKET}/monitoring/kserve/staging", rows)
     batches = [{"id": i, "labels": truth[n * 20 : n * 20 + 20]} for n, i in enumerate(ids_sent)]
     give_feedback(s3, "monitoring", batches)
     before = repo.model_md5()
 
-    reference = step(repo, "The staging model's training data (the reference)")
-    assert reference.returncode == 0, reference.stdout + reference.stderr
-    assert (repo.path / "data/prepared/train.csv").is_file()
-    ran = step(repo, "Drift over the captured window")
+    ran = step(repo, "Drift over staging's captured window")
     assert ran.returncode == 0, ran.stdout + ran.stderr  # --exit-zero
+    assert not (repo.path / "data/prepared").exists()  # read from the remote, not pulled
     start = time.strftime("%Y%m%d", time.gmtime(time.time() - 6 * 86400))
-    window = f"data/raw/captured-{start}-{TODAY.replace('-', '')}.csv"
+    window = f"data/raw/captured-staging-{start}-{TODAY.replace('-', '')}.csv"
     report = ran.outputs.pop("report")
     assert ran.outputs == {"drift": "true", "traffic": "true", "registered": window}
     assert report.endswith(f"The captured window is registered as `{window}`.")
@@ -197,7 +200,10 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
     rows = {line.split(" | ")[0].strip("| "): line for line in lines if FEATURE_ROW.match(line)}
     assert sorted(rows) == [f"f{i}" for i in range(8)]
     assert [name for name, line in rows.items() if line.endswith("| yes |")] == ["f3"]
-    assert lines[0] == f"registered 200 captured rows as {window}"
+    first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 6 * 86400))
+    # 10 requests and 10 answers, batched by the sink into one object
+    assert lines[0] == f"window: staging {first} to {TODAY}: read 1 of 1 capture files, 200 rows"
+    assert lines[1] == f"registered 200 captured rows as {window}"
     assert lines[-1] == "drift detected"
     assert json.loads((repo.path / "drift.json").read_text(encoding="utf-8"))["drift"] is True
     assert "The captured window is registered as" in (repo.path / "drift.md").read_text("utf-8")
@@ -219,14 +225,14 @@ def test_a_shifted_feature_is_drift_and_its_window_retrains_a_different_model(
 
 
 def step(repo: Repo, name: str, registered: str = "") -> Ran:
-    """One ``run:`` step of drift.yml's monitor job, as the runner runs it."""
-    steps = job_steps(repo.path / ".github/workflows/drift.yml", "monitor")
+    """One ``run:`` step of drift.yml's staging monitor job, as the runner runs it."""
+    steps = job_steps(repo.path / ".github/workflows/drift.yml", "monitor-staging")
     expressions = {"steps.drift.outputs.registered": registered}
     return run_step(steps[name], repo.path, repo.env, repo.path.parent / "runner-temp", expressions)
 
 
 def test_unshifted_traffic_is_no_drift(trained: Repo) -> None:
-    target = f"s3://{BUCKET}/calm/monitoring/kserve"
+    target = f"s3://{BUCKET}/calm/monitoring/kserve/staging"
     serve_and_log(trained, target, traffic(0.0, seed=11))
     capture = f"s3://{BUCKET}/calm/monitoring"
     done = trained.drift("--capture", capture, "--until", TODAY, "--register", "unused")
@@ -239,7 +245,7 @@ def test_an_empty_window_is_no_traffic(trained: Repo, s3: str, tmp_path: Path) -
     import boto3
 
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
-    old = "quiet/monitoring/kserve/my-ml-project/1999/01/01/000000-a-request.json"
+    old = "quiet/monitoring/kserve/staging/1999/01/01/00/my-ml-project-a.jsonl"
     client.put_object(Bucket=BUCKET, Key=old, Body=b"{}")  # captured, long before the window
     output = tmp_path / "github_output"
     trained.env["GITHUB_OUTPUT"] = str(output)
@@ -252,7 +258,8 @@ def test_an_empty_window_is_no_traffic(trained: Repo, s3: str, tmp_path: Path) -
         del trained.env["GITHUB_OUTPUT"]
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
-        "no traffic: 0 captured rows in 0 files from 1999-12-26 to 2000-01-01; nothing to compare\n"
+        "window: staging 1999-12-26 to 2000-01-01: read 0 of 0 capture files, 0 rows\n"
+        "no traffic: fewer than 50 rows; nothing to compare\n"
     )
     assert output.read_text(encoding="utf-8") == "drift=false\ntraffic=false\nregistered=\n"
 
@@ -282,7 +289,7 @@ def test_sagemaker_capture_is_read_by_its_partition(trained: Repo, s3: str) -> N
     lines = [sagemaker_record(rows[i : i + 40], [1] * 40, f"e{i}") for i in range(0, 120, 40)]
     give_feedback(s3, "sm/monitoring", [{"id": f"e{i}", "labels": [0] * 40} for i in (0, 40, 80)])
     day = TODAY.replace("-", "/")
-    prefix = "sm/monitoring/sagemaker/my-ml-project-staging/m-0123456789ab"
+    prefix = "sm/monitoring/sagemaker/staging/my-ml-project-staging/m-0123456789ab"
     client.put_object(Bucket=BUCKET, Key=f"{prefix}/{day}/10/a.jsonl", Body="\n".join(lines))
     old = "\n".join(sagemaker_record(rows, [0] * 120, "old") for _ in range(2))
     client.put_object(Bucket=BUCKET, Key=f"{prefix}/2001/01/01/10/b.jsonl", Body=old)
@@ -307,7 +314,7 @@ def test_accuracy_counts_answers_against_the_true_labels_that_arrived(
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
     rows = traffic(0.0, seed=13, rows=120)
     lines = [sagemaker_record(rows[i : i + 40], [1] * 40, f"f{i}") for i in range(0, 120, 40)]
-    key = f"fb/monitoring/sagemaker/e/m-0123456789ab/{TODAY.replace('-', '/')}/10/a.jsonl"
+    key = f"fb/monitoring/sagemaker/staging/e/m-0123456789ab/{TODAY.replace('-', '/')}/10/a.jsonl"
     client.put_object(Bucket=BUCKET, Key=key, Body="\n".join(lines))
     capture = f"s3://{BUCKET}/fb/monitoring"
     report = tmp_path / "drift.json"
@@ -358,7 +365,7 @@ def test_a_missing_prefix_is_no_capture_and_an_unreadable_one_fails(
     finally:
         del trained.env["GITHUB_OUTPUT"], trained.env["GITHUB_ACTIONS"]
     text = (
-        f"no capture: {capture} does not exist; nothing was ever captured there"
+        f"no capture: {capture} holds nothing for staging; nothing was ever captured there"
         " (is the serving side's capture writing to it?)"
     )
     assert (missing.returncode, missing.stdout) == (0, f"{text}\n::warning::{text}\n")
@@ -377,7 +384,7 @@ def test_overlapping_windows_never_register_a_row_twice(trained: Repo, s3: str) 
     import boto3
 
     client = boto3.client("s3", endpoint_url=s3, **S3_CREDENTIALS)
-    prefix = "overlap/monitoring/sagemaker/my-ml-project-staging/m-0123456789ab"
+    prefix = "overlap/monitoring/sagemaker/staging/my-ml-project-staging/m-0123456789ab"
     rows = traffic(3.0, seed=17, rows=200)
     for day, first, last in (("2030/01/05", 0, 120), ("2030/01/06", 120, 200)):
         lines = [
@@ -387,7 +394,7 @@ def test_overlapping_windows_never_register_a_row_twice(trained: Repo, s3: str) 
     labels = [{"id": f"o{i}", "labels": [0] * 40} for i in range(0, 200, 40)]
     client.put_object(
         Bucket=BUCKET,
-        Key="overlap/monitoring/feedback/2030/01/06/a.jsonl",
+        Key="overlap/monitoring/feedback/staging/2030/01/06/a.jsonl",
         Body="\n".join(json.dumps(label) for label in labels[:3]),
     )
     folder = trained.path / "overlap-raw"
@@ -395,17 +402,17 @@ def test_overlapping_windows_never_register_a_row_twice(trained: Repo, s3: str) 
     register = ("--capture", capture, "--register", "overlap-raw", "--exit-zero")
     first = trained.drift(*register, "--until", "2030-01-05")
     assert first.returncode == 0, first.stdout + first.stderr
-    one = "overlap-raw/captured-20291230-20300105.csv"
-    assert first.stdout.splitlines()[0] == f"registered 120 captured rows as {one}"
+    one = "overlap-raw/captured-staging-20291230-20300105.csv"
+    assert first.stdout.splitlines()[1] == f"registered 120 captured rows as {one}"
     client.put_object(
         Bucket=BUCKET,
-        Key="overlap/monitoring/feedback/2030/01/07/b.jsonl",
+        Key="overlap/monitoring/feedback/staging/2030/01/07/b.jsonl",
         Body="\n".join(json.dumps(label) for label in labels[3:]),
     )
     second = trained.drift(*register, "--until", "2030-01-06")
     assert second.returncode == 0, second.stdout + second.stderr
-    two = "overlap-raw/captured-20291231-20300106.csv"
-    assert second.stdout.splitlines()[0] == (
+    two = "overlap-raw/captured-staging-20291231-20300106.csv"
+    assert second.stdout.splitlines()[1] == (
         f"registered 80 captured rows as {two} (120 registered before)"
     )
     assert len((trained.path / two).read_text(encoding="utf-8").splitlines()) == 1 + 80
@@ -416,6 +423,6 @@ def test_overlapping_windows_never_register_a_row_twice(trained: Repo, s3: str) 
         "drift: the window's 200 labelled rows are registered already; nothing registered\n"
     )
     assert sorted(path.name for path in folder.iterdir()) == [
-        "captured-20291230-20300105.csv", "captured-20291230-20300105.ids",
-        "captured-20291231-20300106.csv", "captured-20291231-20300106.ids",
+        "captured-staging-20291230-20300105.csv", "captured-staging-20291230-20300105.ids",
+        "captured-staging-20291231-20300106.csv", "captured-staging-20291231-20300106.ids",
     ]  # fmt: skip

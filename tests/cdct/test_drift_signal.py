@@ -1,8 +1,8 @@
 """Drift always leaves a durable signal: a drifted window that nothing could be
 registered from (no true label yet) gives a report that names the window, the
 statistics and where to send the labels, and drift.yml's ``signal`` job (issues: write,
-nothing else) opens one issue labelled ``model-drift`` with it, then comments on that
-issue on later runs instead of opening another. The step runs as the runner runs it
+nothing else; one per environment) opens one issue labelled ``model-drift-<env>`` with
+it, then comments on that issue on later runs instead of opening another. The step runs as the runner runs it
 (bash, curl, jq) against GitHub's issues API answered on 127.0.0.1."""
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ pytestmark = pytest.mark.slow
 STEP = "Open the drift issue, or comment on the open one"
 RUN = f"https://github.com/{REPOSITORY}/actions/runs/77"
 IF = (
-    "${{ !cancelled() && needs.monitor.outputs.drift == 'true'"
-    " && needs.monitor.outputs.proposed != 'success' }}"
+    "${{ !cancelled() && needs.monitor-staging.outputs.drift == 'true'"
+    " && needs.monitor-staging.outputs.proposed != 'success' }}"
 )
 
 
 def capture(folder: Path, rows: np.ndarray, batch: int = 50) -> None:
     """Requests as serve/capture.py writes KServe's logger events (no feedback)."""
-    day = folder / "kserve" / "my-ml-project" / "2026" / "03" / "09"
+    day = folder / "kserve" / "staging" / "2026" / "03" / "09" / "10"
     day.mkdir(parents=True)
     for start in range(0, len(rows), batch):
         part = rows[start : start + batch]
@@ -67,7 +67,7 @@ def drifted_without_labels(repo: Path) -> tuple[dict[str, str], str]:
 
 
 def signal(repo: Path, api: str, report: str, registered: str = "") -> Ran:
-    step = job_steps(repo / ".github/workflows/drift.yml", "signal")[STEP]
+    step = job_steps(repo / ".github/workflows/drift.yml", "signal-staging")[STEP]
     env = {
         "GITHUB_API_URL": api,
         "GITHUB_SERVER_URL": "https://github.com",
@@ -76,8 +76,8 @@ def signal(repo: Path, api: str, report: str, registered: str = "") -> Ran:
     }
     expressions = {
         "github.token": TOKEN,
-        "needs.monitor.outputs.report": report,
-        "needs.monitor.outputs.registered": registered,
+        "needs.monitor-staging.outputs.report": report,
+        "needs.monitor-staging.outputs.registered": registered,
     }
     return run_step(step, repo, env, repo.parent / "runner-temp", expressions)
 
@@ -97,46 +97,52 @@ def test_drift_with_no_label_opens_one_issue_and_comments_on_it_later(repo: Path
     assert outputs == {"drift": "true", "traffic": "true", "registered": ""}
     capture = (repo / "monitoring").as_posix()
     assert report.startswith(
-        "## Drift monitor\n\nWindow: 2026-03-04 to 2026-03-10"
-        f" (400 captured rows in 8 files under `{capture}`).\n\n"
+        "## Drift monitor\n\nwindow: staging 2026-03-04 to 2026-03-10: read 8 of 8"
+        f" capture files, 400 rows, under `{capture}`.\n\n"
         "| feature | PSI | KS statistic | KS p-value | drift |\n"
     )
     assert [line.split(" | ")[0] for line in report.splitlines() if line.endswith("| yes |")] == [
         "| f5"
     ]
     assert report.endswith(
-        f"No labels yet: send feedback to `{capture}/feedback/yyyy/mm/dd/` as JSON lines,"
+        f"No labels yet: send feedback to `{capture}/feedback/staging/yyyy/mm/dd/` as JSON lines,"
         ' `{"id": "<request id>", "labels": [<one per row>]}`;'
         " a later run registers the labelled rows."
     )
     assert list((repo / "data/raw").glob("captured-*")) == []  # nothing registered
     github = Repository()
-    github.add("Drift detected in the captured inference data", ["model-drift"], "closed")
-    github.add("Drift: retrain on the captured inference window", ["model-drift"], pr=True)
+    github.add(
+        "Drift detected in staging's captured inference data", ["model-drift-staging"], "closed"
+    )
+    github.add(
+        "Drift: retrain on staging's captured inference window", ["model-drift-staging"], pr=True
+    )
     github.add("Unrelated", [])
     with github_api(github) as api:
         first = signal(repo, api, report)
-        second = signal(repo, api, report, registered="data/raw/captured-20260304-20260310.csv")
+        second = signal(
+            repo, api, report, registered="data/raw/captured-staging-20260304-20260310.csv"
+        )
     assert (first.returncode, first.stdout) == (0, "opened issue #4\n"), first.stderr
     assert (second.returncode, second.stdout) == (0, "commented on issue #4\n"), second.stderr
     opened = github.issues[3]
     assert (opened["title"], opened["labels"]) == (
-        "Drift detected in the captured inference data",
-        [{"name": "model-drift"}],
+        "Drift detected in staging's captured inference data",
+        [{"name": "model-drift-staging"}],
     )
     assert opened["body"] == f"{report}\n\nDrift run: {RUN}"
     assert len(github.issues) == 4  # no duplicate
     assert github.comments == {
         4: [
             f"{report}\n\nDrift run: {RUN}\n\nThe window was registered as"
-            " `data/raw/captured-20260304-20260310.csv` on the runner, but no pull request"
+            " `data/raw/captured-staging-20260304-20260310.csv` on the runner, but no pull request"
             " was opened (set CT_APP_ID and CT_APP_PRIVATE_KEY, or see the run):"
             " nothing was kept."
         ]
     }
-    label = {"name": "model-drift", "color": "d93f0b"}
-    label["description"] = "The drift monitor found drift"
-    listing = f"/repos/{REPOSITORY}/issues?state=open&labels=model-drift&per_page=100"
+    label = {"name": "model-drift-staging", "color": "d93f0b"}
+    label["description"] = "The drift monitor found drift in staging"
+    listing = f"/repos/{REPOSITORY}/issues?state=open&labels=model-drift-staging&per_page=100"
     assert [(m, p) for m, p, _ in github.requests] == [
         ("POST", f"/repos/{REPOSITORY}/labels"),
         ("GET", listing),
@@ -150,13 +156,13 @@ def test_drift_with_no_label_opens_one_issue_and_comments_on_it_later(repo: Path
 
 def test_a_refused_token_fails_the_step(repo: Path) -> None:
     """An issue that could not be written is a failed job, never a silent success."""
-    step = job_steps(repo / ".github/workflows/drift.yml", "signal")[STEP]
+    step = job_steps(repo / ".github/workflows/drift.yml", "signal-staging")[STEP]
     github = Repository()
     with github_api(github) as api:
         env = {"GITHUB_API_URL": api, "GITHUB_SERVER_URL": "https://github.com"}
         env.update(GITHUB_REPOSITORY=REPOSITORY, GITHUB_RUN_ID="77")
-        expressions = {"github.token": "wrong", "needs.monitor.outputs.report": "r"}
-        expressions["needs.monitor.outputs.registered"] = ""
+        expressions = {"github.token": "wrong", "needs.monitor-staging.outputs.report": "r"}
+        expressions["needs.monitor-staging.outputs.registered"] = ""
         ran = run_step(step, repo, env, repo.parent / "runner-temp", expressions)
     assert ran.returncode != 0
     assert "401" in ran.stderr
@@ -168,10 +174,13 @@ def test_the_signal_job_writes_issues_only_when_nothing_was_proposed(repo: Path)
         (repo / ".github/workflows/drift.yml").read_text(encoding="utf-8")
     )
     assert workflow["permissions"] == {}
-    monitor, job = workflow["jobs"]["monitor"], workflow["jobs"]["signal"]
+    assert sorted(workflow["jobs"]) == [
+        "monitor-production", "monitor-staging", "signal-production", "signal-staging"
+    ]  # fmt: skip
+    monitor, job = workflow["jobs"]["monitor-staging"], workflow["jobs"]["signal-staging"]
     assert job["permissions"] == {"issues": "write"}
     assert "issues" not in monitor["permissions"]
-    assert (job["needs"], job["if"]) == ("monitor", IF)
+    assert (job["needs"], job["if"]) == ("monitor-staging", IF)
     assert monitor["outputs"] == {
         "drift": "${{ steps.drift.outputs.drift }}",
         "registered": "${{ steps.drift.outputs.registered }}",

@@ -36,7 +36,7 @@ DASHBOARD_ENVIRONMENT = "production"
 ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture writer
 READER, WRITER = "my-ml-project-model-reader", "my-ml-project-capture-writer"
 SINK = "my-ml-project-inference-logger"
-# Where the capture sink writes: <DVC remote>/monitoring/kserve, as an fsspec URL.
+# Where the capture sink writes: <DVC remote>/monitoring/kserve/<env>, as an fsspec URL.
 TARGET = {
     "aws": "s3://my-ml-project-dvc/monitoring/kserve",
     "gcp": "gs://my-ml-project-dvc/monitoring/kserve",
@@ -255,7 +255,9 @@ def test_a_model_an_image_and_the_identity_render_a_valid_service_on_its_runtime
     )
 
 
-def assert_capture_sink(resources: list[dict[str, object]], cloud: str) -> None:
+def assert_capture_sink(
+    resources: list[dict[str, object]], cloud: str, environment: str = "production"
+) -> None:
     """The logger's sink runs serve/capture.py from the pinned image, writes to the remote's
     monitoring/kserve as its own identity, and answers at the address the logger names."""
     writer = one(resources, "ServiceAccount", WRITER)["metadata"].get("annotations")
@@ -266,7 +268,8 @@ def assert_capture_sink(resources: list[dict[str, object]], cloud: str) -> None:
     assert pod["serviceAccountName"] == WRITER
     (container,) = pod["containers"]
     assert (container["image"], container["command"]) == (IMAGE, ["python", "-m", "serve.capture"])
-    assert container["args"] == [f"--target={TARGET[cloud]}", "--port=8081"]
+    # Each environment's sink writes its own folder: the drift window never mixes them.
+    assert container["args"] == [f"--target={TARGET[cloud]}/{environment}", "--port=8081"]
     if cloud == "none":  # the local remote's claim, where --target points
         assert {"name": "dvc-remote", "persistentVolumeClaim": {"claimName": "dvc-remote"}} in (
             pod["volumes"]

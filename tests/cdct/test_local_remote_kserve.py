@@ -50,7 +50,9 @@ def assert_served_from_the_claim(generated: Path, tmp_path: Path) -> None:
     assert model_file(resources) == f"/mnt/models/{MD5[2:]}"
     sink = one(resources, "Deployment")["spec"]["template"]["spec"]
     assert CLAIM in sink["volumes"]
-    assert sink["containers"][0]["args"][0] == "--target=/mnt/dvc-remote/monitoring/kserve"
+    assert (
+        sink["containers"][0]["args"][0] == "--target=/mnt/dvc-remote/monitoring/kserve/production"
+    )
     assert pins(repo, "check").stderr == ""
     assert serving_checks(repo, "MOD005") == (0, "")
 

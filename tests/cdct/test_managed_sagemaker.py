@@ -145,7 +145,8 @@ def test_rollout_replaces_deletes_and_rolls_back(moto: str, render: Render, tmp_
     assert state(moto) == (a, [a], [a], [a])
     sm = client(moto, "sagemaker")
     capture = sm.describe_endpoint_config(EndpointConfigName=a)["DataCaptureConfig"]
-    assert capture["DestinationS3Uri"] == f"s3://{BUCKET}/monitoring/sagemaker"
+    # staging's own folder: the drift window of one environment never holds another's
+    assert capture["DestinationS3Uri"] == f"s3://{BUCKET}/monitoring/sagemaker/staging"
     assert capture["InitialSamplingPercentage"] == 100 and capture["EnableCapture"] is True
     container = sm.describe_model(ModelName=a)["PrimaryContainer"]
     assert container["Image"] == IMAGE

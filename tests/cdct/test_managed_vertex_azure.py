@@ -417,8 +417,9 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
     assert (ws.work / "model.joblib").read_bytes() == MODEL
     request = json.loads(az.files["smoke.json"])
     assert request["inputs"][0]["shape"] == [1, 8]
+    assert request["id"] == f"mlrig-smoke-{MD5[:12]}"  # the collector records it: left out
     spec = yaml.safe_load(az.files["deployment.yml"])
-    monitoring = f"azureml://datastores/dvcstore/paths/monitoring/azureml/{endpoint}"
+    monitoring = f"azureml://datastores/dvcstore/paths/monitoring/azureml/staging/{endpoint}"
     assert spec == {
         "$schema": "https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
         "name": NEW,
@@ -544,7 +545,7 @@ def test_azure_creates_the_endpoint_as_the_identity_that_may_write_the_capture(
     }
     collections = yaml.safe_load(az.files["deployment.yml"])["data_collector"]["collections"]
     assert collections["request"]["data"]["path"] == (
-        f"azureml://datastores/dvcstore/paths/team/monitoring/azureml/{endpoint}/request"
+        f"azureml://datastores/dvcstore/paths/team/monitoring/azureml/staging/{endpoint}/request"
     )
 
 
@@ -573,7 +574,7 @@ def test_the_azure_collector_writes_where_terraform_lets_it_through_its_datastor
     assert 'monitoring_datastore = "dvc_monitoring"' in terraform
     assert 'folder = "monitoring/azureml/" }' in terraform
     code = (repo / "src/my_ml_project/managed/azureml.py").read_text(encoding="utf-8")
-    assert "{release.monitoring}/azureml/{release.endpoint}" in code
+    assert "{release.capture_folder('azureml')}/{release.endpoint}" in code
     cd = (repo / ".github/workflows/cd.yml").read_text(encoding="utf-8")
     for name in ("AZUREML_MONITORING_DATASTORE", "AZUREML_ENDPOINT_IDENTITY"):
         assert f"{name}: ${{{{ vars.{name} }}}}" in cd

@@ -93,7 +93,8 @@ def test_the_export_queries_the_documented_columns_and_writes_one_file_per_day(
         row(7002, NOW, [json.dumps([5.0, 6.0]), json.dumps([7.0, 8.0])], ["0.1", "0.9"]),  # predict
     ]
     client, blobs = Client(rows), Blobs({})
-    written = vertex_log.export(client, TABLE, 7, "gs://my-ml-project-dvc/monitoring", blobs)
+    folder = "gs://my-ml-project-dvc/monitoring/vertex/production"
+    written = vertex_log.export(client, TABLE, 7, folder, blobs)
     (call,) = client.calls
     sql = call["query"]
     assert f"FROM `{TABLE}`" in sql
@@ -108,17 +109,15 @@ def test_the_export_queries_the_documented_columns_and_writes_one_file_per_day(
     assert abs(parameters["start"][1] - start) < timedelta(minutes=1)
     assert set(re.findall(r"@(\w+)", sql)) == set(parameters)
     days = [f"{d:%Y/%m/%d}" for d in (yesterday, NOW)]
-    uris = [
-        f"gs://my-ml-project-dvc/monitoring/vertex/{d}/request_response_logging.jsonl" for d in days
-    ]
+    uris = [f"{folder}/{d}/request_response_logging.jsonl" for d in days]
     assert written == uris
     monitoring = tmp_path / "monitoring"
     for key, payload in blobs.objects.items():
         target = monitoring / key.split("/monitoring/", 1)[1]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(payload)
-    capture = __import__("my_ml_project.capture", fromlist=["read_window"])
-    window = capture.read_window(str(monitoring), NOW.date(), 7)
+    reader = __import__("my_ml_project.window", fromlist=["read_window"])
+    window = reader.read_window(str(monitoring), "production", NOW.date(), 7, 100, 0)
     assert (window.files, window.rows) == (2, [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
     assert window.labels == [1, 0, None, None]
 
@@ -137,8 +136,9 @@ def test_drift_yml_exports_with_the_module_before_the_drift_step(render: Render)
     )
     export = text.index(
         'python -m my_ml_project.managed.vertex_log --table "$VERTEX_LOGGING_TABLE"'
+        ' --days "$days" --environment production'
     )
-    assert export < text.index("python -m my_ml_project.drift")
+    assert export < text.index("python -m my_ml_project.drift --environment production")
     assert "bq " not in text
 
 

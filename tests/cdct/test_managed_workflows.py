@@ -36,8 +36,11 @@ def test_drift_reads_the_capture_and_never_falls_back(
 ) -> None:
     repo = render(cloud=cloud, deploy_target=target)
     text = (repo / ".github/workflows/drift.yml").read_text(encoding="utf-8")
-    monitor = yaml.safe_load(text)["jobs"]["monitor"]
-    assert monitor["if"] == "vars.DVC_REMOTE_ENABLED == 'true'"
+    jobs = yaml.safe_load(text)["jobs"]
+    staging, monitor = jobs["monitor-staging"], jobs["monitor-production"]
+    chosen = "(!inputs.environment || inputs.environment == '{}')"
+    assert monitor["if"] == "vars.DVC_REMOTE_ENABLED == 'true' && " + chosen.format("production")
+    assert staging["if"] == "vars.DVC_REMOTE_ENABLED == 'true' && " + chosen.format("staging")
     for gone in ("DRIFT_SAMPLE_URL", "dvc repro", "get-url", "drift-detected"):
         assert gone not in text
     names = [str(step.get("name", "")) for step in monitor["steps"]]

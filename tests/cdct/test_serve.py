@@ -323,6 +323,25 @@ def test_feedback_counts_past_predictions_by_outcome(
         assert after[key] - before.get(key, 0.0) == count
 
 
+def test_a_smoke_request_is_answered_and_counted_apart_from_real_traffic(
+    served: tuple[Server, dict[str, Any], str],
+) -> None:
+    """CD's smoke request (its v2 ``id`` starts with ``mlrig-smoke-``) gets the model's
+    answer but counts under route ``smoke``: the dashboard's latency, error and throughput
+    panels (route ``infer``) and the prediction distribution see real traffic only."""
+    server, expected, _ = served
+    body = {**infer_body([[0.0] * len(expected["rows"][0])]), "id": "mlrig-smoke-0123456789ab"}
+    before = _samples(server.get("/metrics")[1].decode())
+    code, answer = server.post(f"/v2/models/{NAME}/infer", body)
+    assert (code, answer["id"]) == (200, "mlrig-smoke-0123456789ab")
+    after = _samples(server.get("/metrics")[1].decode())
+    grew = {key: value - before.get(key, 0.0) for key, value in after.items()}
+    labels = f'model="{NAME}",route="smoke",version="{server.version}"'
+    assert grew[f'inference_requests_total{{code="200",{labels}}}'] == 1
+    assert grew[f"inference_request_duration_seconds_count{{{labels}}}"] == 1
+    assert all('route="smoke"' in key for key, value in grew.items() if value)
+
+
 def test_feature_moments_follow_the_inputs(served: tuple[Server, dict[str, Any], str]) -> None:
     server, expected, _ = served
     rows = expected["rows"][:4]

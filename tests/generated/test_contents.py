@@ -92,6 +92,8 @@ def test_pipeline_files_agree(repo_per_cloud: dict[str, Path], cloud: str) -> No
         "ks_pvalue": 0.01,
         "window_days": 7,
         "min_rows": 50,
+        "max_objects": 2000,
+        "seed": 42,
     }
     assert params["monitoring"] == {"capture_percent": 100}
 

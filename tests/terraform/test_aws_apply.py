@@ -241,3 +241,20 @@ def test_the_remote_url_keeps_its_path_and_the_key_checks_the_source_account(
     assert logs["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     s3 = client("s3")
     assert s3.get_bucket_versioning(Bucket="my-ml-project-dvc")["Status"] == "Enabled"
+
+
+def test_captured_inference_data_expires_and_nothing_else_does(
+    applied: tuple[Path, Any],
+) -> None:
+    """The request log grows with traffic: a lifecycle rule scoped to ``<path>/monitoring/``
+    expires it after ``monitoring_retention_days`` (30 by default); the DVC objects only
+    change storage class."""
+    _, client = applied
+    rules = client("s3").get_bucket_lifecycle_configuration(Bucket="my-ml-project-dvc")["Rules"]
+    by_id = {rule["ID"]: rule for rule in rules}
+    assert sorted(by_id) == ["dvc-remote", "monitoring"]
+    monitoring = by_id["monitoring"]
+    assert monitoring["Filter"] == {"Prefix": "dvc/monitoring/"}
+    assert monitoring["Expiration"] == {"Days": 30}
+    assert monitoring["NoncurrentVersionExpiration"]["NoncurrentDays"] == 1
+    assert "Expiration" not in by_id["dvc-remote"]

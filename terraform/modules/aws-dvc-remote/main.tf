@@ -124,6 +124,28 @@ resource "aws_s3_bucket_lifecycle_configuration" "remote" {
       days_after_initiation = 7
     }
   }
+
+  # Captured inference data grows with traffic: it expires, and its old versions go a day later.
+  rule {
+    id     = "monitoring"
+    status = "Enabled"
+
+    filter {
+      prefix = "${local.prefix}monitoring/"
+    }
+
+    expiration {
+      days = var.monitoring_retention_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
 }
 
 resource "aws_s3_bucket_logging" "remote" {

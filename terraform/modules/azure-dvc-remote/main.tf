@@ -70,6 +70,27 @@ resource "azurerm_storage_management_policy" "remote" {
       }
     }
   }
+
+  # Captured inference data grows with traffic: it expires, and its old versions go a day later.
+  rule {
+    name    = "monitoring"
+    enabled = true
+
+    filters {
+      blob_types   = ["blockBlob"]
+      prefix_match = ["${var.container_name}/${local.prefix}monitoring/"]
+    }
+
+    actions {
+      base_blob {
+        delete_after_days_since_modification_greater_than = var.monitoring_retention_days
+      }
+
+      version {
+        delete_after_days_since_creation = 1
+      }
+    }
+  }
 }
 
 locals {

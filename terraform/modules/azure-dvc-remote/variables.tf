@@ -122,3 +122,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "monitoring_retention_days" {
+  description = "Days after which captured inference data under <path>/monitoring/ (the drift monitor's window, the request log, the feedback labels) expires; keep it longer than drift.window_days in params.yaml."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.monitoring_retention_days >= 1
+    error_message = "Captured inference data must be kept at least one day."
+  }
+}

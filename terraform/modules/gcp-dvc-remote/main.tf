@@ -112,6 +112,29 @@ resource "google_storage_bucket" "remote" {
     }
   }
 
+  # Captured inference data grows with traffic: it expires, and its old versions go a day later.
+  lifecycle_rule {
+    condition {
+      age            = var.monitoring_retention_days
+      matches_prefix = ["${local.prefix}monitoring/"]
+      with_state     = "LIVE"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 1
+      matches_prefix             = ["${local.prefix}monitoring/"]
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   depends_on = [google_kms_crypto_key_iam_member.gcs]
 }
 

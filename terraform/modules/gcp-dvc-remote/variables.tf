@@ -117,3 +117,14 @@ variable "folder_writer_members" {
     error_message = "folder is a relative path such as monitoring/kserve/."
   }
 }
+
+variable "monitoring_retention_days" {
+  description = "Days after which captured inference data under <path>/monitoring/ (the drift monitor's window, the request log, the feedback labels) expires; keep it longer than drift.window_days in params.yaml."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.monitoring_retention_days >= 1
+    error_message = "Captured inference data must be kept at least one day."
+  }
+}

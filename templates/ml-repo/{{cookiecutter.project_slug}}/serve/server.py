@@ -41,6 +41,7 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from {{ cookiecutter.package_name }} import model as trained
+from {{ cookiecutter.package_name }}.capture import SMOKE_PREFIX
 
 from . import Handler as BaseHandler
 from . import fetch_model, metrics, serve_until_stopped
@@ -61,10 +62,14 @@ class Served:
         width = getattr(self.model, "n_features", getattr(self.model, "n_features_in_", None))
         self.n_features = int(width) if width is not None else None
 
-    def infer(self, body: Any) -> dict[str, Any]:
+    def infer(self, body: Any, observe: bool = True) -> dict[str, Any]:
+        """The v2 answer; with ``observe`` off (CD's smoke requests) no feature, score or
+        label is counted, so the prediction distribution holds real traffic only."""
         features = decode(body, self.n_features)
-        metrics.observe_features(self.name, self.version, features)
         scores = trained.predict_proba(self.model, features)
+        if not observe:
+            return encode(self.name, body.get("id"), scores, self.threshold)
+        metrics.observe_features(self.name, self.version, features)
         for score, label in zip(scores, scores >= self.threshold, strict=True):
             metrics.SCORES.labels(self.name, self.version).observe(float(score))
             metrics.LABELS.labels(self.name, self.version, str(int(label))).inc()
@@ -118,27 +123,31 @@ class Handler(BaseHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
         started = time.perf_counter()
-        code, answer = self._answer(route)
+        code, answer, route = self._answer(route)
         served = (self.served.name, self.served.version)
         metrics.LATENCY.labels(*served, route).observe(time.perf_counter() - started)
         metrics.REQUESTS.labels(*served, route, str(int(code))).inc()
         self._json(code, answer)
 
-    def _answer(self, route: str) -> tuple[HTTPStatus, dict[str, Any]]:
+    def _answer(self, route: str) -> tuple[HTTPStatus, dict[str, Any], str]:
+        """The answer and the route it counts under: CD's smoke requests (a v2 ``id``
+        starting with ``SMOKE_PREFIX``) count as ``smoke``, never as ``infer``."""
         try:
             length = int(self.headers.get("Content-Length") or 0)
             if not 0 < length <= MAX_BODY:
                 raise BadRequest(f"a body of 1 to {MAX_BODY} bytes is expected")
             body = json.loads(self.rfile.read(length))
             if route == "feedback":
-                return HTTPStatus.OK, self._feedback(body)
-            return HTTPStatus.OK, self.served.infer(body)
+                return HTTPStatus.OK, self._feedback(body), route
+            if isinstance(body, dict) and str(body.get("id") or "").startswith(SMOKE_PREFIX):
+                return HTTPStatus.OK, self.served.infer(body, observe=False), "smoke"
+            return HTTPStatus.OK, self.served.infer(body), route
         except (BadRequest, json.JSONDecodeError, UnicodeDecodeError) as error:
             metrics.ERRORS.labels(self.served.name, self.served.version, "client").inc()
-            return HTTPStatus.BAD_REQUEST, {"error": str(error)}
+            return HTTPStatus.BAD_REQUEST, {"error": str(error)}, route
         except Exception as error:  # the model failed: answer 500, keep serving
             metrics.ERRORS.labels(self.served.name, self.served.version, "server").inc()
-            return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": type(error).__name__}
+            return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": type(error).__name__}, route
 
     def _feedback(self, body: Any) -> dict[str, Any]:
         correct, incorrect = feedback(body)

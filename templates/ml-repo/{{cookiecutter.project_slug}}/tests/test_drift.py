@@ -72,17 +72,25 @@ def test_psi_and_ks_on_known_cases() -> None:
     assert drift.ks_2samp(same[:2500], same[2500:])[1] > 0.01
 
 
-def capture_event(folder: Path, day: str, number: int, rows: np.ndarray) -> None:
+def capture_event(
+    folder: Path,
+    day: str,
+    number: int,
+    rows: np.ndarray,
+    env: str = "staging",
+    request_id: str = "",
+) -> None:
     """A request and its answer as serve/capture.py writes KServe's logger events."""
     tensor = {"name": "x", "shape": list(rows.shape), "datatype": "FP64"}
     request = {"inputs": [{**tensor, "data": rows.ravel().tolist()}]}
+    request.update({"id": request_id} if request_id else {})
     labels = [int(row.sum() > 0) for row in rows]
     answer = {"outputs": [{"name": "label", "shape": [len(rows)], "data": labels}]}
-    where = folder / "kserve" / "svc" / day
+    where = folder / "kserve" / env / day / "10"
     where.mkdir(parents=True, exist_ok=True)
     for kind, body in (("request", request), ("response", answer)):
         event = {"id": f"e{number}", "type": f"org.kubeflow.serving.inference.{kind}", "data": body}
-        (where / f"{number}-{kind}.json").write_text(json.dumps(event))
+        (where / f"svc-{number}-{kind}.jsonl").write_text(json.dumps(event) + "\n")
 
 
 def window_run(workdir: Path, *extra: str, until: str = "2026-03-10") -> int:
@@ -99,14 +107,15 @@ def test_an_empty_window_is_no_traffic_never_drift(
     capture_event(workdir / "monitoring", "2026/01/02", 0, sample(3, 5.0)[0])  # outside
     assert window_run(workdir, "--register", str(workdir / "raw")) == 0
     assert capsys.readouterr().out == (
-        "no traffic: 0 captured rows in 0 files from 2026-03-04 to 2026-03-10; nothing to compare\n"
+        "window: staging 2026-03-04 to 2026-03-10: read 0 of 0 capture files, 0 rows\n"
+        "no traffic: fewer than 1 rows; nothing to compare\n"
     )
     assert not (workdir / "raw").exists()
 
 
 def feedback(folder: Path, day: str, labels: dict[int, list[int]]) -> None:
     """True labels by request id, as the application that learns them writes them."""
-    where = folder / "feedback" / day
+    where = folder / "feedback" / "staging" / day
     where.mkdir(parents=True, exist_ok=True)
     lines = [json.dumps({"id": f"e{number}", "labels": truth}) for number, truth in labels.items()]
     (where / "labels.jsonl").write_text("\n".join(lines))
@@ -124,7 +133,7 @@ def test_a_drifted_window_is_registered_with_the_true_labels_only(
     feedback(workdir / "monitoring", "2026/03/11", {0: [1] * 100, 3: [0] * 100})  # later
     assert window_run(workdir, "--register", str(workdir / "raw")) == 1
     registered, ids = sorted((workdir / "raw").iterdir())
-    assert registered.name == "captured-20260304-20260310.csv"
+    assert registered.name == "captured-staging-20260304-20260310.csv"
     assert ids.read_text() == '"e0"\n"e3"\n'
     lines = registered.read_text().splitlines()
     assert lines[0] == "f0,f1,f2,target" and len(lines) == 201
@@ -143,12 +152,15 @@ def test_an_unshifted_window_is_not_drift(workdir: Path) -> None:
 def test_unreadable_captures_are_no_traffic_not_a_crash(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    day = workdir / "monitoring" / "kserve" / "svc" / "2026" / "03" / "09"
+    day = workdir / "monitoring" / "kserve" / "staging" / "2026" / "03" / "09" / "10"
     day.mkdir(parents=True)
     (day / "garbage.json").write_bytes(b"\xff\xfe not json {")
     (day / "wrong.json").write_text(json.dumps({"type": "x.request", "data": {"inputs": "no"}}))
     assert window_run(workdir) == 0
-    assert capsys.readouterr().out.startswith("no traffic: 0 captured rows in 2 files")
+    assert capsys.readouterr().out == (
+        "window: staging 2026-03-04 to 2026-03-10: read 2 of 2 capture files, 0 rows\n"
+        "no traffic: fewer than 1 rows; nothing to compare\n"
+    )
 
 
 def test_overlapping_windows_register_each_row_once(
@@ -162,16 +174,15 @@ def test_overlapping_windows_register_each_row_once(
     feedback(workdir / "monitoring", "2026/03/09", {n: [n % 2] * 100 for n in range(4)})
     raw = workdir / "raw"
     assert window_run(workdir, "--register", str(raw)) == 1
-    assert capsys.readouterr().out.startswith(
-        f"registered 400 captured rows as {(raw / 'captured-20260304-20260310.csv').as_posix()}\n"
-    )
+    first = (raw / "captured-staging-20260304-20260310.csv").as_posix()
+    assert capsys.readouterr().out.splitlines()[1] == f"registered 400 captured rows as {first}"
     for number in range(4, 7):  # the next day: new requests, and the earlier ones again
         capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
     feedback(workdir / "monitoring", "2026/03/10", {n: [1] * 100 for n in range(4, 6)})
     assert window_run(workdir, "--register", str(raw), until="2026-03-11") == 1
-    second = raw / "captured-20260305-20260311.csv"
-    assert capsys.readouterr().out.startswith(
-        f"registered 200 captured rows as {second.as_posix()} (400 registered before)\n"
+    second = raw / "captured-staging-20260305-20260311.csv"
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"registered 200 captured rows as {second.as_posix()} (400 registered before)"
     )
     assert len(second.read_text().splitlines()) == 1 + 200
     assert second.with_suffix(".ids").read_text() == '"e4"\n"e5"\n'
@@ -180,8 +191,8 @@ def test_overlapping_windows_register_each_row_once(
         "drift: the window's 600 labelled rows are registered already; nothing registered\n"
     )
     assert sorted(path.name for path in raw.iterdir()) == [
-        "captured-20260304-20260310.csv", "captured-20260304-20260310.ids",
-        "captured-20260305-20260311.csv", "captured-20260305-20260311.ids",
+        "captured-staging-20260304-20260310.csv", "captured-staging-20260304-20260310.ids",
+        "captured-staging-20260305-20260311.csv", "captured-staging-20260305-20260311.ids",
     ]  # fmt: skip
 
 
@@ -198,12 +209,12 @@ def test_drift_without_labels_says_where_to_send_them(
     report = markdown.read_text()
     capture = str(workdir / "monitoring")
     assert report.startswith(
-        "## Drift monitor\n\nWindow: 2026-03-04 to 2026-03-10"
-        f" (800 captured rows in 16 files under `{capture}`).\n\n| feature | PSI |"
+        "## Drift monitor\n\nwindow: staging 2026-03-04 to 2026-03-10: read 16 of 16"
+        f" capture files, 800 rows, under `{capture}`.\n\n| feature | PSI |"
     )
     assert report.endswith(
         "No labels yet: send feedback to"
-        f" `{capture}/feedback/yyyy/mm/dd/` as JSON lines,"
+        f" `{capture}/feedback/staging/yyyy/mm/dd/` as JSON lines,"
         ' `{"id": "<request id>", "labels": [<one per row>]}`;'
         " a later run registers the labelled rows.\n"
     )
@@ -211,3 +222,22 @@ def test_drift_without_labels_says_where_to_send_them(
     assert outputs.startswith("drift=true\ntraffic=true\nregistered=\nreport<<ghadelimiter_")
     assert report.rstrip("\n") in outputs
     assert not (workdir / "raw").exists()
+
+
+def test_one_environment_is_read_and_smoke_requests_are_left_out(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Production's traffic, staging's beside it and CD's marked smoke requests: the
+    staging window holds staging's rows only, without the smoke rows."""
+    rows = sample(2, 0.0)[0]
+    for number in range(4):
+        capture_event(workdir / "monitoring", "2026/03/10", number, rows[number * 100 :][:100])
+    shifted = sample(3, 5.0)[0]
+    capture_event(workdir / "monitoring", "2026/03/10", 9, shifted[:300], env="production")
+    zeros = np.zeros((300, 3))
+    capture_event(workdir / "monitoring", "2026/03/10", 8, zeros, request_id="mlrig-smoke-abc")
+    assert window_run(workdir) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "window: staging 2026-03-04 to 2026-03-10: read 10 of 10 capture files,"
+        " 400 rows (300 smoke rows left out)"
+    )

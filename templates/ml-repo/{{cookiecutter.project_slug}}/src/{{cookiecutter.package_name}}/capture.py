@@ -1,20 +1,25 @@
-"""Read the captured inference data under ``<DVC remote>/monitoring/``, one window at a time.
+"""The captured inference data's formats: records, the rows they hold, who sent them.
 
-Every sink writes below a ``yyyy/mm/dd`` partition: ``serve/capture.py`` behind KServe's
-request logger (``kserve/<service>/yyyy/mm/dd/*.json``, one CloudEvent each), SageMaker's
-data capture (``sagemaker/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``) and Azure ML's
-data collector (``azureml/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``); Vertex
-AI's BigQuery log rows, exported by drift.yml to ``vertex/yyyy/mm/dd/``. A
-record gives the request's feature rows (KServe v2 ``inputs``, or ``instances``) and,
+Every sink writes below ``<DVC remote>/monitoring/<sink>/<environment>/`` and, further
+down, a ``yyyy/mm/dd/hh`` partition (``window.py`` lists only the partitions of the
+window): ``serve/capture.py`` behind KServe's request logger
+(``kserve/<env>/yyyy/mm/dd/hh/<service>-*.jsonl``, CloudEvents in batches), SageMaker's
+data capture (``sagemaker/<env>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``), Azure ML's
+data collector (``azureml/<env>/<endpoint>/{request,response}/yyyy/mm/dd/hh/*.jsonl``)
+and Vertex AI's BigQuery log rows, exported by drift.yml to ``vertex/<env>/yyyy/mm/dd/``.
+A record gives the request's feature rows (KServe v2 ``inputs``, or ``instances``) and,
 when the answer is captured too, the label the model answered.
 
+CD's smoke requests carry the marker ``SMOKE_PREFIX`` as their v2 request ``id`` (and as
+SageMaker's ``InferenceId``); the window leaves them out (``is_smoke``).
+
 The true labels come later, from whoever learns them, as JSON lines under
-``feedback/yyyy/mm/dd/``: ``{"id": "<request id>", "labels": [0, 1, ...]}`` (one per
-row of the request; ``"label": 1`` for a one-row request). The request id is the one
-the capture records: KServe's CloudEvent id, SageMaker's ``InferenceId`` (or its
-event id), Azure ML's correlation id, Vertex AI's ``request_id``. Feedback counts
-from the window's first day on, whenever it arrived; the model's own answers are
-never taken for true labels.
+``feedback/<env>/yyyy/mm/dd/``: ``{"id": "<request id>", "labels": [0, 1, ...]}`` (one
+per row of the request; ``"label": 1`` for a one-row request). The request id is the one
+the capture records: KServe's CloudEvent id, SageMaker's ``InferenceId`` (or its event
+id), Azure ML's correlation id, Vertex AI's ``request_id``. Feedback counts from the
+window's first day on, whenever it arrived; the model's own answers are never taken for
+true labels.
 """
 
 from __future__ import annotations
@@ -23,29 +28,12 @@ import base64
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
-PARTITION = re.compile(r"/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?:/|$)")
 FEEDBACK = "feedback"  # the true labels' prefix, beside the sinks' own
 MAX_OBJECT = 64 * 1024 * 1024  # a capture file is small; a larger object is not read
+SMOKE_PREFIX = "mlrig-smoke-"  # the request id of CD's smoke requests (managed/common.py)
 AZURE_HTTPS = re.compile(r"https://(?P<account>[a-z0-9]+)\.blob\.core\.windows\.net/(?P<rest>.+)")
-
-
-@dataclass
-class Window:
-    """The rows captured between ``start`` and ``end`` (inclusive), and what was served."""
-
-    start: date
-    end: date
-    files: int = 0
-    rows: list[list[float]] = field(default_factory=list)
-    labels: list[int | None] = field(default_factory=list)  # what the model answered
-    truth: list[int | None] = field(default_factory=list)  # the true label, from feedback
-    ids: list[str] = field(default_factory=list)  # each row's request id
-    skipped: list[str] = field(default_factory=list)  # objects too large to read
-    missing: bool = False  # the prefix does not exist: nothing was ever captured there
 
 
 class CaptureError(RuntimeError):
@@ -61,59 +49,6 @@ def filesystem(url: str) -> tuple[Any, str]:
         fs = fsspec.filesystem("az", account_name=found["account"], anon=False)
         return fs, found["rest"]
     return fsspec.core.url_to_fs(url)
-
-
-def in_window(path: str, start: date, end: date) -> bool:
-    found = PARTITION.search(path)
-    if not found:
-        return False
-    try:
-        day = date(int(found["y"]), int(found["m"]), int(found["d"]))
-    except ValueError:
-        return False
-    return start <= day <= end
-
-
-def read_window(url: str, end: date, days: int) -> Window:
-    """Every capture file under ``url`` whose partition lies in the ``days`` up to ``end``."""
-    window = Window(start=end - timedelta(days=max(days, 1) - 1), end=end)
-    try:
-        return _read(url, window)
-    except Exception as error:  # whatever the driver raises: credentials, access, protocol
-        raise CaptureError(f"{type(error).__name__}: {error}") from None
-
-
-def _read(url: str, window: Window) -> Window:
-    fs, root = filesystem(url)
-    if not fs.exists(root):
-        window.missing = True
-        return window
-    exchanges: dict[str, dict[str, Any]] = {}
-    truth: dict[str, list[int]] = {}
-    for path, info in sorted(fs.find(root, detail=True).items()):
-        relative = path[len(root) :]
-        is_feedback = relative.lstrip("/").startswith(FEEDBACK + "/")
-        if not in_window(relative, window.start, date.max if is_feedback else window.end):
-            continue
-        if int(info.get("size") or 0) > MAX_OBJECT:
-            window.skipped.append(path)
-            continue
-        text = fs.cat_file(path).decode("utf-8", errors="replace")
-        if is_feedback:
-            truth.update(feedback(records(text)))
-            continue
-        window.files += 1
-        for number, record in enumerate(records(text)):
-            for key, part, body in parts(record, f"{path}#{number}"):
-                exchanges.setdefault(key, {})[part] = body
-    for key, exchange in exchanges.items():
-        rows = feature_rows(exchange.get("request"))
-        known = truth.get(key, [])
-        window.rows += rows
-        window.ids += [key] * len(rows)
-        window.labels += served_labels(exchange.get("response"), len(rows))
-        window.truth += list(known) if len(known) == len(rows) else [None] * len(rows)
-    return window
 
 
 def feedback(items: Iterator[dict[str, Any]]) -> dict[str, list[int]]:
@@ -241,14 +176,21 @@ def _flat(value: Any) -> list[float] | None:
     return [v for v in out if v == v and abs(v) != float("inf")] if out else None
 
 
-def accuracy(window: Window | None) -> tuple[float, int] | None:
+def is_smoke(key: str, exchange: dict[str, Any]) -> bool:
+    """Whether an exchange is one of CD's smoke requests: its capture id, or the ``id`` of
+    its v2 request or answer, starts with ``SMOKE_PREFIX``."""
+    ids = [key] + [
+        str(body.get("id") or "") for body in exchange.values() if isinstance(body, dict)
+    ]
+    return any(value.startswith(SMOKE_PREFIX) for value in ids)
+
+
+def accuracy(labels: list[int | None], truth: list[int | None]) -> tuple[float, int] | None:
     """The share of answers that matched their true label, and how many had one (None:
     no true label yet)."""
-    if window is None:
-        return None
     pairs = [
         (served, true)
-        for served, true in zip(window.labels, window.truth, strict=True)
+        for served, true in zip(labels, truth, strict=True)
         if served is not None and true is not None
     ]
     if not pairs:

@@ -1,89 +1,94 @@
-"""Drift monitor: compare recent inference data with the training reference, feature by feature.
+"""Drift monitor: compare one environment's recent inference data with its model's training data.
 
 Usage (from the repository root)::
 
-    python -m {{ cookiecutter.package_name }}.drift                      # the captured window
-    python -m {{ cookiecutter.package_name }}.drift --register data/raw  # ... kept as data on drift
-    python -m {{ cookiecutter.package_name }}.drift --current recent.csv # a CSV file instead
+    python -m {{ cookiecutter.package_name }}.drift --environment production   # its captured window
+    python -m {{ cookiecutter.package_name }}.drift --register data/raw      # ... kept as data on drift
+    python -m {{ cookiecutter.package_name }}.drift --current recent.csv     # a CSV file instead
 
-By default it reads the last ``drift.window_days`` of inference data that the endpoint
-captured under ``<DVC remote>/monitoring/`` (see ``capture.py``; ``--capture`` names
-another prefix, ``--until`` the window's last day). Fewer than ``drift.min_rows``
-rows there is "no traffic": exit 0, ``traffic=false``, never a comparison with
-anything else. A prefix that does not exist is "no capture", a warning (exit 0,
-``traffic=false``, a ``::warning::`` in GitHub Actions): nothing was ever captured,
-so the serving side's capture is not writing there yet; a prefix that cannot be read
-(no access, no such protocol, bucket or account) is an error, exit 2. With ``--register DIR``, a drifted window is written to
-``DIR/captured-<first day>-<last day>.csv`` (features and the true label that feedback
-gave, rows without one left out: the model's own answers are never training labels),
-for ``dvc add`` and a pull request that retrains on it, with the rows' request ids in
-``captured-<first day>-<last day>.ids`` beside it: a row whose request id an earlier
-snapshot lists is never registered again (windows overlap; see ``drift_register.py``).
-A drifted window with nothing to register says why in the report: no true label yet
-(and where to send them), or every labelled row registered already.
+By default it reads the last ``drift.window_days`` of the inference data that the
+environment's endpoint captured under ``<DVC remote>/monitoring/<sink>/<environment>/``
+(see ``window.py``; ``--capture`` names another monitoring prefix, ``--until`` the
+window's last day), at most ``drift.max_objects`` capture files of it (a sample seeded
+with ``drift.seed``), and compares it with the reference sample (``drift.reference``)
+of the training data of the model that ``deploy/<environment>.yaml`` pins, read from
+the DVC remote by the md5 the pin records (see ``reference.py``; ``--reference`` names a
+file instead). CD's smoke requests are left out and counted. The first line says what
+was read: ``window: <env> <first day> to <last day>: read F of N capture files, R rows
+(S smoke rows left out)``.
+
+Fewer than ``drift.min_rows`` rows is "no traffic": exit 0, ``traffic=false``, never a
+comparison with anything else; so is a pin with no model yet. An environment for which
+nothing was ever captured is "no capture", a warning (exit 0, ``traffic=false``, a
+``::warning::`` in GitHub Actions): the serving side's capture is not writing there
+yet; a prefix that cannot be read (no access, no such protocol, bucket or account) or a
+reference that cannot be found is an error, exit 2. With ``--register DIR``, a drifted
+window is written to ``DIR/captured-<env>-<first day>-<last day>.csv`` (features and
+the true label that feedback gave, rows without one left out: the model's own answers
+are never training labels), for ``dvc add`` and a pull request that retrains on it,
+with the rows' request ids in a ``.ids`` file beside it: a row whose request id an
+earlier snapshot lists is never registered again (windows overlap; see
+``drift_register.py``). A drifted window with nothing to register says why in the
+report: no true label yet (and where to send them), or every labelled row registered
+already.
 
 Concept drift: the accuracy of the window's answers against the true labels that
-arrived under ``<capture>/feedback/`` (see ``capture.py``), joined by request id;
-"accuracy: no labels yet" until some have.
+arrived under ``<capture>/feedback/<environment>/`` (see ``capture.py``), joined by
+request id; "accuracy: no labels yet" until some have.
 
 For each feature column it computes the population stability index (PSI, over
 the reference's deciles) and a two-sample Kolmogorov-Smirnov test. A feature
 drifts when its PSI reaches ``drift.psi_threshold`` or its KS p-value falls
 below ``drift.ks_pvalue`` divided by the number of features (Bonferroni), both
 from ``params.yaml``. Exit code 1 means drift (0 with ``--exit-zero``), 2 a
-missing reference or unreadable captured data; inside GitHub Actions it also writes ``drift``, ``traffic`` and
-``registered`` (and ``report``, the Markdown summary) to ``$GITHUB_OUTPUT`` and the
-summary to the job summary; drift.yml opens an issue from it when nothing was proposed.
+missing reference or unreadable captured data; inside GitHub Actions it also writes
+``drift``, ``traffic`` and ``registered`` (and ``report``, the Markdown summary) to
+``$GITHUB_OUTPUT`` and the summary to the job summary; drift.yml opens an issue from it
+when nothing was proposed.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
+import io
 import math
-import os
+import re
 import sys
 import time
-import uuid
-from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.capture import (
-    MAX_OBJECT,
-    CaptureError,
-    Window,
-    accuracy,
-    accuracy_line,
-    read_window,
-)
+from {{ cookiecutter.package_name }}.capture import MAX_OBJECT, CaptureError, accuracy, accuracy_line
 from {{ cookiecutter.package_name }}.data import TARGET
 from {{ cookiecutter.package_name }}.drift_register import Registered, note, register
+from {{ cookiecutter.package_name }}.drift_report import (
+    FeatureDrift,
+    append,
+    counts_line,
+    multiline,
+    no_capture,
+    no_traffic,
+    summary,
+    window_line,
+    write_report,
+)
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 from {{ cookiecutter.package_name }}.pins import remote_url
+from {{ cookiecutter.package_name }}.reference import NoModel, ReferenceError, reference_text
+from {{ cookiecutter.package_name }}.window import Window, read_window
 
 BINS = 10
 EPSILON = 1e-6
 
 
-@dataclass(frozen=True)
-class FeatureDrift:
-    feature: str
-    psi: float
-    ks_statistic: float
-    ks_pvalue: float
-    drifted: bool
-
-
-def read_features(path: Path) -> dict[str, np.ndarray]:
-    """The numeric columns of a CSV file with a header, without the target column."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle))
-    table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+def read_features(text: str) -> dict[str, np.ndarray]:
+    """The numeric columns of CSV text with a header, without the target column."""
+    header = next(csv.reader(io.StringIO(text)))
+    table = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1, ndmin=2)
     return {name: table[:, i] for i, name in enumerate(header) if name != TARGET}
 
 
@@ -139,36 +144,24 @@ def compare(
     return results
 
 
-def summary(results: list[FeatureDrift]) -> str:
-    rows = [
-        "| feature | PSI | KS statistic | KS p-value | drift |",
-        "| --- | ---: | ---: | ---: | --- |",
-    ]
-    for r in results:
-        mark = "yes" if r.drifted else "no"
-        rows.append(
-            f"| {r.feature} | {r.psi:.4f} | {r.ks_statistic:.4f} | {r.ks_pvalue:.3g} | {mark} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def _append(variable: str, text: str) -> None:
-    target = os.environ.get(variable)
-    if target:
-        with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(text)
+def environment(name: str) -> str:
+    """A deployment environment's name: one folder name, never a path."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        raise argparse.ArgumentTypeError(f"{name!r} is not an environment name")
+    return name
 
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="drift", description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--current", type=Path, help="CSV of recent inference data")
-    source.add_argument("--capture", help="captured data prefix (default: <remote>/monitoring)")
+    source.add_argument("--capture", help="monitoring prefix (default: <remote>/monitoring)")
+    parser.add_argument(
+        "--environment", type=environment, default="staging", help="whose pin and capture"
+    )
     parser.add_argument("--until", type=date.fromisoformat, help="last day of the window")
     parser.add_argument("--window-days", type=int, help="default: drift.window_days")
-    parser.add_argument(
-        "--reference", type=Path, help="CSV of training data (default: drift.reference)"
-    )
+    parser.add_argument("--reference", type=Path, help="CSV of training data (default: the pin's)")
     parser.add_argument("--params", type=Path, default=PARAMS_FILE)
     parser.add_argument("--report", type=Path, help="write the results as JSON here")
     parser.add_argument("--register", type=Path, help="on drift, write the window here")
@@ -180,31 +173,52 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     params = load_params("drift", args.params)
-    reference_file = args.reference or Path(params["reference"])
-    if not reference_file.is_file():
-        print(f"drift: no reference {reference_file} (run `dvc pull prepare`)", file=sys.stderr)
+    try:
+        reference = read_features(reference_of(args, params))
+    except NoModel as error:
+        return no_traffic(f"no model: {error}; nothing to compare\n")
+    except (OSError, ReferenceError) as error:
+        print(f"drift: no reference for {args.environment}: {error}", file=sys.stderr)
         return 2
-    reference = read_features(reference_file)
     if args.current:
-        return judge(args, params, reference, read_features(args.current), None)
+        return judge(args, params, reference, read_features(args.current.read_text("utf-8")), None)
     url = args.capture or f"{remote_url()}/monitoring"
     try:
         window = read_window(
             url,
+            args.environment,
             args.until or date(*time.gmtime()[:3]),
             args.window_days or int(params.get("window_days", 7)),
+            int(params.get("max_objects", 2000)),
+            int(params.get("seed", 0)),
         )
     except CaptureError as error:
         print(f"drift: cannot read the captured data under {url}: {error}", file=sys.stderr)
         return 2
     if window.missing:
-        return no_capture(url)
+        return no_capture(url, args.environment)
     current = window_features(window, list(reference))
     for path in window.skipped:
         print(f"drift: {path} is larger than {MAX_OBJECT} bytes; not read", file=sys.stderr)
-    if len(next(iter(current.values()), [])) < int(params.get("min_rows", 1)):
-        return no_traffic(window, current)
+    print(counts_line(window))
+    fewest = int(params.get("min_rows", 1))
+    if len(next(iter(current.values()), [])) < fewest:
+        return no_traffic(f"no traffic: fewer than {fewest} rows; nothing to compare\n")
     return judge(args, params, reference, current, (window, url))
+
+
+def reference_of(args: argparse.Namespace, params: dict[str, Any]) -> str:
+    """The reference CSV: ``--reference``, or the pinned training data of the environment."""
+    if args.reference:
+        return str(args.reference.read_text(encoding="utf-8"))
+    return reference_text(args.environment, str(params["reference"]), remote_url())
+
+
+def window_features(window: Window, names: list[str]) -> dict[str, np.ndarray]:
+    """The window's rows as columns named like the reference's (rows of another width dropped)."""
+    rows = [row for row in window.rows if len(row) == len(names)]
+    table = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(names))
+    return {name: table[:, i] for i, name in enumerate(names)}
 
 
 def judge(
@@ -223,7 +237,7 @@ def judge(
     done = Registered()
     if drifted and window is not None and args.register is not None:
         done = register(window, list(reference), args.register)
-    scored = accuracy(window)
+    scored = accuracy(window.labels, window.truth) if window else None
     if args.report:
         write_report(args.report, drifted, results, scored)
     text = summary(results) + (accuracy_line(scored) if window is not None else "")
@@ -232,74 +246,14 @@ def judge(
     markdown = "## Drift monitor\n\n" + text
     if captured:
         markdown = "## Drift monitor\n\n" + window_line(*captured) + text
-        markdown += note(done, captured[1]) if drifted else ""
+        markdown += note(done, captured[1], captured[0].environment) if drifted else ""
     registered = done.path.as_posix() if done.path else ""
     outputs = f"drift={'true' if drifted else 'false'}\ntraffic=true\nregistered={registered}\n"
-    _append("GITHUB_OUTPUT", outputs + multiline("report", markdown))
-    _append("GITHUB_STEP_SUMMARY", markdown)
+    append("GITHUB_OUTPUT", outputs + multiline("report", markdown))
+    append("GITHUB_STEP_SUMMARY", markdown)
     if args.markdown:
         args.markdown.write_text(markdown, encoding="utf-8")
     return 1 if drifted and not args.exit_zero else 0
-
-
-def write_report(
-    path: Path, drifted: bool, results: list[FeatureDrift], scored: tuple[float, int] | None
-) -> None:
-    report = {
-        "drift": drifted,
-        "features": [asdict(r) for r in results],
-        "accuracy": scored[0] if scored else None,
-        "labelled": scored[1] if scored else 0,
-    }
-    path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def window_line(window: Window, url: str) -> str:
-    """Which window was compared, and from where (the report's first line)."""
-    rows = len(window.rows)
-    return (
-        f"Window: {window.start} to {window.end} ({rows} captured rows in"
-        f" {window.files} files under `{url}`).\n\n"
-    )
-
-
-def multiline(key: str, value: str) -> str:
-    """A ``$GITHUB_OUTPUT`` entry whose value may span lines (a delimiter it cannot hold)."""
-    delimiter = f"ghadelimiter_{uuid.uuid4()}"
-    return f"{key}<<{delimiter}\n{value.rstrip(chr(10))}\n{delimiter}\n"
-
-
-def window_features(window: Window, names: list[str]) -> dict[str, np.ndarray]:
-    """The window's rows as columns named like the reference's (rows of another width dropped)."""
-    rows = [row for row in window.rows if len(row) == len(names)]
-    table = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(names))
-    return {name: table[:, i] for i, name in enumerate(names)}
-
-
-def no_traffic(window: Window, current: dict[str, np.ndarray]) -> int:
-    rows = len(next(iter(current.values()), []))
-    text = (
-        f"no traffic: {rows} captured rows in {window.files} files "
-        f"from {window.start} to {window.end}; nothing to compare\n"
-    )
-    sys.stdout.write(text)
-    _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
-    _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
-    return 0
-
-
-def no_capture(url: str) -> int:
-    """Nothing was ever captured under ``url``: a warning, not "no traffic" (exit 0)."""
-    text = (
-        f"no capture: {url} does not exist; nothing was ever captured there"
-        " (is the serving side's capture writing to it?)\n"
-    )
-    sys.stdout.write(text)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        print(f"::warning::{text.strip()}")
-    _append("GITHUB_OUTPUT", "drift=false\ntraffic=false\nregistered=\n")
-    _append("GITHUB_STEP_SUMMARY", "## Drift monitor\n\n" + text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Register a drifted window as raw data, each labelled row once, and say why when none is.
 
-``captured-<first day>-<last day>.csv`` holds the window's rows that have a true label
-(features and that label); beside it, ``captured-<first day>-<last day>.ids`` lists the
+``captured-<env>-<first day>-<last day>.csv`` holds the window's rows that have a true
+label (features and that label); beside it, ``captured-<env>-<first day>-<last day>.ids`` lists the
 request ids of those rows, one JSON string a line, and is committed with the ``.dvc``
 pointer. Drift windows overlap (a daily run over the last seven days), so a request id
 that an earlier ``.ids`` file of the folder lists is never registered again.
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from {{ cookiecutter.package_name }}.capture import FEEDBACK, Window
+from {{ cookiecutter.package_name }}.capture import FEEDBACK
 from {{ cookiecutter.package_name }}.data import write_table
+from {{ cookiecutter.package_name }}.window import Window
 
 IDS_SUFFIX = ".ids"
 
@@ -63,7 +64,8 @@ def register(window: Window, names: list[str], folder: Path) -> Registered:
             file=sys.stderr,
         )
         return Registered(reason="already")
-    path = folder / f"captured-{window.start:%Y%m%d}-{window.end:%Y%m%d}.csv"
+    name = f"captured-{window.environment}-{window.start:%Y%m%d}-{window.end:%Y%m%d}.csv"
+    path = folder / name
     features = np.asarray([row for _, row, _ in new], dtype=np.float64)
     write_table(path, features, np.asarray([label for _, _, label in new]), names)
     ids = list(dict.fromkeys(key for key, _, _ in new))
@@ -76,7 +78,7 @@ def register(window: Window, names: list[str], folder: Path) -> Registered:
     return Registered(path=path)
 
 
-def note(done: Registered, url: str) -> str:
+def note(done: Registered, url: str, environment: str) -> str:
     """The Markdown paragraph that says what became of a drifted window."""
     if done.path is not None:
         return f"\nThe captured window is registered as `{done.path.as_posix()}`.\n"
@@ -84,7 +86,7 @@ def note(done: Registered, url: str) -> str:
         return (
             "\nNo true label has arrived for this window yet, so nothing was registered"
             " and retraining would see no new data. No labels yet: send feedback to"
-            f" `{url}/{FEEDBACK}/yyyy/mm/dd/` as JSON lines,"
+            f" `{url}/{FEEDBACK}/{environment}/yyyy/mm/dd/` as JSON lines,"
             ' `{"id": "<request id>", "labels": [<one per row>]}`;'
             " a later run registers the labelled rows.\n"
         )

@@ -7,7 +7,7 @@ the capture writer are set (``pins identity``), it deletes the InferenceService,
 ServingRuntime and the capture sink, so the first Argo CD sync is Healthy and nothing
 unpinned is applied; then it sets the image of the repository's own ServingRuntime
 (deploy/base/serving-runtime.yaml) and of the capture sink (deploy/base/capture-sink.yaml)
-by digest, and the sink's target: ``<DVC remote>/monitoring/kserve``.
+by digest, and the sink's target: ``<DVC remote>/monitoring/kserve/<env>``.
 
 It also sets the image on the InferenceService's predictor (``model.image``, which KServe
 puts over the runtime's container) and annotates the predictor with a digest of the
@@ -156,18 +156,19 @@ def not_serving(pin: dict[str, Any], root: Path = Path()) -> list[str]:
     return reasons
 
 
-def capture_target(root: Path = Path()) -> str:
-    """Where the capture sink writes KServe's request log: ``<DVC remote>/monitoring/kserve``,
-    as an fsspec URL (Azure Blob as ``abfs://<container>@<account>.dfs.core.windows.net``)."""
+def capture_target(env: str, root: Path = Path()) -> str:
+    """Where the capture sink of ``env`` writes KServe's request log:
+    ``<DVC remote>/monitoring/kserve/<env>`` (the drift monitor reads one environment's
+    folder), as an fsspec URL (Azure Blob as ``abfs://<container>@<account>.dfs.core.windows.net``)."""
     from {{ cookiecutter.package_name }} import pins
 
     remote = pins.remote_url(root / pins.DVC_CONFIG)
     if "://" not in remote:
-        return f"{LOCAL_MOUNT}/monitoring/kserve"  # the claim holding the local remote
+        return f"{LOCAL_MOUNT}/monitoring/kserve/{env}"  # the claim holding the local remote
     blob = AZURE_BLOB.match(remote)
     if blob:
         remote = f"abfs://{blob['container']}@{blob['account']}.dfs.core.windows.net{blob['rest']}"
-    return f"{remote}/monitoring/kserve"
+    return f"{remote}/monitoring/kserve/{env}"
 
 
 def _sink_target(target: str) -> str:
@@ -237,7 +238,7 @@ def component_text(env: str, pin: dict[str, Any], root: Path = Path()) -> str:
         + f"images:\n  - name: {IMAGE_NAME}\n    newName: {ref['name']}\n"
         + f"    digest: {ref['digest']}\n"
         + "patches:\n"
-        + _sink_target(capture_target(root))
+        + _sink_target(capture_target(env, root))
         + _predictor(str(pin[IMAGE_KEY]), root)
     )
 

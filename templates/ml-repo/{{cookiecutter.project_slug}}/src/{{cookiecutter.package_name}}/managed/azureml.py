@@ -11,8 +11,9 @@ not then report puts the old traffic back, deletes the new deployment and fails 
 expected and actual traffic. The model comes
 from the DVC remote through azure-storage-blob with ``DefaultAzureCredential`` (never
 an anonymous https download). The deployment's data collector writes requests and
-responses to ``<remote path>/monitoring/azureml/`` in the DVC container, through the
-workspace datastore named by ``AZUREML_MONITORING_DATASTORE``. The collector writes
+responses to ``<remote path>/monitoring/azureml/<env>/`` in the DVC container, through
+the workspace datastore named by ``AZUREML_MONITORING_DATASTORE``; the smoke request's
+body carries its marker as the v2 request ``id``, which the collector records. The collector writes
 as the *endpoint's* identity, so the endpoint runs as the user-assigned identity that
 ``AZUREML_ENDPOINT_IDENTITY`` names (its resource id): the one that Terraform lets
 write that folder. An endpoint that runs as another identity is refused, never used.
@@ -92,8 +93,9 @@ def register_model(release: Release, ws: Workspace) -> str:
 
 def collector_folder(release: Release) -> str:
     """Where the collector writes, in the DVC container: the remote's own path (if any),
-    then ``monitoring/azureml/<endpoint>`` (the folder Terraform lets it write)."""
-    _, _, path = storage.split(f"{release.monitoring}/azureml/{release.endpoint}")
+    then ``monitoring/azureml/<env>/<endpoint>`` (Terraform lets it write under
+    ``monitoring/azureml/``)."""
+    _, _, path = storage.split(f"{release.capture_folder('azureml')}/{release.endpoint}")
     return path
 
 
@@ -158,7 +160,7 @@ def write_spec(ws: Workspace, spec: dict[str, Any], name: str = "deployment.yml"
 
 def smoke(release: Release, ws: Workspace) -> None:
     request = ws.work / "smoke.json"
-    request.write_bytes(smoke_request(release.n_features))
+    request.write_bytes(smoke_request(release.n_features, release.smoke_id))
     try:
         answer = ws.run([
             "ml", "online-endpoint", "invoke", "--name", release.endpoint,

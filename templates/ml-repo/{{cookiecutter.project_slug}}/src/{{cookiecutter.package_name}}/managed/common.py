@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from {{ cookiecutter.package_name }} import pins, serving
+from {{ cookiecutter.package_name }}.capture import SMOKE_PREFIX
 from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 
 FILES = "/files/md5/"
@@ -106,8 +107,18 @@ class Release:
 
     @property
     def monitoring(self) -> str:
-        """The prefix the endpoint's data capture writes to (the drift monitor reads it)."""
+        """The prefix the endpoint's data capture writes under, each sink in its own
+        ``<sink>/<environment>`` folder (the drift monitor reads one environment's)."""
         return f"{self.remote}/monitoring"
+
+    def capture_folder(self, sink: str) -> str:
+        """Where ``sink`` (sagemaker, azureml) captures this environment's traffic."""
+        return f"{self.monitoring}/{sink}/{self.environment}"
+
+    @property
+    def smoke_id(self) -> str:
+        """The id of this release's smoke request; the drift monitor leaves it out."""
+        return f"{SMOKE_PREFIX}{self.md5[:12]}"
 
 
 def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Release:
@@ -174,10 +185,12 @@ def verify(payload: bytes, md5: str) -> bytes:
     return payload
 
 
-def smoke_request(n_features: int) -> bytes:
-    """One KServe v2 infer request: a row of zeros with the model's width."""
+def smoke_request(n_features: int, request_id: str) -> bytes:
+    """One KServe v2 infer request: a row of zeros with the model's width, whose ``id``
+    (``request_id``, starting with ``SMOKE_PREFIX``) marks it in the captured data."""
     tensor = {"name": "features", "shape": [1, n_features], "datatype": "FP64"}
-    return json.dumps({"inputs": [{**tensor, "data": [0.0] * n_features}]}).encode()
+    body = {"id": request_id, "inputs": [{**tensor, "data": [0.0] * n_features}]}
+    return json.dumps(body).encode()
 
 
 def check_answer(payload: bytes | str) -> None:

@@ -10,8 +10,9 @@ when the endpoint is InService on the config asked for: SageMaker answers an upd
 could not make with the endpoint InService on its previous config and a
 ``FailureReason``, and that too rolls back. Once the new config serves,
 every model and config of this endpoint that it does not use is deleted. Data capture
-(inputs and outputs) goes to ``<remote>/monitoring/sagemaker/<endpoint>/<variant>/
-yyyy/mm/dd/hh/``.
+(inputs and outputs) goes to ``<remote>/monitoring/sagemaker/<env>/<endpoint>/<variant>/
+yyyy/mm/dd/hh/``; the smoke request carries its marker as ``InferenceId`` (which data
+capture records) and as the v2 request ``id``.
 """
 
 from __future__ import annotations
@@ -78,11 +79,11 @@ def production_variant(release: Release, weight: float) -> dict[str, Any]:
 
 
 def data_capture(release: Release) -> dict[str, Any]:
-    """``DataCaptureConfig``: inputs and outputs as JSON under ``monitoring/sagemaker``."""
+    """``DataCaptureConfig``: inputs and outputs as JSON under ``monitoring/sagemaker/<env>``."""
     return {
         "EnableCapture": release.capture_percent > 0,
         "InitialSamplingPercentage": max(0, min(100, release.capture_percent)),
-        "DestinationS3Uri": f"{release.monitoring}/sagemaker",
+        "DestinationS3Uri": release.capture_folder("sagemaker"),
         "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
         "CaptureContentTypeHeader": {"JsonContentTypes": ["application/json"]},
     }
@@ -142,7 +143,8 @@ def smoke(release: Release, aws: Clients) -> None:
             TargetVariant=variant(release),
             ContentType="application/json",
             Accept="application/json",
-            Body=smoke_request(release.n_features),
+            Body=smoke_request(release.n_features, release.smoke_id),
+            InferenceId=release.smoke_id,
         )
     except aws.runtime.exceptions.ClientError as error:
         raise DeployError(f"the smoke request failed: {error}") from None

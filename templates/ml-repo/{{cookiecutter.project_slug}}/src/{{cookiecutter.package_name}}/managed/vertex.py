@@ -151,7 +151,7 @@ def smoke(release: Release, vertex: Api, name: str, deployed_id: str) -> None:
     """One request through ``:rawPredict`` of an endpoint that serves ``deployed_id`` alone;
     a DeployError unless that deployed model gives a good answer."""
     answer = vertex.session.request(
-        "POST", vertex.url(f"{name}:rawPredict"), data=smoke_request(release.n_features),
+        "POST", vertex.url(f"{name}:rawPredict"), data=smoke_request(release.n_features, release.smoke_id),
         headers={"Content-Type": "application/json"},
     )  # fmt: skip
     if answer.status_code >= 400:

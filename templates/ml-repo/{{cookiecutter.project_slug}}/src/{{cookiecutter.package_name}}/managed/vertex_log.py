@@ -1,10 +1,10 @@
-"""Export Vertex AI's request-response log (BigQuery) to ``<DVC remote>/monitoring/vertex/``.
+"""Export Vertex AI's request-response log (BigQuery) to ``<DVC remote>/monitoring/vertex/<env>/``.
 
-``python -m {{ cookiecutter.package_name }}.managed.vertex_log --table P.D.T --days N``
+``python -m {{ cookiecutter.package_name }}.managed.vertex_log --table P.D.T --days N --environment ENV``
 (drift.yml runs it before the drift monitor) reads the last ``N`` days of the table
-that the endpoint's ``predictRequestResponseLoggingConfig`` writes and stores them as
-JSON lines, one file per day of ``logging_time``:
-``monitoring/vertex/yyyy/mm/dd/request_response_logging.jsonl`` (rewritten by each run,
+that the endpoint of ``ENV`` logs to (``predictRequestResponseLoggingConfig``; one
+table per endpoint) and stores them as JSON lines, one file per day of ``logging_time``:
+``monitoring/vertex/<env>/yyyy/mm/dd/request_response_logging.jsonl`` (rewritten by each run,
 so a day is never counted twice). The table has the documented request-response
 logging schema: ``endpoint``, ``deployed_model_id``, ``logging_time`` (TIMESTAMP),
 ``request_id`` (NUMERIC), ``request_payload`` and ``response_payload`` (REPEATED
@@ -69,13 +69,14 @@ def by_day(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
     return {day: "\n".join(lines) + "\n" for day, lines in days.items()}
 
 
-def export(client: Any, table: str, days: int, monitoring: str, gcs: Any = None) -> list[str]:
-    """Write the last ``days`` days of ``table`` under ``<monitoring>/vertex/``; the URIs."""
+def export(client: Any, table: str, days: int, folder: str, gcs: Any = None) -> list[str]:
+    """Write the last ``days`` days of ``table`` under ``folder``
+    (``<monitoring>/vertex/<env>``); the URIs."""
     end = datetime.now(UTC)
     start = (end - timedelta(days=max(days, 1) - 1)).replace(hour=0, minute=0, second=0)
     written = []
     for day, text in sorted(by_day(query(client, table, start, end)).items()):
-        uri = f"{monitoring}/vertex/{day}/{FILE}"
+        uri = f"{folder}/{day}/{FILE}"
         storage.write(uri, text.encode("utf-8"), gcs)
         written.append(uri)
     return written
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vertex_log", description=__doc__.split("\n")[0])
     parser.add_argument("--table", required=True, help="project.dataset.table of the log")
     parser.add_argument("--days", type=int, required=True, help="how many days back")
+    parser.add_argument("--environment", required=True, help="whose endpoint logs to --table")
     args = parser.parse_args(argv)
     from google.cloud import bigquery
 
@@ -92,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         client = bigquery.Client(project=args.table.split(".", 1)[0])
-        written = export(client, args.table, args.days, f"{remote_url()}/monitoring")
+        folder = f"{remote_url()}/monitoring/vertex/{args.environment}"
+        written = export(client, args.table, args.days, folder)
     except DeployError as error:
         print(f"vertex_log: {error}", file=sys.stderr)
         return 2
