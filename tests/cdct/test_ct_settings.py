@@ -42,8 +42,12 @@ def test_cloud_none_ct_is_local_only(render: Render) -> None:
     train = _workflow(repo, "ct.yml")["jobs"]["train"]
     names = [step.get("name") for step in train["steps"]]
     assert "dvc repro" in names and "dvc pull" not in names and "dvc push" not in names
-    token = next(step for step in train["steps"] if APP_TOKEN in str(step.get("uses")))
-    assert " && false && " in token["if"]  # no App token: no pull request, no commit
+    jobs = _workflow(repo, "ct.yml")["jobs"]
+    # No App token anywhere: no publish job, so no pull request and no commit.
+    assert "publish" not in jobs
+    assert not [
+        step for job in jobs.values() for step in job["steps"] if APP_TOKEN in str(step.get("uses"))
+    ]
     plan = _step(_workflow(repo, "ct.yml")["jobs"]["plan"], PLAN)
     assert plan["env"]["REMOTE_ENABLED"] == "false"
     assert "cloud 'none' has no shared DVC remote" in plan["run"]
