@@ -147,7 +147,9 @@ def test_each_application_syncs_its_overlay_in_the_project(render: Render) -> No
         }
         # No CreateNamespace: the project may not create a Namespace (namespaces.yaml does).
         assert spec["syncPolicy"] == {"automated": {"prune": True, "selfHeal": True}}
-    namespaces = load(repo, "namespaces.yaml")
+    (listed,) = load(repo, "namespaces.yaml")  # one document: the check-yaml hook wants one
+    assert listed["kind"] == "List"
+    namespaces = listed["items"]
     assert validate(namespaces) == ["Namespace", "Namespace"]
     assert {n["metadata"]["name"] for n in namespaces} == NAMESPACES
 
@@ -158,3 +160,27 @@ def test_managed_repositories_have_no_kubernetes_folders(render: Render) -> None
         "production.yaml",
         "staging.yaml",
     ]
+
+
+def test_a_long_name_uses_one_kubernetes_name_across_argocd_and_overlays(render: Render) -> None:
+    """A slug over 46 characters is cut for Kubernetes names; the namespaces that
+    namespaces.yaml creates, the project allows and the Applications target are the ones
+    the overlays render into, so nothing syncs into a namespace that does not exist."""
+    repo = render(project_name="A very long project name for the data science platform team")
+    overlays = {
+        str(yaml.safe_load(path.read_text(encoding="utf-8"))["namespace"])
+        for path in (repo / "deploy/overlays").glob("*/**/kustomization.yaml")
+        if "namespace" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    }
+    assert len(overlays) == 2 and all(len(name) <= 63 for name in overlays)
+    (listed,) = load(repo, "namespaces.yaml")
+    assert {item["metadata"]["name"] for item in listed["items"]} == overlays
+    (project,) = load(repo, "project.yaml")
+    assert {d["namespace"] for d in project["spec"]["destinations"]} == overlays
+    targets = {
+        doc["spec"]["destination"]["namespace"]
+        for path in (repo / "deploy/argocd").glob("*.yaml")
+        for doc in load(repo, path.name)
+        if doc.get("kind") == "Application"
+    }
+    assert targets == overlays
