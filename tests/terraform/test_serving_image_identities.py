@@ -70,7 +70,8 @@ def test_serve_image_reads_what_terraform_sets_on_its_environment(
     job = build_job(repo)
     assert job["environment"] == "serving-image"
     read = set(re.findall(r"\bvars\.([A-Za-z0-9_]+)", yaml.safe_dump(job)))
-    assert read == IDENTITY_VARIABLES[cloud] | {"SERVING_IMAGE_REPOSITORY"}
+    # IMAGE_ATTESTATIONS is the user's own opt-out (unset: attest), never set by Terraform.
+    assert read == IDENTITY_VARIABLES[cloud] | {"SERVING_IMAGE_REPOSITORY", "IMAGE_ATTESTATIONS"}
     # The environment admits any branch: pull requests that change the lock build there
     # (tests/cdct/test_serve_image_identity checks every trigger against its trust).
     assert environments(repo)["serving-image"] == "{ branches = [] }"
