@@ -87,7 +87,8 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._kube_sources import Remote
-from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube import DIGEST, SERVING_KINDS, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube_render import build_all
 from toolkit.rules._helm_images import helm_findings
 from toolkit.rules._mod import models
 
@@ -103,57 +104,55 @@ ARGO = "Argo CD"
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Every serving image is named by digest, directly or through a kustomization."""
+    """Every image a kustomize build deploys, and every KServe manifest outside one, is
+    named by digest, directly or through a kustomization's ``images:``."""
     del options
     manifests: list[Manifests] = project.views("kube")
-    entries = [entry for view in manifests for entry in view.kustomize_images]
-    # An image a kustomization sets is judged at that entry, not again where it is named.
-    set_by_kustomize = {entry.name for entry in entries if entry.sets}
-    deleted = {pair for view in manifests for pair in view.deletes}
-    trees = {_folder(view.path) for view in manifests if _is_kustomization(view.path)}
-    for entry in entries:
+    for entry in (entry for view in manifests for entry in view.kustomize_images):
         yield from _argo_entry(entry) if entry.origin == ARGO else _entry(entry)
     for view in manifests:
         for remote in view.remotes:
             yield _remote(remote)
-    for view in manifests:
-        for image in view.images:
-            if image.kind in WORKLOAD_KINDS and not _in_tree(image.path, trees):
-                continue  # a workload outside any kustomize tree is not a deployment we judge
-            if not _covered(image, set_by_kustomize, deleted):
-                yield _image(image)
+    yield from _unique(_deployed(manifests))
     yield from helm_findings(project, manifests, CODE)
     yield from _pins(project)
 
 
-def _is_kustomization(path: str) -> bool:
-    return path.rsplit("/", 1)[-1] in ("kustomization.yaml", "kustomization.yml")
+def _deployed(manifests: list[Manifests]) -> Iterator[Image]:
+    """The images that reach a build by tag, where they are written; then the KServe
+    images of manifests no build reads (applied as they are)."""
+    builds = build_all(manifests)
+    for item in builds.rendered:
+        if not item.judged and _by_tag(item.reference):
+            yield item.image
+    for view in manifests:
+        if view.path not in builds.reached:
+            for image in view.images:
+                if image.kind in SERVING_KINDS and _by_tag(image.reference):
+                    yield image
 
 
-def _folder(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
+def _unique(images: Iterator[Image]) -> Iterator[Finding]:
+    seen: set[tuple[str, int, int]] = set()
+    for image in images:
+        if (image.path, image.line, image.column) not in seen:
+            seen.add((image.path, image.line, image.column))
+            yield _image(image)
 
 
-def _in_tree(path: str, trees: set[str]) -> bool:
-    """Whether ``path`` lies in a folder that holds a kustomization, or below one."""
-    folder = _folder(path)
-    while True:
-        if folder in trees:
-            return True
-        if not folder:
-            return False
-        folder = _folder(folder)
+def _by_tag(reference: str) -> bool:
+    """Whether ``reference`` names its image by tag (or by nothing, which means latest).
+    A reference still to be filled in (``${VAR}``, ``$(VAR)``, ``{{ }}``) by a tool mlrig
+    does not run (Flux's post-build substitution, envsubst, a template) is unknown here,
+    so it is not a finding."""
+    if "$" in reference or "{{" in reference or not reference.strip():
+        return False
+    head, at, digest = reference.rpartition("@")
+    return not (head and at and _valid(digest))
 
 
 def _valid(digest: str | None) -> bool:
     return digest is not None and DIGEST.match(digest) is not None
-
-
-def _covered(image: Image, set_by_kustomize: set[str], deleted: set[tuple[str, str]]) -> bool:
-    reference = image.reference
-    if image.pinned or "$" in reference or "{{" in reference or not reference.strip():
-        return True
-    return image.repository in set_by_kustomize or (image.kind, image.name) in deleted
 
 
 def _entry(entry: KustomizeImage) -> Iterator[Finding]:
