@@ -1,14 +1,31 @@
 """## What it does
-Checks that every image a deployment names is pinned by digest: each `image:` of a
-KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`; each container
-image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
-`CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
-one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
-of a container, inline or in a patch file, and every `image:` of a strategic-merge
-patch); each entry of a kustomization's `images:` list; the `serving_image` of
-each deployment pin (`deploy/<env>.yaml`); and each kustomize image override of an
-Argo CD `Application` (`spec.source.kustomize.images` and every `spec.sources[]`; an
-`ApplicationSet`'s under `spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`.
+Checks that every image a deployment runs is pinned by digest, as the deployment is
+rendered. Each kustomize build of the repository is followed without running kustomize:
+a root (an overlay, or a kustomization no other one names) takes the images of its
+`resources:` (files, and folders built in turn), applies its `components:`, its patches (a
+`$patch: delete` removes an object and its images; a patch's image replaces the one it
+targets) and its `images:` entries, and last the kustomize image overrides of an Argo CD
+`Application` that syncs its folder. An image that reaches a build by tag is a finding
+where it is written: in a base, a component, a patch or the overlay itself. A base image
+that every build replaces by digest passes. Images count in every object a build deploys:
+each `image:` of a KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`
+and of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
+`CronJob`, `Pod`), and the images of `containers`, `initContainers` and
+`ephemeralContainers` of any other kind. As in kustomize 5, `images:` rewrites only the
+images of `containers` and `initContainers`: an `ephemeralContainers` image or a
+predictor's `model.image` needs its digest where it is written, or a patch. A KServe
+manifest that no build reads is judged as it is written.
+
+The build reads only the repository: a `resources:` path above it or absolute is not
+followed, and a kustomization already in the chain being built (a cycle) is not built
+again. An image still to be filled in (`${VAR}`, `$(VAR)`, `{{ }}`) is set by a tool mlrig
+does not run (Flux post-build substitution, envsubst, a template), so its value is unknown
+and it is not a finding.
+
+Each entry of a kustomization's `images:` list, the `serving_image` of each deployment
+pin (`deploy/<env>.yaml`) and each kustomize image override of an Argo CD `Application`
+(`spec.source.kustomize.images` and every `spec.sources[]`; an `ApplicationSet`'s under
+`spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`, is judged too.
 
 It also reads the images that Helm values give a chart: an Argo CD Helm source's
 `helm.parameters` (`name: image.tag`), `helm.values` (a YAML text, judged on its own
@@ -24,11 +41,11 @@ picks the image), is a finding at that value; a digest (`digest:`, or `@sha256:`
 reference) passes. A `tag:` that belongs to no image, and a chart's own version
 (`targetRevision`, `version`), are not images.
 
-An image that a kustomization's `images:` entry (or an Argo CD override) sets is
-judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
-bare `newName` is a finding), not again in the resource; an image that a kustomization
-deletes with its resource (`$patch: delete`, as the generated overlays do until the
-serving image is built) passes.
+An image that a kustomization's `images:` entry (or an Argo CD override) sets in a build
+is judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
+bare `newName` is a finding), not again in the resource; an image whose object a build
+deletes (`$patch: delete`, as the generated overlays do until the serving image is built)
+does not reach that build.
 
 What it cannot verify is a finding too, at the rule's severity (error), with a message
 that says so: a kustomization's remote `resources:` (or `bases:`, `components:`) entry (a
