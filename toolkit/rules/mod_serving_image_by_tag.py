@@ -1,14 +1,31 @@
 """## What it does
-Checks that every image a deployment names is pinned by digest: each `image:` of a
-KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`; each container
-image of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
-`CronJob`, `Pod`) in a kustomize tree (a folder with a `kustomization.yaml`, or below
-one); each image a kustomize patch sets (a JSON 6902 `add`/`replace` of `.../image` or
-of a container, inline or in a patch file, and every `image:` of a strategic-merge
-patch); each entry of a kustomization's `images:` list; the `serving_image` of
-each deployment pin (`deploy/<env>.yaml`); and each kustomize image override of an
-Argo CD `Application` (`spec.source.kustomize.images` and every `spec.sources[]`; an
-`ApplicationSet`'s under `spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`.
+Checks that every image a deployment runs is pinned by digest, as the deployment is
+rendered. Each kustomize build of the repository is followed without running kustomize:
+a root (an overlay, or a kustomization no other one names) takes the images of its
+`resources:` (files, and folders built in turn), applies its `components:`, its patches (a
+`$patch: delete` removes an object and its images; a patch's image replaces the one it
+targets) and its `images:` entries, and last the kustomize image overrides of an Argo CD
+`Application` that syncs its folder. An image that reaches a build by tag is a finding
+where it is written: in a base, a component, a patch or the overlay itself. A base image
+that every build replaces by digest passes. Images count in every object a build deploys:
+each `image:` of a KServe `ServingRuntime`, `ClusterServingRuntime` or `InferenceService`
+and of a workload (`Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, `Job`,
+`CronJob`, `Pod`), and the images of `containers`, `initContainers` and
+`ephemeralContainers` of any other kind. As in kustomize 5, `images:` rewrites only the
+images of `containers` and `initContainers`: an `ephemeralContainers` image or a
+predictor's `model.image` needs its digest where it is written, or a patch. A KServe
+manifest that no build reads is judged as it is written.
+
+The build reads only the repository: a `resources:` path above it or absolute is not
+followed, and a kustomization already in the chain being built (a cycle) is not built
+again. An image still to be filled in (`${VAR}`, `$(VAR)`, `{{ }}`) is set by a tool mlrig
+does not run (Flux post-build substitution, envsubst, a template), so its value is unknown
+and it is not a finding.
+
+Each entry of a kustomization's `images:` list, the `serving_image` of each deployment
+pin (`deploy/<env>.yaml`) and each kustomize image override of an Argo CD `Application`
+(`spec.source.kustomize.images` and every `spec.sources[]`; an `ApplicationSet`'s under
+`spec.template.spec`), written `[<name>=]<image>[:<tag>][@<digest>]`, is judged too.
 
 It also reads the images that Helm values give a chart: an Argo CD Helm source's
 `helm.parameters` (`name: image.tag`), `helm.values` (a YAML text, judged on its own
@@ -24,11 +41,11 @@ picks the image), is a finding at that value; a digest (`digest:`, or `@sha256:`
 reference) passes. A `tag:` that belongs to no image, and a chart's own version
 (`targetRevision`, `version`), are not images.
 
-An image that a kustomization's `images:` entry (or an Argo CD override) sets is
-judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
-bare `newName` is a finding), not again in the resource; an image that a kustomization
-deletes with its resource (`$patch: delete`, as the generated overlays do until the
-serving image is built) passes.
+An image that a kustomization's `images:` entry (or an Argo CD override) sets in a build
+is judged at that entry (it needs `digest:`, or `@sha256:` in an override; `newTag` or a
+bare `newName` is a finding), not again in the resource; an image whose object a build
+deletes (`$patch: delete`, as the generated overlays do until the serving image is built)
+does not reach that build.
 
 What it cannot verify is a finding too, at the rule's severity (error), with a message
 that says so: a kustomization's remote `resources:` (or `bases:`, `components:`) entry (a
@@ -87,7 +104,8 @@ from typing import Any
 from toolkit.check.findings import Finding
 from toolkit.check.project import Project
 from toolkit.check.views._kube_sources import Remote
-from toolkit.check.views.kube import DIGEST, WORKLOAD_KINDS, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube import DIGEST, SERVING_KINDS, Image, KustomizeImage, Manifests
+from toolkit.check.views.kube_render import build_all
 from toolkit.rules._helm_images import helm_findings
 from toolkit.rules._mod import models
 
@@ -103,57 +121,55 @@ ARGO = "Argo CD"
 
 
 def check(project: Project, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Every serving image is named by digest, directly or through a kustomization."""
+    """Every image a kustomize build deploys, and every KServe manifest outside one, is
+    named by digest, directly or through a kustomization's ``images:``."""
     del options
     manifests: list[Manifests] = project.views("kube")
-    entries = [entry for view in manifests for entry in view.kustomize_images]
-    # An image a kustomization sets is judged at that entry, not again where it is named.
-    set_by_kustomize = {entry.name for entry in entries if entry.sets}
-    deleted = {pair for view in manifests for pair in view.deletes}
-    trees = {_folder(view.path) for view in manifests if _is_kustomization(view.path)}
-    for entry in entries:
+    for entry in (entry for view in manifests for entry in view.kustomize_images):
         yield from _argo_entry(entry) if entry.origin == ARGO else _entry(entry)
     for view in manifests:
         for remote in view.remotes:
             yield _remote(remote)
-    for view in manifests:
-        for image in view.images:
-            if image.kind in WORKLOAD_KINDS and not _in_tree(image.path, trees):
-                continue  # a workload outside any kustomize tree is not a deployment we judge
-            if not _covered(image, set_by_kustomize, deleted):
-                yield _image(image)
+    yield from _unique(_deployed(manifests))
     yield from helm_findings(project, manifests, CODE)
     yield from _pins(project)
 
 
-def _is_kustomization(path: str) -> bool:
-    return path.rsplit("/", 1)[-1] in ("kustomization.yaml", "kustomization.yml")
+def _deployed(manifests: list[Manifests]) -> Iterator[Image]:
+    """The images that reach a build by tag, where they are written; then the KServe
+    images of manifests no build reads (applied as they are)."""
+    builds = build_all(manifests)
+    for item in builds.rendered:
+        if not item.judged and _by_tag(item.reference):
+            yield item.image
+    for view in manifests:
+        if view.path not in builds.reached:
+            for image in view.images:
+                if image.kind in SERVING_KINDS and _by_tag(image.reference):
+                    yield image
 
 
-def _folder(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
+def _unique(images: Iterator[Image]) -> Iterator[Finding]:
+    seen: set[tuple[str, int, int]] = set()
+    for image in images:
+        if (image.path, image.line, image.column) not in seen:
+            seen.add((image.path, image.line, image.column))
+            yield _image(image)
 
 
-def _in_tree(path: str, trees: set[str]) -> bool:
-    """Whether ``path`` lies in a folder that holds a kustomization, or below one."""
-    folder = _folder(path)
-    while True:
-        if folder in trees:
-            return True
-        if not folder:
-            return False
-        folder = _folder(folder)
+def _by_tag(reference: str) -> bool:
+    """Whether ``reference`` names its image by tag (or by nothing, which means latest).
+    A reference still to be filled in (``${VAR}``, ``$(VAR)``, ``{{ }}``) by a tool mlrig
+    does not run (Flux's post-build substitution, envsubst, a template) is unknown here,
+    so it is not a finding."""
+    if "$" in reference or "{{" in reference or not reference.strip():
+        return False
+    head, at, digest = reference.rpartition("@")
+    return not (head and at and _valid(digest))
 
 
 def _valid(digest: str | None) -> bool:
     return digest is not None and DIGEST.match(digest) is not None
-
-
-def _covered(image: Image, set_by_kustomize: set[str], deleted: set[tuple[str, str]]) -> bool:
-    reference = image.reference
-    if image.pinned or "$" in reference or "{{" in reference or not reference.strip():
-        return True
-    return image.repository in set_by_kustomize or (image.kind, image.name) in deleted
 
 
 def _entry(entry: KustomizeImage) -> Iterator[Finding]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from toolkit.check.views._kube_slots import Placed, placed_images, pointer_slot
 from toolkit.check.yamlsource import YList, YMap
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ _SETS = ("add", "replace")
 def patch_file_images(path: str, doc: Any) -> Iterator[Image]:
     """The images a JSON 6902 patch file (a list of operations) sets."""
     if isinstance(doc, YList):
-        for op, value in _operations(doc):
+        for op, placed in _operations(doc):
+            value = placed.value
             line, column = getattr(value, "line", op.line), getattr(value, "col", op.col)
-            yield _image(path, line, column, str(value), path.rsplit("/", 1)[-1])
+            yield _image(path, line, column, placed, path.rsplit("/", 1)[-1])
 
 
 def inline_patch_images(path: str, root: YMap, lines: list[str]) -> Iterator[Image]:
@@ -46,45 +48,34 @@ def inline_patch_images(path: str, root: YMap, lines: list[str]) -> Iterator[Ima
                 continue
             start = entry.pos("patch")[0] if isinstance(entry, YMap) else root.pos(key)[0]
             name = _target(entry, doc)
-            for value in _set_by(doc):
+            for placed in _set_by(doc):
+                value = str(placed.value)
                 line = start + _line_of(text, value)
                 raw = lines[line - 1] if 0 < line <= len(lines) else ""
-                yield _image(path, line, raw.find(value) + 1 or 1, value, name)
+                yield _image(path, line, raw.find(value) + 1 or 1, placed, name)
 
 
-def _operations(doc: list[Any]) -> Iterator[tuple[Any, Any]]:
+def _operations(doc: list[Any]) -> Iterator[tuple[Any, Placed]]:
     for op in doc:
         if not isinstance(op, dict) or op.get("op") not in _SETS:
             continue
         where, value = str(op.get("path", "")), op.get("value")
+        index, transformable = pointer_slot(where)
         if where.endswith("/image") and isinstance(value, str):
-            yield op, value
+            yield op, Placed(value, "", index, transformable)
         elif (
             _CONTAINER.search(where)
             and isinstance(value, dict)
             and isinstance(value.get("image"), str)
         ):
-            yield op, value["image"]
+            yield op, Placed(value["image"], "", index, transformable)
 
 
-def _set_by(doc: Any) -> Iterator[str]:
+def _set_by(doc: Any) -> Iterator[Placed]:
     if isinstance(doc, list):
-        yield from (str(value) for _, value in _operations(doc))
+        yield from (placed for _, placed in _operations(doc))
     elif isinstance(doc, dict) and doc.get("$patch") != "delete":
-        yield from (str(value) for value in image_values(doc.get("spec")))
-
-
-def image_values(node: Any) -> Iterator[Any]:
-    """Every string under an ``image`` key, at any depth (placed values keep their place)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "image" and isinstance(value, str):
-                yield value
-            else:
-                yield from image_values(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from image_values(item)
+        yield from placed_images(doc.get("spec"))
 
 
 def _target(entry: Any, doc: Any) -> str:
@@ -105,8 +96,12 @@ def _line_of(text: str, value: str) -> int:
     return 0
 
 
-def _image(path: str, line: int, column: int, value: str, name: str) -> Image:
-    """An image a patch sets (its kind is ``patch``; ``name`` says which object)."""
+def _image(path: str, line: int, column: int, placed: Placed, name: str) -> Image:
+    """An image a patch sets (its kind is ``patch``; ``name`` says which object, as
+    ``<kind> <name>``, ``<name>``, ``<kind>``, or the patch file's name when untargeted)."""
     from toolkit.check.views.kube import Image
 
-    return Image(path, line, column, value, "patch", name)
+    value = str(placed.value)
+    return Image(
+        path, line, column, value, "patch", name, placed.slot, placed.position, placed.transformable
+    )

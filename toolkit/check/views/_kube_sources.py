@@ -58,8 +58,9 @@ def argo_images(path: str, sources: list[YMap]) -> Iterator[KustomizeImage]:
     for source in sources:
         kustomize = source.get("kustomize")
         images = kustomize.get("images") if isinstance(kustomize, YMap) else None
+        scope = _scope(path, source)
         for item in images if isinstance(images, YList) else []:
-            entry = _override(path, item) if isinstance(item, str) else None
+            entry = _override(path, item, scope) if isinstance(item, str) else None
             if entry is not None:
                 yield entry
 
@@ -93,11 +94,25 @@ def argo_sources(doc: Any) -> tuple[str, list[YMap]]:
     return label, [source for source in found if isinstance(source, YMap)]
 
 
+def _scope(path: str, source: YMap) -> str:
+    """The folder whose build an override rewrites: the source's ``path``, or the folder of
+    a parameter override file."""
+    import posixpath
+
+    if ARGO_OVERRIDES.search(path):
+        return path.rsplit("/", 1)[0] if "/" in path else ""
+    folder = source.get("path")
+    if not isinstance(folder, str) or not folder.strip():
+        return ""
+    normal = posixpath.normpath(folder.strip().strip("/"))
+    return "" if normal == "." else normal
+
+
 def _templated(text: str) -> bool:
     return "{{" in text or "$" in text
 
 
-def _override(path: str, text: str) -> KustomizeImage | None:
+def _override(path: str, text: str, scope: str) -> KustomizeImage | None:
     """``[<name>=]<image>[:<tag>][@<digest>]`` as kustomize ``images:`` fields (None: a
     template still to be filled in, or no image named)."""
     from toolkit.check.views.kube import KustomizeImage
@@ -126,6 +141,7 @@ def _override(path: str, text: str) -> KustomizeImage | None:
         (line, column),
         "Argo CD",
         str(text).strip(),
+        scope,
     )
 
 

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.check.findings import ParseError
 from toolkit.check.views._helm_sources import HelmValues, argo_helm, chart_helm
-from toolkit.check.views._kube_patches import image_values, inline_patch_images, patch_file_images
+from toolkit.check.views._kube_patches import inline_patch_images, patch_file_images
+from toolkit.check.views._kube_refs import References, deleted_objects, inline_deletes, references
+from toolkit.check.views._kube_slots import placed_images
 from toolkit.check.views._kube_sources import (
     ARGO_OVERRIDES,
     Remote,
@@ -60,6 +62,9 @@ _KIND = re.compile(
     r"(?m)^\s*kind:\s*['\"]?(ServingRuntime|ClusterServingRuntime|InferenceService)\b"
 )
 _WORKLOAD = re.compile(r"(?m)^\s*kind:\s*['\"]?(" + "|".join(WORKLOAD_KINDS) + r")['\"]?\s*$")
+# Any object with a container list (a CRD such as an Argo Rollout, a Knative Service): its
+# images count where a kustomization deploys the file.
+_CONTAINERS = re.compile(r"(?m)^[\s-]*(?:init|ephemeral)?[cC]ontainers:")
 # A JSON 6902 patch that sets an image: ``path: /spec/.../image`` or ``.../containers/<n>``.
 _IMAGE_OP = re.compile(
     r"(?m)^[\s-]*path:\s*['\"]?/\S*/(?:image|(?:init|ephemeral)?[cC]ontainers/(?:\d+|-))['\"]?\s*$"
@@ -80,13 +85,14 @@ class Image:
     reference: str
     kind: str
     name: str
+    slot: str = ""
+    index: str = ""
+    transformable: bool = False
 
     @property
     def repository(self) -> str:
         """The reference without its tag and digest (what kustomize ``images:`` matches)."""
-        bare = self.reference.split("@", 1)[0]
-        head, _, tail = bare.rpartition(":")
-        return head if head and "/" not in tail else bare
+        return repository_of(self.reference)
 
     @property
     def pinned(self) -> bool:
@@ -109,6 +115,7 @@ class KustomizeImage:
     tag_mark: tuple[int, int]
     origin: str = "kustomization"
     written: str = ""
+    scope: str = ""  # an Argo CD override: the folder (source path) whose build it rewrites
 
     @property
     def sets(self) -> bool:
@@ -126,6 +133,14 @@ class Manifests:
     deletes: tuple[tuple[str, str], ...] = ()
     remotes: tuple[Remote, ...] = ()
     helm: HelmValues = HelmValues()
+    refs: References = References()
+
+
+def repository_of(reference: str) -> str:
+    """An image reference without its tag and digest."""
+    bare = reference.split("@", 1)[0]
+    head, _, tail = bare.rpartition(":")
+    return head if head and "/" not in tail else bare
 
 
 def match(path: str) -> bool:
@@ -136,7 +151,8 @@ def parse(path: str, text: str) -> Manifests:
     kustomization = _KUSTOMIZATION.search(path) is not None
     serving = _KIND.search(text) is not None and _API.search(text) is not None
     argo = is_argo(text) or ARGO_OVERRIDES.search(path) is not None
-    if not (kustomization or serving or argo or _WORKLOAD.search(text) or _IMAGE_OP.search(text)):
+    wanted = (_WORKLOAD, _IMAGE_OP, _CONTAINERS)
+    if not (kustomization or serving or argo or any(r.search(text) for r in wanted)):
         return Manifests(path)
     from toolkit.check.yamlsource import load
 
@@ -157,14 +173,14 @@ def parse(path: str, text: str) -> Manifests:
         apps = [argo_sources(doc) for doc in documents] + override_sources(path, documents)
         overrides = tuple(entry for _, found in apps for entry in argo_images(path, found))
         helm = [argo_helm(path, label, found, lines) for label, found in apps]
-        return Manifests(path, images, overrides, helm=_joined(helm))
+        deletes = deleted_objects(documents)
+        return Manifests(path, images, overrides, deletes, helm=_joined(helm))
     root = documents[0] if documents and isinstance(documents[0], YMap) else YMap()
     images += tuple(inline_patch_images(path, root, lines))
     entries = tuple(_kustomize_images(path, root))
-    found = remotes(path, root)
-    return Manifests(
-        path, images, entries, _deletes(root), tuple(found), chart_helm(path, root, lines)
-    )
+    found = tuple(remotes(path, root))
+    chart = chart_helm(path, root, lines)
+    return Manifests(path, images, entries, inline_deletes(root), found, chart, references(root))
 
 
 def _joined(parts: list[HelmValues]) -> HelmValues:
@@ -175,14 +191,19 @@ def _joined(parts: list[HelmValues]) -> HelmValues:
 
 
 def _images(path: str, doc: Any) -> Iterator[Image]:
-    kinds = (*SERVING_KINDS, *WORKLOAD_KINDS)
-    if not isinstance(doc, YMap) or str(doc.get("kind")) not in kinds:
+    """Every ``image:`` of a KServe or workload object; the container images of any other."""
+    if not isinstance(doc, YMap) or not isinstance(doc.get("kind"), str):
         return
+    kind = str(doc.get("kind"))
+    every = kind in SERVING_KINDS or kind in WORKLOAD_KINDS
     metadata = doc.get("metadata")
     name = str(metadata.get("name")) if isinstance(metadata, YMap) else ""
-    for value in image_values(doc.get("spec")):
-        line, column = getattr(value, "line", doc.line), getattr(value, "col", doc.col)
-        yield Image(path, line, column, str(value), str(doc.get("kind")), name)
+    for placed in placed_images(doc.get("spec")):
+        if every or placed.transformable or placed.position.rsplit(".", 1)[-1].startswith("ephem"):
+            value = placed.value
+            line, column = getattr(value, "line", doc.line), getattr(value, "col", doc.col)
+            slot, index, transformable = placed.slot, placed.position, placed.transformable
+            yield Image(path, line, column, str(value), kind, name, slot, index, transformable)
 
 
 def _kustomize_images(path: str, root: YMap) -> Iterator[KustomizeImage]:
@@ -206,23 +227,3 @@ def _kustomize_images(path: str, root: YMap) -> Iterator[KustomizeImage]:
 
 def _text(value: Any) -> str | None:
     return None if value is None or isinstance(value, (YMap, YList)) else str(value)
-
-
-def _deletes(root: YMap) -> tuple[tuple[str, str], ...]:
-    """(kind, name) of each resource an inline ``$patch: delete`` removes."""
-    import yaml
-
-    found = []
-    patches = root.get("patches")
-    for entry in patches if isinstance(patches, YList) else []:
-        patch = entry.get("patch") if isinstance(entry, YMap) else None
-        if not isinstance(patch, str) or "$patch: delete" not in patch:
-            continue
-        try:
-            doc = yaml.safe_load(patch)
-        except yaml.YAMLError:
-            continue
-        metadata = doc.get("metadata") if isinstance(doc, dict) else None
-        if isinstance(metadata, dict) and doc.get("$patch") == "delete":
-            found.append((str(doc.get("kind")), str(metadata.get("name"))))
-    return tuple(found)
