@@ -586,3 +586,37 @@ def test_argocd_application_points_at_its_overlay(render: Render, environment: s
     }
     assert (repo / source["path"] / "kustomization.yaml").is_file()
     assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+
+
+def test_mlrig_check_flags_a_tagged_image_that_a_serving_overlay_deploys(
+    render: Render, tmp_path: Path
+) -> None:
+    """A tag written in ``deploy/base`` is judged as the overlays render it: deleted while
+    nothing serves, deployed (a finding at the line that wrote it) once a pin serves, and
+    fine where an overlay's ``images:`` replaces it by digest, as kustomize does."""
+    repo = copy_repo(render(cloud="none"), tmp_path / "repo")
+    sink = repo / "deploy/base/capture-sink.yaml"
+    text = sink.read_text(encoding="utf-8")
+    written = next(line for line in text.splitlines() if line.strip().startswith("image:"))
+    sink.write_text(
+        text.replace(written, written.split("image:")[0] + "image: python:3.12"), "utf-8"
+    )
+    line = 1 + text.splitlines().index(written)
+    assert serving_checks(repo, "MOD006") == (0, "")  # nothing served: the sink is deleted
+
+    md5 = "50e15d6997ce472513fd07c08e97264f"
+    pin_model(repo, "staging", md5, f"{REMOTE['none']}/files/md5/50/{md5[2:]}")
+    assert pins(repo, "image", "staging", IMAGE, *from_lock(repo)).returncode == 0
+    rendered = [r for r in kustomize(repo / "deploy/overlays/staging") if r["kind"] == "Deployment"]
+    assert [
+        c["image"]
+        for c in one(rendered, "Deployment", SINK)["spec"]["template"]["spec"]["containers"]
+    ] == ["python:3.12"]
+    code, out = serving_checks(repo, "MOD006")
+    column = written.index("image:") + len("image: ") + 1
+    assert (code, out) == (
+        1,
+        f"deploy/base/capture-sink.yaml:{line}:{column}: MOD006 Deployment {SINK} runs python:3.12"
+        " by tag; name it by digest (<image>@sha256:...) or set it by digest with kustomize"
+        " `images:`\nFound 1 finding in 1 file.\n",
+    )
