@@ -111,6 +111,7 @@ def reapply(args: argparse.Namespace, meta: dict[str, str], own: set[str]) -> No
     image, framework = meta.get("image", ""), meta.get("framework", "")
     if not FREEZE.match(framework) or not image or image.startswith("-"):
         raise ValueError("meta.json: no image and framework (name==version) to pin")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     freeze = args.out.parent / "image-freeze.txt"
     freeze.write_text(framework + "\n", encoding="utf-8")
     pins(args.repo, args.package, "image", "staging", image, "--freeze", str(freeze.resolve()))
