@@ -23,7 +23,10 @@ from tests.cdct.workflow_steps import Ran, job_steps, run_step
 REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_publish-test-token"
 KIND = "github.event.workflow_run.path == '.github/workflows/ct.yml' && 'ct' || 'serve-image'"
-WORKFLOW_PATH = {"ct": ".github/workflows/ct.yml", "serve-image": ".github/workflows/serve-image.yml"}
+WORKFLOW_PATH = {
+    "ct": ".github/workflows/ct.yml",
+    "serve-image": ".github/workflows/serve-image.yml",
+}
 ACCEPT = {"ct": "Accept only the files CT writes", "serve-image": "Accept only the pin files"}
 
 
@@ -87,9 +90,10 @@ class GitHub:
     def tip(self, branch: str) -> str:
         return git(self.remote, "rev-parse", f"refs/heads/{branch}").strip()
 
-    def step(self, workflow: Path, job: str, name: str, space: Path, runner: Path,
-             expressions: dict[str, str]) -> Ran:  # fmt: skip
-        return run_step(job_steps(workflow, job)[name], space, self.env, runner, expressions)
+    def step(self, job: str, name: str, where: tuple[Path, Path], values: dict[str, str]) -> Ran:
+        """A step of the default branch's publish.yml in the workspace ``where``."""
+        space, runner = where
+        return run_step(job_steps(self.workflow, job)[name], space, self.env, runner, values)
 
     def publish(self, kind: str, source_run: str, branch: str) -> Published:
         """publish.yml for the finished pull-request run ``source_run`` of ``kind``."""
@@ -98,15 +102,17 @@ class GitHub:
         if artifact is not None:  # download-artifact by pattern: nothing when there is none
             shutil.copytree(artifact, runner / "result")
         kind_expr = {KIND: kind}
-        found = self.step(self.workflow, "rebase", "Whether there is anything to publish",
-                          space, runner, kind_expr)  # fmt: skip
+        found = self.step(
+            "rebase", "Whether there is anything to publish", (space, runner), kind_expr
+        )
         assert found.returncode == 0, found.stdout + found.stderr
         if found.outputs["found"] != "true":
             return Published(found, found)
         self.checkout(space, "repo", branch)
         self.checkout(space, "trusted", "main")
-        rebase = self.step(self.workflow, "rebase", "Move the result onto the branch's tip",
-                           space, runner, kind_expr)  # fmt: skip
+        rebase = self.step(
+            "rebase", "Move the result onto the branch's tip", (space, runner), kind_expr
+        )
         if rebase.returncode or rebase.outputs.get("publish") != "true":
             return Published(rebase, found)
         rebased = self.root / f"artifact-rebased-{source_run}"
@@ -117,13 +123,15 @@ class GitHub:
         """The publish job: check the tip, accept, commit and push (never forced)."""
         space, runner = self.workspace("publish")
         tip = rebase.outputs["tip"]
-        checked = self.step(self.workflow, "publish", "The commit the rebase job built on",
-                            space, runner, {"needs.rebase.outputs.tip": tip})  # fmt: skip
+        tip_value = {"needs.rebase.outputs.tip": tip}
+        checked = self.step(
+            "publish", "The commit the rebase job built on", (space, runner), tip_value
+        )
         assert checked.returncode == 0, checked.stdout
         self.checkout(space, "trusted", "main")
         self.checkout(space, "repo", tip)
         shutil.copytree(rebased, runner / "result")
-        accepted = self.step(self.workflow, "publish", ACCEPT[kind], space, runner, {})
+        accepted = self.step("publish", ACCEPT[kind], (space, runner), {})
         if accepted.returncode:
             return Published(rebase, found, accepted)
         outputs = {f"steps.accept-{'ct' if kind == 'ct' else 'image'}.outputs.{k}": v
@@ -139,6 +147,7 @@ class GitHub:
                 "paths"
             ],
         }
-        commit = self.step(self.workflow, "publish", "Commit the result to the pull request",
-                           space, runner, expressions)  # fmt: skip
+        commit = self.step(
+            "publish", "Commit the result to the pull request", (space, runner), expressions
+        )
         return Published(rebase, found, accepted, commit)

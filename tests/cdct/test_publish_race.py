@@ -51,7 +51,9 @@ def pins(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def lock_framework(repo: Path) -> str:
     """``scikit-learn==<version>``: what an image built from the repository's lock holds."""
-    script = "from my_ml_project.serving import built_with; print('=='.join(built_with().popitem()))"
+    script = (
+        "from my_ml_project.serving import built_with; print('=='.join(built_with().popitem()))"
+    )
     done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(repo / "src")}, check=True)  # fmt: skip
     return done.stdout.strip()
@@ -145,7 +147,7 @@ def assert_committed(published: Published) -> None:
 
 
 @pytest.mark.parametrize("ct_first", [True, False], ids=["ct-first", "image-first"])
-@pytest.mark.parametrize(("cloud", "target"), VARIANTS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("cloud", "target"), VARIANTS, ids=str)
 def test_both_results_of_a_lock_pull_request_land_in_either_order(
     render: Render, tmp_path: Path, cloud: str, target: str, ct_first: bool
 ) -> None:
@@ -154,7 +156,9 @@ def test_both_results_of_a_lock_pull_request_land_in_either_order(
     ct_run(github, "ct-1")
     image_run(github, "image-1", image)  # both ran on the same commit
     order = [("ct", "ct-1"), ("serve-image", "image-1")]
-    first, second = [github.publish(kind, run, BRANCH) for kind, run in order[:: 1 if ct_first else -1]]
+    first, second = [
+        github.publish(kind, run, BRANCH) for kind, run in order[:: 1 if ct_first else -1]
+    ]
     assert_committed(first)
     assert_committed(second)
     assert "the result passes through" in first.rebase.summary

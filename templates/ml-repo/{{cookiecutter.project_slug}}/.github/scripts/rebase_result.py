@@ -134,10 +134,8 @@ def rebase(args: argparse.Namespace) -> tuple[bool, str, str]:
     except Stale as why:
         return False, tip, f"stale: {why}; the branch's newer runs publish"
     if foreign:
-        return False, tip, (
-            f"stale: the branch moved since {commit[:12]} in {', '.join(foreign)}"
-            " (not a publisher's file); the new commit's own runs publish"
-        )
+        moved = f"moved since {commit[:12]} in {', '.join(foreign)} (not a publisher's file)"
+        return False, tip, f"stale: the branch {moved}; the new commit's own runs publish"
     if commit == tip:
         copy_files(args.result, args.repo, own)
         how = f"the branch is still at {tip[:12]}: the result passes through"
