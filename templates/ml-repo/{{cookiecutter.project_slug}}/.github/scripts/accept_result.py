@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_BODY_BYTES = 256 * 1024  # GitHub's pull request body holds 65,536 characters
-EXTRAS = {"pr-body.md", "meta.json"}  # beside files/: the pull request's text, the facts
+EXTRAS = ("meta.json", "pr-body.md")  # beside files/: the facts, the pull request's text
 MAX_META_BYTES = 16 * 1024
 COMMIT = re.compile(r"[0-9a-f]{40}\Z")
 # An image by digest (the pins tool's own rule), short enough for a commit message.
