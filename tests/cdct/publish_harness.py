@@ -39,6 +39,7 @@ class Published:
     found: Ran
     accepted: Ran | None = None
     commit: Ran | None = None
+    repo: Path | None = None  # the publish job's checkout, the accepted files in it
 
 
 @dataclass
@@ -95,8 +96,10 @@ class GitHub:
         space, runner = where
         return run_step(job_steps(self.workflow, job)[name], space, self.env, runner, values)
 
-    def publish(self, kind: str, source_run: str, branch: str) -> Published:
-        """publish.yml for the finished pull-request run ``source_run`` of ``kind``."""
+    def publish(self, kind: str, source_run: str, branch: str, commit: str = "") -> Published:
+        """publish.yml for the finished run ``source_run`` of ``kind``: a pull request's
+        run on ``branch``, or (``commit`` given) a run on main, which the publish job
+        proposes by pull request (create-pull-request is the caller's to stand in for)."""
         space, runner = self.workspace(f"rebase-{source_run}")
         artifact = self.artifacts.get(source_run)
         if artifact is not None:  # download-artifact by pattern: nothing when there is none
@@ -108,7 +111,7 @@ class GitHub:
         assert found.returncode == 0, found.stdout + found.stderr
         if found.outputs["found"] != "true":
             return Published(found, found)
-        self.checkout(space, "repo", branch)
+        self.checkout(space, "repo", commit or branch)
         self.checkout(space, "trusted", "main")
         rebase = self.step(
             "rebase", "Move the result onto the branch's tip", (space, runner), kind_expr
@@ -117,10 +120,12 @@ class GitHub:
             return Published(rebase, found)
         rebased = self.root / f"artifact-rebased-{source_run}"
         shutil.copytree(runner / "rebased/result", rebased)  # upload-artifact
-        return self._commit(kind, rebase, found, rebased, branch)
+        return self._commit(kind, Published(rebase, found), rebased, "" if commit else branch)
 
-    def _commit(self, kind: str, rebase: Ran, found: Ran, rebased: Path, branch: str) -> Published:
-        """The publish job: check the tip, accept, commit and push (never forced)."""
+    def _commit(self, kind: str, done: Published, rebased: Path, branch: str) -> Published:
+        """The publish job: check the tip, accept, and on a pull request's branch commit and
+        push (never forced)."""
+        rebase = done.rebase
         space, runner = self.workspace("publish")
         tip = rebase.outputs["tip"]
         tip_value = {"needs.rebase.outputs.tip": tip}
@@ -129,11 +134,11 @@ class GitHub:
         )
         assert checked.returncode == 0, checked.stdout
         self.checkout(space, "trusted", "main")
-        self.checkout(space, "repo", tip)
+        done.repo = self.checkout(space, "repo", tip)
         shutil.copytree(rebased, runner / "result")
-        accepted = self.step("publish", ACCEPT[kind], (space, runner), {})
-        if accepted.returncode:
-            return Published(rebase, found, accepted)
+        done.accepted = accepted = self.step("publish", ACCEPT[kind], (space, runner), {})
+        if accepted.returncode or not branch:
+            return done
         outputs = {f"steps.accept-{'ct' if kind == 'ct' else 'image'}.outputs.{k}": v
                    for k, v in accepted.outputs.items()}  # fmt: skip
         expressions = {
@@ -147,7 +152,7 @@ class GitHub:
                 "paths"
             ],
         }
-        commit = self.step(
+        done.commit = self.step(
             "publish", "Commit the result to the pull request", (space, runner), expressions
         )
-        return Published(rebase, found, accepted, commit)
+        return done
