@@ -21,12 +21,12 @@ import pytest
 from packaging.markers import Marker
 
 from tests.cdct.conftest import Render, copy_repo, git, moto_s3, run
+from tests.cdct.publish_harness import GitHub, Published
 from tests.cdct.test_ct_local import BUCKET, PACKAGE, Repo
 from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 pytestmark = pytest.mark.slow
 GITHUB_REPOSITORY = "my-org/my-ml-project"
-TOKEN = "ghs_local-test-token"
 SAME_REPOSITORY_PR = (
     "github.event_name == 'pull_request' && "
     "github.event.pull_request.head.repo.full_name == github.repository && "
@@ -54,24 +54,9 @@ PR_FILES = {
 }
 
 
-ACCEPT = "Accept only the files CT writes"
-COMMIT = "Commit the retrained model to this pull request"
-
-
-class Published:
-    """The publish job's workspace (``repo/`` and ``trusted/``) and its runner's temp."""
-
-    def __init__(self, space: Path, env: dict[str, str]) -> None:
-        self.space, self.env = space, env
-        self.runner = space.parent / f"{space.name}-runner-temp"
-
-    def step(self, name: str, expressions: dict[str, str], github: dict[str, str]) -> Ran:
-        steps = job_steps(self.space / "repo/.github/workflows/ct.yml", "publish")
-        return run_step(steps[name], self.space, {**self.env, **github}, self.runner, expressions)
-
-
 class Loop:
-    """A bare remote standing in for GitHub, and clones of it that run CT's steps."""
+    """A bare remote standing in for GitHub, and clones of it that run CT's steps; CT's
+    results go through publish.yml's own steps (``publish_harness``)."""
 
     def __init__(self, root: Path, source: Path, s3: str) -> None:
         self.root, self.s3 = root, s3
@@ -79,15 +64,8 @@ class Loop:
         self.first_pr: set[str] = set()
         self.first_left: set[str] = set()
         self.first_body = ""
-        self.remote = root / "remote.git"
-        git(root, "init", "-q", "--bare", str(self.remote))
-        self.gitconfig = root / "gitconfig"
-        pushed = f"https://x-access-token:{TOKEN}@github.com/{GITHUB_REPOSITORY}.git"
-        self.gitconfig.write_text(
-            f'[url "{self.remote}"]\n\tinsteadOf = {pushed}\n'
-            "[user]\n\tname = t\n\temail = t@example.invalid\n",
-            encoding="utf-8",
-        )
+        self.github = GitHub(root / "github", source / ".github/workflows/publish.yml")
+        self.remote, self.gitconfig = self.github.remote, self.github.gitconfig
         git(source, "push", "-q", str(self.remote), "HEAD:refs/heads/main")
 
     def clone(self, name: str, branch: str = "main") -> Repo:
@@ -119,44 +97,40 @@ class Loop:
             assert ran.returncode == 0, f"{name}: {ran.stdout}{ran.stderr}"
         return ran
 
-    def publish(self, trained: Repo, ran: Ran) -> tuple[Ran, Published]:
+    def publish(self, trained: Repo, ran: Ran, branch: str = "") -> Published:
         """The train job's artifact (its collect step), handed over as upload and download
-        do, and the publish job's accept step in a workspace of its own: ``repo/`` at the
-        trained commit, ``trusted/`` at main; the accepted files are in ``repo/``."""
+        do, then publish.yml: for a pull request's ``branch``, moved onto its tip and
+        committed; else (a run on main) accepted on the trained commit, for the caller's
+        create-pull-request."""
         commit = self.step(trained, "ct.yml", "train", "The trained commit", {})
-        paths = {"steps.propose.outputs.paths": ran.outputs["paths"]}
-        collected = self.step(trained, "ct.yml", "train", "Collect the files for git", paths)
+        facts = {
+            "steps.propose.outputs.paths": ran.outputs["paths"],
+            "steps.propose.outputs.decision": ran.outputs["decision"],
+            "steps.trained.outputs.commit": commit.outputs["commit"],
+        }
+        collected = self.step(trained, "ct.yml", "train", "Collect the files for git", facts)
         assert collected.returncode == 0, collected.stdout + collected.stderr
         self.published += 1
-        space = self.root / f"publish-{self.published}"
-        published = Published(space, dict(trained.env))
-        git(self.root, "clone", "-q", str(self.remote), str(space / "repo"))
-        git(space / "repo", "checkout", "-q", commit.outputs["commit"])
-        git(self.root, "clone", "-q", "--branch", "main", str(self.remote), str(space / "trusted"))
-        shutil.copytree(self.root / "runner-temp/ct-result", published.runner / "ct-result")
-        accepted = published.step(ACCEPT, {}, self.github_env("push"))
-        assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-        return accepted, published
-
-    def github_env(self, event: str) -> dict[str, str]:
-        return {
-            "GITHUB_REPOSITORY": GITHUB_REPOSITORY,
-            "GITHUB_SERVER_URL": "https://github.com",
-            "GITHUB_EVENT_NAME": event,
-            "GITHUB_RUN_ID": "4242",
-        }
+        run = f"ct-{self.published}"
+        self.github.artifacts[run] = self.root / f"artifact-{run}"
+        shutil.copytree(self.root / "runner-temp/ct-result", self.github.artifacts[run])
+        on_main = "" if branch else commit.outputs["commit"]
+        published = self.github.publish("ct", run, branch, commit=on_main)
+        assert published.accepted is not None, published.rebase.stdout + published.rebase.stderr
+        assert published.accepted.returncode == 0, published.accepted.stdout
+        return published
 
     def open_pr(self, trained: Repo, ran: Ran, branch: str) -> set[str]:
-        """The publish job, then what create-pull-request does with the accepted
+        """publish.yml's jobs, then what create-pull-request does with the accepted
         ``add-paths``; the files the PR changes."""
-        accepted, published = self.publish(trained, ran)
-        repo = Repo(published.space / "repo")
-        repo.env = published.env
-        git(repo.path, "checkout", "-q", "-b", branch)
-        git(repo.path, "add", "--", *accepted.outputs["paths"].splitlines())
-        git(repo.path, "commit", "-q", "-m", "CT: retrain and pin the new model in staging")
-        git(repo.path, "push", "-q", "origin", branch)
-        changed = git(repo.path, "diff", "--name-only", "origin/main", "HEAD")
+        published = self.publish(trained, ran)
+        assert published.repo is not None and published.accepted is not None
+        repo = published.repo
+        git(repo, "checkout", "-q", "-b", branch)
+        git(repo, "add", "--", *published.accepted.outputs["paths"].splitlines())
+        git(repo, "commit", "-q", "-m", "CT: retrain and pin the new model in staging")
+        git(repo, "push", "-q", "origin", branch)
+        changed = git(repo, "diff", "--name-only", "origin/main", "HEAD")
         return set(changed.split())
 
     def as_pull_request(self, repo: Repo, branch: str) -> None:
@@ -191,15 +165,10 @@ class Loop:
         return ran, after
 
     def commit_back(self, trained: Repo, ran: Ran, branch: str) -> Ran:
-        """The publish job on a pull request: accept, then commit to ``branch`` and push."""
-        accepted, published = self.publish(trained, ran)
-        commit_back = {
-            "steps.app-token.outputs.token": TOKEN,
-            "steps.app-token.outputs.app-slug": "my-ct-app",
-            "github.head_ref": branch,
-            "steps.accept.outputs.paths": accepted.outputs["paths"],
-        }
-        return published.step(COMMIT, commit_back, self.github_env("pull_request"))
+        """publish.yml on a pull request's run: rebase, accept, commit to ``branch``, push."""
+        published = self.publish(trained, ran, branch)
+        assert published.commit is not None
+        return published.commit
 
     def merge(self, branch: str) -> None:
         merger = self.clone(f"merge-{branch.replace('/', '-')}")

@@ -98,11 +98,14 @@ def test_a_pull_request_that_moves_the_lock_turns_green_with_the_image_built_fro
     steps = flow["jobs"]["pin"]["steps"]
     runs = "\n".join(str(step.get("run", "")) for step in steps)
     assert 'pins image staging "$IMAGE" --freeze image-freeze.txt' in runs
-    publish = flow["jobs"]["publish"]["steps"]  # the job with the App's key: no branch code
+    assert "publish" not in flow["jobs"]  # publish.yml holds the App's key and commits the pin
+    published = yaml.safe_load((repo / ".github/workflows/publish.yml").read_text("utf-8"))
     (commit,) = [
-        step for step in publish if step.get("name") == "Commit the pin to this pull request"
+        step
+        for step in published["jobs"]["publish"]["steps"]
+        if step.get("name") == "Commit the result to the pull request"
     ]
-    assert commit["if"] == "github.event_name == 'pull_request'"
+    assert commit["if"] == "github.event.workflow_run.event == 'pull_request'"
     assert '"HEAD:refs/heads/$HEAD_REF"' in commit["run"]
     build = flow["jobs"]["build"]
     assert "head.repo.full_name == github.repository" in build["if"]  # never a fork's

@@ -102,6 +102,9 @@ def test_each_readme_draws_the_whole_path_true_for_its_variant(
     assert_arrows_are_done(repo, chart)
     (pin,) = [n for n, node in chart.nodes.items() if node.label.startswith("deploy/ENV.yaml")]
     (drift,) = [n for n, node in chart.nodes.items() if "drift" in node.label]
+    if cloud != "none":  # results reach the pin through publish.yml alone (the App's key)
+        senders = {workflow_of(chart.nodes[s].label) for s, _, end in chart.edges if end == pin}
+        assert senders == {"publish.yml"}
     # The loop closes: a pin reaches the drift check, and drift leads back to a new pin.
     assert chart.reaches(pin, drift) and chart.reaches(drift, pin)
     # The drift check reads what was stored (the remote, Vertex's log table): nothing

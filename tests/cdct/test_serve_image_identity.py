@@ -32,11 +32,30 @@ def test_every_serve_image_event_may_use_its_environment_and_its_token_is_truste
     assert set(events) == {"push", "pull_request", "workflow_dispatch"}
     assert {name: job.get("environment") for name, job in jobs.items()} == {
         "build": "serving-image",
-        "pin": None,
-        # Holds the App's key and runs none of the branch's code (accepts the pin, commits).
-        "publish": "github-app",
+        "pin": None,  # hands the pin over to publish.yml, which holds the App's key
     }
     assert oidc_trust.refusals(repo, cloud, "serve-image.yml") == []
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_app_key_environment_admits_main_alone_and_only_publish_yml_uses_it(
+    render: Render, cloud: str
+) -> None:
+    """github-app holds CT_APP_PRIVATE_KEY: no branch may enter it (a branch's edited
+    workflow would read the key), and publish.yml, which GitHub runs from the default
+    branch on workflow_run, is admitted."""
+    repo = render(cloud=cloud)
+    assert oidc_trust.deployment_branches(repo, "github-app") == ["main"]
+    assert not oidc_trust.admits(repo, "github-app", oidc_trust.PR_BRANCH)
+    assert oidc_trust.refusals(repo, cloud, "publish.yml") == []
+    users = []
+    for path in sorted((repo / ".github/workflows").glob("*.yml")):
+        jobs = oidc_trust.workflow(repo, path.name)["jobs"]
+        assert isinstance(jobs, dict)
+        users += [
+            f"{path.name}:{n}" for n, job in jobs.items() if job.get("environment") == "github-app"
+        ]
+    assert users == ["publish.yml:publish"]
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])

@@ -183,9 +183,10 @@ def test_github_environments_gate_every_writer(generated: dict[str, Path]) -> No
         # change the lock (issue 13); its identity trusts serve-image.yml alone, and the
         # pull request's pin reaches production only through main and production.
         "serving-image": "{ branches = [] }",
-        # Holds the CT App's private key for the jobs that commit a checked result and run
-        # none of the branch's code (issue 13): any branch, no cloud identity.
-        "github-app": "{ branches = [] }",
+        # Holds the CT App's private key for publish.yml's publish job, which runs from the
+        # default branch (workflow_run) and none of a branch's code (issue 13): main only,
+        # so no branch's edited workflow can enter it; no cloud identity.
+        "github-app": "{}",
     }
     variables = (MODULES_DIR / "github-environments" / "variables.tf").read_text(encoding="utf-8")
     assert 'branches = optional(list(string), ["main"])' in variables

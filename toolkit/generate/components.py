@@ -144,7 +144,9 @@ COMPONENTS: dict[str, Component] = {
         (
             ".github/workflows/ct.yml",
             ".github/workflows/drift.yml",
+            ".github/workflows/publish.yml",
             ".github/scripts/accept_result.py",
+            ".github/scripts/rebase_result.py",
             PKG + "pins.py",
             PKG + "gate.py",
             PKG + "ct.py",
@@ -168,7 +170,9 @@ COMPONENTS: dict[str, Component] = {
         (
             "serve/",
             ".github/workflows/serve-image.yml",
+            ".github/workflows/publish.yml",
             ".github/scripts/accept_result.py",
+            ".github/scripts/rebase_result.py",
             PKG + "serving.py",
             PKG + "identity.py",
         ),

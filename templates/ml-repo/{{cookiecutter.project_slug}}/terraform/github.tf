@@ -25,18 +25,19 @@ module "github" {
       # Pull requests run these two: any branch, read-only identities.
       infra-plan = { branches = [] }
       ci         = { branches = [] }
-      # CT retrains pull requests from this repository's branches (never a fork's) and
-      # commits the result back, so training allows any branch (add reviewers to gate it).
+      # CT retrains pull requests from this repository's branches (never a fork's; publish.yml
+      # commits the result back), so training allows any branch (add reviewers to gate it).
       training = { branches = [] }
       # serve-image.yml builds the image of a pull request that changes the lock (from this
-      # repository's branches, never a fork's: forks get no OIDC token) and commits its staging
-      # pin to it, so serving-image allows any branch; its identity trusts serve-image.yml
+      # repository's branches, never a fork's: forks get no OIDC token), whose staging pin
+      # publish.yml commits to it, so serving-image allows any branch; its identity trusts serve-image.yml
       # alone, at main or a pull request's merge ref (main.tf), and it deploys nothing.
       serving-image = { branches = [] }
-      # Holds the CT GitHub App's private key (CT_APP_PRIVATE_KEY) for the jobs that commit a
-      # result and run none of the branch's code (ct.yml publish, serve-image.yml publish):
-      # any branch, since they commit to pull requests; no cloud identity trusts it.
-      github-app = { branches = [] }
+      # Holds the CT GitHub App's private key (CT_APP_PRIVATE_KEY) for the one job that
+      # commits results, publish.yml's publish, which runs none of a branch's code. It runs on
+      # workflow_run, always from the default branch, so main alone is admitted: no job of a
+      # branch's workflow can enter it (and read the key). No cloud identity trusts it.
+      github-app = {}
       # Everything else that writes runs from main only; infra and production wait for a reviewer.
       infra      = { reviewers = var.required_reviewers }
       monitoring = {}

@@ -1,0 +1,226 @@
+"""A pull request that changes the training lock gets two results, CT's retrained model and
+the serving image built from the new lock, and both land in deploy/staging.yaml and the
+overlay files derived from it. publish.yml publishes them one at a time; the second is
+moved onto the tip the first left, with the branch's own pins tool, so that the pin ends
+with both and `pins check` (which regenerates nothing and compares everything) passes.
+
+Runs here for real: the collect steps of ct.yml and serve-image.yml, the pins tool of
+the branch, and publish.yml's rebase and publish steps with a bare git remote for GitHub
+(``publish_harness``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.cdct.conftest import Render, copy_repo, git
+from tests.cdct.publish_harness import GitHub, Published
+from tests.cdct.test_kustomize import set_identity
+from tests.cdct.workflow_steps import job_steps, run_step
+
+MODEL_MD5 = "5f0e9d8c7b6a59483726150f4e3d2c1b"
+DIGEST = "sha256:" + "cd" * 32
+IMAGES = {
+    "aws": "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-ml-project-serve",
+    "gcp": "us-central1-docker.pkg.dev/p/r/my-ml-project-serve",
+    "azure": "myregistry.azurecr.io/my-ml-project-serve",
+}
+VARIANTS = [("aws", "kserve"), ("gcp", "managed"), ("azure", "managed"), ("azure", "kserve")]
+BRANCH = "bump-sklearn"
+
+
+def pins(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The branch's own pins tool."""
+    return subprocess.run(
+        [sys.executable, "-m", "my_ml_project.pins", *args],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def lock_framework(repo: Path) -> str:
+    """``scikit-learn==<version>``: what an image built from the repository's lock holds."""
+    script = (
+        "from my_ml_project.serving import built_with; print('=='.join(built_with().popitem()))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(repo / "src")}, check=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def lock_pull_request(github: GitHub, source: Path) -> str:
+    """main, then a branch that bumps scikit-learn in the lock; its commit."""
+    git(source, "push", "-q", str(github.remote), "HEAD:refs/heads/main")
+    work = github.root / "author"
+    git(github.root, "clone", "-q", str(github.remote), str(work))
+    git(work, "checkout", "-q", "-b", BRANCH)
+    lock = work / "requirements.txt"
+    text = lock.read_text(encoding="utf-8")
+    assert "\nscikit-learn==" in text
+    lock.write_text(text.replace("\nscikit-learn==", "\nscikit-learn==9."), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "deps: bump scikit-learn")
+    git(work, "push", "-q", "origin", BRANCH)
+    return github.tip(BRANCH)
+
+
+def ct_run(github: GitHub, run: str) -> None:
+    """ct.yml's train job on the branch: what `dvc repro` and `ct propose` write (a
+    dvc.lock of the new lock, the metrics, `pins update staging`), then its own collect
+    step; the artifact ct-result of run ``run``."""
+    space, runner = github.workspace(f"ct-{run}")
+    repo = github.checkout(space, "repo", BRANCH)
+    lock = (repo / "requirements.txt").read_bytes()
+    (repo / "dvc.lock").write_text(
+        "schema: '2.0'\nstages:\n  train:\n    cmd: python -m my_ml_project.train\n"
+        f"    deps:\n    - path: requirements.txt\n      hash: md5\n"
+        f"      md5: {hashlib.md5(lock).hexdigest()}\n      size: {len(lock)}\n"
+        f"    outs:\n    - path: models/model.joblib\n      hash: md5\n      md5: {MODEL_MD5}\n"
+        "      size: 1234\n",
+        encoding="utf-8",
+    )
+    (repo / "metrics.json").write_text('{"accuracy": 0.91, "f1": 0.9}\n', encoding="utf-8")
+    assert pins(repo, "update", "staging").returncode == 0
+    (runner / "ct").mkdir(parents=True)
+    (runner / "ct/pr-body.md").write_text("Retrained.\n", encoding="utf-8")  # propose's
+    script = "from my_ml_project import ct; print('\\n'.join(ct.git_outputs('staging')))"
+    paths = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(repo / "src")}, check=True)  # fmt: skip
+    workflow = repo / ".github/workflows/ct.yml"
+    commit = run_step(job_steps(workflow, "train")["The trained commit"], repo, github.env, runner)
+    expressions = {
+        "steps.propose.outputs.paths": paths.stdout.strip(),
+        "steps.propose.outputs.decision": "proposed",
+        "steps.trained.outputs.commit": commit.outputs["commit"],
+    }
+    collect = job_steps(workflow, "train")["Collect the files for git"]
+    collected = run_step(collect, repo, github.env, runner, expressions)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    github.artifacts[run] = runner / "ct-result"
+
+
+def image_run(github: GitHub, run: str, image: str) -> None:
+    """serve-image.yml's pin job on the branch: its pin step (the branch's `pins image` and
+    `pins check`) and its collect step; the artifact image-pin of run ``run``."""
+    space, runner = github.workspace(f"image-{run}")
+    repo = github.checkout(space, "repo", BRANCH)
+    (repo / "pins-requirements.txt").write_text("", encoding="utf-8")  # the install step's
+    expressions = {
+        "needs.build.outputs.image": image,
+        "needs.build.outputs.framework": lock_framework(repo),
+    }
+    steps = job_steps(repo / ".github/workflows/serve-image.yml", "pin")
+    for name in ("Pin the image in deploy/staging.yaml and its overlay", "Collect the pin for git"):
+        ran = run_step(steps[name], repo, github.env, runner, expressions)
+        assert ran.returncode == 0, f"{name}: {ran.stdout}{ran.stderr}"
+    github.artifacts[run] = runner / "image-pin"
+
+
+def setup(render: Render, tmp_path: Path, cloud: str, target: str) -> tuple[GitHub, str]:
+    source = copy_repo(render(cloud=cloud, deploy_target=target), tmp_path / "generated")
+    if target == "kserve":  # the overlay serves once the identities are set
+        set_identity(source, cloud)
+        git(source, "commit", "-q", "-am", "pins identity")
+    github = GitHub(tmp_path / "github", source / ".github/workflows/publish.yml")
+    return github, lock_pull_request(github, source)
+
+
+def tip_pin(github: GitHub, name: str) -> tuple[Path, dict[str, Any]]:
+    space, _ = github.workspace(name)
+    repo = github.checkout(space, "repo", BRANCH)
+    return repo, yaml.safe_load((repo / "deploy/staging.yaml").read_text(encoding="utf-8"))
+
+
+def assert_committed(published: Published) -> None:
+    assert published.commit is not None, published.rebase.stdout + published.rebase.stderr
+    assert published.commit.returncode == 0, published.commit.stdout + published.commit.stderr
+
+
+@pytest.mark.parametrize("ct_first", [True, False], ids=["ct-first", "image-first"])
+@pytest.mark.parametrize(("cloud", "target"), VARIANTS, ids=str)
+def test_both_results_of_a_lock_pull_request_land_in_either_order(
+    render: Render, tmp_path: Path, cloud: str, target: str, ct_first: bool
+) -> None:
+    github, trained = setup(render, tmp_path, cloud, target)
+    image = f"{IMAGES[cloud]}@{DIGEST}"
+    ct_run(github, "ct-1")
+    image_run(github, "image-1", image)  # both ran on the same commit
+    order = [("ct", "ct-1"), ("serve-image", "image-1")]
+    first, second = [
+        github.publish(kind, run, BRANCH) for kind, run in order[:: 1 if ct_first else -1]
+    ]
+    assert_committed(first)
+    assert_committed(second)
+    assert "the result passes through" in first.rebase.summary
+    assert f"(moved since {trained[:12]} by publishers only)" in second.rebase.summary
+
+    repo, pin = tip_pin(github, "after")
+    framework = lock_framework(repo)
+    name, version = framework.split("==")
+    assert pin["model"]["md5"] == MODEL_MD5
+    assert pin["serving_image"] == image
+    assert pin["serving_framework"] == {name: version} == pin["training_framework"]
+    checked = pins(repo, "check")  # every derived file is what the pins imply
+    assert (checked.returncode, checked.stderr) == (0, "")
+    log = git(repo, "log", "--format=%an %s", f"{trained}..HEAD").splitlines()
+    subjects = ["my-ct-app[bot] CT: retrain for this pull request",
+                "my-ct-app[bot] Pin the serving image built from this pull request's lock"]  # fmt: skip
+    assert log == (subjects[::-1] if ct_first else subjects)
+    if target == "kserve":
+        serving = (repo / "deploy/overlays/staging/serving/kustomization.yaml").read_text("utf-8")
+        assert DIGEST in serving
+        patch = (repo / "deploy/overlays/staging/inference-service-patch.yaml").read_text("utf-8")
+        assert f"/files/md5/{MODEL_MD5[:2]}/{MODEL_MD5[2:]}" in patch
+
+
+def test_a_result_whose_branch_moved_in_another_file_is_stale(
+    render: Render, tmp_path: Path
+) -> None:
+    github, trained = setup(render, tmp_path, "aws", "kserve")
+    ct_run(github, "ct-1")
+    space, _ = github.workspace("author-again")
+    author = github.checkout(space, "repo", BRANCH)
+    (author / "README.md").write_text("Edited while CT trained.\n", encoding="utf-8")
+    git(author, "commit", "-q", "-am", "docs")
+    git(author, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}")
+    moved = github.tip(BRANCH)
+    published = github.publish("ct", "ct-1", BRANCH)
+    assert published.rebase.returncode == 0, published.rebase.stdout
+    assert published.rebase.outputs == {"publish": "false", "tip": moved}
+    assert published.rebase.summary == (
+        f"ct: stale: the branch moved since {trained[:12]} in README.md (not a publisher's"
+        " file); the new commit's own runs publish\n"
+    )
+    assert published.commit is None and github.tip(BRANCH) == moved
+
+
+def test_a_result_the_tip_already_holds_and_a_run_without_one_publish_nothing(
+    render: Render, tmp_path: Path
+) -> None:
+    github, _ = setup(render, tmp_path, "gcp", "kserve")
+    ct_run(github, "ct-1")
+    ct_run(github, "ct-2")  # a second run for the same commit
+    assert_committed(github.publish("ct", "ct-1", BRANCH))
+    tip = github.tip(BRANCH)
+    again = github.publish("ct", "ct-2", BRANCH)
+    assert again.rebase.outputs == {"publish": "false", "tip": tip}
+    assert again.rebase.summary == (
+        f"ct: nothing to publish: the tip {tip[:12]} already holds this result\n"
+    )
+    none = github.publish("serve-image", "image-never-built", BRANCH)
+    assert none.found.outputs == {"found": "false"}
+    assert none.found.summary == (
+        "serve-image: the run left no result (nothing changed, or nothing to propose):"
+        " nothing to publish\n"
+    )
+    assert github.tip(BRANCH) == tip
