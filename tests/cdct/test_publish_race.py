@@ -1,11 +1,13 @@
 """A pull request that changes the training lock gets two results, CT's retrained model and
 the serving image built from the new lock, and both land in deploy/staging.yaml and the
 overlay files derived from it. publish.yml publishes them one at a time; the second is
-moved onto the tip the first left, with the branch's own pins tool, so that the pin ends
-with both and `pins check` (which regenerates nothing and compares everything) passes.
+moved onto the tip the first left, with the default branch's pins tool (publish.yml runs
+in the default branch's context, where no branch code may run), so that the pin ends with
+both and the branch's `pins check` (which regenerates nothing and compares everything)
+passes.
 
-Runs here for real: the collect steps of ct.yml and serve-image.yml, the pins tool of
-the branch, and publish.yml's rebase and publish steps with a bare git remote for GitHub
+Runs here for real: the collect steps of ct.yml and serve-image.yml, the pins tool, and
+publish.yml's rebase and publish steps with a bare git remote for GitHub
 (``publish_harness``).
 """
 
@@ -224,3 +226,46 @@ def test_a_result_the_tip_already_holds_and_a_run_without_one_publish_nothing(
         " nothing to publish\n"
     )
     assert github.tip(BRANCH) == tip
+
+
+def test_the_rebase_job_never_runs_the_branchs_code(render: Render, tmp_path: Path) -> None:
+    """A branch whose pins tool runs anything it likes on import (edited, and shadowed by a
+    package of the same name at the root, first on sys.path where the cwd is): its own CT and image runs
+    execute it (they run the branch's code, and hold nothing), but moving their results
+    onto the tip in publish.yml (the default branch's context) imports only main's."""
+    github, _ = setup(render, tmp_path, "aws", "kserve")
+    marker = tmp_path / "branch-code-ran"
+    space, _ = github.workspace("author-tampers")
+    author = github.checkout(space, "repo", BRANCH)
+    tool = author / "src/my_ml_project/pins.py"
+    planted = f"open({str(marker)!r}, 'a').write(__file__ + '\\n')\n"
+    tool.write_text(
+        tool.read_text(encoding="utf-8").replace(
+            "import argparse\n", "import argparse\n" + planted, 1
+        ),
+        "utf-8",
+    )
+    shadow = author / "my_ml_project/__init__.py"  # shadows src/ wherever the cwd is on sys.path
+    shadow.parent.mkdir()
+    shadow.write_text(
+        planted + "import os\n__path__.append(os.path.join(os.path.dirname(__file__), "
+        "os.pardir, 'src', 'my_ml_project'))\n",
+        encoding="utf-8",
+    )
+    git(author, "add", "my_ml_project")
+    git(author, "commit", "-q", "-am", "pins: a planted side effect")
+    git(author, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}")
+    ct_run(github, "ct-1")
+    image_run(github, "image-1", f"{IMAGES['aws']}@{DIGEST}")
+    assert marker.exists()  # the branch's own runs did run it
+    marker.unlink()
+    assert_committed(github.publish("serve-image", "image-1", BRANCH))
+    second = github.publish("ct", "ct-1", BRANCH)  # re-applied with `pins update staging`
+    assert_committed(second)
+    assert "by publishers only" in second.rebase.summary
+    assert not marker.exists()
+    repo, pin = tip_pin(github, "after")
+    assert pin["model"]["md5"] == MODEL_MD5
+    assert pin["serving_image"] == f"{IMAGES['aws']}@{DIGEST}"
+    checked = pins(repo, "check")  # main's tool wrote what the branch's tool expects
+    assert (checked.returncode, checked.stderr) == (0, "")

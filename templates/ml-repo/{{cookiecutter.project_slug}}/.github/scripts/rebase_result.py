@@ -9,17 +9,21 @@ branch checked out at its tip (``--repo``), and decides:
 
 - the tip is the commit the run worked on: the result passes through;
 - the tip moved only in files the publishers write (``--ct`` and ``--image``, the union):
-  the result is applied again on the tip with the branch's own pins tool (CT: its
-  dvc.lock, metrics and plots data, then ``pins update staging``; the image: ``pins image
-  staging <ref> --freeze``), so the other publisher's change stays and every derived
-  overlay file is regenerated, never merged as text;
+  the result is applied again on the tip with the default branch's pins tool (``--tools``:
+  CT: its dvc.lock, metrics and plots data, then ``pins update staging``; the image:
+  ``pins image staging <ref> --freeze``), so the other publisher's change stays and every
+  derived overlay file is regenerated, never merged as text. None of the branch's code
+  runs: this job runs in the default branch's context (its caches, for one), where a
+  branch's code must never run; the branch's files are only read, as data;
 - the tip moved in anything else (or was rewritten): the result is stale, and the new
   commit's own runs publish; nothing is uploaded.
 
 It writes the files for git to ``--out`` (``files/``, ``meta.json`` with the tip it used,
 ``pr-body.md``) and ``publish`` (true/false) and ``tip`` to ``$GITHUB_OUTPUT``. The job that
 commits checks all of it again (accept_result.py): nothing here is trusted there.
-Only the standard library; the pins tool is the branch's (``python -m PACKAGE.pins``).
+Only the standard library; the pins tool is the default branch's (``--tools``, a checkout
+whose ``src/`` holds ``PACKAGE.pins``), run in the branch's checkout. Should the branch
+change the pins tool's output, its CI's `pins check` says so ("run `pins sync`").
 """
 
 from __future__ import annotations
@@ -84,12 +88,15 @@ def copy_files(result: Path, repo: Path, paths: set[str]) -> None:
         shutil.copyfile(source, target)
 
 
-def pins(repo: Path, package: str, *args: str) -> None:
-    """The branch's own pins tool."""
-    src = str((repo / "src").resolve())
+def pins(repo: Path, tools: Path, package: str, *args: str) -> None:
+    """The default branch's pins tool (``tools/src``), on the branch's files."""
+    src = str((tools / "src").resolve())
     env = {**os.environ, "PYTHONPATH": src, "PYTHONDONTWRITEBYTECODE": "1"}
+    # -P: the working directory (the branch's checkout) is not put on sys.path, so that a
+    # module the branch adds at its root (a package of the same name, a yaml.py) never
+    # shadows the default branch's.
     done = subprocess.run(
-        [sys.executable, "-m", f"{package}.pins", *args],
+        [sys.executable, "-P", "-m", f"{package}.pins", *args],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -102,11 +109,11 @@ def pins(repo: Path, package: str, *args: str) -> None:
 
 
 def reapply(args: argparse.Namespace, meta: dict[str, str], own: set[str]) -> None:
-    """Apply the run's change again on the tip, with the branch's tools."""
+    """Apply the run's change again on the tip, with the default branch's pins tool."""
     if args.kind == "ct":
         data = {path for path in own if not path.startswith("deploy/")}  # the pins tool's
         copy_files(args.result, args.repo, data)
-        pins(args.repo, args.package, "update", "staging")
+        pins(args.repo, args.tools, args.package, "update", "staging")
         return
     image, framework = meta.get("image", ""), meta.get("framework", "")
     if not FREEZE.match(framework) or not image or image.startswith("-"):
@@ -114,8 +121,9 @@ def reapply(args: argparse.Namespace, meta: dict[str, str], own: set[str]) -> No
     args.out.parent.mkdir(parents=True, exist_ok=True)
     freeze = args.out.parent / "image-freeze.txt"
     freeze.write_text(framework + "\n", encoding="utf-8")
-    pins(args.repo, args.package, "image", "staging", image, "--freeze", str(freeze.resolve()))
-    pins(args.repo, args.package, "check")
+    tool = (args.repo, args.tools, args.package)
+    pins(*tool, "image", "staging", image, "--freeze", str(freeze.resolve()))
+    pins(*tool, "check")
 
 
 def changed(repo: Path) -> list[str]:
@@ -179,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--kind", choices=KINDS, required=True)
     parser.add_argument("--package", required=True)
+    parser.add_argument("--tools", type=Path, required=True, metavar="CHECKOUT")
     parser.add_argument("--ct", action="append", default=[], metavar="PATH")
     parser.add_argument("--image", action="append", default=[], metavar="PATH")
     args = parser.parse_args(argv)
