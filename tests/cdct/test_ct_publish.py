@@ -239,7 +239,7 @@ def test_publish_runs_from_the_default_branch_for_this_repositorys_runs_only(
 ) -> None:
     """workflow_run: GitHub takes publish.yml from the default branch whatever a branch
     holds; fork runs, bot runs and other workflows never reach the rebase job, and the
-    publish job needs it; the rebase job (which runs the branch's pins tool) holds nothing."""
+    publish job needs it; the rebase job (which reads the branch's files) holds nothing."""
     repo = render(cloud=cloud)
     workflow = yaml.safe_load((repo / PUBLISH).read_text(encoding="utf-8"))
     assert workflow[True] == {
