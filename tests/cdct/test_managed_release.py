@@ -25,6 +25,8 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.managed_fakes import (
+    AZURE_ENDPOINT,
+    AZURE_WORKSPACE,
     GOOD,
     IMAGE,
     MD5,
@@ -282,25 +284,26 @@ def test_azure_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
 
     def deploy(image: str, kind: str) -> str:
         pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{KEY}", image)
-        return str(rollout.deploy(common.release("staging", {"INSTANCE_TYPE": kind}), workspace))
+        settings = {**AZURE_WORKSPACE, "INSTANCE_TYPE": kind}
+        return str(rollout.deploy(common.release("staging", settings), workspace))
 
     first = azure_name(IMAGE, "Standard_DS3_v2")
-    assert deploy(IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} serves {first}"
-    assert deploy(IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} already serves {first}"
+    assert deploy(IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} serves {first}"
+    assert deploy(IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} already serves {first}"
 
     image = azure_name(OTHER_IMAGE, "Standard_DS3_v2")  # the image alone changes
-    assert deploy(OTHER_IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} serves {image}"
+    assert deploy(OTHER_IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} serves {image}"
     assert cloud.serving() == [(image, OTHER_IMAGE, "Standard_DS3_v2", 1.0)]
 
     kind = azure_name(OTHER_IMAGE, "Standard_DS4_v2")  # the instance type alone
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} serves {kind}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} serves {kind}"
     assert cloud.serving() == [(kind, OTHER_IMAGE, "Standard_DS4_v2", 1.0)]
 
     set_param("capture_percent: 100", "capture_percent: 25")  # the capture share alone
     capture = azure_name(OTHER_IMAGE, "Standard_DS4_v2", 25)
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} serves {capture}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} serves {capture}"
     assert cloud.serving() == [(capture, OTHER_IMAGE, "Standard_DS4_v2", 0.25)]
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} already serves {capture}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} already serves {capture}"
     # the model was registered once: every release of it deploys the same registration
     assert cloud.models == {MD5: "1"}
     assert sum(call[:3] == ["ml", "model", "create"] for call in az.calls) == 1

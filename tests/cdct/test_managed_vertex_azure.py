@@ -24,6 +24,8 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.managed_fakes import (
+    AZURE_ENDPOINT,
+    AZURE_WORKSPACE,
     GOOD,
     IMAGE,
     MD5,
@@ -379,12 +381,12 @@ def azure_run(
     work = tmp_path / "work"
     work.mkdir()
     workspace = azureml.Workspace(az, "dvcstore", IDENTITY, work, blobs)
-    release = common.release("staging", {"INSTANCE_TYPE": "Standard_DS3_v2"})
+    release = common.release("staging", {**AZURE_WORKSPACE, "INSTANCE_TYPE": "Standard_DS3_v2"})
     return az, rollout, workspace, release, common
 
 
 def azure_calls_until_smoke(work: Path) -> list[list[str]]:
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     return [
         ["ml", "online-endpoint", "show", "--name", endpoint, "--output", "json"],
         ["ml", "online-deployment", "list", "--endpoint-name", endpoint, "--output", "json"],
@@ -404,8 +406,8 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
     generated: Generated, tmp_path: Path
 ) -> None:
     az, rollout, ws, release, _ = azure_run(generated, tmp_path, json.dumps(json.dumps(GOOD)))
-    assert rollout.deploy(release, ws) == f"my-ml-project-staging serves {NEW}"
-    endpoint = "my-ml-project-staging"
+    assert rollout.deploy(release, ws) == f"{AZURE_ENDPOINT} serves {NEW}"
+    endpoint = AZURE_ENDPOINT
     assert az.calls == [
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-endpoint", "update", "--name", endpoint,
@@ -463,7 +465,7 @@ def test_azure_deletes_the_new_deployment_when_its_smoke_request_fails(
     az, rollout, ws, release, common = azure_run(generated, tmp_path, failing)
     with pytest.raises(common.DeployError, match=r"^the smoke request failed: az ml "):
         rollout.deploy(release, ws)
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     assert az.calls == [
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
@@ -482,37 +484,41 @@ def test_the_release_deploys_the_pinned_image_on_the_params_instance_type(
     common = generated(cloud, "common")
     pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
     other = IMAGE.split("@")[0] + "@sha256:" + "cd" * 32
-    release = common.release("staging", {"SERVING_IMAGE": other})
+    release = common.release("staging", {**AZURE_WORKSPACE, "SERVING_IMAGE": other})
     assert (release.image, release.instance_type) == (IMAGE, default)
-    assert common.release("staging", {"INSTANCE_TYPE": "big"}).instance_type == "big"
+    big = common.release("staging", {**AZURE_WORKSPACE, "INSTANCE_TYPE": "big"})
+    assert big.instance_type == "big"
     bare = yaml.safe_load(Path("deploy/staging.yaml").read_text(encoding="utf-8"))
     del bare["serving_image"]
     Path("deploy/staging.yaml").write_text(yaml.safe_dump(bare), encoding="utf-8")
     with pytest.raises(common.DeployError) as refused:
-        common.release("staging", {"SERVING_IMAGE": other})
+        common.release("staging", {**AZURE_WORKSPACE, "SERVING_IMAGE": other})
     assert str(refused.value) == (
         "deploy/staging.yaml: no serving_image (serve-image.yml builds the image and pins it"
         " by digest with `pins image`, in a pull request)"
     )
 
 
-@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("azure", 32), ("gcp", 128)])
+@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("gcp", 128)])
 def test_a_long_endpoint_name_is_cut_to_the_clouds_limit_with_a_stable_hash(
     generated: Generated, cloud: str, limit: int
 ) -> None:
-    """Azure ML online endpoints take 3 to 32 characters, SageMaker 63, Vertex AI display
-    names 128: a longer name keeps its start and ends in 8 hex digits of its sha256."""
+    """SageMaker takes 63 characters, Vertex AI display names 128: a longer name keeps its
+    start and ends in 8 hex digits of its sha256. The endpoint is the slug's and the
+    environment's, never a setting's (Terraform grants rights on that name)."""
     common = generated(cloud, "common")
     pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
     long = "customer-churn-propensity-model-for-retail-banking-europe-x1-staging-" * 2
     digest = hashlib.sha256(long.encode()).hexdigest()[:8]
-    release = common.release("staging", {"ENDPOINT": long})
-    assert release.endpoint == f"{long[: limit - 9].rstrip('-')}-{digest}"
-    assert len(release.endpoint) <= limit
-    assert common.release("staging", {"ENDPOINT": long}).endpoint == release.endpoint
-    assert common.release("staging", {"ENDPOINT": "short-one"}).endpoint == "short-one"
-    other = common.release("staging", {"ENDPOINT": long[:-1] + "y"}).endpoint
-    assert other != release.endpoint and len(other) == len(release.endpoint)
+    assert limit == common.ENDPOINT_LIMIT
+    cut = common.fit(long, limit)
+    assert cut == f"{long[: limit - 9].rstrip('-')}-{digest}"
+    assert len(cut) <= limit
+    assert common.fit("short-one", limit) == "short-one"
+    other = common.fit(long[:-1] + "y", limit)
+    assert other != cut and len(other) == len(cut)
+    release = common.release("staging", {"ENDPOINT": "elsewhere"})
+    assert release.endpoint == "my-ml-project-staging"
 
 
 def missing(argv: list[str]) -> str:
@@ -529,7 +535,7 @@ def test_azure_creates_the_endpoint_as_the_identity_that_may_write_the_capture(
     good = json.dumps(json.dumps(GOOD))
     az, rollout, ws, release, _ = azure_run(generated, tmp_path, good, missing, "team/")
     rollout.deploy(release, ws)
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     assert az.calls[1] == [
         "ml", "online-endpoint", "create", "--file", str(ws.work / "endpoint.yml"),
         "--output", "json",
@@ -557,7 +563,7 @@ def test_azure_refuses_an_endpoint_that_runs_as_another_identity(
     with pytest.raises(common.DeployError) as refused:
         rollout.deploy(release, ws)
     assert str(refused.value) == (
-        f"endpoint my-ml-project-staging does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
+        f"endpoint {AZURE_ENDPOINT} does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
         " the identity allowed to write its data capture; delete the endpoint and deploy again"
         " to recreate it with that identity"
     )
@@ -618,7 +624,7 @@ def run_main(
     monkeypatch.setattr(cloud, "api" if module == "vertex" else "Workspace", fake)
     for name, value in {"GCP_PROJECT": "p", "REGION": "us-central1",
                         "AZUREML_MONITORING_DATASTORE": "dvcstore",
-                        "AZUREML_ENDPOINT_IDENTITY": IDENTITY,
+                        "AZUREML_ENDPOINT_IDENTITY": IDENTITY, **AZURE_WORKSPACE,
                         "INSTANCE_TYPE": "n1-standard-4" if module == "vertex"
                         else "Standard_DS3_v2"}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
@@ -693,11 +699,11 @@ def test_azure_rolls_back_a_traffic_update_that_does_not_take_effect(
     code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
     assert (code, err) == (
         1,
-        f"::error::deploy staging: my-ml-project-staging: traffic {OLD}=100 after the update,"
+        f"::error::deploy staging: {AZURE_ENDPOINT}: traffic {OLD}=100 after the update,"
         f" expected {NEW}=100; rolled back to {OLD}=100\n",
     )
-    assert out == f"rolling my-ml-project-staging back to {OLD}=100\n"
-    endpoint = "my-ml-project-staging"
+    assert out == f"rolling {AZURE_ENDPOINT} back to {OLD}=100\n"
+    endpoint = AZURE_ENDPOINT
     assert az.calls[len(azure_calls_until_smoke(ws.work)) :] == [
         ["ml", "online-endpoint", "update", "--name", endpoint,
          "--traffic", " ".join(sorted([f"{OLD}=0", f"{NEW}=100"]))],
@@ -736,7 +742,7 @@ def test_azure_deletes_a_deployment_left_failed_and_keeps_the_traffic(
     code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
     assert (code, err) == (1, f"::error::deploy staging: {error}\n")
     assert out == f"the deployment failed: deleting {NEW}; the traffic stays {OLD}=100\n"
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     until = azure_calls_until_smoke(ws.work)[: 5 if "create_error" in state else 6]
     assert az.calls == [
         *until,

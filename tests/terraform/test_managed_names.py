@@ -11,9 +11,12 @@ repository's own ``fit()`` and ``Release.version`` give.
 from __future__ import annotations
 
 import json
+import random
 import re
+import string
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from tests.terraform.conftest import LONG_SLUG as SLUG
@@ -25,6 +28,7 @@ SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "
 IAM_ROLE = re.compile(r"[\w+=,.@-]{1,64}")
 SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 AZUREML_WORKSPACE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}")
+AZUREML_ENDPOINT = re.compile(r"[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*")
 LOG_ANALYTICS = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]")
 
 
@@ -143,3 +147,93 @@ def test_azure_names_fit_their_limits_for_any_slug(
     for env in ENVIRONMENTS:
         endpoint = expected[env]
         assert isinstance(endpoint, list) and 3 <= len(endpoint[0]) <= 32, endpoint
+
+
+def workspace_cases(count: int) -> list[dict[str, object]]:
+    """Slugs `new` accepts, of every length from 1 to 100, each with a workspace id per
+    environment (the resource group in mixed case, as a user may type it)."""
+    rng = random.Random(13)
+    cases: list[dict[str, object]] = []
+    for index in range(count):
+        length = 1 + index % 100
+        slug = rng.choice(string.ascii_lowercase)
+        while len(slug) < length:
+            slug += rng.choice(
+                string.ascii_lowercase + string.digits + ("" if slug.endswith("-") else "--")
+            )
+        slug = slug.rstrip("-")
+        subscription = str(uuid.UUID(int=rng.getrandbits(128)))
+        ids = {
+            env: f"/subscriptions/{subscription}/resourceGroups/{slug[:10].upper()}-Rg"
+            f"/providers/Microsoft.MachineLearningServices/workspaces/{slug[:20]}-ml-{env}"
+            for env in ENVIRONMENTS
+        }
+        cases.append({"slug": slug, "ids": ids})
+    return cases
+
+
+def terraform_endpoints(
+    repo: Path, cases: list[dict[str, object]], work: Path, terraform: str
+) -> list[dict[str, str]]:
+    """``azureml_endpoints`` of serving.tf for each case (slug and workspace ids), as the
+    terraform binary evaluates the root's own expressions."""
+    text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
+    rhs = {
+        name: " ".join(assignment(text, name).split(" = ", 1)[1].split())
+        for name in ("ml_suffix", "azureml_endpoint_prefix", "azureml_endpoints")
+    }
+    expression = (
+        rhs["azureml_endpoints"]
+        .replace("local.azureml_workspace_ids", "c.ids")
+        .replace("local.azureml_endpoint_prefix", f"({rhs['azureml_endpoint_prefix']})")
+        .replace("var.project_slug", "c.slug")
+    )
+    work.mkdir(exist_ok=True)
+    (work / "main.tf").write_text(
+        'variable "cases" {\n  type = list(object({ slug = string, ids = map(string) }))\n}\n\n'
+        f"locals {{\n  ml_suffix = {rhs['ml_suffix']}\n}}\n",
+        encoding="utf-8",
+    )
+    (work / "terraform.tfvars.json").write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    done = subprocess.run(
+        [terraform, "console"], input=f"jsonencode([for c in var.cases : {expression}])\n",
+        cwd=work, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found: list[dict[str, str]] = json.loads(json.loads(done.stdout))
+    return found
+
+
+def test_azure_endpoint_names_in_terraform_match_what_managed_cd_creates(
+    long_slug: dict[str, Path], terraform_bin: str, tmp_path: Path
+) -> None:
+    """Azure ML online endpoint names are unique in their region: Terraform's
+    ``azureml_endpoints`` (an output, for whoever calls the endpoint) and managed CD's
+    ``azureml_endpoint()`` give the same name, within Azure's rule, for every slug length
+    and workspace; two workspaces (two organisations) never share one."""
+    repo = long_slug["azure"]
+    cases = workspace_cases(300)
+    got = terraform_endpoints(repo, cases, tmp_path, terraform_bin)
+    package = next((repo / "src").iterdir()).name
+    script = f"""
+import json, sys
+from {package}.managed import common
+cases = json.load(sys.stdin)
+print(json.dumps([
+    {{env: common.azureml_endpoint(c["slug"], env, c["ids"][env]) for env in c["ids"]}}
+    for c in cases
+]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(cases), cwd=repo / "src",
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert got == json.loads(done.stdout)
+    names = [name for names in got for name in names.values()]
+    assert len(set(names)) == len(names)
+    for name in names:
+        assert AZUREML_ENDPOINT.fullmatch(name) and 3 <= len(name) <= 32, name
+    outputs = (repo / "terraform" / "outputs.tf").read_text(encoding="utf-8")
+    assert 'output "azureml_endpoints" {' in outputs
+    assert "value       = local.azureml_endpoints" in outputs

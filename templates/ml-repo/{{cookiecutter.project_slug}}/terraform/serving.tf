@@ -437,6 +437,21 @@ locals {
     environment => length(name) <= 33 ? name : "${replace(substr(name, 0, 24), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
   }
   ml_logs_name = length("${var.project_slug}-ml-logs") <= 63 ? "${var.project_slug}-ml-logs" : "${replace(substr("${var.project_slug}-ml-logs", 0, 54), "/-+$/", "")}-${substr(sha256("${var.project_slug}-ml-logs"), 0, 8)}"
+  # The online endpoint that managed CD deploys to in each workspace (managed/common.py,
+  # azureml_endpoint()). Its name "needs to be unique at the Azure region level" (the
+  # scoring URI is https://<name>.<region>.inference.ml.azure.com) and takes 3 to 32
+  # letters, digits and dashes, starting with a letter:
+  # https://learn.microsoft.com/azure/machine-learning/reference-yaml-endpoint-online and
+  # https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas (endpoint
+  # limits). So <slug cut to 19>-<stg|prd>-<8 hex digits of the sha256 of its resource id
+  # as if named <slug>-<environment>, lower case>: the same slug of another organisation
+  # or another clone, in the same region, gives another name.
+  azureml_workspace_ids   = { for environment in local.deploy_environments : environment => azurerm_machine_learning_workspace.ml[environment].id }
+  azureml_endpoint_prefix = replace(substr(var.project_slug, 0, 19), "/-+$/", "")
+  azureml_endpoints = {
+    for environment, workspace in local.azureml_workspace_ids :
+    environment => "${local.azureml_endpoint_prefix}-${local.ml_suffix[environment]}-${substr(sha256(lower("${workspace}/onlineEndpoints/${var.project_slug}-${environment}")), 0, 8)}"
+  }
 }
 
 data "azurerm_client_config" "current" {}
