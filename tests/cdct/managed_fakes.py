@@ -40,6 +40,14 @@ AZURE_ENDPOINT = (
         b"/onlineendpoints/my-ml-project-staging"
     ).hexdigest()[:8]
 )
+
+
+def vertex_endpoint(project: str, display_name: str) -> str:
+    """The id Terraform gives a Vertex AI endpoint (serving.tf): the first 8 hex digits of
+    the sha256 of ``<project>/<display name>``, as a decimal number."""
+    return str(int(hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()[:8], 16))
+
+
 GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.3]}]}
 # Where the serving container finds the model, per cloud (Vertex AI: $AIP_STORAGE_URI);
 # the container's environment also holds MODEL_VERSION, the pinned md5.

@@ -39,6 +39,7 @@ from tests.cdct.managed_fakes import (
     import_generated,
     pin,
     release_id,
+    vertex_endpoint,
 )
 
 pytestmark = pytest.mark.slow
@@ -137,7 +138,7 @@ class Vertex:
 
     def serving(self) -> list[tuple[str, str, dict[str, Any]]]:
         """The serving endpoint's deployed models: display name, image, resources."""
-        (endpoint,) = [e for e in self.endpoints.values() if e["displayName"] == ENDPOINT]
+        endpoint = self.endpoints[f"{LOCATION}/endpoints/{vertex_endpoint('p', ENDPOINT)}"]
         assert endpoint["trafficSplit"] == {d["id"]: 100 for d in endpoint["deployedModels"]}
         return [
             (d["displayName"], self.models[d["model"]]["containerSpec"]["imageUri"],
@@ -166,6 +167,14 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     common = sys.modules["my_ml_project.managed.common"]
     api_type = sys.modules["my_ml_project.managed.vertex"].Api
     cloud = Vertex()
+    # Another repository's endpoint (or one made by hand) with the same display name,
+    # listed first, and the one Terraform made for this environment.
+    decoy = f"{LOCATION}/endpoints/7"
+    theirs = {"name": decoy, "displayName": ENDPOINT, "deployedModels": [{"id": "1", "model": "x"}],
+              "trafficSplit": {"1": 100}}  # fmt: skip
+    cloud.endpoints[decoy] = json.loads(json.dumps(theirs))
+    made = f"{LOCATION}/endpoints/{vertex_endpoint('p', ENDPOINT)}"
+    cloud.endpoints[made] = {"name": made, "displayName": ENDPOINT, "deployedModels": []}
     api = api_type(cloud.session, "p", "us-central1", poll_seconds=0)
     api.gcs = Blobs({f"my-ml-project-dvc/{KEY}": MODEL})
 
@@ -193,6 +202,8 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     assert cloud.serving() == [(capture, OTHER_IMAGE, resources("n1-standard-8"))]
     assert deploy(OTHER_IMAGE, "n1-standard-8") == f"{ENDPOINT} already serves {capture}"
     assert [m["displayName"] for m in cloud.models.values()] == [capture]
+    assert cloud.endpoints[decoy] == theirs
+    assert [c for c in cloud.session.calls if c[1].startswith(f"{HOST}/{decoy}")] == []
 
 
 IDENTITY = (

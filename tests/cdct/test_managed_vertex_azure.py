@@ -38,12 +38,14 @@ from tests.cdct.managed_fakes import (
     import_generated,
     pin,
     release_id,
+    vertex_endpoint,
 )
 
 pytestmark = pytest.mark.slow
 HOST = "https://us-central1-aiplatform.googleapis.com/v1"
 BASE = f"{HOST}/projects/p/locations/us-central1"
-EP = "projects/p/locations/us-central1/endpoints/7"
+# The serving endpoint that Terraform made, by the id it gave it.
+EP = f"projects/p/locations/us-central1/endpoints/{vertex_endpoint('p', 'my-ml-project-staging')}"
 SMOKE_EP = "projects/p/locations/us-central1/endpoints/12"
 SMOKE = "my-ml-project-staging-smoke"
 OLD_MODEL = "projects/p/locations/us-central1/models/9"
@@ -142,10 +144,10 @@ def vertex_route(
                 serving["split"] = dict(body["trafficSplit"])
             return Answer({"name": EP, **body})
         if method == "GET" and url == f"{HOST}/{EP}":
-            deployed = [{"id": i} for i in serving["deployed"]]
-            return Answer(
-                {"name": EP, "deployedModels": deployed, "trafficSplit": serving["split"]}
-            )
+            old = {"111": {"model": OLD_MODEL, "displayName": "old"}}
+            deployed = [{"id": i, **old.get(i, {})} for i in serving["deployed"]]
+            return Answer({"name": EP, "displayName": "my-ml-project-staging",
+                           "deployedModels": deployed, "trafficSplit": serving["split"]})  # fmt: skip
         return None
 
     def route(method: str, url: str) -> Answer:
@@ -164,19 +166,12 @@ def vertex_route(
 
 
 def listing(url: str, params: dict[str, str], new_served: bool) -> Answer:
-    """What a GET lists: the project's Models, or the endpoint by its display name (no
-    smoke endpoint is left from an earlier run)."""
+    """What a GET lists: the project's Models, or no endpoint named like the smoke endpoint
+    (none is left from an earlier run)."""
     if url.endswith("/models"):
         return Answer({"models": models(new_served)})
-    if params.get("filter") == f'display_name="{SMOKE}"':
-        return Answer({})
-    endpoint = {
-        "name": EP,
-        "displayName": "my-ml-project-staging",
-        "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
-        "trafficSplit": {"111": 100},
-    }
-    return Answer({"endpoints": [endpoint]})
+    assert params.get("filter") == f'display_name="{SMOKE}"', params
+    return Answer({})
 
 
 OURS = {"deployed-by": "my-ml-project", "endpoint": "my-ml-project-staging"}
@@ -246,7 +241,7 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
         },
     }
     return [
-        ("GET", f"{BASE}/endpoints", None, {"filter": 'display_name="my-ml-project-staging"'}),
+        ("GET", f"{HOST}/{EP}", None, None),
         (
             "PATCH",
             f"{HOST}/{EP}",

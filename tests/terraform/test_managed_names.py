@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from tests.terraform.conftest import LONG_SLUG as SLUG
-from tests.terraform.conftest import run
+from tests.terraform.conftest import render, run
 
 ENVIRONMENTS = ("staging", "production")
 # Other slugs, evaluated with the same expressions: short, at each limit, over it.
@@ -237,3 +237,63 @@ print(json.dumps([
     outputs = (repo / "terraform" / "outputs.tf").read_text(encoding="utf-8")
     assert 'output "azureml_endpoints" {' in outputs
     assert "value       = local.azureml_endpoints" in outputs
+
+
+def test_vertex_endpoint_ids_in_terraform_match_what_managed_cd_looks_up(
+    terraform_bin: str, tmp_path: Path
+) -> None:
+    """Vertex AI display names need not be unique in a project: managed CD finds its
+    endpoint by the id Terraform gives it (serving.tf) and checks its display name. The
+    terraform binary evaluates serving.tf's own id and display name expressions; the
+    generated ``endpoint_id()`` and ``fit()`` give the same for every slug length."""
+    repo = render(tmp_path / "gcp", cloud="gcp", deploy_target="managed")
+    text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
+    block = text[text.index('resource "google_vertex_ai_endpoint" "deploy"') :]
+    fields = {
+        key: re.search(rf"^  {key}\s+= (.+)$", block, re.MULTILINE)
+        for key in ("name", "display_name")
+    }
+    rng = random.Random(5)
+    cases = [
+        {"project": f"proj-{rng.randrange(10**6)}", "slug": case["slug"], "env": env}
+        for case in workspace_cases(100)
+        for env in ENVIRONMENTS
+    ]
+    body = ", ".join(
+        f"{key} = {found[1]}".replace("var.project_id", "c.project")
+        .replace("var.project_slug", "c.slug")
+        .replace("each.key", "c.env")
+        for key, found in fields.items()
+        if found
+    )
+    assert body.count(" = ") == 2, fields
+    work = tmp_path / "console"
+    work.mkdir()
+    (work / "main.tf").write_text(
+        'variable "cases" {\n  type = list(object({ project = string, slug = string, env = string }))\n}\n',
+        encoding="utf-8",
+    )
+    (work / "terraform.tfvars.json").write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    done = subprocess.run(
+        [terraform_bin, "console"], input=f"jsonencode([for c in var.cases : {{{body}}}])\n",
+        cwd=work, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    got = json.loads(json.loads(done.stdout))
+    package = next((repo / "src").iterdir()).name
+    script = f"""
+import json, sys
+from {package}.managed import common, vertex
+out = []
+for c in json.load(sys.stdin):
+    display = common.fit(c["slug"] + "-" + c["env"], common.ENDPOINT_LIMIT)
+    out.append({{"name": vertex.endpoint_id(c["project"], display), "display_name": display}})
+print(json.dumps(out))
+"""
+    ran = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(cases), cwd=repo / "src",
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert got == json.loads(ran.stdout)
+    assert len({(c["project"], g["name"]) for c, g in zip(cases, got, strict=True)}) == len(got)

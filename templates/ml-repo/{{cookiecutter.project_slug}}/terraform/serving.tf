@@ -297,8 +297,10 @@ resource "google_project_service_identity" "vertex_ai" {
   depends_on = [google_project_service.apis]
 }
 
-# One endpoint per environment (cd.yml finds it by its display name), so that
-# each deploy identity is granted its own endpoint and no other.
+# One endpoint per environment, so that each deploy identity is granted its own
+# endpoint and no other. Its id is a hash of the project and display name, which
+# managed CD computes the same way (managed/vertex.py, endpoint_id()) to find it:
+# display names need not be unique in a project, so a name alone could find another's.
 resource "google_vertex_ai_endpoint" "deploy" {
   #checkov:skip=CKV2_GCP_24:the endpoint serves copies of models the DVC remote keeps under its own CMEK; Google-managed encryption here, a customer-managed key is left to the caller
   #checkov:skip=CKV2_GCP_33:clients and managed CD reach the endpoint over its public address, and every request needs IAM; a VPC-peered endpoint is left to the caller
