@@ -173,8 +173,9 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     theirs = {"name": decoy, "displayName": ENDPOINT, "deployedModels": [{"id": "1", "model": "x"}],
               "trafficSplit": {"1": 100}}  # fmt: skip
     cloud.endpoints[decoy] = json.loads(json.dumps(theirs))
-    made = f"{LOCATION}/endpoints/{vertex_endpoint('p', ENDPOINT)}"
-    cloud.endpoints[made] = {"name": made, "displayName": ENDPOINT, "deployedModels": []}
+    for display in (ENDPOINT, f"{ENDPOINT}-smoke"):  # the endpoints Terraform made
+        made = f"{LOCATION}/endpoints/{vertex_endpoint('p', display)}"
+        cloud.endpoints[made] = {"name": made, "displayName": display, "deployedModels": []}
     api = api_type(cloud.session, "p", "us-central1", poll_seconds=0)
     api.gcs = Blobs({f"my-ml-project-dvc/{KEY}": MODEL})
 
@@ -203,6 +204,7 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     assert deploy(OTHER_IMAGE, "n1-standard-8") == f"{ENDPOINT} already serves {capture}"
     assert [m["displayName"] for m in cloud.models.values()] == [capture]
     assert cloud.endpoints[decoy] == theirs
+    assert cloud.endpoints[made]["deployedModels"] == []  # the smoke endpoint, emptied
     assert [c for c in cloud.session.calls if c[1].startswith(f"{HOST}/{decoy}")] == []
 
 

@@ -24,7 +24,8 @@ from tests.terraform.conftest import render, run
 
 ENVIRONMENTS = ("staging", "production")
 # Other slugs, evaluated with the same expressions: short, at each limit, over it.
-SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "x-" * 40 + "y")
+SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "x-" * 40 + "y",
+         "z" * 100, "ab-" * 33 + "c")  # fmt: skip
 IAM_ROLE = re.compile(r"[\w+=,.@-]{1,64}")
 SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 AZUREML_WORKSPACE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}")
@@ -248,11 +249,20 @@ def test_vertex_endpoint_ids_in_terraform_match_what_managed_cd_looks_up(
     generated ``endpoint_id()`` and ``fit()`` give the same for every slug length."""
     repo = render(tmp_path / "gcp", cloud="gcp", deploy_target="managed")
     text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
-    block = text[text.index('resource "google_vertex_ai_endpoint" "deploy"') :]
-    fields = {
-        key: re.search(rf"^  {key}\s+= (.+)$", block, re.MULTILINE)
-        for key in ("name", "display_name")
-    }
+    for resource, suffix in (("deploy", ""), ("smoke", "-smoke")):
+        block = text[text.index(f'resource "google_vertex_ai_endpoint" "{resource}"') :]
+        fields = {
+            key: re.search(rf"^  {key}\s+= (.+)$", block, re.MULTILINE)
+            for key in ("name", "display_name")
+        }
+        compare_vertex_ids(repo, fields, suffix, tmp_path / resource, terraform_bin)
+
+
+def compare_vertex_ids(
+    repo: Path, fields: dict[str, re.Match[str] | None], suffix: str, work: Path, terraform: str
+) -> None:
+    """Terraform's id and display name of an endpoint (``fields``) against the generated
+    code's ``endpoint_id()`` of ``fit(<slug>-<env>) + suffix``, for 200 cases."""
     rng = random.Random(5)
     cases = [
         {"project": f"proj-{rng.randrange(10**6)}", "slug": case["slug"], "env": env}
@@ -267,15 +277,14 @@ def test_vertex_endpoint_ids_in_terraform_match_what_managed_cd_looks_up(
         if found
     )
     assert body.count(" = ") == 2, fields
-    work = tmp_path / "console"
-    work.mkdir()
+    work.mkdir(parents=True)
     (work / "main.tf").write_text(
         'variable "cases" {\n  type = list(object({ project = string, slug = string, env = string }))\n}\n',
         encoding="utf-8",
     )
     (work / "terraform.tfvars.json").write_text(json.dumps({"cases": cases}), encoding="utf-8")
     done = subprocess.run(
-        [terraform_bin, "console"], input=f"jsonencode([for c in var.cases : {{{body}}}])\n",
+        [terraform, "console"], input=f"jsonencode([for c in var.cases : {{{body}}}])\n",
         cwd=work, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -286,7 +295,8 @@ import json, sys
 from {package}.managed import common, vertex
 out = []
 for c in json.load(sys.stdin):
-    display = common.fit(c["slug"] + "-" + c["env"], common.ENDPOINT_LIMIT)
+    endpoint = common.fit(c["slug"] + "-" + c["env"], common.ENDPOINT_LIMIT)
+    display = common.fit(endpoint + {suffix!r}, vertex.DISPLAY_LIMIT)
     out.append({{"name": vertex.endpoint_id(c["project"], display), "display_name": display}})
 print(json.dumps(out))
 """

@@ -326,6 +326,36 @@ resource "google_vertex_ai_endpoint_iam_member" "deploy" {
   member   = module.github_oidc.service_account_members[each.key]
 }
 
+# Each environment's smoke endpoint (managed/vertex_rollout.py, smoke_apart()): a public
+# endpoint routes requests by its traffic split alone, so managed CD deploys a new model
+# alone here for its smoke request before it takes traffic, and undeploys it again. No
+# request logging: smoke requests never reach the drift monitor. Made here, like the
+# serving endpoint, since the deploy identities may create no endpoint.
+resource "google_vertex_ai_endpoint" "smoke" {
+  #checkov:skip=CKV2_GCP_24:a new model is deployed here for one smoke request and undeployed again; Google-managed encryption, as for the serving endpoint
+  #checkov:skip=CKV2_GCP_33:managed CD reaches the endpoint over its public address, and every request needs IAM
+  for_each = toset(local.deploy_environments)
+
+  project      = var.project_id
+  location     = var.region
+  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}-smoke"), 0, 8), 16))
+  display_name = "${var.project_slug}-${each.key}-smoke"
+  description  = "Smoke requests of managed CD of ${var.project_slug} (${each.key}), before a new model takes traffic"
+  labels       = local.tags
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_vertex_ai_endpoint_iam_member" "smoke" {
+  provider = google-beta
+  for_each = toset(local.deploy_environments)
+
+  project  = var.project_id
+  location = var.region
+  endpoint = google_vertex_ai_endpoint.smoke[each.key].name
+  role     = "roles/aiplatform.user"
+  member   = module.github_oidc.service_account_members[each.key]
+}
+
 # What deploying needs beyond the endpoint: upload a model, find the endpoint,
 # delete the models it replaced. Model ids are numbers Vertex AI assigns, so
 # no IAM Condition can tell this project's models from others in the project.

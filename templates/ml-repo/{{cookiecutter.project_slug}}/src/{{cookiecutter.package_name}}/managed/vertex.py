@@ -8,10 +8,11 @@ deployed at 0% of the serving endpoint's traffic. A public Vertex endpoint
 routes ``:predict`` and ``:rawPredict`` by its traffic split alone (v1 has no deployed
 model id on either request; only ``:explain`` and the preview ``invoke`` on dedicated
 endpoints take one), so no request can reach a 0% model there: the smoke request goes to
-the same Model deployed alone on a smoke endpoint of its own (``<endpoint>-smoke``, no
-request logging, so smoke requests never reach the drift monitor's capture), and must
-be answered by that deployed model (the ``X-Vertex-AI-Deployed-Model-Id`` header). The
-smoke endpoint is deleted whatever happened. A failing answer undeploys the new model
+the same Model deployed alone on the environment's smoke endpoint (``<endpoint>-smoke``,
+which Terraform made too, with no request logging, so smoke requests never reach the drift
+monitor's capture), and must be answered by that deployed model (the
+``X-Vertex-AI-Deployed-Model-Id`` header). The model is undeployed from the smoke endpoint
+whatever happened (the endpoint stays, empty; it costs nothing). A failing answer undeploys the new model
 from the serving endpoint, whose traffic never moved; a good one moves all traffic to it
 and undeploys the models it replaced. Then it deletes the Model resources that this
 repository uploaded for this endpoint (labels ``deployed-by`` and ``endpoint``, set at
@@ -142,24 +143,30 @@ def endpoint_id(project: str, display_name: str) -> str:
     return str(int(digest[:8], 16))
 
 
-def endpoint(release: Release, vertex: Api) -> dict[str, Any]:
-    """This environment's endpoint, by the id Terraform gave it (display names need not be
-    unique in a project, so a name could find another's endpoint), with its request logging
-    set to ``monitoring.capture_percent``. One that is missing, or named otherwise, is
-    refused: Terraform creates it, grants this deploy identity on it alone and names its
-    BigQuery log after its id."""
-    name = f"endpoints/{endpoint_id(vertex.project, release.endpoint)}"
+def terraform_endpoint(vertex: Api, display_name: str) -> dict[str, Any]:
+    """The endpoint Terraform made with ``display_name`` (serving.tf), by the id it gave it
+    (display names need not be unique in a project, so a name could find another's). One
+    that is missing, or named otherwise, is refused: Terraform creates it, grants this
+    deploy identity on it alone and, for the serving endpoint, names its log after its id."""
+    name = f"endpoints/{endpoint_id(vertex.project, display_name)}"
     try:
-        current = vertex.call("GET", name)
+        found = vertex.call("GET", name)
     except DeployError as error:
         raise DeployError(
-            f"no endpoint {release.endpoint} ({name}; `terraform apply` creates it): {error}"
+            f"no endpoint {display_name} ({name}; `terraform apply` creates it): {error}"
         ) from None
-    if current.get("displayName") != release.endpoint:
+    if found.get("displayName") != display_name:
         raise DeployError(
-            f"{name} is {current.get('displayName')!r}, not {release.endpoint!r}: not this"
+            f"{name} is {found.get('displayName')!r}, not {display_name!r}: not this"
             " environment's endpoint"
         )
+    return found
+
+
+def endpoint(release: Release, vertex: Api) -> dict[str, Any]:
+    """This environment's serving endpoint (``terraform_endpoint``), its request logging set
+    to ``monitoring.capture_percent``."""
+    current = terraform_endpoint(vertex, release.endpoint)
     config = logging_config(release, vertex.project)
     if current.get("predictRequestResponseLoggingConfig") != config:
         body = {"predictRequestResponseLoggingConfig": config}
