@@ -139,7 +139,7 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
 def endpoint_id(project: str, display_name: str) -> str:
     """The id Terraform gives an endpoint (terraform/serving.tf, google_vertex_ai_endpoint):
     the first 8 hex digits of the sha256 of ``<project>/<display name>``, as a number."""
-    digest = hashlib.sha256(f"{project}/{display_name}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()
     return str(int(digest[:8], 16))
 
 
