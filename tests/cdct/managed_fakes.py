@@ -23,6 +23,31 @@ PACKAGE = "my_ml_project"
 IMAGE = "europe-docker.pkg.dev/p/serve/serve@sha256:" + "cd" * 32
 MODEL = b"pinned model bytes"
 MD5 = hashlib.md5(MODEL).hexdigest()
+# The Azure ML workspace that the staging deploy's settings name (the resource group in
+# another case than Azure reports it: Azure ids ignore case), and the endpoint name it
+# gives: unique in its region, so the slug's start, "stg", and 8 hex digits of the sha256
+# of the lower-case resource id of <slug>-staging in that workspace.
+AZURE_WORKSPACE = {
+    "AZURE_SUBSCRIPTION_ID": "00000000-1111-2222-3333-444444444444",
+    "AZUREML_RESOURCE_GROUP": "My-ML-Project",
+    "AZUREML_WORKSPACE": "my-ml-project-ml-staging",
+}
+AZURE_ENDPOINT = (
+    "my-ml-project-stg-"
+    + hashlib.sha256(
+        b"/subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/my-ml-project"
+        b"/providers/microsoft.machinelearningservices/workspaces/my-ml-project-ml-staging"
+        b"/onlineendpoints/my-ml-project-staging"
+    ).hexdigest()[:8]
+)
+
+
+def vertex_endpoint(project: str, display_name: str) -> str:
+    """The id Terraform gives a Vertex AI endpoint (serving.tf): the first 8 hex digits of
+    the sha256 of ``<project>/<display name>``, as a decimal number."""
+    return str(int(hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()[:8], 16))
+
+
 GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.3]}]}
 # Where the serving container finds the model, per cloud (Vertex AI: $AIP_STORAGE_URI);
 # the container's environment also holds MODEL_VERSION, the pinned md5.

@@ -25,6 +25,8 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.managed_fakes import (
+    AZURE_ENDPOINT,
+    AZURE_WORKSPACE,
     GOOD,
     IMAGE,
     MD5,
@@ -37,6 +39,7 @@ from tests.cdct.managed_fakes import (
     import_generated,
     pin,
     release_id,
+    vertex_endpoint,
 )
 
 pytestmark = pytest.mark.slow
@@ -135,7 +138,7 @@ class Vertex:
 
     def serving(self) -> list[tuple[str, str, dict[str, Any]]]:
         """The serving endpoint's deployed models: display name, image, resources."""
-        (endpoint,) = [e for e in self.endpoints.values() if e["displayName"] == ENDPOINT]
+        endpoint = self.endpoints[f"{LOCATION}/endpoints/{vertex_endpoint('p', ENDPOINT)}"]
         assert endpoint["trafficSplit"] == {d["id"]: 100 for d in endpoint["deployedModels"]}
         return [
             (d["displayName"], self.models[d["model"]]["containerSpec"]["imageUri"],
@@ -164,6 +167,15 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     common = sys.modules["my_ml_project.managed.common"]
     api_type = sys.modules["my_ml_project.managed.vertex"].Api
     cloud = Vertex()
+    # Another repository's endpoint (or one made by hand) with the same display name,
+    # listed first, and the one Terraform made for this environment.
+    decoy = f"{LOCATION}/endpoints/7"
+    theirs = {"name": decoy, "displayName": ENDPOINT, "deployedModels": [{"id": "1", "model": "x"}],
+              "trafficSplit": {"1": 100}}  # fmt: skip
+    cloud.endpoints[decoy] = json.loads(json.dumps(theirs))
+    for display in (ENDPOINT, f"{ENDPOINT}-smoke"):  # the endpoints Terraform made
+        made = f"{LOCATION}/endpoints/{vertex_endpoint('p', display)}"
+        cloud.endpoints[made] = {"name": made, "displayName": display, "deployedModels": []}
     api = api_type(cloud.session, "p", "us-central1", poll_seconds=0)
     api.gcs = Blobs({f"my-ml-project-dvc/{KEY}": MODEL})
 
@@ -191,6 +203,9 @@ def test_vertex_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
     assert cloud.serving() == [(capture, OTHER_IMAGE, resources("n1-standard-8"))]
     assert deploy(OTHER_IMAGE, "n1-standard-8") == f"{ENDPOINT} already serves {capture}"
     assert [m["displayName"] for m in cloud.models.values()] == [capture]
+    assert cloud.endpoints[decoy] == theirs
+    assert cloud.endpoints[made]["deployedModels"] == []  # the smoke endpoint, emptied
+    assert [c for c in cloud.session.calls if c[1].startswith(f"{HOST}/{decoy}")] == []
 
 
 IDENTITY = (
@@ -282,25 +297,26 @@ def test_azure_rolls_out_a_new_image_or_setting_and_leaves_the_same_release(
 
     def deploy(image: str, kind: str) -> str:
         pin(f"https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc/{KEY}", image)
-        return str(rollout.deploy(common.release("staging", {"INSTANCE_TYPE": kind}), workspace))
+        settings = {**AZURE_WORKSPACE, "INSTANCE_TYPE": kind}
+        return str(rollout.deploy(common.release("staging", settings), workspace))
 
     first = azure_name(IMAGE, "Standard_DS3_v2")
-    assert deploy(IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} serves {first}"
-    assert deploy(IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} already serves {first}"
+    assert deploy(IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} serves {first}"
+    assert deploy(IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} already serves {first}"
 
     image = azure_name(OTHER_IMAGE, "Standard_DS3_v2")  # the image alone changes
-    assert deploy(OTHER_IMAGE, "Standard_DS3_v2") == f"{ENDPOINT} serves {image}"
+    assert deploy(OTHER_IMAGE, "Standard_DS3_v2") == f"{AZURE_ENDPOINT} serves {image}"
     assert cloud.serving() == [(image, OTHER_IMAGE, "Standard_DS3_v2", 1.0)]
 
     kind = azure_name(OTHER_IMAGE, "Standard_DS4_v2")  # the instance type alone
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} serves {kind}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} serves {kind}"
     assert cloud.serving() == [(kind, OTHER_IMAGE, "Standard_DS4_v2", 1.0)]
 
     set_param("capture_percent: 100", "capture_percent: 25")  # the capture share alone
     capture = azure_name(OTHER_IMAGE, "Standard_DS4_v2", 25)
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} serves {capture}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} serves {capture}"
     assert cloud.serving() == [(capture, OTHER_IMAGE, "Standard_DS4_v2", 0.25)]
-    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{ENDPOINT} already serves {capture}"
+    assert deploy(OTHER_IMAGE, "Standard_DS4_v2") == f"{AZURE_ENDPOINT} already serves {capture}"
     # the model was registered once: every release of it deploys the same registration
     assert cloud.models == {MD5: "1"}
     assert sum(call[:3] == ["ml", "model", "create"] for call in az.calls) == 1

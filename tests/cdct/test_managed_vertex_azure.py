@@ -24,6 +24,8 @@ import yaml
 
 from tests.cdct.conftest import Render, copy_repo
 from tests.cdct.managed_fakes import (
+    AZURE_ENDPOINT,
+    AZURE_WORKSPACE,
     GOOD,
     IMAGE,
     MD5,
@@ -36,14 +38,16 @@ from tests.cdct.managed_fakes import (
     import_generated,
     pin,
     release_id,
+    vertex_endpoint,
 )
 
 pytestmark = pytest.mark.slow
 HOST = "https://us-central1-aiplatform.googleapis.com/v1"
 BASE = f"{HOST}/projects/p/locations/us-central1"
-EP = "projects/p/locations/us-central1/endpoints/7"
-SMOKE_EP = "projects/p/locations/us-central1/endpoints/12"
+# The serving endpoint that Terraform made, by the id it gave it.
+EP = f"projects/p/locations/us-central1/endpoints/{vertex_endpoint('p', 'my-ml-project-staging')}"
 SMOKE = "my-ml-project-staging-smoke"
+SMOKE_EP = f"projects/p/locations/us-central1/endpoints/{vertex_endpoint('p', SMOKE)}"
 OLD_MODEL = "projects/p/locations/us-central1/models/9"
 NEW_MODEL = "projects/p/locations/us-central1/models/22"
 VERSION = f"my-ml-project-staging-{release_id(MD5, IMAGE, 'n1-standard-4', 'gcp')}"
@@ -104,25 +108,30 @@ def vertex_route(
     *,
     traffic_applies: bool = True,
     deploy_error: dict[str, Any] | None = None,
+    smoke_leftovers: tuple[str, ...] = (),
 ) -> Callable[[str, str], Answer]:
     """Answers of a Vertex endpoint serving deployed model 111: the new model becomes 222
-    there (at 0%) and 333 alone on the smoke endpoint, which answers the smoke request
-    with ``smoke_status``. ``calls`` is the session's record (the last call's params).
+    there (at 0%) and 333 alone on the smoke endpoint (Terraform's, holding
+    ``smoke_leftovers`` of an interrupted run), which answers the smoke request with
+    ``smoke_status``. ``calls`` is the session's record (the last call's params).
     The serving endpoint keeps its state: a PATCH of its split answers as asked but takes
     effect only if ``traffic_applies``; a deployModel operation ends in ``deploy_error``."""
     done = {"name": "projects/p/locations/us-central1/operations/1", "done": True}
-    smoke_deployed = ["333"]
+    smoke_deployed = list(smoke_leftovers)
     serving: dict[str, Any] = {"deployed": ["111"], "split": {"111": 100}}
 
     def on_smoke_endpoint(method: str, url: str) -> Answer | None:
+        if url == f"{HOST}/{SMOKE_EP}:deployModel":
+            smoke_deployed.append("333")
+            return Answer({**done, "response": {"deployedModel": {"id": "333"}}})
         if url == f"{HOST}/{SMOKE_EP}:rawPredict":
             return Answer(GOOD, smoke_status, {"X-Vertex-AI-Deployed-Model-Id": "333"})
         if url == f"{HOST}/{SMOKE_EP}:undeployModel":
-            smoke_deployed.clear()
+            smoke_deployed.remove((calls[-1][2] or {})["deployedModelId"])
+            return Answer(done)
         if method == "GET" and url == f"{HOST}/{SMOKE_EP}":
-            return Answer({"name": SMOKE_EP, "deployedModels": [{"id": i} for i in smoke_deployed]})
-        if method == "POST" and url == f"{BASE}/endpoints":  # the smoke endpoint is made
-            return Answer({**done, "response": {"name": SMOKE_EP, "displayName": SMOKE}})
+            deployed = [{"id": i} for i in smoke_deployed]
+            return Answer({"name": SMOKE_EP, "displayName": SMOKE, "deployedModels": deployed})
         return None
 
     def on_serving_endpoint(method: str, url: str) -> Answer | None:
@@ -140,10 +149,10 @@ def vertex_route(
                 serving["split"] = dict(body["trafficSplit"])
             return Answer({"name": EP, **body})
         if method == "GET" and url == f"{HOST}/{EP}":
-            deployed = [{"id": i} for i in serving["deployed"]]
-            return Answer(
-                {"name": EP, "deployedModels": deployed, "trafficSplit": serving["split"]}
-            )
+            old = {"111": {"model": OLD_MODEL, "displayName": "old"}}
+            deployed = [{"id": i, **old.get(i, {})} for i in serving["deployed"]]
+            return Answer({"name": EP, "displayName": "my-ml-project-staging",
+                           "deployedModels": deployed, "trafficSplit": serving["split"]})  # fmt: skip
         return None
 
     def route(method: str, url: str) -> Answer:
@@ -162,19 +171,9 @@ def vertex_route(
 
 
 def listing(url: str, params: dict[str, str], new_served: bool) -> Answer:
-    """What a GET lists: the project's Models, or the endpoint by its display name (no
-    smoke endpoint is left from an earlier run)."""
-    if url.endswith("/models"):
-        return Answer({"models": models(new_served)})
-    if params.get("filter") == f'display_name="{SMOKE}"':
-        return Answer({})
-    endpoint = {
-        "name": EP,
-        "displayName": "my-ml-project-staging",
-        "deployedModels": [{"id": "111", "model": OLD_MODEL, "displayName": "old"}],
-        "trafficSplit": {"111": 100},
-    }
-    return Answer({"endpoints": [endpoint]})
+    """What a GET lists: the project's Models (no endpoint is ever listed by its name)."""
+    assert url.endswith("/models"), (url, params)
+    return Answer({"models": models(new_served)})
 
 
 OURS = {"deployed-by": "my-ml-project", "endpoint": "my-ml-project-staging"}
@@ -244,7 +243,7 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
         },
     }
     return [
-        ("GET", f"{BASE}/endpoints", None, {"filter": 'display_name="my-ml-project-staging"'}),
+        ("GET", f"{HOST}/{EP}", None, None),
         (
             "PATCH",
             f"{HOST}/{EP}",
@@ -258,8 +257,7 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
             {"deployedModel": deployed, "trafficSplit": {"0": 0, "111": 100}},
             None,
         ),
-        ("GET", f"{BASE}/endpoints", None, {"filter": f'display_name="{SMOKE}"'}),
-        ("POST", f"{BASE}/endpoints", {"displayName": SMOKE, "labels": OURS}, None),
+        ("GET", f"{HOST}/{SMOKE_EP}", None, None),
         (
             "POST",
             f"{HOST}/{SMOKE_EP}:deployModel",
@@ -269,7 +267,6 @@ def vertex_calls_until_smoke() -> list[tuple[Any, ...]]:
         ("POST", f"{HOST}/{SMOKE_EP}:rawPredict", None, None),
         ("GET", f"{HOST}/{SMOKE_EP}", None, None),
         ("POST", f"{HOST}/{SMOKE_EP}:undeployModel", {"deployedModelId": "333"}, None),
-        ("DELETE", f"{HOST}/{SMOKE_EP}", None, None),
     ]
 
 
@@ -291,6 +288,26 @@ def test_vertex_deploys_at_zero_smokes_the_new_model_then_moves_all_traffic(
     ]
     assert blobs.objects[f"my-ml-project-dvc/serving/{MD5}/model.joblib"] == MODEL
     assert [c[:2] for c in session.calls if http_rule(c[0], c[1]) is None] == []
+
+
+def test_vertex_smokes_on_terraforms_smoke_endpoint_and_creates_no_endpoint(
+    generated: Generated,
+) -> None:
+    """The deploy identity may create and delete no endpoint: the smoke request goes to the
+    environment's smoke endpoint that Terraform made (found by its id), emptied first of
+    what an interrupted run left there, and emptied again afterwards."""
+    session, _, (vertex, api, release, _) = vertex_run(generated, 200, smoke_leftovers=("300",))
+    vertex.deploy(release, api)
+    expected = vertex_calls_until_smoke()
+    found = expected.index(("GET", f"{HOST}/{SMOKE_EP}", None, None))
+    leftover = ("POST", f"{HOST}/{SMOKE_EP}:undeployModel", {"deployedModelId": "300"}, None)
+    expected.insert(found + 1, leftover)
+    assert session.calls[: len(expected)] == expected
+    made_or_gone = [
+        c[:2] for c in session.calls
+        if (c[0], c[1]) == ("POST", f"{BASE}/endpoints") or (c[0] == "DELETE" and "/endpoints/" in c[1])
+    ]  # fmt: skip
+    assert made_or_gone == []
 
 
 def test_vertex_rolls_back_when_the_new_model_fails_the_smoke_request(
@@ -379,12 +396,12 @@ def azure_run(
     work = tmp_path / "work"
     work.mkdir()
     workspace = azureml.Workspace(az, "dvcstore", IDENTITY, work, blobs)
-    release = common.release("staging", {"INSTANCE_TYPE": "Standard_DS3_v2"})
+    release = common.release("staging", {**AZURE_WORKSPACE, "INSTANCE_TYPE": "Standard_DS3_v2"})
     return az, rollout, workspace, release, common
 
 
 def azure_calls_until_smoke(work: Path) -> list[list[str]]:
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     return [
         ["ml", "online-endpoint", "show", "--name", endpoint, "--output", "json"],
         ["ml", "online-deployment", "list", "--endpoint-name", endpoint, "--output", "json"],
@@ -404,8 +421,8 @@ def test_azure_deploys_at_zero_smokes_by_deployment_then_moves_traffic(
     generated: Generated, tmp_path: Path
 ) -> None:
     az, rollout, ws, release, _ = azure_run(generated, tmp_path, json.dumps(json.dumps(GOOD)))
-    assert rollout.deploy(release, ws) == f"my-ml-project-staging serves {NEW}"
-    endpoint = "my-ml-project-staging"
+    assert rollout.deploy(release, ws) == f"{AZURE_ENDPOINT} serves {NEW}"
+    endpoint = AZURE_ENDPOINT
     assert az.calls == [
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-endpoint", "update", "--name", endpoint,
@@ -463,7 +480,7 @@ def test_azure_deletes_the_new_deployment_when_its_smoke_request_fails(
     az, rollout, ws, release, common = azure_run(generated, tmp_path, failing)
     with pytest.raises(common.DeployError, match=r"^the smoke request failed: az ml "):
         rollout.deploy(release, ws)
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     assert az.calls == [
         *azure_calls_until_smoke(ws.work),
         ["ml", "online-deployment", "delete", "--name", NEW, "--endpoint-name", endpoint, "--yes"],
@@ -482,37 +499,41 @@ def test_the_release_deploys_the_pinned_image_on_the_params_instance_type(
     common = generated(cloud, "common")
     pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
     other = IMAGE.split("@")[0] + "@sha256:" + "cd" * 32
-    release = common.release("staging", {"SERVING_IMAGE": other})
+    release = common.release("staging", {**AZURE_WORKSPACE, "SERVING_IMAGE": other})
     assert (release.image, release.instance_type) == (IMAGE, default)
-    assert common.release("staging", {"INSTANCE_TYPE": "big"}).instance_type == "big"
+    big = common.release("staging", {**AZURE_WORKSPACE, "INSTANCE_TYPE": "big"})
+    assert big.instance_type == "big"
     bare = yaml.safe_load(Path("deploy/staging.yaml").read_text(encoding="utf-8"))
     del bare["serving_image"]
     Path("deploy/staging.yaml").write_text(yaml.safe_dump(bare), encoding="utf-8")
     with pytest.raises(common.DeployError) as refused:
-        common.release("staging", {"SERVING_IMAGE": other})
+        common.release("staging", {**AZURE_WORKSPACE, "SERVING_IMAGE": other})
     assert str(refused.value) == (
         "deploy/staging.yaml: no serving_image (serve-image.yml builds the image and pins it"
         " by digest with `pins image`, in a pull request)"
     )
 
 
-@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("azure", 32), ("gcp", 128)])
+@pytest.mark.parametrize(("cloud", "limit"), [("aws", 63), ("gcp", 128)])
 def test_a_long_endpoint_name_is_cut_to_the_clouds_limit_with_a_stable_hash(
     generated: Generated, cloud: str, limit: int
 ) -> None:
-    """Azure ML online endpoints take 3 to 32 characters, SageMaker 63, Vertex AI display
-    names 128: a longer name keeps its start and ends in 8 hex digits of its sha256."""
+    """SageMaker takes 63 characters, Vertex AI display names 128: a longer name keeps its
+    start and ends in 8 hex digits of its sha256. The endpoint is the slug's and the
+    environment's, never a setting's (Terraform grants rights on that name)."""
     common = generated(cloud, "common")
     pin("s3://my-ml-project-dvc/files/md5/" + MD5[:2] + "/" + MD5[2:])
     long = "customer-churn-propensity-model-for-retail-banking-europe-x1-staging-" * 2
     digest = hashlib.sha256(long.encode()).hexdigest()[:8]
-    release = common.release("staging", {"ENDPOINT": long})
-    assert release.endpoint == f"{long[: limit - 9].rstrip('-')}-{digest}"
-    assert len(release.endpoint) <= limit
-    assert common.release("staging", {"ENDPOINT": long}).endpoint == release.endpoint
-    assert common.release("staging", {"ENDPOINT": "short-one"}).endpoint == "short-one"
-    other = common.release("staging", {"ENDPOINT": long[:-1] + "y"}).endpoint
-    assert other != release.endpoint and len(other) == len(release.endpoint)
+    assert limit == common.ENDPOINT_LIMIT
+    cut = common.fit(long, limit)
+    assert cut == f"{long[: limit - 9].rstrip('-')}-{digest}"
+    assert len(cut) <= limit
+    assert common.fit("short-one", limit) == "short-one"
+    other = common.fit(long[:-1] + "y", limit)
+    assert other != cut and len(other) == len(cut)
+    release = common.release("staging", {"ENDPOINT": "elsewhere"})
+    assert release.endpoint == "my-ml-project-staging"
 
 
 def missing(argv: list[str]) -> str:
@@ -529,7 +550,7 @@ def test_azure_creates_the_endpoint_as_the_identity_that_may_write_the_capture(
     good = json.dumps(json.dumps(GOOD))
     az, rollout, ws, release, _ = azure_run(generated, tmp_path, good, missing, "team/")
     rollout.deploy(release, ws)
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     assert az.calls[1] == [
         "ml", "online-endpoint", "create", "--file", str(ws.work / "endpoint.yml"),
         "--output", "json",
@@ -557,7 +578,7 @@ def test_azure_refuses_an_endpoint_that_runs_as_another_identity(
     with pytest.raises(common.DeployError) as refused:
         rollout.deploy(release, ws)
     assert str(refused.value) == (
-        f"endpoint my-ml-project-staging does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
+        f"endpoint {AZURE_ENDPOINT} does not run as {IDENTITY} (AZUREML_ENDPOINT_IDENTITY),"
         " the identity allowed to write its data capture; delete the endpoint and deploy again"
         " to recreate it with that identity"
     )
@@ -618,7 +639,7 @@ def run_main(
     monkeypatch.setattr(cloud, "api" if module == "vertex" else "Workspace", fake)
     for name, value in {"GCP_PROJECT": "p", "REGION": "us-central1",
                         "AZUREML_MONITORING_DATASTORE": "dvcstore",
-                        "AZUREML_ENDPOINT_IDENTITY": IDENTITY,
+                        "AZUREML_ENDPOINT_IDENTITY": IDENTITY, **AZURE_WORKSPACE,
                         "INSTANCE_TYPE": "n1-standard-4" if module == "vertex"
                         else "Standard_DS3_v2"}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
@@ -693,11 +714,11 @@ def test_azure_rolls_back_a_traffic_update_that_does_not_take_effect(
     code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
     assert (code, err) == (
         1,
-        f"::error::deploy staging: my-ml-project-staging: traffic {OLD}=100 after the update,"
+        f"::error::deploy staging: {AZURE_ENDPOINT}: traffic {OLD}=100 after the update,"
         f" expected {NEW}=100; rolled back to {OLD}=100\n",
     )
-    assert out == f"rolling my-ml-project-staging back to {OLD}=100\n"
-    endpoint = "my-ml-project-staging"
+    assert out == f"rolling {AZURE_ENDPOINT} back to {OLD}=100\n"
+    endpoint = AZURE_ENDPOINT
     assert az.calls[len(azure_calls_until_smoke(ws.work)) :] == [
         ["ml", "online-endpoint", "update", "--name", endpoint,
          "--traffic", " ".join(sorted([f"{OLD}=0", f"{NEW}=100"]))],
@@ -736,7 +757,7 @@ def test_azure_deletes_a_deployment_left_failed_and_keeps_the_traffic(
     code, out, err = run_main("azureml", lambda *args: ws, monkeypatch, capsys)
     assert (code, err) == (1, f"::error::deploy staging: {error}\n")
     assert out == f"the deployment failed: deleting {NEW}; the traffic stays {OLD}=100\n"
-    endpoint = "my-ml-project-staging"
+    endpoint = AZURE_ENDPOINT
     until = azure_calls_until_smoke(ws.work)[: 5 if "create_error" in state else 6]
     assert az.calls == [
         *until,

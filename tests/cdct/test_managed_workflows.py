@@ -70,7 +70,8 @@ def test_each_environment_deploys_alone_and_production_never_holds_up_staging(
     waiting for its reviewers holds its group: a group per environment (job level, not
     workflow level) lets staging go on. A deploy is never cancelled half-way, and since
     GitHub cancels an older pending job and does not promise the order of pending jobs,
-    each job deploys its branch's newest pin (checkout of github.ref, not github.sha)."""
+    each job deploys its run's commit (github.sha) only while that commit's pin is its
+    branch's newest (test_cd_newest_pin): every later step waits for that decision."""
     repo = render(cloud=cloud, deploy_target="managed")
     workflow = yaml.safe_load((repo / ".github/workflows/cd.yml").read_text(encoding="utf-8"))
     assert "concurrency" not in workflow  # no group that spans the environments
@@ -85,4 +86,13 @@ def test_each_environment_deploys_alone_and_production_never_holds_up_staging(
     assert groups["staging"].lower() != groups["production"].lower()  # groups ignore case
     checkout = deploy["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
-    assert checkout["with"] == {"ref": "${{ github.ref }}", "persist-credentials": False}
+    assert checkout["with"] == {
+        "ref": "${{ github.sha }}",
+        "fetch-depth": 0,  # every branch: the next step compares with its newest commit
+        "persist-credentials": False,
+    }
+    deciding = deploy["steps"][1]
+    assert (deciding["id"], deciding["env"]) == ("newest", {"RUN_SHA": "${{ github.sha }}"})
+    gate = "steps.newest.outputs.deploy == 'true'"
+    for step in deploy["steps"][2:]:
+        assert step["if"] == gate or step["if"].startswith(f"{gate} && "), step

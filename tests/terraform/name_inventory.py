@@ -36,6 +36,11 @@ Limits are the providers' own documentation:
   to 50, letters and digits; key vaults 3 to 24; resource groups 90; user-assigned
   identities 3 to 128; blob containers 3 to 63; Azure ML workspaces 3 to 33 (as managed CD's
   fit()): https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+- Azure ML online endpoints 3 to 32, letters, digits and dashes, starting with a letter,
+  unique in the Azure region: https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas
+  (endpoint limits) and .../reference-yaml-endpoint-online (name); ``e`` is the slug's
+  start that ``azureml_endpoints`` keeps (test_managed_names compares the whole name,
+  hash included, with managed CD's)
 - Kubernetes namespaces, Services and label values 63 (DNS-1123 labels), other object
   names 253: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
 """
@@ -91,6 +96,7 @@ LIMITS = {
     "azure resource group": _limit(1, 90, r"[-\w.()]*[-\w()]"),
     "azure user-assigned identity": _limit(3, 128, r"[a-zA-Z0-9][a-zA-Z0-9_-]*"),
     "azure blob container": _limit(3, 63, r"[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]"),
+    "azure ml online endpoint": _limit(3, 32, r"[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*"),
     "kubernetes dns label": _limit(1, 63, LABEL),
     "kubernetes dns subdomain": _limit(1, 253, r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?"),
 }
@@ -486,6 +492,12 @@ AZURE_MANAGED = [
         _e('"${var.project_slug}-endpoint-${each.key}"'),
         tuple(f"{{s}}-endpoint-{env}" for env in ENVIRONMENTS),
     ),
+    Name(
+        "azure ml online endpoint",
+        "terraform/serving.tf",
+        _e('"${local.azureml_endpoint_prefix}-${local.ml_suffix[environment]}-${substr(sha256('),
+        ("{e}-stg-0123abcd", "{e}-prd-4567cdef"),
+    ),
 ]
 INVENTORY = {
     ("aws", "kserve"): AWS + AWS_KSERVE,
@@ -515,5 +527,8 @@ EXPRESSIONS = {
         "k": ("terraform/serving.tf", r"^  kubernetes_name = (.+)$"),
         "t": ("terraform/main.tf", r"^    project\s+= (substr\(.+)$"),
         "g": ("terraform/main.tf", r"^  name     = (length\(var\.project_slug\) <= 90.+)$"),
+        "e": ("terraform/serving.tf", r"^  azureml_endpoint_prefix = (.+)$"),
     },
 }
+# Short forms that only a managed-endpoint root computes (a KServe root has no endpoint).
+MANAGED_ONLY = frozenset({"e"})

@@ -94,6 +94,14 @@ def test_each_vertex_deploy_identity_gets_its_own_endpoint(roots: dict[str, Scop
     assert unquote(grant["member"]) == "module.github_oidc.service_account_members[each.key]"
     endpoint = root.resources["google_vertex_ai_endpoint.deploy"]
     assert unquote(endpoint["display_name"]) == "${var.project_slug}-${each.key}"
+    # The smoke endpoint too is Terraform's, granted to the same identity alone, unlogged.
+    smoke = root.resources["google_vertex_ai_endpoint.smoke"]
+    assert unquote(smoke["display_name"]) == "${var.project_slug}-${each.key}-smoke"
+    assert "predict_request_response_logging_config" not in smoke
+    smoke_grant = root.resources["google_vertex_ai_endpoint_iam_member.smoke"]
+    assert unquote(smoke_grant["endpoint"]) == "google_vertex_ai_endpoint.smoke[each.key].name"
+    assert unquote(smoke_grant["member"]) == unquote(grant["member"])
+    assert unquote(smoke_grant["role"]) == unquote(grant["role"]) == "roles/aiplatform.user"
     publisher = root.resources["google_project_iam_custom_role.model_publisher"]
     permissions = [unquote(p) for p in publisher["permissions"]]
     assert [p for p in permissions if p.startswith("aiplatform.endpoints.")] == [

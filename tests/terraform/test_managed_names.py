@@ -5,7 +5,8 @@
 those names and names its own resources within their limits. These tests render a
 repository with a 60-character slug, evaluate the root's expressions with the
 terraform binary (``terraform console``) and compare them with what the generated
-repository's own ``fit()`` and ``Release.version`` give.
+repository's own ``fit()`` and ``Release.version`` give (the Azure ML and Vertex AI
+endpoints: test_endpoint_names).
 """
 
 from __future__ import annotations
@@ -18,29 +19,16 @@ from pathlib import Path
 
 from tests.terraform.conftest import LONG_SLUG as SLUG
 from tests.terraform.conftest import run
+from tests.terraform.console import assignment
 
 ENVIRONMENTS = ("staging", "production")
 # Other slugs, evaluated with the same expressions: short, at each limit, over it.
-SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "x-" * 40 + "y")
+SLUGS = (SLUG, "ml", "a" * 52, "b" * 53, "c" * 54, "d" * 55, "ab-" * 10 + "c", "x-" * 40 + "y",
+         "z" * 100, "ab-" * 33 + "c")  # fmt: skip
 IAM_ROLE = re.compile(r"[\w+=,.@-]{1,64}")
 SAGEMAKER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 AZUREML_WORKSPACE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}")
 LOG_ANALYTICS = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]")
-
-
-def assignment(text: str, name: str) -> str:
-    """The ``name = <expression>`` line(s) of a locals block, brackets balanced."""
-    start = re.search(rf"^  {name}\s+=", text, re.MULTILINE)
-    assert start, name
-    lines: list[str] = []
-    depth = 0
-    for line in text[start.start() :].splitlines():
-        lines.append(line)
-        bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line)
-        depth += bare.count("{") + bare.count("[") - bare.count("}") - bare.count("]")
-        if depth <= 0:
-            return "\n".join(lines)
-    raise AssertionError(f"unbalanced {name}")
 
 
 def evaluate(
@@ -138,8 +126,4 @@ def test_azure_names_fit_their_limits_for_any_slug(
         assert LOG_ANALYTICS.fullmatch(str(got["ml_logs_name"])), got
         if len(f"{slug}-ml-production") <= 33:
             assert workspaces["production"] == f"{slug}-ml-production"
-    # Managed CD's endpoint name fits Azure ML's 3 to 32 (its own fit()).
-    expected = python_names(repo, (SLUG,))[SLUG]
-    for env in ENVIRONMENTS:
-        endpoint = expected[env]
-        assert isinstance(endpoint, list) and 3 <= len(endpoint[0]) <= 32, endpoint
+    # The online endpoints' names: test_endpoint_names (they depend on the workspace too).

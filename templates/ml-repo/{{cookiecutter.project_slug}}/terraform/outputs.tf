@@ -144,6 +144,13 @@ output "dvc_storage_account" {
   description = "Storage account of the DVC remote."
   value       = module.dvc_remote.storage_account_name
 }
+{%- if cookiecutter.deploy_target == 'managed' %}
+
+output "azureml_endpoints" {
+  description = "The online endpoint that managed CD deploys to, per environment: unique in the region (the slug's start, stg or prd, a hash of its workspace's id)."
+  value       = local.azureml_endpoints
+}
+{%- endif %}
 {%- if cookiecutter.deploy_target == 'kserve' %}
 
 output "serving_service_account_annotations" {

@@ -297,8 +297,10 @@ resource "google_project_service_identity" "vertex_ai" {
   depends_on = [google_project_service.apis]
 }
 
-# One endpoint per environment (cd.yml finds it by its display name), so that
-# each deploy identity is granted its own endpoint and no other.
+# One endpoint per environment, so that each deploy identity is granted its own
+# endpoint and no other. Its id is a hash of the project and display name, which
+# managed CD computes the same way (managed/vertex.py, endpoint_id()) to find it:
+# display names need not be unique in a project, so a name alone could find another's.
 resource "google_vertex_ai_endpoint" "deploy" {
   #checkov:skip=CKV2_GCP_24:the endpoint serves copies of models the DVC remote keeps under its own CMEK; Google-managed encryption here, a customer-managed key is left to the caller
   #checkov:skip=CKV2_GCP_33:clients and managed CD reach the endpoint over its public address, and every request needs IAM; a VPC-peered endpoint is left to the caller
@@ -320,6 +322,36 @@ resource "google_vertex_ai_endpoint_iam_member" "deploy" {
   project  = var.project_id
   location = var.region
   endpoint = google_vertex_ai_endpoint.deploy[each.key].name
+  role     = "roles/aiplatform.user"
+  member   = module.github_oidc.service_account_members[each.key]
+}
+
+# Each environment's smoke endpoint (managed/vertex_rollout.py, smoke_apart()): a public
+# endpoint routes requests by its traffic split alone, so managed CD deploys a new model
+# alone here for its smoke request before it takes traffic, and undeploys it again. No
+# request logging: smoke requests never reach the drift monitor. Made here, like the
+# serving endpoint, since the deploy identities may create no endpoint.
+resource "google_vertex_ai_endpoint" "smoke" {
+  #checkov:skip=CKV2_GCP_24:a new model is deployed here for one smoke request and undeployed again; Google-managed encryption, as for the serving endpoint
+  #checkov:skip=CKV2_GCP_33:managed CD reaches the endpoint over its public address, and every request needs IAM
+  for_each = toset(local.deploy_environments)
+
+  project      = var.project_id
+  location     = var.region
+  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}-smoke"), 0, 8), 16))
+  display_name = "${var.project_slug}-${each.key}-smoke"
+  description  = "Smoke requests of managed CD of ${var.project_slug} (${each.key}), before a new model takes traffic"
+  labels       = local.tags
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_vertex_ai_endpoint_iam_member" "smoke" {
+  provider = google-beta
+  for_each = toset(local.deploy_environments)
+
+  project  = var.project_id
+  location = var.region
+  endpoint = google_vertex_ai_endpoint.smoke[each.key].name
   role     = "roles/aiplatform.user"
   member   = module.github_oidc.service_account_members[each.key]
 }
@@ -437,6 +469,21 @@ locals {
     environment => length(name) <= 33 ? name : "${replace(substr(name, 0, 24), "/-+$/", "")}-${substr(sha256(name), 0, 8)}"
   }
   ml_logs_name = length("${var.project_slug}-ml-logs") <= 63 ? "${var.project_slug}-ml-logs" : "${replace(substr("${var.project_slug}-ml-logs", 0, 54), "/-+$/", "")}-${substr(sha256("${var.project_slug}-ml-logs"), 0, 8)}"
+  # The online endpoint that managed CD deploys to in each workspace (managed/common.py,
+  # azureml_endpoint()). Its name "needs to be unique at the Azure region level" (the
+  # scoring URI is https://<name>.<region>.inference.ml.azure.com) and takes 3 to 32
+  # letters, digits and dashes, starting with a letter:
+  # https://learn.microsoft.com/azure/machine-learning/reference-yaml-endpoint-online and
+  # https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas (endpoint
+  # limits). So <slug cut to 19>-<stg|prd>-<8 hex digits of the sha256 of its resource id
+  # as if named <slug>-<environment>, lower case>: the same slug of another organisation
+  # or another clone, in the same region, gives another name.
+  azureml_workspace_ids   = { for environment in local.deploy_environments : environment => azurerm_machine_learning_workspace.ml[environment].id }
+  azureml_endpoint_prefix = replace(substr(var.project_slug, 0, 19), "/-+$/", "")
+  azureml_endpoints = {
+    for environment, workspace in local.azureml_workspace_ids :
+    environment => "${local.azureml_endpoint_prefix}-${local.ml_suffix[environment]}-${substr(sha256(lower("${workspace}/onlineEndpoints/${var.project_slug}-${environment}")), 0, 8)}"
+  }
 }
 
 data "azurerm_client_config" "current" {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,19 @@ from {{ cookiecutter.package_name }}.params import PARAMS_FILE, load_params
 
 FILES = "/files/md5/"
 MODEL_FILE = "model.{{ 'pt' if cookiecutter.ml_framework == 'pytorch' else 'joblib' }}"
+CLOUD = "{{ cookiecutter.cloud }}"
 # The longest endpoint name each cloud takes: SageMaker 63 (and its model and endpoint
 # config names too), Azure ML online endpoints 3 to 32, Vertex AI display names 128.
-ENDPOINT_LIMIT = {"aws": 63, "azure": 32, "gcp": 128}.get("{{ cookiecutter.cloud }}", 63)
+ENDPOINT_LIMIT = {"aws": 63, "azure": 32, "gcp": 128}.get(CLOUD, 63)
+# An Azure ML online endpoint's name "needs to be unique at the Azure region level" (its
+# scoring URI is https://<name>.<region>.inference.ml.azure.com), starts with a letter and
+# has 3 to 32 letters, digits and single dashes: learn.microsoft.com/azure/machine-learning/
+# reference-yaml-endpoint-online (name) and .../how-to-manage-quotas (endpoint limits).
+# So it is <slug cut>-<stg|prd>-<8 hex digits of the sha256 of its would-be resource id,
+# lower case>, as terraform/serving.tf's azureml_endpoints: another organisation's, or
+# another clone's, endpoint of the same slug in the same region gets another name.
+AZUREML_ENVIRONMENTS = {"staging": "stg", "production": "prd"}  # serving.tf's ml_suffix
+AZUREML_WORKSPACE = "AZURE_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP", "AZUREML_WORKSPACE"
 SAGEMAKER_LIMIT = 63
 HASH_DIGITS = 8  # of a too-long name's sha256, after its cut (1 in 4 billion to collide)
 RELEASE_DIGITS = 12  # of a release's sha256: its resources' names end in them
@@ -137,7 +148,7 @@ def release(env: str, environ: Mapping[str, str], root: Path = Path()) -> Releas
     endpoint = _section("endpoint", root)
     return Release(
         environment=env,
-        endpoint=fit(environ.get("ENDPOINT") or f"{serving.SERVICE}-{env}", ENDPOINT_LIMIT),
+        endpoint=endpoint_name(env, environ),
         md5=str(model["md5"]),
         storage_uri=str(model["storage_uri"]),
         image=str(image),
@@ -157,6 +168,38 @@ def _whole(section: dict[str, Any], name: str, default: int, low: int, high: int
         upto = f" to {high}" if high is not None else " or more"
         raise DeployError(f"{PARAMS_FILE}: {name} is {value!r}, not a whole number {low}{upto}")
     return value
+
+
+def endpoint_name(env: str, environ: Mapping[str, str]) -> str:
+    """The name of ``env``'s endpoint: ``<slug>-<env>`` within the cloud's limit; on Azure
+    ML, whose names are unique per region, ``azureml_endpoint`` of the workspace that the
+    settings ``AZUREML_WORKSPACE`` (its subscription and resource group) name."""
+    if CLOUD != "azure":
+        return fit(f"{serving.SERVICE}-{env}", ENDPOINT_LIMIT)
+    missing = [name for name in AZUREML_WORKSPACE if not environ.get(name)]
+    if missing:
+        raise DeployError(f"the setting {missing[0]} is empty (it names the Azure ML workspace)")
+    subscription, group, workspace = (environ[name] for name in AZUREML_WORKSPACE)
+    return azureml_endpoint(serving.SERVICE, env, workspace_id(subscription, group, workspace))
+
+
+def workspace_id(subscription: str, group: str, workspace: str) -> str:
+    """An Azure ML workspace's resource id (Terraform's ``azurerm_machine_learning_workspace.id``)."""
+    provider = "providers/Microsoft.MachineLearningServices"
+    return f"/subscriptions/{subscription}/resourceGroups/{group}/{provider}/workspaces/{workspace}"
+
+
+def azureml_endpoint(slug: str, env: str, workspace: str) -> str:
+    """``<slug cut>-<stg|prd>-<hash>``: at most 32 characters, starting with the slug's
+    letter; the hash is 8 hex digits of the sha256 of the endpoint's resource id as if it
+    were named ``<slug>-<env>`` in ``workspace`` (lower case: Azure ids ignore case)."""
+    short = AZUREML_ENVIRONMENTS.get(env, env)
+    full = f"{workspace}/onlineEndpoints/{slug}-{env}".lower()
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:HASH_DIGITS]
+    room = ENDPOINT_LIMIT - len(short) - HASH_DIGITS - 2
+    if room < 1 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", short):
+        raise DeployError(f"environment {env!r} cannot be part of an Azure ML endpoint's name")
+    return f"{slug[:room].rstrip('-')}-{short}-{digest}"
 
 
 def fit(name: str, limit: int) -> str:

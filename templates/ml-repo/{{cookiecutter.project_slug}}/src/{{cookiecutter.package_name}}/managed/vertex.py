@@ -1,15 +1,18 @@
 """Vertex AI, through its REST API with the workflow's workload identity.
 
-A new release (a new model, serving image or deploy setting: ``common.Release.identity``;
-its deployed model's display name ends in the release id) is deployed at 0% of the
-serving endpoint's traffic. A public Vertex endpoint
+The serving endpoint is the one Terraform made for the environment, found by the id it
+gave it (``endpoint_id()``; display names need not be unique in a project), never
+created here. A new release (a new model, serving image or deploy setting:
+``common.Release.identity``; its deployed model's display name ends in the release id) is
+deployed at 0% of the serving endpoint's traffic. A public Vertex endpoint
 routes ``:predict`` and ``:rawPredict`` by its traffic split alone (v1 has no deployed
 model id on either request; only ``:explain`` and the preview ``invoke`` on dedicated
 endpoints take one), so no request can reach a 0% model there: the smoke request goes to
-the same Model deployed alone on a smoke endpoint of its own (``<endpoint>-smoke``, no
-request logging, so smoke requests never reach the drift monitor's capture), and must
-be answered by that deployed model (the ``X-Vertex-AI-Deployed-Model-Id`` header). The
-smoke endpoint is deleted whatever happened. A failing answer undeploys the new model
+the same Model deployed alone on the environment's smoke endpoint (``<endpoint>-smoke``,
+which Terraform made too, with no request logging, so smoke requests never reach the drift
+monitor's capture), and must be answered by that deployed model (the
+``X-Vertex-AI-Deployed-Model-Id`` header). The model is undeployed from the smoke endpoint
+whatever happened (the endpoint stays, empty; it costs nothing). A failing answer undeploys the new model
 from the serving endpoint, whose traffic never moved; a good one moves all traffic to it
 and undeploys the models it replaced. Then it deletes the Model resources that this
 repository uploaded for this endpoint (labels ``deployed-by`` and ``endpoint``, set at
@@ -25,6 +28,7 @@ Request-response logging (BigQuery, the only sink Vertex offers) follows
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,19 +136,43 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
     return str(done["model"])
 
 
+def endpoint_id(project: str, display_name: str) -> str:
+    """The id Terraform gives an endpoint (terraform/serving.tf, google_vertex_ai_endpoint):
+    the first 8 hex digits of the sha256 of ``<project>/<display name>``, as a number."""
+    digest = hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()
+    return str(int(digest[:8], 16))
+
+
+def terraform_endpoint(vertex: Api, display_name: str) -> dict[str, Any]:
+    """The endpoint Terraform made with ``display_name`` (serving.tf), by the id it gave it
+    (display names need not be unique in a project, so a name could find another's). One
+    that is missing, or named otherwise, is refused: Terraform creates it, grants this
+    deploy identity on it alone and, for the serving endpoint, names its log after its id."""
+    name = f"endpoints/{endpoint_id(vertex.project, display_name)}"
+    try:
+        found = vertex.call("GET", name)
+    except DeployError as error:
+        raise DeployError(
+            f"no endpoint {display_name} ({name}; `terraform apply` creates it): {error}"
+        ) from None
+    if found.get("displayName") != display_name:
+        raise DeployError(
+            f"{name} is {found.get('displayName')!r}, not {display_name!r}: not this"
+            " environment's endpoint"
+        )
+    return found
+
+
 def endpoint(release: Release, vertex: Api) -> dict[str, Any]:
-    """The endpoint named ``release.endpoint``, created (with logging) if missing."""
+    """This environment's serving endpoint (``terraform_endpoint``), its request logging set
+    to ``monitoring.capture_percent``."""
+    current = terraform_endpoint(vertex, release.endpoint)
     config = logging_config(release, vertex.project)
-    found = vertex.call("GET", "endpoints", filter=f'display_name="{release.endpoint}"')
-    if found.get("endpoints"):
-        current = dict(found["endpoints"][0])
-        if current.get("predictRequestResponseLoggingConfig") != config:
-            body = {"predictRequestResponseLoggingConfig": config}
-            mask = "predict_request_response_logging_config"
-            vertex.call("PATCH", current["name"], body, updateMask=mask)
-        return current
-    body = {"displayName": release.endpoint, "predictRequestResponseLoggingConfig": config}
-    return vertex.wait(vertex.call("POST", "endpoints", body))
+    if current.get("predictRequestResponseLoggingConfig") != config:
+        body = {"predictRequestResponseLoggingConfig": config}
+        mask = "predict_request_response_logging_config"
+        vertex.call("PATCH", str(current["name"]), body, updateMask=mask)
+    return current
 
 
 def smoke(release: Release, vertex: Api, name: str, deployed_id: str) -> None:

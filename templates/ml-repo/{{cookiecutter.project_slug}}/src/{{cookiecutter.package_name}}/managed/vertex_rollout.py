@@ -17,6 +17,7 @@ from .vertex import (
     owned_filter,
     ownership,
     smoke,
+    terraform_endpoint,
     upload_model,
 )
 
@@ -97,26 +98,25 @@ def roll_back(release: Release, vertex: Api, name: str, new_id: str, split: dict
 
 
 def smoke_apart(release: Release, vertex: Api, model: str) -> None:
-    """``model`` alone on a new smoke endpoint, one smoke request to it, and the smoke
-    endpoint deleted whatever happened (leftovers of an interrupted run first)."""
+    """``model`` alone on this environment's smoke endpoint (Terraform's: this identity may
+    create no endpoint), one smoke request to it, and every model undeployed from it again
+    whatever happened (the leftovers of an interrupted run first)."""
     display = fit(f"{release.endpoint}{SMOKE_SUFFIX}", DISPLAY_LIMIT)
-    listed = vertex.call("GET", "endpoints", filter=f'display_name="{display}"')
-    for leftover in listed.get("endpoints") or []:
-        delete_endpoint(vertex, str(leftover["name"]))
-    body = {"displayName": display, "labels": ownership(release)}  # no request logging
-    name = str(vertex.wait(vertex.call("POST", "endpoints", body))["name"])
+    found = terraform_endpoint(vertex, display)
+    name = str(found["name"])
+    for leftover in found.get("deployedModels") or []:
+        undeploy(vertex, name, str(leftover["id"]))
     try:
         deployed = deploy_model(release, vertex, name, model, {})
         smoke(release, vertex, name, deployed)
     finally:
-        delete_endpoint(vertex, name)
+        clear_endpoint(vertex, name)
 
 
-def delete_endpoint(vertex: Api, name: str) -> None:
-    """Undeploy every model of endpoint ``name`` (Vertex deletes only an empty one), delete it."""
+def clear_endpoint(vertex: Api, name: str) -> None:
+    """Undeploy every model of endpoint ``name``."""
     for deployed in vertex.call("GET", name).get("deployedModels") or []:
         undeploy(vertex, name, str(deployed["id"]))
-    vertex.wait(vertex.call("DELETE", name))
 
 
 def deploy_model(
