@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -12,6 +15,19 @@ def bin_path(env: Path, name: str) -> Path:
     """The path of executable ``name`` inside ``env``."""
     folder = "Scripts" if sys.platform == "win32" else "bin"
     return env / folder / name
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path``: one process at a time (the suite's
+    xdist workers, or two runs on one machine) builds what several of them share."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def make_venv(env: Path, *requirements: str) -> Path:
