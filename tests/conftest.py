@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.venvs import build_wheel, built_once
 from toolkit.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,15 @@ def _private_check_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLRIG_CACHE_DIR", str(tmp_path_factory.mktemp("mlrig-cache")))
         yield
+
+
+@pytest.fixture(scope="session")
+def mlrig_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlrig's wheel built from this checkout, once per run (read-only)."""
+    (wheel,) = built_once(
+        tmp_path_factory, "mlrig-dist", lambda out: build_wheel(REPO_ROOT, out)
+    ).glob("mlrig-*.whl")
+    return wheel
 
 
 @pytest.fixture

@@ -16,17 +16,16 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.gitrepo import git
-from tests.venvs import bin_path, build_wheel, files_of, make_venv
+from tests.venvs import bin_path, files_of, make_venv
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def installed(tmp_path_factory: pytest.TempPathFactory, mlrig_wheel: Path) -> Path:
     """The ``bin`` folder of a fresh venv that holds mlrig's built wheel and nothing else."""
-    wheel = build_wheel(REPO_ROOT, tmp_path_factory.mktemp("dist"))
     env = tmp_path_factory.mktemp("venv")
-    make_venv(env, str(wheel))
+    make_venv(env, str(mlrig_wheel))
     return bin_path(env, "mlrig").parent
 
 

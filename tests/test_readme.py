@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ALLOWED_SKIPS, REPO_ROOT
 
 
@@ -36,7 +38,9 @@ def test_the_readme_names_every_allowed_skip() -> None:
         assert f"`{reason}" in text, reason
 
 
-def test_a_skip_for_another_reason_fails_the_run(tmp_path: Path) -> None:
+# The README's command runs the suite on xdist workers: the policy must hold there too.
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
+def test_a_skip_for_another_reason_fails_the_run(tmp_path: Path, workers: list[str]) -> None:
     (tmp_path / "test_skips.py").write_text(
         "import pytest\n\n"
         "def test_tool_missing():\n    pytest.skip('zizmor is not installed')\n\n"
@@ -45,7 +49,16 @@ def test_a_skip_for_another_reason_fails_the_run(tmp_path: Path) -> None:
     )
     plugins = ["-p", "tests.conftest", "-p", "no:cacheprovider", "-c", os.devnull]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", *plugins, "--rootdir", str(tmp_path), str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *plugins,
+            *workers,
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

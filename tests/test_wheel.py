@@ -8,19 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.venvs import bin_path, build_wheel, make_venv
+from tests.venvs import bin_path, make_venv
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_wheel(REPO_ROOT, tmp_path_factory.mktemp("dist"))
-
-
-def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_carries_templates_terraform_and_the_template_commit(mlrig_wheel: Path) -> None:
+    names = zipfile.ZipFile(mlrig_wheel).namelist()
     assert "toolkit/_resources/templates/ml-repo/cookiecutter.json" in names
     assert "toolkit/_resources/templates/ml-repo/hooks/pre_gen_project.py" in names
     assert any(name.startswith("toolkit/_resources/terraform/") for name in names)
@@ -31,9 +25,9 @@ def test_wheel_carries_templates_terraform_and_the_template_commit(wheel: Path) 
     assert not any(name.startswith("tests/") for name in names)
 
 
-def test_wheel_alone_runs_mlrig_new(wheel: Path, tmp_path: Path) -> None:
+def test_wheel_alone_runs_mlrig_new(mlrig_wheel: Path, tmp_path: Path) -> None:
     env = tmp_path / "venv"
-    make_venv(env, str(wheel))
+    make_venv(env, str(mlrig_wheel))
     mlrig = bin_path(env, "mlrig")
     work = tmp_path / "work"
     work.mkdir()

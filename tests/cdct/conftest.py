@@ -21,7 +21,7 @@ import pytest
 from tests.cdct.registry_stubs import AWS_CREDENTIALS, boto_args
 from tests.terraform.aws_local import moto_server
 from tests.tools import tool
-from tests.venvs import bin_path, make_venv
+from tests.venvs import bin_path, built_once, make_venv
 from toolkit.generate import NewOptions, run_new
 
 Render = Callable[..., Path]
@@ -138,8 +138,8 @@ def moto_s3(
 @pytest.fixture(scope="session")
 def aws_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder of the real AWS CLI, installed from PyPI in a venv of its own."""
-    python = make_venv(tmp_path_factory.mktemp("awscli") / "venv", "awscli==1.46.2")
-    return bin_path(python.parent.parent, "aws").parent
+    folder = built_once(tmp_path_factory, "awscli", lambda f: make_venv(f, "awscli==1.46.2"))
+    return bin_path(folder, "aws").parent
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.tools import tool as venv_tool
-from tests.venvs import bin_path, make_venv
+from tests.venvs import bin_path, built_once, make_venv
 from toolkit.generate import NewOptions, run_new
 
 CLOUDS = ("aws", "gcp", "azure", "none")
@@ -102,15 +102,18 @@ def repo_per_cloud(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def aws_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the aws/sklearn lock installed by hash.
+    """A fresh virtual environment with the aws/sklearn lock installed by hash, built once
+    and shared by the xdist workers of the run.
 
     The generated project itself is installed in each test's own copy of the
     repository (``pip install --no-deps --no-build-isolation -e .``).
     """
-    repo = generate_into(tmp_path_factory.mktemp("venv-src"), cloud="aws")
-    env = tmp_path_factory.mktemp("aws-venv") / "venv"
-    make_venv(env, "--require-hashes", "-r", str(repo / "requirements.txt"))
-    return env
+
+    def build(folder: Path) -> None:
+        repo = generate_into(folder / "src", cloud="aws")
+        make_venv(folder / "venv", "--require-hashes", "-r", str(repo / "requirements.txt"))
+
+    return built_once(tmp_path_factory, "aws-venv", build) / "venv"
 
 
 def venv_env(env: Path, **extra: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.terraform.tfgraph import Module, Scope, scope_of
 from tests.tools import tool as venv_tool
-from tests.venvs import bin_path, make_venv
+from tests.venvs import bin_path, locked, make_venv
 from toolkit.generate import NewOptions, run_new
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +65,9 @@ def terraform_bin() -> str:
 def checkov() -> Path:
     """checkov in its own cached virtual environment (it pins old libraries)."""
     executable = bin_path(CHECKOV_VENV, "checkov")
-    if not executable.exists():
-        make_venv(CHECKOV_VENV, "checkov==3.3.30")
+    with locked(CHECKOV_VENV.with_name("checkov-venv.lock")):
+        if not executable.exists():
+            make_venv(CHECKOV_VENV, "checkov==3.3.30")
     return executable
 
 
