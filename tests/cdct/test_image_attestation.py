@@ -300,3 +300,24 @@ def test_kserve_pins_are_verified_on_pull_requests_and_main(render: Render) -> N
         assert not (
             render(cloud=cloud, deploy_target=target) / ".github/workflows/verify-image.yml"
         ).exists()
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_a_merged_lock_change_builds_on_main_which_attests_and_pins_it(
+    render: Render, framework: str
+) -> None:
+    """The lock a pull request changed triggers serve-image.yml again once it is on main,
+    whose run attests its image (the pull request's did not) and hands its pin to
+    publish.yml, which proposes it from main."""
+    repo = render(cloud="aws", ml_framework=framework)
+    data = yaml.safe_load((repo / ".github/workflows/serve-image.yml").read_text("utf-8"))
+    on = data[True]
+    assert on["push"]["branches"] == ["main"]
+    assert set(on["pull_request"]["paths"]) <= set(on["push"]["paths"])
+    build = data["jobs"]["build"]
+    assert "github.ref == 'refs/heads/main'" in build["if"]
+    attest = next(
+        s for s in build["steps"] if s.get("name") == "Attest the pushed image's provenance"
+    )
+    assert attest["if"].endswith(" && github.ref == 'refs/heads/main'")
+    assert data["jobs"]["pin"]["needs"] == "build"
