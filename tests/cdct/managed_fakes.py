@@ -44,8 +44,10 @@ AZURE_ENDPOINT = (
 
 def vertex_endpoint(project: str, display_name: str) -> str:
     """The id Terraform gives a Vertex AI endpoint (serving.tf): the first 8 hex digits of
-    the sha256 of ``<project>/<display name>``, as a decimal number."""
-    return str(int(hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()[:8], 16))
+    the sha256 of ``<project>/<display name>``, as a number, into 9 digits with no leading
+    zero (100000000 + number % 900000000), as Vertex AI requires of a numeric id."""
+    number = int(hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()[:8], 16)
+    return str(100_000_000 + number % 900_000_000)
 
 
 GOOD = {"outputs": [{"name": "probability", "shape": [1], "datatype": "FP64", "data": [0.3]}]}

@@ -3,9 +3,14 @@ digest it pushes, and the steps that let a pin reach a cluster or an endpoint (m
 cd.yml before it deploys, verify-image.yml on KServe pull requests and on main) run
 ``gh attestation verify`` on the pin's digest and stop when it fails.
 
+Only an attestation made by a run on main counts (``--source-ref refs/heads/main``): a pull
+request's run may push an image (its author controls the workflow file at the merge ref), and
+an attestation it made names the pull request's ref.
+
 gh cannot reach GitHub here, so the steps run (as GitHub's runner runs them) against a
 stand-in ``gh`` that records its arguments and its token and answers as gh does: exit 0
-for an attested digest, 1 for any other.
+for a digest attested at the ref asked for (``ATTESTED`` lists ``digest`` for main's,
+``digest=ref`` for another ref's), 1 for any other.
 """
 
 from __future__ import annotations
@@ -34,10 +39,18 @@ STUB = """#!{python}
 import json, os, sys
 with open(os.environ["GH_RECORD"], "a", encoding="utf-8") as record:
     record.write(json.dumps({{"args": sys.argv[1:], "token": os.environ.get("GH_TOKEN")}}) + "\\n")
-digest = sys.argv[3].rsplit("@", 1)[-1]
-if digest in os.environ.get("ATTESTED", "").split():
+args = sys.argv[1:]
+digest = args[2].rsplit("@", 1)[-1]
+wanted = args[args.index("--source-ref") + 1] if "--source-ref" in args else None
+refs = [e.partition("=")[2] or "refs/heads/main" for e in os.environ.get("ATTESTED", "").split()
+        if e.partition("=")[0] == digest]
+if any(wanted in (None, ref) for ref in refs):
     print("Verification succeeded!")
     sys.exit(0)
+if refs:
+    print(f"Error: verifying with issuer: expected SourceRepositoryRef to be {{wanted}}, got {{refs[0]}}",
+          file=sys.stderr)
+    sys.exit(1)
 print(f"Error: failed to fetch attestations for subject: {{digest}}", file=sys.stderr)
 sys.exit(1)
 """
@@ -57,17 +70,35 @@ def verify_args(image: str) -> list[str]:
         REPOSITORY,
         "--signer-workflow",
         f"{REPOSITORY}/.github/workflows/serve-image.yml",
+        "--source-ref",
+        "refs/heads/main",
         "--deny-self-hosted-runners",
     ]
 
 
-def run_verify(repo: Path, tmp_path: Path, workflow: str, job: str, attested: str) -> Ran:
-    """Run the workflow's verification step in ``repo`` with the stand-in gh on PATH."""
+def refused(image: str) -> str:
+    return (
+        f"::error file=deploy/staging.yaml::{image} has no provenance attestation from"
+        f" serve-image.yml of {REPOSITORY} run on main (refs/heads/main) on a GitHub-hosted"
+        " runner, and an image a pull request built has none: not deployed. Merge the pull"
+        " request that serve-image.yml opens from main with its own pin of this lock's image"
+        " (or run serve-image.yml on main)"
+    )
+
+
+def install_gh(tmp_path: Path) -> Path:
+    """The stand-in gh, in a folder of its own to put on PATH."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     stub = bin_dir / "gh"
     stub.write_text(STUB.format(python=sys.executable), encoding="utf-8")
     stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    return bin_dir
+
+
+def run_verify(repo: Path, tmp_path: Path, workflow: str, job: str, attested: str) -> Ran:
+    """Run the workflow's verification step in ``repo`` with the stand-in gh on PATH."""
+    bin_dir = install_gh(tmp_path)
     step = job_steps(repo / ".github/workflows" / workflow, job)[STEP]
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -100,17 +131,42 @@ def test_an_attested_digest_passes_and_any_other_stops_the_job(
     assert ran.returncode == 0, ran.stdout + ran.stderr
     calls = gh_calls(record)
     assert calls == [{"args": verify_args(IMAGE), "token": "ghs_job_token"}]
-    assert f"deploy/staging.yaml: `{IMAGE}` was built by serve-image.yml" in ran.summary
+    assert (
+        f"deploy/staging.yaml: `{IMAGE}` was built by serve-image.yml of {REPOSITORY} on main"
+        in ran.summary
+    )
 
     record.unlink()
     ran = run_verify(repo, tmp_path, workflow, job, attested="sha256:" + "cd" * 32)
     assert ran.returncode == 1
     assert gh_calls(record) == [{"args": verify_args(IMAGE), "token": "ghs_job_token"}]
-    assert ran.stdout.splitlines()[-1] == (
-        f"::error file=deploy/staging.yaml::{IMAGE} has no provenance attestation from"
-        f" serve-image.yml of {REPOSITORY} on a GitHub-hosted runner: not deployed"
-    )
+    assert ran.stdout.splitlines()[-1] == refused(IMAGE)
     assert "failed to fetch attestations" in ran.stderr
+
+
+@pytest.mark.parametrize(
+    "case", [("kserve", "verify-image.yml", "verify"), ("managed", "cd.yml", "deploy")]
+)
+@pytest.mark.parametrize("ref", ["refs/pull/7/merge", "refs/heads/feature"])
+def test_an_image_attested_by_a_run_off_main_is_not_deployed(
+    render: Render, tmp_path: Path, case: tuple[str, str, str], ref: str
+) -> None:
+    """Anyone who can push a branch can have serve-image.yml (as their branch has it) build
+    and attest an image: that attestation names their ref, and a pin of it stops the job
+    with the cause and the fix."""
+    target, workflow, job = case
+    repo = pinned_repo(render, tmp_path, target)
+    ran = run_verify(repo, tmp_path, workflow, job, attested=f"{DIGEST}={ref}")
+    assert ran.returncode == 1
+    assert gh_calls(tmp_path / "gh-calls.jsonl") == [
+        {"args": verify_args(IMAGE), "token": "ghs_job_token"}
+    ]
+    assert ran.stdout.splitlines()[-1] == refused(IMAGE)
+    assert ran.stderr == (
+        "Error: verifying with issuer: expected SourceRepositoryRef to be refs/heads/main,"
+        f" got {ref}\n"
+    )
+    assert "was built by" not in ran.summary
 
 
 @pytest.mark.parametrize(
@@ -128,7 +184,7 @@ def test_attestations_off_skips_attest_and_check_together_and_says_so(
     attest = next(
         s for s in build["steps"] if s.get("name") == "Attest the pushed image's provenance"
     )
-    assert attest["if"].endswith(" && vars.IMAGE_ATTESTATIONS != 'off'")
+    assert " && vars.IMAGE_ATTESTATIONS != 'off'" in attest["if"]
     steps = job_steps(repo / ".github/workflows" / workflow, job)
     # managed CD: only a run whose pin is still the newest checks anything (test_cd_newest_pin)
     gate = "steps.newest.outputs.deploy == 'true' && " if target == "managed" else ""
@@ -203,7 +259,12 @@ def test_serve_image_attests_each_pushed_digest_from_the_build_job_alone(
     attest = build["steps"][names.index("Attest the pushed image's provenance")]
     text = (repo / ".github/workflows/serve-image.yml").read_text(encoding="utf-8")
     assert f"uses: {ATTEST}" in text
-    assert attest["if"] == "steps.build.outputs.digest != '' && vars.IMAGE_ATTESTATIONS != 'off'"
+    # main's runs alone attest: a pull request's image is pushed for its own pin, never
+    # deployable: see the test of a run off main above
+    assert attest["if"] == (
+        "steps.build.outputs.digest != '' && vars.IMAGE_ATTESTATIONS != 'off'"
+        " && github.ref == 'refs/heads/main'"
+    )
     assert attest["with"] == {
         "subject-name": "${{ vars.SERVING_IMAGE_REPOSITORY }}",
         "subject-digest": "${{ steps.build.outputs.digest }}",
@@ -239,3 +300,24 @@ def test_kserve_pins_are_verified_on_pull_requests_and_main(render: Render) -> N
         assert not (
             render(cloud=cloud, deploy_target=target) / ".github/workflows/verify-image.yml"
         ).exists()
+
+
+@pytest.mark.parametrize("framework", ["sklearn", "pytorch"])
+def test_a_merged_lock_change_builds_on_main_which_attests_and_pins_it(
+    render: Render, framework: str
+) -> None:
+    """The lock a pull request changed triggers serve-image.yml again once it is on main,
+    whose run attests its image (the pull request's did not) and hands its pin to
+    publish.yml, which proposes it from main."""
+    repo = render(cloud="aws", ml_framework=framework)
+    data = yaml.safe_load((repo / ".github/workflows/serve-image.yml").read_text("utf-8"))
+    on = data[True]
+    assert on["push"]["branches"] == ["main"]
+    assert set(on["pull_request"]["paths"]) <= set(on["push"]["paths"])
+    build = data["jobs"]["build"]
+    assert "github.ref == 'refs/heads/main'" in build["if"]
+    attest = next(
+        s for s in build["steps"] if s.get("name") == "Attest the pushed image's provenance"
+    )
+    assert attest["if"].endswith(" && github.ref == 'refs/heads/main'")
+    assert data["jobs"]["pin"]["needs"] == "build"

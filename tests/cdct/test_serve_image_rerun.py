@@ -26,17 +26,21 @@ from tests.cdct.registry_stubs import (
     REGISTRY,
     stubs,
 )
+from tests.cdct.test_image_attestation import gh_calls, install_gh, verify_args
 from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 STEP = "Build (and push, once the registry is set)"
 
 
-def build(repo: Path, env: dict[str, str], prefix: str = "") -> Ran:
+def build(repo: Path, env: dict[str, str], prefix: str = "", main_attests: str = "false") -> Ran:
+    """The build step; ``main_attests`` is "true" for a run on main with attestations on."""
     step = job_steps(repo / ".github/workflows/serve-image.yml", "build")[STEP]
     expressions = {
         "vars.SERVING_IMAGE_REPOSITORY": env["REPOSITORY_VALUE"],
         "github.event_name == 'pull_request' && format('pr-{0}-', "
         "github.event.pull_request.number) || ''": prefix,
+        "github.event_name != 'pull_request' && vars.IMAGE_ATTESTATIONS != 'off'": main_attests,
+        "github.token": "ghs_job_token",
     }
     return run_step(step, repo, env, repo.parent / "runner-temp", expressions)
 
@@ -114,6 +118,50 @@ def test_a_registry_that_cannot_be_asked_fails_the_build_before_any_push(
         "ERROR: unexpected status from HEAD request: 401 Unauthorized\n",
     )
     assert (ran.outputs, pushes(folder)) == ({}, 0)
+
+
+@pytest.mark.parametrize("cloud", ["gcp", "azure"])
+def test_main_reuses_a_pushed_tag_only_when_main_attested_its_digest(
+    render: Render, tmp_path: Path, cloud: str
+) -> None:
+    """A pull request's run may push any tag (its author controls the workflow file), such as
+    the commit main will build: main, which attests what it pushes, must not attest that
+    image. It reuses a pushed tag's digest only when main's attestation is on it already (a
+    re-run), and otherwise builds its own under a tag of this run."""
+    repo = copy_repo(render(cloud=cloud), tmp_path / "repo")
+    folder = stubs(tmp_path, DOCKER_FILE_REGISTRY.replace("{mutable}", str(cloud == "azure")))
+    planted = "sha256:" + "ee" * 32
+    tag = f"{REGISTRY[cloud]}:{head(repo)}"
+    (folder / "registry.json").write_text(json.dumps({tag: planted}), encoding="utf-8")
+    env = {
+        "PATH": f"{folder}:{install_gh(tmp_path)}:/usr/bin:/bin",
+        "STUBS": str(folder),
+        "REPOSITORY_VALUE": REGISTRY[cloud],
+        "GITHUB_REPOSITORY": "acme/my-ml-project",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GH_RECORD": str(tmp_path / "gh-calls.jsonl"),
+        "ATTESTED": f"{planted}=refs/pull/7/merge",
+    }
+    ran = build(repo, env, main_attests="true")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[0] == (
+        f"::warning::{tag} holds {planted}, which has no attestation of serve-image.yml on"
+        " main: not reused, this run builds its own"
+    )
+    own = ran.outputs["digest"]
+    assert own != planted
+    assert pushes(folder) == 1
+    tags = json.loads((folder / "registry.json").read_text(encoding="utf-8"))
+    assert tags == {tag: planted, f"{tag}-run42-1": own}
+    calls = [call["args"] for call in gh_calls(tmp_path / "gh-calls.jsonl")]
+    assert calls == [verify_args(f"{REGISTRY[cloud]}@{planted}")]
+
+    env["ATTESTED"] = planted  # main's own earlier run pushed and attested it: a re-run
+    again = build(repo, env, main_attests="true")
+    assert again.returncode == 0, again.stderr
+    assert again.outputs["image"] == f"{REGISTRY[cloud]}@{planted}"
+    assert pushes(folder) == 1
 
 
 def head(repo: Path) -> str:

@@ -21,6 +21,9 @@ from tests.terraform.console import assignment, expression_of, generated_code, o
 
 ENVIRONMENTS = ("staging", "production")
 AZUREML_ENDPOINT = re.compile(r"[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*")
+# Vertex AI's CreateEndpointRequest.endpoint_id: a numeric id has at most 9 digits and no
+# leading zero (the API's own rule; some docs say 10, which the API refuses).
+VERTEX_ENDPOINT_ID = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def workspace_cases(count: int) -> list[dict[str, object]]:
@@ -119,7 +122,7 @@ def test_vertex_endpoint_ids_in_terraform_match_what_managed_cd_looks_up(
     endpoint (serving, and smoke) by the id Terraform gives it (serving.tf) and checks its
     display name. The terraform binary evaluates serving.tf's own id and display name
     expressions; the generated ``endpoint_id()`` and ``fit()`` give the same for 200 cases
-    of every slug length."""
+    of every slug length, each id one the Vertex AI API accepts, no two alike."""
     repo = render(tmp_path / "gcp", cloud="gcp", deploy_target="managed")
     text = (repo / "terraform" / "serving.tf").read_text(encoding="utf-8")
     rng = random.Random(5)
@@ -141,3 +144,6 @@ def test_vertex_endpoint_ids_in_terraform_match_what_managed_cd_looks_up(
         case_type = "object({ project = string, slug = string, env = string, suffix = string })"
         got = over_cases(terraform_bin, tmp_path / resource, case_type, cases, body)
         assert got == generated_code(repo, VERTEX_SCRIPT, cases), resource
+        for found in got:  # what endpoints.create accepts as a numeric endpointId
+            assert VERTEX_ENDPOINT_ID.fullmatch(found["name"]), found
+        assert len({found["name"] for found in got}) == len(got), resource

@@ -301,6 +301,10 @@ resource "google_project_service_identity" "vertex_ai" {
 # endpoint and no other. Its id is a hash of the project and display name, which
 # managed CD computes the same way (managed/vertex.py, endpoint_id()) to find it:
 # display names need not be unique in a project, so a name alone could find another's.
+# The id is always 9 digits with no leading zero (100000000 + hash % 900000000): the Vertex
+# AI API (EndpointService.CreateEndpoint, CreateEndpointRequest.endpoint_id) accepts a
+# numeric id of at most 9 digits with no leading zeros, although older texts (the provider's
+# and client libraries' docs) say up to 10; a 10-digit id is refused on create.
 resource "google_vertex_ai_endpoint" "deploy" {
   #checkov:skip=CKV2_GCP_24:the endpoint serves copies of models the DVC remote keeps under its own CMEK; Google-managed encryption here, a customer-managed key is left to the caller
   #checkov:skip=CKV2_GCP_33:clients and managed CD reach the endpoint over its public address, and every request needs IAM; a VPC-peered endpoint is left to the caller
@@ -308,7 +312,7 @@ resource "google_vertex_ai_endpoint" "deploy" {
 
   project      = var.project_id
   location     = var.region
-  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}"), 0, 8), 16))
+  name         = tostring(100000000 + parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}"), 0, 8), 16) % 900000000)
   display_name = "${var.project_slug}-${each.key}"
   description  = "Managed CD of ${var.project_slug} (${each.key})"
   labels       = local.tags
@@ -338,7 +342,7 @@ resource "google_vertex_ai_endpoint" "smoke" {
 
   project      = var.project_id
   location     = var.region
-  name         = tostring(parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}-smoke"), 0, 8), 16))
+  name         = tostring(100000000 + parseint(substr(sha256("${var.project_id}/${var.project_slug}-${each.key}-smoke"), 0, 8), 16) % 900000000)
   display_name = "${var.project_slug}-${each.key}-smoke"
   description  = "Smoke requests of managed CD of ${var.project_slug} (${each.key}), before a new model takes traffic"
   labels       = local.tags

@@ -44,6 +44,8 @@ DEPLOYED_MODEL_HEADER = "X-Vertex-AI-Deployed-Model-Id"
 OWNER_LABEL = "deployed-by"  # the repository's slug
 ENDPOINT_LABEL = "endpoint"  # the endpoint's display name
 LABEL_LIMIT = 63
+ENDPOINT_ID_LOW = 100_000_000  # numeric endpoint ids: 9 digits, the first not 0
+ENDPOINT_ID_HIGH = 1_000_000_000
 
 
 @dataclass
@@ -138,9 +140,11 @@ def upload_model(release: Release, vertex: Api, model_name: str) -> str:
 
 def endpoint_id(project: str, display_name: str) -> str:
     """The id Terraform gives an endpoint (terraform/serving.tf, google_vertex_ai_endpoint):
-    the first 8 hex digits of the sha256 of ``<project>/<display name>``, as a number."""
+    the first 8 hex digits of the sha256 of ``<project>/<display name>``, as a number, put
+    into 9 digits with no leading zero, as the Vertex AI API requires of a numeric endpoint
+    id (CreateEndpointRequest.endpoint_id: at most 9 digits; older docs say 10)."""
     digest = hashlib.sha256(f"{project}/{display_name}".encode()).hexdigest()
-    return str(int(digest[:8], 16))
+    return str(ENDPOINT_ID_LOW + int(digest[:8], 16) % (ENDPOINT_ID_HIGH - ENDPOINT_ID_LOW))
 
 
 def terraform_endpoint(vertex: Api, display_name: str) -> dict[str, Any]:
