@@ -254,7 +254,7 @@ locals {
   # The state's container (made by hand, README.md). With shared keys off the
   # backend reads the state blob, and takes a lease on it to lock, as the job's
   # identity: a data role is needed besides any control-plane role.
-  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.__tfstate }}/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate/blobServices/default/containers/tfstate"
+  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.__tfstate }}/providers/Microsoft.Storage/storageAccounts/{{ cookiecutter.__azure_tfstate_account }}/blobServices/default/containers/tfstate"
 }
 
 resource "azurerm_resource_group" "main" {
