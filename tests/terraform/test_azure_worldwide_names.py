@@ -1,0 +1,134 @@
+"""Names Azure takes worldwide (storage accounts, container registries, key vaults) end in
+the repository's ``azure_name_suffix``, fit their limits for every slug and suffix `new`
+accepts, and differ between two repositories that share a project name.
+
+The suffix is an answer fixed at generation (``.dvc/config`` and the state backend need
+the names before Terraform runs), so the names are evaluated by cookiecutter's own
+rendering of ``cookiecutter.json``, the engine that writes them into the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunMlrig
+from tests.terraform.conftest import render
+from tests.terraform.name_inventory import INVENTORY, LIMITS, WORLDWIDE, WORLDWIDE_KINDS
+from tests.terraform.test_name_limits import TEMPLATE, _files, misfits
+from toolkit.generate.render import resolve_answers
+
+SLUG_MAX = 100
+AZURE = [variant for variant in INVENTORY if variant[0] == "azure"]
+
+
+def worldwide(slug: str, **answers: str) -> dict[str, list[str]]:
+    """Each worldwide name of ``slug`` by kind, with every ending the root adds."""
+    given = {"project_slug": slug, "cloud": "azure", **answers}
+    resolved = resolve_answers(TEMPLATE, given)
+    names: dict[str, list[str]] = {}
+    for key, (kind, endings) in WORLDWIDE.items():
+        names.setdefault(kind, []).extend(f"{resolved[key]}{end}" for end in endings)
+    return names
+
+
+def rendered_worldwide(repo: Path, variant: tuple[str, str]) -> list[str]:
+    """The worldwide names the inventory finds in ``repo``'s rendered root."""
+    files = _files(repo, "azure")
+    found = []
+    for entry in INVENTORY[variant]:
+        if entry.kind in WORLDWIDE_KINDS:
+            captured = re.search(entry.text, files[entry.file], re.MULTILINE)
+            assert captured, f"{entry.file}: {entry.text!r}"
+            found += [name.format(m=captured.group(1)) for name in entry.names]
+    return found
+
+
+def test_every_worldwide_name_fits_for_every_slug_and_suffix() -> None:
+    """Slugs of 1 to 100 characters (with and without dashes at each cut), each with no
+    suffix (mlrig 0.7's names), the default one and the longest one accepted."""
+    slugs = sorted(
+        {s for n in range(1, SLUG_MAX + 1) for s in ("a" * n, ("ab-" * 40)[: n - 1] + "c")}
+    )
+    found = []
+    for slug in slugs:
+        for suffix in (None, "", "z9z9z9z9"):
+            given = {} if suffix is None else {"azure_name_suffix": suffix}
+            for kind, names in worldwide(slug, **given).items():
+                found += [f"{slug} {suffix!r}: {m}" for m in misfits(kind, names)]
+    assert found == []
+    assert set(WORLDWIDE_KINDS) <= set(LIMITS)
+
+
+def test_the_default_suffix_is_the_hash_of_owner_and_slug() -> None:
+    resolved = resolve_answers(TEMPLATE, {"cloud": "azure", "github_owner": "Acme-Corp"})
+    digest = hashlib.sha256(b"acme-corp/my-ml-project").hexdigest()[:6]
+    assert resolved["azure_name_suffix"] == digest
+    assert worldwide("my-ml-project", github_owner="Acme-Corp") == {
+        "azure storage account": [
+            f"mymlprojectdvc{digest}",
+            f"mymlprojecttfstate{digest}",
+            f"mymlprojectml{digest}stg",
+            f"mymlprojectml{digest}prd",
+        ],
+        "azure container registry": [f"mymlprojectserve{digest}"],
+        "azure key vault": [f"my-ml-proj-kv{digest}-stg", f"my-ml-proj-kv{digest}-prd"],
+    }
+    other = resolve_answers(TEMPLATE, {"cloud": "aws", "github_owner": "Acme-Corp"})
+    assert other["azure_name_suffix"] == ""
+
+
+def test_an_empty_suffix_keeps_the_names_of_earlier_releases() -> None:
+    assert worldwide("my-ml-project", azure_name_suffix="") == {
+        "azure storage account": [
+            "mymlprojectdvc",
+            "mymlprojecttfstate",
+            "mymlprojectmlstg",
+            "mymlprojectmlprd",
+        ],
+        "azure container registry": ["mymlprojectserve"],
+        "azure key vault": ["my-ml-project-kv-stg", "my-ml-project-kv-prd"],
+    }
+
+
+@pytest.mark.parametrize("variant", AZURE, ids="-".join)
+def test_two_owners_of_the_default_project_get_different_worldwide_names(
+    variant: tuple[str, str], tmp_path: Path
+) -> None:
+    owners = ("org-one", "org-two")
+    repos = [
+        render(tmp_path / owner, cloud="azure", deploy_target=variant[1], github_owner=owner)
+        for owner in owners
+    ]
+    names = [rendered_worldwide(repo, variant) for repo in repos]
+    assert [repo.name for repo in repos] == ["my-ml-project", "my-ml-project"]
+    assert set(names[0]).isdisjoint(names[1])
+    for repo, owner, found in zip(repos, owners, names, strict=True):
+        expected = worldwide(repo.name, github_owner=owner)
+        assert set(found) <= {name for kind in expected.values() for name in kind}
+        account = expected["azure storage account"][0]
+        config = (repo / ".dvc" / "config").read_text(encoding="utf-8")
+        assert f"    account_name = {account}\n" in config
+        assert account in found
+
+
+def test_a_suffix_azure_would_refuse_is_refused(tmp_path: Path, run_mlrig: RunMlrig) -> None:
+    result = run_mlrig(
+        "new",
+        "--no-input",
+        "-o",
+        tmp_path,
+        "--set",
+        "cloud=azure",
+        "--set",
+        "azure_name_suffix=Ab_1",
+    )
+    assert result.code == 1
+    assert result.err == (
+        "mlrig: error: invalid answers: azure_name_suffix 'Ab_1' is not "
+        "at most 8 lower-case letters or digits\n"
+    )
+    assert list(tmp_path.iterdir()) == []
