@@ -9,7 +9,6 @@ rendering of ``cookiecutter.json``, the engine that writes them into the files.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -63,22 +62,47 @@ def test_every_worldwide_name_fits_for_every_slug_and_suffix() -> None:
     assert set(WORLDWIDE_KINDS) <= set(LIMITS)
 
 
-def test_the_default_suffix_is_the_hash_of_owner_and_slug() -> None:
+def suffix_of(repository: str) -> str:
+    """The default suffix as ``cookiecutter.json`` computes it in Jinja: a polynomial hash
+    of ``owner/slug`` (the owner in lower case) modulo 2**61 - 1, its 6 lowest base-36 digits."""
+    alphabet, digits, value = (
+        "-/0123456789abcdefghijklmnopqrstuvwxyz",
+        "0123456789abcdefghijklmnopqrstuvwxyz",
+        0,
+    )
+    for char in repository:
+        value = (value * 131 + alphabet.find(char) + 1) % (2**61 - 1)
+    return "".join(digits[value // 36**i % 36] for i in range(6))
+
+
+def test_the_default_suffix_is_a_hash_of_owner_and_slug() -> None:
     resolved = resolve_answers(TEMPLATE, {"cloud": "azure", "github_owner": "Acme-Corp"})
-    digest = hashlib.sha256(b"acme-corp/my-ml-project").hexdigest()[:6]
-    assert resolved["azure_name_suffix"] == digest
+    assert resolved["azure_name_suffix"] == suffix_of("acme-corp/my-ml-project") == "pl1ale"
     assert worldwide("my-ml-project", github_owner="Acme-Corp") == {
         "azure storage account": [
-            f"mymlprojectdvc{digest}",
-            f"mymlprojecttfstate{digest}",
-            f"mymlprojectml{digest}stg",
-            f"mymlprojectml{digest}prd",
+            "mymlprojectdvcpl1ale",
+            "mymlprojecttfstatepl1ale",
+            "mymlprojectmlpl1alestg",
+            "mymlprojectmlpl1aleprd",
         ],
-        "azure container registry": [f"mymlprojectserve{digest}"],
-        "azure key vault": [f"my-ml-proj-kv{digest}-stg", f"my-ml-proj-kv{digest}-prd"],
+        "azure container registry": ["mymlprojectservepl1ale"],
+        "azure key vault": ["my-ml-proj-kvpl1ale-stg", "my-ml-proj-kvpl1ale-prd"],
     }
     other = resolve_answers(TEMPLATE, {"cloud": "aws", "github_owner": "Acme-Corp"})
     assert other["azure_name_suffix"] == ""
+
+
+def test_owners_and_slugs_of_every_length_get_their_own_suffix() -> None:
+    """No two of 1,000 repositories (10 owners, slugs of 1 to 100 characters) share a suffix."""
+    owners = [f"org-{n}" for n in range(10)]
+    slugs = ["a" * n for n in range(1, SLUG_MAX + 1)]
+    suffixes = {suffix_of(f"{owner}/{slug}") for owner in owners for slug in slugs}
+    assert len(suffixes) == len(owners) * len(slugs)
+    for owner, slug in [(owners[3], slugs[0]), (owners[9], slugs[-1])]:
+        resolved = resolve_answers(
+            TEMPLATE, {"cloud": "azure", "github_owner": owner, "project_slug": slug}
+        )
+        assert resolved["azure_name_suffix"] == suffix_of(f"{owner}/{slug}")
 
 
 def test_an_empty_suffix_keeps_the_names_of_earlier_releases() -> None:

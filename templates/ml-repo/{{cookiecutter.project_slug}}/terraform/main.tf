@@ -334,6 +334,10 @@ module "dvc_remote" {
 {{- pin_note() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
+  # Storage accounts, registries and key vaults are named worldwide: each name ends in
+  # azure_name_suffix ({{ cookiecutter.azure_name_suffix or 'empty: the names of mlrig 0.7' }}), an answer fixed at generation (a hash of
+  # owner/slug), not a Terraform hash, because .dvc/config and the state backend need the
+  # names before Terraform runs. README.md, "Names that are unique worldwide".
   storage_account_name = "{{ cookiecutter.__azure_storage_account }}"
   container_name       = "{{ remote }}"
   path                 = "{{ remote_path }}"
