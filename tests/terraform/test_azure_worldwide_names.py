@@ -10,6 +10,7 @@ rendering of ``cookiecutter.json``, the engine that writes them into the files.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,39 @@ def test_a_suffix_azure_would_refuse_is_refused(tmp_path: Path, run_mlrig: RunMl
         "at most 8 lower-case letters or digits\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def _commit(repo: Path) -> None:
+    for command in (["add", "-A"], ["commit", "-qm", "step"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command],
+            cwd=repo,
+            check=True,
+        )
+
+
+def test_an_update_from_0_7_keeps_the_names_when_the_suffix_is_set_empty(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    """CHANGELOG's upgrade path: a repository of 0.7.0 (the names without a suffix) keeps
+    its storage accounts, registry and vaults with ``--set azure_name_suffix=``; a plain
+    update moves to the new names, which the dry run shows before anything is written."""
+    repo = render(tmp_path, cloud="azure", deploy_target="managed")
+    subprocess.run(["git", "init", "-qb", "main"], cwd=repo, check=True)
+    _commit(repo)
+    assert run_mlrig("update", "-C", repo, "--to", "0.7.0", "--allow-downgrade").code == 0
+    _commit(repo)
+    config = repo / ".dvc" / "config"
+    assert "    account_name = mymlprojectdvc\n" in config.read_text(encoding="utf-8")
+    dry = run_mlrig("update", "-C", repo, "--dry-run")
+    assert dry.code == 0
+    assert "would update .dvc/config\n" in dry.out
+    kept = run_mlrig("update", "-C", repo, "--set", "azure_name_suffix=")
+    assert kept.code == 0
+    assert ".dvc/config" not in kept.out
+    assert "    account_name = mymlprojectdvc\n" in config.read_text(encoding="utf-8")
+    legacy = sorted(
+        n for names in worldwide(repo.name, azure_name_suffix="").values() for n in names
+    )
+    assert sorted(rendered_worldwide(repo, ("azure", "managed"))) == legacy
+    assert "  azure_name_suffix: ''\n" in (repo / ".mlrig-answers.yml").read_text(encoding="utf-8")
