@@ -141,16 +141,8 @@ def test_two_owners_of_the_default_project_get_different_worldwide_names(
 
 
 def test_a_suffix_azure_would_refuse_is_refused(tmp_path: Path, run_mlrig: RunMlrig) -> None:
-    result = run_mlrig(
-        "new",
-        "--no-input",
-        "-o",
-        tmp_path,
-        "--set",
-        "cloud=azure",
-        "--set",
-        "azure_name_suffix=Ab_1",
-    )
+    answers = ["--set", "cloud=azure", "--set", "azure_name_suffix=Ab_1"]
+    result = run_mlrig("new", "--no-input", "-o", tmp_path, *answers)
     assert result.code == 1
     assert result.err == (
         "mlrig: error: invalid answers: azure_name_suffix 'Ab_1' is not "
