@@ -67,7 +67,8 @@ def test_dvc_is_initialised_with_a_default_remote_and_no_credentials(
     # which is not a secret; keys and tokens never appear.
     assert set(config[REMOTE]) == ({"url", "account_name"} if cloud == "azure" else {"url"})
     if cloud == "azure":
-        assert config[REMOTE]["account_name"] == "mymlprojectdvc"
+        # The worldwide name ends in the suffix of my-org/my-ml-project (azure_name_suffix).
+        assert config[REMOTE]["account_name"] == "mymlprojectdvccpkavw"
     assert "/config.local" in (repo / ".dvc" / ".gitignore").read_text(encoding="utf-8")
     assert (repo / ".dvcignore").is_file()
     assert not (repo / "dvc.lock").exists()

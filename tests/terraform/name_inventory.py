@@ -507,6 +507,19 @@ INVENTORY = {
     ("azure", "kserve"): AZURE + AZURE_KSERVE,
     ("azure", "managed"): AZURE + AZURE_MANAGED,
 }
+# Names Azure takes worldwide (a public DNS name: *.blob.core.windows.net, *.azurecr.io,
+# *.vault.azure.net). The template builds each from an answer of cookiecutter.json that
+# ends in ``azure_name_suffix``, which the root may end with one of the endings listed.
+WORLDWIDE_KINDS = frozenset(
+    {"azure storage account", "azure container registry", "azure key vault"}
+)
+WORLDWIDE = {
+    "__azure_storage_account": ("azure storage account", ("",)),
+    "__azure_tfstate_account": ("azure storage account", ("",)),
+    "__azure_registry": ("azure container registry", ("",)),
+    "__azure_key_vault": ("azure key vault", ("-stg", "-prd")),
+    "__azure_ml_storage": ("azure storage account", ("stg", "prd")),
+}
 # The IAM scopes of AWS's infra identity (access.tf) cover these kinds by <p>-*.
 AWS_SCOPED = ("aws iam role", "aws iam policy", "aws iam instance profile", "aws lambda function")
 

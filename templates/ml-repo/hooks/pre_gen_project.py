@@ -21,6 +21,9 @@ MODULE_SOURCE = re.compile(r"git::(?:https://|ssh://|git@)[^\s?#]+\Z")
 REMOTE_SCHEMES = {"aws": "s3://", "gcp": "gs://", "azure": "azure://"}
 REMOTE_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](?:/[A-Za-z0-9._/-]*)?\Z")
 LOCAL_REMOTE = re.compile(r"[A-Za-z0-9._/~-]+\Z")
+# The end of the Azure names that must be unique worldwide: at most 8, so that a
+# key vault keeps a letter of the slug before "-kv" and a storage account 24 characters.
+AZURE_SUFFIX = re.compile(r"[a-z0-9]{0,8}\Z")
 FREE_TEXT_MAX = 200
 # The slug names the GitHub repository, whose names take 100 characters. Cloud names
 # derived from it are cut to fit by the template (the Terraform name prefixes).
@@ -157,6 +160,7 @@ def validate(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
     problems += _pattern("terraform_module_ref", text["terraform_module_ref"], GIT_REF, "a tag or a 40-hex commit")
     problems += _pattern("mlrig_repository", text["mlrig_repository"], REPOSITORY, "an owner/name repository")
     problems += _remote(text.get("cloud", ""), text["dvc_remote_url"])
+    problems += _pattern("azure_name_suffix", text.get("azure_name_suffix", ""), AZURE_SUFFIX, "at most 8 lower-case letters or digits")
     if text.get("ml_framework") == "pytorch" and text.get("cuda_version") != TORCH_CUDA:
         problems.append(
             f"cuda_version {text.get('cuda_version')!r}: the locked torch wheel is built for CUDA {TORCH_CUDA}; "

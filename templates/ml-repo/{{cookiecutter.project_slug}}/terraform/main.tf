@@ -254,7 +254,7 @@ locals {
   # The state's container (made by hand, README.md). With shared keys off the
   # backend reads the state blob, and takes a lease on it to lock, as the job's
   # identity: a data role is needed besides any control-plane role.
-  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.__tfstate }}/providers/Microsoft.Storage/storageAccounts/{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate/blobServices/default/containers/tfstate"
+  state_container = "${var.subscription_scope}/resourceGroups/{{ cookiecutter.__tfstate }}/providers/Microsoft.Storage/storageAccounts/{{ cookiecutter.__azure_tfstate_account }}/blobServices/default/containers/tfstate"
 }
 
 resource "azurerm_resource_group" "main" {
@@ -334,6 +334,10 @@ module "dvc_remote" {
 {{- pin_note() }}
   source = "{{ src }}azure-dvc-remote{{ ref }}"
 
+  # Storage accounts, registries and key vaults are named worldwide: each name ends in
+  # azure_name_suffix ({{ cookiecutter.azure_name_suffix or 'empty: the names of mlrig 0.7' }}), an answer fixed at generation (a hash of
+  # owner/slug), not a Terraform hash, because .dvc/config and the state backend need the
+  # names before Terraform runs. README.md, "Names that are unique worldwide".
   storage_account_name = "{{ cookiecutter.__azure_storage_account }}"
   container_name       = "{{ remote }}"
   path                 = "{{ remote_path }}"

@@ -61,7 +61,7 @@ module "serving_registry" {
 {%- elif cookiecutter.cloud == 'azure' %}
   source = "{{ src }}azure-serving-registry{{ ref }}"
 
-  name                 = "{{ (cookiecutter.project_slug | replace('-', ''))[:45] }}serve"
+  name                 = "{{ cookiecutter.__azure_registry }}"
   image_name           = "${var.project_slug}-serve"
   resource_group_name  = azurerm_resource_group.main.name
   location             = var.region

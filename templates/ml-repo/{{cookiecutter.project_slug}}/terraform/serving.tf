@@ -515,7 +515,7 @@ resource "azurerm_key_vault" "ml" {
   #checkov:skip=CKV2_AZURE_32:no private endpoint, for the same reason as CKV_AZURE_189
   for_each = toset(local.deploy_environments)
 
-  name                       = "{{ cookiecutter.project_slug[:16].rstrip('-') }}-kv-${local.ml_suffix[each.key]}"
+  name                       = "{{ cookiecutter.__azure_key_vault }}-${local.ml_suffix[each.key]}"
   resource_group_name        = azurerm_resource_group.main.name
   location                   = var.region
   tenant_id                  = data.azurerm_client_config.current.tenant_id
@@ -542,7 +542,7 @@ resource "azurerm_storage_account" "ml" {
   #checkov:skip=CKV_AZURE_206:run artifacts are reproducible; locally redundant storage is enough
   for_each = toset(local.deploy_environments)
 
-  name                              = "{{ (cookiecutter.project_slug | replace('-', ''))[:19] }}ml${local.ml_suffix[each.key]}"
+  name                              = "{{ cookiecutter.__azure_ml_storage }}${local.ml_suffix[each.key]}"
   resource_group_name               = azurerm_resource_group.main.name
   location                          = var.region
   account_kind                      = "StorageV2"

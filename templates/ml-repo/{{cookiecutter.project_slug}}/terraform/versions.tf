@@ -53,7 +53,7 @@ terraform {
 {%- elif cookiecutter.cloud == 'azure' %}
   backend "azurerm" {
     resource_group_name  = "{{ cookiecutter.__tfstate }}"
-    storage_account_name = "{{ (cookiecutter.project_slug | replace('-', ''))[:17] }}tfstate"
+    storage_account_name = "{{ cookiecutter.__azure_tfstate_account }}"
     container_name       = "tfstate"
     key                  = "{{ cookiecutter.project_slug }}.tfstate"
     use_oidc             = true
