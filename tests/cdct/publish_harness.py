@@ -118,7 +118,7 @@ class GitHub:
         )
         if rebase.returncode or rebase.outputs.get("publish") != "true":
             return Published(rebase, found)
-        rebased = self.root / f"artifact-rebased-{source_run}"
+        rebased = self.root / f"artifact-rebased-{self.jobs:02d}-{source_run}"
         shutil.copytree(runner / "rebased/result", rebased)  # upload-artifact
         return self._commit(kind, Published(rebase, found), rebased, "" if commit else branch)
 
