@@ -22,7 +22,11 @@ from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_publish-test-token"
-KIND = "github.event.workflow_run.path == '.github/workflows/ct.yml' && 'ct' || 'serve-image'"
+KIND = (
+    "(github.event.workflow_run.path == '.github/workflows/ct.yml'"
+    " || startsWith(github.event.workflow_run.path, '.github/workflows/ct.yml@'))"
+    " && 'ct' || 'serve-image'"
+)
 WORKFLOW_PATH = {
     "ct": ".github/workflows/ct.yml",
     "serve-image": ".github/workflows/serve-image.yml",
