@@ -404,3 +404,54 @@ def test_pins_update_cites_only_a_commit_of_heads_history(render: Render, tmp_pa
         yaml.safe_load((repo / "deploy/staging.yaml").read_text("utf-8"))["source"]["commit"]
         == trained
     )
+
+
+PLAN = "Train unless this is a fork's pull request or CT's own commit"
+
+
+def plan(github: GitHub, name: str, base: str) -> tuple[str, str]:
+    """ct.yml's plan step on the pull request's tip: (train, the summary)."""
+    space, runner = github.workspace(name)
+    repo = github.checkout(space, "repo", BRANCH)
+    expressions = {
+        "github.event_name": "pull_request",
+        "github.event.pull_request.base.sha || github.event.before": base,
+        "github.event.pull_request.head.repo.full_name": "my-org/my-ml-project",
+        "vars.DVC_REMOTE_ENABLED": "true",
+        "vars.CT_APP_ID": "12345",
+    }
+    ran = run_step(job_steps(repo / ".github/workflows/ct.yml", "plan")[PLAN], repo, github.env,
+                   runner, expressions)  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return ran.outputs["train"], ran.summary
+
+
+@pytest.mark.parametrize("ct_first", [True, False], ids=["ct-first", "image-first"])
+def test_ct_does_not_retrain_for_the_publishers_commits_but_for_a_persons(
+    render: Render, tmp_path: Path, ct_first: bool
+) -> None:
+    """The App's commits (CT's retraining, the image's pin) leave the lock changed against
+    main: by subject alone CT trained again for nothing. publish.yml's trailer with the
+    bot's author stops that, whichever lands last; a person's push after them trains."""
+    github, _ = setup(render, tmp_path, "aws", "kserve")
+    base = github.tip("main")
+    assert plan(github, "plan-author", base)[0] == "true"
+    ct_run(github, "ct-1")
+    image_run(github, "image-1", f"{IMAGES['aws']}@{DIGEST}")
+    skipped = (
+        "CT: train=false (the head commit is publish.yml's (CT's retraining or the serving"
+        " image's pin): nothing new to train)\n"
+    )
+    for kind in ("ct", "serve-image")[:: 1 if ct_first else -1]:
+        assert_committed(github.publish(kind, "ct-1" if kind == "ct" else "image-1", BRANCH))
+        assert plan(github, f"plan-after-{kind}", base) == ("false", skipped)
+    space, _ = github.workspace("person")
+    person = github.checkout(space, "repo", BRANCH)
+    trailer = git(person, "log", "-1", "--format=%(trailers:key=Published-by,valueonly)")
+    assert trailer.strip() == f"publish.yml ({'serve-image' if ct_first else 'ct'})"
+    # A person who copies the App's message (trailer and all) is still no bot: CT trains.
+    message = git(person, "log", "-1", "--format=%B")
+    (person / "README.md").write_text("A person's change.\n", encoding="utf-8")
+    git(person, "commit", "-q", "-am", message)
+    git(person, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}")
+    assert plan(github, "plan-person", base) == ("true", "CT: train=true (trigger: pull_request)\n")
