@@ -455,3 +455,25 @@ def test_ct_does_not_retrain_for_the_publishers_commits_but_for_a_persons(
     git(person, "commit", "-q", "-am", message)
     git(person, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}")
     assert plan(github, "plan-person", base) == ("true", "CT: train=true (trigger: pull_request)\n")
+
+
+def test_a_second_image_is_reapplied_before_ct_has_retrained(
+    render: Render, tmp_path: Path
+) -> None:
+    """Two image runs for one commit of a lock pull request over a pinned model (a re-run
+    that rebuilt): the second is re-applied on the first's pin while the training record is
+    still stale (CT has not committed), which must not stop it."""
+    github, trained = setup(render, tmp_path, "aws", "kserve", pinned=True)
+    first, second = f"{IMAGES['aws']}@{DIGEST}", f"{IMAGES['aws']}@sha256:{'ef' * 32}"
+    image_run(github, "image-1", first)
+    image_run(github, "image-2", second)
+    assert_committed(github.publish("serve-image", "image-1", BRANCH))
+    again = github.publish("serve-image", "image-2", BRANCH)
+    assert_committed(again)
+    assert f"(moved since {trained[:12]} by publishers only)" in again.rebase.summary
+    repo, pin = tip_pin(github, "after")
+    assert pin["serving_image"] == second and pin["model"]["md5"] == OLD_MD5
+    assert "sha256:" + "ef" * 32 in (
+        repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    ).read_text("utf-8")
+    assert pins(repo, "check", "--skip-training").returncode == 0
