@@ -22,7 +22,11 @@ from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 REPOSITORY = "my-org/my-ml-project"
 TOKEN = "ghs_publish-test-token"
-KIND = "github.event.workflow_run.path == '.github/workflows/ct.yml' && 'ct' || 'serve-image'"
+KIND = (
+    "(github.event.workflow_run.path == '.github/workflows/ct.yml'"
+    " || startsWith(github.event.workflow_run.path, '.github/workflows/ct.yml@'))"
+    " && 'ct' || 'serve-image'"
+)
 WORKFLOW_PATH = {
     "ct": ".github/workflows/ct.yml",
     "serve-image": ".github/workflows/serve-image.yml",
@@ -118,7 +122,7 @@ class GitHub:
         )
         if rebase.returncode or rebase.outputs.get("publish") != "true":
             return Published(rebase, found)
-        rebased = self.root / f"artifact-rebased-{source_run}"
+        rebased = self.root / f"artifact-rebased-{self.jobs:02d}-{source_run}"
         shutil.copytree(runner / "rebased/result", rebased)  # upload-artifact
         return self._commit(kind, Published(rebase, found), rebased, "" if commit else branch)
 

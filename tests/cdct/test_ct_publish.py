@@ -251,8 +251,10 @@ def test_publish_runs_from_the_default_branch_for_this_repositorys_runs_only(
         "github.event.workflow_run.head_repository.full_name == github.repository",
         "!endsWith(github.event.workflow_run.actor.login, '[bot]')",
         "github.actor != 'dependabot[bot]'",
-        "(github.event.workflow_run.path == '.github/workflows/ct.yml'"
-        " || github.event.workflow_run.path == '.github/workflows/serve-image.yml')",
+        "((github.event.workflow_run.path == '.github/workflows/ct.yml'"
+        " || startsWith(github.event.workflow_run.path, '.github/workflows/ct.yml@'))"
+        " || (github.event.workflow_run.path == '.github/workflows/serve-image.yml'"
+        " || startsWith(github.event.workflow_run.path, '.github/workflows/serve-image.yml@')))",
         "(github.event.workflow_run.event == 'pull_request'"
         " || github.event.workflow_run.head_branch == github.event.repository.default_branch)",
     ):

@@ -29,7 +29,9 @@ from tests.cdct.test_kustomize import set_identity
 from tests.cdct.workflow_steps import job_steps, run_step
 
 MODEL_MD5 = "5f0e9d8c7b6a59483726150f4e3d2c1b"
+OLD_MD5 = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 DIGEST = "sha256:" + "cd" * 32
+OLD_DIGEST = "sha256:" + "ab" * 32
 IMAGES = {
     "aws": "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-ml-project-serve",
     "gcp": "us-central1-docker.pkg.dev/p/r/my-ml-project-serve",
@@ -76,23 +78,30 @@ def lock_pull_request(github: GitHub, source: Path) -> str:
     return github.tip(BRANCH)
 
 
+def train(repo: Path, md5: str) -> None:
+    """What `dvc repro` and `ct propose` write: a dvc.lock of the repository's lock with the
+    model ``md5``, the metrics, and `pins update staging`."""
+    lock = (repo / "requirements.txt").read_bytes()
+    (repo / "dvc.lock").write_text(
+        "schema: '2.0'\nstages:\n  train:\n    cmd: python -m my_ml_project.train\n"
+        f"    deps:\n    - path: requirements.txt\n      hash: md5\n"
+        f"      md5: {hashlib.md5(lock).hexdigest()}\n      size: {len(lock)}\n"
+        f"    outs:\n    - path: models/model.joblib\n      hash: md5\n      md5: {md5}\n"
+        "      size: 1234\n",
+        encoding="utf-8",
+    )
+    (repo / "metrics.json").write_text('{"accuracy": 0.91, "f1": 0.9}\n', encoding="utf-8")
+    updated = pins(repo, "update", "staging")
+    assert updated.returncode == 0, updated.stderr
+
+
 def ct_run(github: GitHub, run: str) -> None:
     """ct.yml's train job on the branch: what `dvc repro` and `ct propose` write (a
     dvc.lock of the new lock, the metrics, `pins update staging`), then its own collect
     step; the artifact ct-result of run ``run``."""
     space, runner = github.workspace(f"ct-{run}")
     repo = github.checkout(space, "repo", BRANCH)
-    lock = (repo / "requirements.txt").read_bytes()
-    (repo / "dvc.lock").write_text(
-        "schema: '2.0'\nstages:\n  train:\n    cmd: python -m my_ml_project.train\n"
-        f"    deps:\n    - path: requirements.txt\n      hash: md5\n"
-        f"      md5: {hashlib.md5(lock).hexdigest()}\n      size: {len(lock)}\n"
-        f"    outs:\n    - path: models/model.joblib\n      hash: md5\n      md5: {MODEL_MD5}\n"
-        "      size: 1234\n",
-        encoding="utf-8",
-    )
-    (repo / "metrics.json").write_text('{"accuracy": 0.91, "f1": 0.9}\n', encoding="utf-8")
-    assert pins(repo, "update", "staging").returncode == 0
+    train(repo, MODEL_MD5)
     (runner / "ct").mkdir(parents=True)
     (runner / "ct/pr-body.md").write_text("Retrained.\n", encoding="utf-8")  # propose's
     script = "from my_ml_project import ct; print('\\n'.join(ct.git_outputs('staging')))"
@@ -128,11 +137,26 @@ def image_run(github: GitHub, run: str, image: str) -> None:
     github.artifacts[run] = runner / "image-pin"
 
 
-def setup(render: Render, tmp_path: Path, cloud: str, target: str) -> tuple[GitHub, str]:
+def setup(
+    render: Render, tmp_path: Path, cloud: str, target: str, pinned: bool = False
+) -> tuple[GitHub, str]:
+    """main (``pinned``: staging already serves a model CT trained, in an image of main's
+    lock), and the pull request that bumps the lock; its commit."""
     source = copy_repo(render(cloud=cloud, deploy_target=target), tmp_path / "generated")
     if target == "kserve":  # the overlay serves once the identities are set
         set_identity(source, cloud)
         git(source, "commit", "-q", "-am", "pins identity")
+    if pinned:
+        train(source, OLD_MD5)
+        freeze = tmp_path / "main-freeze.txt"
+        freeze.write_text(lock_framework(source) + "\n", encoding="utf-8")
+        imaged = pins(
+            source, "image", "staging", f"{IMAGES[cloud]}@{OLD_DIGEST}", "--freeze", str(freeze)
+        )
+        assert imaged.returncode == 0, imaged.stderr
+        assert pins(source, "check").returncode == 0
+        git(source, "add", "-A")
+        git(source, "commit", "-q", "-m", "CT: the model and image staging serves")
     github = GitHub(tmp_path / "github", source / ".github/workflows/publish.yml")
     return github, lock_pull_request(github, source)
 
@@ -269,3 +293,187 @@ def test_the_rebase_job_never_runs_the_branchs_code(render: Render, tmp_path: Pa
     assert pin["serving_image"] == f"{IMAGES['aws']}@{DIGEST}"
     checked = pins(repo, "check")  # main's tool wrote what the branch's tool expects
     assert (checked.returncode, checked.stderr) == (0, "")
+
+
+PIN_FILES = [
+    "deploy/staging.yaml",
+    "deploy/overlays/staging/inference-service-patch.yaml",
+    "deploy/overlays/staging/serving/kustomization.yaml",
+]
+
+
+@pytest.mark.parametrize(("cloud", "target"), [("aws", "kserve"), ("gcp", "managed")], ids=str)
+def test_a_lock_pull_request_over_a_pinned_model_gets_the_same_pin_in_either_order(
+    render: Render, tmp_path: Path, cloud: str, target: str
+) -> None:
+    """Staging already serves a model: until CT commits, the lock change makes the
+    training record stale, which must not stop the image's pin job (its `pins check`) nor
+    its re-apply; and both orders give the same bytes, citing the trained commit."""
+    github, trained = setup(render, tmp_path, cloud, target, pinned=True)
+    space, _ = github.workspace("author-second-branch")
+    author = github.checkout(space, "repo", BRANCH)
+    git(author, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}-2")
+    old, new = (lock_framework(repo).split("==")[1] for repo in (tmp_path / "generated", author))
+    stale = pins(author, "check")  # the branch's CI: neither CT nor the image has committed
+    assert (stale.returncode, stale.stderr) == (1, (
+        "deploy/staging.yaml: training_framework differs from dvc.lock (run `pins update staging`)\n"
+        f"deploy/staging.yaml: serving_framework scikit-learn {old} is not the lock's {new}"
+        " (rebuild the image: serve-image.yml)\n"
+    ))  # fmt: skip
+    image = f"{IMAGES[cloud]}@{DIGEST}"
+    ct_run(github, "ct-1")
+    image_run(github, "image-1", image)
+    for branch, order in ((BRANCH, ("ct", "serve-image")), (f"{BRANCH}-2", ("serve-image", "ct"))):
+        for kind in order:
+            published = github.publish(kind, "ct-1" if kind == "ct" else "image-1", branch)
+            assert_committed(published)
+    first, _ = tip_pin(github, "ct-first")
+    second = github.checkout(github.workspace("image-first")[0], "repo", f"{BRANCH}-2")
+    for repo in (first, second):
+        checked = pins(repo, "check")
+        assert (checked.returncode, checked.stderr) == (0, "")
+    for path in PIN_FILES:
+        assert (first / path).exists() == (second / path).exists(), path
+        if (first / path).exists():
+            assert (first / path).read_bytes() == (second / path).read_bytes(), path
+    pin = yaml.safe_load((first / "deploy/staging.yaml").read_text(encoding="utf-8"))
+    assert (pin["model"]["md5"], pin["serving_image"]) == (MODEL_MD5, image)
+    assert pin["source"]["commit"] == trained
+
+
+def test_the_image_steps_check_skips_only_the_training_record(
+    render: Render, tmp_path: Path
+) -> None:
+    """`pins check --skip-training` (serve-image.yml's pin job, the image's re-apply) leaves
+    out what `pins update` writes, and still checks the image's framework against the lock
+    and every overlay against the pin."""
+    github, _ = setup(render, tmp_path, "aws", "kserve", pinned=True)
+    repo = github.checkout(github.workspace("pin-job")[0], "repo", BRANCH)
+    (repo / "freeze.txt").write_text(lock_framework(tmp_path / "generated") + "\n", "utf-8")
+    image = f"{IMAGES['aws']}@{DIGEST}"
+    assert pins(repo, "image", "staging", image, "--freeze", "freeze.txt").returncode == 0
+    old, new = (lock_framework(r).split("==")[1] for r in (tmp_path / "generated", repo))
+    wrong = pins(repo, "check", "--skip-training")  # an image of main's lock, not the branch's
+    assert (wrong.returncode, wrong.stderr) == (1, (
+        f"deploy/staging.yaml: serving_framework scikit-learn {old} is not the lock's {new}"
+        " (rebuild the image: serve-image.yml)\n"
+    ))  # fmt: skip
+    (repo / "freeze.txt").write_text(lock_framework(repo) + "\n", "utf-8")
+    assert pins(repo, "image", "staging", image, "--freeze", "freeze.txt").returncode == 0
+    assert pins(repo, "check", "--skip-training").returncode == 0
+    assert pins(repo, "check").stderr == (
+        "deploy/staging.yaml: training_framework differs from dvc.lock (run `pins update staging`)\n"
+    )
+    serving = repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    serving.write_text(serving.read_text("utf-8").replace(DIGEST, OLD_DIGEST), "utf-8")
+    drifted = pins(repo, "check", "--skip-training")
+    assert (drifted.returncode, drifted.stderr) == (1, (
+        "deploy/overlays/staging/serving/kustomization.yaml: not what deploy/staging.yaml"
+        " implies (run `pins sync`)\n"
+    ))  # fmt: skip
+
+
+def test_pins_update_cites_only_a_commit_of_heads_history(render: Render, tmp_path: Path) -> None:
+    """publish.yml re-applies CT's result with `pins update staging --commit <trained>`: a
+    commit that is no ancestor of HEAD (or no commit) is refused, and nothing is written."""
+    github, trained = setup(render, tmp_path, "gcp", "managed", pinned=True)
+    repo = github.checkout(github.workspace("reapply")[0], "repo", BRANCH)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "the tip")
+    git(repo, "checkout", "-q", "-b", "side", f"{trained}~1")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "elsewhere")
+    side = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "-")
+    before = (repo / "deploy/staging.yaml").read_bytes()
+    for commit in (side, "f" * 40, trained[:12], trained.upper(), "-h"):
+        done = pins(repo, "update", "staging", f"--commit={commit}")
+        assert (done.returncode, done.stderr) == (
+            1,
+            f"pins update: --commit {commit!r} is no commit of HEAD's history (40 hex digits)\n",
+        ), commit
+        assert (repo / "deploy/staging.yaml").read_bytes() == before
+    train(repo, MODEL_MD5)  # with HEAD by default
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert (
+        yaml.safe_load((repo / "deploy/staging.yaml").read_text("utf-8"))["source"]["commit"]
+        == head
+    )
+    git(repo, "checkout", "-q", "--", "deploy")  # main's pin again, of another model
+    done = pins(repo, "update", "staging", "--commit", trained)
+    assert (done.returncode, done.stdout) == (0, "updated deploy/staging.yaml\n")
+    assert (
+        yaml.safe_load((repo / "deploy/staging.yaml").read_text("utf-8"))["source"]["commit"]
+        == trained
+    )
+
+
+PLAN = "Train unless this is a fork's pull request or CT's own commit"
+
+
+def plan(github: GitHub, name: str, base: str) -> tuple[str, str]:
+    """ct.yml's plan step on the pull request's tip: (train, the summary)."""
+    space, runner = github.workspace(name)
+    repo = github.checkout(space, "repo", BRANCH)
+    expressions = {
+        "github.event_name": "pull_request",
+        "github.event.pull_request.base.sha || github.event.before": base,
+        "github.event.pull_request.head.repo.full_name": "my-org/my-ml-project",
+        "vars.DVC_REMOTE_ENABLED": "true",
+        "vars.CT_APP_ID": "12345",
+    }
+    ran = run_step(job_steps(repo / ".github/workflows/ct.yml", "plan")[PLAN], repo, github.env,
+                   runner, expressions)  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return ran.outputs["train"], ran.summary
+
+
+@pytest.mark.parametrize("ct_first", [True, False], ids=["ct-first", "image-first"])
+def test_ct_does_not_retrain_for_the_publishers_commits_but_for_a_persons(
+    render: Render, tmp_path: Path, ct_first: bool
+) -> None:
+    """The App's commits (CT's retraining, the image's pin) leave the lock changed against
+    main: by subject alone CT trained again for nothing. publish.yml's trailer with the
+    bot's author stops that, whichever lands last; a person's push after them trains."""
+    github, _ = setup(render, tmp_path, "aws", "kserve")
+    base = github.tip("main")
+    assert plan(github, "plan-author", base)[0] == "true"
+    ct_run(github, "ct-1")
+    image_run(github, "image-1", f"{IMAGES['aws']}@{DIGEST}")
+    skipped = (
+        "CT: train=false (the head commit is publish.yml's (CT's retraining or the serving"
+        " image's pin): nothing new to train)\n"
+    )
+    for kind in ("ct", "serve-image")[:: 1 if ct_first else -1]:
+        assert_committed(github.publish(kind, "ct-1" if kind == "ct" else "image-1", BRANCH))
+        assert plan(github, f"plan-after-{kind}", base) == ("false", skipped)
+    space, _ = github.workspace("person")
+    person = github.checkout(space, "repo", BRANCH)
+    trailer = git(person, "log", "-1", "--format=%(trailers:key=Published-by,valueonly)")
+    assert trailer.strip() == f"publish.yml ({'serve-image' if ct_first else 'ct'})"
+    # A person who copies the App's message (trailer and all) is still no bot: CT trains.
+    message = git(person, "log", "-1", "--format=%B")
+    (person / "README.md").write_text("A person's change.\n", encoding="utf-8")
+    git(person, "commit", "-q", "-am", message)
+    git(person, "push", "-q", "origin", f"HEAD:refs/heads/{BRANCH}")
+    assert plan(github, "plan-person", base) == ("true", "CT: train=true (trigger: pull_request)\n")
+
+
+def test_a_second_image_is_reapplied_before_ct_has_retrained(
+    render: Render, tmp_path: Path
+) -> None:
+    """Two image runs for one commit of a lock pull request over a pinned model (a re-run
+    that rebuilt): the second is re-applied on the first's pin while the training record is
+    still stale (CT has not committed), which must not stop it."""
+    github, trained = setup(render, tmp_path, "aws", "kserve", pinned=True)
+    first, second = f"{IMAGES['aws']}@{DIGEST}", f"{IMAGES['aws']}@sha256:{'ef' * 32}"
+    image_run(github, "image-1", first)
+    image_run(github, "image-2", second)
+    assert_committed(github.publish("serve-image", "image-1", BRANCH))
+    again = github.publish("serve-image", "image-2", BRANCH)
+    assert_committed(again)
+    assert f"(moved since {trained[:12]} by publishers only)" in again.rebase.summary
+    repo, pin = tip_pin(github, "after")
+    assert pin["serving_image"] == second and pin["model"]["md5"] == OLD_MD5
+    assert "sha256:" + "ef" * 32 in (
+        repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    ).read_text("utf-8")
+    assert pins(repo, "check", "--skip-training").returncode == 0

@@ -77,20 +77,38 @@ def test_the_pusher_trusts_serve_image_yml_on_main_and_pull_requests_only(
 
 
 def runs_build(condition: str, **context: str) -> bool:
-    """GitHub's verdict on a job ``if`` of ``&&``, ``||``, ``!``, ``==``, ``!=`` and
-    ``endsWith`` over ``github.*`` (an unset property is null), for one run's context."""
+    """GitHub's verdict on a job ``if`` of ``&&``, ``||``, ``!``, ``==``, ``!=``,
+    ``startsWith`` and ``endsWith`` over ``github.*`` (an unset property is null), for one
+    run's context."""
+    return bool(evaluate(condition, **context))
+
+
+def evaluate(expression: str, **context: str) -> object:
+    """The value of an expression as :func:`runs_build` reads it (``&&`` and ``||`` give an
+    operand, as GitHub's do), with ``format``."""
     names = {
         name: context.get(name.removeprefix("github.").replace(".", "_"))
-        for name in re.findall(r"\bgithub(?:\.\w+)+", condition)
+        for name in re.findall(r"\bgithub(?:\.\w+)+", expression)
     }
-    python = re.sub(r"\bgithub(?:\.\w+)+", lambda m: f"values[{m[0]!r}]", condition)
+    python = re.sub(r"\bgithub(?:\.\w+)+", lambda m: f"values[{m[0]!r}]", expression)
     python = re.sub(r"!(?!=)", " not ", python).replace("&&", " and ").replace("||", " or ")
-    return bool(eval(python, {"__builtins__": {}}, {"values": names, "endsWith": _ends_with}))
+    functions = {"endsWith": _ends_with, "startsWith": _starts_with, "format": _format}
+    return eval(python, {"__builtins__": {}}, {"values": names, **functions})
 
 
 def _ends_with(text: str | None, end: str) -> bool:
     """GitHub's ``endsWith``: case-insensitive, null as the empty string."""
     return (text or "").lower().endswith(end.lower())
+
+
+def _starts_with(text: str | None, start: str) -> bool:
+    """GitHub's ``startsWith``: case-insensitive, null as the empty string."""
+    return (text or "").lower().startswith(start.lower())
+
+
+def _format(template: str, *values: object) -> str:
+    """GitHub's ``format``: ``{N}`` is the N-th value (null as the empty string)."""
+    return re.sub(r"\{(\d+)\}", lambda m: str(values[int(m[1])] or ""), template)
 
 
 def test_serve_image_builds_same_repository_pull_requests_and_main_only(render: Render) -> None:

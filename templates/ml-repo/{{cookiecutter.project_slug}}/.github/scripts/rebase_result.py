@@ -10,8 +10,9 @@ branch checked out at its tip (``--repo``), and decides:
 - the tip is the commit the run worked on: the result passes through;
 - the tip moved only in files the publishers write (``--ct`` and ``--image``, the union):
   the result is applied again on the tip with the default branch's pins tool (``--tools``:
-  CT: its dvc.lock, metrics and plots data, then ``pins update staging``; the image:
-  ``pins image staging <ref> --freeze``), so the other publisher's change stays and every
+  CT: its dvc.lock, metrics and plots data, then ``pins update staging --commit <the
+  trained commit>``; the image: ``pins image staging <ref> --freeze``, then
+  ``pins check --skip-training``), so the other publisher's change stays and every
   derived overlay file is regenerated, never merged as text. None of the branch's code
   runs: this job runs in the default branch's context (its caches, for one), where a
   branch's code must never run; the branch's files are only read, as data;
@@ -113,7 +114,10 @@ def reapply(args: argparse.Namespace, meta: dict[str, str], own: set[str]) -> No
     if args.kind == "ct":
         data = {path for path in own if not path.startswith("deploy/")}  # the pins tool's
         copy_files(args.result, args.repo, data)
-        pins(args.repo, args.tools, args.package, "update", "staging")
+        # The trained commit (validated by moved_since: an ancestor of the tip), not the
+        # tip the image's pin made: either order gives the same pin.
+        commit = meta["commit"]
+        pins(args.repo, args.tools, args.package, "update", "staging", "--commit", commit)
         return
     image, framework = meta.get("image", ""), meta.get("framework", "")
     if not FREEZE.match(framework) or not image or image.startswith("-"):
@@ -123,7 +127,9 @@ def reapply(args: argparse.Namespace, meta: dict[str, str], own: set[str]) -> No
     freeze.write_text(framework + "\n", encoding="utf-8")
     tool = (args.repo, args.tools, args.package)
     pins(*tool, "image", "staging", image, "--freeze", str(freeze.resolve()))
-    pins(*tool, "check")
+    # As serve-image.yml's pin job: the image and every derived file, not the training
+    # record, which CT's result brings (stale until then on a pull request of a new lock).
+    pins(*tool, "check", "--skip-training")
 
 
 def changed(repo: Path) -> list[str]:

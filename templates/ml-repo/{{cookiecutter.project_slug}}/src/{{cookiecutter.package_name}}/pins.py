@@ -3,8 +3,10 @@
 Usage (from the repository root), with ``pins`` standing for
 ``python -m {{ cookiecutter.package_name }}.pins``::
 
-    pins update staging                 # pin what dvc.lock records now
-    pins check                          # exit 1 if a pin or an overlay is stale
+    pins update staging [--commit SHA]  # pin what dvc.lock records now (trained at SHA,
+                                        # an ancestor of HEAD; default HEAD)
+    pins check [--skip-training]        # exit 1 if a pin or an overlay is stale (with
+                                        # --skip-training: all but what `pins update` writes)
     pins promote staging production     # copy the staging pin to production,
                                         # if it meets params.yaml's gate.production
     pins get staging model.storage_uri  # one field, for scripts
@@ -68,6 +70,7 @@ MODEL_FILE_VALUE = _env_value(MODEL_FILE_ENV)
 MODEL_VERSION_VALUE = _env_value(MODEL_VERSION_ENV)
 HEADER = "# Model pin for {env}. Promotion is a pull request that changes this file.\n"
 MD5 = re.compile(r"[0-9a-f]{32}(?:\.dir)?\Z")
+COMMIT = re.compile(r"[0-9a-f]{40}\Z")
 SECTION = re.compile(r"""\[\s*'?\s*(?P<name>[^\]']+?)\s*'?\s*\]\s*\Z""")
 
 
@@ -183,10 +186,13 @@ def head_commit(root: Path = Path()) -> str:
     return result.stdout.strip()
 
 
-def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix()) -> dict[str, Any]:
-    """The pin for ``env`` from dvc.lock, git HEAD and metrics.json (model null before
-    training), with the framework version that trained the model (``training_framework``:
-    the lock's, if dvc.lock recorded this lock for the stage that wrote the model)."""
+def build_pin(
+    env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix(), commit: str | None = None
+) -> dict[str, Any]:
+    """The pin for ``env`` from dvc.lock, ``commit`` (git HEAD by default) and metrics.json
+    (model null before training), with the framework version that trained the model
+    (``training_framework``: the lock's, if dvc.lock recorded this lock for the stage that
+    wrote the model)."""
     lock_file = root / LOCK_FILE
     stages = (read_yaml(lock_file) or {}).get("stages", {}) if lock_file.exists() else {}
     found = producer(stages, model)
@@ -208,7 +214,7 @@ def build_pin(env: str, root: Path = Path(), model: str = MODEL_FILE.as_posix())
     return {
         **pin,
         "source": {
-            "commit": head_commit(root),
+            "commit": commit or head_commit(root),
             "stage": name,
             "data": data_lineage(stages, name),
             "params": stage_params(stage),
@@ -256,14 +262,19 @@ def in_history(commit: str, root: Path = Path()) -> bool:
     return shallow.stdout.strip() == "true"
 
 
-def update(env: str, root: Path = Path()) -> list[Path]:
-    """Pin what dvc.lock records now in ``deploy/<env>.yaml``; the files that changed."""
+def update(env: str, root: Path = Path(), commit: str | None = None) -> list[Path]:
+    """Pin what dvc.lock records now in ``deploy/<env>.yaml``, trained at ``commit`` (HEAD by
+    default: publish.yml names the trained commit when it re-applies CT's result on a tip
+    that the serving image's pin moved); the files that changed."""
+    if commit is not None and not (COMMIT.match(commit) and in_history(commit, root)):
+        raise ValueError(f"--commit {commit!r} is no commit of HEAD's history (40 hex digits)")
     path = pin_path(env, root)
     old = (read_yaml(path) or {}) if path.exists() else {}
     # The serving image and the framework it was built with stay until serve-image.yml
     # rebuilds them: a retrained model is served by the same image.
     image, framework = old.get(serving.IMAGE_KEY), old.get(serving.FRAMEWORK_KEY)
-    pin = serving.with_image(keep_commit(build_pin(env, root), old, root), image, framework)
+    new = keep_commit(build_pin(env, root, commit=commit), old, root)
+    pin = serving.with_image(new, image, framework)
     return write_pin(env, pin, root)
 
 
@@ -380,12 +391,17 @@ def write_pin(env: str, pin: dict[str, Any], root: Path = Path()) -> list[Path]:
     return [*changed, component] if component else changed
 
 
-def problems(root: Path = Path()) -> list[str]:
-    """Why the staging pin or an overlay disagrees with dvc.lock and the pins (empty: all good)."""
+def problems(root: Path = Path(), training: bool = True) -> list[str]:
+    """Why the staging pin or an overlay disagrees with dvc.lock and the pins (empty: all good).
+
+    Without ``training``, what `pins update` writes (the model, the framework that trained
+    it, its source) is not compared with dvc.lock: serve-image.yml hands its pin over before
+    CT has retrained a pull request that changes the lock (CI says "CT will retrain"); the
+    image, its framework against the lock, and every overlay are still checked."""
     found = []
     want = build_pin("staging", root)
     have = read_yaml(pin_path("staging", root)) or {}
-    for key in ("model", serving.TRAINING_KEY, "source"):
+    for key in ("model", serving.TRAINING_KEY, "source") if training else ():
         mine, theirs = _comparable(have.get(key), key), _comparable(want.get(key), key)
         if mine != theirs:
             found.append(
@@ -556,8 +572,10 @@ def _one_identity(account: Path, output: str, source: str | None, none: bool) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pins", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("update").add_argument("env", choices=["staging"])
-    sub.add_parser("check")
+    updater = sub.add_parser("update")
+    updater.add_argument("env", choices=["staging"])
+    updater.add_argument("--commit", metavar="SHA")
+    sub.add_parser("check").add_argument("--skip-training", action="store_true")
     promoter = sub.add_parser("promote")
     promoter.add_argument("source")
     promoter.add_argument("target")
@@ -585,7 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("image", "identity", "rollout", "sync"):
         return _write(args)
     if args.command == "update":
-        changed = update(args.env)
+        try:
+            changed = update(args.env, commit=args.commit)
+        except ValueError as error:
+            print(f"pins update: {error}", file=sys.stderr)
+            return 1
         for path in changed:
             print(f"updated {path.as_posix()}")
         if not changed:
@@ -598,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"updated {path.as_posix()}")
         return 1 if refused else 0
     elif args.command == "check":
-        found = problems()
+        found = problems(training=not args.skip_training)
         for line in found:
             print(line, file=sys.stderr)
         return 1 if found else 0
