@@ -160,12 +160,13 @@ def _commit(repo: Path) -> None:
         )
 
 
-def test_an_update_from_0_7_keeps_the_names_when_the_suffix_is_set_empty(
+def test_an_update_from_0_7_keeps_the_names_its_data_lives_under(
     tmp_path: Path, run_mlrig: RunMlrig
 ) -> None:
-    """CHANGELOG's upgrade path: a repository of 0.7.0 (the names without a suffix) keeps
-    its storage accounts, registry and vaults with ``--set azure_name_suffix=``; a plain
-    update moves to the new names, which the dry run shows before anything is written."""
+    """A repository of 0.7.0 (the names without a suffix, no azure_name_suffix answer)
+    keeps its storage accounts, registry and vaults through a plain update: a new default
+    must not point .dvc/config at an empty account. Moving to unique names is a choice
+    (``--set azure_name_suffix=...``), which the dry run shows before anything is written."""
     repo = render(tmp_path, cloud="azure", deploy_target="managed")
     subprocess.run(["git", "init", "-qb", "main"], cwd=repo, check=True)
     _commit(repo)
@@ -173,11 +174,9 @@ def test_an_update_from_0_7_keeps_the_names_when_the_suffix_is_set_empty(
     _commit(repo)
     config = repo / ".dvc" / "config"
     assert "    account_name = mymlprojectdvc\n" in config.read_text(encoding="utf-8")
-    dry = run_mlrig("update", "-C", repo, "--dry-run")
-    assert dry.code == 0
-    assert "would update .dvc/config\n" in dry.out
-    kept = run_mlrig("update", "-C", repo, "--set", "azure_name_suffix=")
-    assert kept.code == 0
+    assert "azure_name_suffix" not in (repo / ".mlrig-answers.yml").read_text(encoding="utf-8")
+    kept = run_mlrig("update", "-C", repo)
+    assert kept.code == 0, kept.out
     assert ".dvc/config" not in kept.out
     assert "    account_name = mymlprojectdvc\n" in config.read_text(encoding="utf-8")
     legacy = sorted(
@@ -185,3 +184,7 @@ def test_an_update_from_0_7_keeps_the_names_when_the_suffix_is_set_empty(
     )
     assert sorted(rendered_worldwide(repo, ("azure", "managed"))) == legacy
     assert "  azure_name_suffix: ''\n" in (repo / ".mlrig-answers.yml").read_text(encoding="utf-8")
+    _commit(repo)
+    moved = run_mlrig("update", "-C", repo, "--dry-run", "--set", "azure_name_suffix=abc123")
+    assert moved.code == 0
+    assert "would update .dvc/config\n" in moved.out

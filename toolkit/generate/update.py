@@ -156,6 +156,20 @@ def _recorded_answers(
     return {key: answers[key] for key in raw if not key.startswith("_") and key in chosen}
 
 
+def answers_of_older_repositories(
+    raw: Mapping[str, object], base: Path, recorded: Mapping[str, object]
+) -> Answers:
+    """The answers a repository generated before a question existed keeps: the template's
+    ``_answers_of_older_repositories`` for each question its base template lacked and its
+    record does not answer (a new default would change what the repository already has,
+    such as the Azure names its data lives under)."""
+    older = raw.get("_answers_of_older_repositories")
+    if not isinstance(older, dict):
+        return {}
+    known = set(template_options(base)) | set(recorded)
+    return {str(k): str(v) for k, v in older.items() if k not in known}
+
+
 def _base(
     stack: ExitStack,
     options: UpdateOptions,
@@ -214,7 +228,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
             refuse_contradicting(repo, choices(raw), overrides)
         trusted = hooks or target.source.kind == "bundled"
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
-        given = {**explicit_answers(base, record.answers), **overrides}
+        older = answers_of_older_repositories(raw, base, record.answers)
+        given = {**explicit_answers(base, record.answers), **older, **overrides}
         answers = resolve_answers(target.template, given)
         validate_answers(target.template, answers, trusted)
         refuse_inapplicable(target.template, answers, overrides)
