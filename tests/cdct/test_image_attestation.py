@@ -76,11 +76,17 @@ def verify_args(image: str) -> list[str]:
     ]
 
 
-def refused(image: str) -> str:
+def refused(image: str, workflow: str = "cd.yml") -> str:
+    whose = (
+        "run on main (refs/heads/main), nor from this pull request's own run, on a GitHub-hosted"
+        " runner:"
+        if workflow == "verify-image.yml"
+        else "run on main (refs/heads/main) on a GitHub-hosted runner, and an image a pull"
+        " request built has none:"
+    )
     return (
         f"::error file=deploy/staging.yaml::{image} has no provenance attestation from"
-        f" serve-image.yml of {REPOSITORY} run on main (refs/heads/main) on a GitHub-hosted"
-        " runner, and an image a pull request built has none: not deployed. Merge the pull"
+        f" serve-image.yml of {REPOSITORY} {whose} not deployed. Merge the pull"
         " request that serve-image.yml opens from main with its own pin of this lock's image"
         " (or run serve-image.yml on main)"
     )
@@ -96,8 +102,17 @@ def install_gh(tmp_path: Path) -> Path:
     return bin_dir
 
 
-def run_verify(repo: Path, tmp_path: Path, workflow: str, job: str, attested: str) -> Ran:
-    """Run the workflow's verification step in ``repo`` with the stand-in gh on PATH."""
+OWN_REF = (
+    "github.event_name == 'pull_request'"
+    " && format('refs/pull/{0}/merge', github.event.pull_request.number) || ''"
+)
+
+
+def run_verify(
+    repo: Path, tmp_path: Path, workflow: str, job: str, attested: str, *, event: str = "push"
+) -> Ran:
+    """Run the workflow's verification step in ``repo`` with the stand-in gh on PATH, for a
+    ``push`` or (pull request number 7) a ``pull_request`` event."""
     bin_dir = install_gh(tmp_path)
     step = job_steps(repo / ".github/workflows" / workflow, job)[STEP]
     env = {
@@ -105,8 +120,11 @@ def run_verify(repo: Path, tmp_path: Path, workflow: str, job: str, attested: st
         "GITHUB_REPOSITORY": REPOSITORY,
         "GH_RECORD": str(tmp_path / "gh-calls.jsonl"),
         "ATTESTED": attested,
+        "GITHUB_EVENT_NAME": event,
     }
     expressions = {"github.token": "ghs_job_token", "matrix.environment": "staging"}
+    if workflow == "verify-image.yml":
+        expressions[OWN_REF] = "refs/pull/7/merge" if event == "pull_request" else ""
     return run_step(step, repo, env, tmp_path / "runner", expressions)
 
 
@@ -139,14 +157,15 @@ def test_an_attested_digest_passes_and_any_other_stops_the_job(
     record.unlink()
     ran = run_verify(repo, tmp_path, workflow, job, attested="sha256:" + "cd" * 32)
     assert ran.returncode == 1
-    assert gh_calls(record) == [{"args": verify_args(IMAGE), "token": "ghs_job_token"}]
-    assert ran.stdout.splitlines()[-1] == refused(IMAGE)
+    asked = [verify_args(IMAGE)]
+    if workflow == "verify-image.yml":  # on main: also any run of serve-image.yml (a merged PR's)
+        asked.append([a for a in asked[0] if a not in ("--source-ref", "refs/heads/main")])
+    assert gh_calls(record) == [{"args": args, "token": "ghs_job_token"} for args in asked]
+    assert ran.stdout.splitlines()[-1] == refused(IMAGE, workflow)
     assert "failed to fetch attestations" in ran.stderr
 
 
-@pytest.mark.parametrize(
-    "case", [("kserve", "verify-image.yml", "verify"), ("managed", "cd.yml", "deploy")]
-)
+@pytest.mark.parametrize("case", [("managed", "cd.yml", "deploy")])
 @pytest.mark.parametrize("ref", ["refs/pull/7/merge", "refs/heads/feature"])
 def test_an_image_attested_by_a_run_off_main_is_not_deployed(
     render: Render, tmp_path: Path, case: tuple[str, str, str], ref: str
@@ -259,12 +278,16 @@ def test_serve_image_attests_each_pushed_digest_from_the_build_job_alone(
     attest = build["steps"][names.index("Attest the pushed image's provenance")]
     text = (repo / ".github/workflows/serve-image.yml").read_text(encoding="utf-8")
     assert f"uses: {ATTEST}" in text
-    # main's runs alone attest: a pull request's image is pushed for its own pin, never
-    # deployable: see the test of a run off main above
+    # KServe: main's runs and pull requests' runs attest, each naming its ref; verify-image.yml
+    # takes a pull request's own build on that pull request alone (tests below)
     assert attest["if"] == (
         "steps.build.outputs.digest != '' && vars.IMAGE_ATTESTATIONS != 'off'"
-        " && github.ref == 'refs/heads/main'"
+        " && (github.ref == 'refs/heads/main' || github.event_name == 'pull_request')"
     )
+    managed = workflow_jobs(render(cloud=cloud, deploy_target="managed"), "serve-image.yml")
+    steps = managed["build"]["steps"]
+    managed_attest = next(s for s in steps if s.get("name") == attest["name"])
+    assert managed_attest["if"].endswith(" && github.ref == 'refs/heads/main'")  # cd.yml: main's
     assert attest["with"] == {
         "subject-name": "${{ vars.SERVING_IMAGE_REPOSITORY }}",
         "subject-digest": "${{ steps.build.outputs.digest }}",
@@ -309,7 +332,7 @@ def test_a_merged_lock_change_builds_on_main_which_attests_and_pins_it(
     """The lock a pull request changed triggers serve-image.yml again once it is on main,
     whose run attests its image (the pull request's did not) and hands its pin to
     publish.yml, which proposes it from main."""
-    repo = render(cloud="aws", ml_framework=framework)
+    repo = render(cloud="aws", ml_framework=framework, deploy_target="managed")
     data = yaml.safe_load((repo / ".github/workflows/serve-image.yml").read_text("utf-8"))
     on = data[True]
     assert on["push"]["branches"] == ["main"]
@@ -321,3 +344,40 @@ def test_a_merged_lock_change_builds_on_main_which_attests_and_pins_it(
     )
     assert attest["if"].endswith(" && github.ref == 'refs/heads/main'")
     assert data["jobs"]["pin"]["needs"] == "build"
+
+
+@pytest.mark.parametrize(
+    ("event", "ref", "outcome"),
+    [
+        ("pull_request", "refs/pull/7/merge", "own"),  # a lock change pins its own build
+        ("pull_request", "refs/pull/8/merge", "refused"),  # another pull request's build
+        ("pull_request", "refs/heads/feature", "refused"),
+        ("push", "refs/pull/8/merge", "merged"),  # on main after the merge: a warning
+        ("push", "", "refused"),  # no attestation at all
+    ],
+)
+def test_a_kserve_pull_request_may_pin_its_own_build_and_no_other(
+    render: Render, tmp_path: Path, event: str, ref: str, outcome: str
+) -> None:
+    """Argo CD deploys what main names, so verify-image.yml on the pull request is the gate: a
+    lock pull request's pin of the image its own run built passes there (built from the code
+    under review), another pull request's or branch's build never does; on main, an image a
+    merged pull request built passes with a warning until main's own build is pinned."""
+    repo = pinned_repo(render, tmp_path, "kserve")
+    attested = f"{DIGEST}={ref}" if ref else ""
+    ran = run_verify(repo, tmp_path, "verify-image.yml", "verify", attested, event=event)
+    calls = [call["args"] for call in gh_calls(tmp_path / "gh-calls.jsonl")]
+    main_call, unconstrained = verify_args(IMAGE), [a for a in verify_args(IMAGE)
+                                                    if a not in ("--source-ref", "refs/heads/main")]  # fmt: skip
+    own_call = [a if a != "refs/heads/main" else "refs/pull/7/merge" for a in main_call]
+    if outcome == "own":
+        assert (ran.returncode, calls) == (0, [main_call, own_call]), ran.stdout + ran.stderr
+        assert "for this pull request (refs/pull/7/merge, attested)" in ran.summary
+    elif outcome == "merged":
+        assert (ran.returncode, calls) == (0, [main_call, unconstrained]), ran.stdout
+        assert "::warning file=deploy/staging.yaml::" in ran.stdout
+        assert "not yet by main's" in ran.summary
+    else:
+        assert ran.returncode == 1
+        assert ran.stdout.splitlines()[-1] == refused(IMAGE, "verify-image.yml")
+        assert "was built by" not in ran.summary
