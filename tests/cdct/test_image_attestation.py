@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.cdct.conftest import Render, copy_repo
+from tests.cdct.conftest import Render, copy_repo, git
 from tests.cdct.test_kustomize import from_lock, pin_model, pins
 from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
@@ -157,9 +157,7 @@ def test_an_attested_digest_passes_and_any_other_stops_the_job(
     record.unlink()
     ran = run_verify(repo, tmp_path, workflow, job, attested="sha256:" + "cd" * 32)
     assert ran.returncode == 1
-    asked = [verify_args(IMAGE)]
-    if workflow == "verify-image.yml":  # on main: also any run of serve-image.yml (a merged PR's)
-        asked.append([a for a in asked[0] if a not in ("--source-ref", "refs/heads/main")])
+    asked = [verify_args(IMAGE)]  # on main (a push), main's attestation alone
     assert gh_calls(record) == [{"args": args, "token": "ghs_job_token"} for args in asked]
     assert ran.stdout.splitlines()[-1] == refused(IMAGE, workflow)
     assert "failed to fetch attestations" in ran.stderr
@@ -206,7 +204,11 @@ def test_attestations_off_skips_attest_and_check_together_and_says_so(
     assert " && vars.IMAGE_ATTESTATIONS != 'off'" in attest["if"]
     steps = job_steps(repo / ".github/workflows" / workflow, job)
     # managed CD: only a run whose pin is still the newest checks anything (test_cd_newest_pin)
-    gate = "steps.newest.outputs.deploy == 'true' && " if target == "managed" else ""
+    gate = (
+        "steps.newest.outputs.deploy == 'true' && "
+        if target == "managed"
+        else "steps.pinned.outputs.verify == 'true' && "  # a pull request changing deploy/
+    )
     assert steps[STEP]["if"] == f"{gate}vars.IMAGE_ATTESTATIONS != 'off'"
     off = steps["Provenance check is off (IMAGE_ATTESTATIONS)"]
     assert off["if"] == f"{gate}vars.IMAGE_ATTESTATIONS == 'off'"
@@ -311,9 +313,9 @@ def test_managed_cd_verifies_before_it_deploys(render: Render, cloud: str) -> No
 def test_kserve_pins_are_verified_on_pull_requests_and_main(render: Render) -> None:
     repo = render(cloud="gcp")
     data = yaml.safe_load((repo / ".github/workflows/verify-image.yml").read_text("utf-8"))
-    pins_paths = ["deploy/staging.yaml", "deploy/production.yaml"]
-    assert data[True]["pull_request"] == {"paths": pins_paths}
-    assert data[True]["push"] == {"branches": ["main"], "paths": pins_paths}
+    # every pull request (a required check a path filter skipped would stay pending)
+    assert data[True]["pull_request"] is None
+    assert data[True]["push"] == {"branches": ["main"], "paths": ["deploy/**"]}
     assert data["jobs"]["verify"]["permissions"] == {
         "contents": "read",
         "id-token": "write",
@@ -352,7 +354,7 @@ def test_a_merged_lock_change_builds_on_main_which_attests_and_pins_it(
         ("pull_request", "refs/pull/7/merge", "own"),  # a lock change pins its own build
         ("pull_request", "refs/pull/8/merge", "refused"),  # another pull request's build
         ("pull_request", "refs/heads/feature", "refused"),
-        ("push", "refs/pull/8/merge", "merged"),  # on main after the merge: a warning
+        ("push", "refs/pull/8/merge", "refused"),  # on main: main's build alone
         ("push", "", "refused"),  # no attestation at all
     ],
 )
@@ -361,8 +363,8 @@ def test_a_kserve_pull_request_may_pin_its_own_build_and_no_other(
 ) -> None:
     """Argo CD deploys what main names, so verify-image.yml on the pull request is the gate: a
     lock pull request's pin of the image its own run built passes there (built from the code
-    under review), another pull request's or branch's build never does; on main, an image a
-    merged pull request built passes with a warning until main's own build is pinned."""
+    under review), another pull request's or branch's build never does; on main only main's
+    build passes (until serve-image/pin lands, main's check names the fix)."""
     repo = pinned_repo(render, tmp_path, "kserve")
     attested = f"{DIGEST}={ref}" if ref else ""
     ran = run_verify(repo, tmp_path, "verify-image.yml", "verify", attested, event=event)
@@ -381,3 +383,58 @@ def test_a_kserve_pull_request_may_pin_its_own_build_and_no_other(
         assert ran.returncode == 1
         assert ran.stdout.splitlines()[-1] == refused(IMAGE, "verify-image.yml")
         assert "was built by" not in ran.summary
+
+
+@pytest.mark.parametrize("later", ["serve/Dockerfile", "README.md"])
+def test_a_pull_requests_own_build_counts_only_for_the_inputs_it_was_built_from(
+    render: Render, tmp_path: Path, later: str
+) -> None:
+    """Build an image from other content (an edited Dockerfile), have it pinned, then revert
+    the edit: the attestation still names the pull request's ref, but the image's inputs
+    changed after the pin, so it is refused; a later change elsewhere is fine."""
+    repo = pinned_repo(render, tmp_path, "kserve")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Pin the serving image built from this pull request's lock")
+    path = repo / later
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited after the pin\n", "utf-8")
+    git(repo, "commit", "-q", "-am", "later")
+    attested = f"{DIGEST}=refs/pull/7/merge"
+    ran = run_verify(repo, tmp_path, "verify-image.yml", "verify", attested, event="pull_request")
+    if later == "README.md":
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        assert "for this pull request (refs/pull/7/merge, attested)" in ran.summary
+    else:
+        assert ran.returncode == 1
+        assert ran.stdout.splitlines()[-1].startswith(
+            f"::error file=deploy/staging.yaml::{IMAGE} was built by this pull request's run,"
+            " but serve/, src/, the lock or serve-image.yml changed after it was pinned ("
+        )
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_pull_request_that_changes_nothing_under_deploy_passes_without_signing_in(
+    render: Render, tmp_path: Path, changed: bool
+) -> None:
+    """verify-image.yml runs on every pull request (it is meant as a required check), and
+    verifies (signs in, asks gh) only when the pull request changes something under deploy/,
+    the overlays included."""
+    repo = pinned_repo(render, tmp_path, "kserve")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pinned on main")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    edited = repo / (
+        "deploy/overlays/staging/serving/kustomization.yaml" if changed else "README.md"
+    )
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", "utf-8")
+    git(repo, "commit", "-q", "-am", "a pull request")
+    step = job_steps(repo / ".github/workflows/verify-image.yml", "verify")[
+        "The registry of the pinned images"
+    ]
+    values = {"github.event.pull_request.base.sha": base}
+    ran = run_step(step, repo, {"PATH": os.environ["PATH"]}, tmp_path / "runner", values)
+    assert ran.returncode == 0, ran.stderr
+    if changed:
+        assert ran.outputs == {"verify": "true", "registry": IMAGE.split("/", maxsplit=1)[0]}
+    else:
+        assert ran.outputs == {"verify": "false"}
+        assert ran.summary == "This pull request changes nothing under deploy/: nothing to verify\n"
