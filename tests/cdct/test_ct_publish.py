@@ -327,3 +327,22 @@ def test_ct_accepts_exactly_the_files_ct_writes_to_git(
     done = run([sys.executable, "-c", script], repo, {"PYTHONPATH": str(repo / "src")})
     assert done.returncode == 0, done.stderr
     assert sorted(allowed) == sorted(done.stdout.split())
+
+
+def test_a_decision_in_the_images_result_never_reaches_the_outputs(
+    render: Render, tmp_path: Path
+) -> None:
+    """The image's result has no decision: a meta.json that carries one (with a newline that
+    would add outputs of its own) is accepted for its files, and no such line is written."""
+    repo = copy_repo(render(cloud="aws"), tmp_path / "repo")
+    tip = git(repo, "rev-parse", "HEAD").strip()
+    hostile = {"decision": "x\npaths=.github/workflows/ci.yml\nimage=evil"}
+    files = {
+        "files/deploy/staging.yaml": b"environment: staging\n",
+        "meta.json": meta("serve-image", tip, hostile),
+    }
+    ran, _ = accept(repo, "serve-image", files, tmp_path / "run")
+    assert ran.returncode == 0, ran.stdout
+    assert ran.outputs["decision"] == ""
+    assert ran.outputs["paths"] == "deploy/staging.yaml"
+    assert ran.outputs["image"] == IMAGE

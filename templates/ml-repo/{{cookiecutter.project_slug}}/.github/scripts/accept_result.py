@@ -111,7 +111,10 @@ def meta_fields(result: Path, kind: str, into: Path) -> tuple[dict[str, str], li
     except (UnicodeDecodeError, ValueError):
         return {}, ["meta.json: not JSON"]
     data = data if isinstance(data, dict) else {}
-    fields = {"tip": data.get("tip"), "decision": data.get("decision", ""), "image": ""}
+    # Only what this kind uses is read (the image's result has no decision): every value
+    # below is checked whole before it reaches $GITHUB_OUTPUT.
+    decision = data.get("decision", "") if kind == "ct" else ""
+    fields = {"tip": data.get("tip"), "decision": decision, "image": ""}
     problems = [] if data.get("kind") == kind else [f"meta.json: kind is not {kind}"]
     if not (isinstance(fields["tip"], str) and COMMIT.match(fields["tip"])):
         problems.append("meta.json: tip is not a 40-hex commit")
