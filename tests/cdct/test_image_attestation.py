@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from tests.cdct.conftest import Render, copy_repo, git
-from tests.cdct.test_kustomize import from_lock, pin_model, pins
+from tests.cdct.test_kustomize import from_lock, pin_model, pins, set_identity
 from tests.cdct.workflow_steps import Ran, job_steps, run_step
 
 ATTEST = "actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32 # v4.1.0"
@@ -438,3 +438,31 @@ def test_a_pull_request_that_changes_nothing_under_deploy_passes_without_signing
     else:
         assert ran.outputs == {"verify": "false"}
         assert ran.summary == "This pull request changes nothing under deploy/: nothing to verify\n"
+
+
+def test_a_pull_request_cannot_change_the_deployed_digest_in_the_overlay_alone(
+    render: Render, tmp_path: Path
+) -> None:
+    """Argo CD deploys the overlay's serving component, whose digest the pins tool derives
+    from the pin: verify-image.yml holds the overlay to the pin, so a digest (or registry)
+    edited there alone fails the pull request's check."""
+    repo = pinned_repo(render, tmp_path, "kserve")
+    set_identity(repo, "aws")  # the overlay serves: the component names the image
+    step = job_steps(repo / ".github/workflows/verify-image.yml", "verify")[
+        "The overlays are what the pins imply"
+    ]
+    bindir = str(Path(sys.executable).parent)  # setup-python's python, pip from the lock
+    env = {"PATH": bindir + os.pathsep + os.environ["PATH"], "PIP_NO_INDEX": "1"}
+    component = repo / "deploy/overlays/staging/serving/kustomization.yaml"
+    text = component.read_text(encoding="utf-8")
+    assert DIGEST in text
+    component.write_text(text.replace(DIGEST, "sha256:" + "ee" * 32), encoding="utf-8")
+    ran = run_step(step, repo, env, tmp_path / "runner", {})
+    assert ran.returncode == 1
+    assert ran.stderr.endswith(
+        "deploy/overlays/staging/serving/kustomization.yaml: "
+        "not what deploy/staging.yaml implies (run `pins sync`)\n"
+    )
+    component.write_text(text, encoding="utf-8")
+    ran = run_step(step, repo, env, tmp_path / "runner2", {})
+    assert ran.returncode == 0, ran.stdout + ran.stderr

@@ -188,3 +188,23 @@ def test_an_update_from_0_7_keeps_the_names_its_data_lives_under(
     moved = run_mlrig("update", "-C", repo, "--dry-run", "--set", "azure_name_suffix=abc123")
     assert moved.code == 0
     assert "would update .dvc/config\n" in moved.out
+
+
+def test_a_new_owner_keeps_the_recorded_suffix_unless_it_is_set(
+    tmp_path: Path, run_mlrig: RunMlrig
+) -> None:
+    """The default suffix follows the owner, but a storage account cannot be renamed: an
+    update that changes github_owner keeps the recorded suffix and every worldwide name;
+    setting the suffix itself moves them."""
+    repo = render(tmp_path, cloud="azure", deploy_target="managed")
+    subprocess.run(["git", "init", "-qb", "main"], cwd=repo, check=True)
+    _commit(repo)
+    config = repo / ".dvc" / "config"
+    before = config.read_text(encoding="utf-8")
+    done = run_mlrig("update", "-C", repo, "--set", "github_owner=someone-else")
+    assert done.code == 0, done.out
+    assert ".dvc/config" not in done.out
+    assert config.read_text(encoding="utf-8") == before
+    _commit(repo)
+    moved = run_mlrig("update", "-C", repo, "--dry-run", "--set", "azure_name_suffix=abc123")
+    assert "would update .dvc/config\n" in moved.out

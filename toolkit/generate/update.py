@@ -170,6 +170,17 @@ def answers_of_older_repositories(
     return {str(k): str(v) for k, v in older.items() if k not in known}
 
 
+def answers_kept_once_recorded(
+    raw: Mapping[str, object], recorded: Mapping[str, object]
+) -> Answers:
+    """The recorded answers the template says to keep even where they equal a default that
+    other answers would now compute otherwise (``_answers_kept_once_recorded``): the Azure
+    suffix follows the owner's name by default, but storage accounts cannot be renamed."""
+    kept = raw.get("_answers_kept_once_recorded")
+    keys = kept if isinstance(kept, list) else []
+    return {str(k): str(recorded[k]) for k in keys if isinstance(k, str) and k in recorded}
+
+
 def _base(
     stack: ExitStack,
     options: UpdateOptions,
@@ -229,7 +240,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
         trusted = hooks or target.source.kind == "bundled"
         refuse_bad_file_answers(record.given(repo / ANSWERS_FILE), base, {}, trusted)
         older = answers_of_older_repositories(raw, base, record.answers)
-        given = {**explicit_answers(base, record.answers), **older, **overrides}
+        kept = answers_kept_once_recorded(raw, record.answers)
+        given = {**explicit_answers(base, record.answers), **older, **kept, **overrides}
         answers = resolve_answers(target.template, given)
         validate_answers(target.template, answers, trusted)
         refuse_inapplicable(target.template, answers, overrides)
