@@ -37,10 +37,12 @@ ACCOUNTS = ["ServiceAccount", "ServiceAccount"]  # the model reader, the capture
 READER, WRITER = "my-ml-project-model-reader", "my-ml-project-capture-writer"
 SINK = "my-ml-project-inference-logger"
 # Where the capture sink writes: <DVC remote>/monitoring/kserve/<env>, as an fsspec URL.
+# The default Azure DVC account: the slug, then `dvc` and the suffix of my-org/my-ml-project.
+AZURE_ACCOUNT = "mymlprojectdvccpkavw"
 TARGET = {
     "aws": "s3://my-ml-project-dvc/monitoring/kserve",
     "gcp": "gs://my-ml-project-dvc/monitoring/kserve",
-    "azure": "abfs://my-ml-project-dvc@mymlprojectdvc.dfs.core.windows.net/monitoring/kserve",
+    "azure": f"abfs://my-ml-project-dvc@{AZURE_ACCOUNT}.dfs.core.windows.net/monitoring/kserve",
     # No cloud: the local remote, through the claim that holds it, mounted in the sink.
     "none": "/mnt/dvc-remote/monitoring/kserve",
 }
@@ -49,7 +51,7 @@ TARGET = {
 REMOTE = {
     "aws": "s3://my-ml-project-dvc",
     "gcp": "gs://my-ml-project-dvc",
-    "azure": "https://mymlprojectdvc.blob.core.windows.net/my-ml-project-dvc",
+    "azure": f"https://{AZURE_ACCOUNT}.blob.core.windows.net/my-ml-project-dvc",
     "none": "../my-ml-project-dvc-remote",
 }
 # KServe v0.16.0 takes these storageUri schemes and no others (SupportedStorageURIPrefixList,
